@@ -1,0 +1,3 @@
+from floodpost.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,541 @@
+"""The domain schema: every layer key and table, its fields, units and labels.
+
+This module is the single source of truth that storage, validation, forms,
+the identify panel and the exports all read. Enumerations are stored as
+stable English codes; their Chinese and English labels live here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+FieldType = Literal["text", "int", "real", "enum", "datetime", "phone"]
+
+#: CGCS2000 geographic, the national standard; equal to WGS84 at map scale.
+STORAGE_EPSG = 4490
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One value of an enumeration: stored code and its two labels."""
+
+    code: str
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Field:
+    """One attribute of a layer or table.
+
+    ``private`` marks personal data (names and phones of responsible
+    persons) that press outputs must never show.
+    """
+
+    name: str
+    type: FieldType
+    zh: str
+    en: str
+    unit: str = ""
+    required: bool = False
+    choices: tuple[Choice, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    private: bool = False
+
+    def label(self, lang: str = "zh") -> str:
+        """Return the field label in ``lang`` with its unit, e.g. ``库容 (万m³)``."""
+        text = self.zh if lang.startswith("zh") else self.en
+        return f"{text} ({self.unit})" if self.unit else text
+
+    def choice(self, code: str | None) -> Choice | None:
+        """Return the choice stored as ``code``, or None."""
+        for c in self.choices:
+            if c.code == code:
+                return c
+        return None
+
+    def display(self, value: Any, lang: str = "zh") -> str:
+        """Format a stored value for people: enum labels, no 'None', no '.0'."""
+        if value is None or (isinstance(value, float) and value != value):
+            return ""
+        if self.type == "enum":
+            c = self.choice(str(value))
+            if c is not None:
+                return c.zh if lang.startswith("zh") else c.en
+            return str(value)
+        if self.type == "int":
+            try:
+                return f"{int(value):,}"
+            except (TypeError, ValueError):
+                return str(value)
+        if self.type == "real":
+            try:
+                v = float(value)
+            except (TypeError, ValueError):
+                return str(value)
+            return f"{v:,.2f}".rstrip("0").rstrip(".")
+        if self.type == "datetime":
+            from floodpost.data.timeutil import format_local
+
+            return format_local(value)
+        return str(value)
+
+    @property
+    def sql_type(self) -> str:
+        """The GeoPackage column type."""
+        return {
+            "text": "TEXT",
+            "phone": "TEXT",
+            "enum": "TEXT",
+            "int": "INTEGER",
+            "real": "REAL",
+            "datetime": "DATETIME",
+        }[self.type]
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """A layer (with geometry) or a plain table of the workspace."""
+
+    key: str
+    zh: str
+    en: str
+    fields: tuple[Field, ...]
+    geometry: str | None = None  # GeoPackage geometry type name, None for tables
+    allowed_geometries: tuple[str, ...] = ()
+    title_field: str = "name"
+
+    @property
+    def is_spatial(self) -> bool:
+        return self.geometry is not None
+
+    def label(self, lang: str = "zh") -> str:
+        return self.zh if lang.startswith("zh") else self.en
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"{self.key} has no field {name!r}")
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    @property
+    def private_fields(self) -> list[str]:
+        return [f.name for f in self.fields if f.private]
+
+
+def _choices(*items: tuple[str, str, str]) -> tuple[Choice, ...]:
+    return tuple(Choice(*i) for i in items)
+
+
+# ---------------------------------------------------------------- enumerations
+RIVER_GRADES = _choices(
+    ("main", "干流", "Main river"),
+    ("trib1", "一级支流", "Primary tributary"),
+    ("trib2", "二级支流", "Secondary tributary"),
+    ("canal", "人工渠道", "Canal"),
+)
+RESERVOIR_SCALES = _choices(
+    ("large", "大型", "Large"),
+    ("medium", "中型", "Medium"),
+    ("small1", "小(1)型", "Small (I)"),
+    ("small2", "小(2)型", "Small (II)"),
+)
+HAZARD_TYPES = _choices(
+    ("landslide", "滑坡", "Landslide"),
+    ("collapse", "崩塌", "Rock fall / collapse"),
+    ("debris_flow", "泥石流", "Debris flow"),
+    ("subsidence", "地面塌陷", "Ground subsidence"),
+)
+WATERLOGGING_KINDS = _choices(
+    ("underpass", "下穿隧道", "Underpass"),
+    ("culvert", "涵洞", "Culvert"),
+    ("low_road", "低洼路段", "Low-lying road"),
+    ("low_area", "低洼小区", "Low-lying estate"),
+    ("other", "其他", "Other"),
+)
+WATERLOGGING_STATUS = _choices(
+    ("normal", "正常", "Normal"),
+    ("ponding", "积水", "Ponding"),
+    ("closed", "封闭管制", "Closed"),
+)
+STORAGE_STATUS = _choices(
+    ("standby", "待命", "Standby"),
+    ("ordered", "启用", "Ordered"),
+    ("evacuating", "转移中", "Evacuating"),
+    ("flooding", "分洪", "Flooding"),
+    ("receding", "退水", "Receding"),
+    ("returning", "回迁", "Returning"),
+    ("closed", "关闭", "Closed"),
+)
+FORCE_CATEGORIES = _choices(
+    ("army", "部队官兵", "Armed forces"),
+    ("fire", "消防救援", "Fire & rescue"),
+    ("professional", "专业救援队", "Professional rescue team"),
+    ("social", "社会救援力量", "Civil rescue team"),
+    ("militia", "基干民兵", "Militia"),
+    ("police", "公安干警", "Police"),
+    ("volunteer", "志愿者", "Volunteers"),
+)
+FORCE_STATUS = _choices(
+    ("standby", "待命", "Standby"),
+    ("mobile", "机动", "Mobile"),
+    ("on_duty", "在岗", "On duty"),
+    ("withdrawn", "撤离", "Withdrawn"),
+)
+DEPOT_KINDS = _choices(
+    ("warehouse", "仓库", "Warehouse"),
+    ("front", "前置点", "Forward point"),
+)
+MATERIAL_ITEMS = _choices(
+    ("sandbag", "沙袋", "Sandbags"),
+    ("woven_bag", "编织袋", "Woven bags"),
+    ("geotextile", "土工布", "Geotextile"),
+    ("life_jacket", "救生衣", "Life jackets"),
+    ("assault_boat", "冲锋舟", "Assault boats"),
+    ("pump", "水泵", "Pumps"),
+    ("tent", "帐篷", "Tents"),
+    ("quilt", "棉被", "Quilts"),
+    ("folding_bed", "折叠床", "Folding beds"),
+    ("emergency_light", "应急灯", "Emergency lights"),
+    ("water", "饮用水", "Drinking water"),
+    ("instant_noodles", "方便面", "Instant noodles"),
+    ("other", "其他", "Other"),
+)
+MATERIAL_KINDS = _choices(
+    ("stock_in", "入库", "Stock-in"),
+    ("dispatch", "调拨", "Dispatch"),
+    ("consumed", "消耗", "Consumed"),
+)
+AREA_KINDS = _choices(
+    ("storage_area", "蓄滞洪区", "Flood-storage area"),
+    ("township", "乡镇", "Township"),
+    ("village", "村", "Village"),
+)
+LOG_ACTIONS = _choices(
+    ("insert", "新增", "Added"),
+    ("update", "修改", "Changed"),
+    ("delete", "删除", "Deleted"),
+    ("import", "导入", "Imported"),
+    ("meeting", "会商", "Consultation meeting"),
+    ("create", "创建", "Created"),
+)
+
+# ------------------------------------------------------------- common fields
+_NAME = Field("name", "text", "名称", "Name", required=True)
+_COUNTY = Field("county", "text", "县区", "County")
+_SOURCE = Field("source", "text", "数据来源", "Source")
+_NOTE = Field("note", "text", "备注", "Note")
+
+
+def _person(prefix: str, zh: str, en: str) -> tuple[Field, Field]:
+    return (
+        Field(f"{prefix}_person", "text", f"{zh}", f"{en}", private=True),
+        Field(f"{prefix}_phone", "phone", f"{zh}电话", f"{en} phone", private=True),
+    )
+
+
+_RESP = (
+    *_person("resp", "责任人", "Responsible person"),
+    Field("resp_unit", "text", "责任单位", "Responsible unit"),
+)
+_REPORTED = Field("reported_at", "datetime", "报告时间", "Reported at", required=True)
+
+LAYERS: dict[str, TableSchema] = {}
+TABLES: dict[str, TableSchema] = {}
+
+
+def _register(target: dict[str, TableSchema], schema: TableSchema) -> None:
+    target[schema.key] = schema
+
+
+_register(
+    LAYERS,
+    TableSchema(
+        "storage_areas",
+        "蓄滞洪区",
+        "Flood-storage areas",
+        (
+            _NAME,
+            _COUNTY,
+            Field("area_km2", "real", "面积", "Area", "km²", minimum=0),
+            Field("capacity", "real", "蓄洪容量", "Storage capacity", "亿m³", minimum=0),
+            Field("households", "int", "区内户数", "Households inside", "户", minimum=0),
+            Field("persons", "int", "区内人口", "Persons inside", "人", minimum=0),
+            Field(
+                "status", "enum", "启用状态", "Activation status",
+                required=True, choices=STORAGE_STATUS,
+            ),
+            *_RESP,
+            _SOURCE,
+            _NOTE,
+        ),
+        geometry="MULTIPOLYGON",
+        allowed_geometries=("Polygon", "MultiPolygon"),
+    ),
+)
+_register(
+    LAYERS,
+    TableSchema(
+        "rivers",
+        "河流",
+        "Rivers",
+        (
+            _NAME,
+            Field("grade", "enum", "河流等级", "Grade", choices=RIVER_GRADES),
+            _COUNTY,
+            Field("warning_level", "real", "警戒水位", "Warning level", "m"),
+            Field("guaranteed_level", "real", "保证水位", "Guaranteed level", "m"),
+            *_RESP,
+            _SOURCE,
+            _NOTE,
+        ),
+        geometry="MULTILINESTRING",
+        allowed_geometries=("LineString", "MultiLineString"),
+    ),
+)
+_register(
+    LAYERS,
+    TableSchema(
+        "reservoirs",
+        "水库",
+        "Reservoirs",
+        (
+            _NAME,
+            Field("scale", "enum", "规模", "Scale", required=True, choices=RESERVOIR_SCALES),
+            _COUNTY,
+            Field("capacity", "real", "总库容", "Total capacity", "万m³", minimum=0),
+            Field("flood_limit_level", "real", "汛限水位", "Flood-limit level", "m"),
+            *_person("admin", "行政责任人", "Administrative lead"),
+            *_person("tech", "技术责任人", "Technical lead"),
+            *_person("patrol", "巡查责任人", "Patrol lead"),
+            _SOURCE,
+            _NOTE,
+        ),
+        geometry="GEOMETRY",
+        allowed_geometries=("Point", "Polygon", "MultiPolygon"),
+    ),
+)
+_register(
+    LAYERS,
+    TableSchema(
+        "hazards",
+        "地质灾害隐患点",
+        "Geological hazard points",
+        (
+            _NAME,
+            Field(
+                "hazard_type", "enum", "灾害类型", "Hazard type",
+                required=True, choices=HAZARD_TYPES,
+            ),
+            _COUNTY,
+            Field("town", "text", "乡镇", "Township"),
+            Field("households", "int", "威胁户数", "Threatened households", "户", minimum=0),
+            Field("persons", "int", "威胁人数", "Threatened persons", "人", minimum=0),
+            *_person("monitor", "监测人", "Monitor"),
+            *_RESP,
+            _SOURCE,
+            _NOTE,
+        ),
+        geometry="POINT",
+        allowed_geometries=("Point",),
+    ),
+)
+_register(
+    LAYERS,
+    TableSchema(
+        "waterlogging",
+        "城市易涝点",
+        "Urban waterlogging spots",
+        (
+            _NAME,
+            Field("kind", "enum", "类型", "Kind", required=True, choices=WATERLOGGING_KINDS),
+            _COUNTY,
+            Field("max_depth", "real", "最大积水深度", "Worst depth", "m", minimum=0, maximum=20),
+            Field("pumps", "int", "排涝泵", "Pumps", "台", minimum=0),
+            Field("status", "enum", "状态", "Status", choices=WATERLOGGING_STATUS),
+            *_RESP,
+            _SOURCE,
+            _NOTE,
+        ),
+        geometry="POINT",
+        allowed_geometries=("Point",),
+    ),
+)
+_register(
+    LAYERS,
+    TableSchema(
+        "forces",
+        "救援力量",
+        "Rescue forces",
+        (
+            Field("name", "text", "队伍名称", "Unit", required=True),
+            Field(
+                "category", "enum", "力量类别", "Category",
+                required=True, choices=FORCE_CATEGORIES,
+            ),
+            Field("personnel", "int", "人数", "Personnel", "人", minimum=0),
+            Field("vehicles", "int", "车辆", "Vehicles", "台", minimum=0),
+            Field("boats", "int", "舟艇", "Boats", "艘", minimum=0),
+            Field("task", "text", "任务", "Task"),
+            Field("status", "enum", "状态", "Status", required=True, choices=FORCE_STATUS),
+            *_person("contact", "带队负责人", "Team leader"),
+            _REPORTED,
+            _SOURCE,
+            _NOTE,
+        ),
+        geometry="POINT",
+        allowed_geometries=("Point",),
+    ),
+)
+_register(
+    LAYERS,
+    TableSchema(
+        "depots",
+        "物资储备点",
+        "Material depots",
+        (
+            _NAME,
+            Field("kind", "enum", "类型", "Kind", required=True, choices=DEPOT_KINDS),
+            _COUNTY,
+            *_person("manager", "管理人", "Manager"),
+            _SOURCE,
+            _NOTE,
+        ),
+        geometry="POINT",
+        allowed_geometries=("Point",),
+    ),
+)
+_register(
+    LAYERS,
+    TableSchema(
+        "shelters",
+        "安置点",
+        "Shelters",
+        (
+            _NAME,
+            _COUNTY,
+            Field("capacity", "int", "容纳人数", "Capacity", "人", minimum=0),
+            Field("occupancy", "int", "已安置", "Occupancy", "人", minimum=0),
+            *_person("manager", "管理人", "Manager"),
+            _SOURCE,
+            _NOTE,
+        ),
+        geometry="POINT",
+        allowed_geometries=("Point",),
+    ),
+)
+
+_register(
+    TABLES,
+    TableSchema(
+        "material_tally",
+        "物资台账",
+        "Material tally",
+        (
+            Field("depot", "text", "储备点", "Depot", required=True),
+            Field("item", "enum", "物资", "Item", required=True, choices=MATERIAL_ITEMS),
+            Field("unit", "text", "单位", "Unit"),
+            Field("quantity", "real", "数量", "Quantity", required=True, minimum=0),
+            Field("kind", "enum", "类别", "Kind", required=True, choices=MATERIAL_KINDS),
+            Field("destination", "text", "去向", "Destination"),
+            _REPORTED,
+            _SOURCE,
+            _NOTE,
+        ),
+        title_field="depot",
+    ),
+)
+_register(
+    TABLES,
+    TableSchema(
+        "evacuation",
+        "群众转移",
+        "Evacuation",
+        (
+            Field("area", "text", "区域", "Area", required=True),
+            Field("area_kind", "enum", "区域类型", "Area kind", choices=AREA_KINDS),
+            *(
+                Field(f"{stage}_{unit}", "int", f"{zh}{uzh}", f"{en} {uen}", uzh, minimum=0)
+                for stage, zh, en in (
+                    ("planned", "计划转移", "Planned"),
+                    ("notified", "已通知", "Notified"),
+                    ("transferred", "已转移", "Transferred"),
+                    ("sheltered", "已安置", "Sheltered"),
+                    ("returned", "已回迁", "Returned"),
+                )
+                for unit, uzh, uen in (("households", "户", "households"), ("persons", "人", "persons"))
+            ),
+            _REPORTED,
+            _SOURCE,
+            _NOTE,
+        ),
+        title_field="area",
+    ),
+)
+_register(
+    TABLES,
+    TableSchema(
+        "works",
+        "工程抢险",
+        "Engineering works",
+        (
+            Field("place", "text", "地点", "Place", required=True),
+            Field("dike_m", "real", "加固堤防", "Dike reinforced", "m", minimum=0),
+            Field("sandbags", "int", "投放沙袋", "Sandbags placed", "袋", minimum=0),
+            Field("earth_m3", "real", "土方", "Earth moved", "m³", minimum=0),
+            Field("rescued", "int", "解救被困群众", "Trapped people rescued", "人", minimum=0),
+            _REPORTED,
+            _SOURCE,
+            _NOTE,
+        ),
+        title_field="place",
+    ),
+)
+_register(
+    TABLES,
+    TableSchema(
+        "situation_log",
+        "态势日志",
+        "Situation log",
+        (
+            Field("at", "datetime", "时间", "When", required=True),
+            Field("operator", "text", "操作员", "Operator", private=True),
+            Field("action", "enum", "操作", "Action", required=True, choices=LOG_ACTIONS),
+            Field("target", "text", "对象", "Target"),
+            Field("feature_id", "int", "要素编号", "Feature id"),
+            Field("summary", "text", "摘要", "Summary"),
+            Field("before", "text", "修改前", "Before"),
+            Field("after", "text", "修改后", "After"),
+        ),
+        title_field="summary",
+    ),
+)
+
+ALL: dict[str, TableSchema] = {**LAYERS, **TABLES}
+
+#: Drawing order, bottom to top.
+LAYER_ORDER: tuple[str, ...] = (
+    "storage_areas",
+    "rivers",
+    "reservoirs",
+    "waterlogging",
+    "hazards",
+    "depots",
+    "shelters",
+    "forces",
+)
+
+
+def schema_for(key: str) -> TableSchema:
+    """Return the schema of a layer key or table, naming the known keys if not."""
+    try:
+        return ALL[key]
+    except KeyError:
+        known = ", ".join(ALL)
+        raise KeyError(f"unknown layer key {key!r}; known keys: {known}") from None

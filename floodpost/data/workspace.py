@@ -1,0 +1,504 @@
+"""A workspace: one GeoPackage file holding every layer and tally of the post.
+
+Every user action is one SQLite transaction that also appends its
+``situation_log`` entry, so a crash or a kill loses nothing committed and
+never leaves half a change behind.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from floodpost.data import gpkg
+from floodpost.data.schema import ALL, LAYERS, STORAGE_EPSG, TABLES, TableSchema, schema_for
+from floodpost.data.timeutil import now_storage
+from floodpost.data.validate import validate_record, validate_records
+
+SCHEMA_VERSION = 1
+
+#: ``MIGRATIONS[n]`` brings a workspace from schema version ``n`` to ``n + 1``.
+#: Missing tables and columns are added by ``_ensure_tables`` on every open,
+#: so a migration is only needed for changes of meaning (renames, recoding).
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+
+
+class WorkspaceError(RuntimeError):
+    """The file is not a usable FloodPost workspace; the message says why."""
+
+
+def default_operator() -> str:
+    """The name written to the situation log when none is given."""
+    env = os.environ.get("FLOODPOST_OPERATOR")
+    if env:
+        return env
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some containers
+        return "unknown"
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+class Workspace:
+    """One GeoPackage workspace.
+
+    Examples
+    --------
+    >>> ws = Workspace.create("post.gpkg")            # doctest: +SKIP
+    >>> ws.insert("hazards", [{"name": "东山滑坡", "hazard_type": "滑坡",
+    ...            "geometry": shapely.Point(114.1, 35.9)}])  # doctest: +SKIP
+    """
+
+    def __init__(self, path: Path, con: sqlite3.Connection) -> None:
+        self.path = path
+        self._con = con
+
+    # ------------------------------------------------------------ lifecycle
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        con = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        con.execute("PRAGMA synchronous = FULL")
+        con.execute("PRAGMA foreign_keys = ON")
+        gpkg.register_functions(con)
+        return con
+
+    @classmethod
+    def create(cls, path: str | os.PathLike[str], overwrite: bool = False) -> Workspace:
+        """Create a new, empty workspace with every layer key and table."""
+        p = Path(path)
+        if p.exists():
+            if not overwrite:
+                raise WorkspaceError(f"{p} already exists")
+            p.unlink()
+        con = cls._connect(p)
+        ws = cls(p, con)
+        with ws.transaction() as c:
+            gpkg.init_core(c)
+            c.execute("CREATE TABLE floodpost_meta (key TEXT PRIMARY KEY, value TEXT)")
+            c.execute(
+                "INSERT INTO floodpost_meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+            ws._ensure_tables(c)
+            ws._log(c, "create", None, None, f"workspace created: {p.name}", None, None)
+        return ws
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> Workspace:
+        """Open an existing workspace, migrating an older schema in one transaction."""
+        p = Path(path)
+        if not p.is_file():
+            raise WorkspaceError(f"{p}: no such workspace file")
+        try:
+            con = cls._connect(p)
+            tables = {
+                r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+        except sqlite3.DatabaseError as exc:
+            raise WorkspaceError(f"{p}: not a GeoPackage ({exc})") from None
+        if "gpkg_contents" not in tables:
+            con.close()
+            raise WorkspaceError(f"{p}: not a GeoPackage (no gpkg_contents table)")
+        if "floodpost_meta" not in tables:
+            con.close()
+            raise WorkspaceError(
+                f"{p}: a GeoPackage but not a FloodPost workspace; "
+                "create one and import its layers with 'floodpost import'"
+            )
+        ws = cls(p, con)
+        version = ws.schema_version
+        if version > SCHEMA_VERSION:
+            con.close()
+            raise WorkspaceError(
+                f"{p}: written by a newer FloodPost (schema {version} > {SCHEMA_VERSION})"
+            )
+        if version < SCHEMA_VERSION or ws._missing_tables():
+            with ws.transaction() as c:
+                for v in range(version, SCHEMA_VERSION):
+                    if v in MIGRATIONS:
+                        MIGRATIONS[v](c)
+                c.execute(
+                    "UPDATE floodpost_meta SET value=? WHERE key='schema_version'",
+                    (str(SCHEMA_VERSION),),
+                )
+                ws._ensure_tables(c)
+        return ws
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Yield the connection inside one transaction; roll back on any error."""
+        con = self._con
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            yield con
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+
+    # ------------------------------------------------------------ structure
+    @property
+    def schema_version(self) -> int:
+        row = self._con.execute(
+            "SELECT value FROM floodpost_meta WHERE key='schema_version'"
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def _columns(self, table: str) -> list[str]:
+        return [r[1] for r in self._con.execute(f'PRAGMA table_info("{table}")')]
+
+    def _missing_tables(self) -> bool:
+        for key, schema in ALL.items():
+            cols = self._columns(key)
+            if not cols or set(schema.field_names) - set(cols):
+                return True
+        return False
+
+    def _ensure_tables(self, c: sqlite3.Connection) -> None:
+        for key, schema in ALL.items():
+            cols = self._columns(key)
+            if not cols:
+                defs = ["fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL"]
+                if schema.is_spatial:
+                    defs.append(f"geom {schema.geometry}")
+                defs += [f'"{f.name}" {f.sql_type}' for f in schema.fields]
+                c.execute(f'CREATE TABLE "{key}" ({", ".join(defs)})')
+                c.execute(
+                    "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id)"
+                    " VALUES (?,?,?,?,?)",
+                    (
+                        key,
+                        "features" if schema.is_spatial else "attributes",
+                        key,
+                        f"{schema.zh} {schema.en}",
+                        STORAGE_EPSG if schema.is_spatial else None,
+                    ),
+                )
+                if schema.is_spatial:
+                    c.execute(
+                        "INSERT INTO gpkg_geometry_columns VALUES (?,?,?,?,0,0)",
+                        (key, "geom", schema.geometry, STORAGE_EPSG),
+                    )
+                if "reported_at" in schema.field_names:
+                    c.execute(f'CREATE INDEX "{key}_reported_at" ON "{key}" (reported_at)')
+            else:
+                for f in schema.fields:
+                    if f.name not in cols:
+                        c.execute(f'ALTER TABLE "{key}" ADD COLUMN "{f.name}" {f.sql_type}')
+
+    # ------------------------------------------------------------ reading
+    def keys(self) -> list[str]:
+        """Layer keys and tables present, in schema order."""
+        present = {r[0] for r in self._con.execute("SELECT table_name FROM gpkg_contents")}
+        return [k for k in ALL if k in present]
+
+    def count(self, key: str) -> int:
+        schema_for(key)
+        return int(self._con.execute(f'SELECT COUNT(*) FROM "{key}"').fetchone()[0])
+
+    def read(
+        self, key: str, where: str | None = None, params: Sequence[Any] = ()
+    ) -> gpd.GeoDataFrame | pd.DataFrame:
+        """Read a layer (GeoDataFrame in EPSG:4490) or a table (DataFrame), indexed by fid."""
+        schema = schema_for(key)
+        cols = [f.name for f in schema.fields]
+        select = ["fid"] + (["geom"] if schema.is_spatial else []) + [f'"{c}"' for c in cols]
+        sql = f'SELECT {", ".join(select)} FROM "{key}"'
+        if where:
+            sql += f" WHERE {where}"
+        sql += " ORDER BY fid"
+        rows = self._con.execute(sql, tuple(params)).fetchall()
+        fids = [r[0] for r in rows]
+        if schema.is_spatial:
+            geoms = gpkg.decode([r[1] for r in rows])
+            data = {c: [r[i + 2] for r in rows] for i, c in enumerate(cols)}
+            frame = gpd.GeoDataFrame(
+                data,
+                geometry=gpd.GeoSeries(geoms, crs=f"EPSG:{STORAGE_EPSG}"),
+                crs=f"EPSG:{STORAGE_EPSG}",
+            )
+        else:
+            data = {c: [r[i + 1] for r in rows] for i, c in enumerate(cols)}
+            frame = pd.DataFrame(data, columns=cols)
+        frame.index = pd.Index(fids, name="fid")
+        for f in schema.fields:
+            if f.type == "int":
+                frame[f.name] = pd.array(frame[f.name], dtype="Int64")
+            elif f.type == "real":
+                frame[f.name] = pd.to_numeric(frame[f.name], errors="coerce").astype(float)
+        return frame
+
+    def feature(self, key: str, fid: int) -> dict[str, Any] | None:
+        """One feature or row as a dict (geometry under ``geometry``), or None."""
+        frame = self.read(key, "fid = ?", (fid,))
+        if frame.empty:
+            return None
+        rec = frame.iloc[0].to_dict()
+        rec["fid"] = int(frame.index[0])
+        return rec
+
+    def extent(self, key: str | None = None) -> tuple[float, float, float, float] | None:
+        """Bounds (minx, miny, maxx, maxy) of one layer or of all layers, in degrees."""
+        sql = "SELECT min(min_x), min(min_y), max(max_x), max(max_y) FROM gpkg_contents WHERE data_type='features'"
+        params: tuple[Any, ...] = ()
+        if key:
+            sql += " AND table_name = ?"
+            params = (key,)
+        row = self._con.execute(sql, params).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return (row[0], row[1], row[2], row[3])
+
+    def log_entries(self, limit: int | None = None) -> pd.DataFrame:
+        """The situation log, newest last."""
+        frame = self.read("situation_log")
+        return frame.tail(limit) if limit else frame
+
+    # ------------------------------------------------------------ writing
+    def _log(
+        self,
+        c: sqlite3.Connection,
+        action: str,
+        target: str | None,
+        fid: int | None,
+        summary: str,
+        before: Any,
+        after: Any,
+        operator: str | None = None,
+    ) -> None:
+        c.execute(
+            "INSERT INTO situation_log (at, operator, action, target, feature_id, summary, before, after)"
+            " VALUES (?,?,?,?,?,?,?,?)",
+            (
+                now_storage(),
+                operator or default_operator(),
+                action,
+                target,
+                fid,
+                summary,
+                None if before is None else _json(before),
+                None if after is None else _json(after),
+            ),
+        )
+
+    def _grow_extent(self, c: sqlite3.Connection, key: str, geoms: np.ndarray) -> None:
+        if len(geoms) == 0:
+            return
+        b = shapely.total_bounds(geoms)
+        if not np.all(np.isfinite(b)):
+            return
+        c.execute(
+            "UPDATE gpkg_contents SET "
+            "min_x = min(coalesce(min_x, ?1), ?1), min_y = min(coalesce(min_y, ?2), ?2),"
+            "max_x = max(coalesce(max_x, ?3), ?3), max_y = max(coalesce(max_y, ?4), ?4),"
+            "last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?5",
+            (float(b[0]), float(b[1]), float(b[2]), float(b[3]), key),
+        )
+
+    def _touch(self, c: sqlite3.Connection, key: str) -> None:
+        c.execute(
+            "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+            " WHERE table_name = ?",
+            (key,),
+        )
+
+    @staticmethod
+    def _records(rows: Any) -> list[dict[str, Any]]:
+        if isinstance(rows, pd.DataFrame):
+            frame = rows
+            if isinstance(rows, gpd.GeoDataFrame) and rows.geometry.name != "geometry":
+                frame = rows.rename_geometry("geometry")
+            return frame.to_dict("records")
+        return [dict(r) for r in rows]
+
+    def insert(
+        self,
+        key: str,
+        rows: Any,
+        *,
+        operator: str | None = None,
+        summary: str | None = None,
+        source: str | None = None,
+        progress: Callable[[int, int], bool] | None = None,
+    ) -> list[int]:
+        """Validate and add features or rows in one transaction; return their fids.
+
+        One row is logged with its values (so it can be undone); many rows are
+        logged as one import entry. ``progress(done, total)`` returning False
+        cancels and rolls everything back.
+        """
+        schema = schema_for(key)
+        records = validate_records(schema, self._records(rows), source=source)
+        return self._insert_valid(key, schema, records, operator, summary, source, progress)
+
+    def _insert_valid(
+        self,
+        key: str,
+        schema: TableSchema,
+        records: list[dict[str, Any]],
+        operator: str | None,
+        summary: str | None,
+        source: str | None,
+        progress: Callable[[int, int], bool] | None,
+    ) -> list[int]:
+        cols = schema.field_names
+        names = (["geom"] if schema.is_spatial else []) + [f'"{c}"' for c in cols]
+        sql = f'INSERT INTO "{key}" ({", ".join(names)}) VALUES ({", ".join("?" * len(names))})'
+        geoms = np.array([r.get("geometry") for r in records], dtype=object)
+        blobs = gpkg.encode(geoms, STORAGE_EPSG) if schema.is_spatial else []
+        fids: list[int] = []
+        total = len(records)
+        with self.transaction() as c:
+            cur = c.cursor()
+            chunk = 5000
+            for start in range(0, total, chunk):
+                for i in range(start, min(start + chunk, total)):
+                    r = records[i]
+                    values = [r.get(col) for col in cols]
+                    if schema.is_spatial:
+                        values.insert(0, blobs[i])
+                    cur.execute(sql, values)
+                    fids.append(int(cur.lastrowid))
+                if progress is not None and progress(min(start + chunk, total), total) is False:
+                    raise InterruptedError("import cancelled; nothing was written")
+            if schema.is_spatial:
+                self._grow_extent(c, key, geoms)
+            else:
+                self._touch(c, key)
+            if total == 1:
+                after = {k: v for k, v in records[0].items() if k != "geometry"}
+                if schema.is_spatial:
+                    after["geometry"] = records[0]["geometry"].wkt
+                text = summary or f"{schema.zh}: {records[0].get(schema.title_field) or ''}"
+                self._log(c, "insert", key, fids[0], text, None, after, operator)
+            elif total > 1:
+                text = summary or f"{schema.zh}: {total} 条"
+                if source:
+                    text += f" ← {source}"
+                self._log(
+                    c, "import", key, None, text, None,
+                    {"count": total, "first_fid": fids[0], "last_fid": fids[-1], "source": source},
+                    operator,
+                )
+        return fids
+
+    def update(
+        self,
+        key: str,
+        fid: int,
+        values: Mapping[str, Any],
+        *,
+        operator: str | None = None,
+    ) -> None:
+        """Change some fields (and/or the geometry) of one feature, logging before/after."""
+        schema = schema_for(key)
+        clean = validate_record(schema, values, partial=True, row=fid, source=key)
+        old = self.feature(key, fid)
+        if old is None:
+            raise KeyError(f"{key} has no feature {fid}")
+        sets, params, before, after = [], [], {}, {}
+        for name, value in clean.items():
+            if name == "geometry":
+                sets.append("geom = ?")
+                params.append(gpkg.encode([value], STORAGE_EPSG)[0])
+                before["geometry"] = old["geometry"].wkt if old["geometry"] is not None else None
+                after["geometry"] = value.wkt
+            else:
+                sets.append(f'"{name}" = ?')
+                params.append(value)
+                before[name] = _plain(old.get(name))
+                after[name] = value
+        if not sets:
+            return
+        with self.transaction() as c:
+            c.execute(f'UPDATE "{key}" SET {", ".join(sets)} WHERE fid = ?', (*params, fid))
+            if "geometry" in clean:
+                self._grow_extent(c, key, np.array([clean["geometry"]], dtype=object))
+            else:
+                self._touch(c, key)
+            title = old.get(schema.title_field) or fid
+            self._log(c, "update", key, fid, f"{schema.zh}: {title}", before, after, operator)
+
+    def delete(self, key: str, fids: Sequence[int], *, operator: str | None = None) -> None:
+        """Delete features, keeping each one's full record in the log."""
+        schema = schema_for(key)
+        with self.transaction() as c:
+            for fid in fids:
+                old = self.feature(key, fid)
+                if old is None:
+                    raise KeyError(f"{key} has no feature {fid}")
+                before = {k: _plain(v) for k, v in old.items() if k not in ("geometry", "fid")}
+                if schema.is_spatial and old.get("geometry") is not None:
+                    before["geometry"] = old["geometry"].wkt
+                c.execute(f'DELETE FROM "{key}" WHERE fid = ?', (fid,))
+                title = old.get(schema.title_field) or fid
+                self._log(c, "delete", key, fid, f"{schema.zh}: {title}", before, None, operator)
+            self._touch(c, key)
+
+    def record_meeting(self, title: str, *, operator: str | None = None) -> None:
+        """Mark a consultation meeting in the log (the "since last meeting" anchor)."""
+        with self.transaction() as c:
+            self._log(c, "meeting", None, None, title, None, None, operator)
+
+    # ------------------------------------------------------------ summaries
+    def time_span(self) -> tuple[str, str] | None:
+        """First and last ``reported_at`` over all record tables (stored UTC text)."""
+        parts = [
+            f'SELECT min(reported_at) AS a, max(reported_at) AS b FROM "{k}"'
+            for k, s in ALL.items()
+            if "reported_at" in s.field_names
+        ]
+        row = self._con.execute(
+            f"SELECT min(a), max(b) FROM ({' UNION ALL '.join(parts)})"
+        ).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return row[0], row[1]
+
+    def info(self) -> dict[str, Any]:
+        """Layer counts and extents for ``floodpost info``."""
+        out: dict[str, Any] = {"path": str(self.path), "schema_version": self.schema_version}
+        out["layers"] = {
+            k: {"count": self.count(k), "extent": self.extent(k)} for k in LAYERS if k in self.keys()
+        }
+        out["tables"] = {k: {"count": self.count(k)} for k in TABLES if k in self.keys()}
+        out["extent"] = self.extent()
+        return out
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly copy of a pandas/numpy scalar."""
+    if value is None:
+        return None
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating,)):
+        return None if np.isnan(value) else float(value)
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value
