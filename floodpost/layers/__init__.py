@@ -1,0 +1,1 @@
+"""The map engine: layer model, symbology, projection, painting (QtGui only)."""

@@ -1,0 +1,61 @@
+"""Basemaps that need no network: the county boundaries shipped with FloodPost."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import shapely
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QPainter
+
+from floodpost.layers.prepared import PreparedGeometry
+from floodpost.layers.style import BASEMAP, LabelStyle, Symbol
+from floodpost.layers.viewport import Viewport
+
+COUNTY_LABEL = LabelStyle(size=12, color=BASEMAP["county_label"], bold=True, priority=-10)
+
+
+class VectorBasemap:
+    """County polygons (lon/lat GeoDataFrame with ``name``) drawn under every layer."""
+
+    def __init__(self, counties: Any) -> None:
+        self.counties = counties
+        geoms = counties.geometry.to_numpy()
+        fill = Symbol(fill=BASEMAP["land"], stroke=BASEMAP["county_stroke"], stroke_width=1.0, dash=(6, 3))
+        self._counties = PreparedGeometry(
+            geoms,
+            np.zeros(len(geoms), dtype=np.int32),
+            [fill],
+            labels=counties["name"].to_numpy() if "name" in counties.columns else None,
+            label_style=COUNTY_LABEL,
+        )
+        outline = shapely.union_all(geoms).boundary if len(geoms) else None
+        self._outline = PreparedGeometry(
+            np.array([outline] if outline is not None else [], dtype=object),
+            np.zeros(1 if outline is not None else 0, dtype=np.int32),
+            [Symbol(stroke=BASEMAP["city_stroke"], stroke_width=1.6)],
+        )
+
+    def bounds(self) -> tuple[float, float, float, float] | None:
+        if len(self.counties) == 0:
+            return None
+        b = self.counties.total_bounds
+        return (float(b[0]), float(b[1]), float(b[2]), float(b[3]))
+
+    def paint(
+        self,
+        map_painter: Any,
+        painter: QPainter,
+        viewport: Viewport,
+        *,
+        scale: float = 1.0,
+        background: bool = True,
+        labels: list | None = None,
+    ) -> None:
+        if background:
+            painter.fillRect(QRectF(0, 0, viewport.width, viewport.height), QColor(BASEMAP["background"]))
+        map_painter.paint_geometry(painter, viewport, self._counties, scale=scale)
+        map_painter.paint_geometry(painter, viewport, self._outline, scale=scale)
+        if labels is not None:
+            map_painter.collect_labels(self._counties, viewport, -1, scale, labels)

@@ -1,0 +1,118 @@
+"""The layer model: what is drawn, in which order, how visibly. No Qt here.
+
+The layer list is the one source of truth for the map's layers; the Qt
+layer panel is an adapter over it, never a copy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from psygnal import evented
+from psygnal.containers import EventedList
+
+from floodpost.data.schema import LAYER_ORDER, LAYERS, TableSchema
+from floodpost.layers.style import SYMBOLOGY, Symbology
+
+
+@evented
+@dataclass(eq=False)
+class Layer:
+    """One map layer: a workspace layer key with its data and display state.
+
+    ``frame`` is a GeoDataFrame in EPSG:4490 indexed by fid; replacing it
+    bumps ``version`` so painters rebuild their caches exactly once.
+    """
+
+    key: str
+    frame: Any = field(default=None, repr=False)
+    visible: bool = True
+    opacity: float = 1.0
+    labels: bool = True
+    version: int = 0
+
+    def __post_init__(self) -> None:
+        if self.key not in LAYERS:
+            raise ValueError(f"unknown layer key {self.key!r}; known: {', '.join(LAYERS)}")
+        self._check_opacity(self.opacity)
+
+    @staticmethod
+    def _check_opacity(value: float) -> None:
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"opacity must be between 0.0 and 1.0; got {value}")
+
+    def set_opacity(self, value: float) -> None:
+        self._check_opacity(value)
+        self.opacity = float(value)
+
+    def set_frame(self, frame: Any) -> None:
+        """Replace the data; painters see the new ``version`` and rebuild."""
+        self.frame = frame
+        self.version += 1
+
+    @property
+    def schema(self) -> TableSchema:
+        return LAYERS[self.key]
+
+    @property
+    def symbology(self) -> Symbology:
+        return SYMBOLOGY[self.key]
+
+    @property
+    def count(self) -> int:
+        return 0 if self.frame is None else len(self.frame)
+
+    def title(self, lang: str = "zh") -> str:
+        return self.schema.label(lang)
+
+    def bounds(self) -> tuple[float, float, float, float] | None:
+        """lon/lat bounds of the data, or None when empty."""
+        if self.frame is None or len(self.frame) == 0:
+            return None
+        b = self.frame.total_bounds
+        if not np.all(np.isfinite(b)):
+            return None
+        return (float(b[0]), float(b[1]), float(b[2]), float(b[3]))
+
+
+class LayerList(EventedList[Layer]):
+    """Layers bottom to top; events: inserted, removed, moved, child_event."""
+
+    def __init__(self, layers: list[Layer] | None = None) -> None:
+        super().__init__(layers or [], hashable=False, child_events=True)
+
+    def get(self, key: str) -> Layer | None:
+        for layer in self:
+            if layer.key == key:
+                return layer
+        return None
+
+    def __getitem__(self, index: Any) -> Any:  # type: ignore[override]
+        if isinstance(index, str):
+            layer = self.get(index)
+            if layer is None:
+                raise KeyError(index)
+            return layer
+        return super().__getitem__(index)
+
+    def bounds(self, visible_only: bool = False) -> tuple[float, float, float, float] | None:
+        boxes = [
+            b
+            for layer in self
+            if (layer.visible or not visible_only) and (b := layer.bounds()) is not None
+        ]
+        if not boxes:
+            return None
+        arr = np.array(boxes)
+        return (arr[:, 0].min(), arr[:, 1].min(), arr[:, 2].max(), arr[:, 3].max())
+
+    @classmethod
+    def from_workspace(cls, workspace: Any) -> LayerList:
+        """All layer keys of a workspace, in the standard drawing order."""
+        layers = cls()
+        for key in LAYER_ORDER:
+            frame = workspace.read(key)
+            layers.append(Layer(key, frame))
+        return layers
