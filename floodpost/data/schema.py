@@ -7,7 +7,7 @@ stable English codes; their Chinese and English labels live here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 FieldType = Literal["text", "int", "real", "enum", "datetime", "phone"]

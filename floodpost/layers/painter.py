@@ -383,13 +383,16 @@ class MapPainter:
         scale: float = 1.0,
         labels: bool = True,
         cancelled: Callable[[], bool] | None = None,
+        stats: RenderStats | None = None,
     ) -> QImage:
-        """The map as a new ARGB32 image of the viewport's size."""
+        """The map as a new ARGB32 image of the viewport's size; fills ``stats`` if given."""
         img = QImage(viewport.width, viewport.height, QImage.Format.Format_ARGB32_Premultiplied)
         img.fill(QColor("#ffffff"))
         p = QPainter(img)
         try:
-            self.paint(p, viewport, layers, scale=scale, labels=labels, cancelled=cancelled)
+            got = self.paint(p, viewport, layers, scale=scale, labels=labels, cancelled=cancelled)
+            if stats is not None:
+                stats.__dict__.update(got.__dict__)
         finally:
             p.end()
         return img

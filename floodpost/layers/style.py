@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from floodpost.data.schema import LAYERS
-
 
 @dataclass(frozen=True)
 class Symbol:
@@ -142,9 +140,6 @@ BASEMAP = {
     "city_stroke": "#5f6b73",
     "county_label": "#7a7a7a",
 }
-
-assert set(SYMBOLOGY) == set(LAYERS), "every layer key needs a symbology entry"
-
 
 def parse_color(text: str) -> tuple[int, int, int, int]:
     """``#rrggbb[aa]`` to an (r, g, b, a) tuple."""

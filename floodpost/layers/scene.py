@@ -1,0 +1,82 @@
+"""A map scene: a workspace's layers, the basemap under them, and the one painter.
+
+The canvas, ``floodpost snapshot`` and printing all build one of these, so
+what the officer sees is what the press receives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtGui import QImage
+
+from floodpost.layers.basemap import VectorBasemap
+from floodpost.layers.fonts import cjk_family
+from floodpost.layers.model import LayerList
+from floodpost.layers.painter import MapPainter, RenderStats
+from floodpost.layers.viewport import Viewport
+
+#: Hebi city, for an empty workspace with no basemap either.
+DEFAULT_BOUNDS = (113.95, 35.40, 114.75, 36.05)
+
+
+def default_basemap() -> VectorBasemap | None:
+    """The shipped county boundaries, or None if they cannot be read."""
+    from floodpost.data.demo import county_boundaries
+
+    try:
+        return VectorBasemap(county_boundaries())
+    except (OSError, ValueError):
+        return None
+
+
+@dataclass
+class MapScene:
+    """Layers bottom to top plus the painter that draws them over the basemap."""
+
+    layers: LayerList
+    painter: MapPainter = field(default_factory=MapPainter)
+
+    @classmethod
+    def from_workspace(cls, workspace: Any, basemap: Any | None = None) -> MapScene:
+        return cls(LayerList.from_workspace(workspace), MapPainter(basemap or default_basemap()))
+
+    def full_extent(self) -> tuple[float, float, float, float]:
+        """lon/lat bounds of all data, else of the basemap, else of Hebi."""
+        b = self.layers.bounds()
+        if b is None and self.painter.basemap is not None:
+            b = self.painter.basemap.bounds()
+        return b or DEFAULT_BOUNDS
+
+    def viewport(self, width: int, height: int, dpi: float = 96.0) -> Viewport:
+        """A view of ``width``×``height`` pixels showing the full extent."""
+        return Viewport.for_lonlat(self.full_extent(), width, height, dpi)
+
+    def render(self, viewport: Viewport, *, scale: float = 1.0) -> tuple[QImage, RenderStats]:
+        stats = RenderStats()
+        img = self.painter.render_image(viewport, self.layers, scale=scale, stats=stats)
+        return img, stats
+
+
+def snapshot(
+    workspace: Any,
+    out: str | Path,
+    size: tuple[int, int] = (1600, 1000),
+    *,
+    bounds: tuple[float, float, float, float] | None = None,
+) -> Path:
+    """Render the whole workspace to a PNG with the canvas's painter.
+
+    Needs a QGuiApplication (offscreen is fine); raises FontError rather
+    than writing an image with missing Chinese glyphs.
+    """
+    cjk_family()
+    scene = MapScene.from_workspace(workspace)
+    vp = Viewport.for_lonlat(bounds or scene.full_extent(), size[0], size[1])
+    img, _ = scene.render(vp)
+    out = Path(out)
+    if not img.save(str(out)):
+        raise OSError(f"could not write {out}")
+    return out
