@@ -1,0 +1,291 @@
+"""The illustrative Hebi demo: real boundaries, plausible and labelled data."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import shapely
+
+from floodpost.data.demo import build_demo, city_boundary, county_boundaries, demo_records
+from floodpost.data.schema import ALL, HAZARD_TYPES, LAYERS, TABLES
+from floodpost.data.timeutil import from_storage
+from floodpost.data.workspace import Workspace, WorkspaceError
+
+MINIMA = {
+    "rivers": 5,
+    "reservoirs": 7,
+    "storage_areas": 5,
+    "hazards": 35,
+    "waterlogging": 22,
+    "forces": 12,
+    "depots": 6,
+    "shelters": 8,
+    "material_tally": 15,
+    "evacuation": 15,
+    "works": 15,
+}
+COUNTIES = {"鹤山区", "山城区", "淇滨区", "浚县", "淇县"}
+FAKE_PHONE = re.compile(r"^(0392-555\d{4}|1390392\d{4})$")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.gpkg"
+    assert build_demo(path) == path
+    return path
+
+
+@pytest.fixture
+def ws(demo: Path):
+    with Workspace.open(demo) as w:
+        yield w
+
+
+@pytest.fixture(scope="module")
+def counties() -> dict[str, shapely.Geometry]:
+    frame = county_boundaries()
+    return dict(zip(frame["name"], frame.geometry, strict=True))
+
+
+# ------------------------------------------------------------------ boundaries
+def test_county_boundaries_asset() -> None:
+    frame = county_boundaries()
+    assert len(frame) == 5
+    assert set(frame["name"]) == COUNTIES
+    assert set(frame["adcode"].astype(str)) == {"410602", "410603", "410611", "410621", "410622"}
+    assert frame.crs.to_epsg() == 4490
+    assert frame.geometry.is_valid.all()
+    minx, miny, maxx, maxy = frame.total_bounds
+    assert 113.9 <= minx < maxx <= 114.8
+    assert 35.4 <= miny < maxy <= 36.1
+    # neighbours share their borders: no overlaps between counties
+    geoms = list(frame.geometry)
+    for i, a in enumerate(geoms):
+        for b in geoms[i + 1 :]:
+            assert a.intersection(b).area < 1e-6
+
+
+def test_city_boundary_is_the_union_of_the_counties() -> None:
+    city = city_boundary()
+    assert len(city) == 1 and city["name"].iloc[0] == "鹤壁市"
+    assert city.crs.to_epsg() == 4490
+    union = shapely.union_all(county_boundaries().geometry.values)
+    assert city.geometry.iloc[0].symmetric_difference(union).area < 1e-5
+
+
+def test_boundary_files_are_small() -> None:
+    from floodpost.resources import asset_path
+
+    for name in ("hebi_counties.geojson", "hebi_city.geojson"):
+        assert asset_path("boundaries", name).stat().st_size < 300_000
+    assert asset_path("boundaries", "ATTRIBUTION.md").is_file()
+
+
+def test_boundaries_are_a_copy() -> None:
+    a = county_boundaries()
+    a["name"] = "x"
+    assert set(county_boundaries()["name"]) == COUNTIES
+
+
+# ------------------------------------------------------------------ the workspace
+def test_build_refuses_to_overwrite_unless_asked(tmp_path: Path) -> None:
+    path = tmp_path / "d.gpkg"
+    build_demo(path)
+    with pytest.raises(WorkspaceError):
+        build_demo(path)
+    assert build_demo(path, overwrite=True) == path
+    with Workspace.open(path) as w:
+        assert w.count("hazards") >= MINIMA["hazards"]
+
+
+def test_every_layer_key_present_with_minimum_counts(ws: Workspace) -> None:
+    assert set(ws.keys()) == set(ALL)
+    for key, minimum in MINIMA.items():
+        assert ws.count(key) >= minimum, key
+
+
+def test_one_log_entry_per_layer_by_demo(ws: Workspace) -> None:
+    log = ws.log_entries()
+    imports = log[log["action"] == "import"]
+    assert set(imports["target"]) == set(MINIMA)
+    assert (imports["operator"] == "demo").all()
+
+
+def test_every_row_is_labelled_illustrative(ws: Workspace) -> None:
+    for key in [*LAYERS, *TABLES]:
+        if key == "situation_log":
+            continue
+        frame = ws.read(key)
+        assert len(frame), key
+        assert frame["source"].str.contains("illustrative").all(), key
+
+
+def test_phones_are_visibly_fake(ws: Workspace) -> None:
+    seen = 0
+    for key, schema in LAYERS.items():
+        frame = ws.read(key)
+        for f in schema.fields:
+            if f.type == "phone":
+                values = frame[f.name].dropna()
+                seen += len(values)
+                assert values.map(lambda v: bool(FAKE_PHONE.match(v))).all(), (key, f.name)
+    assert seen > 100
+
+
+def test_hazards_in_the_western_hills(ws: Workspace, counties) -> None:
+    hazards = ws.read("hazards")
+    assert {c.code for c in HAZARD_TYPES} == set(hazards["hazard_type"])
+    hills = shapely.union_all([counties[c] for c in ("鹤山区", "山城区", "淇县", "淇滨区")])
+    for geom in hazards.geometry:
+        assert hills.contains(geom)
+        assert geom.x < 114.2
+    subsidence = hazards[hazards["hazard_type"] == "subsidence"]
+    assert subsidence["name"].str.contains("采煤沉陷区").any()
+    assert (subsidence["county"] == "鹤山区").any()
+    assert (hazards["persons"] >= hazards["households"]).all()
+    assert hazards["town"].notna().all() and hazards["monitor_phone"].notna().all()
+
+
+def test_hazards_lie_in_their_stated_county(ws: Workspace, counties) -> None:
+    for county, geom in zip(ws.read("hazards")["county"], ws.read("hazards").geometry, strict=True):
+        assert counties[county].contains(geom)
+
+
+def test_waterlogging_inside_the_city(ws: Workspace, counties) -> None:
+    spots = ws.read("waterlogging")
+    city = shapely.union(counties["淇滨区"], counties["山城区"])
+    assert all(city.contains(g) for g in spots.geometry)
+    assert {"underpass", "culvert", "low_road", "low_area"} <= set(spots["kind"])
+    assert (spots["max_depth"] > 0).all() and spots["pumps"].notna().all()
+
+
+def test_everything_inside_hebi(ws: Workspace) -> None:
+    city = city_boundary().geometry.iloc[0].buffer(1e-6)
+    for key in LAYERS:
+        for geom in ws.read(key).geometry:
+            assert city.covers(geom), key
+
+
+def test_rivers(ws: Workspace) -> None:
+    rivers = ws.read("rivers").set_index("name")
+    assert {"卫河", "淇河", "共产主义渠"} <= set(rivers.index)
+    assert rivers.loc["卫河", "grade"] == "main"
+    assert rivers.loc["共产主义渠", "grade"] == "canal"
+    assert (rivers.geometry.geom_type == "MultiLineString").all()
+    assert (rivers["guaranteed_level"] > rivers["warning_level"]).all()
+    assert rivers["resp_person"].notna().all()
+    # the 淇河 flows from the western hills into the 卫河 in 浚县
+    qi = rivers.loc["淇河"].geometry
+    assert qi.bounds[0] < 114.05
+    assert qi.distance(rivers.loc["卫河"].geometry) < 1e-9
+
+
+def test_reservoirs(ws: Workspace, counties) -> None:
+    res = ws.read("reservoirs").set_index("name")
+    pan = res.loc["盘石头水库"]
+    assert pan["scale"] == "large" and pan["capacity"] == 60800
+    assert pan.geometry.geom_type in ("Polygon", "MultiPolygon")
+    assert pan.geometry.distance(shapely.Point(114.07, 35.83)) < 0.02
+    points = res[res.geometry.geom_type == "Point"]
+    assert len(points) >= 6
+    assert set(points["scale"]) <= {"medium", "small1", "small2"}
+    for prefix in ("admin", "tech", "patrol"):
+        assert res[f"{prefix}_person"].notna().all() and res[f"{prefix}_phone"].notna().all()
+    for county, geom in zip(res["county"], res.geometry, strict=True):
+        assert counties[county].contains(geom.representative_point())
+
+
+def test_storage_areas(ws: Workspace, counties) -> None:
+    areas = ws.read("storage_areas").set_index("name")
+    assert set(areas.index) == {"良相坡", "共渠西", "长虹渠", "白寺坡", "小滩坡"}
+    assert areas.loc["良相坡", "persons"] == 31000
+    assert {"evacuating", "flooding", "standby", "ordered"} <= set(areas["status"])
+    assert (areas["area_km2"] > 5).all() and (areas["capacity"] > 0).all()
+    south_east = shapely.union(counties["浚县"], counties["淇县"]).union(counties["淇滨区"])
+    geoms = list(areas.geometry)
+    for i, g in enumerate(geoms):
+        assert g.is_valid and south_east.buffer(1e-6).covers(g)
+        for other in geoms[i + 1 :]:
+            assert g.intersection(other).area < 1e-8
+    assert areas.loc["良相坡"].geometry.contains(shapely.Point(114.40, 35.62)) or (
+        areas.loc["良相坡"].geometry.distance(shapely.Point(114.40, 35.62)) < 0.02
+    )
+
+
+def test_forces_cover_every_category(ws: Workspace) -> None:
+    forces = ws.read("forces")
+    field = ALL["forces"].field("category")
+    assert {c.code for c in field.choices} == set(forces["category"])
+    assert (forces["personnel"] > 0).all()
+    days = {from_storage(t).date().isoformat() for t in forces["reported_at"]}
+    assert days <= {"2021-07-22", "2021-07-23", "2021-07-24"}
+
+
+def test_depots_and_shelters(ws: Workspace) -> None:
+    depots = ws.read("depots")
+    assert {"warehouse", "front"} == set(depots["kind"])
+    assert "鹤壁市防汛物资仓库" in set(depots["name"])
+    shelters = ws.read("shelters")
+    assert (shelters["occupancy"] <= shelters["capacity"]).all()
+    flooded = shapely.union_all(ws.read("storage_areas").geometry.values)
+    assert not any(flooded.contains(g) for g in shelters.geometry)
+
+
+def test_tallies_are_records_over_several_days(ws: Workspace) -> None:
+    first, last = (from_storage(t) for t in ws.time_span())
+    assert last - first >= timedelta(days=3)
+    for key in ("material_tally", "evacuation", "works"):
+        frame = ws.read(key)
+        assert len(frame) >= 15, key
+        days = {from_storage(t).date() for t in frame["reported_at"]}
+        assert len(days) >= 3, key
+
+
+def test_material_tally_style(ws: Workspace) -> None:
+    tally = ws.read("material_tally")
+    assert {"stock_in", "dispatch", "consumed"} == set(tally["kind"])
+    sandbags = tally[(tally["item"] == "sandbag") & (tally["kind"] == "dispatch")]
+    assert ((sandbags["depot"] == "鹤壁市防汛物资仓库") & (sandbags["quantity"] == 40000)).any()
+
+
+def test_evacuation_funnel_is_cumulative(ws: Workspace) -> None:
+    evac = ws.read("evacuation")
+    for unit in ("persons", "households"):
+        assert (evac[f"notified_{unit}"] <= evac[f"planned_{unit}"]).all()
+        assert (evac[f"transferred_{unit}"] <= evac[f"notified_{unit}"]).all()
+        assert (evac[f"sheltered_{unit}"] <= evac[f"transferred_{unit}"]).all()
+        assert (evac[f"returned_{unit}"] <= evac[f"transferred_{unit}"]).all()
+    lxp = evac[evac["area"] == "良相坡"].sort_values("reported_at")
+    assert lxp["transferred_persons"].is_monotonic_increasing
+    assert 16800 in set(lxp["transferred_persons"])
+    assert (evac["returned_persons"] > 0).any()
+    # the storage-area rows plan for exactly the people living in the area
+    areas = ws.read("storage_areas").set_index("name")
+    for _, row in evac[evac["area_kind"] == "storage_area"].iterrows():
+        assert row["planned_persons"] == areas.loc[row["area"], "persons"]
+        assert row["planned_households"] == areas.loc[row["area"], "households"]
+
+
+def test_records_are_deterministic() -> None:
+    a, b = demo_records(), demo_records()
+    for key in a:
+        for ra, rb in zip(a[key], b[key], strict=True):
+            assert {k: v for k, v in ra.items() if k != "geometry"} == {
+                k: v for k, v in rb.items() if k != "geometry"
+            }
+            if "geometry" in ra:
+                assert ra["geometry"].equals_exact(rb["geometry"], 0)
+
+
+def test_data_package_does_not_import_qt() -> None:
+    code = (
+        "import floodpost.data.demo, floodpost.data.gcj02, sys; "
+        "assert not any(m.startswith('PySide6') for m in sys.modules), "
+        "[m for m in sys.modules if m.startswith('PySide6')]"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

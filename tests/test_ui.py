@@ -1,0 +1,175 @@
+"""The main window around a real workspace: pan, zoom, identify, layer panel, language."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QImage
+
+from floodpost.layers.projection import to_mercator
+from floodpost.ui.mainwindow import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, demo_path):
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.resize(1200, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    with qtbot.waitSignal(win.canvas.rendered, timeout=10000):
+        assert win.open_workspace(demo_path)
+    return win
+
+
+def _screen_of(canvas, lon, lat):
+    px, py = canvas.viewport.to_screen(*to_mercator(lon, lat))
+    return float(px), float(py)
+
+
+def _wait_idle(qtbot, canvas):
+    qtbot.waitUntil(lambda: not canvas.busy, timeout=10000)
+
+
+def test_opens_demo_with_every_layer(window):
+    keys = [layer.key for layer in window.scene.layers]
+    assert set(keys) == {
+        "storage_areas", "rivers", "reservoirs", "hazards", "waterlogging", "forces", "depots", "shelters"
+    }
+    assert all(layer.count > 0 for layer in window.scene.layers)
+    assert window.layer_panel.model.rowCount() == 8
+
+
+def test_drag_pans_the_view(qtbot, window):
+    canvas = window.canvas
+    _wait_idle(qtbot, canvas)
+    before = canvas.viewport.lonlat_at(600, 400)
+    grabbed = canvas.viewport.lonlat_at(300, 300)
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=QPoint(300, 300))
+    for x in range(310, 420, 10):
+        qtbot.mouseMove(canvas, QPoint(x, 300))
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=QPoint(410, 300))
+    after = canvas.viewport.lonlat_at(600, 400)
+    # dragging right moves the map right: the centre now shows land further west
+    assert after[0] < before[0]
+    assert after[1] == pytest.approx(before[1], abs=1e-6)
+    # the point that was under the press is now under the release
+    assert canvas.viewport.lonlat_at(410, 300) == pytest.approx(grabbed, abs=1e-9)
+    _wait_idle(qtbot, canvas)
+
+
+def test_wheel_and_keys_zoom(qtbot, window):
+    canvas = window.canvas
+    res = canvas.viewport.resolution
+    anchor = canvas.viewport.lonlat_at(200, 150)
+    from PySide6.QtCore import QPoint as P
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    ev = QWheelEvent(
+        QPointF(200, 150), QPointF(canvas.mapToGlobal(P(200, 150))), P(0, 0), P(0, 240),
+        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False,
+    )
+    QApplication.sendEvent(canvas, ev)
+    assert canvas.viewport.resolution == pytest.approx(res / 2)
+    assert canvas.viewport.lonlat_at(200, 150) == pytest.approx(anchor, abs=1e-6)
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_Minus)
+    assert canvas.viewport.resolution == pytest.approx(res)
+    qtbot.keyClick(canvas, Qt.Key.Key_Plus)
+    assert canvas.viewport.resolution == pytest.approx(res / 2)
+    qtbot.keyClick(canvas, Qt.Key.Key_Home)
+    assert canvas.viewport.resolution == pytest.approx(res, rel=1e-6)
+    _wait_idle(qtbot, canvas)
+
+
+def test_box_zoom(qtbot, window):
+    canvas = window.canvas
+    corner0 = canvas.viewport.lonlat_at(100, 100)
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, QPoint(100, 100))
+    qtbot.mouseMove(canvas, QPoint(200, 150))
+    qtbot.mouseMove(canvas, QPoint(300, 250))
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, QPoint(300, 250))
+    lon0, lat0, lon1, lat1 = canvas.viewport.lonlat_extent
+    assert lon0 <= corner0[0] + 1e-3 and lat1 >= corner0[1] - 1e-3
+    assert lon1 - lon0 < 0.3  # much narrower than the whole city
+    _wait_idle(qtbot, canvas)
+
+
+def test_zoom_to_layer(qtbot, window):
+    window.canvas.zoom_to_layer("waterlogging")
+    b = window.scene.layers["waterlogging"].bounds()
+    lon0, lat0, lon1, lat1 = window.canvas.viewport.lonlat_extent
+    assert lon0 <= b[0] and lon1 >= b[2] and lat0 <= b[1] and lat1 >= b[3]
+    assert lon1 - lon0 < 0.5
+    _wait_idle(qtbot, window.canvas)
+
+
+def test_click_identifies_feature_with_contacts(qtbot, window):
+    canvas = window.canvas
+    hazards = window.scene.layers["hazards"]
+    fid = int(hazards.frame.index[0])
+    geom = hazards.frame.geometry.loc[fid]
+    canvas.zoom_to_lonlat((geom.x - 0.002, geom.y - 0.002, geom.x + 0.002, geom.y + 0.002))
+    _wait_idle(qtbot, canvas)
+    px, py = _screen_of(canvas, geom.x, geom.y)
+    with qtbot.waitSignal(canvas.featuresClicked) as blocker:
+        qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=QPoint(round(px), round(py)))
+    hits = blocker.args[0]
+    assert (hits[0].key, hits[0].fid) == ("hazards", fid)
+    panel = window.identify
+    text = panel.text()
+    rec = hazards.frame.loc[fid]
+    assert rec["name"] in text
+    assert rec["resp_phone"] in text and rec["resp_person"] in text
+    labels = [panel.tree.topLevelItem(i).text(0) for i in range(panel.tree.topLevelItemCount())]
+    assert "灾害类型" in labels or "Hazard type" in labels
+
+
+def test_layer_panel_toggles_visibility_and_order(qtbot, window):
+    model = window.layer_panel.model
+    row = model.row_of("hazards")
+    idx = model.index(row)
+    model.setData(idx, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+    assert window.scene.layers["hazards"].visible is False
+    assert model.data(idx, Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
+    top = model.layer(0).key
+    window.layer_panel.select(top)
+    window.layer_panel._move(1)
+    assert model.layer(1).key == top
+    assert [layer.key for layer in window.scene.layers][-2] == top
+    window.layer_panel.select("storage_areas")
+    window.layer_panel.opacity.setValue(40)
+    assert window.scene.layers["storage_areas"].opacity == pytest.approx(0.4)
+    _wait_idle(qtbot, window.canvas)
+
+
+def test_hidden_layer_leaves_the_rendered_map(qtbot, window):
+    canvas = window.canvas
+    areas = window.scene.layers["storage_areas"]
+    geom = areas.frame.geometry.iloc[0].representative_point()
+    _wait_idle(qtbot, canvas)
+
+    def colour() -> QColor:
+        px, py = _screen_of(canvas, geom.x, geom.y)
+        return canvas._image.pixelColor(round(px), round(py))
+
+    shown = colour()
+    with qtbot.waitSignal(canvas.rendered, timeout=10000):
+        areas.visible = False
+    _wait_idle(qtbot, canvas)
+    assert colour() != shown
+
+
+def test_status_bar_shows_coordinates_and_scale(qtbot, window):
+    qtbot.mouseMove(window.canvas, QPoint(50, 60))
+    lon, lat = window.canvas.viewport.lonlat_at(50, 60)
+    assert f"{lon:.5f}" in window.coords.text()
+    assert window.scale.text().startswith("1:")
+
+
+def test_grab_shows_map_not_blank(qtbot, window):
+    _wait_idle(qtbot, window.canvas)
+    img: QImage = window.canvas.grab().toImage()
+    colours = {img.pixel(x, y) for x in range(0, img.width(), 17) for y in range(0, img.height(), 17)}
+    assert len(colours) > 20
