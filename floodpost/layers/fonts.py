@@ -27,7 +27,7 @@ class FontError(RuntimeError):
 
 def _has_cjk(family: str) -> bool:
     raw = QRawFont.fromFont(QFont(family, 12))
-    return raw.isValid() and all(raw.supportsCharacter(ch) for ch in _PROBE)
+    return raw.isValid() and all(raw.supportsCharacter(ord(ch)) for ch in _PROBE)
 
 
 @cache

@@ -44,11 +44,17 @@ class MapScene:
         return cls(LayerList.from_workspace(workspace), MapPainter(basemap or default_basemap()))
 
     def full_extent(self) -> tuple[float, float, float, float]:
-        """lon/lat bounds of all data, else of the basemap, else of Hebi."""
-        b = self.layers.bounds()
-        if b is None and self.painter.basemap is not None:
-            b = self.painter.basemap.bounds()
-        return b or DEFAULT_BOUNDS
+        """lon/lat bounds of all data and the basemap, else of Hebi."""
+        boxes = [self.layers.bounds()]
+        if self.painter.basemap is not None:
+            boxes.append(self.painter.basemap.bounds())
+        boxes = [b for b in boxes if b is not None]
+        if not boxes:
+            return DEFAULT_BOUNDS
+        return (
+            min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes),
+        )
 
     def viewport(self, width: int, height: int, dpi: float = 96.0) -> Viewport:
         """A view of ``width``×``height`` pixels showing the full extent."""

@@ -1,0 +1,1 @@
+"""Windows, docks, dialogs and the map canvas widget."""

