@@ -8,6 +8,7 @@ cached Qt polygons; the view is one painter transform.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,12 +17,10 @@ import numpy as np
 import shiboken6
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
-    QBrush,
     QColor,
     QImage,
     QPainter,
     QPainterPath,
-    QPen,
     QPixmap,
     QTransform,
 )
@@ -34,11 +33,24 @@ from floodpost.layers.symbols import fill_brush_pen, line_pens, marker_image, qc
 from floodpost.layers.viewport import Viewport
 
 #: Above this many visible parts, fills are drawn without antialiasing.
-AA_PART_LIMIT = 20000
+AA_PART_LIMIT = 5000
 #: Above this many visible points, points sharing a 2-pixel cell are thinned.
 THIN_POINT_LIMIT = 50000
 #: At most this many label candidates per layer are tried per frame.
 LABEL_CANDIDATES = 4000
+#: Rendered label images kept for reuse across frames.
+SPRITE_CACHE = 20000
+#: Above this many labels in view, candidates are thinned to one per cell first.
+LABEL_THIN_ABOVE = 300
+#: Parts smaller than this many pixels are not drawn; smaller than DOT_PX
+#: they become a dot; smaller than THIN_PX they get a one-pixel outline.
+SKIP_PX = 0.2
+DOT_PX = 1.5
+THIN_PX = 16.0
+#: With more visible line vertices than this, lines are drawn one pixel wide
+#: without casing; with more visible polygons than DENSE_POLYGONS, outlines too.
+DENSE_LINE_VERTICES = 30000
+DENSE_POLYGONS = 2000
 
 
 class Cancelled(Exception):
@@ -144,6 +156,7 @@ class MapPainter:
         self._cache: dict[str, tuple[int, int, PreparedGeometry]] = {}
         self._atlas: dict[tuple[int, float], QPixmap] = {}
         self._lock = threading.Lock()
+        self._sprites: OrderedDict[tuple, tuple[QImage, float, float]] = OrderedDict()
 
     # ---------------------------------------------------------- preparation
     def prepared(self, layer: Layer) -> PreparedGeometry:
@@ -231,49 +244,117 @@ class MapPainter:
     def _paint_parts(
         self, painter: QPainter, viewport: Viewport, prep: PreparedGeometry, idx: np.ndarray, scale: float
     ) -> int:
-        sx, sy, dx, dy = viewport.transform()
-        # Skip parts smaller than a fifth of a pixel: invisible, and the bulk at small scales.
+        """Polygons then lines, one pen and brush per class, with level of detail.
+
+        By on-screen size: parts under ``DOT_PX`` become one stamped dot each
+        (a single drawPixmapFragments call per class), parts under
+        ``THIN_PX`` get a one-pixel outline (Qt's fast cosmetic stroker; wider
+        pens take the slow general stroker), larger ones their full symbol.
+        Geometry comes simplified for the current zoom band.
+        """
         b = prep.part_bounds[idx]
         size_px = np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]) / viewport.resolution
-        idx = idx[size_px >= 0.2]
+        keep = size_px >= SKIP_PX
+        idx, size_px = idx[keep], size_px[keep]
         if not len(idx):
             return 0
+        kinds = prep.part_kind[idx]
+        dots = (size_px < DOT_PX) & (kinds == POLYGON)
+        if dots.any():
+            self._paint_dots(painter, viewport, prep, idx[dots], scale)
+            idx, size_px, kinds = idx[~dots], size_px[~dots], kinds[~dots]
+        if not len(idx):
+            return int(dots.sum())
+        band = int(np.floor(np.log2(max(viewport.resolution, 1e-6))))
+        sx, sy, dx, dy = viewport.transform()
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, len(idx) <= AA_PART_LIMIT)
         painter.setTransform(QTransform(sx, 0, 0, sy, dx, dy), True)
-        kinds = prep.part_kind[idx]
         classes = prep.part_class[idx]
-        # Polygons first (bottom), then lines; within each, one pen/brush per class.
+        dense_lines = int(prep.part_ncoords[idx[kinds == LINE]].sum()) > DENSE_LINE_VERTICES
+        dense_polys = int((kinds == POLYGON).sum()) > DENSE_POLYGONS
         for kind in (POLYGON, LINE):
-            sel = idx[kinds == kind]
-            if not len(sel):
+            sel_mask = kinds == kind
+            if not sel_mask.any():
                 continue
-            cls = classes[kinds == kind]
-            for c in np.unique(cls):
-                members = sel[cls == c]
-                if kind == POLYGON:
-                    brush, pen = fill_brush_pen(prep.polygon_symbols[c], scale)
-                    pen.setCosmetic(True)
-                    painter.setBrush(brush)
-                    painter.setPen(pen)
-                    for i in members:
-                        item = prep.qt_part(int(i))
-                        if isinstance(item, QPainterPath):
-                            painter.drawPath(item)
-                        else:
-                            painter.drawPolygon(item)
-                else:
-                    casing, pen = line_pens(prep.symbols[c], scale)
-                    painter.setBrush(Qt.BrushStyle.NoBrush)
-                    for p in (casing, pen):
-                        if p is None:
-                            continue
-                        p.setCosmetic(True)
-                        painter.setPen(p)
-                        for i in members:
-                            painter.drawPolyline(prep.qt_part(int(i)))
+            for c in np.unique(classes[sel_mask]):
+                m = sel_mask & (classes == c)
+                for thin in (True, False):
+                    small = (size_px < THIN_PX) | dense_polys
+                    mm = m & (small == thin) if kind == POLYGON else m
+                    if kind == LINE and not thin:
+                        continue
+                    members = idx[mm]
+                    if not len(members):
+                        continue
+                    items = prep.qt_parts_lod(members, band)
+                    if kind == POLYGON:
+                        brush, pen = fill_brush_pen(prep.polygon_symbols[c], scale)
+                        if thin and pen.style() != Qt.PenStyle.NoPen:
+                            pen.setWidthF(min(pen.widthF(), 1.0))
+                            pen.setStyle(Qt.PenStyle.SolidLine)
+                        pen.setCosmetic(True)
+                        painter.setBrush(brush)
+                        painter.setPen(pen)
+                        for item in items:
+                            if isinstance(item, QPainterPath):
+                                painter.drawPath(item)
+                            else:
+                                painter.drawPolygon(item)
+                    else:
+                        casing, pen = line_pens(prep.symbols[c], scale)
+                        if dense_lines:
+                            casing = None
+                            pen.setWidthF(min(pen.widthF(), 1.0))
+                        painter.setBrush(Qt.BrushStyle.NoBrush)
+                        for pn in (casing, pen):
+                            if pn is None:
+                                continue
+                            pn.setCosmetic(True)
+                            painter.setPen(pn)
+                            for item in items:
+                                painter.drawPolyline(item)
         painter.restore()
-        return len(idx)
+        return len(idx) + int(dots.sum())
+
+    def _paint_dots(
+        self, painter: QPainter, viewport: Viewport, prep: PreparedGeometry, idx: np.ndarray, scale: float
+    ) -> None:
+        """Sub-pixel polygons as one dot each in their outline colour, stamped in one call per class."""
+        b = prep.part_bounds[idx]
+        px, py = viewport.to_screen((b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2)
+        classes = prep.part_class[idx]
+        for c in np.unique(classes):
+            members = classes == c
+            sym = prep.polygon_symbols[c]
+            key = (id(sym), -1.0)
+            pix = self._atlas.get(key)
+            if pix is None:
+                img = QImage(2, 2, QImage.Format.Format_ARGB32_Premultiplied)
+                img.fill(qcolor(sym.stroke or sym.fill))
+                pix = QPixmap.fromImage(img)
+                self._atlas[key] = pix
+            self._stamp(painter, pix, px[members], py[members])
+
+    @staticmethod
+    def _stamp(painter: QPainter, pix: QPixmap, x: np.ndarray, y: np.ndarray) -> None:
+        """Draw ``pix`` centred at every (x, y) with one drawPixmapFragments call."""
+        n = len(x)
+        if not n:
+            return
+        frags = np.empty((n, 10), dtype=np.float64)
+        frags[:, 0] = x
+        frags[:, 1] = y
+        frags[:, 2] = 0
+        frags[:, 3] = 0
+        frags[:, 4] = pix.width()
+        frags[:, 5] = pix.height()
+        frags[:, 6] = 1
+        frags[:, 7] = 1
+        frags[:, 8] = 0
+        frags[:, 9] = 1
+        ptr = shiboken6.wrapInstance(frags.ctypes.data, QPainter.PixmapFragment)
+        painter.drawPixmapFragments(ptr, n, pix)
 
     def _paint_points(self, painter: QPainter, viewport: Viewport, prep: PreparedGeometry, scale: float) -> int:
         px, py = viewport.to_screen(prep.pt_x, prep.pt_y)
@@ -290,21 +371,7 @@ class MapPainter:
         classes = prep.pt_class[sel]
         for c in np.unique(classes):
             members = sel[classes == c]
-            pix = self._marker(prep.symbols[c], scale)
-            w, h = pix.width(), pix.height()
-            frags = np.empty((len(members), 10), dtype=np.float64)
-            frags[:, 0] = px[members]
-            frags[:, 1] = py[members]
-            frags[:, 2] = 0
-            frags[:, 3] = 0
-            frags[:, 4] = w
-            frags[:, 5] = h
-            frags[:, 6] = 1
-            frags[:, 7] = 1
-            frags[:, 8] = 0
-            frags[:, 9] = 1
-            ptr = shiboken6.wrapInstance(frags.ctypes.data, QPainter.PixmapFragment)
-            painter.drawPixmapFragments(ptr, len(members), pix)
+            self._stamp(painter, self._marker(prep.symbols[c], scale), px[members], py[members])
         return len(sel)
 
     # ---------------------------------------------------------- labels
@@ -316,7 +383,13 @@ class MapPainter:
             return
         px, py = viewport.to_screen(src.x, src.y)
         ok = np.isfinite(px) & (px >= 0) & (px < viewport.width) & (py >= 0) & (py < viewport.height)
-        idx = np.flatnonzero(ok)[:LABEL_CANDIDATES]
+        idx = np.flatnonzero(ok)
+        if len(idx) > LABEL_THIN_ABOVE:
+            # Dense layer: one candidate per label-sized cell; the rest could never fit.
+            keys = (px[idx] // (80 * scale)).astype(np.int64) * 100_003 + (py[idx] // (24 * scale)).astype(np.int64)
+            _, first = np.unique(keys, return_index=True)
+            idx = idx[np.sort(first)]
+        idx = idx[:LABEL_CANDIDATES]
         for i in idx:
             text = src.texts[i]
             if text is None or (isinstance(text, float) and text != text) or str(text) == "":
@@ -362,17 +435,49 @@ class MapPainter:
                     break
         painter.save()
         painter.resetTransform()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         for lab, x, y in placed:
-            st = lab.style
-            path = QPainterPath()
-            path.addText(QPointF(x, y), map_font(st.size, st.bold, scale), lab.text)
-            halo = QPen(qcolor(st.halo), 3.0 * scale)
-            halo.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-            painter.strokePath(path, halo)
-            painter.fillPath(path, QBrush(qcolor(st.color)))
+            sprite, ox, oy = self._label_sprite(lab.text, lab.style, scale)
+            painter.drawImage(QPointF(x - ox, y - oy), sprite)
         painter.restore()
         return len(placed)
+
+    def _label_sprite(self, text: str, st: LabelStyle, scale: float) -> tuple[QImage, float, float]:
+        """The label with its halo, rendered once and reused while it stays in view.
+
+        Returns the image and the offset of the text baseline origin in it.
+        The halo is the text drawn at eight offsets, which the glyph cache
+        makes far cheaper than stroking the glyph outlines.
+        """
+        key = (text, st.size, st.bold, st.color, st.halo, round(scale, 3))
+        with self._lock:
+            hit = self._sprites.get(key)
+            if hit is not None:
+                self._sprites.move_to_end(key)
+                return hit
+        font = map_font(st.size, st.bold, scale)
+        fm = metrics(st.size, st.bold, scale)
+        r = max(1.0, 1.5 * scale)
+        pad = int(np.ceil(r)) + 1
+        w = int(np.ceil(fm.horizontalAdvance(text))) + 2 * pad
+        h = int(np.ceil(fm.height())) + 2 * pad
+        img = QImage(max(w, 1), max(h, 1), QImage.Format.Format_ARGB32_Premultiplied)
+        img.fill(Qt.GlobalColor.transparent)
+        p = QPainter(img)
+        p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        p.setFont(font)
+        ox, oy = float(pad), float(pad + fm.ascent())
+        p.setPen(qcolor(st.halo))
+        for ddx, ddy in ((-r, 0), (r, 0), (0, -r), (0, r), (-r * 0.7, -r * 0.7), (r * 0.7, -r * 0.7), (-r * 0.7, r * 0.7), (r * 0.7, r * 0.7)):
+            p.drawText(QPointF(ox + ddx, oy + ddy), text)
+        p.setPen(qcolor(st.color))
+        p.drawText(QPointF(ox, oy), text)
+        p.end()
+        out = (img, ox, oy)
+        with self._lock:
+            self._sprites[key] = out
+            while len(self._sprites) > SPRITE_CACHE:
+                self._sprites.popitem(last=False)
+        return out
 
     # ---------------------------------------------------------- images
     def render_image(

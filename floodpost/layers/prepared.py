@@ -87,16 +87,18 @@ class PreparedGeometry:
             self.pt_y = np.empty(0)
         self.pt_class = self.classes[self.pt_feature] if len(self.pt_feature) else np.empty(0, np.int32)
 
-        # ---- lines and polygons, one part per simple geometry
+        # ---- lines and polygons, one part per simple geometry; long lines in chunks
         part_mask = ok & ~pt_mask
         feat = np.flatnonzero(part_mask)
         if len(feat):
             parts, idx = shapely.get_parts(merc[part_mask], return_index=True)
+            parts, part_feature = _chunk_lines(parts, feat[idx])
             self.parts = parts
-            self.part_feature = feat[idx]
+            self.part_feature = part_feature
             ptypes = shapely.get_type_id(parts)
             self.part_kind = np.where(ptypes == 3, POLYGON, LINE).astype(np.int8)
             self.part_bounds = shapely.bounds(parts)
+            self.part_ncoords = shapely.get_num_coordinates(parts)
             self.part_class = self.classes[self.part_feature]
             self.part_has_holes = np.zeros(len(parts), dtype=bool)
             polys = self.part_kind == POLYGON
@@ -108,10 +110,13 @@ class PreparedGeometry:
             self.part_feature = np.empty(0, dtype=np.int64)
             self.part_kind = np.empty(0, dtype=np.int8)
             self.part_bounds = np.empty((0, 4))
+            self.part_ncoords = np.empty(0, dtype=np.int64)
             self.part_class = np.empty(0, dtype=np.int32)
             self.part_has_holes = np.empty(0, dtype=bool)
             self.tree = None
         self._qt: list[Any] = [None] * len(self.parts)
+        #: simplified Qt items per zoom band, built for visible parts on demand
+        self._lod: dict[int, list[Any]] = {}
 
         # ---- labels
         self.labels: LabelSource | None = None
@@ -164,6 +169,30 @@ class PreparedGeometry:
             self._qt[i] = item
         return item
 
+    def qt_parts_lod(self, idx: np.ndarray, band: int) -> list[QPolygonF | QPainterPath]:
+        """Qt items for parts ``idx`` simplified to zoom band ``band``.
+
+        Band b covers resolutions in [2**b, 2**(b+1)) metres per pixel; the
+        tolerance of half the band's finest pixel is invisible on screen but
+        drops most vertices of small polygons and wiggly lines at small scales.
+        Built once per band for the parts that were ever visible.
+        """
+        cache = self._lod.get(band)
+        if cache is None:
+            cache = self._lod[band] = [None] * len(self.parts)
+        missing = [int(i) for i in idx if cache[i] is None]
+        if missing:
+            m = np.asarray(missing)
+            simple = shapely.simplify(self.parts[m], 0.5 * 2.0**band, preserve_topology=False)
+            for i, g in zip(missing, simple, strict=True):
+                if g is None or g.is_empty or self.part_has_holes[i]:
+                    cache[i] = self.qt_part(i)
+                elif self.part_kind[i] == LINE:
+                    cache[i] = qpolygonf(shapely.get_coordinates(g))
+                else:
+                    cache[i] = qpolygonf(shapely.get_coordinates(g.exterior))
+        return [cache[i] for i in idx]
+
     def parts_in(self, extent: tuple[float, float, float, float]) -> np.ndarray:
         """Indices of parts whose bounding boxes meet ``extent``, in data order."""
         if self.tree is None:
@@ -171,3 +200,29 @@ class PreparedGeometry:
         idx = self.tree.query(shapely.box(*extent))
         idx.sort()
         return idx
+
+
+#: Lines longer than this many vertices are cut into chunks, so a view
+#: culls and draws only the stretches it shows.
+CHUNK = 64
+
+
+def _chunk_lines(parts: np.ndarray, feature: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Split long LineStrings into overlapping chunks of ``CHUNK`` segments."""
+    counts = shapely.get_num_coordinates(parts)
+    is_line = shapely.get_type_id(parts) == 1
+    long = np.flatnonzero(is_line & (counts > 2 * CHUNK))
+    if not len(long):
+        return parts, feature
+    out_parts: list[Any] = []
+    out_feat: list[int] = []
+    keep = np.ones(len(parts), dtype=bool)
+    keep[long] = False
+    for i in long:
+        xy = shapely.get_coordinates(parts[i])
+        for start in range(0, len(xy) - 1, CHUNK):
+            out_parts.append(shapely.linestrings(xy[start : start + CHUNK + 1]))
+            out_feat.append(int(feature[i]))
+    new_parts = np.concatenate([parts[keep], np.array(out_parts, dtype=object)])
+    new_feat = np.concatenate([feature[keep], np.array(out_feat, dtype=feature.dtype)])
+    return new_parts, new_feat
