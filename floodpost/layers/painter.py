@@ -42,10 +42,11 @@ LABEL_CANDIDATES = 4000
 SPRITE_CACHE = 20000
 #: Above this many labels in view, candidates are thinned to one per cell first.
 LABEL_THIN_ABOVE = 300
-#: Parts smaller than this many pixels are not drawn; smaller than DOT_PX
-#: they become a dot; smaller than THIN_PX they get a one-pixel outline.
+#: Parts smaller than SKIP_PX pixels are not drawn; smaller than BOX_PX
+#: they are stamped as boxes; smaller than THIN_PX they get a one-pixel outline.
 SKIP_PX = 0.2
-DOT_PX = 1.5
+BOX_PX = 4.0
+BOX_TILE = 8
 THIN_PX = 16.0
 #: With more visible line vertices than this, lines are drawn one pixel wide
 #: without casing; with more visible polygons than DENSE_POLYGONS, outlines too.
@@ -246,7 +247,7 @@ class MapPainter:
     ) -> int:
         """Polygons then lines, one pen and brush per class, with level of detail.
 
-        By on-screen size: parts under ``DOT_PX`` become one stamped dot each
+        By on-screen size: parts under ``BOX_PX`` become one stamped box each
         (a single drawPixmapFragments call per class), parts under
         ``THIN_PX`` get a one-pixel outline (Qt's fast cosmetic stroker; wider
         pens take the slow general stroker), larger ones their full symbol.
@@ -259,9 +260,9 @@ class MapPainter:
         if not len(idx):
             return 0
         kinds = prep.part_kind[idx]
-        dots = (size_px < DOT_PX) & (kinds == POLYGON)
+        dots = (size_px < BOX_PX) & (kinds == POLYGON) & ~prep.part_has_holes[idx]
         if dots.any():
-            self._paint_dots(painter, viewport, prep, idx[dots], scale)
+            self._paint_boxes(painter, viewport, prep, idx[dots], scale)
             idx, size_px, kinds = idx[~dots], size_px[~dots], kinds[~dots]
         if not len(idx):
             return int(dots.sum())
@@ -317,28 +318,56 @@ class MapPainter:
         painter.restore()
         return len(idx) + int(dots.sum())
 
-    def _paint_dots(
+    def _paint_boxes(
         self, painter: QPainter, viewport: Viewport, prep: PreparedGeometry, idx: np.ndarray, scale: float
     ) -> None:
-        """Sub-pixel polygons as one dot each in their outline colour, stamped in one call per class."""
+        """Polygons a few pixels across drawn as their boxes, stamped in one call per class.
+
+        Below ``BOX_PX`` a polygon's shape cannot be seen anyway; one scaled
+        pixmap fragment each replaces tens of thousands of polygon fills.
+        """
         b = prep.part_bounds[idx]
+        res = viewport.resolution
         px, py = viewport.to_screen((b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2)
+        w = np.maximum((b[:, 2] - b[:, 0]) / res, 1.0)
+        h = np.maximum((b[:, 3] - b[:, 1]) / res, 1.0)
         classes = prep.part_class[idx]
         for c in np.unique(classes):
-            members = classes == c
+            m = classes == c
             sym = prep.polygon_symbols[c]
-            key = (id(sym), -1.0)
+            key = (id(sym), -2.0)
             pix = self._atlas.get(key)
             if pix is None:
-                img = QImage(2, 2, QImage.Format.Format_ARGB32_Premultiplied)
+                img = QImage(BOX_TILE, BOX_TILE, QImage.Format.Format_ARGB32_Premultiplied)
                 img.fill(qcolor(sym.stroke or sym.fill))
+                if sym.fill:
+                    p = QPainter(img)
+                    p.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+                    # interior in the fill over the land colour, a one-tile-pixel rim in the stroke
+                    inner = QColor("#f8f6f0")
+                    fill = qcolor(sym.fill)
+                    a = fill.alphaF()
+                    inner.setRgbF(
+                        fill.redF() * a + inner.redF() * (1 - a),
+                        fill.greenF() * a + inner.greenF() * (1 - a),
+                        fill.blueF() * a + inner.blueF() * (1 - a),
+                    )
+                    p.fillRect(1, 1, BOX_TILE - 2, BOX_TILE - 2, inner)
+                    p.end()
                 pix = QPixmap.fromImage(img)
                 self._atlas[key] = pix
-            self._stamp(painter, pix, px[members], py[members])
+            self._stamp(painter, pix, px[m], py[m], w[m] / BOX_TILE, h[m] / BOX_TILE)
 
     @staticmethod
-    def _stamp(painter: QPainter, pix: QPixmap, x: np.ndarray, y: np.ndarray) -> None:
-        """Draw ``pix`` centred at every (x, y) with one drawPixmapFragments call."""
+    def _stamp(
+        painter: QPainter,
+        pix: QPixmap,
+        x: np.ndarray,
+        y: np.ndarray,
+        sx: np.ndarray | float = 1.0,
+        sy: np.ndarray | float = 1.0,
+    ) -> None:
+        """Draw ``pix`` centred at every (x, y), scaled by (sx, sy), with one drawPixmapFragments call."""
         n = len(x)
         if not n:
             return
@@ -349,8 +378,8 @@ class MapPainter:
         frags[:, 3] = 0
         frags[:, 4] = pix.width()
         frags[:, 5] = pix.height()
-        frags[:, 6] = 1
-        frags[:, 7] = 1
+        frags[:, 6] = sx
+        frags[:, 7] = sy
         frags[:, 8] = 0
         frags[:, 9] = 1
         ptr = shiboken6.wrapInstance(frags.ctypes.data, QPainter.PixmapFragment)

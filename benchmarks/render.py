@@ -1,0 +1,220 @@
+"""County-scale rendering benchmark: FloodPost against QGIS (or a naive baseline).
+
+    python benchmarks/render.py [--json] [--gpkg benchmarks/data/county.gpkg] [--no-qgis]
+
+Prints full-extent and 4x-zoomed redraw times of all three layers at
+1920x1080, the slowest frame while dragging the canvas, the time from
+opening the workspace to the first complete frame, and peak memory; then
+the same redraws by QGIS 3 (run as a subprocess on the system Python) when
+it is installed, else by a naive one-path-per-feature QPainter renderer in
+this process. Timings are best of three after a warm-up, for both sides.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+SIZE = (1920, 1080)
+KEYS = ("storage_areas", "rivers", "hazards")
+
+
+def best_of(fn, repeat: int = 3) -> float:
+    fn()
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def floodpost_figures(gpkg: Path) -> dict:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    from floodpost.data.workspace import Workspace
+    from floodpost.layers.model import Layer, LayerList
+    from floodpost.layers.painter import MapPainter
+    from floodpost.layers.viewport import Viewport
+
+    t0 = time.perf_counter()
+    ws = Workspace.open(gpkg)
+    layers = LayerList([Layer(k, ws.read(k)) for k in KEYS])
+    painter = MapPainter()
+    vp = Viewport.for_lonlat(layers.bounds(), *SIZE)
+    painter.render_image(vp, layers)
+    open_s = time.perf_counter() - t0
+    zoom = vp.zoomed(4.0)
+    full_s = best_of(lambda: painter.render_image(vp, layers))
+    zoom_s = best_of(lambda: painter.render_image(zoom, layers))
+    per_layer = {}
+    for k in KEYS:
+        sub = LayerList([layers[k]])
+        per_layer[k] = {
+            "full_s": round(best_of(lambda s=sub: painter.render_image(vp, s)), 4),
+            "zoom_s": round(best_of(lambda s=sub: painter.render_image(zoom, s)), 4),
+        }
+    pan = pan_frames(app, layers, painter)
+    ws.close()
+    return {
+        "full_s": round(full_s, 4),
+        "zoom_s": round(zoom_s, 4),
+        "open_s": round(open_s, 4),
+        **pan,
+        "per_layer": per_layer,
+    }
+
+
+def pan_frames(app, layers, painter) -> dict:
+    """Drag the real canvas widget across the map; time every frame the UI thread paints."""
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+
+    from floodpost.layers.scene import MapScene
+    from floodpost.ui.canvas import MapCanvas
+
+    canvas = MapCanvas(MapScene(layers, painter))
+    canvas.resize(*SIZE)
+    canvas.show()
+    deadline = time.perf_counter() + 30
+    while canvas.busy and time.perf_counter() < deadline:
+        app.processEvents()
+        time.sleep(0.005)
+
+    def mouse(kind, x, buttons):
+        ev = QMouseEvent(
+            kind, QPointF(x, 500), QPointF(canvas.mapToGlobal(QPoint(int(x), 500))),
+            Qt.MouseButton.LeftButton, buttons, Qt.KeyboardModifier.NoModifier,
+        )
+        app.sendEvent(canvas, ev)
+
+    frames = []
+    mouse(QMouseEvent.Type.MouseButtonPress, 400, Qt.MouseButton.LeftButton)
+    for step in range(120):
+        x = 400 + 6 * step
+        t = time.perf_counter()
+        mouse(QMouseEvent.Type.MouseMove, x, Qt.MouseButton.LeftButton)
+        canvas.repaint()
+        frames.append(time.perf_counter() - t)
+        # let finished background renders arrive, as the event loop would
+        app.processEvents()
+        time.sleep(0.004)
+    mouse(QMouseEvent.Type.MouseButtonRelease, 400 + 6 * 119, Qt.MouseButton.NoButton)
+    canvas.shutdown()
+    canvas.deleteLater()
+    frames.sort()
+    return {
+        "pan_frame_ms_max": round(frames[-1] * 1000, 2),
+        "pan_frame_ms_p95": round(frames[int(len(frames) * 0.95)] * 1000, 2),
+    }
+
+
+def naive_baseline(gpkg: Path) -> dict:
+    """One QPainterPath per feature, lon/lat through a transform, no culling or level of detail."""
+    import shapely
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QTransform
+
+    from floodpost.data.workspace import Workspace
+    from floodpost.layers.projection import project_coords
+    from floodpost.layers.viewport import Viewport
+
+    with Workspace.open(gpkg) as ws:
+        frames = {k: ws.read(k) for k in KEYS}
+    paths = []
+    for k in KEYS:
+        geoms = shapely.transform(frames[k].geometry.to_numpy(), project_coords)
+        for g in geoms:
+            path = QPainterPath()
+            if g.geom_type == "Point":
+                path.addEllipse(QPointF(g.x, g.y), 1.0, 1.0)
+            else:
+                for part in getattr(g, "geoms", [g]):
+                    ring = part.exterior if part.geom_type == "Polygon" else part
+                    xy = shapely.get_coordinates(ring)
+                    path.moveTo(*xy[0])
+                    for x, y in xy[1:]:
+                        path.lineTo(x, y)
+            paths.append((k, path, g.geom_type))
+    bounds = tuple(float(v) for v in frames["storage_areas"].total_bounds)
+    vp = Viewport.for_lonlat(bounds, *SIZE)
+
+    def draw(view):
+        img = QImage(*SIZE, QImage.Format.Format_ARGB32_Premultiplied)
+        img.fill(QColor("white"))
+        p = QPainter(img)
+        sx, sy, dx, dy = view.transform()
+        p.setTransform(QTransform(sx, 0, 0, sy, dx, dy))
+        pen = QPen(QColor("#335577"), 1)
+        pen.setCosmetic(True)
+        p.setPen(pen)
+        for _, path, kind in paths:
+            p.setBrush(QColor(120, 160, 200, 150) if kind != "LineString" else Qt.BrushStyle.NoBrush)
+            p.drawPath(path)
+        p.end()
+
+    return {
+        "name": "naive QPainter (one path per feature, no culling)",
+        "full_s": round(best_of(lambda: draw(vp), 1), 4),
+        "zoom_s": round(best_of(lambda: draw(vp.zoomed(4.0)), 1), 4),
+    }
+
+
+def qgis_figures(gpkg: Path) -> dict | None:
+    try:
+        from qgis import run_qgis_baseline  # benchmarks/qgis.py
+    except ImportError:
+        return None
+    res = run_qgis_baseline(gpkg, SIZE)
+    if not res or "all" not in res:
+        return None
+    return {
+        "name": res.get("name", "QGIS"),
+        "full_s": res["all"]["full_s"],
+        "zoom_s": res["all"]["zoom_s"],
+        "per_layer": {k: res.get(k) for k in ("polygons", "lines", "points")},
+        "raw": res,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--json", action="store_true", help="print one JSON object")
+    ap.add_argument("--gpkg", type=Path, default=None)
+    ap.add_argument("--no-qgis", action="store_true", help="compare with the naive baseline only")
+    args = ap.parse_args(argv)
+    from gen_county import ensure_county
+
+    gpkg = ensure_county(args.gpkg)
+    out = floodpost_figures(gpkg)
+    out["rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    base = None if args.no_qgis else qgis_figures(gpkg)
+    if base is None:
+        base = naive_baseline(gpkg)
+    out["baseline"] = base
+    out["ratio_full"] = round(out["full_s"] / base["full_s"], 3) if base["full_s"] else None
+    out["ratio_zoom"] = round(out["zoom_s"] / base["zoom_s"], 3) if base["zoom_s"] else None
+    out["size"] = f"{SIZE[0]}x{SIZE[1]}"
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    print(f"FloodPost  full {out['full_s']:.3f} s   zoom x4 {out['zoom_s']:.3f} s   open→frame {out['open_s']:.2f} s")
+    print(f"           drag frame max {out['pan_frame_ms_max']:.1f} ms (p95 {out['pan_frame_ms_p95']:.1f})   peak RSS {out['rss_mb']:.0f} MB")
+    print(f"{base['name']}: full {base['full_s']:.3f} s   zoom x4 {base['zoom_s']:.3f} s")
+    print(f"ratio      full {out['ratio_full']}   zoom {out['ratio_zoom']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
