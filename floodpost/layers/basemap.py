@@ -17,12 +17,18 @@ COUNTY_LABEL = LabelStyle(size=12, color=BASEMAP["county_label"], bold=True, pri
 
 
 class VectorBasemap:
-    """County polygons (lon/lat GeoDataFrame with ``name``) drawn under every layer."""
+    """County polygons (lon/lat GeoDataFrame with ``name``) drawn under every layer.
+
+    Over a raster basemap they are drawn as outlines only (``fill_land``
+    False), so the tiles show through.
+    """
 
     def __init__(self, counties: Any) -> None:
         self.counties = counties
+        self.fill_land = True
         geoms = counties.geometry.to_numpy()
         fill = Symbol(fill=BASEMAP["land"], stroke=BASEMAP["county_stroke"], stroke_width=1.0, dash=(6, 3))
+        outline = Symbol(fill=None, stroke=BASEMAP["county_stroke"], stroke_width=1.0, dash=(6, 3))
         self._counties = PreparedGeometry(
             geoms,
             np.zeros(len(geoms), dtype=np.int32),
@@ -30,10 +36,13 @@ class VectorBasemap:
             labels=counties["name"].to_numpy() if "name" in counties.columns else None,
             label_style=COUNTY_LABEL,
         )
-        outline = shapely.union_all(geoms).boundary if len(geoms) else None
+        self._county_lines = PreparedGeometry(
+            geoms, np.zeros(len(geoms), dtype=np.int32), [outline], polygon_symbols=[outline]
+        )
+        city = shapely.union_all(geoms).boundary if len(geoms) else None
         self._outline = PreparedGeometry(
-            np.array([outline] if outline is not None else [], dtype=object),
-            np.zeros(1 if outline is not None else 0, dtype=np.int32),
+            np.array([city] if city is not None else [], dtype=object),
+            np.zeros(1 if city is not None else 0, dtype=np.int32),
             [Symbol(stroke=BASEMAP["city_stroke"], stroke_width=1.6)],
         )
 
@@ -55,7 +64,48 @@ class VectorBasemap:
     ) -> None:
         if background:
             painter.fillRect(QRectF(0, 0, viewport.width, viewport.height), QColor(BASEMAP["background"]))
-        map_painter.paint_geometry(painter, viewport, self._counties, scale=scale)
+        counties = self._counties if self.fill_land else self._county_lines
+        map_painter.paint_geometry(painter, viewport, counties, scale=scale)
         map_painter.paint_geometry(painter, viewport, self._outline, scale=scale)
         if labels is not None:
             map_painter.collect_labels(self._counties, viewport, -1, scale, labels)
+
+
+class BasemapStack:
+    """Raster tiles (MBTiles) at the bottom, the county boundaries above them.
+
+    Only the vector boundaries count for "full extent": a tile cache may
+    cover the whole province or the world.
+    """
+
+    def __init__(self, vector: VectorBasemap | None = None, raster: Any | None = None) -> None:
+        self.vector = vector
+        self.raster = raster
+
+    def set_raster(self, raster: Any | None) -> None:
+        old, self.raster = self.raster, raster
+        if self.vector is not None:
+            self.vector.fill_land = raster is None
+        if old is not None and old is not raster and hasattr(old, "close"):
+            old.close()
+
+    def bounds(self) -> tuple[float, float, float, float] | None:
+        return self.vector.bounds() if self.vector is not None else None
+
+    def paint(
+        self,
+        map_painter: Any,
+        painter: QPainter,
+        viewport: Viewport,
+        *,
+        scale: float = 1.0,
+        background: bool = True,
+        labels: list | None = None,
+    ) -> None:
+        if self.raster is not None:
+            self.raster.paint(map_painter, painter, viewport, scale=scale, background=background, labels=labels)
+            background = False
+        if self.vector is not None:
+            self.vector.paint(map_painter, painter, viewport, scale=scale, background=background, labels=labels)
+        elif background:
+            painter.fillRect(QRectF(0, 0, viewport.width, viewport.height), QColor(BASEMAP["background"]))

@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtGui import QImage
 
-from floodpost.layers.basemap import VectorBasemap
+from floodpost.layers.basemap import BasemapStack, VectorBasemap
 from floodpost.layers.fonts import cjk_family
 from floodpost.layers.model import LayerList
 from floodpost.layers.painter import MapPainter, RenderStats
@@ -22,14 +22,14 @@ from floodpost.layers.viewport import Viewport
 DEFAULT_BOUNDS = (113.95, 35.40, 114.75, 36.05)
 
 
-def default_basemap() -> VectorBasemap | None:
-    """The shipped county boundaries, or None if they cannot be read."""
+def default_basemap() -> BasemapStack:
+    """The shipped county boundaries (no raster tiles until the user adds some)."""
     from floodpost.data.demo import county_boundaries
 
     try:
-        return VectorBasemap(county_boundaries())
+        return BasemapStack(VectorBasemap(county_boundaries()))
     except (OSError, ValueError):
-        return None
+        return BasemapStack()
 
 
 @dataclass

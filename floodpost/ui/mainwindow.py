@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 from floodpost import __version__
 from floodpost.data.workspace import Workspace
 from floodpost.layers.model import LayerList
-from floodpost.layers.scene import MapScene
+from floodpost.layers.painter import MapPainter
+from floodpost.layers.scene import MapScene, default_basemap
 from floodpost.ui.canvas import MapCanvas
 from floodpost.ui.identify import IdentifyPanel
 from floodpost.ui.layerpanel import LayerPanel
@@ -35,7 +36,7 @@ class MainWindow(QMainWindow):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace: Workspace | None = None
-        self.scene = MapScene(LayerList())
+        self.scene = MapScene(LayerList(), MapPainter(default_basemap()))
         self.canvas = MapCanvas(self.scene, self)
         self.setCentralWidget(self.canvas)
         self.layer_panel = LayerPanel(self.scene.layers, self)
@@ -99,6 +100,15 @@ class MainWindow(QMainWindow):
         self.act_out = self._action(self.tr("Zoom &out"), lambda: self.canvas.zoom_by(0.5), QKeySequence.StandardKey.ZoomOut)
         self.act_layer = self._action(self.tr("Zoom to &layer"), self._zoom_current_layer, QKeySequence("Ctrl+L"))
         self.act_about = self._action(self.tr("&About FloodPost"), self.about)
+        self.act_tiles = self._action(
+            self.tr("Add &tile basemap (MBTiles)…"), self.add_tiles_dialog, None,
+            self.tr("Show a local MBTiles tile cache under the map"),
+        )
+        self.act_tiles_off = self._action(self.tr("&Remove tile basemap"), self.remove_tiles)
+        self.act_prepare = self._action(
+            self.tr("&Prepare offline tiles…"), self.prepare_tiles_dialog, None,
+            self.tr("Download an area from a licensed tile server into an MBTiles file"),
+        )
 
         m = self.menuBar().addMenu(self.tr("&File"))
         for a in (self.act_open, self.act_demo, self.act_reload):
@@ -113,6 +123,9 @@ class MainWindow(QMainWindow):
         v.addSeparator()
         v.addAction(self.layer_dock.toggleViewAction())
         v.addAction(self.identify_dock.toggleViewAction())
+        b = self.menuBar().addMenu(self.tr("&Basemap"))
+        for a in (self.act_tiles, self.act_tiles_off, self.act_prepare):
+            b.addAction(a)
         h = self.menuBar().addMenu(self.tr("&Help"))
         h.addAction(self.act_about)
 
@@ -184,6 +197,42 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage(self.tr("Saved %1").replace("%1", path), 5000)
 
+    # ------------------------------------------------------------ basemap
+    def add_tiles(self, path: str | Path) -> bool:
+        """Put an MBTiles cache under the map; say why not if the file is unusable."""
+        from floodpost.data.tiles import MBTilesError
+        from floodpost.layers.mbtiles import MBTilesBasemap
+
+        try:
+            raster = MBTilesBasemap(path)
+        except (MBTilesError, OSError) as exc:
+            QMessageBox.critical(self, self.tr("Cannot use tile basemap"), str(exc))
+            return False
+        self.scene.painter.basemap.set_raster(raster)
+        QSettings(SETTINGS_ORG, SETTINGS_APP).setValue("tile_basemap", str(Path(path).resolve()))
+        self.canvas.request_render()
+        self.statusBar().showMessage(self.tr("Tile basemap: %1").replace("%1", str(path)), 5000)
+        return True
+
+    def remove_tiles(self) -> None:
+        self.scene.painter.basemap.set_raster(None)
+        QSettings(SETTINGS_ORG, SETTINGS_APP).remove("tile_basemap")
+        self.canvas.request_render()
+
+    def add_tiles_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Add tile basemap"), "", self.tr("MBTiles tile caches (*.mbtiles)")
+        )
+        if path:
+            self.add_tiles(path)
+
+    def prepare_tiles_dialog(self) -> None:
+        from floodpost.ui.tiledialog import PrepareTilesDialog
+
+        dlg = PrepareTilesDialog(self.canvas.viewport.lonlat_extent, self)
+        dlg.downloadFinished.connect(lambda result: self.add_tiles(result.path) if result.fetched or result.skipped else None)
+        dlg.open()
+
     # ------------------------------------------------------------ reactions
     def _zoom_current_layer(self) -> None:
         layer = self.layer_panel.current_layer()
@@ -221,6 +270,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geo)
         if state is not None:
             self.restoreState(state)
+        tiles = s.value("tile_basemap")
+        if tiles and Path(str(tiles)).is_file():
+            self.add_tiles(str(tiles))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         s = QSettings(SETTINGS_ORG, SETTINGS_APP)

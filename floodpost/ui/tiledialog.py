@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QSignalBlocker, QThread, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -400,7 +400,8 @@ class PrepareTilesDialog(QDialog):
             self.zmax.value(),
         )
         subs, rate, path = self._subdomains(), self.rate.value(), self.output_path()
-        self.output_edit.setText(str(path))
+        with QSignalBlocker(self.output_edit):  # the suffix added is not a new job
+            self.output_edit.setText(str(path))
         self.progress.setRange(0, max(1, self.tile_estimate.tiles))
         self.progress.setValue(0)
         self.status_label.setText(self.tr("Starting…"))
