@@ -173,3 +173,38 @@ def test_grab_shows_map_not_blank(qtbot, window):
     img: QImage = window.canvas.grab().toImage()
     colours = {img.pixel(x, y) for x in range(0, img.width(), 17) for y in range(0, img.height(), 17)}
     assert len(colours) > 20
+
+
+def test_tile_basemap_shows_under_county_outlines(qtbot, window, tmp_path):
+    from PySide6.QtGui import QImage as _QImage
+
+    from floodpost.data.tiles import MBTilesWriter, tiles_for_bbox
+
+    tile = _QImage(256, 256, _QImage.Format.Format_RGB32)
+    tile.fill(QColor(200, 30, 30))
+    from PySide6.QtCore import QBuffer, QIODevice
+
+    buf = QBuffer()
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    tile.save(buf, "PNG")
+    data = bytes(buf.data())
+    path = tmp_path / "red.mbtiles"
+    w = MBTilesWriter(path)
+    for z, x, y in tiles_for_bbox((113.5, 35.0, 115.2, 36.4), 6, 9):
+        w.put(z, x, y, data)
+    w.set_metadata(name="red", format="png", minzoom=6, maxzoom=9)
+    w.commit()
+    w.close()
+    canvas = window.canvas
+    with qtbot.waitSignal(canvas.rendered, timeout=10000):
+        assert window.add_tiles(path)
+    _wait_idle(qtbot, canvas)
+    # inside a county, away from features: the tiles show through the outline-only counties
+    lon, lat = 114.55, 35.75  # in 浚县
+    px, py = _screen_of(canvas, lon, lat)
+    c = canvas._image.pixelColor(round(px), round(py))
+    assert (c.red(), c.green(), c.blue()) == (200, 30, 30)
+    with qtbot.waitSignal(canvas.rendered, timeout=10000):
+        window.remove_tiles()
+    _wait_idle(qtbot, canvas)
+    assert canvas._image.pixelColor(round(px), round(py)).red() != 200

