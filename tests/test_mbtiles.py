@@ -311,9 +311,12 @@ def test_zoomed_out_of_the_cache_draws_the_shallowest_tiles(qapp, tmp_path):
 
 def test_webp_tiles_when_qt_can_read_them(qapp, tmp_path):
     formats = {bytes(f.data()).decode() for f in QImageReader.supportedImageFormats()}
-    if "webp" not in formats:
-        pytest.skip("this Qt build has no WebP plugin")
     basemap = MBTilesBasemap(write_mbtiles(tmp_path / "webp.mbtiles", fmt="webp", zooms=(2,)))
+    if "webp" not in formats:
+        # a Qt build without the WebP plugin must say so and skip the tiles, not crash
+        assert not basemap.decodable
+        render(basemap, tile_view(2, 1, 3))
+        return
     assert basemap.decodable
     img = render(basemap, tile_view(2, 1, 3))
     assert_colour(img, 128, 128, colour(2, 1, 3), TOLERANCE["webp"])

@@ -146,6 +146,7 @@ class MapCanvas(QWidget):
         scene.layers.events.connect(self._on_layers_change)
         self._image = None
         self._highlight = []
+        self._highlight_pts = []
         self._highlight_src = None
         self._fitted = False
         if self.width() > 1 and self.height() > 1:

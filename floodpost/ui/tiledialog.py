@@ -358,18 +358,17 @@ class PrepareTilesDialog(QDialog):
         self._update_state()
         job.start()
 
+    def _job_fields(self) -> tuple[str, tuple[float, float, float, float], int, int]:
+        """URL template, area and zoom range as the fields show them now."""
+        return self.url_edit.text().strip(), self.bbox(), self.zmin.value(), self.zmax.value()
+
     def start_estimate(self) -> None:
         """Count the tiles and measure a few of them, off the GUI thread."""
         problem = self._problem(False)
         if problem:
             self.error_label.setText(problem)
             return
-        url, box, z0, z1 = (
-            self.url_edit.text().strip(),
-            self.bbox(),
-            self.zmin.value(),
-            self.zmax.value(),
-        )
+        url, box, z0, z1 = self._job_fields()
         subs, rate = self._subdomains(), self.rate.value()
         self.estimate_label.setText(self.tr("Estimating…"))
 
@@ -393,12 +392,7 @@ class PrepareTilesDialog(QDialog):
         if problem or self.tile_estimate is None:
             self.error_label.setText(problem or self.tr("Press Estimate first."))
             return
-        url, box, z0, z1 = (
-            self.url_edit.text().strip(),
-            self.bbox(),
-            self.zmin.value(),
-            self.zmax.value(),
-        )
+        url, box, z0, z1 = self._job_fields()
         subs, rate, path = self._subdomains(), self.rate.value(), self.output_path()
         with QSignalBlocker(self.output_edit):  # the suffix added is not a new job
             self.output_edit.setText(str(path))
