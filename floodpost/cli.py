@@ -65,7 +65,39 @@ def build_parser() -> argparse.ArgumentParser:
         "--bounds", type=lambda t: tuple(float(v) for v in t.split(",")),
         help="lon0,lat0,lon1,lat1 to show instead of the full extent",
     )
+    im = sub.add_parser(
+        "import", help="import a file into a layer or table: all rows or none",
+        description="Formats: Shapefile (.shp or zipped), GeoPackage, GeoJSON, KML/KMZ, "
+        "CSV/TXT and Excel (.xlsx/.xls) with coordinate columns.",
+    )
+    im.add_argument("workspace")
+    im.add_argument("file")
+    im.add_argument("--as", dest="key", required=True, metavar="KEY",
+                    help="layer key or table: " + ", ".join(IMPORT_KEYS))
+    im.add_argument("--lon", metavar="COL", help="column with longitude (or easting)")
+    im.add_argument("--lat", metavar="COL", help="column with latitude (or northing)")
+    im.add_argument("--crs", metavar="CRS",
+                    help="coordinate system when the file names none or names it wrongly: "
+                    "EPSG:4490, EPSG:4526 … or gcj02 (phone map apps)")
+    im.add_argument("--encoding", metavar="ENC", help="text encoding, e.g. GBK or UTF-8 (default: detected)")
+    im.add_argument("--layer", metavar="NAME", help="layer of a GeoPackage or zip, or sheet of a workbook")
+    im.add_argument("--create", action="store_true", help="create the workspace if it does not exist")
+
+    ex = sub.add_parser("export", help="write a layer or table to a file; format from the suffix")
+    ex.add_argument("workspace")
+    ex.add_argument("--layer", dest="key", required=True, metavar="KEY")
+    ex.add_argument("-o", "--output", required=True,
+                    help="file to write: .gpkg .shp .zip .geojson .kml .kmz .csv .xlsx")
+    ex.add_argument("--encoding", default="UTF-8", help="Shapefile/CSV text encoding (default UTF-8; GBK for old software)")
+    ex.add_argument("--press", action="store_true", help="leave out names and phone numbers of persons")
     return p
+
+
+#: What `floodpost import` may write to; the situation log is the app's own.
+IMPORT_KEYS = (
+    "rivers", "reservoirs", "hazards", "waterlogging", "storage_areas", "forces", "depots",
+    "shelters", "material_tally", "evacuation", "works",
+)
 
 
 # ------------------------------------------------------------------ commands
@@ -153,13 +185,72 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress_printer() -> Any:
+    """A progress line on stderr when a person is watching, nothing in scripts."""
+    if not sys.stderr.isatty():
+        return None
+    last = [0.0]
+
+    def show(phase: str, done: int, total: int) -> bool:
+        import time
+
+        now = time.monotonic()
+        if now - last[0] > 0.2 or done == total:
+            last[0] = now
+            word = {"validate": "checking", "write": "writing"}.get(phase, phase)
+            print(f"\r{word} {done}/{total} rows", end="", file=sys.stderr, flush=True)
+            if done == total:
+                print(file=sys.stderr)
+        return True
+
+    return show
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from floodpost.data.intake import import_file
+    from floodpost.data.workspace import Workspace
+
+    if args.key not in IMPORT_KEYS:
+        raise CommandError(f"--as {args.key}: not a layer or table to import into; use one of {', '.join(IMPORT_KEYS)}")
+    ws_path = Path(args.workspace)
+    if not ws_path.exists():
+        if not args.create:
+            raise CommandError(f"{ws_path}: no such workspace (pass --create to make a new one)")
+        ws_path.parent.mkdir(parents=True, exist_ok=True)
+        Workspace.create(ws_path).close()
+    with _open(str(ws_path)) as ws:
+        report = import_file(
+            ws, args.file, args.key, lon=args.lon, lat=args.lat, crs=args.crs,
+            encoding=args.encoding, layer=args.layer, progress=_progress_printer(),
+        )
+    for line in report.lines():
+        print(line)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from floodpost.data.export import export_layer
+
+    with _open(args.workspace) as ws:
+        out = export_layer(ws, args.key, args.output, encoding=args.encoding, press=args.press)
+    print(f"wrote {out}")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from floodpost.ui.app import run
 
     return run(getattr(args, "workspace", None), lang=args.lang)
 
 
-COMMANDS = {"demo": cmd_demo, "info": cmd_info, "snapshot": cmd_snapshot, "gui": cmd_gui}
+COMMANDS = {
+    "demo": cmd_demo,
+    "info": cmd_info,
+    "snapshot": cmd_snapshot,
+    "gui": cmd_gui,
+    "import": cmd_import,
+    "export": cmd_export,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

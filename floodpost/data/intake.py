@@ -1,0 +1,584 @@
+"""Data intake: any county file into a layer or table, all of it or none of it.
+
+``prepare`` reads the file, maps its columns, builds and checks geometry in
+CGCS2000, and validates every row; it writes nothing. ``commit`` writes the
+prepared rows in one transaction. Between the two the import wizard shows
+the preview and the report; the CLI calls both in a row. A refusal is a
+:class:`ValidationError` naming the file, the row, the column and why.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shapely
+
+from floodpost.data import gcj02
+from floodpost.data.coordtext import CoordinateError, parse_pair
+from floodpost.data.readers import RawTable, read_any
+from floodpost.data.schema import STORAGE_EPSG, TableSchema, schema_for
+from floodpost.data.synonyms import (
+    LAT_SYNONYMS,
+    LON_SYNONYMS,
+    WKT_SYNONYMS,
+    enum_alias,
+    find_column,
+    suggest_mapping,
+)
+from floodpost.data.timeutil import now_storage
+from floodpost.data.validate import ValidationError, coerce_value, validate_record
+
+#: Where China lies, in degrees: a coordinate outside it is in the wrong system.
+CHINA_BOUNDS = (73.0, 3.0, 136.0, 54.0)
+
+#: Words spreadsheets put in a number cell to mean "nothing".
+_NONE_WORDS = {"-", "—", "——", "/", "无", "暂无", "n/a", "na", "null", "none", "--"}
+_NUMBER_UNIT = re.compile(
+    r"^([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(人|户|米|m|km|台|艘|辆|袋|个|座|处|条|m3|m³|万m³|立方米|名)?$"
+)
+
+#: progress(phase, done, total) -> False to cancel. Phases: "validate", "write".
+Progress = Callable[[str, int, int], bool]
+
+
+class ImportCancelled(InterruptedError):
+    """The user cancelled; nothing was written."""
+
+
+@dataclass
+class CrsChoice:
+    """The coordinate system to read a file in: an EPSG/proj string, or ``gcj02``."""
+
+    text: str | None = None
+
+    @property
+    def is_gcj02(self) -> bool:
+        return (self.text or "").strip().lower() in ("gcj02", "gcj-02", "gcj")
+
+    def crs(self) -> Any:
+        from pyproj import CRS
+
+        if self.is_gcj02:
+            return CRS.from_epsg(4326)
+        text = (self.text or "").strip()
+        if text.isdigit():
+            text = f"EPSG:{text}"
+        try:
+            return CRS.from_user_input(text)
+        except Exception:
+            raise ValueError(
+                f"unknown coordinate system {self.text!r}; give an EPSG code such as "
+                "EPSG:4490 (CGCS2000), EPSG:4326 (WGS84), EPSG:4526 (CGCS2000 3° zone 38) or gcj02"
+            ) from None
+
+
+@dataclass
+class Prepared:
+    """Validated rows ready to write, and what the import will say about them."""
+
+    key: str
+    source: str
+    records: list[dict[str, Any]]
+    raw: RawTable
+    mapping: dict[str, str]
+    lon: str | None = None
+    lat: str | None = None
+    crs_note: str = ""
+    notes: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    """What an import did, for the CLI's lines and the wizard's last page."""
+
+    key: str
+    source: str
+    count: int
+    seconds: float
+    crs_note: str
+    notes: list[str]
+    ignored: list[str]
+    repaired: list[str]
+    fids: list[int] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"imported {self.count} rows into {self.key} from {self.source} in {self.seconds:.1f} s"]
+        if self.crs_note:
+            out.append(f"coordinates: {self.crs_note}")
+        out += [f"note: {n}" for n in self.notes]
+        if self.repaired:
+            out.append(f"repaired geometries: {len(self.repaired)}")
+            out += [f"  {r}" for r in self.repaired[:20]]
+            if len(self.repaired) > 20:
+                out.append(f"  … and {len(self.repaired) - 20} more")
+        if self.ignored:
+            out.append("columns not imported: " + ", ".join(self.ignored))
+        return out
+
+
+# ----------------------------------------------------------------- mapping
+def plan_columns(
+    raw: RawTable, schema: TableSchema, *, lon: str | None = None, lat: str | None = None,
+    mapping: dict[str, str] | None = None,
+) -> tuple[dict[str, str], str | None, str | None, str | None]:
+    """(field→column mapping, lon column, lat column, WKT column) for a raw table."""
+    cols = raw.columns
+    for given, what in ((lon, "--lon"), (lat, "--lat")):
+        if given is not None and given not in cols:
+            raise ValidationError(
+                f"{what}: no column {given!r}; the columns are {', '.join(cols)}", source=raw.path.name
+            )
+    wkt = None
+    if schema.is_spatial and raw.geometry is None:
+        lon = lon or find_column(cols, LON_SYNONYMS)
+        lat = lat or find_column(cols, LAT_SYNONYMS)
+        if lon is None or lat is None:
+            wkt = find_column(cols, WKT_SYNONYMS)
+    if mapping is None:
+        rest = [c for c in cols if c not in (lon, lat, wkt)]
+        mapping = suggest_mapping(rest, schema)
+    else:
+        unknown = [c for c in mapping.values() if c not in cols]
+        if unknown:
+            raise ValidationError(f"mapped column(s) {', '.join(unknown)} not in the file", source=raw.path.name)
+    return dict(mapping), lon, lat, wkt
+
+
+def _missing_required(schema: TableSchema, mapping: dict[str, str]) -> list[str]:
+    return [
+        f.name for f in schema.fields
+        if f.required and f.name not in mapping and f.name not in ("reported_at",)
+    ]
+
+
+# ---------------------------------------------------------------- values
+def _clean_value(f: Any, value: Any) -> Any:
+    """What a person meant by a cell: ``1,200人`` is 1200, ``—`` is nothing, 小一型 is small1."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, bool):
+        return int(value) if f.type in ("int", "real") else str(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if f.type in ("int", "real", "enum", "phone", "datetime"):
+            text = unicodedata.normalize("NFKC", text).strip()
+        if not text:
+            return None
+        if f.type in ("int", "real"):
+            if text.lower() in _NONE_WORDS:
+                return None
+            m = _NUMBER_UNIT.match(text.replace(" ", ""))
+            if m:
+                return m.group(1).replace(",", "")
+        if f.type == "enum":
+            return enum_alias(f, text)
+        if f.type == "datetime":
+            return _chinese_time(text)
+        return text
+    if f.type in ("text",) and isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value
+
+
+_CN_TIME = re.compile(
+    r"^(\d{4})[年./-](\d{1,2})[月./-](\d{1,2})日?\s*(?:(\d{1,2})(?:[时点:：](\d{1,2})?(?:分|[:：](\d{1,2})秒?)?)?)?$"
+)
+
+
+def _chinese_time(text: str) -> str:
+    """``2021年7月22日18时``, ``2021.7.22 18:30`` and ISO all become ISO text."""
+    m = _CN_TIME.match(text.replace("时许", "时").replace("分许", "分"))
+    if not m:
+        return text
+    y, mo, d, h, mi, s = (int(v) if v else 0 for v in m.groups())
+    return f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}"
+
+
+# --------------------------------------------------------------- geometry
+def _points_from_columns(raw: RawTable, lon: str, lat: str, projected: bool) -> np.ndarray:
+    xs = raw.frame[lon].tolist()
+    ys = raw.frame[lat].tolist()
+    out = np.empty(len(xs), dtype=object)
+    for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
+        try:
+            if projected:
+                px, py = _metres(x, lon), _metres(y, lat)
+            else:
+                px, py = parse_pair(x, y)
+        except CoordinateError as exc:
+            msg = str(exc).lower()
+            col = f"{lon}/{lat}" if "exchanged" in msg else (lat if "latitude" in msg else lon)
+            raise ValidationError(str(exc), source=raw.path.name, row=raw.where(i), column=col) from None
+        if not (np.isfinite(px) and np.isfinite(py)):
+            raise ValidationError("coordinate is not a number", source=raw.path.name, row=raw.where(i), column=lon)
+        out[i] = shapely.Point(px, py)
+    return out
+
+
+def _metres(value: Any, column: str) -> float:
+    try:
+        return float(unicodedata.normalize("NFKC", str(value)).replace(",", "").strip())
+    except ValueError:
+        raise CoordinateError(f"{value!r} is not a grid coordinate in metres") from None
+
+
+def _looks_like_metres(raw: RawTable, lon: str, lat: str) -> bool:
+    """Plain numbers far beyond degrees: grid coordinates in metres, not lon/lat."""
+    big = 0
+    sample = list(zip(raw.frame[lon].tolist()[:200], raw.frame[lat].tolist()[:200], strict=True))
+    for x, y in sample:
+        try:
+            fx, fy = float(str(x).replace(",", "")), float(str(y).replace(",", ""))
+        except ValueError:
+            continue
+        big += abs(fx) > 1000 and abs(fy) > 1000
+    return big > 0 and big >= len(sample) // 2
+
+
+def _wkt_geometries(raw: RawTable, col: str) -> np.ndarray:
+    out = np.empty(len(raw.frame), dtype=object)
+    for i, text in enumerate(raw.frame[col].tolist()):
+        if text is None:
+            out[i] = None
+            continue
+        try:
+            out[i] = shapely.from_wkt(str(text))
+        except shapely.errors.GEOSException as exc:
+            raise ValidationError(f"not WKT geometry ({exc})", source=raw.path.name, row=raw.where(i), column=col) from None
+    return out
+
+
+def _grid_zone_hint(x: np.ndarray, y: np.ndarray) -> str:
+    """A hint naming the Gauss–Krüger system that zone-prefixed eastings point to."""
+    east = np.nanmedian(x)
+    zone = int(east // 1_000_000)
+    if 25 <= zone <= 45:
+        return f"; eastings carry 3° zone {zone}: CGCS2000 would be EPSG:{4513 + zone - 25}"
+    if 13 <= zone <= 23:
+        return f"; eastings carry 6° zone {zone}: CGCS2000 would be EPSG:{4491 + zone - 13}"
+    if 100_000 < east < 900_000 and 0 < np.nanmedian(y) < 6_500_000:
+        return "; eastings near 500 000 m: a Gauss–Krüger system by central meridian (EPSG:4534–4554)"
+    return ""
+
+
+def _looks_geographic(bounds: np.ndarray) -> bool:
+    return bool(bounds[0] >= -180 and bounds[2] <= 180 and bounds[1] >= -90 and bounds[3] <= 90)
+
+
+def _to_storage(
+    raw: RawTable, geoms: np.ndarray, choice: CrsChoice, from_columns: bool
+) -> tuple[np.ndarray, str, list[str]]:
+    """Geometries in CGCS2000 degrees, and how the coordinate system was decided."""
+    from pyproj import CRS, Transformer
+
+    notes: list[str] = []
+    present = np.array([g is not None and not g.is_empty for g in geoms])
+    bounds = shapely.total_bounds(geoms[present]) if present.any() else np.array([114.0, 35.0, 114.0, 35.0])
+    file_crs = raw.crs
+    if choice.text:
+        try:
+            src = choice.crs()
+        except ValueError as exc:
+            raise ValidationError(str(exc), source=raw.path.name) from None
+        label = "GCJ-02 (phone map apps), converted" if choice.is_gcj02 else _crs_label(src)
+        if file_crs is not None and not choice.is_gcj02 and CRS(file_crs) != src:
+            notes.append(f"the file says {_crs_label(CRS(file_crs))}; read as {label} as told")
+        how = f"{label} as given"
+    elif file_crs is not None:
+        src = CRS(file_crs)
+        how = f"{_crs_label(src)} from the file"
+    elif _looks_geographic(bounds):
+        src = CRS.from_epsg(STORAGE_EPSG)
+        how = (
+            "no coordinate system given; degrees read as CGCS2000/WGS84 "
+            "(if they come from a phone map app, import again with --crs gcj02)"
+        )
+    else:
+        xs = shapely.get_coordinates(geoms[present])
+        hint = _grid_zone_hint(xs[:, 0], xs[:, 1]) if len(xs) else ""
+        raise ValidationError(
+            "the coordinates are not degrees and the file names no coordinate system"
+            f"{hint}; give it (--crs, e.g. --crs EPSG:4526)",
+            source=raw.path.name,
+        )
+    if choice.is_gcj02:
+        out = gcj02.gcj02_to_wgs84_geometry(geoms)
+    elif src.equals(CRS.from_epsg(STORAGE_EPSG)) or src.to_epsg() in (4490, 4326, 4610, 4214):
+        if src.to_epsg() in (4610, 4214):
+            notes.append(
+                f"{_crs_label(src)} read as CGCS2000 without a datum shift (no official parameters); "
+                "positions may be off by up to ~100 m"
+            )
+        out = geoms
+    else:
+        if from_columns and src.is_projected:
+            xy = shapely.get_coordinates(geoms[present])
+            if len(xy) and _swapped_grid(src, xy):
+                geoms = shapely.transform(geoms, lambda c: c[:, ::-1])
+                notes.append("X/Y columns follow the surveying convention (X north); read as northing/easting")
+        base = src.geodetic_crs
+        if base is not None and base.to_epsg() in (4610, 4214):
+            notes.append(
+                f"{base.name} read without a datum shift to CGCS2000 (no official parameters); "
+                "positions may be off by up to ~100 m"
+            )
+        tr = Transformer.from_crs(src, CRS.from_epsg(STORAGE_EPSG), always_xy=True)
+        out = shapely.transform(geoms, lambda c: np.column_stack(tr.transform(c[:, 0], c[:, 1])))
+    _check_in_china(raw, out, how)
+    return np.asarray(out, dtype=object), how, notes
+
+
+def _swapped_grid(src: Any, xy: np.ndarray) -> bool:
+    """True when 'x' holds northings and 'y' eastings, as Chinese surveyors write them."""
+    from pyproj import CRS, Transformer
+
+    tr = Transformer.from_crs(src, CRS.from_epsg(4490), always_xy=True)
+    x, y = float(np.median(xy[:, 0])), float(np.median(xy[:, 1]))
+    lon, lat = tr.transform(x, y)
+    slon, slat = tr.transform(y, x)
+    inside = CHINA_BOUNDS[0] <= lon <= CHINA_BOUNDS[2] and CHINA_BOUNDS[1] <= lat <= CHINA_BOUNDS[3]
+    sinside = CHINA_BOUNDS[0] <= slon <= CHINA_BOUNDS[2] and CHINA_BOUNDS[1] <= slat <= CHINA_BOUNDS[3]
+    return (not inside) and sinside
+
+
+def _crs_label(crs: Any) -> str:
+    epsg = crs.to_epsg()
+    return f"{crs.name} (EPSG:{epsg})" if epsg else crs.name
+
+
+def _check_in_china(raw: RawTable, geoms: np.ndarray, how: str) -> None:
+    for i, g in enumerate(geoms):
+        if g is None or g.is_empty:
+            continue
+        b = g.bounds
+        if not (np.all(np.isfinite(b)) and CHINA_BOUNDS[0] <= b[0] and b[2] <= CHINA_BOUNDS[2]
+                and CHINA_BOUNDS[1] <= b[1] and b[3] <= CHINA_BOUNDS[3]):
+            where = f"lon {b[0]:.4f}, lat {b[1]:.4f}" if np.all(np.isfinite(b)) else "no finite position"
+            raise ValidationError(
+                f"lies outside China ({where}) when read as {how.split(' as given')[0].split(' from the file')[0]};"
+                " is the coordinate system right?",
+                source=raw.path.name, row=raw.where(i), column="geometry",
+            )
+
+
+def _fit_geometry(schema: TableSchema, g: Any) -> tuple[Any, str | None]:
+    """The geometry in the layer's shape, repaired if need be; (geometry, repair note)."""
+    if g is None:
+        raise ValueError("the row has no geometry")
+    if g.is_empty:
+        raise ValueError("the geometry is empty")
+    if shapely.get_coordinate_dimension(g) > 2:
+        g = shapely.force_2d(g)
+    kind = g.geom_type
+    if kind == "MultiPoint" and "Point" in schema.allowed_geometries and "MultiPoint" not in schema.allowed_geometries:
+        if len(g.geoms) != 1:
+            raise ValueError(f"a MultiPoint of {len(g.geoms)} points does not fit layer {schema.key} (one point per row)")
+        g = g.geoms[0]
+    elif kind == "GeometryCollection":
+        parts = [p for p in g.geoms if p.geom_type in schema.allowed_geometries]
+        if len(parts) == 1 and len(g.geoms) == 1:
+            g = parts[0]
+    if g.geom_type not in schema.allowed_geometries:
+        allowed = ", ".join(schema.allowed_geometries)
+        raise ValueError(f"a {g.geom_type} does not fit layer {schema.key} (it takes {allowed})")
+    if g.is_valid:
+        return g, None
+    reason = shapely.is_valid_reason(g)
+    if g.geom_type in ("Polygon", "MultiPolygon"):
+        fixed = shapely.make_valid(g)
+        polys = [p for p in getattr(fixed, "geoms", [fixed]) if p.geom_type in ("Polygon", "MultiPolygon")]
+        if not polys:
+            raise ValueError(f"invalid polygon ({reason}) that cannot be repaired")
+        fixed = shapely.union_all(polys)
+        if fixed.geom_type == "Polygon" and schema.geometry == "MULTIPOLYGON":
+            fixed = shapely.MultiPolygon([fixed])
+        # Repair may move no boundary by more than 1% of the feature's size.
+        minx, miny, maxx, maxy = g.bounds
+        size = max(maxx - minx, maxy - miny) or 1e-9
+        moved = shapely.hausdorff_distance(g.boundary, fixed.boundary)
+        if not np.isfinite(moved) or moved > 0.01 * size or fixed.is_empty:
+            raise ValueError(f"invalid polygon ({reason}); repairing it would change its shape, so it is refused")
+        if fixed.geom_type == "MultiPolygon" and "MultiPolygon" not in schema.allowed_geometries:
+            raise ValueError(f"invalid polygon ({reason}); repaired it would be several parts")
+        return fixed, reason
+    raise ValueError(f"invalid geometry ({reason})")
+
+
+# ------------------------------------------------------------------ prepare
+def prepare(
+    path: str | Path,
+    key: str,
+    *,
+    lon: str | None = None,
+    lat: str | None = None,
+    crs: str | None = None,
+    encoding: str | None = None,
+    layer: str | None = None,
+    mapping: dict[str, str] | None = None,
+    raw: RawTable | None = None,
+    progress: Progress | None = None,
+) -> Prepared:
+    """Read, map, convert and validate a file for layer/table ``key``; write nothing."""
+    try:
+        schema = schema_for(key)
+    except KeyError as exc:
+        raise ValidationError(str(exc.args[0])) from None
+    path = Path(path)
+    if raw is None:
+        raw = read_any(path, schema=schema, layer=layer, encoding=encoding)
+    src = raw.path.name
+    if len(raw.frame) == 0:
+        raise ValidationError("the file has no data rows", source=src)
+    mapping, lon, lat, wkt = plan_columns(raw, schema, lon=lon, lat=lat, mapping=mapping)
+    missing = _missing_required(schema, mapping)
+    if missing:
+        labels = ", ".join(f"{schema.field(m).zh} ({m})" for m in missing)
+        raise ValidationError(
+            f"no column for required field(s) {labels}; the columns are {', '.join(raw.columns)}",
+            source=src,
+        )
+    notes = list(raw.notes)
+    choice = CrsChoice(crs)
+    geoms = None
+    crs_note = ""
+    repaired: list[str] = []
+    if schema.is_spatial:
+        if raw.geometry is not None:
+            geoms = raw.geometry
+            from_columns = False
+        elif lon is not None and lat is not None:
+            projected = False
+            if choice.text and not choice.is_gcj02:
+                try:
+                    projected = bool(choice.crs().is_projected)
+                except ValueError as exc:
+                    raise ValidationError(str(exc), source=src) from None
+            elif not choice.text:
+                projected = _looks_like_metres(raw, lon, lat)
+            geoms = _points_from_columns(raw, lon, lat, projected)
+            from_columns = True
+        elif wkt is not None:
+            geoms = _wkt_geometries(raw, wkt)
+            from_columns = False
+        else:
+            raise ValidationError(
+                f"no geometry: the file has no longitude/latitude columns (经度/纬度, lon/lat, x/y) "
+                f"and no WKT column; the columns are {', '.join(raw.columns)} (use --lon/--lat)",
+                source=src,
+            )
+        for i, g in enumerate(geoms):
+            if g is None or (hasattr(g, "is_empty") and g.is_empty):
+                raise ValidationError(
+                    "the row has no geometry" if g is None else "the geometry is empty",
+                    source=src, row=raw.where(i), column="geometry",
+                )
+        geoms, crs_note, crs_notes = _to_storage(raw, np.asarray(geoms, dtype=object), choice, from_columns)
+        notes += crs_notes
+    elif crs or lon or lat:
+        notes.append(f"{key} is a table without geometry; coordinate options ignored")
+    used = set(mapping.values()) | {c for c in (lon, lat, wkt) if c}
+    ignored = [c for c in raw.columns if c not in used]
+    has_source = "source" in mapping
+    stamp = now_storage()
+    fill_time = "reported_at" in schema.field_names and "reported_at" not in mapping
+    if fill_time:
+        notes.append("no report time column: rows are stamped with the time of import")
+    columns = {fname: raw.frame[col].tolist() for fname, col in mapping.items()}
+    fields = {f.name: f for f in schema.fields}
+    records: list[dict[str, Any]] = []
+    total = len(raw.frame)
+    step = max(1, min(5000, total // 50 or 1))
+    for i in range(total):
+        rec: dict[str, Any] = {}
+        for fname, values in columns.items():
+            rec[fname] = _clean_value(fields[fname], values[i])
+        if not has_source or rec.get("source") in (None, ""):
+            rec["source"] = src
+        if fill_time and rec.get("reported_at") is None:
+            rec["reported_at"] = stamp
+        row = raw.where(i)
+        if geoms is not None:
+            try:
+                g, note = _fit_geometry(schema, geoms[i])
+            except ValueError as exc:
+                raise ValidationError(str(exc), source=src, row=row, column="geometry") from None
+            if note:
+                repaired.append(f"{raw.row_label} {row}: {note}")
+            rec["geometry"] = g
+        try:
+            clean = validate_record(schema, rec, source=src, row=row)
+        except ValidationError as exc:
+            # Name the file's column, not ours, so the user can find the cell.
+            if exc.column in mapping:
+                exc = ValidationError(
+                    exc.reason + f" (field {fields[exc.column].zh})", source=src, row=row, column=mapping[exc.column]
+                )
+            raise exc from None
+        records.append(clean)
+        if progress is not None and (i + 1) % step == 0 and progress("validate", i + 1, total) is False:
+            raise ImportCancelled("import cancelled; nothing was written")
+    if progress is not None:
+        progress("validate", total, total)
+    if repaired:
+        notes.append(f"{len(repaired)} invalid geometries repaired (self-intersections and the like)")
+    return Prepared(
+        key=key, source=src, records=records, raw=raw, mapping=mapping, lon=lon, lat=lat,
+        crs_note=crs_note, notes=notes, ignored=ignored, repaired=repaired,
+    )
+
+
+def commit(ws: Any, prepared: Prepared, *, progress: Progress | None = None,
+           operator: str | None = None) -> list[int]:
+    """Write prepared rows in one transaction; cancelling rolls everything back."""
+    schema = schema_for(prepared.key)
+
+    def tick(done: int, total: int) -> bool:
+        return True if progress is None else progress("write", done, total) is not False
+
+    try:
+        return ws._insert_valid(
+            prepared.key, schema, prepared.records, operator, None, prepared.source, tick
+        )
+    except InterruptedError:
+        raise ImportCancelled("import cancelled; nothing was written") from None
+
+
+def import_file(
+    ws: Any,
+    path: str | Path,
+    key: str,
+    *,
+    progress: Progress | None = None,
+    operator: str | None = None,
+    **options: Any,
+) -> ImportReport:
+    """Prepare and commit in one call (the CLI's path)."""
+    t0 = time.perf_counter()
+    prepared = prepare(path, key, progress=progress, **options)
+    fids = commit(ws, prepared, progress=progress, operator=operator)
+    return ImportReport(
+        key=key, source=prepared.source, count=len(fids), seconds=time.perf_counter() - t0,
+        crs_note=prepared.crs_note, notes=prepared.notes, ignored=prepared.ignored,
+        repaired=prepared.repaired, fids=fids,
+    )
+
+
+def check_value(schema: TableSchema, fname: str, value: Any) -> str | None:
+    """Why a single cell would be refused, or None (the wizard's preview colouring)."""
+    f = schema.field(fname)
+    try:
+        coerce_value(f, _clean_value(f, value))
+    except ValueError as exc:
+        return str(exc)
+    return None
