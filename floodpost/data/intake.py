@@ -207,10 +207,22 @@ def _chinese_time(text: str) -> str:
 
 # --------------------------------------------------------------- geometry
 def _points_from_columns(raw: RawTable, lon: str, lat: str, projected: bool) -> np.ndarray:
+    """Points from coordinate columns; plain numbers take a vectorised path, text the parser."""
+    import pandas as pd
+
     xs = raw.frame[lon].tolist()
     ys = raw.frame[lat].tolist()
-    out = np.empty(len(xs), dtype=object)
-    for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
+    fx = np.array(pd.to_numeric(pd.Series(xs, dtype=object), errors="coerce"), dtype=float)
+    fy = np.array(pd.to_numeric(pd.Series(ys, dtype=object), errors="coerce"), dtype=float)
+    plain = np.isfinite(fx) & np.isfinite(fy)
+    if not projected:
+        # Plain numbers outside the degree ranges or evidently swapped go through
+        # the parser too, which refuses them with the reason.
+        inside = (np.abs(fx) <= 180) & (np.abs(fy) <= 90)
+        swapped = (fy >= 73) & (fy <= 136) & (fx >= 3) & (fx <= 54) & ~((fx >= 73) & (fx <= 136) & (fy >= 3) & (fy <= 54))
+        plain &= inside & ~swapped
+    for i in np.flatnonzero(~plain):
+        x, y = xs[i], ys[i]
         try:
             if projected:
                 px, py = _metres(x, lon), _metres(y, lat)
@@ -219,11 +231,11 @@ def _points_from_columns(raw: RawTable, lon: str, lat: str, projected: bool) -> 
         except CoordinateError as exc:
             msg = str(exc).lower()
             col = f"{lon}/{lat}" if "exchanged" in msg else (lat if "latitude" in msg else lon)
-            raise ValidationError(str(exc), source=raw.path.name, row=raw.where(i), column=col) from None
+            raise ValidationError(str(exc), source=raw.path.name, row=raw.where(int(i)), column=col) from None
         if not (np.isfinite(px) and np.isfinite(py)):
-            raise ValidationError("coordinate is not a number", source=raw.path.name, row=raw.where(i), column=lon)
-        out[i] = shapely.Point(px, py)
-    return out
+            raise ValidationError("coordinate is not a number", source=raw.path.name, row=raw.where(int(i)), column=lon)
+        fx[i], fy[i] = px, py
+    return np.asarray(shapely.points(fx, fy), dtype=object)
 
 
 def _metres(value: Any, column: str) -> float:
@@ -358,18 +370,21 @@ def _crs_label(crs: Any) -> str:
 
 
 def _check_in_china(raw: RawTable, geoms: np.ndarray, how: str) -> None:
-    for i, g in enumerate(geoms):
-        if g is None or g.is_empty:
-            continue
-        b = g.bounds
-        if not (np.all(np.isfinite(b)) and CHINA_BOUNDS[0] <= b[0] and b[2] <= CHINA_BOUNDS[2]
-                and CHINA_BOUNDS[1] <= b[1] and b[3] <= CHINA_BOUNDS[3]):
-            where = f"lon {b[0]:.4f}, lat {b[1]:.4f}" if np.all(np.isfinite(b)) else "no finite position"
-            raise ValidationError(
-                f"lies outside China ({where}) when read as {how.split(' as given')[0].split(' from the file')[0]};"
-                " is the coordinate system right?",
-                source=raw.path.name, row=raw.where(i), column="geometry",
-            )
+    b = shapely.bounds(np.asarray(geoms, dtype=object))
+    x0, y0, x1, y1 = CHINA_BOUNDS
+    with np.errstate(invalid="ignore"):
+        ok = (b[:, 0] >= x0) & (b[:, 2] <= x1) & (b[:, 1] >= y0) & (b[:, 3] <= y1)
+    if not ok.all():
+        ok |= np.array([g is None or g.is_empty for g in geoms])
+    bad = np.flatnonzero(~ok)
+    if len(bad):
+        i = int(bad[0])
+        where = f"lon {b[i, 0]:.4f}, lat {b[i, 1]:.4f}" if np.all(np.isfinite(b[i])) else "no finite position"
+        system = how.split(" as given")[0].split(" from the file")[0]
+        raise ValidationError(
+            f"lies outside China ({where}) when read as {system}; is the coordinate system right?",
+            source=raw.path.name, row=raw.where(i), column="geometry",
+        )
 
 
 def _fit_geometry(schema: TableSchema, g: Any) -> tuple[Any, str | None]:
@@ -413,6 +428,21 @@ def _fit_geometry(schema: TableSchema, g: Any) -> tuple[Any, str | None]:
             raise ValueError(f"invalid polygon ({reason}); repaired it would be several parts")
         return fixed, reason
     raise ValueError(f"invalid geometry ({reason})")
+
+
+_TYPE_IDS = {"Point": 0, "LineString": 1, "Polygon": 3, "MultiPoint": 4, "MultiLineString": 5, "MultiPolygon": 6}
+
+
+def _type_ids(schema: TableSchema) -> list[int]:
+    return [_TYPE_IDS[t] for t in schema.allowed_geometries if t in _TYPE_IDS]
+
+
+def _as_multi(schema: TableSchema, g: Any) -> Any:
+    if g.geom_type == "Polygon" and schema.geometry == "MULTIPOLYGON":
+        return shapely.MultiPolygon([g])
+    if g.geom_type == "LineString" and schema.geometry == "MULTILINESTRING":
+        return shapely.MultiLineString([g])
+    return g
 
 
 # ------------------------------------------------------------------ prepare
@@ -485,6 +515,9 @@ def prepare(
                 )
         geoms, crs_note, crs_notes = _to_storage(raw, np.asarray(geoms, dtype=object), choice, from_columns)
         notes += crs_notes
+        geoms = shapely.force_2d(geoms)
+        # Simple, valid geometries of an allowed type need no look one by one.
+        simple = shapely.is_valid(geoms) & np.isin(shapely.get_type_id(geoms), _type_ids(schema))
     elif crs or lon or lat:
         notes.append(f"{key} is a table without geometry; coordinate options ignored")
     used = set(mapping.values()) | {c for c in (lon, lat, wkt) if c}
@@ -499,25 +532,35 @@ def prepare(
     records: list[dict[str, Any]] = []
     total = len(raw.frame)
     step = max(1, min(5000, total // 50 or 1))
+    caches: dict[str, dict[Any, Any]] = {fname: {} for fname in columns}
     for i in range(total):
         rec: dict[str, Any] = {}
         for fname, values in columns.items():
-            rec[fname] = _clean_value(fields[fname], values[i])
+            v = values[i]
+            cache = caches[fname]
+            try:
+                rec[fname] = cache[v]
+            except (KeyError, TypeError):
+                rec[fname] = _clean_value(fields[fname], v)
+                if len(cache) < 10_000 and isinstance(v, (str, int, float)):
+                    cache[v] = rec[fname]
         if not has_source or rec.get("source") in (None, ""):
             rec["source"] = src
         if fill_time and rec.get("reported_at") is None:
             rec["reported_at"] = stamp
         row = raw.where(i)
         if geoms is not None:
-            try:
-                g, note = _fit_geometry(schema, geoms[i])
-            except ValueError as exc:
-                raise ValidationError(str(exc), source=src, row=row, column="geometry") from None
-            if note:
-                repaired.append(f"{raw.row_label} {row}: {note}")
-            rec["geometry"] = g
+            g = geoms[i]
+            if not simple[i]:
+                try:
+                    g, note = _fit_geometry(schema, g)
+                except ValueError as exc:
+                    raise ValidationError(str(exc), source=src, row=row, column="geometry") from None
+                if note:
+                    repaired.append(f"{raw.row_label} {row}: {note}")
+            rec["geometry"] = _as_multi(schema, g)
         try:
-            clean = validate_record(schema, rec, source=src, row=row)
+            clean = validate_record(schema, rec, source=src, row=row, check_geometry=False)
         except ValidationError as exc:
             # Name the file's column, not ours, so the user can find the cell.
             if exc.column in mapping:

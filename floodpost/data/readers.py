@@ -38,6 +38,7 @@ SUFFIXES = GIS_SUFFIXES + TEXT_SUFFIXES + SPREADSHEET_SUFFIXES
 
 #: Rows that sum up the rows above them; never data.
 _TOTALS = re.compile(r"^(全市|全县|全区|全省|总|共)?(合计|总计|小计|累计|共计|汇总|总数)$|^(total|sum|subtotal|grandtotal)$")
+_TOTAL_HINT = re.compile(r"[计总]|total|sum", re.I)
 #: Lines under a table: notes, who filled it in, who checked it.
 _FOOTER = re.compile(r"^(注|备注|说明|填报|填表|制表|审核|审批|统计|负责人|联系人|数据来源|单位[:：])")
 
@@ -553,7 +554,7 @@ def read_kmz(path: Path) -> RawTable:
 
 # --------------------------------------------------------------- tables (CSV/Excel)
 def _blank(v: Any) -> bool:
-    if v is None:
+    if v is None or v == "":
         return True
     if isinstance(v, float) and v != v:
         return True
@@ -635,8 +636,8 @@ def tabulate(rows: list[list[Any]], path: Path, fmt: str, schema: TableSchema | 
         filled = [v for v in r if not _blank(v)]
         if not filled:
             continue
-        words = [normalise(v) for v in r[:4] if not _blank(v) and isinstance(v, str)]
-        if any(_TOTALS.match(w) for w in words):
+        words = [normalise(v) for v in r[:4] if isinstance(v, str) and _TOTAL_HINT.search(v)]
+        if words and any(_TOTALS.match(w) for w in words):
             totals.append(i + first_row)
             continue
         if len(filled) == 1 and isinstance(filled[0], str) and _FOOTER.match(normalise(filled[0])):

@@ -8,6 +8,7 @@ stable English codes; their Chinese and English labels live here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
 
 FieldType = Literal["text", "int", "real", "enum", "datetime", "phone"]
@@ -120,7 +121,7 @@ class TableSchema:
                 return f
         raise KeyError(f"{self.key} has no field {name!r}")
 
-    @property
+    @cached_property
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
 

@@ -193,7 +193,8 @@ def field_headers(schema: TableSchema) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     layer_extra = LAYER_SYNONYMS.get(schema.key, {})
     for f in schema.fields:
-        words: list[str] = [f.name, f.zh, f.en, f.label("zh"), f.label("en")]
+        # f.name[:10] is how GDAL cuts a long name into a Shapefile.
+        words: list[str] = [f.name, f.name[:10], f.zh, f.en, f.label("zh"), f.label("en")]
         if f.name in SHP_ALIASES:
             words.append(SHP_ALIASES[f.name])
         words += layer_extra.get(f.name, ())

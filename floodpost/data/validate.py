@@ -49,6 +49,8 @@ _PHONE = re.compile(r"^[0-9+\-() ]{3,32}$")
 def _is_blank(value: Any) -> bool:
     if value is None:
         return True
+    if isinstance(value, (str, int)):
+        return isinstance(value, str) and value.strip() == ""
     if isinstance(value, float) and math.isnan(value):
         return True
     if isinstance(value, str) and value.strip() == "":
@@ -107,7 +109,7 @@ def coerce_value(field: Field, value: Any) -> Any:
     return number
 
 
-def check_geometry(schema: TableSchema, geom: Any) -> shapely.Geometry:
+def _check_geometry(schema: TableSchema, geom: Any) -> shapely.Geometry:
     """Return the geometry fit for the layer, or raise ValueError saying why."""
     if geom is None or not isinstance(geom, shapely.Geometry):
         raise ValueError("geometry is missing")
@@ -132,8 +134,12 @@ def validate_record(
     source: str | None = None,
     row: int | None = None,
     partial: bool = False,
+    check_geometry: bool = True,
 ) -> dict[str, Any]:
-    """Validate one record; ``partial`` checks only the fields it carries (edits)."""
+    """Validate one record; ``partial`` checks only the fields it carries (edits).
+
+    ``check_geometry=False`` is for intake, which has fitted the geometry already.
+    """
     out: dict[str, Any] = {}
     unknown = set(record) - set(schema.field_names) - {"geometry", "fid"}
     if unknown:
@@ -148,9 +154,11 @@ def validate_record(
             out[f.name] = coerce_value(f, record.get(f.name))
         except ValueError as exc:
             raise ValidationError(str(exc), source=source, row=row, column=f.name) from None
-    if schema.is_spatial and (not partial or "geometry" in record):
+    if schema.is_spatial and not check_geometry:
+        out["geometry"] = record["geometry"]
+    elif schema.is_spatial and (not partial or "geometry" in record):
         try:
-            out["geometry"] = check_geometry(schema, record.get("geometry"))
+            out["geometry"] = _check_geometry(schema, record.get("geometry"))
         except ValueError as exc:
             raise ValidationError(str(exc), source=source, row=row, column="geometry") from None
     return out
