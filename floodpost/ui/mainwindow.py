@@ -94,6 +94,14 @@ class MainWindow(QMainWindow):
             self.tr("Save map &image…"), self.save_image_dialog, QKeySequence("Ctrl+E"),
             self.tr("Save the current view as a PNG"),
         )
+        self.act_import = self._action(
+            self.tr("&Import data…"), self.import_dialog, QKeySequence("Ctrl+I"),
+            self.tr("Import a Shapefile, GeoPackage, GeoJSON, KML/KMZ, CSV or Excel file into a layer"),
+        )
+        self.act_export = self._action(
+            self.tr("E&xport layer…"), self.export_dialog, QKeySequence("Ctrl+Shift+E"),
+            self.tr("Write a layer or table to a file; the format comes from the file name"),
+        )
         self.act_quit = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         self.act_full = self._action(self.tr("&Full extent"), self.canvas.zoom_full, QKeySequence("Ctrl+Home"))
         self.act_in = self._action(self.tr("Zoom &in"), lambda: self.canvas.zoom_by(2), QKeySequence.StandardKey.ZoomIn)
@@ -113,6 +121,9 @@ class MainWindow(QMainWindow):
         m = self.menuBar().addMenu(self.tr("&File"))
         for a in (self.act_open, self.act_demo, self.act_reload):
             m.addAction(a)
+        m.addSeparator()
+        m.addAction(self.act_import)
+        m.addAction(self.act_export)
         m.addSeparator()
         m.addAction(self.act_image)
         m.addSeparator()
@@ -186,6 +197,56 @@ class MainWindow(QMainWindow):
             return
         QApplication.restoreOverrideCursor()
         self.open_workspace(path)
+
+    def import_dialog(self) -> None:
+        """Open the import wizard on the current workspace; reload the map when it wrote."""
+        from floodpost import i18n
+        from floodpost.ui.importwizard import ImportWizard
+
+        if self.workspace is None:
+            QMessageBox.information(self, self.tr("Import data"), self.tr("Open a workspace first."))
+            return
+        wizard = ImportWizard(self.workspace.path, self, lang=i18n.lang_short())
+        wizard.importFinished.connect(lambda n: self._after_import(n))
+        self._wizard = wizard
+        wizard.open()
+
+    def _after_import(self, count: int) -> None:
+        self.reload()
+        self.statusBar().showMessage(self.tr("Imported %1 rows").replace("%1", str(count)), 8000)
+
+    def export_dialog(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        from floodpost.data.export import export_layer
+        from floodpost.data.schema import ALL
+
+        if self.workspace is None:
+            return
+        keys = [k for k in self.workspace.keys() if k != "situation_log"]  # noqa: SIM118
+        labels = [f"{ALL[k].zh}  ({k})" for k in keys]
+        current = self.layer_panel.current_layer()
+        start = keys.index(current.key) if current is not None and current.key in keys else 0
+        label, ok = QInputDialog.getItem(self, self.tr("Export layer"), self.tr("Layer or table:"), labels, start, False)
+        if not ok:
+            return
+        key = keys[labels.index(label)]
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export %1 as").replace("%1", ALL[key].zh), f"{key}.gpkg",
+            self.tr("GeoPackage (*.gpkg);;Shapefile (*.shp);;Zipped Shapefile (*.zip);;GeoJSON (*.geojson);;"
+                    "KML (*.kml);;KMZ (*.kmz);;CSV (*.csv);;Excel (*.xlsx)"),
+        )
+        if not path:
+            return
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            export_layer(self.workspace, key, path)
+        except Exception as exc:  # noqa: BLE001 - told to the user
+            QApplication.restoreOverrideCursor()
+            QMessageBox.critical(self, self.tr("Cannot export"), str(exc))
+            return
+        QApplication.restoreOverrideCursor()
+        self.statusBar().showMessage(self.tr("Saved %1").replace("%1", path), 5000)
 
     def save_image_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Save map image"), "map.png", self.tr("PNG images (*.png)"))
