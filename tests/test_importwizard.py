@@ -27,6 +27,14 @@ def write(path: Path, rows: list[list[object]]) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _forget_mappings() -> None:
+    """Remembered mappings live in QSettings, which outlives a test run."""
+    from PySide6.QtCore import QSettings
+
+    QSettings("FloodPost", "FloodPost").remove("intake")
+
+
 @pytest.fixture
 def ws_path(tmp_path: Path) -> Path:
     path = tmp_path / "ws.gpkg"
