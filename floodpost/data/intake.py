@@ -22,6 +22,7 @@ import shapely
 
 from floodpost.data import gcj02
 from floodpost.data.coordtext import CoordinateError, parse_pair
+from floodpost.data.notes import Note
 from floodpost.data.readers import RawTable, read_any
 from floodpost.data.schema import STORAGE_EPSG, TableSchema, schema_for
 from floodpost.data.synonyms import (
@@ -290,7 +291,7 @@ def _looks_geographic(bounds: np.ndarray) -> bool:
 
 def _to_storage(
     raw: RawTable, geoms: np.ndarray, choice: CrsChoice, from_columns: bool
-) -> tuple[np.ndarray, str, list[str]]:
+) -> tuple[np.ndarray, Note, list[str]]:
     """Geometries in CGCS2000 degrees, and how the coordinate system was decided."""
     from pyproj import CRS, Transformer
 
@@ -303,16 +304,19 @@ def _to_storage(
             src = choice.crs()
         except ValueError as exc:
             raise ValidationError(str(exc), source=raw.path.name) from None
-        label = "GCJ-02 (phone map apps), converted" if choice.is_gcj02 else _crs_label(src)
+        label = "GCJ-02" if choice.is_gcj02 else _crs_label(src)
         if file_crs is not None and not choice.is_gcj02 and CRS(file_crs) != src:
-            notes.append(f"the file says {_crs_label(CRS(file_crs))}; read as {label} as told")
-        how = f"{label} as given"
+            notes.append(Note("the file says {file}; read as {crs} as told", file=_crs_label(CRS(file_crs)), crs=label))
+        how = (
+            Note("GCJ-02 (phone map apps), converted to CGCS2000", crs="GCJ-02")
+            if choice.is_gcj02 else Note("{crs} as given", crs=label)
+        )
     elif file_crs is not None:
         src = CRS(file_crs)
-        how = f"{_crs_label(src)} from the file"
+        how = Note("{crs} from the file", crs=_crs_label(src))
     elif _looks_geographic(bounds):
         src = CRS.from_epsg(STORAGE_EPSG)
-        how = (
+        how = Note(
             "no coordinate system given; degrees read as CGCS2000/WGS84 "
             "(if they come from a phone map app, import again with --crs gcj02)"
         )
@@ -328,23 +332,23 @@ def _to_storage(
         out = gcj02.gcj02_to_wgs84_geometry(geoms)
     elif src.equals(CRS.from_epsg(STORAGE_EPSG)) or src.to_epsg() in (4490, 4326, 4610, 4214):
         if src.to_epsg() in (4610, 4214):
-            notes.append(
-                f"{_crs_label(src)} read as CGCS2000 without a datum shift (no official parameters); "
-                "positions may be off by up to ~100 m"
-            )
+            notes.append(Note(
+                "{crs} read as CGCS2000 without a datum shift (no official parameters); "
+                "positions may be off by up to ~100 m", crs=_crs_label(src),
+            ))
         out = geoms
     else:
         if from_columns and src.is_projected:
             xy = shapely.get_coordinates(geoms[present])
             if len(xy) and _swapped_grid(src, xy):
                 geoms = shapely.transform(geoms, lambda c: c[:, ::-1])
-                notes.append("X/Y columns follow the surveying convention (X north); read as northing/easting")
+                notes.append(Note("X/Y columns follow the surveying convention (X north); read as northing/easting"))
         base = src.geodetic_crs
         if base is not None and base.to_epsg() in (4610, 4214):
-            notes.append(
-                f"{base.name} read without a datum shift to CGCS2000 (no official parameters); "
-                "positions may be off by up to ~100 m"
-            )
+            notes.append(Note(
+                "{crs} read as CGCS2000 without a datum shift (no official parameters); "
+                "positions may be off by up to ~100 m", crs=base.name,
+            ))
         tr = Transformer.from_crs(src, CRS.from_epsg(STORAGE_EPSG), always_xy=True)
         out = shapely.transform(geoms, lambda c: np.column_stack(tr.transform(c[:, 0], c[:, 1])))
     _check_in_china(raw, out, how)
@@ -380,7 +384,7 @@ def _check_in_china(raw: RawTable, geoms: np.ndarray, how: str) -> None:
     if len(bad):
         i = int(bad[0])
         where = f"lon {b[i, 0]:.4f}, lat {b[i, 1]:.4f}" if np.all(np.isfinite(b[i])) else "no finite position"
-        system = how.split(" as given")[0].split(" from the file")[0]
+        system = getattr(how, "values", {}).get("crs") or "CGCS2000/WGS84"
         raise ValidationError(
             f"lies outside China ({where}) when read as {system}; is the coordinate system right?",
             source=raw.path.name, row=raw.where(i), column="geometry",
@@ -519,14 +523,14 @@ def prepare(
         # Simple, valid geometries of an allowed type need no look one by one.
         simple = shapely.is_valid(geoms) & np.isin(shapely.get_type_id(geoms), _type_ids(schema))
     elif crs or lon or lat:
-        notes.append(f"{key} is a table without geometry; coordinate options ignored")
+        notes.append(Note("{key} is a table without geometry; coordinate options ignored", key=key))
     used = set(mapping.values()) | {c for c in (lon, lat, wkt) if c}
     ignored = [c for c in raw.columns if c not in used]
     has_source = "source" in mapping
     stamp = now_storage()
     fill_time = "reported_at" in schema.field_names and "reported_at" not in mapping
     if fill_time:
-        notes.append("no report time column: rows are stamped with the time of import")
+        notes.append(Note("no report time column: rows are stamped with the time of import"))
     columns = {fname: raw.frame[col].tolist() for fname, col in mapping.items()}
     fields = {f.name: f for f in schema.fields}
     records: list[dict[str, Any]] = []
@@ -574,7 +578,7 @@ def prepare(
     if progress is not None:
         progress("validate", total, total)
     if repaired:
-        notes.append(f"{len(repaired)} invalid geometries repaired (self-intersections and the like)")
+        notes.append(Note("{n} invalid geometries repaired (self-intersections and the like)", n=len(repaired)))
     return Prepared(
         key=key, source=src, records=records, raw=raw, mapping=mapping, lon=lon, lat=lat,
         crs_note=crs_note, notes=notes, ignored=ignored, repaired=repaired,

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from floodpost.data.notes import Note
 from floodpost.data.schema import TableSchema
 from floodpost.data.synonyms import header_score, normalise
 from floodpost.data.validate import ValidationError
@@ -149,12 +150,12 @@ def _dbf_field_names(dbf: Path) -> list[bytes]:
 def shapefile_encoding(shp: Path, override: str | None = None) -> tuple[str, str]:
     """(codec, why) for a Shapefile's attributes: the override, the .cpg, or a sniff."""
     if override:
-        return codec_name(override), "as given"
+        return codec_name(override), Note("as given")
     for cpg in (shp.with_suffix(".cpg"), shp.with_suffix(".CPG")):
         if cpg.exists():
             text = cpg.read_text("ascii", errors="replace").strip()
             try:
-                return codec_name(text), f"from {cpg.name} ({text})"
+                return codec_name(text), Note("from {cpg} ({text})", cpg=cpg.name, text=text)
             except ValueError:
                 pass
     dbf = next((p for p in (shp.with_suffix(".dbf"), shp.with_suffix(".DBF")) if p.exists()), None)
@@ -172,7 +173,7 @@ def shapefile_encoding(shp: Path, override: str | None = None) -> tuple[str, str
         raise _fail(
             shp, "the attribute text is neither UTF-8 nor GBK; name the encoding (--encoding)"
         )
-    return codec, "detected (no .cpg)"
+    return codec, Note("detected (no .cpg)")
 
 
 # ---------------------------------------------------------------- GIS formats
@@ -298,7 +299,7 @@ def read_shapefile(shp: Path, *, encoding: str | None = None, shown: Path | None
     shown = shown or shp
     _check_shapefile(shp, shown)
     codec, why = shapefile_encoding(shp, encoding)
-    notes = [f"encoding {codec} {why}"]
+    notes = [Note("text encoding {codec}, {why}", codec=codec, why=why)]
     # Geometry and .prj through GDAL, from a folder without the .dbf so that
     # GDAL never decodes the field names (see read_dbf).
     with tempfile.TemporaryDirectory(prefix="floodpost-shp-") as tmp:
@@ -325,7 +326,7 @@ def read_shapefile(shp: Path, *, encoding: str | None = None, shown: Path | None
         row_numbers=list(range(1, len(frame) + 1)), row_label="feature", encoding=codec, notes=notes,
     )
     if table.crs is None:
-        notes.append("no .prj: the coordinate system is not given by the file")
+        notes.append(Note("no .prj: the coordinate system is not given by the file"))
     return table
 
 
@@ -363,7 +364,7 @@ def read_zip(path: Path, *, layer: str | None = None, encoding: str | None = Non
         if p.suffix != p.suffix.lower():
             p.rename(p.with_suffix(p.suffix.lower()))
     table = read_any(inner, layer=None, encoding=encoding, display=path)
-    table.notes.insert(0, f"read {member} from the zip")
+    table.notes.insert(0, Note("read {member} from the zip", member=member))
     return table
 
 
@@ -401,7 +402,7 @@ def read_gpkg(path: Path, *, layer: str | None = None, key: str | None = None,
         table = RawTable(path=path, format="GeoPackage", frame=frame,
                          row_numbers=list(range(1, len(frame) + 1)))
     table.layer = layer
-    table.notes.append(f"layer {layer}")
+    table.notes.append(Note("layer {layer}", layer=layer))
     return table
 
 
@@ -598,10 +599,10 @@ def tabulate(rows: list[list[Any]], path: Path, fmt: str, schema: TableSchema | 
         # No known header anywhere: the first row with two or more filled cells.
         best = next((i for i in scan if sum(not _blank(v) for v in rows[i]) >= 2), scan[0])
     header = [None if _blank(v) else str(v).strip() for v in rows[best]]
-    notes = []
+    notes: list[str] = []
     skipped_above = [i for i in nonblank if i < best]
     if skipped_above:
-        notes.append(f"header on row {best + first_row}; title rows above it skipped")
+        notes.append(Note("header on row {row}; title rows above it skipped", row=best + first_row))
     start = best + 1
     # A second header row (户 | 人 under a merged 计划转移) joins onto the first.
     if start < len(rows) and schema is not None:
@@ -618,7 +619,7 @@ def tabulate(rows: list[list[Any]], path: Path, fmt: str, schema: TableSchema | 
             if header_score(joined, schema) > header_score(header, schema):
                 header = joined
                 start += 1
-                notes.append(f"two header rows ({best + first_row}–{best + first_row + 1}) joined")
+                notes.append(Note("two header rows ({first}–{second}) joined", first=best + first_row, second=best + first_row + 1))
     names: list[str] = []
     for ci, h in enumerate(header):
         name = h or f"column {ci + 1}"
@@ -646,9 +647,9 @@ def tabulate(rows: list[list[Any]], path: Path, fmt: str, schema: TableSchema | 
         data.append(r)
         numbers.append(i + first_row)
     if totals:
-        notes.append("totals rows not imported: " + ", ".join(map(str, totals)))
+        notes.append(Note("totals rows not imported: {rows}", rows=", ".join(map(str, totals))))
     if footers:
-        notes.append("note rows under the table not imported: " + ", ".join(map(str, footers)))
+        notes.append(Note("note rows under the table not imported: {rows}", rows=", ".join(map(str, footers))))
     keep = [ci for ci, n in enumerate(names) if header[ci] is not None or any(not _blank(r[ci]) for r in data)]
     frame = pd.DataFrame([[r[ci] for ci in keep] for r in data], columns=[names[ci] for ci in keep], dtype=object)
     frame = frame.where(frame.notna(), None)
@@ -676,7 +677,7 @@ def read_csv(path: Path, schema: TableSchema | None, *, encoding: str | None = N
     except csv.Error as exc:
         raise _fail(path, f"cannot read the CSV ({exc})") from None
     table = tabulate(rows, path, "CSV", schema, encoding=codec)
-    table.notes.insert(0, f"encoding {codec}" + (" as given" if encoding else " detected"))
+    table.notes.insert(0, Note("text encoding {codec}, as given", codec=codec) if encoding else Note("text encoding {codec}, detected", codec=codec))
     return table
 
 
@@ -712,7 +713,7 @@ def read_spreadsheet(path: Path, schema: TableSchema | None, *, sheet: str | Non
         table = tabulate(rows, path, "Excel", schema, merged=merged)
         table.layer = name
         if len(names) > 1:
-            table.notes.insert(0, f"sheet {name!r}")
+            table.notes.insert(0, Note("sheet {sheet}", sheet=name))
         return table
     raise _fail(path, "the workbook has no data")
 

@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QThread, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSettings, Qt, QThread, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from floodpost.data.intake import ImportCancelled, Prepared, commit, plan_columns, prepare
+from floodpost.data.notes import Note
 from floodpost.data.readers import RawTable, read_any
 from floodpost.data.schema import schema_for
 from floodpost.data.validate import ValidationError
@@ -48,6 +49,55 @@ IMPORT_KEYS = (
 )
 FILE_FILTER = "*.shp *.zip *.gpkg *.geojson *.json *.kml *.kmz *.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.ods"
 PREVIEW_ROWS = 200
+
+
+#: The data layer's report sentences, for lupdate; tr_note looks them up.
+_NOTES = (
+    QT_TRANSLATE_NOOP("intake", "text encoding {codec}, {why}"),
+    QT_TRANSLATE_NOOP("intake", "as given"),
+    QT_TRANSLATE_NOOP("intake", "from {cpg} ({text})"),
+    QT_TRANSLATE_NOOP("intake", "detected (no .cpg)"),
+    QT_TRANSLATE_NOOP("intake", "text encoding {codec}, as given"),
+    QT_TRANSLATE_NOOP("intake", "text encoding {codec}, detected"),
+    QT_TRANSLATE_NOOP("intake", "no .prj: the coordinate system is not given by the file"),
+    QT_TRANSLATE_NOOP("intake", "read {member} from the zip"),
+    QT_TRANSLATE_NOOP("intake", "layer {layer}"),
+    QT_TRANSLATE_NOOP("intake", "sheet {sheet}"),
+    QT_TRANSLATE_NOOP("intake", "header on row {row}; title rows above it skipped"),
+    QT_TRANSLATE_NOOP("intake", "two header rows ({first}–{second}) joined"),
+    QT_TRANSLATE_NOOP("intake", "totals rows not imported: {rows}"),
+    QT_TRANSLATE_NOOP("intake", "note rows under the table not imported: {rows}"),
+    QT_TRANSLATE_NOOP("intake", "the file says {file}; read as {crs} as told"),
+    QT_TRANSLATE_NOOP("intake", "GCJ-02 (phone map apps), converted to CGCS2000"),
+    QT_TRANSLATE_NOOP("intake", "{crs} as given"),
+    QT_TRANSLATE_NOOP("intake", "{crs} from the file"),
+    QT_TRANSLATE_NOOP(
+        "intake",
+        "no coordinate system given; degrees read as CGCS2000/WGS84 "
+        "(if they come from a phone map app, import again with --crs gcj02)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "intake",
+        "{crs} read as CGCS2000 without a datum shift (no official parameters); "
+        "positions may be off by up to ~100 m",
+    ),
+    QT_TRANSLATE_NOOP("intake", "X/Y columns follow the surveying convention (X north); read as northing/easting"),
+    QT_TRANSLATE_NOOP("intake", "{key} is a table without geometry; coordinate options ignored"),
+    QT_TRANSLATE_NOOP("intake", "no report time column: rows are stamped with the time of import"),
+    QT_TRANSLATE_NOOP("intake", "{n} invalid geometries repaired (self-intersections and the like)"),
+)
+
+
+def tr_note(note: object) -> str:
+    """A data-layer sentence in the interface language (values translated too)."""
+    if not isinstance(note, Note):
+        return str(note)
+    values = {k: tr_note(v) for k, v in note.values.items()}
+    text = QCoreApplication.translate("intake", note.template)
+    try:
+        return text.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return str(note)
 
 
 def _mapping_key(key: str, path: Path) -> str:
@@ -201,7 +251,7 @@ class ColumnsPage(QWizardPage):
         schema = schema_for(key)
         cols = raw.columns
         notes = [self.tr("%1 rows read from %2 (%3).").replace("%1", str(len(raw.frame)))
-                 .replace("%2", raw.path.name).replace("%3", raw.format)] + raw.notes
+                 .replace("%2", raw.path.name).replace("%3", raw.format)] + [tr_note(n) for n in raw.notes]
         self.notes.setText("\n".join(notes))
         # Preview: the rows as read, with the file's own row numbers.
         n = min(PREVIEW_ROWS, len(raw.frame))
@@ -404,8 +454,8 @@ class ReportPage(QWizardPage):
                                  .replace("%2", schema_for(p.key).zh))
             lines = []
             if p.crs_note:
-                lines.append(self.tr("Coordinates: %1").replace("%1", p.crs_note))
-            lines += p.notes
+                lines.append(self.tr("Coordinates: %1").replace("%1", tr_note(p.crs_note)))
+            lines += [tr_note(n) for n in p.notes]
             lines += p.repaired
             if p.ignored:
                 lines.append(self.tr("Columns not imported: %1").replace("%1", ", ".join(p.ignored)))
