@@ -75,7 +75,7 @@ def test_gbk_shapefile_without_cpg_reads_chinese(ws_path: Path, tmp_path: Path) 
     assert b"\xe4" not in shp.with_suffix(".dbf").read_bytes()[:0]  # written as GBK bytes
     with Workspace.open(ws_path) as ws:
         report = import_file(ws, shp, "hazards")
-    assert any("gb18030 detected" in n for n in report.notes)
+    assert any("gb18030, detected" in n for n in report.notes)
     got = imported(ws_path)
     assert list(got["name"]) == NAMES
     assert list(got["hazard_type"]) == CODES
