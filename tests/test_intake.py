@@ -449,3 +449,18 @@ def test_same_file_twice_is_fine_and_copy_is_untouched(ws_path: Path, tmp_path: 
         import_file(ws, shp, "hazards")
         assert ws.count("hazards") == 8
     assert digest(shp) == digest(copy / "a.shp")
+
+
+def test_one_column_with_both_coordinates_and_phone_pairs(ws_path: Path, tmp_path: Path) -> None:
+    rows = [["名称", "类型", "经纬度", "联系电话", "上报时间"],
+            ["甲", "滑坡", "114.052, 35.871", "13800000001/0392-2345678", "2021/7/22 18:00"],
+            ["乙", "崩塌", "114°00′39.6″，35°47′31.2″", "13800000002", "2021年7月22日18时30分"]]
+    with Workspace.open(ws_path) as ws:
+        report = import_file(ws, write_csv(tmp_path / "pair.csv", rows), "hazards")
+    assert report.ignored == ["上报时间"]  # hazards have no report time
+    got = imported(ws_path)
+    assert got.geometry.iloc[0].x == pytest.approx(114.052) and got.geometry.iloc[1].y == pytest.approx(35.792)
+    assert got["resp_phone"].iloc[0] == "13800000001/0392-2345678"
+    bad = [rows[0], ["丙", "滑坡", "114.05", "", ""]]
+    err = refuse(ws_path, write_csv(tmp_path / "bad.csv", bad))
+    assert err.row == 2 and "经纬度" in str(err.column)

@@ -28,6 +28,7 @@ from floodpost.data.schema import STORAGE_EPSG, TableSchema, schema_for
 from floodpost.data.synonyms import (
     LAT_SYNONYMS,
     LON_SYNONYMS,
+    PAIR_SYNONYMS,
     WKT_SYNONYMS,
     enum_alias,
     find_column,
@@ -142,7 +143,10 @@ def plan_columns(
     if schema.is_spatial and raw.geometry is None:
         lon = lon or find_column(cols, LON_SYNONYMS)
         lat = lat or find_column(cols, LAT_SYNONYMS)
-        if lon is None or lat is None:
+        pair = find_column(cols, PAIR_SYNONYMS) if lon is None and lat is None else None
+        if pair is not None:
+            lon, lat = _split_pair_column(raw, pair)
+        elif lon is None or lat is None:
             wkt = find_column(cols, WKT_SYNONYMS)
     if mapping is None:
         rest = [c for c in cols if c not in (lon, lat, wkt)]
@@ -152,6 +156,24 @@ def plan_columns(
         if unknown:
             raise ValidationError(f"mapped column(s) {', '.join(unknown)} not in the file", source=raw.path.name)
     return dict(mapping), lon, lat, wkt
+
+
+def _split_pair_column(raw: RawTable, col: str) -> tuple[str, str]:
+    """Split a "lon, lat" column into two, so each half is parsed and located like any other."""
+    lon, lat = f"{col} [lon]", f"{col} [lat]"
+    if lon not in raw.frame.columns:
+        xs, ys = [], []
+        for v in raw.frame[col].tolist():
+            parts = [p for p in re.split(r"[,，;；\s]+", str(v).strip()) if p] if v is not None else []
+            if len(parts) == 2:
+                xs.append(parts[0])
+                ys.append(parts[1])
+            else:
+                xs.append(v)  # the parser says what is wrong with it
+                ys.append(None)
+        raw.frame[lon] = xs
+        raw.frame[lat] = ys
+    return lon, lat
 
 
 def _missing_required(schema: TableSchema, mapping: dict[str, str]) -> list[str]:
@@ -193,7 +215,7 @@ def _clean_value(f: Any, value: Any) -> Any:
 
 
 _CN_TIME = re.compile(
-    r"^(\d{4})[年./-](\d{1,2})[月./-](\d{1,2})日?\s*(?:(\d{1,2})(?:[时点:：](\d{1,2})?(?:分|[:：](\d{1,2})秒?)?)?)?$"
+    r"^(\d{4})[年./\-](\d{1,2})[月./\-](\d{1,2})日?\s*(?:(\d{1,2})(?:[时点:：](\d{1,2})?(?:分|[:：](\d{1,2})秒?)?)?)?$"
 )
 
 
@@ -525,6 +547,7 @@ def prepare(
     elif crs or lon or lat:
         notes.append(Note("{key} is a table without geometry; coordinate options ignored", key=key))
     used = set(mapping.values()) | {c for c in (lon, lat, wkt) if c}
+    used |= {c[: -len(" [lon]")] for c in (lon,) if c and c.endswith(" [lon]")}
     ignored = [c for c in raw.columns if c not in used]
     has_source = "source" in mapping
     stamp = now_storage()

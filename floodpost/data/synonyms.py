@@ -160,6 +160,9 @@ for _stage, _words in _STAGES.items():
 #: Coordinate columns of spreadsheets and CSVs.
 LON_SYNONYMS = ("经度", "东经", "lon", "lng", "long", "longitude", "x", "x坐标", "经度e", "经度（e）")
 LAT_SYNONYMS = ("纬度", "北纬", "lat", "latitude", "y", "y坐标", "纬度n", "纬度（n）")
+#: One column holding "114.05, 35.87" (as copied from a map app).
+PAIR_SYNONYMS = ("经纬度", "坐标", "经纬度坐标", "位置坐标", "坐标位置", "gps坐标", "定位", "lonlat", "lnglat",
+                 "location", "coordinates")
 WKT_SYNONYMS = ("wkt", "geometry", "geom", "几何", "shape", "the_geom")
 
 _PARENS = re.compile(r"[（(\[【][^）)\]】]*[）)\]】]")

@@ -43,7 +43,8 @@ class ValidationError(ValueError):
         super().__init__(f"{where}: {reason}" if where else reason)
 
 
-_PHONE = re.compile(r"^[0-9+\-() ]{3,32}$")
+#: Digits with the separators people use, including two numbers in one cell (a/b, a、b).
+_PHONE = re.compile(r"^[0-9+\-() /、,;，；转]{3,64}$")
 
 
 def _is_blank(value: Any) -> bool:
