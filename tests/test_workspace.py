@@ -207,3 +207,38 @@ def test_newer_workspace_is_refused(tmp_path):
     con.close()
     with pytest.raises(WorkspaceError, match="newer FloodPost"):
         Workspace.open(path)
+
+
+def test_read_selected_columns(ws):
+    ws.insert("hazards", [SAMPLES["hazards"], {**SAMPLES["hazards"], "name": "西山崩塌", "persons": None}])
+    full = ws.read("hazards")
+    lean = ws.read("hazards", columns=["persons", "name"])
+    assert list(lean.columns) == ["name", "persons", "geometry"]  # schema order
+    assert lean.index.equals(full.index) and lean.index.name == "fid"
+    assert lean["persons"].dtype == full["persons"].dtype == "Int64"
+    assert lean["persons"].isna().tolist() == [False, True]
+    assert lean.geometry.geom_equals(full.geometry).all()
+    assert list(ws.read("hazards", columns=[]).columns) == ["geometry"]
+    with pytest.raises(KeyError):
+        ws.read("hazards", columns=["nonsense"])
+
+
+def test_blob_decoding_matches_the_reference_decoder():
+    from floodpost.data import gpkg
+
+    geoms = [
+        shapely.Point(114.1, 35.2), None, shapely.Polygon(), shapely.MultiPoint([(0, 0), (1, 1)]),
+        shapely.box(0, 0, 1, 1), shapely.Polygon([(0, 0), (4, 0), (4, 4), (0, 4)], [[(1, 1), (2, 1), (2, 2), (1, 1)]]),
+        shapely.LineString([(0, 0), (1, 1), (2, 0)]), shapely.Point(), shapely.LineString(),
+        shapely.MultiPolygon([shapely.box(0, 0, 1, 1), shapely.box(2, 2, 3, 3)]), shapely.Point(3, 4),
+    ]
+    blobs = gpkg.encode(geoms, 4490)
+    want = gpkg.decode(blobs)
+    got = wsmod._decode_blobs(blobs)
+    for a, b in zip(want, got, strict=True):
+        if a is None:
+            assert b is None
+        else:
+            assert a.geom_type == b.geom_type and (a.is_empty and b.is_empty or a.equals_exact(b, 0))
+    with pytest.raises(ValueError):
+        wsmod._decode_blobs([b"XX" + bytes(30)])

@@ -219,35 +219,47 @@ class Workspace:
         return int(self._con.execute(f'SELECT COUNT(*) FROM "{key}"').fetchone()[0])
 
     def read(
-        self, key: str, where: str | None = None, params: Sequence[Any] = ()
+        self,
+        key: str,
+        where: str | None = None,
+        params: Sequence[Any] = (),
+        columns: Sequence[str] | None = None,
     ) -> gpd.GeoDataFrame | pd.DataFrame:
-        """Read a layer (GeoDataFrame in EPSG:4490) or a table (DataFrame), indexed by fid."""
+        """Read a layer (GeoDataFrame in EPSG:4490) or a table (DataFrame), indexed by fid.
+
+        ``columns`` limits the attribute columns read (the geometry always
+        comes along); the map reads only what it draws and fetches whole
+        features with :meth:`feature` when asked. The default reads all.
+        """
         schema = schema_for(key)
-        cols = [f.name for f in schema.fields]
+        fields = list(schema.fields)
+        if columns is not None:
+            wanted = set(columns)
+            unknown = wanted - set(schema.field_names)
+            if unknown:
+                raise KeyError(f"{key} has no column {', '.join(sorted(unknown))}")
+            fields = [f for f in fields if f.name in wanted]
+        cols = [f.name for f in fields]
         select = ["fid"] + (["geom"] if schema.is_spatial else []) + [f'"{c}"' for c in cols]
         sql = f'SELECT {", ".join(select)} FROM "{key}"'
         if where:
             sql += f" WHERE {where}"
         sql += " ORDER BY fid"
         rows = self._con.execute(sql, tuple(params)).fetchall()
-        fids = [r[0] for r in rows]
+        n = len(rows)
+        values = [[r[i] for r in rows] for i in range(len(select))]  # per column
+        fids = np.fromiter(values[0], dtype=np.int64, count=n)
+        first = 2 if schema.is_spatial else 1
+        data = {f.name: _column(f.type, values[first + i], n) for i, f in enumerate(fields)}
         if schema.is_spatial:
-            geoms = gpkg.decode([r[1] for r in rows])
-            data = {c: [r[i + 2] for r in rows] for i, c in enumerate(cols)}
             frame = gpd.GeoDataFrame(
                 data,
-                geometry=gpd.GeoSeries(geoms, crs=f"EPSG:{STORAGE_EPSG}"),
+                geometry=gpd.GeoSeries(_decode_blobs(values[1]), crs=f"EPSG:{STORAGE_EPSG}"),
                 crs=f"EPSG:{STORAGE_EPSG}",
             )
         else:
-            data = {c: [r[i + 1] for r in rows] for i, c in enumerate(cols)}
             frame = pd.DataFrame(data, columns=cols)
         frame.index = pd.Index(fids, name="fid")
-        for f in schema.fields:
-            if f.type == "int":
-                frame[f.name] = pd.array(frame[f.name], dtype="Int64")
-            elif f.type == "real":
-                frame[f.name] = pd.to_numeric(frame[f.name], errors="coerce").astype(float)
         return frame
 
     def feature(self, key: str, fid: int) -> dict[str, Any] | None:
@@ -487,6 +499,85 @@ class Workspace:
         out["extent"] = self.extent()
         return out
 
+
+def _column(kind: str, values: Sequence[Any], n: int) -> Any:
+    """One attribute column from its stored values, typed as ``read`` promises.
+
+    ``int`` fields become nullable Int64, ``real`` fields float (NaN for
+    missing or unparsable text), everything else plain Python objects.
+    """
+    if kind == "int":
+        try:
+            arr = np.fromiter(values, dtype=np.int64, count=n)
+        except (TypeError, ValueError, OverflowError):
+            return pd.array(list(values), dtype="Int64")
+        return pd.arrays.IntegerArray(arr, np.zeros(n, dtype=bool))
+    if kind == "real":
+        try:
+            return np.array(values, dtype=np.float64).reshape(n)
+        except (TypeError, ValueError):
+            return pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce").astype(float).to_numpy()
+    out = np.empty(n, dtype=object)
+    out[:] = values
+    return out
+
+
+#: GeoPackage envelope sizes in bytes by envelope code (none, xy, xyz, xym, xyzm).
+_ENVELOPES = np.array([0, 32, 48, 48, 64, -1, -1, -1], dtype=np.int64)
+
+
+def _decode_blobs(blobs: Sequence[bytes | None]) -> np.ndarray:
+    """GeoPackage blobs to shapely geometries; the same result as ``gpkg.decode``, faster.
+
+    The headers are parsed for all blobs at once with numpy. Little-endian
+    2D points (the bulk of point layers) are built straight from their
+    coordinates; everything else is stripped of its header and handed to
+    ``shapely.from_wkb`` in one call.
+    """
+    n = len(blobs)
+    out = np.empty(n, dtype=object)
+    if n == 0:
+        return out
+    try:
+        lens = np.fromiter(map(len, blobs), dtype=np.int64, count=n)
+        joined = b"".join(blobs)
+    except TypeError:  # some are NULL
+        lens = np.fromiter((0 if b is None else len(b) for b in blobs), dtype=np.int64, count=n)
+        joined = b"".join(b for b in blobs if b)
+    idx = np.flatnonzero(lens > 0)
+    if not len(idx):
+        return out
+    buf = np.frombuffer(joined, dtype=np.uint8)
+    starts = np.zeros(n, dtype=np.int64)
+    np.cumsum(lens[:-1], out=starts[1:])
+    s = starts[idx]
+    if np.any(lens[idx] < 8) or np.any(buf[s] != ord("G")) or np.any(buf[s + 1] != ord("P")):
+        raise ValueError("not a GeoPackage geometry blob")
+    flags = buf[s + 3]
+    env = _ENVELOPES[(flags >> 1) & 0b111]
+    if np.any(env < 0):
+        raise ValueError(f"bad GeoPackage envelope code {int((flags[env < 0][0] >> 1) & 0b111)}")
+    w = s + 8 + env  # where the WKB starts
+    wlen = lens[idx] - 8 - env
+    # little-endian 2D point, not flagged empty: [1][1 0 0 0][x][y]
+    pt = (wlen == 21) & ((flags & 0b10000) == 0)
+    pt[pt] = (buf[w[pt]] == 1) & (buf[w[pt] + 1] == 1) & np.all(buf[w[pt, None] + np.arange(2, 5)] == 0, axis=1)
+    if pt.any():
+        xy = np.empty((int(pt.sum()), 2), dtype=np.float64)
+        for r in np.unique((w[pt] + 5) % 8):
+            sel = np.flatnonzero(pt)[(w[pt] + 5) % 8 == r]
+            view = np.frombuffer(joined, dtype="<f8", count=(len(joined) - int(r)) // 8, offset=int(r))
+            first = (w[sel] + 5 - r) // 8
+            rows = np.searchsorted(np.flatnonzero(pt), sel)
+            xy[rows, 0] = view[first]
+            xy[rows, 1] = view[first + 1]
+        out[idx[pt]] = shapely.points(xy)
+    rest = np.flatnonzero(~pt)
+    if len(rest):
+        wkbs = np.empty(len(rest), dtype=object)
+        wkbs[:] = [joined[a : a + m] for a, m in zip(w[rest].tolist(), wlen[rest].tolist(), strict=True)]
+        out[idx[rest]] = shapely.from_wkb(wkbs)
+    return out
 
 def _plain(value: Any) -> Any:
     """A JSON-friendly copy of a pandas/numpy scalar."""
