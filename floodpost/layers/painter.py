@@ -8,7 +8,7 @@ cached Qt polygons; the view is one painter transform.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +20,6 @@ from PySide6.QtGui import (
     QColor,
     QImage,
     QPainter,
-    QPainterPath,
     QPixmap,
     QTransform,
 )
@@ -47,6 +46,9 @@ LABEL_THIN_ABOVE = 300
 SKIP_PX = 0.2
 BOX_PX = 4.0
 BOX_TILE = 8
+#: Polygons from BOX_PX up to BLOB_PX pixels are stamped as outlined ellipses.
+BLOB_PX = 8.0
+BLOB_CELL = 10
 THIN_PX = 16.0
 #: With more visible line vertices than this, lines are drawn one pixel wide
 #: without casing; with more visible polygons than DENSE_POLYGONS, outlines too.
@@ -96,14 +98,16 @@ def prepare_layer(layer: Layer) -> PreparedGeometry:
 
 
 @dataclass
-class _Label:
+class _LabelBatch:
+    """The label candidates of one layer in one frame, in placement order."""
+
     priority: int
     order: int
-    text: str
-    x: float
-    y: float
-    kind: int
-    offset: float
+    texts: list[str]
+    x: np.ndarray  # anchor, screen pixels
+    y: np.ndarray
+    kind: np.ndarray
+    offset: np.ndarray  # gap between a point and its label
     style: LabelStyle
 
 
@@ -115,34 +119,6 @@ class RenderStats:
     points: int = 0
     labels: int = 0
     per_layer: dict[str, int] = field(default_factory=dict)
-
-
-class _Occupancy:
-    """Rectangles already taken by labels, bucketed on a coarse grid."""
-
-    CELL = 64.0
-
-    def __init__(self) -> None:
-        self._cells: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
-
-    def _keys(self, r: tuple[float, float, float, float]) -> list[tuple[int, int]]:
-        c = self.CELL
-        return [
-            (i, j)
-            for i in range(int(r[0] // c), int(r[2] // c) + 1)
-            for j in range(int(r[1] // c), int(r[3] // c) + 1)
-        ]
-
-    def free(self, r: tuple[float, float, float, float]) -> bool:
-        for k in self._keys(r):
-            for o in self._cells.get(k, ()):
-                if r[0] < o[2] and o[0] < r[2] and r[1] < o[3] and o[1] < r[3]:
-                    return False
-        return True
-
-    def take(self, r: tuple[float, float, float, float]) -> None:
-        for k in self._keys(r):
-            self._cells.setdefault(k, []).append(r)
 
 
 class MapPainter:
@@ -158,6 +134,7 @@ class MapPainter:
         self._atlas: dict[tuple[int, float], QPixmap] = {}
         self._lock = threading.Lock()
         self._sprites: OrderedDict[tuple, tuple[QImage, float, float]] = OrderedDict()
+        self._widths: dict[tuple, float] = {}
 
     # ---------------------------------------------------------- preparation
     def prepared(self, layer: Layer) -> PreparedGeometry:
@@ -197,7 +174,7 @@ class MapPainter:
         """
         stats = RenderStats()
         check = cancelled or (lambda: False)
-        label_queue: list[_Label] = []
+        label_queue: list[_LabelBatch] = []
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
@@ -260,20 +237,32 @@ class MapPainter:
         if not len(idx):
             return 0
         kinds = prep.part_kind[idx]
-        dots = (size_px < BOX_PX) & (kinds == POLYGON) & ~prep.part_has_holes[idx]
+        simple_poly = (kinds == POLYGON) & ~prep.part_has_holes[idx]
+        dots = (size_px < BOX_PX) & simple_poly
         if dots.any():
             self._paint_boxes(painter, viewport, prep, idx[dots], scale)
-            idx, size_px, kinds = idx[~dots], size_px[~dots], kinds[~dots]
+            idx, size_px, kinds, simple_poly = idx[~dots], size_px[~dots], kinds[~dots], simple_poly[~dots]
         if not len(idx):
             return int(dots.sum())
+        # how busy the view is, before blobs are set aside
+        antialias = len(idx) <= AA_PART_LIMIT
+        dense_polys = int((kinds == POLYGON).sum()) > DENSE_POLYGONS
+        blobs = (size_px < BLOB_PX) & simple_poly
+        if blobs.any():
+            self._paint_blobs(painter, viewport, prep, idx[blobs], antialias)
+            idx, size_px, kinds = idx[~blobs], size_px[~blobs], kinds[~blobs]
+        drawn = len(idx) + int(dots.sum()) + int(blobs.sum())
+        if not len(idx):
+            return drawn
         band = int(np.floor(np.log2(max(viewport.resolution, 1e-6))))
         sx, sy, dx, dy = viewport.transform()
         painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, len(idx) <= AA_PART_LIMIT)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, antialias)
         painter.setTransform(QTransform(sx, 0, 0, sy, dx, dy), True)
         classes = prep.part_class[idx]
         dense_lines = int(prep.part_ncoords[idx[kinds == LINE]].sum()) > DENSE_LINE_VERTICES
-        dense_polys = int((kinds == POLYGON).sum()) > DENSE_POLYGONS
+        small = (size_px < THIN_PX) | dense_polys
+        holes = prep.part_has_holes[idx]
         for kind in (POLYGON, LINE):
             sel_mask = kinds == kind
             if not sel_mask.any():
@@ -281,7 +270,6 @@ class MapPainter:
             for c in np.unique(classes[sel_mask]):
                 m = sel_mask & (classes == c)
                 for thin in (True, False):
-                    small = (size_px < THIN_PX) | dense_polys
                     mm = m & (small == thin) if kind == POLYGON else m
                     if kind == LINE and not thin:
                         continue
@@ -297,11 +285,11 @@ class MapPainter:
                         pen.setCosmetic(True)
                         painter.setBrush(brush)
                         painter.setPen(pen)
-                        for item in items:
-                            if isinstance(item, QPainterPath):
-                                painter.drawPath(item)
-                            else:
-                                painter.drawPolygon(item)
+                        h = holes[mm]
+                        if h.any():
+                            deque(map(painter.drawPath, items[h]), maxlen=0)
+                            items = items[~h]
+                        deque(map(painter.drawPolygon, items), maxlen=0)
                     else:
                         casing, pen = line_pens(prep.symbols[c], scale)
                         if dense_lines:
@@ -313,10 +301,82 @@ class MapPainter:
                                 continue
                             pn.setCosmetic(True)
                             painter.setPen(pn)
-                            for item in items:
-                                painter.drawPolyline(item)
+                            deque(map(painter.drawPolyline, items), maxlen=0)
         painter.restore()
-        return len(idx) + int(dots.sum())
+        return drawn
+
+    def _paint_blobs(
+        self, painter: QPainter, viewport: Viewport, prep: PreparedGeometry, idx: np.ndarray, antialias: bool
+    ) -> None:
+        """Polygons ``BOX_PX`` to ``BLOB_PX`` across stamped as outlined ellipses filling their boxes.
+
+        At this size a polygon shows as a small round patch in its fill with
+        a one-pixel rim: the same look as the polygon at a fifth of the
+        cost. One drawPixmapFragments call per class; the ellipses, one per
+        whole-pixel width and height, are rendered once into an atlas.
+        """
+        b = prep.part_bounds[idx]
+        res = viewport.resolution
+        px, py = viewport.to_screen((b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2)
+        w = np.clip(np.rint((b[:, 2] - b[:, 0]) / res), 1, BLOB_CELL - 2).astype(np.int64)
+        h = np.clip(np.rint((b[:, 3] - b[:, 1]) / res), 1, BLOB_CELL - 2).astype(np.int64)
+        classes = prep.part_class[idx]
+        for c in np.unique(classes):
+            m = classes == c
+            pix = self._blob_atlas(prep.polygon_symbols[c], antialias)
+            ww, hh = w[m], h[m]
+            # cell (w, h) of the atlas holds an ellipse of w x h pixels with its rim, at (0.5, 0.5)
+            self._fragments(
+                painter, pix, px[m], py[m],
+                (ww - 1) * BLOB_CELL, (hh - 1) * BLOB_CELL, ww + 1, hh + 1,
+            )
+
+    def _blob_atlas(self, sym: Symbol, antialias: bool) -> QPixmap:
+        key = (id(sym), -3.0 if antialias else -4.0)
+        pix = self._atlas.get(key)
+        if pix is None:
+            n = BLOB_CELL - 2
+            img = QImage(BLOB_CELL * n, BLOB_CELL * n, QImage.Format.Format_ARGB32_Premultiplied)
+            img.fill(Qt.GlobalColor.transparent)
+            p = QPainter(img)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, antialias)
+            brush, pen = fill_brush_pen(sym)
+            if pen.style() != Qt.PenStyle.NoPen:
+                pen.setWidthF(1.0)
+                pen.setStyle(Qt.PenStyle.SolidLine)
+                pen.setCosmetic(True)
+            p.setBrush(brush)
+            p.setPen(pen)
+            for i in range(n):
+                for j in range(n):
+                    p.drawEllipse(QRectF(i * BLOB_CELL + 0.5, j * BLOB_CELL + 0.5, i + 1, j + 1))
+            p.end()
+            pix = QPixmap.fromImage(img)
+            self._atlas[key] = pix
+        return pix
+
+    @staticmethod
+    def _fragments(
+        painter: QPainter, pix: QPixmap, x: np.ndarray, y: np.ndarray,
+        left: np.ndarray, top: np.ndarray, width: np.ndarray, height: np.ndarray,
+    ) -> None:
+        """Pieces of ``pix`` centred at every (x, y), unscaled, in one drawPixmapFragments call."""
+        n = len(x)
+        if not n:
+            return
+        frags = np.empty((n, 10), dtype=np.float64)
+        frags[:, 0] = x
+        frags[:, 1] = y
+        frags[:, 2] = left
+        frags[:, 3] = top
+        frags[:, 4] = width
+        frags[:, 5] = height
+        frags[:, 6] = 1.0
+        frags[:, 7] = 1.0
+        frags[:, 8] = 0
+        frags[:, 9] = 1
+        ptr = shiboken6.wrapInstance(frags.ctypes.data, QPainter.PixmapFragment)
+        painter.drawPixmapFragments(ptr, n, pix)
 
     def _paint_boxes(
         self, painter: QPainter, viewport: Viewport, prep: PreparedGeometry, idx: np.ndarray, scale: float
@@ -405,7 +465,7 @@ class MapPainter:
 
     # ---------------------------------------------------------- labels
     def collect_labels(
-        self, prep: PreparedGeometry, viewport: Viewport, order: int, scale: float, queue: list[_Label]
+        self, prep: PreparedGeometry, viewport: Viewport, order: int, scale: float, queue: list[_LabelBatch]
     ) -> None:
         src = prep.labels
         if src is None or viewport.scale_denominator > src.style.max_scale:
@@ -419,56 +479,124 @@ class MapPainter:
             _, first = np.unique(keys, return_index=True)
             idx = idx[np.sort(first)]
         idx = idx[:LABEL_CANDIDATES]
-        for i in idx:
-            text = src.texts[i]
-            if text is None or (isinstance(text, float) and text != text) or str(text) == "":
-                continue
-            kind = int(src.kind[i])
-            offset = 0.0
-            if kind == POINT and prep.n:
-                sym = prep.symbols[prep.classes[i]]
-                offset = (sym.size / 2 + 3) * scale
-            queue.append(
-                _Label(src.style.priority, order * 100000 + int(i), str(text), float(px[i]), float(py[i]), kind, offset, src.style)
-            )
+        texts = src.texts[idx]
+        has_text = np.fromiter(
+            (t is not None and not (isinstance(t, float) and t != t) and str(t) != "" for t in texts),
+            dtype=bool,
+            count=len(idx),
+        )
+        idx = idx[has_text]
+        if not len(idx):
+            return
+        # lines and polygons: the anchor on the feature, found now for these candidates only
+        ax, ay = viewport.to_screen(*src.anchors(idx))
+        kind = src.kind[idx]
+        offset = np.zeros(len(idx))
+        pts = kind == POINT
+        if pts.any() and prep.n:
+            sizes = np.array([s.size for s in prep.symbols])
+            offset[pts] = (sizes[prep.classes[idx[pts]]] / 2 + 3) * scale
+        queue.append(
+            _LabelBatch(src.style.priority, order, [str(t) for t in src.texts[idx]], ax, ay, kind, offset, src.style)
+        )
 
-    def paint_labels(self, painter: QPainter, queue: list[_Label], viewport: Viewport, scale: float) -> int:
-        """Place labels greedily by priority, never overlapping; returns how many were drawn."""
-        queue.sort(key=lambda lab: (-lab.priority, lab.order))
-        occ = _Occupancy()
-        placed: list[tuple[_Label, float, float]] = []
-        for lab in queue:
-            st = lab.style
+    def paint_labels(self, painter: QPainter, queue: list[_LabelBatch], viewport: Viewport, scale: float) -> int:
+        """Place labels greedily by priority, never overlapping; returns how many were drawn.
+
+        Higher priority first, then layer order, then feature order. A point
+        label tries right, left, above and below its marker; other labels sit
+        centred on their anchor. Taken rectangles are bucketed on a 64-pixel
+        grid for the exact test; before it, candidates that cover a 4-pixel
+        cell lying wholly inside a taken rectangle are dropped in bulk (a sure
+        clash, so the result is the same, only sooner).
+        """
+        cell = 64.0
+        taken: dict[int, list[tuple[float, float, float, float]]] = {}
+        placed: list[tuple[str, LabelStyle, float, float]] = []
+        vw, vh = float(viewport.width), float(viewport.height)
+        pad = 2 * scale
+        g = 4.0  # coarse grid of wholly taken cells
+        covered = np.zeros((int(vh // g) + 2, int(vw // g) + 2), dtype=bool)
+        stale = True
+        integral = np.zeros((covered.shape[0] + 1, covered.shape[1] + 1), dtype=np.int32)
+        for batch in sorted(queue, key=lambda b: (-b.priority, b.order)):
+            st = batch.style
             fm = metrics(st.size, st.bold, scale)
-            w = fm.horizontalAdvance(lab.text)
             h = fm.height()
             asc = fm.ascent()
-            pad = 2 * scale
-            if lab.kind == POINT:
-                o = lab.offset
-                candidates = [
-                    (lab.x + o, lab.y - h / 2),  # right
-                    (lab.x - o - w, lab.y - h / 2),  # left
-                    (lab.x - w / 2, lab.y - o - h),  # above
-                    (lab.x - w / 2, lab.y + o),  # below
-                ]
-            else:
-                candidates = [(lab.x - w / 2, lab.y - h / 2)]
-            for cx, cy in candidates:
-                r = (cx - pad, cy - pad, cx + w + pad, cy + h + pad)
-                if r[0] < 0 or r[1] < 0 or r[2] > viewport.width or r[3] > viewport.height:
-                    continue
-                if occ.free(r):
-                    occ.take(r)
-                    placed.append((lab, cx, cy + asc))
-                    break
+            w = np.array([self._text_width(t, st, scale, fm) for t in batch.texts])
+            x, y, o = batch.x, batch.y, batch.offset
+            point = batch.kind == POINT
+            # candidate top-left corners: right, left, above, below for points; centred otherwise
+            cx = np.where(point[:, None], np.stack([x + o, x - o - w, x - w / 2, x - w / 2], 1), (x - w / 2)[:, None])
+            cy = np.where(point[:, None], np.stack([y - h / 2, y - h / 2, y - o - h, y + o], 1), (y - h / 2)[:, None])
+            x0, y0 = cx - pad, cy - pad
+            x1, y1 = cx + w[:, None] + pad, cy + h + pad
+            inside = (x0 >= 0) & (y0 >= 0) & (x1 <= vw) & (y1 <= vh) & (np.arange(4) < np.where(point, 4, 1)[:, None])
+            # cells wholly inside each candidate, for the bulk test
+            i0 = np.clip(np.ceil(x0 / g), 0, covered.shape[1]).astype(np.int64)
+            i1 = np.clip(np.floor(x1 / g), 0, covered.shape[1]).astype(np.int64)
+            j0 = np.clip(np.ceil(y0 / g), 0, covered.shape[0]).astype(np.int64)
+            j1 = np.clip(np.floor(y1 / g), 0, covered.shape[0]).astype(np.int64)
+            has_cells = (i1 > i0) & (j1 > j0)
+            for start in range(0, len(w), 384):
+                sl = slice(start, start + 384)
+                if stale:
+                    integral[1:, 1:] = covered.cumsum(0, dtype=np.int32).cumsum(1, dtype=np.int32)
+                    stale = False
+                hits = (
+                    integral[j1[sl], i1[sl]] - integral[j0[sl], i1[sl]]
+                    - integral[j1[sl], i0[sl]] + integral[j0[sl], i0[sl]]
+                )
+                ins = inside[sl] & ~(has_cells[sl] & (hits > 0))
+                rows = np.flatnonzero(ins.any(axis=1)) + start
+                for k, ok, rx0, ry0, rx1, ry1 in zip(
+                    rows.tolist(), inside[rows].tolist(), x0[rows].tolist(), y0[rows].tolist(),
+                    x1[rows].tolist(), y1[rows].tolist(), strict=True,
+                ):
+                    for c in range(4):
+                        if not ok[c]:
+                            continue
+                        a0, b0, a1, b1 = rx0[c], ry0[c], rx1[c], ry1[c]
+                        keys = [
+                            i * 4096 + j
+                            for i in range(int(a0 // cell), int(a1 // cell) + 1)
+                            for j in range(int(b0 // cell), int(b1 // cell) + 1)
+                        ]
+                        clash = False
+                        for key in keys:
+                            for r in taken.get(key, ()):
+                                if a0 < r[2] and r[0] < a1 and b0 < r[3] and r[1] < b1:
+                                    clash = True
+                                    break
+                            if clash:
+                                break
+                        if clash:
+                            continue
+                        rect = (a0, b0, a1, b1)
+                        for key in keys:
+                            taken.setdefault(key, []).append(rect)
+                        covered[j0[k, c] : j1[k, c], i0[k, c] : i1[k, c]] = True
+                        stale = True
+                        placed.append((batch.texts[k], st, float(cx[k, c]), float(cy[k, c]) + asc))
+                        break
         painter.save()
         painter.resetTransform()
-        for lab, x, y in placed:
-            sprite, ox, oy = self._label_sprite(lab.text, lab.style, scale)
+        for text, st, x, y in placed:
+            sprite, ox, oy = self._label_sprite(text, st, scale)
             painter.drawImage(QPointF(x - ox, y - oy), sprite)
         painter.restore()
         return len(placed)
+
+    def _text_width(self, text: str, st: LabelStyle, scale: float, fm: Any) -> float:
+        key = (text, st.size, st.bold, round(scale, 3))
+        w = self._widths.get(key)
+        if w is None:
+            w = fm.horizontalAdvance(text)
+            if len(self._widths) > SPRITE_CACHE:
+                self._widths.clear()
+            self._widths[key] = w
+        return w
 
     def _label_sprite(self, text: str, st: LabelStyle, scale: float) -> tuple[QImage, float, float]:
         """The label with its halo, rendered once and reused while it stays in view.

@@ -1,20 +1,23 @@
-"""Geometry prepared for painting: projected once per data change, indexed, cached.
+"""Geometry prepared for painting: classified and measured once per data change, drawn lazily.
 
-``paint`` only draws: projection, class lookup, the spatial index and label
-anchors are computed here, once per layer version, and Qt polygons are
-built lazily the first time a part is drawn.
+``paint`` only draws. Preparation works on whole coordinate arrays: points
+are projected to Mercator at once, lines and polygons are split into parts
+with their Mercator boxes, long lines are cut into chunks, and nothing else
+happens until a part is first shown: its Mercator geometry, its simplified
+copy for the current zoom band and its Qt polygon are built then, once.
+Label anchors of lines and polygons are likewise found only for the
+candidates a view asks about.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
 from PySide6.QtGui import QPainterPath, QPolygonF
 
-from floodpost.layers.projection import project_coords
+from floodpost.layers.projection import project_coords, to_mercator
 from floodpost.layers.style import LabelStyle, Symbol
 from floodpost.layers.symbols import qpolygonf
 
@@ -23,17 +26,54 @@ POINT, LINE, POLYGON = 0, 1, 2
 
 @dataclass
 class LabelSource:
-    """Label texts and anchors (Mercator) per feature; NaN anchors are skipped."""
+    """Label texts and anchors (Mercator) per feature.
+
+    ``x``/``y`` are where a label may go, good enough to decide whether it
+    is in view and to thin candidates: exact for points, the box centre for
+    lines and polygons until :meth:`anchors` has placed it on the feature.
+    NaN anchors are skipped.
+    """
 
     texts: np.ndarray  # object array of str or None
     x: np.ndarray
     y: np.ndarray
     kind: np.ndarray  # POINT / LINE / POLYGON per feature
     style: LabelStyle
+    geoms: np.ndarray | None = field(default=None, repr=False)  # lon/lat, to place lazily
+    exact: np.ndarray | None = field(default=None, repr=False)  # anchor already on the feature
+
+    def anchors(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Exact anchors of features ``idx``: a point on each polygon, the middle of each line."""
+        if self.exact is not None and len(idx):
+            todo = idx[~self.exact[idx]]
+            if len(todo):
+                self._place(todo)
+        return self.x[idx], self.y[idx]
+
+    def _place(self, idx: np.ndarray) -> None:
+        assert self.geoms is not None and self.exact is not None
+        g = self.geoms[idx]
+        kind = self.kind[idx]
+        pts = np.empty(len(idx), dtype=object)
+        polys = kind == POLYGON
+        if polys.any():
+            pts[polys] = shapely.point_on_surface(g[polys])
+        lines = np.flatnonzero(~polys)
+        if len(lines):
+            lg = g[lines]
+            multi = shapely.get_type_id(lg) == 5
+            if multi.any():
+                # the longest part of a multi-line carries its label
+                lg[multi] = [max(m.geoms, key=lambda p: p.length) for m in lg[multi]]
+            pts[lines] = shapely.line_interpolate_point(lg, 0.5, normalized=True)
+        xy = shapely.get_coordinates(pts)
+        x, y = to_mercator(xy[:, 0], xy[:, 1])
+        self.x[idx], self.y[idx] = x, y
+        self.exact[idx] = True
 
 
 class PreparedGeometry:
-    """Projected geometry of one layer split into points and drawable parts.
+    """One layer's geometry split into points and drawable parts, in Web Mercator.
 
     Parameters
     ----------
@@ -62,25 +102,24 @@ class PreparedGeometry:
         self.polygon_symbols = polygon_symbols or symbols
         self.fids = np.arange(n) if fids is None else np.asarray(fids)
         self.classes = np.asarray(classes, dtype=np.int32)
-        missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-        merc = np.empty(n, dtype=object)
-        ok = ~missing
-        if ok.any():
-            merc[ok] = shapely.transform(geoms[ok], project_coords)
-        self.geoms = merc
+        ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
         types = np.full(n, -1, dtype=np.int8)
-        types[ok] = shapely.get_type_id(merc[ok])
+        types[ok] = shapely.get_type_id(geoms[ok])
+        self._lonlat = geoms
 
-        # ---- points (Point and MultiPoint parts)
+        # ---- points (Point and MultiPoint parts), projected as arrays
         pt_mask = (types == 0) | (types == 4)
-        pt_geoms = merc[pt_mask]
         pt_feat = np.flatnonzero(pt_mask)
-        if len(pt_geoms):
-            parts, idx = shapely.get_parts(pt_geoms, return_index=True)
-            xy = shapely.get_coordinates(parts)
-            self.pt_feature = pt_feat[idx]
-            self.pt_x = xy[:, 0].copy()
-            self.pt_y = xy[:, 1].copy()
+        if len(pt_feat):
+            if np.all(types[pt_feat] == 0):
+                xy = shapely.get_coordinates(geoms[pt_feat])
+                self.pt_feature = pt_feat
+            else:
+                parts, idx = shapely.get_parts(geoms[pt_feat], return_index=True)
+                parts_ok = ~shapely.is_empty(parts)
+                xy = shapely.get_coordinates(parts[parts_ok])
+                self.pt_feature = pt_feat[idx[parts_ok]]
+            self.pt_x, self.pt_y = to_mercator(xy[:, 0], xy[:, 1])
         else:
             self.pt_feature = np.empty(0, dtype=np.int64)
             self.pt_x = np.empty(0)
@@ -91,32 +130,44 @@ class PreparedGeometry:
         part_mask = ok & ~pt_mask
         feat = np.flatnonzero(part_mask)
         if len(feat):
-            parts, idx = shapely.get_parts(merc[part_mask], return_index=True)
-            parts, part_feature = _chunk_lines(parts, feat[idx])
-            self.parts = parts
+            g = geoms[feat]
+            if np.all((types[feat] == 1) | (types[feat] == 3)):
+                parts, part_feature = g, feat
+            else:
+                parts, idx = shapely.get_parts(g, return_index=True)
+                keep = ~shapely.is_empty(parts)
+                parts, part_feature = parts[keep], feat[idx[keep]]
+            parts, part_feature = _chunk_lines(parts, part_feature)
+            self._parts_ll = parts  # lon/lat
             self.part_feature = part_feature
             ptypes = shapely.get_type_id(parts)
             self.part_kind = np.where(ptypes == 3, POLYGON, LINE).astype(np.int8)
-            self.part_bounds = shapely.bounds(parts)
+            # Mercator boxes straight from lon/lat boxes: the projection is monotone per axis.
+            b = shapely.bounds(parts)
+            x0, y0 = to_mercator(b[:, 0], b[:, 1])
+            x1, y1 = to_mercator(b[:, 2], b[:, 3])
+            self.part_bounds = np.column_stack([x0, y0, x1, y1])
             self.part_ncoords = shapely.get_num_coordinates(parts)
             self.part_class = self.classes[self.part_feature]
             self.part_has_holes = np.zeros(len(parts), dtype=bool)
             polys = self.part_kind == POLYGON
             if polys.any():
                 self.part_has_holes[polys] = shapely.get_num_interior_rings(parts[polys]) > 0
-            self.tree: shapely.STRtree | None = shapely.STRtree(parts)
         else:
-            self.parts = np.empty(0, dtype=object)
+            self._parts_ll = np.empty(0, dtype=object)
             self.part_feature = np.empty(0, dtype=np.int64)
             self.part_kind = np.empty(0, dtype=np.int8)
             self.part_bounds = np.empty((0, 4))
             self.part_ncoords = np.empty(0, dtype=np.int64)
             self.part_class = np.empty(0, dtype=np.int32)
             self.part_has_holes = np.empty(0, dtype=bool)
-            self.tree = None
-        self._qt: list[Any] = [None] * len(self.parts)
+        m = len(self._parts_ll)
+        #: Mercator parts, projected on first use
+        self._merc = np.empty(m, dtype=object)
+        self._qt = np.empty(m, dtype=object)
         #: simplified Qt items per zoom band, built for visible parts on demand
-        self._lod: dict[int, list[Any]] = {}
+        self._lod: dict[int, np.ndarray] = {}
+        self._lod_built: dict[int, np.ndarray] = {}
 
         # ---- labels
         self.labels: LabelSource | None = None
@@ -129,33 +180,41 @@ class PreparedGeometry:
         x = np.full(n, np.nan)
         y = np.full(n, np.nan)
         kind = np.full(n, POINT, dtype=np.int8)
+        exact = np.ones(n, dtype=bool)
         pts = types == 0
         if pts.any():
-            xy = shapely.get_coordinates(self.geoms[pts])
-            x[pts], y[pts] = xy[:, 0], xy[:, 1]
+            xy = shapely.get_coordinates(self._lonlat[pts])
+            x[pts], y[pts] = to_mercator(xy[:, 0], xy[:, 1])
         polys = (types == 3) | (types == 6)
-        if polys.any():
-            anchor = shapely.point_on_surface(self.geoms[polys])
-            xy = shapely.get_coordinates(anchor)
-            x[polys], y[polys] = xy[:, 0], xy[:, 1]
-            kind[polys] = POLYGON
         lines = (types == 1) | (types == 5)
-        if lines.any():
-            for i in np.flatnonzero(lines):
-                g = self.geoms[i]
-                if g.geom_type == "MultiLineString":
-                    g = max(g.geoms, key=lambda p: p.length)
-                p = shapely.line_interpolate_point(g, 0.5, normalized=True)
-                x[i], y[i] = p.x, p.y
-            kind[lines] = LINE
+        kind[polys] = POLYGON
+        kind[lines] = LINE
+        other = polys | lines
+        if other.any():
+            # box centres until a view asks for the real anchor
+            b = shapely.bounds(self._lonlat[other])
+            x[other], y[other] = to_mercator((b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2)
+            exact[other] = False
         texts = np.asarray(texts, dtype=object)
-        return LabelSource(texts, x, y, kind, style)
+        return LabelSource(texts, x, y, kind, style, geoms=self._lonlat, exact=exact)
+
+    @property
+    def parts(self) -> np.ndarray:
+        """All drawable parts as Mercator shapely geometries."""
+        return self._merc_parts(np.arange(len(self._merc)))
+
+    def _merc_parts(self, idx: np.ndarray) -> np.ndarray:
+        """Mercator geometries of parts ``idx``, projecting those not yet projected."""
+        todo = idx[shapely.is_missing(self._merc[idx])]
+        if len(todo):
+            self._merc[todo] = shapely.transform(self._parts_ll[todo], project_coords)
+        return self._merc[idx]
 
     def qt_part(self, i: int) -> QPolygonF | QPainterPath:
         """The Qt object for part ``i`` in Mercator metres, built on first use."""
         item = self._qt[i]
         if item is None:
-            g = self.parts[i]
+            g = self._merc_parts(np.array([i]))[0]
             if self.part_kind[i] == LINE:
                 item = qpolygonf(shapely.get_coordinates(g))
             elif not self.part_has_holes[i]:
@@ -169,8 +228,8 @@ class PreparedGeometry:
             self._qt[i] = item
         return item
 
-    def qt_parts_lod(self, idx: np.ndarray, band: int) -> list[QPolygonF | QPainterPath]:
-        """Qt items for parts ``idx`` simplified to zoom band ``band``.
+    def qt_parts_lod(self, idx: np.ndarray, band: int) -> np.ndarray:
+        """Qt items (an object array) for parts ``idx`` simplified to zoom band ``band``.
 
         Band b covers resolutions in [2**b, 2**(b+1)) metres per pixel; the
         tolerance of half the band's finest pixel is invisible on screen but
@@ -179,27 +238,41 @@ class PreparedGeometry:
         """
         cache = self._lod.get(band)
         if cache is None:
-            cache = self._lod[band] = [None] * len(self.parts)
-        missing = [int(i) for i in idx if cache[i] is None]
-        if missing:
-            m = np.asarray(missing)
-            simple = shapely.simplify(self.parts[m], 0.5 * 2.0**band, preserve_topology=False)
-            for i, g in zip(missing, simple, strict=True):
-                if g is None or g.is_empty or self.part_has_holes[i]:
-                    cache[i] = self.qt_part(i)
-                elif self.part_kind[i] == LINE:
-                    cache[i] = qpolygonf(shapely.get_coordinates(g))
-                else:
-                    cache[i] = qpolygonf(shapely.get_coordinates(g.exterior))
-        return [cache[i] for i in idx]
+            cache = self._lod[band] = np.empty(len(self._merc), dtype=object)
+            self._lod_built[band] = np.zeros(len(self._merc), dtype=bool)
+        built = self._lod_built[band]
+        todo = idx[~built[idx]]
+        if len(todo):
+            self._build_lod(todo, band, cache)
+            built[todo] = True
+        return cache[idx]
+
+    def _build_lod(self, idx: np.ndarray, band: int, cache: np.ndarray) -> None:
+        simple = shapely.simplify(self._merc_parts(idx), 0.5 * 2.0**band, preserve_topology=False)
+        bad = shapely.is_missing(simple) | shapely.is_empty(simple) | self.part_has_holes[idx]
+        for i in idx[bad]:
+            cache[i] = self.qt_part(int(i))
+        good = ~bad
+        if not good.any():
+            return
+        gi, gs = idx[good], simple[good]
+        polys = self.part_kind[gi] == POLYGON
+        gs[polys] = shapely.get_exterior_ring(gs[polys])
+        xy, which = shapely.get_coordinates(gs, return_index=True)
+        counts = np.bincount(which, minlength=len(gs))
+        ends = np.cumsum(counts)
+        starts = ends - counts
+        for i, a, b in zip(gi.tolist(), starts.tolist(), ends.tolist(), strict=True):
+            cache[i] = qpolygonf(xy[a:b])
 
     def parts_in(self, extent: tuple[float, float, float, float]) -> np.ndarray:
-        """Indices of parts whose bounding boxes meet ``extent``, in data order."""
-        if self.tree is None:
+        """Indices of parts whose boxes meet ``extent``, in data order."""
+        b = self.part_bounds
+        if not len(b):
             return np.empty(0, dtype=np.int64)
-        idx = self.tree.query(shapely.box(*extent))
-        idx.sort()
-        return idx
+        x0, y0, x1, y1 = extent
+        hit = (b[:, 0] <= x1) & (b[:, 2] >= x0) & (b[:, 1] <= y1) & (b[:, 3] >= y0)
+        return np.flatnonzero(hit)
 
 
 #: Lines longer than this many vertices are cut into chunks, so a view
@@ -208,21 +281,37 @@ CHUNK = 64
 
 
 def _chunk_lines(parts: np.ndarray, feature: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Split long LineStrings into overlapping chunks of ``CHUNK`` segments."""
+    """Split long LineStrings into chunks of ``CHUNK`` segments sharing their end vertices.
+
+    Kept parts come first, then the chunks of every long line in order, all
+    built with one vectorised call.
+    """
     counts = shapely.get_num_coordinates(parts)
     is_line = shapely.get_type_id(parts) == 1
     long = np.flatnonzero(is_line & (counts > 2 * CHUNK))
     if not len(long):
         return parts, feature
-    out_parts: list[Any] = []
-    out_feat: list[int] = []
+    c = counts[long]
+    xy = shapely.get_coordinates(parts[long])
+    off = np.cumsum(c) - c  # first vertex of each long line in xy
+    nchunks = (c - 2) // CHUNK + 1  # = ceil((c - 1) / CHUNK)
+    line = np.repeat(np.arange(len(long)), nchunks)
+    j = _ragged_arange(np.zeros(len(long), dtype=np.int64), nchunks)
+    start = off[line] + j * CHUNK
+    size = np.minimum((j + 1) * CHUNK, c[line] - 1) + 1 - j * CHUNK
+    chunk = np.repeat(np.arange(len(start)), size)
+    chunks = shapely.linestrings(xy[_ragged_arange(start, size)], indices=chunk)
     keep = np.ones(len(parts), dtype=bool)
     keep[long] = False
-    for i in long:
-        xy = shapely.get_coordinates(parts[i])
-        for start in range(0, len(xy) - 1, CHUNK):
-            out_parts.append(shapely.linestrings(xy[start : start + CHUNK + 1]))
-            out_feat.append(int(feature[i]))
-    new_parts = np.concatenate([parts[keep], np.array(out_parts, dtype=object)])
-    new_feat = np.concatenate([feature[keep], np.array(out_feat, dtype=feature.dtype)])
+    new_parts = np.concatenate([parts[keep], chunks])
+    new_feat = np.concatenate([feature[keep], feature[long][line]])
     return new_parts, new_feat
+
+
+def _ragged_arange(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Concatenated ranges ``starts[i] .. starts[i] + counts[i]``."""
+    total = int(counts.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64)
+    shift = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+    return np.arange(total, dtype=np.int64) + shift
