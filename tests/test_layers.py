@@ -130,3 +130,24 @@ def test_one_hundred_thousand_primitives_in_one_process(app):
             p.drawEllipse(QPointF(x, y), 1.5, 1.5)
     p.end()
     assert not img.isNull()
+
+
+def test_lean_layers_read_the_rest_on_demand(tmp_path):
+    from floodpost.data.workspace import Workspace
+    from floodpost.layers.model import drawing_columns
+
+    with Workspace.create(tmp_path / "w.gpkg") as ws:
+        ws.insert("hazards", [{"name": "东山滑坡", "hazard_type": "landslide", "resp_phone": "13903920001",
+                               "geometry": shapely.Point(114.1, 35.9)}])
+        layers = LayerList.from_workspace(ws, lean_above=0)
+        hazards = layers["hazards"]
+        assert hazards.lean
+        assert set(hazards.frame.columns) == {*drawing_columns("hazards"), "geometry"}
+        fid = int(hazards.frame.index[0])
+        assert hazards.record(fid)["resp_phone"] == "13903920001"
+        version = hazards.version
+        assert hazards.complete() and not hazards.lean and hazards.version == version + 1
+        assert hazards.frame.loc[fid, "resp_phone"] == "13903920001"
+        assert hazards.record(fid)["resp_phone"] == "13903920001"
+        assert not hazards.complete()
+        assert not LayerList.from_workspace(ws)["hazards"].lean

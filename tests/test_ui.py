@@ -126,6 +126,35 @@ def test_click_identifies_feature_with_contacts(qtbot, window):
     assert "灾害类型" in labels or "Hazard type" in labels
 
 
+def test_identify_on_a_lean_layer_shows_every_field(qtbot, demo_path, monkeypatch):
+    """Big layers open with only their drawn columns; a click still shows the whole feature."""
+    import floodpost.layers.model as model
+
+    monkeypatch.setattr(model, "LEAN_ABOVE", 0)
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.resize(1200, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    with qtbot.waitSignal(win.canvas.rendered, timeout=10000):
+        assert win.open_workspace(demo_path)
+    canvas = win.canvas
+    hazards = win.scene.layers["hazards"]
+    assert hazards.lean and "resp_phone" not in hazards.frame.columns
+    fid = int(hazards.frame.index[0])
+    geom = hazards.frame.geometry.loc[fid]
+    full = win.workspace.feature("hazards", fid)
+    canvas.zoom_to_lonlat((geom.x - 0.002, geom.y - 0.002, geom.x + 0.002, geom.y + 0.002))
+    _wait_idle(qtbot, canvas)
+    px, py = _screen_of(canvas, geom.x, geom.y)
+    with qtbot.waitSignal(canvas.featuresClicked):
+        qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=QPoint(round(px), round(py)))
+    text = win.identify.text()
+    assert full["resp_phone"] in text and full["resp_person"] in text
+    assert not hazards.lean and "resp_phone" in hazards.frame.columns
+    _wait_idle(qtbot, canvas)
+
+
 def test_layer_panel_toggles_visibility_and_order(qtbot, window):
     model = window.layer_panel.model
     row = model.row_of("hazards")

@@ -6,6 +6,7 @@ layer panel is an adapter over it, never a copy.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,18 @@ from psygnal.containers import EventedList
 
 from floodpost.data.schema import LAYER_ORDER, LAYERS, TableSchema
 from floodpost.layers.style import SYMBOLOGY, Symbology
+
+#: Layers with more features than this open with only the columns the map
+#: draws; the rest is read when one of their features is identified.
+LEAN_ABOVE = 20_000
+
+
+def drawing_columns(key: str) -> list[str]:
+    """The attribute columns the map needs for ``key``: class field, label field, title."""
+    sym = SYMBOLOGY[key]
+    schema = LAYERS[key]
+    wanted = [sym.field, sym.label.field if sym.label is not None else None, schema.title_field]
+    return [c for c in dict.fromkeys(wanted) if c is not None and c in schema.field_names]
 
 
 @evented
@@ -49,8 +62,41 @@ class Layer:
 
     def set_frame(self, frame: Any) -> None:
         """Replace the data; painters see the new ``version`` and rebuild."""
+        self._source = None
         self.frame = frame
         self.version += 1
+
+    @property
+    def lean(self) -> bool:
+        """True while the frame holds only the columns the map draws."""
+        return getattr(self, "_source", None) is not None
+
+    def complete(self) -> bool:
+        """Read every column of a lean layer from its workspace; True if the frame was replaced.
+
+        The identify panel reads whole features from ``frame``, so the canvas
+        calls this before it reports a click on this layer.
+        """
+        source = getattr(self, "_source", None)
+        if source is None:
+            return False
+        try:
+            frame = source.read(self.key)
+        except sqlite3.Error:  # the workspace was closed meanwhile: stay lean
+            return False
+        self.set_frame(frame)
+        return True
+
+    def record(self, fid: int) -> dict[str, Any]:
+        """All fields of feature ``fid`` (geometry under ``geometry``), or {} if absent."""
+        source = getattr(self, "_source", None)
+        if source is not None:
+            return source.feature(self.key, int(fid)) or {}
+        if self.frame is None or fid not in self.frame.index:
+            return {}
+        rec = self.frame.loc[fid].to_dict()
+        rec["fid"] = int(fid)
+        return rec
 
     @property
     def schema(self) -> TableSchema:
@@ -109,10 +155,22 @@ class LayerList(EventedList[Layer]):
         return (arr[:, 0].min(), arr[:, 1].min(), arr[:, 2].max(), arr[:, 3].max())
 
     @classmethod
-    def from_workspace(cls, workspace: Any) -> LayerList:
-        """All layer keys of a workspace, in the standard drawing order."""
+    def from_workspace(cls, workspace: Any, lean_above: float | None = None) -> LayerList:
+        """All layer keys of a workspace, in the standard drawing order.
+
+        Layers of more than ``lean_above`` features (default ``LEAN_ABOVE``)
+        are read with their :func:`drawing_columns` only: fetching every
+        attribute of a county's 100,000 polygons takes longer than drawing
+        them. :meth:`Layer.complete` reads the rest.
+        """
+        limit = LEAN_ABOVE if lean_above is None else lean_above
         layers = cls()
         for key in LAYER_ORDER:
-            frame = workspace.read(key)
-            layers.append(Layer(key, frame))
+            lean = workspace.count(key) > limit
+            if lean:
+                layer = Layer(key, workspace.read(key, columns=drawing_columns(key)))
+                layer._source = workspace
+            else:
+                layer = Layer(key, workspace.read(key))
+            layers.append(layer)
         return layers

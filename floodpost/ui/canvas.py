@@ -339,6 +339,13 @@ class MapCanvas(QWidget):
             self.set_viewport(self._viewport.fitted((float(x0), float(y0), float(x1), float(y1)), 0.0))
         elif not dragging:
             hits = self.identify_at(pos.x(), pos.y())
+            if self.scene is not None:
+                # a layer opened with only its drawn columns reads the rest now,
+                # so whoever shows the hits finds whole features in its frame
+                for key in dict.fromkeys(h.key for h in hits):
+                    layer = self.scene.layers.get(key)
+                    if layer is not None:
+                        layer.complete()
             self.set_highlight(*(hits[0].key, hits[0].fid) if hits else (None, None))
             self.featuresClicked.emit(hits)
         else:
