@@ -500,7 +500,8 @@ class ImportWizard(QWizard):
         self.job: _Job | None = None
         self.setWindowTitle(self.tr("Import data"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
-        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, False)
+        # Once rows are written, going back would only import them twice.
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.file_page = FilePage(self)
         self.columns_page = ColumnsPage(self)
         self.check_page = CheckPage(self)
