@@ -464,3 +464,25 @@ def test_one_column_with_both_coordinates_and_phone_pairs(ws_path: Path, tmp_pat
     bad = [rows[0], ["丙", "滑坡", "114.05", "", ""]]
     err = refuse(ws_path, write_csv(tmp_path / "bad.csv", bad))
     assert err.row == 2 and "经纬度" in str(err.column)
+
+
+def test_ten_thousands_and_units_in_number_cells(ws_path: Path, tmp_path: Path) -> None:
+    rows = [["物资调拨台账"], ["储备点", "物资名称", "单位", "数量", "出入库", "去向", "时间"],
+            ["市防汛物资仓库", "沙袋", "条", "4万", "调出", "浚县", "2021/7/22 10:00"],
+            ["市防汛物资仓库", "编织袋", "条", "2.5万条", "入库", "", "2021/7/21 10:00"],
+            ["市防汛物资仓库", "冲锋舟", "艘", "5艘", "调拨", "浚县古城", "2021年7月23日8时"]]
+    with Workspace.open(ws_path) as ws:
+        import_file(ws, write_csv(tmp_path / "tally.csv", rows), "material_tally")
+    got = imported(ws_path, "material_tally")
+    assert list(got["quantity"]) == [40000, 25000, 5]
+    assert list(got["kind"]) == ["dispatch", "stock_in", "dispatch"]
+    assert list(got["item"]) == ["sandbag", "woven_bag", "assault_boat"]
+    res = [["水库名称", "规模", "总库容（万m³）", "经度", "纬度"], ["盘石头", "大（1）型", "6.08亿", 114.09, 35.85],
+           ["夺丰", "中型水库", "1200万", 114.1, 35.6]]
+    err = refuse(ws_path, write_csv(tmp_path / "res.csv", res), "reservoirs")
+    assert err.row == 2 and "6.08亿" in str(err)
+    res[1][2] = "60800"
+    with Workspace.open(ws_path) as ws:
+        import_file(ws, write_csv(tmp_path / "res.csv", res), "reservoirs")
+    got = imported(ws_path, "reservoirs")
+    assert list(got["capacity"]) == [60800, 1200] and list(got["scale"]) == ["large", "medium"]

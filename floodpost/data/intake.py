@@ -46,6 +46,9 @@ _NUMBER_UNIT = re.compile(
     r"^([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(人|户|米|m|km|台|艘|辆|袋|个|座|处|条|m3|m³|万m³|立方米|名)?$"
 )
 
+#: "4万", "4.5万袋": counts written in ten-thousands.
+_WAN = re.compile(r"^([-+]?\d+(?:\.\d+)?)万(?:人|户|袋|条|个|m³|m3|立方米|元)?$")
+
 #: progress(phase, done, total) -> False to cancel. Phases: "validate", "write".
 Progress = Callable[[str, int, int], bool]
 
@@ -201,7 +204,14 @@ def _clean_value(f: Any, value: Any) -> Any:
         if f.type in ("int", "real"):
             if text.lower() in _NONE_WORDS:
                 return None
-            m = _NUMBER_UNIT.match(text.replace(" ", ""))
+            compact = text.replace(" ", "")
+            m = _WAN.match(compact)
+            if m:
+                if f.unit.startswith("万"):
+                    return m.group(1)  # 1200万 in a 万m³ field is 1200 of its unit
+                value = float(m.group(1)) * 10_000  # 4万 sandbags are 40000
+                return str(int(value)) if value.is_integer() else str(value)
+            m = _NUMBER_UNIT.match(compact)
             if m:
                 return m.group(1).replace(",", "")
         if f.type == "enum":
