@@ -44,13 +44,14 @@ def floodpost_figures(gpkg: Path) -> dict:
 
     app = QApplication.instance() or QApplication([])
     from floodpost.data.workspace import Workspace
-    from floodpost.layers.model import Layer, LayerList
+    from floodpost.layers.model import LayerList
     from floodpost.layers.painter import MapPainter
     from floodpost.layers.viewport import Viewport
 
     t0 = time.perf_counter()
     ws = Workspace.open(gpkg)
-    layers = LayerList([Layer(k, ws.read(k)) for k in KEYS])
+    # the application's own path: big layers open with their drawn columns only
+    layers = LayerList([layer for layer in LayerList.from_workspace(ws) if layer.key in KEYS])
     painter = MapPainter()
     vp = Viewport.for_lonlat(layers.bounds(), *SIZE)
     painter.render_image(vp, layers)

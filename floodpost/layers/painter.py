@@ -237,17 +237,19 @@ class MapPainter:
         if not len(idx):
             return 0
         kinds = prep.part_kind[idx]
-        simple_poly = (kinds == POLYGON) & ~prep.part_has_holes[idx]
-        dots = (size_px < BOX_PX) & simple_poly
+        # under BOX_PX a hole cannot show: every polygon is a box
+        dots = (size_px < BOX_PX) & (kinds == POLYGON)
         if dots.any():
             self._paint_boxes(painter, viewport, prep, idx[dots], scale)
-            idx, size_px, kinds, simple_poly = idx[~dots], size_px[~dots], kinds[~dots], simple_poly[~dots]
+            idx, size_px, kinds = idx[~dots], size_px[~dots], kinds[~dots]
         if not len(idx):
             return int(dots.sum())
         # how busy the view is, before blobs are set aside
         antialias = len(idx) <= AA_PART_LIMIT
         dense_polys = int((kinds == POLYGON).sum()) > DENSE_POLYGONS
-        blobs = (size_px < BLOB_PX) & simple_poly
+        blobs = (size_px < BLOB_PX) & (kinds == POLYGON)
+        if blobs.any():
+            blobs[blobs] = ~prep.has_holes(idx[blobs])
         if blobs.any():
             self._paint_blobs(painter, viewport, prep, idx[blobs], antialias)
             idx, size_px, kinds = idx[~blobs], size_px[~blobs], kinds[~blobs]
@@ -262,7 +264,8 @@ class MapPainter:
         classes = prep.part_class[idx]
         dense_lines = int(prep.part_ncoords[idx[kinds == LINE]].sum()) > DENSE_LINE_VERTICES
         small = (size_px < THIN_PX) | dense_polys
-        holes = prep.part_has_holes[idx]
+        holes = np.zeros(len(idx), dtype=bool)
+        holes[kinds == POLYGON] = prep.has_holes(idx[kinds == POLYGON])
         for kind in (POLYGON, LINE):
             sel_mask = kinds == kind
             if not sel_mask.any():

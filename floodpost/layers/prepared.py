@@ -131,7 +131,11 @@ class PreparedGeometry:
         feat = np.flatnonzero(part_mask)
         if len(feat):
             g = geoms[feat]
-            if np.all((types[feat] == 1) | (types[feat] == 3)):
+            t = types[feat]
+            simple = (t == 1) | (t == 3)
+            multi = (t == 5) | (t == 6)
+            if np.all(simple | (multi & (shapely.get_num_geometries(g) == 1))):
+                # one part per feature: the feature is its own part (no copies)
                 parts, part_feature = g, feat
             else:
                 parts, idx = shapely.get_parts(g, return_index=True)
@@ -141,26 +145,32 @@ class PreparedGeometry:
             self._parts_ll = parts  # lon/lat
             self.part_feature = part_feature
             ptypes = shapely.get_type_id(parts)
-            self.part_kind = np.where(ptypes == 3, POLYGON, LINE).astype(np.int8)
+            self._part_multi = (ptypes == 5) | (ptypes == 6)  # single-part multis
+            self.part_kind = np.where((ptypes == 3) | (ptypes == 6), POLYGON, LINE).astype(np.int8)
             # Mercator boxes straight from lon/lat boxes: the projection is monotone per axis.
             b = shapely.bounds(parts)
             x0, y0 = to_mercator(b[:, 0], b[:, 1])
             x1, y1 = to_mercator(b[:, 2], b[:, 3])
             self.part_bounds = np.column_stack([x0, y0, x1, y1])
+            self._max_lat = float(np.nanmax(np.abs(b[:, [1, 3]]))) if len(b) else 0.0
             self.part_ncoords = shapely.get_num_coordinates(parts)
             self.part_class = self.classes[self.part_feature]
-            self.part_has_holes = np.zeros(len(parts), dtype=bool)
-            polys = self.part_kind == POLYGON
+            # holes: known now for polygons, found on demand inside single-part multipolygons
+            self._holes = np.zeros(len(parts), dtype=np.int8)
+            polys = ptypes == 3
             if polys.any():
-                self.part_has_holes[polys] = shapely.get_num_interior_rings(parts[polys]) > 0
+                self._holes[polys] = shapely.get_num_interior_rings(parts[polys]) > 0
+            self._holes[ptypes == 6] = -1
         else:
             self._parts_ll = np.empty(0, dtype=object)
+            self._part_multi = np.empty(0, dtype=bool)
             self.part_feature = np.empty(0, dtype=np.int64)
             self.part_kind = np.empty(0, dtype=np.int8)
             self.part_bounds = np.empty((0, 4))
+            self._max_lat = 0.0
             self.part_ncoords = np.empty(0, dtype=np.int64)
             self.part_class = np.empty(0, dtype=np.int32)
-            self.part_has_holes = np.empty(0, dtype=bool)
+            self._holes = np.empty(0, dtype=np.int8)
         m = len(self._parts_ll)
         #: Mercator parts, projected on first use
         self._merc = np.empty(m, dtype=object)
@@ -198,6 +208,21 @@ class PreparedGeometry:
         texts = np.asarray(texts, dtype=object)
         return LabelSource(texts, x, y, kind, style, geoms=self._lonlat, exact=exact)
 
+    def has_holes(self, idx: np.ndarray) -> np.ndarray:
+        """Whether polygon parts ``idx`` have holes (False for lines)."""
+        h = self._holes[idx]
+        unknown = h < 0
+        if unknown.any():
+            todo = idx[unknown]
+            first = shapely.get_geometry(self._parts_ll[todo], 0)
+            self._holes[todo] = shapely.get_num_interior_rings(first) > 0
+            h = self._holes[idx]
+        return h > 0
+
+    @property
+    def part_has_holes(self) -> np.ndarray:
+        return self.has_holes(np.arange(len(self._holes)))
+
     @property
     def parts(self) -> np.ndarray:
         """All drawable parts as Mercator shapely geometries."""
@@ -217,7 +242,11 @@ class PreparedGeometry:
             g = self._merc_parts(np.array([i]))[0]
             if self.part_kind[i] == LINE:
                 item = qpolygonf(shapely.get_coordinates(g))
-            elif not self.part_has_holes[i]:
+                self._qt[i] = item
+                return item
+            if self._part_multi[i]:
+                g = g.geoms[0]
+            if not self.has_holes(np.array([i]))[0]:
                 item = qpolygonf(shapely.get_coordinates(g.exterior))
             else:
                 item = QPainterPath()
@@ -248,17 +277,23 @@ class PreparedGeometry:
         return cache[idx]
 
     def _build_lod(self, idx: np.ndarray, band: int, cache: np.ndarray) -> None:
-        simple = shapely.simplify(self._merc_parts(idx), 0.5 * 2.0**band, preserve_topology=False)
-        bad = shapely.is_missing(simple) | shapely.is_empty(simple) | self.part_has_holes[idx]
+        # Simplify in lon/lat and project only what is left. At latitude phi a
+        # degree-space deviation d is at most d * k / cos(phi) Mercator metres
+        # (k metres per degree), so this tolerance keeps every deviation within
+        # half the band's finest pixel, as simplifying in Mercator would.
+        k = np.pi / 180 * 6378137.0
+        tol = 0.5 * 2.0**band * np.cos(np.radians(min(self._max_lat, 85.0))) / k
+        simple = shapely.simplify(self._parts_ll[idx], tol, preserve_topology=False)
+        bad = shapely.is_missing(simple) | shapely.is_empty(simple) | self.has_holes(idx)
         for i in idx[bad]:
             cache[i] = self.qt_part(int(i))
         good = ~bad
         if not good.any():
             return
         gi, gs = idx[good], simple[good]
-        polys = self.part_kind[gi] == POLYGON
-        gs[polys] = shapely.get_exterior_ring(gs[polys])
+        # one part without holes: its coordinates are its exterior ring (or its line)
         xy, which = shapely.get_coordinates(gs, return_index=True)
+        xy = project_coords(xy)
         counts = np.bincount(which, minlength=len(gs))
         ends = np.cumsum(counts)
         starts = ends - counts
@@ -287,7 +322,8 @@ def _chunk_lines(parts: np.ndarray, feature: np.ndarray) -> tuple[np.ndarray, np
     built with one vectorised call.
     """
     counts = shapely.get_num_coordinates(parts)
-    is_line = shapely.get_type_id(parts) == 1
+    ptypes = shapely.get_type_id(parts)
+    is_line = (ptypes == 1) | ((ptypes == 5) & (shapely.get_num_geometries(parts) == 1))
     long = np.flatnonzero(is_line & (counts > 2 * CHUNK))
     if not len(long):
         return parts, feature
