@@ -218,11 +218,22 @@ def cmd_import(args: argparse.Namespace) -> int:
             raise CommandError(f"{ws_path}: no such workspace (pass --create to make a new one)")
         ws_path.parent.mkdir(parents=True, exist_ok=True)
         Workspace.create(ws_path).close()
+    from floodpost.data.validate import ValidationError
+
     with _open(str(ws_path)) as ws:
-        report = import_file(
-            ws, args.file, args.key, lon=args.lon, lat=args.lat, crs=args.crs,
-            encoding=args.encoding, layer=args.layer, progress=_progress_printer(),
-        )
+        try:
+            report = import_file(
+                ws, args.file, args.key, lon=args.lon, lat=args.lat, crs=args.crs,
+                encoding=args.encoding, layer=args.layer, progress=_progress_printer(),
+            )
+        except (ValidationError, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a damaged file must never print a traceback
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            raise CommandError(
+                f"{Path(args.file).name}: cannot import ({type(exc).__name__}{': ' + first if first else ''});"
+                " nothing was written"
+            ) from None
     for line in report.lines():
         print(line)
     return 0

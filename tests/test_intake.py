@@ -486,3 +486,27 @@ def test_ten_thousands_and_units_in_number_cells(ws_path: Path, tmp_path: Path) 
         import_file(ws, write_csv(tmp_path / "res.csv", res), "reservoirs")
     got = imported(ws_path, "reservoirs")
     assert list(got["capacity"]) == [60800, 1200] and list(got["scale"]) == ["large", "medium"]
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_cut_files_give_located_errors_not_tracebacks(demo_master: Path, tmp_path: Path, suffix: str) -> None:
+    """Files cut short in transfer: refused with a reason, or whole rows read; never a crash."""
+    src = tmp_path / "src"
+    src.mkdir()
+    with Workspace.open(demo_master) as ws:
+        export_layer(ws, "hazards", src / f"hazards{suffix}")
+    main_file = src / f"hazards{suffix}"
+    data = main_file.read_bytes()
+    ws_path = tmp_path / "ws.gpkg"
+    Workspace.create(ws_path).close()
+    for fraction in (0.05, 0.5, 0.93):
+        case = tmp_path / f"cut{int(fraction * 100)}"
+        shutil.copytree(src, case)
+        (case / main_file.name).write_bytes(data[: int(len(data) * fraction)])
+        before = digest(ws_path)
+        with Workspace.open(ws_path) as ws:
+            try:
+                import_file(ws, case / main_file.name, "hazards")
+            except ValidationError as exc:
+                assert exc.source and exc.reason
+                assert digest(ws_path) == before

@@ -17,6 +17,7 @@ import shutil
 import struct
 import tempfile
 import unicodedata
+import warnings
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass, field
@@ -198,7 +199,9 @@ def _read_ogr(path: Path, fmt: str, *, layer: str | None = None, encoding: str |
 
     shown = display or path
     try:
-        gdf = pyogrio.read_dataframe(path, layer=layer, encoding=encoding)
+        with warnings.catch_warnings():  # GDAL's chatter; real faults raise below
+            warnings.simplefilter("ignore", RuntimeWarning)
+            gdf = pyogrio.read_dataframe(path, layer=layer, encoding=encoding)
     except Exception as exc:  # pyogrio raises several GDAL error types
         raise _gis_error(shown, exc) from None
     if len(gdf.columns) == 0 or gdf.geometry is None:
@@ -312,7 +315,9 @@ def read_shapefile(shp: Path, *, encoding: str | None = None, shown: Path | None
                 except OSError:
                     shutil.copyfile(src, dst)
         try:
-            gdf = pyogrio.read_dataframe(Path(tmp) / "geom.shp")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                gdf = pyogrio.read_dataframe(Path(tmp) / "geom.shp")
         except Exception as exc:
             raise _gis_error(shown, exc) from None
     dbf = next(p for p in (shp.with_suffix(".dbf"), shp.with_suffix(".DBF")) if p.exists())
