@@ -56,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     i = sub.add_parser("info", help="layers, counts, extent and time span of a workspace")
     i.add_argument("workspace")
     i.add_argument("--json", action="store_true", help="print one JSON object")
+    i.add_argument("--at", metavar="TIME",
+                   help="totals as of this Beijing time, e.g. 2021-07-23T18:00 (default: now)")
 
     s = sub.add_parser("snapshot", help="render the map to a PNG with no display")
     s.add_argument("workspace")
@@ -120,14 +122,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _info(ws: Any) -> dict[str, Any]:
-    from floodpost.data.timeutil import iso_local
+def _info(ws: Any, at: str | None = None) -> dict[str, Any]:
+    from floodpost.data.situation import report
+    from floodpost.data.timeutil import iso_local, parse_time
 
     info = ws.info()
     span = ws.time_span()
     info["time_span"] = (
         {"start": iso_local(span[0]), "end": iso_local(span[1])} if span else None
     )
+    if at is not None:
+        try:
+            parse_time(at)
+        except ValueError as exc:
+            raise CommandError(f"--at: {exc}") from None
+    info.update(report(ws, at))
     return info
 
 
@@ -135,7 +144,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     from floodpost.data.schema import ALL
 
     with _open(args.workspace) as ws:
-        info = _info(ws)
+        info = _info(ws, args.at)
     if args.json:
         print(json.dumps(info, ensure_ascii=False, indent=2))
         return 0
@@ -149,6 +158,14 @@ def cmd_info(args: argparse.Namespace) -> int:
         print(f"  extent  {x0:.5f},{y0:.5f} – {x1:.5f},{y1:.5f} (EPSG:4490)")
     if info.get("time_span"):
         print(f"  records {info['time_span']['start']} – {info['time_span']['end']}")
+    t = info["totals"]
+    ev, fo = t["evacuation"]["persons"], t["forces"]
+    print(f"  as of {info['at']}:")
+    print(f"    persons transferred {ev['transferred']:,} / planned {ev['planned']:,}, "
+          f"sheltered {ev['sheltered']:,}, returned {ev['returned']:,}")
+    print(f"    forces {fo['teams']} teams, {fo['personnel']:,} personnel, {fo['boats']} boats")
+    bags = t["materials"].get("dispatch", {}).get("sandbag", 0)
+    print(f"    sandbags dispatched {bags:,}, placed {t['works'].get('sandbags', 0):,}")
     return 0
 
 

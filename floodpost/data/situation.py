@@ -1,0 +1,202 @@
+"""The situation "as of" any moment, derived from the records, never stored.
+
+Tallies are records over time (DESIGN.md). How each table is read:
+
+- ``evacuation`` rows are cumulative reports per area ("已转移 16,800 人 as of
+  18:00"): the state of an area at T is its latest report at or before T.
+  Two reports with the same time are a report and its correction; the one
+  entered later (higher fid) wins.
+- ``works`` rows are increments (today's dike metres, sandbags placed): the
+  state at T is their sum up to T.
+- ``material_tally`` rows are stock movements per depot and item: stock-in
+  adds to the depot, dispatch and consumption take from it.
+- ``forces`` count from their ``reported_at``; their status (and storage
+  areas' status) at T is today's value with later edits undone through the
+  before-values kept in ``situation_log``.
+
+Late reports count at the time they report about, not the time they were
+typed in, so an officer entering the night's sheets in the morning changes
+the night's picture, as it should.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from floodpost.data.timeutil import iso_local, now_storage, to_storage
+
+STAGES = ("planned", "notified", "transferred", "sheltered", "returned")
+WORK_FIELDS = ("dike_m", "sandbags", "earth_m3", "rescued")
+MATERIAL_KINDS = ("stock_in", "dispatch", "consumed")
+
+
+@dataclass
+class Situation:
+    """Everything the dashboard, overlays, brief and ``info --at`` show for one moment."""
+
+    at: str  # storage form (UTC, "...Z")
+    evacuation: dict[str, dict[str, Any]] = field(default_factory=dict)  # area -> latest report
+    works: dict[str, float] = field(default_factory=dict)
+    materials: dict[str, dict[str, float]] = field(default_factory=dict)  # kind -> item -> quantity
+    stock: dict[str, dict[str, float]] = field(default_factory=dict)  # depot -> item -> on hand
+    forces: list[dict[str, Any]] = field(default_factory=list)  # forces reported by then
+    storage_status: dict[str, str] = field(default_factory=dict)  # storage area name -> status
+
+    def totals(self) -> dict[str, Any]:
+        """Nested numbers by category, the form of ``info --json`` and the brief."""
+        persons = {s: 0 for s in STAGES}
+        households = {s: 0 for s in STAGES}
+        by_area: dict[str, dict[str, int]] = {}
+        by_kind: dict[str, dict[str, int]] = defaultdict(lambda: {s: 0 for s in STAGES})
+        for area, rec in sorted(self.evacuation.items()):
+            by_area[area] = {s: int(rec.get(f"{s}_persons") or 0) for s in STAGES}
+            for s in STAGES:
+                persons[s] += int(rec.get(f"{s}_persons") or 0)
+                households[s] += int(rec.get(f"{s}_households") or 0)
+                by_kind[rec.get("area_kind") or "other"][s] += int(rec.get(f"{s}_persons") or 0)
+        forces: dict[str, Any] = {"teams": 0, "personnel": 0, "vehicles": 0, "boats": 0, "by_category": {}}
+        for f in self.forces:
+            if f.get("status") == "withdrawn":
+                continue
+            cat = forces["by_category"].setdefault(f["category"], {"teams": 0, "personnel": 0})
+            cat["teams"] += 1
+            cat["personnel"] += int(f.get("personnel") or 0)
+            forces["teams"] += 1
+            for k in ("personnel", "vehicles", "boats"):
+                forces[k] += int(f.get(k) or 0)
+        status_counts: dict[str, int] = defaultdict(int)
+        for s in self.storage_status.values():
+            status_counts[s] += 1
+        return {
+            "evacuation": {
+                "persons": persons,
+                "households": households,
+                "by_area": by_area,
+                "by_area_kind": dict(by_kind),
+            },
+            "forces": forces,
+            "materials": {k: dict(sorted(v.items())) for k, v in self.materials.items()},
+            "works": {k: _number(v) for k, v in self.works.items()},
+            "storage_areas": dict(status_counts),
+        }
+
+
+def _number(v: float) -> float | int:
+    return int(v) if float(v).is_integer() else round(float(v), 3)
+
+
+def _rows(ws: Any, key: str, at: str) -> list[dict[str, Any]]:
+    if key not in ws.keys():  # noqa: SIM118 - Workspace is not a mapping
+        return []
+    frame = ws.read(key, "reported_at <= ?", (at,))
+    if "geometry" in frame:
+        frame = frame.drop(columns="geometry")
+    records = frame.reset_index().to_dict("records")
+    for r in records:
+        for k, v in list(r.items()):
+            if v is not None and v != v:  # NaN / NA from the frame
+                r[k] = None
+            elif hasattr(v, "item"):
+                r[k] = v.item()
+    return records
+
+
+def _undo_later_edits(ws: Any, key: str, at: str, rows: dict[int, dict[str, Any]], fields: tuple[str, ...]) -> None:
+    """Put back the values that edits logged after ``at`` replaced."""
+    if "situation_log" not in ws.keys():  # noqa: SIM118
+        return
+    con = ws._con
+    entries = con.execute(
+        "SELECT feature_id, before FROM situation_log WHERE action = 'update' AND target = ? AND at > ?"
+        " ORDER BY at DESC, fid DESC",
+        (key, at),
+    ).fetchall()
+    for fid, before in entries:
+        if fid not in rows or not before:
+            continue
+        try:
+            old = json.loads(before)
+        except ValueError:
+            continue
+        for f in fields:
+            if f in old:
+                rows[fid][f] = old[f]
+
+
+def as_of(ws: Any, when: Any = None) -> Situation:
+    """The situation at ``when`` (any time ``parse_time`` reads; None means now)."""
+    at = to_storage(when) if when is not None else now_storage()
+    sit = Situation(at=at)
+    # Evacuation: latest report per area; same time -> the later entry (a correction).
+    latest: dict[str, tuple[str, int, dict[str, Any]]] = {}
+    for r in _rows(ws, "evacuation", at):
+        key = (r["reported_at"], r["fid"])
+        if r["area"] not in latest or key > latest[r["area"]][:2]:
+            latest[r["area"]] = (r["reported_at"], r["fid"], r)
+    sit.evacuation = {area: v[2] for area, v in latest.items()}
+    # Works: increments.
+    sit.works = {f: 0.0 for f in WORK_FIELDS}
+    for r in _rows(ws, "works", at):
+        for f in WORK_FIELDS:
+            sit.works[f] += float(r.get(f) or 0)
+    # Materials: movements.
+    sit.materials = {k: defaultdict(float) for k in MATERIAL_KINDS}
+    stock: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for r in _rows(ws, "material_tally", at):
+        q = float(r.get("quantity") or 0)
+        sit.materials[r["kind"]][r["item"]] += q
+        stock[r["depot"]][r["item"]] += q if r["kind"] == "stock_in" else -q
+    sit.materials = {k: {i: _number(q) for i, q in v.items()} for k, v in sit.materials.items()}
+    sit.stock = {d: {i: _number(q) for i, q in items.items()} for d, items in stock.items()}
+    # Forces reported by then, with their status as it was.
+    forces = {r["fid"]: r for r in _rows(ws, "forces", at)}
+    _undo_later_edits(ws, "forces", at, forces, ("status", "personnel", "vehicles", "boats", "category"))
+    sit.forces = list(forces.values())
+    # Storage areas: status as it was (they carry no report time of their own).
+    if "storage_areas" in ws.keys():  # noqa: SIM118
+        frame = ws.read("storage_areas", columns=["name", "status"])
+        areas = {int(fid): {"name": n, "status": s} for fid, n, s in zip(frame.index, frame["name"], frame["status"], strict=True)}
+        _undo_later_edits(ws, "storage_areas", at, areas, ("status",))
+        sit.storage_status = {a["name"]: a["status"] for a in areas.values()}
+    return sit
+
+
+def delta(a: Any, b: Any) -> Any:
+    """``b - a`` for nested totals; keys missing on one side count as zero."""
+    if isinstance(a, dict) or isinstance(b, dict):
+        a = a if isinstance(a, dict) else {}
+        b = b if isinstance(b, dict) else {}
+        return {k: delta(a.get(k, 0), b.get(k, 0)) for k in dict.fromkeys([*a, *b])}
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return _number(b - a)
+    return b
+
+
+def last_meeting(ws: Any, before: str | None = None) -> str | None:
+    """Time of the last consultation meeting marked in the log (at or before ``before``)."""
+    if "situation_log" not in ws.keys():  # noqa: SIM118
+        return None
+    sql = "SELECT max(at) FROM situation_log WHERE action = 'meeting'"
+    params: tuple[Any, ...] = ()
+    if before is not None:
+        sql += " AND at <= ?"
+        params = (before,)
+    row = ws._con.execute(sql, params).fetchone()
+    return row[0] if row and row[0] else None
+
+
+def report(ws: Any, when: Any = None) -> dict[str, Any]:
+    """``info --json --at``: the moment, its totals and the change since the last meeting."""
+    sit = as_of(ws, when)
+    totals = sit.totals()
+    out: dict[str, Any] = {"at": iso_local(sit.at), "totals": totals}
+    meeting = last_meeting(ws, sit.at)
+    if meeting is not None:
+        out["since_last_meeting"] = {
+            "meeting_at": iso_local(meeting),
+            "delta": delta(as_of(ws, meeting).totals(), totals),
+        }
+    return out

@@ -1,0 +1,110 @@
+"""The as-of engine against hand-computed figures, late and corrected reports included."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import shapely
+
+from floodpost.cli import main
+from floodpost.data.situation import as_of, delta, report
+from floodpost.data.workspace import Workspace
+
+DAY = "2021-07-22T"
+
+
+def evac(area: str, hour: str, transferred: int, sheltered: int = 0) -> dict:
+    return {"area": area, "area_kind": "storage_area", "planned_persons": 1000,
+            "transferred_persons": transferred, "sheltered_persons": sheltered,
+            "reported_at": DAY + hour}
+
+
+@pytest.fixture
+def ws_path(tmp_path: Path) -> Path:
+    path = tmp_path / "ws.gpkg"
+    with Workspace.create(path) as ws:
+        ws.insert("evacuation", [evac("良相坡", "08:00", 100), evac("良相坡", "20:00", 300, 120),
+                                 evac("共渠西", "10:00", 50)])
+        # Entered later: a late report about 14:00 and a correction of the 20:00 report.
+        ws.insert("evacuation", [evac("良相坡", "14:00", 200)])
+        ws.insert("evacuation", [evac("良相坡", "20:00", 350, 150)])
+        ws.insert("works", [{"place": "卫河堤防", "sandbags": 1000, "dike_m": 200, "reported_at": DAY + "10:00"},
+                            {"place": "卫河堤防", "sandbags": 2000, "dike_m": 50.5, "reported_at": DAY + "18:00"}])
+        ws.insert("material_tally", [
+            {"depot": "市仓库", "item": "沙袋", "quantity": 5000, "kind": "入库", "reported_at": DAY + "08:00"},
+            {"depot": "市仓库", "item": "沙袋", "quantity": 2000, "kind": "调拨", "reported_at": DAY + "10:00"},
+            {"depot": "市仓库", "item": "沙袋", "quantity": 500, "kind": "消耗", "reported_at": DAY + "16:00"},
+        ])
+        point = shapely.Point(114.5, 35.6)
+        fids = ws.insert("forces", [
+            {"name": "消防大队", "category": "fire", "personnel": 100, "status": "on_duty",
+             "reported_at": DAY + "09:00", "geometry": point},
+            {"name": "舟桥分队", "category": "army", "personnel": 200, "boats": 30, "status": "mobile",
+             "reported_at": DAY + "13:00", "geometry": point},
+        ])
+        ws.update("forces", fids[0], {"status": "withdrawn"})  # logged now, after every report
+    return path
+
+
+def test_evacuation_latest_report_per_area(ws_path: Path) -> None:
+    with Workspace.open(ws_path) as ws:
+        at = {h: as_of(ws, DAY + h).totals()["evacuation"]["persons"]["transferred"] for h in ("07:00", "12:00", "15:00", "21:00")}
+        by_area = as_of(ws, DAY + "21:00").totals()["evacuation"]["by_area"]
+    assert at == {"07:00": 0, "12:00": 150, "15:00": 250, "21:00": 400}
+    assert by_area["良相坡"]["transferred"] == 350 and by_area["良相坡"]["sheltered"] == 150
+
+
+def test_works_materials_and_stock(ws_path: Path) -> None:
+    with Workspace.open(ws_path) as ws:
+        noon, evening = as_of(ws, DAY + "12:00"), as_of(ws, DAY + "19:00")
+    assert noon.totals()["works"] == {"dike_m": 200, "sandbags": 1000, "earth_m3": 0, "rescued": 0}
+    assert evening.totals()["works"]["dike_m"] == 250.5
+    assert noon.totals()["materials"]["dispatch"] == {"sandbag": 2000}
+    assert noon.stock == {"市仓库": {"sandbag": 3000}}
+    assert evening.stock == {"市仓库": {"sandbag": 2500}}
+    assert evening.totals()["materials"]["consumed"] == {"sandbag": 500}
+
+
+def test_forces_by_report_time_and_status_as_it_was(ws_path: Path) -> None:
+    with Workspace.open(ws_path) as ws:
+        morning = as_of(ws, DAY + "10:00").totals()["forces"]
+        afternoon = as_of(ws, DAY + "14:00").totals()["forces"]
+        now = as_of(ws).totals()["forces"]
+    assert (morning["teams"], morning["personnel"]) == (1, 100)
+    assert (afternoon["teams"], afternoon["personnel"], afternoon["boats"]) == (2, 300, 30)
+    assert afternoon["by_category"] == {"fire": {"teams": 1, "personnel": 100}, "army": {"teams": 1, "personnel": 200}}
+    assert (now["teams"], now["personnel"]) == (1, 200)  # the fire team has withdrawn since
+
+
+def test_delta_and_meeting(ws_path: Path) -> None:
+    with Workspace.open(ws_path) as ws:
+        d = delta(as_of(ws, DAY + "12:00").totals(), as_of(ws, DAY + "21:00").totals())
+        assert d["evacuation"]["persons"]["transferred"] == 250
+        assert d["works"]["sandbags"] == 2000
+        assert "since_last_meeting" not in report(ws)
+        ws.record_meeting("第3次会商")
+        out = report(ws)
+    assert out["since_last_meeting"]["delta"]["evacuation"]["persons"]["transferred"] == 0
+
+
+def test_info_json_at_two_times_only_grows_with_records(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def info(at: str) -> dict:
+        assert main(["info", str(demo_path), "--json", "--at", at]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    early, late = info("2021-07-22T12:00"), info("2021-07-24T12:00")
+    assert early["time_span"]["start"].startswith("2021-07-21")
+    assert early["at"] == "2021-07-22T12:00:00+08:00"
+    e, lt = early["totals"]["evacuation"]["persons"], late["totals"]["evacuation"]["persons"]
+    assert lt["transferred"] > e["transferred"] > 0
+    assert late["totals"]["works"]["sandbags"] > early["totals"]["works"]["sandbags"]
+    assert late["totals"]["forces"]["personnel"] >= early["totals"]["forces"]["personnel"]
+    with Workspace.open(demo_path) as ws:
+        rows = ws.read("evacuation")
+    # Hand check: the latest report per area at or before the time, summed.
+    cut = "2021-07-24T04:00:00.000Z"
+    latest = rows[rows["reported_at"] <= cut].sort_values(["reported_at"]).groupby("area").tail(1)
+    assert lt["transferred"] == int(latest["transferred_persons"].sum())
+    assert main(["info", str(demo_path), "--at", "tomorrow"]) == 1
