@@ -67,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--bounds", type=lambda t: tuple(float(v) for v in t.split(",")),
         help="lon0,lat0,lon1,lat1 to show instead of the full extent",
     )
+    s.add_argument("--at", metavar="TIME", help="the situation as of this Beijing time (default: now)")
     im = sub.add_parser(
         "import", help="import a file into a layer or table: all rows or none",
         description="Formats: Shapefile (.shp or zipped), GeoPackage, GeoJSON, KML/KMZ, "
@@ -186,6 +187,13 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         raise CommandError(f"{out}: snapshot writes .png files")
     if not out.parent.exists():
         raise CommandError(f"{out.parent}: no such folder")
+    if args.at is not None:
+        from floodpost.data.timeutil import parse_time
+
+        try:
+            parse_time(args.at)
+        except ValueError as exc:
+            raise CommandError(f"--at: {exc}") from None
     app = _qt_app()
     from floodpost import i18n
     from floodpost.layers.fonts import FontError
@@ -194,7 +202,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     i18n.set_language(args.lang)
     try:
         with _open(args.workspace) as ws:
-            snapshot(ws, out, args.size, bounds=args.bounds)
+            snapshot(ws, out, args.size, bounds=args.bounds, at=args.at)
     except FontError as exc:
         raise CommandError(str(exc)) from None
     del app

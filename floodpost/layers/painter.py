@@ -135,6 +135,8 @@ class MapPainter:
         self._lock = threading.Lock()
         self._sprites: OrderedDict[tuple, tuple[QImage, float, float]] = OrderedDict()
         self._widths: dict[tuple, float] = {}
+        #: Situation overlays (evacuation bars…) painted over the layers, under the labels.
+        self.overlays: list[Any] = []
 
     # ---------------------------------------------------------- preparation
     def prepared(self, layer: Layer) -> PreparedGeometry:
@@ -196,6 +198,8 @@ class MapPainter:
             stats.per_layer[layer.key] = n
             if labels and layer.labels:
                 self.collect_labels(prep, viewport, order, scale, label_queue)
+        for overlay in self.overlays:
+            overlay.paint(painter, viewport, scale)
         if check():
             painter.restore()
             raise Cancelled

@@ -60,6 +60,25 @@ class MapScene:
         """A view of ``width``×``height`` pixels showing the full extent."""
         return Viewport.for_lonlat(self.full_extent(), width, height, dpi)
 
+    def show_situation(self, workspace: Any, when: Any = None) -> Any:
+        """Show the situation as of ``when`` (None: now): records reported later are hidden
+        and the evacuation bars show each area's latest report. Returns the Situation."""
+        from floodpost.data.situation import as_of
+        from floodpost.data.timeutil import to_storage
+        from floodpost.layers.overlays import EvacuationOverlay
+
+        situation = as_of(workspace, when)
+        if when is not None:
+            at = to_storage(when)
+            for layer in self.layers:
+                if "reported_at" in layer.schema.field_names and layer.frame is not None:
+                    full = workspace.read(layer.key)
+                    layer.set_frame(full[full["reported_at"] <= at])
+        areas = self.layers.get("storage_areas")
+        frame = areas.frame if areas is not None else None
+        self.painter.overlays = [EvacuationOverlay.from_situation(situation, frame)]
+        return situation
+
     def render(self, viewport: Viewport, *, scale: float = 1.0) -> tuple[QImage, RenderStats]:
         stats = RenderStats()
         img = self.painter.render_image(viewport, self.layers, scale=scale, stats=stats)
@@ -72,14 +91,16 @@ def snapshot(
     size: tuple[int, int] = (1600, 1000),
     *,
     bounds: tuple[float, float, float, float] | None = None,
+    at: Any = None,
 ) -> Path:
-    """Render the whole workspace to a PNG with the canvas's painter.
+    """Render the whole workspace to a PNG with the canvas's painter, as of ``at`` (None: now).
 
     Needs a QGuiApplication (offscreen is fine); raises FontError rather
     than writing an image with missing Chinese glyphs.
     """
     cjk_family()
     scene = MapScene.from_workspace(workspace)
+    scene.show_situation(workspace, at)
     vp = Viewport.for_lonlat(bounds or scene.full_extent(), size[0], size[1])
     img, _ = scene.render(vp)
     out = Path(out)

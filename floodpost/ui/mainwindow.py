@@ -146,6 +146,7 @@ class MainWindow(QMainWindow):
         try:
             ws = Workspace.open(path)
             scene = MapScene.from_workspace(ws, self.scene.painter.basemap)
+            scene.show_situation(ws)  # evacuation bars as of now
         except Exception as exc:  # noqa: BLE001 - every failure is told to the user
             QMessageBox.critical(self, self.tr("Cannot open workspace"), f"{path}\n\n{exc}")
             return False

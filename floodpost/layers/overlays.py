@@ -1,0 +1,132 @@
+"""Situation overlays drawn over the layers: how far each area's evacuation has got.
+
+An overlay is built from an as-of :class:`~floodpost.data.situation.Situation`
+and painted by the same painter as the map (canvas, snapshot, print), so the
+picture at a time T is the same everywhere. QtGui only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+from PySide6.QtCore import QCoreApplication, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+
+from floodpost.layers.fonts import cjk_family
+from floodpost.layers.projection import to_mercator
+from floodpost.layers.viewport import Viewport
+
+#: Stage colours of the evacuation bar, in the order the funnel fills.
+STAGE_COLOURS = {
+    "transferred": "#f28e2b",  # 已转移
+    "sheltered": "#59a14f",  # 已安置 (part of the transferred)
+    "returned": "#4e79a7",  # 已回迁
+}
+BAR_W, BAR_H = 86.0, 9.0
+
+
+@dataclass(frozen=True)
+class EvacuationBar:
+    """One area's funnel at a point: planned, transferred, sheltered, returned persons."""
+
+    name: str
+    lon: float
+    lat: float
+    planned: int
+    transferred: int
+    sheltered: int
+    returned: int
+    width_deg: float = 0.0  # the area's east-west extent: small areas get a small bar
+
+
+class EvacuationOverlay:
+    """Progress bars on the storage areas (and any area with a polygon of that name)."""
+
+    def __init__(self, bars: list[EvacuationBar]) -> None:
+        self.bars = bars
+
+    @classmethod
+    def from_situation(cls, situation: Any, areas_frame: Any) -> EvacuationOverlay:
+        """Bars for every evacuation area that has a storage-area polygon of the same name."""
+        bars = []
+        if areas_frame is None or len(areas_frame) == 0:
+            return cls(bars)
+        anchors = {}
+        for name, geom in zip(areas_frame["name"], areas_frame.geometry, strict=True):
+            if geom is not None and not geom.is_empty:
+                p = shapely.point_on_surface(geom)
+                b = geom.bounds
+                anchors[str(name)] = (p.x, p.y, b[2] - b[0])
+        for area, rec in situation.evacuation.items():
+            if area not in anchors:
+                continue
+            planned = int(rec.get("planned_persons") or 0)
+            if planned <= 0:
+                continue
+            lon, lat, width = anchors[area]
+            bars.append(EvacuationBar(
+                area, lon, lat, planned,
+                int(rec.get("transferred_persons") or 0),
+                int(rec.get("sheltered_persons") or 0),
+                int(rec.get("returned_persons") or 0),
+                width,
+            ))
+        return cls(bars)
+
+    def paint(self, painter: QPainter, viewport: Viewport, scale: float = 1.0) -> int:
+        """Draw the bars under each area's label point; returns how many were drawn."""
+        if not self.bars:
+            return 0
+        lon = np.array([b.lon for b in self.bars])
+        lat = np.array([b.lat for b in self.bars])
+        px, py = viewport.to_screen(*to_mercator(lon, lat))
+        font = QFont(cjk_family())
+        font.setPixelSize(max(8, round(11 * scale)))
+        painter.save()
+        painter.setFont(font)
+        fm = QFontMetricsF(font)
+        h = BAR_H * scale
+        # Pixels per degree of longitude here, to fit each bar inside its area.
+        x0, _ = viewport.to_screen(*to_mercator(np.array([0.0]), np.array([0.0])))
+        x1, _ = viewport.to_screen(*to_mercator(np.array([1.0]), np.array([0.0])))
+        px_per_deg = float(x1[0] - x0[0])
+        drawn = 0
+        for bar, x, y in zip(self.bars, px, py, strict=True):
+            area_px = bar.width_deg * px_per_deg
+            w = BAR_W * scale if area_px <= 0 else min(BAR_W * scale, max(24 * scale, 0.6 * area_px))
+            full = w >= BAR_W * scale  # room for the figure under the bar
+            left, top = float(x) - w / 2, float(y) + 12 * scale
+            if left > viewport.width or top > viewport.height or left + w < 0 or top + h < 0:
+                continue
+            frame = QRectF(left, top, w, h)
+            painter.setPen(Qt.PenStyle.NoPen)
+            if full:
+                painter.setBrush(QColor(255, 255, 255, 230))
+                painter.drawRect(frame.adjusted(-2 * scale, -2 * scale, 2 * scale, 2 * scale + fm.height()))
+            painter.setBrush(QColor("#d9d9d9"))
+            painter.drawRect(frame)
+            share = min(1.0, bar.transferred / bar.planned)
+            painter.setBrush(QColor(STAGE_COLOURS["transferred"]))
+            painter.drawRect(QRectF(left, top, w * share, h))
+            sheltered = min(share, bar.sheltered / bar.planned)
+            painter.setBrush(QColor(STAGE_COLOURS["sheltered"]))
+            painter.drawRect(QRectF(left, top + h * 0.45, w * sheltered, h * 0.55))
+            if bar.returned:
+                back = min(1.0, bar.returned / bar.planned)
+                painter.setBrush(QColor(STAGE_COLOURS["returned"]))
+                painter.drawRect(QRectF(left, top, w * back, h * 0.45))
+            painter.setPen(QPen(QColor("#333333"), max(1.0, scale)))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(frame)
+            drawn += 1
+            if not full:
+                continue
+            text = QCoreApplication.translate("overlay", "moved %1%").replace("%1", f"{share * 100:.0f}")
+            painter.setPen(QColor("#222222"))
+            painter.drawText(QRectF(left - 20 * scale, top + h + scale, w + 40 * scale, fm.height()),
+                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, text)
+        painter.restore()
+        return drawn

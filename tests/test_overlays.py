@@ -1,0 +1,72 @@
+"""Evacuation bars follow the as-of engine, in the snapshot as on the canvas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtGui import QGuiApplication, QImage
+
+from floodpost.cli import main
+from floodpost.data.situation import as_of
+from floodpost.data.workspace import Workspace
+from floodpost.layers.overlays import BAR_H, BAR_W, STAGE_COLOURS
+from floodpost.layers.projection import to_mercator
+from floodpost.layers.scene import MapScene
+from floodpost.layers.viewport import Viewport
+
+EARLY, LATE = "2021-07-22T12:00", "2021-07-24T21:00"
+BOUNDS = (114.35, 35.55, 114.75, 35.8)
+
+
+def _app() -> QGuiApplication:
+    return QGuiApplication.instance() or QGuiApplication([])
+
+
+def test_bars_carry_the_engines_figures(demo_path: Path) -> None:
+    _app()
+    with Workspace.open(demo_path) as ws:
+        scene = MapScene.from_workspace(ws)
+        situation = scene.show_situation(ws, LATE)
+        expected = as_of(ws, LATE).evacuation
+    bars = {b.name: b for b in scene.painter.overlays[0].bars}
+    assert set(bars) == {"良相坡", "共渠西", "白寺坡", "长虹渠", "小滩坡"}
+    for name, bar in bars.items():
+        assert bar.transferred == expected[name]["transferred_persons"]
+        assert bar.planned == expected[name]["planned_persons"]
+    assert situation.at.startswith("2021-07-24T13:00")
+    # Forces reported after the time are not on the map.
+    forces = scene.layers.get("forces").frame
+    assert (forces["reported_at"] <= situation.at).all() and len(forces) > 0
+
+
+def _bar_pixel(path: Path, lon: float, lat: float, share: float) -> tuple[int, int, int]:
+    img = QImage(str(path))
+    vp = Viewport.for_lonlat(BOUNDS, img.width(), img.height())
+    x, y = vp.to_screen(*to_mercator(np.array([lon]), np.array([lat])))
+    px = int(x[0] - BAR_W / 2 + BAR_W * share)
+    py = int(y[0] + 12 + BAR_H * 0.2)  # the upper part: transferred (or returned) only
+    c = img.pixelColor(px, py)
+    return c.red(), c.green(), c.blue()
+
+
+def test_snapshots_at_two_times_differ_in_the_bars(demo_path: Path, tmp_path: Path) -> None:
+    import shapely
+
+    with Workspace.open(demo_path) as ws:
+        areas = ws.read("storage_areas")
+    geom = areas[areas["name"] == "良相坡"].geometry.iloc[0]
+    anchor = shapely.point_on_surface(geom)
+    outs = {}
+    for label, at in (("early", EARLY), ("late", LATE)):
+        out = tmp_path / f"{label}.png"
+        assert main(["snapshot", str(demo_path), "-o", str(out), "--size", "1400x900", "--at", at,
+                     "--bounds", ",".join(map(str, BOUNDS))]) == 0
+        outs[label] = out
+    # 良相坡: 3,200 of 31,000 moved at noon on the 22nd, 29,300 by the 24th's evening.
+    early = _bar_pixel(outs["early"], anchor.x, anchor.y, 0.5)
+    late = _bar_pixel(outs["late"], anchor.x, anchor.y, 0.5)
+    orange = tuple(int(STAGE_COLOURS["transferred"][i:i + 2], 16) for i in (1, 3, 5))
+    assert early == (0xd9, 0xd9, 0xd9)
+    assert late == orange
+    assert main(["snapshot", str(demo_path), "-o", str(tmp_path / "x.png"), "--at", "noon"]) == 1
