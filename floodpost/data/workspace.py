@@ -23,7 +23,7 @@ import shapely
 
 from floodpost.data import gpkg
 from floodpost.data.schema import ALL, LAYERS, STORAGE_EPSG, TABLES, TableSchema, schema_for
-from floodpost.data.timeutil import now_storage
+from floodpost.data.timeutil import now_storage, to_storage
 from floodpost.data.validate import validate_record, validate_records
 
 SCHEMA_VERSION = 1
@@ -299,12 +299,13 @@ class Workspace:
         before: Any,
         after: Any,
         operator: str | None = None,
+        at: Any = None,
     ) -> None:
         c.execute(
             "INSERT INTO situation_log (at, operator, action, target, feature_id, summary, before, after)"
             " VALUES (?,?,?,?,?,?,?,?)",
             (
-                now_storage(),
+                to_storage(at) if at is not None else now_storage(),
                 operator or default_operator(),
                 action,
                 target,
@@ -469,10 +470,13 @@ class Workspace:
                 self._log(c, "delete", key, fid, f"{schema.zh}: {title}", before, None, operator)
             self._touch(c, key)
 
-    def record_meeting(self, title: str, *, operator: str | None = None) -> None:
-        """Mark a consultation meeting in the log (the "since last meeting" anchor)."""
+    def record_meeting(self, title: str, *, operator: str | None = None, at: Any = None) -> None:
+        """Mark a consultation meeting in the log (the "since last meeting" anchor).
+
+        ``at`` is for meetings recorded afterwards (and the demo); default now.
+        """
         with self.transaction() as c:
-            self._log(c, "meeting", None, None, title, None, None, operator)
+            self._log(c, "meeting", None, None, title, None, None, operator, at=at)
 
     # ------------------------------------------------------------ summaries
     def time_span(self) -> tuple[str, str] | None:

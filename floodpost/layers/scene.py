@@ -68,12 +68,15 @@ class MapScene:
         from floodpost.layers.overlays import EvacuationOverlay
 
         situation = as_of(workspace, when)
-        if when is not None:
-            at = to_storage(when)
-            for layer in self.layers:
-                if "reported_at" in layer.schema.field_names and layer.frame is not None:
-                    full = workspace.read(layer.key)
-                    layer.set_frame(full[full["reported_at"] <= at])
+        at = to_storage(when) if when is not None else None
+        for layer in self.layers:
+            if "reported_at" not in layer.schema.field_names or layer.frame is None:
+                continue
+            if at is None and getattr(layer, "_as_of", None) is None:
+                continue  # already showing everything
+            full = workspace.read(layer.key)
+            layer.set_frame(full if at is None else full[full["reported_at"] <= at])
+            layer._as_of = at
         areas = self.layers.get("storage_areas")
         frame = areas.frame if areas is not None else None
         self.painter.overlays = [EvacuationOverlay.from_situation(situation, frame)]

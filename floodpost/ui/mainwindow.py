@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QToolBar,
     QWidget,
 )
 
@@ -23,8 +24,10 @@ from floodpost.layers.model import LayerList
 from floodpost.layers.painter import MapPainter
 from floodpost.layers.scene import MapScene, default_basemap
 from floodpost.ui.canvas import MapCanvas
+from floodpost.ui.dashboard import DashboardPanel
 from floodpost.ui.identify import IdentifyPanel
 from floodpost.ui.layerpanel import LayerPanel
+from floodpost.ui.timeslider import TimeSlider
 
 SETTINGS_ORG = "FloodPost"
 SETTINGS_APP = "FloodPost"
@@ -45,6 +48,20 @@ class MainWindow(QMainWindow):
         self.identify_dock = self._dock(
             self.tr("Identify"), "identify", self.identify, Qt.DockWidgetArea.RightDockWidgetArea
         )
+        self.dashboard = DashboardPanel(self)
+        self.dashboard_dock = self._dock(
+            self.tr("Situation"), "dashboard", self.dashboard, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.dashboard_dock.setMinimumWidth(340)
+        self.tabifyDockWidget(self.identify_dock, self.dashboard_dock)
+        self.dashboard_dock.raise_()
+        self.resizeDocks([self.dashboard_dock], [420], Qt.Orientation.Horizontal)  # the map stays the main thing
+        self.time_slider = TimeSlider(self)
+        bar = QToolBar(self.tr("Time"), self)
+        bar.setObjectName("toolbar_time")
+        bar.addWidget(self.time_slider)
+        self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, bar)
+        self.time_slider.timeChanged.connect(self.show_time)
         self._status()
         self._actions()
         self.canvas.featuresClicked.connect(self._on_features_clicked)
@@ -102,6 +119,10 @@ class MainWindow(QMainWindow):
             self.tr("E&xport layer…"), self.export_dialog, QKeySequence("Ctrl+Shift+E"),
             self.tr("Write a layer or table to a file; the format comes from the file name"),
         )
+        self.act_meeting = self._action(
+            self.tr("Mark consultation &meeting…"), self.mark_meeting_dialog, QKeySequence("Ctrl+M"),
+            self.tr("Record a consultation meeting now: the dashboard shows changes since the last one"),
+        )
         self.act_quit = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         self.act_full = self._action(self.tr("&Full extent"), self.canvas.zoom_full, QKeySequence("Ctrl+Home"))
         self.act_in = self._action(self.tr("Zoom &in"), lambda: self.canvas.zoom_by(2), QKeySequence.StandardKey.ZoomIn)
@@ -125,6 +146,8 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_import)
         m.addAction(self.act_export)
         m.addSeparator()
+        m.addAction(self.act_meeting)
+        m.addSeparator()
         m.addAction(self.act_image)
         m.addSeparator()
         m.addAction(self.act_quit)
@@ -134,6 +157,7 @@ class MainWindow(QMainWindow):
         v.addSeparator()
         v.addAction(self.layer_dock.toggleViewAction())
         v.addAction(self.identify_dock.toggleViewAction())
+        v.addAction(self.dashboard_dock.toggleViewAction())
         b = self.menuBar().addMenu(self.tr("&Basemap"))
         for a in (self.act_tiles, self.act_tiles_off, self.act_prepare):
             b.addAction(a)
@@ -167,6 +191,44 @@ class MainWindow(QMainWindow):
         self.layer_dock.setWidget(self.layer_panel)
         self.identify.set_layers(scene.layers)
         self.canvas.set_scene(scene)
+        self._refresh_situation()
+
+    def _refresh_situation(self) -> None:
+        """Slider stops, dashboard curves and the map's time after opening or a change."""
+        from floodpost.data.situation import report_times
+
+        ws = self.workspace
+        self.time_slider.set_times(report_times(ws) if ws is not None else [])
+        self.dashboard.set_workspace(ws)
+        if ws is not None and self.time_slider.current:
+            self.show_time(self.time_slider.current)
+
+    def show_time(self, stored: str) -> None:
+        """Map overlays and dashboard as of ``stored`` (a stored time, "" for now)."""
+        if self.workspace is None:
+            return
+        try:
+            self.scene.show_situation(self.workspace, stored or None)
+        except Exception as exc:  # noqa: BLE001 - keep the window usable, say why
+            self.statusBar().showMessage(self.tr("Cannot show that time: %1").replace("%1", str(exc)), 8000)
+            return
+        self.dashboard.set_time(stored)
+        self.canvas.request_render()
+
+    def mark_meeting_dialog(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        from floodpost.data.timeutil import format_local, now_storage
+
+        if self.workspace is None:
+            return
+        default = self.tr("Consultation meeting %1").replace("%1", format_local(now_storage()))
+        title, ok = QInputDialog.getText(self, self.tr("Mark consultation meeting"), self.tr("Meeting:"), text=default)
+        if not ok:
+            return
+        self.workspace.record_meeting(title.strip() or default)
+        self.dashboard.set_time(self.time_slider.current)
+        self.statusBar().showMessage(self.tr("Meeting recorded: %1").replace("%1", title), 5000)
 
     def reload(self) -> None:
         if self.workspace is not None:
