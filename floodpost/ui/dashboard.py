@@ -12,7 +12,7 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from floodpost.data.schema import FORCE_CATEGORIES
 from floodpost.data.situation import as_of, delta, last_meeting, timeline
@@ -62,6 +62,8 @@ class DashboardPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         pg.setConfigOptions(antialias=True, background="w", foreground="#333")
+        # New figures must never widen the dock and squeeze the map.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.ws: Any = None
         self.series: dict[str, Any] = {"times": [], "totals": []}
         lay = QVBoxLayout(self)

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -23,6 +23,7 @@ from floodpost.data.workspace import Workspace
 from floodpost.layers.model import LayerList
 from floodpost.layers.painter import MapPainter
 from floodpost.layers.scene import MapScene, default_basemap
+from floodpost.ui.attrtable import AttributeTable
 from floodpost.ui.canvas import MapCanvas
 from floodpost.ui.dashboard import DashboardPanel
 from floodpost.ui.identify import IdentifyPanel
@@ -52,10 +53,31 @@ class MainWindow(QMainWindow):
         self.dashboard_dock = self._dock(
             self.tr("Situation"), "dashboard", self.dashboard, Qt.DockWidgetArea.RightDockWidgetArea
         )
-        self.dashboard_dock.setMinimumWidth(340)
+        self.dashboard_dock.setMinimumWidth(300)
         self.tabifyDockWidget(self.identify_dock, self.dashboard_dock)
         self.dashboard_dock.raise_()
-        self.resizeDocks([self.dashboard_dock], [420], Qt.Orientation.Horizontal)  # the map stays the main thing
+        self.resizeDocks([self.dashboard_dock], [400], Qt.Orientation.Horizontal)  # the map stays the main thing
+        from floodpost import i18n
+
+        self.undo_stack = QUndoStack(self)
+        self.table = AttributeTable(self, lang=i18n.lang_short())
+        self.table_dock = self._dock(self.tr("Attribute table"), "table", self.table, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.table_dock.hide()
+        self.table.editRequested.connect(self.edit_value)
+        self.table.deleteRequested.connect(self.delete_features)
+        self.table.formRequested.connect(self.feature_form)
+        self.table.zoomRequested.connect(self.zoom_to_feature)
+        from floodpost.ui.logdock import LogPanel
+
+        self.log_panel = LogPanel(parent=self)
+        self.log_dock = self._dock(self.tr("Situation log"), "log", self.log_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.table_dock, self.log_dock)
+        self.log_dock.hide()
+        self.log_panel.featureRequested.connect(self.zoom_to_feature)
+        self.log_panel.exported.connect(lambda path: self.statusBar().showMessage(self.tr("Saved %1").replace("%1", path), 5000))
+        self._tally: Any = None
+        self._current: tuple[str, int] | None = None
+        self._mode: tuple[str, str] | None = None  # ("add", key) or ("move", key)
         self.time_slider = TimeSlider(self)
         bar = QToolBar(self.tr("Time"), self)
         bar.setObjectName("toolbar_time")
@@ -65,6 +87,7 @@ class MainWindow(QMainWindow):
         self._status()
         self._actions()
         self.canvas.featuresClicked.connect(self._on_features_clicked)
+        self.canvas.clicked.connect(self._on_map_click)
         self.identify.featureShown.connect(self._on_feature_shown)
         self.layer_panel.zoomToLayer.connect(self.canvas.zoom_to_layer)
         self.resize(1400, 900)
@@ -123,6 +146,26 @@ class MainWindow(QMainWindow):
             self.tr("Mark consultation &meeting…"), self.mark_meeting_dialog, QKeySequence("Ctrl+M"),
             self.tr("Record a consultation meeting now: the dashboard shows changes since the last one"),
         )
+        self.act_undo = self.undo_stack.createUndoAction(self, self.tr("&Undo"))
+        self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
+        self.act_redo = self.undo_stack.createRedoAction(self, self.tr("&Redo"))
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.act_add = self._action(
+            self.tr("&Add point feature"), self.start_add, QKeySequence("Ctrl+Shift+A"),
+            self.tr("Click on the map to place a feature of the selected layer"),
+        )
+        self.act_move = self._action(
+            self.tr("&Move feature"), self.start_move, QKeySequence("Ctrl+Shift+M"),
+            self.tr("Click on the map where the identified feature should be"),
+        )
+        self.act_edit = self._action(self.tr("&Edit attributes…"), self._edit_current, QKeySequence("Ctrl+Shift+D"))
+        self.act_delete = self._action(self.tr("De&lete feature"), self._delete_current, QKeySequence("Ctrl+Del"))
+        self.act_table = self._action(self.tr("Attribute &table"), self.show_table, QKeySequence("Ctrl+T"))
+        self.act_tally = self._action(
+            self.tr("&Tally entry…"), self.tally_dialog, QKeySequence("Ctrl+R"),
+            self.tr("Enter materials, evacuation and works figures from the keyboard"),
+        )
+        self.act_log = self._action(self.tr("Situation &log"), self.show_log, QKeySequence("Ctrl+Shift+L"))
         self.act_quit = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         self.act_full = self._action(self.tr("&Full extent"), self.canvas.zoom_full, QKeySequence("Ctrl+Home"))
         self.act_in = self._action(self.tr("Zoom &in"), lambda: self.canvas.zoom_by(2), QKeySequence.StandardKey.ZoomIn)
@@ -151,6 +194,16 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_image)
         m.addSeparator()
         m.addAction(self.act_quit)
+        e = self.menuBar().addMenu(self.tr("&Edit"))
+        for a in (self.act_undo, self.act_redo):
+            e.addAction(a)
+        e.addSeparator()
+        for a in (self.act_add, self.act_move, self.act_edit, self.act_delete):
+            e.addAction(a)
+        e.addSeparator()
+        e.addAction(self.act_tally)
+        e.addAction(self.act_table)
+        e.addAction(self.act_log)
         v = self.menuBar().addMenu(self.tr("&View"))
         for a in (self.act_full, self.act_in, self.act_out, self.act_layer):
             v.addAction(a)
@@ -192,6 +245,12 @@ class MainWindow(QMainWindow):
         self.identify.set_layers(scene.layers)
         self.canvas.set_scene(scene)
         self._refresh_situation()
+        if self.table.ws is not self.workspace:
+            self.table.set_workspace(self.workspace)
+            self.log_panel.set_workspace(self.workspace)
+            if self._tally is not None:
+                self._tally.set_workspace(self.workspace)
+            self.undo_stack.clear()  # steps belong to the workspace they were made in
 
     def _refresh_situation(self) -> None:
         """Slider stops, dashboard curves and the map's time after opening or a change."""
@@ -371,6 +430,201 @@ class MainWindow(QMainWindow):
 
     def _on_feature_shown(self, key: str | None, fid: int | None) -> None:
         self.canvas.set_highlight(key, fid)
+        self._current = (key, int(fid)) if key is not None and fid is not None else None
+
+    # ------------------------------------------------------------ editing
+    def _changed(self, key: str) -> None:
+        """After a write: the layer, the table, the slider and dashboard show the file again."""
+        ws = self.workspace
+        if ws is None:
+            return
+        layer = self.scene.layers.get(key)
+        if layer is not None:
+            layer.set_frame(ws.read(key))
+        self.table.reload(key)
+        self.log_panel.refresh()
+        if key in ("forces", "evacuation", "works", "material_tally", "storage_areas"):
+            self._refresh_situation()
+        self.canvas.request_render()
+
+    def _push(self, command: Any) -> bool:
+        """Run a command (its redo writes); on refusal say why and keep nothing."""
+        try:
+            self.undo_stack.push(command)
+        except Exception as exc:  # noqa: BLE001 - validation and storage errors are told
+            QMessageBox.warning(self, self.tr("Not saved"), str(exc))
+            return False
+        return True
+
+    def edit_value(self, key: str, fid: int, field: str, value: Any) -> None:
+        from floodpost.data.schema import schema_for
+        from floodpost.data.validate import ValidationError, validate_record
+        from floodpost.ui.editing import UpdateCommand
+
+        if self.workspace is None:
+            return
+        schema = schema_for(key)
+        try:
+            clean = validate_record(schema, {field: value}, partial=True, source=schema.zh, row=fid)
+        except ValidationError as exc:
+            QMessageBox.warning(self, self.tr("Not saved"), str(exc))
+            return
+        text = self.tr("Edit %1 of %2").replace("%1", schema.field(field).zh).replace("%2", f"{schema.zh} {fid}")
+        self._push(UpdateCommand(self.workspace, key, fid, clean, self._changed, text))
+
+    def delete_features(self, key: str, fids: list) -> None:
+        from floodpost.data.schema import schema_for
+        from floodpost.ui.editing import DeleteCommand
+
+        if self.workspace is None or not fids:
+            return
+        schema = schema_for(key)
+        answer = QMessageBox.question(
+            self, self.tr("Delete"),
+            self.tr("Delete %1 row(s) of %2? Undo (Ctrl+Z) brings them back.").replace("%1", str(len(fids))).replace("%2", schema.zh),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        text = self.tr("Delete %1 row(s) of %2").replace("%1", str(len(fids))).replace("%2", schema.zh)
+        if self._push(DeleteCommand(self.workspace, key, [int(f) for f in fids], self._changed, text)):
+            self._current = None
+            self.canvas.set_highlight(None, None)
+
+    def feature_form(self, key: str, fid: int, geometry: Any = None) -> None:
+        """Open the schema form for a new row (fid -1) or an existing one, then write undoably."""
+        from floodpost import i18n
+        from floodpost.data.schema import schema_for
+        from floodpost.ui.editing import FeatureForm, InsertCommand, UpdateCommand
+
+        if self.workspace is None:
+            return
+        schema = schema_for(key)
+        if fid < 0 and schema.is_spatial and geometry is None:
+            if schema.allowed_geometries[0] != "Point" and "Point" not in schema.allowed_geometries:
+                QMessageBox.information(self, self.tr("New feature"), self.tr("New features of this layer come from an import."))
+                return
+            self.start_add(key)
+            return
+        initial = self.workspace.feature(key, fid) if fid >= 0 else {"geometry": geometry}
+        form = FeatureForm(schema, initial, self, lang=i18n.lang_short())
+        if form.exec() != FeatureForm.DialogCode.Accepted:
+            return
+        values = form.values()
+        if fid >= 0:
+            text = self.tr("Edit %1").replace("%1", f"{schema.zh} {fid}")
+            self._push(UpdateCommand(self.workspace, key, fid, values, self._changed, text))
+        else:
+            text = self.tr("Add %1").replace("%1", schema.zh)
+            self._push(InsertCommand(self.workspace, key, values, self._changed, text))
+
+    def start_add(self, key: str | None = None) -> None:
+        from floodpost.data.schema import schema_for
+
+        if self.workspace is None:
+            return
+        if not isinstance(key, str):
+            layer = self.layer_panel.current_layer()
+            key = layer.key if layer is not None else None
+        if key is None or "Point" not in schema_for(key).allowed_geometries:
+            QMessageBox.information(self, self.tr("Add point feature"),
+                                    self.tr("Select a point layer in the layer panel first."))
+            return
+        self._mode = ("add", key)
+        self.canvas.setProperty("editing", True)
+        self.canvas.setCursor(Qt.CursorShape.CrossCursor)
+        self.statusBar().showMessage(
+            self.tr("Click on the map to place the new %1 (Esc cancels)").replace("%1", schema_for(key).zh))
+
+    def start_move(self) -> None:
+        from floodpost.data.schema import schema_for
+
+        if self._current is None or self.workspace is None:
+            QMessageBox.information(self, self.tr("Move feature"), self.tr("Click a feature on the map first."))
+            return
+        key, _fid = self._current
+        if "Point" not in schema_for(key).allowed_geometries:
+            QMessageBox.information(self, self.tr("Move feature"), self.tr("Only point features can be moved here."))
+            return
+        self._mode = ("move", key)
+        self.canvas.setProperty("editing", True)
+        self.canvas.setCursor(Qt.CursorShape.CrossCursor)
+        self.statusBar().showMessage(self.tr("Click where the feature should be (Esc cancels)"))
+
+    def cancel_mode(self) -> None:
+        self._mode = None
+        self.canvas.setProperty("editing", False)
+        self.canvas.unsetCursor()
+        self.statusBar().clearMessage()
+
+    def _on_map_click(self, lon: float, lat: float) -> None:
+        import shapely
+
+        from floodpost.data.schema import schema_for
+        from floodpost.ui.editing import UpdateCommand
+
+        if self._mode is None:
+            return
+        mode, key = self._mode
+        self.cancel_mode()
+        point = shapely.Point(lon, lat)
+        if mode == "add":
+            self.feature_form(key, -1, geometry=point)
+        elif mode == "move" and self._current is not None:
+            _key, fid = self._current
+            text = self.tr("Move %1").replace("%1", f"{schema_for(key).zh} {fid}")
+            self._push(UpdateCommand(self.workspace, key, fid, {"geometry": point}, self._changed, text))
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Escape and self._mode is not None:
+            self.cancel_mode()
+            return
+        super().keyPressEvent(event)
+
+    def _edit_current(self) -> None:
+        if self._current is not None:
+            self.feature_form(*self._current)
+
+    def _delete_current(self) -> None:
+        if self._current is not None:
+            self.delete_features(self._current[0], [self._current[1]])
+
+    def tally_dialog(self) -> None:
+        """The keyboard tally entry; every save refreshes the picture like any edit."""
+        from floodpost import i18n
+        from floodpost.ui.tallyentry import TallyEntryDialog
+
+        if self.workspace is None:
+            return
+        if self._tally is None:
+            self._tally = TallyEntryDialog(self.workspace, self, lang=i18n.lang_short())
+            self._tally.saved.connect(lambda key, _fid: self._changed(key))
+        else:
+            self._tally.set_workspace(self.workspace)
+        self._tally.show()
+        self._tally.raise_()
+
+    def show_log(self) -> None:
+        self.log_panel.refresh()
+        self.log_dock.show()
+        self.log_dock.raise_()
+
+    def show_table(self) -> None:
+        layer = self.layer_panel.current_layer()
+        if layer is not None:
+            self.table.show_key(layer.key)
+        self.table_dock.show()
+        self.table_dock.raise_()
+
+    def zoom_to_feature(self, key: str, fid: int) -> None:
+        rec = self.workspace.feature(key, fid) if self.workspace is not None else None
+        g = rec.get("geometry") if rec else None
+        if g is None:
+            return
+        x0, y0, x1, y1 = g.bounds
+        pad = 0.01
+        self.canvas.zoom_to_lonlat((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
+        self.canvas.set_highlight(key, fid)
+        self._current = (key, fid)
 
     def _on_cursor(self, lon: float, lat: float) -> None:
         self.coords.setText(f"{lon:.5f}°E  {lat:.5f}°N")
@@ -403,6 +657,8 @@ class MainWindow(QMainWindow):
         s.setValue("geometry", self.saveGeometry())
         s.setValue("state", self.saveState())
         self.layer_panel.detach()
+        if self.log_panel.exporting:
+            self.log_panel.wait_for_export()
         self.canvas.shutdown()
         if self.workspace is not None:
             self.workspace.close()
