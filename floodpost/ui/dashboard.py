@@ -37,7 +37,7 @@ class _Figure(QWidget):
         lay.setSpacing(0)
         self.value = QLabel("–")
         f = QFont(self.value.font())
-        f.setPointSizeF(f.pointSizeF() * 1.8)
+        f.setPointSizeF(f.pointSizeF() * 1.5)
         f.setBold(True)
         self.value.setFont(f)
         self.caption = QLabel(label)
@@ -77,7 +77,7 @@ class DashboardPanel(QWidget):
             "sandbags_placed": _Figure(self.tr("sandbags placed")),
         }
         for i, w in enumerate(self.figures.values()):
-            grid.addWidget(w, i // 3, i % 3)
+            grid.addWidget(w, i // 2, i % 2)
         lay.addLayout(grid)
         self.meeting = QLabel("")
         lay.addWidget(self.meeting)
@@ -93,7 +93,7 @@ class DashboardPanel(QWidget):
         )
         self.curves: dict[str, Any] = {}
         for plot in (self.evac_plot, self.mat_plot, self.force_plot):
-            plot.setMinimumHeight(150)
+            plot.setMinimumHeight(90)
             plot.addLegend(offset=(5, 5))
             plot.showGrid(x=True, y=True, alpha=0.2)
             lay.addWidget(plot, 1)
