@@ -48,7 +48,7 @@ def test_slider_moves_map_and_headlines(qtbot, window, demo_path):
     qtbot.waitUntil(lambda: window.scene.layers["forces"].count < forces_now, timeout=5000)
     assert window.scene.layers["forces"].count == len(early.forces)
     assert window.dashboard.figures["transferred"].value.text() == f"{early.totals()['evacuation']['persons']['transferred']:,}"
-    bars = {b.name: b.transferred for b in window.scene.painter.overlays[0].bars}
+    bars = {b.name: b.transferred for b in window.scene.painter.overlays[-1].bars}
     assert bars["良相坡"] == early.evacuation["良相坡"]["transferred_persons"] == 3200
     slider.go_now()
     qtbot.waitUntil(lambda: window.scene.layers["forces"].count == forces_now, timeout=5000)

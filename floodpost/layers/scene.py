@@ -65,7 +65,7 @@ class MapScene:
         and the evacuation bars show each area's latest report. Returns the Situation."""
         from floodpost.data.situation import as_of
         from floodpost.data.timeutil import to_storage
-        from floodpost.layers.overlays import EvacuationOverlay
+        from floodpost.layers.overlays import DepotOverlay, EvacuationOverlay, ForcesOverlay
 
         situation = as_of(workspace, when)
         at = to_storage(when) if when is not None else None
@@ -78,8 +78,25 @@ class MapScene:
             layer.set_frame(full if at is None else full[full["reported_at"] <= at])
             layer._as_of = at
         areas = self.layers.get("storage_areas")
-        frame = areas.frame if areas is not None else None
-        self.painter.overlays = [EvacuationOverlay.from_situation(situation, frame)]
+        if areas is not None and areas.frame is not None and len(areas.frame):
+            # Fills show each area's status as it was at the time shown.
+            frame = areas.frame
+            was = frame["name"].map(situation.storage_status).fillna(frame["status"])
+            if not was.equals(frame["status"]):
+                frame = frame.copy()
+                frame["status"] = was
+                areas.set_frame(frame)
+                areas._as_of = at
+            elif at is None and getattr(areas, "_as_of", None) is not None:
+                areas.set_frame(workspace.read("storage_areas"))
+                areas._as_of = None
+        forces = self.layers.get("forces")
+        depots = self.layers.get("depots")
+        self.painter.overlays = [
+            ForcesOverlay.from_frame(forces.frame if forces is not None else None),
+            DepotOverlay.from_situation(situation, depots.frame if depots is not None else None),
+            EvacuationOverlay.from_situation(situation, areas.frame if areas is not None else None),
+        ]
         return situation
 
     def render(self, viewport: Viewport, *, scale: float = 1.0) -> tuple[QImage, RenderStats]:
