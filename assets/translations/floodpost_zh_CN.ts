@@ -628,6 +628,18 @@
         <translation>态势日志(&amp;L)</translation>
     </message>
     <message>
+        <source>&amp;Meeting view</source>
+        <translation>会商模式(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Full screen for the big screen: map, headline figures and time slider in large type</source>
+        <translation>大屏全屏：地图、主要数字和时间轴，大字号显示</translation>
+    </message>
+    <message>
+        <source>Add &amp;bookmark…</source>
+        <translation>添加书签(&amp;B)…</translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
@@ -682,6 +694,10 @@
     <message>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Book&amp;marks</source>
+        <translation>书签(&amp;M)</translation>
     </message>
     <message>
         <source>&amp;Basemap</source>
@@ -866,6 +882,22 @@
     <message>
         <source>Move %1</source>
         <translation>移动 %1</translation>
+    </message>
+    <message>
+        <source>Whole map</source>
+        <translation>全图</translation>
+    </message>
+    <message>
+        <source>Add bookmark</source>
+        <translation>添加书签</translation>
+    </message>
+    <message>
+        <source>Name of this view:</source>
+        <translation>视图名称：</translation>
+    </message>
+    <message>
+        <source>Bookmark saved: %1</source>
+        <translation>已保存书签：%1</translation>
     </message>
     <message>
         <source>About FloodPost</source>

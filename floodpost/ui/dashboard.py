@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -36,15 +36,24 @@ class _Figure(QWidget):
         lay.setContentsMargins(4, 2, 4, 2)
         lay.setSpacing(0)
         self.value = QLabel("–")
-        f = QFont(self.value.font())
-        f.setPointSizeF(f.pointSizeF() * 1.5)
-        f.setBold(True)
-        self.value.setFont(f)
+        self._big_font()
         self.caption = QLabel(label)
         self.change = QLabel("")
         for w in (self.value, self.caption, self.change):
             w.setAlignment(Qt.AlignmentFlag.AlignLeft)
             lay.addWidget(w)
+
+    def _big_font(self) -> None:
+        f = QFont(self.font())
+        f.setPointSizeF(f.pointSizeF() * 1.5)
+        f.setBold(True)
+        self.value.setFont(f)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """The number stays half again the size of the caption, also in meeting view."""
+        if event.type() == QEvent.Type.FontChange:
+            self._big_font()
+        super().changeEvent(event)
 
     def show_number(self, value: float, change: float | None, since: str) -> None:
         self.value.setText(f"{value:,.0f}")

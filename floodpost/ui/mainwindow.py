@@ -166,6 +166,12 @@ class MainWindow(QMainWindow):
             self.tr("Enter materials, evacuation and works figures from the keyboard"),
         )
         self.act_log = self._action(self.tr("Situation &log"), self.show_log, QKeySequence("Ctrl+Shift+L"))
+        self.act_meeting_view = self._action(
+            self.tr("&Meeting view"), self.toggle_meeting_view, QKeySequence("F11"),
+            self.tr("Full screen for the big screen: map, headline figures and time slider in large type"),
+        )
+        self.act_meeting_view.setCheckable(True)
+        self.act_bookmark = self._action(self.tr("Add &bookmark…"), self.add_bookmark_dialog, QKeySequence("Ctrl+B"))
         self.act_quit = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         self.act_full = self._action(self.tr("&Full extent"), self.canvas.zoom_full, QKeySequence("Ctrl+Home"))
         self.act_in = self._action(self.tr("Zoom &in"), lambda: self.canvas.zoom_by(2), QKeySequence.StandardKey.ZoomIn)
@@ -211,6 +217,11 @@ class MainWindow(QMainWindow):
         v.addAction(self.layer_dock.toggleViewAction())
         v.addAction(self.identify_dock.toggleViewAction())
         v.addAction(self.dashboard_dock.toggleViewAction())
+        v.addSeparator()
+        v.addAction(self.act_meeting_view)
+        self.bookmark_menu = v.addMenu(self.tr("Book&marks"))
+        self.bookmark_menu.aboutToShow.connect(self._fill_bookmarks)
+        self._bookmark_actions: list[QAction] = []
         b = self.menuBar().addMenu(self.tr("&Basemap"))
         for a in (self.act_tiles, self.act_tiles_off, self.act_prepare):
             b.addAction(a)
@@ -251,6 +262,7 @@ class MainWindow(QMainWindow):
             if self._tally is not None:
                 self._tally.set_workspace(self.workspace)
             self.undo_stack.clear()  # steps belong to the workspace they were made in
+        self._fill_bookmarks()
 
     def _refresh_situation(self) -> None:
         """Slider stops, dashboard curves and the map's time after opening or a change."""
@@ -578,6 +590,9 @@ class MainWindow(QMainWindow):
         if event.key() == Qt.Key.Key_Escape and self._mode is not None:
             self.cancel_mode()
             return
+        if event.key() == Qt.Key.Key_Escape and getattr(self, "_meeting_state", None) is not None:
+            self.toggle_meeting_view(False)
+            return
         super().keyPressEvent(event)
 
     def _edit_current(self) -> None:
@@ -607,6 +622,81 @@ class MainWindow(QMainWindow):
         self.log_panel.refresh()
         self.log_dock.show()
         self.log_dock.raise_()
+
+    # ------------------------------------------------------------ meeting view
+    def bookmarks(self) -> list[Any]:
+        from floodpost.ui.bookmarks import default_bookmarks, saved_bookmarks
+
+        marks = default_bookmarks(self.scene, self.tr("Whole map"))
+        if self.workspace is not None:
+            marks += saved_bookmarks(self.workspace.path)
+        return marks
+
+    def _fill_bookmarks(self) -> None:
+        """Alt+1…9 jump to the first nine, in the menu and in meeting view."""
+        menu = self.bookmark_menu
+        menu.clear()
+        for a in self._bookmark_actions:
+            self.removeAction(a)
+        self._bookmark_actions = []
+        menu.addAction(self.act_bookmark)
+        menu.addSeparator()
+        for i, mark in enumerate(self.bookmarks()):
+            act = QAction(mark.name, self)
+            if i < 9:
+                act.setShortcut(QKeySequence(f"Alt+{i + 1}"))
+            act.triggered.connect(lambda _=False, b=mark.bounds: self.canvas.zoom_to_lonlat(b))
+            menu.addAction(act)
+            self.addAction(act)  # shortcuts work with the menu closed, and in full screen
+            self._bookmark_actions.append(act)
+
+    def go_bookmark(self, name: str) -> bool:
+        for mark in self.bookmarks():
+            if mark.name == name:
+                self.canvas.zoom_to_lonlat(mark.bounds)
+                return True
+        return False
+
+    def add_bookmark_dialog(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        from floodpost.ui.bookmarks import Bookmark, save_bookmarks, saved_bookmarks
+
+        if self.workspace is None:
+            return
+        name, ok = QInputDialog.getText(self, self.tr("Add bookmark"), self.tr("Name of this view:"))
+        if not ok or not name.strip():
+            return
+        marks = [m for m in saved_bookmarks(self.workspace.path) if m.name != name.strip()]
+        marks.append(Bookmark(name.strip(), self.canvas.viewport.lonlat_extent, True))
+        save_bookmarks(self.workspace.path, marks)
+        self._fill_bookmarks()
+        self.statusBar().showMessage(self.tr("Bookmark saved: %1").replace("%1", name.strip()), 5000)
+
+    def toggle_meeting_view(self, on: bool | None = None) -> None:
+        """The big screen: full screen, map + headline figures + time slider, large type."""
+        on = (not getattr(self, "_meeting_state", None)) if on is None or not isinstance(on, bool) else on
+        if on and getattr(self, "_meeting_state", None) is None:
+            self._meeting_state = (self.saveState(), self.isMaximized())
+            for dock in (self.layer_dock, self.identify_dock, self.table_dock, self.log_dock):
+                dock.hide()
+            self.dashboard_dock.show()
+            self.dashboard_dock.raise_()
+            big = self.font()
+            big.setPointSizeF(big.pointSizeF() * 1.5)
+            for w in (self.dashboard, self.time_slider):
+                w.setFont(big)
+            self.resizeDocks([self.dashboard_dock], [520], Qt.Orientation.Horizontal)
+            self._fill_bookmarks()
+            self.showFullScreen()
+        elif not on and getattr(self, "_meeting_state", None) is not None:
+            state, maximized = self._meeting_state
+            self._meeting_state = None
+            for w in (self.dashboard, self.time_slider):
+                w.setFont(self.font())
+            self.showMaximized() if maximized else self.showNormal()
+            self.restoreState(state)
+        self.act_meeting_view.setChecked(getattr(self, "_meeting_state", None) is not None)
 
     def show_table(self) -> None:
         layer = self.layer_panel.current_layer()
