@@ -68,3 +68,53 @@ def test_move_point_by_click(qtbot, demo_path):
     win.undo_stack.undo()
     assert win.workspace.feature("forces", fid)["geometry"] != g
     win.close()
+
+
+def _fill_and_accept(values):
+    def fake_exec(form):
+        for name, v in values.items():
+            w = form.widgets[name]
+            if hasattr(w, "findData"):
+                w.setCurrentIndex(w.findData(v))
+            else:
+                w.setText(v)
+        form._try_accept()
+        return form.result()
+
+    return fake_exec
+
+
+def test_draw_an_area_vertex_by_vertex_then_move_it(qtbot, demo_path, monkeypatch):
+    from floodpost.ui.editing import FeatureForm
+
+    monkeypatch.setattr(FeatureForm, "exec", _fill_and_accept({"name": "临时滞洪区", "status": "standby"}))
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.canvas.rendered, timeout=10000):
+        assert win.open_workspace(demo_path)
+    before = win.workspace.count("storage_areas")
+    win.start_add("storage_areas")
+    for lon, lat in ((114.40, 35.60), (114.45, 35.60), (114.45, 35.64)):
+        win._on_map_click(lon, lat)
+    win.remove_vertex()  # Backspace
+    assert win.canvas.sketch == [(114.40, 35.60), (114.45, 35.60)]
+    win.finish_sketch()  # two vertices are not an area: still drawing
+    assert win._mode == ("draw", "storage_areas")
+    win._on_map_click(114.42, 35.65)
+    win.act_finish.trigger()  # Enter
+    assert win.workspace.count("storage_areas") == before + 1
+    fid = int(win.workspace.read("storage_areas").index.max())
+    area = win.workspace.feature("storage_areas", fid)
+    assert area["name"] == "临时滞洪区" and area["geometry"].area > 0
+    win._current = ("storage_areas", fid)
+    win.start_move()
+    win._on_map_click(114.60, 35.70)
+    moved = win.workspace.feature("storage_areas", fid)["geometry"]
+    mid = moved.representative_point()
+    assert (round(mid.x, 6), round(mid.y, 6)) == (114.6, 35.7)
+    assert moved.area == area["geometry"].area or abs(moved.area - area["geometry"].area) < 1e-12
+    win.undo_stack.undo()
+    win.undo_stack.undo()
+    assert win.workspace.count("storage_areas") == before
+    win.close()

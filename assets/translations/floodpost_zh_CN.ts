@@ -588,14 +588,6 @@
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <source>&amp;Add point feature</source>
-        <translation>新增点要素(&amp;A)</translation>
-    </message>
-    <message>
-        <source>Click on the map to place a feature of the selected layer</source>
-        <translation>在地图上点击，放置所选图层的新要素</translation>
-    </message>
-    <message>
         <source>&amp;Move feature</source>
         <translation>移动要素(&amp;M)</translation>
     </message>
@@ -606,6 +598,18 @@
     <message>
         <source>&amp;Edit attributes…</source>
         <translation>编辑属性(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Finish drawing</source>
+        <translation>完成绘制</translation>
+    </message>
+    <message>
+        <source>Remove last vertex</source>
+        <translation>删除最后一个节点</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
     <message>
         <source>De&amp;lete feature</source>
@@ -796,8 +800,36 @@
         <translation>无法保存图片</translation>
     </message>
     <message>
+        <source>Add feature</source>
+        <translation>新增要素</translation>
+    </message>
+    <message>
+        <source>Select a layer in the layer panel first.</source>
+        <translation>请先在图层面板中选择一个图层。</translation>
+    </message>
+    <message>
+        <source>the point</source>
+        <translation>该点</translation>
+    </message>
+    <message>
+        <source>the middle of the feature</source>
+        <translation>要素的中心</translation>
+    </message>
+    <message>
+        <source>Click where %1 should be (Esc cancels)</source>
+        <translation>点击%1的新位置（Esc 取消）</translation>
+    </message>
+    <message>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <source>&amp;Add feature</source>
+        <translation>新增要素(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Click on the map to place a point, or the vertices of a line or area (Enter finishes)</source>
+        <translation>在地图上点击放置点，或依次点击线、面的节点（回车完成）</translation>
     </message>
     <message>
         <source>Cannot use tile basemap</source>
@@ -836,14 +868,6 @@
         <translation>删除%2中的 %1 行</translation>
     </message>
     <message>
-        <source>New feature</source>
-        <translation>新增要素</translation>
-    </message>
-    <message>
-        <source>New features of this layer come from an import.</source>
-        <translation>该图层的新要素请通过导入添加。</translation>
-    </message>
-    <message>
         <source>Edit %1</source>
         <translation>修改 %1</translation>
     </message>
@@ -852,16 +876,16 @@
         <translation>新增%1</translation>
     </message>
     <message>
-        <source>Add point feature</source>
-        <translation>新增点要素</translation>
-    </message>
-    <message>
-        <source>Select a point layer in the layer panel first.</source>
-        <translation>请先在图层面板中选择一个点图层。</translation>
-    </message>
-    <message>
         <source>Click on the map to place the new %1 (Esc cancels)</source>
         <translation>在地图上点击放置新的%1（Esc 取消）</translation>
+    </message>
+    <message>
+        <source>Click the vertices of the new %1; Enter finishes, Backspace removes a vertex, Esc cancels</source>
+        <translation>依次点击新%1的节点；回车完成，退格删除节点，Esc 取消</translation>
+    </message>
+    <message>
+        <source>At least %1 vertices are needed</source>
+        <translation>至少需要 %1 个节点</translation>
     </message>
     <message>
         <source>Move feature</source>
@@ -870,14 +894,6 @@
     <message>
         <source>Click a feature on the map first.</source>
         <translation>请先在地图上点击选中一个要素。</translation>
-    </message>
-    <message>
-        <source>Only point features can be moved here.</source>
-        <translation>这里只能移动点要素。</translation>
-    </message>
-    <message>
-        <source>Click where the feature should be (Esc cancels)</source>
-        <translation>点击要素的新位置（Esc 取消）</translation>
     </message>
     <message>
         <source>Move %1</source>

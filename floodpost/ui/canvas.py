@@ -11,6 +11,7 @@ import threading
 import time
 from typing import Any
 
+import numpy as np
 import shapely
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -131,6 +132,9 @@ class MapCanvas(QWidget):
         self._box: QRectF | None = None
         self._highlight: list[QPainterPath] = []
         self._highlight_pts: list[tuple[float, float]] = []
+        #: lon/lat vertices of a line or polygon being drawn (editing); closed for polygons
+        self.sketch: list[tuple[float, float]] = []
+        self.sketch_closed = False
         self._highlight_src: tuple[str, int] | None = None
         self._pending = 0
         self.last_stats: RenderStats | None = None
@@ -293,6 +297,24 @@ class MapCanvas(QWidget):
                 for color, width in (("#ffffff", 5.0), ("#ff1744", 2.5)):
                     p.setPen(QPen(QColor(color), width))
                     p.drawEllipse(QPointF(float(sx_), float(sy_)), 12.0, 12.0)
+        if self.sketch:
+            # The line or outline being drawn, vertex by vertex.
+            from floodpost.layers.projection import to_mercator
+
+            lon = [pt[0] for pt in self.sketch]
+            lat = [pt[1] for pt in self.sketch]
+            xs, ys = vp.to_screen(*to_mercator(np.array(lon), np.array(lat)))
+            pts = [QPointF(float(x), float(y)) for x, y in zip(xs, ys, strict=True)]
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            p.setPen(QPen(QColor("#d81b60"), 2.0))
+            p.setBrush(QColor(216, 27, 96, 40) if self.sketch_closed and len(pts) > 2 else Qt.BrushStyle.NoBrush)
+            if self.sketch_closed and len(pts) > 2:
+                p.drawPolygon(pts)
+            else:
+                p.drawPolyline(pts)
+            p.setBrush(QColor("#ffffff"))
+            for pt in pts:
+                p.drawEllipse(pt, 3.5, 3.5)
         if self._box is not None:
             p.setPen(QPen(QColor("#1565c0"), 1.5, Qt.PenStyle.DashLine))
             p.setBrush(QColor(21, 101, 192, 40))

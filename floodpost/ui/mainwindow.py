@@ -151,14 +151,22 @@ class MainWindow(QMainWindow):
         self.act_redo = self.undo_stack.createRedoAction(self, self.tr("&Redo"))
         self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.act_add = self._action(
-            self.tr("&Add point feature"), self.start_add, QKeySequence("Ctrl+Shift+A"),
-            self.tr("Click on the map to place a feature of the selected layer"),
+            self.tr("&Add feature"), self.start_add, QKeySequence("Ctrl+Shift+A"),
+            self.tr("Click on the map to place a point, or the vertices of a line or area (Enter finishes)"),
         )
         self.act_move = self._action(
             self.tr("&Move feature"), self.start_move, QKeySequence("Ctrl+Shift+M"),
             self.tr("Click on the map where the identified feature should be"),
         )
         self.act_edit = self._action(self.tr("&Edit attributes…"), self._edit_current, QKeySequence("Ctrl+Shift+D"))
+        # While drawing: Enter finishes, Backspace takes the last vertex back, Esc cancels.
+        self.act_finish = self._action(self.tr("Finish drawing"), self.finish_sketch)
+        self.act_finish.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
+        self.act_unvertex = self._action(self.tr("Remove last vertex"), self.remove_vertex, QKeySequence(Qt.Key.Key_Backspace))
+        self.act_cancel = self._action(self.tr("Cancel"), self._escape, QKeySequence(Qt.Key.Key_Escape))
+        for a in (self.act_finish, self.act_unvertex, self.act_cancel):
+            a.setEnabled(False)
+            self.addAction(a)
         self.act_delete = self._action(self.tr("De&lete feature"), self._delete_current, QKeySequence("Ctrl+Del"))
         self.act_table = self._action(self.tr("Attribute &table"), self.show_table, QKeySequence("Ctrl+T"))
         self.act_tally = self._action(
@@ -512,10 +520,7 @@ class MainWindow(QMainWindow):
             return
         schema = schema_for(key)
         if fid < 0 and schema.is_spatial and geometry is None:
-            if schema.allowed_geometries[0] != "Point" and "Point" not in schema.allowed_geometries:
-                QMessageBox.information(self, self.tr("New feature"), self.tr("New features of this layer come from an import."))
-                return
-            self.start_add(key)
+            self.start_add(key)  # the geometry first, from the map
             return
         initial = self.workspace.feature(key, fid) if fid >= 0 else {"geometry": geometry}
         form = FeatureForm(schema, initial, self, lang=i18n.lang_short())
@@ -537,15 +542,64 @@ class MainWindow(QMainWindow):
         if not isinstance(key, str):
             layer = self.layer_panel.current_layer()
             key = layer.key if layer is not None else None
-        if key is None or "Point" not in schema_for(key).allowed_geometries:
-            QMessageBox.information(self, self.tr("Add point feature"),
-                                    self.tr("Select a point layer in the layer panel first."))
+        if key is None:
+            QMessageBox.information(self, self.tr("Add feature"), self.tr("Select a layer in the layer panel first."))
             return
-        self._mode = ("add", key)
-        self.canvas.setProperty("editing", True)
-        self.canvas.setCursor(Qt.CursorShape.CrossCursor)
+        schema = schema_for(key)
+        if "Point" in schema.allowed_geometries:
+            self._set_mode(("add", key))
+            self.statusBar().showMessage(
+                self.tr("Click on the map to place the new %1 (Esc cancels)").replace("%1", schema.zh))
+            return
+        self.canvas.sketch = []
+        self.canvas.sketch_closed = "Polygon" in schema.allowed_geometries
+        self._set_mode(("draw", key))
         self.statusBar().showMessage(
-            self.tr("Click on the map to place the new %1 (Esc cancels)").replace("%1", schema_for(key).zh))
+            self.tr("Click the vertices of the new %1; Enter finishes, Backspace removes a vertex, Esc cancels")
+            .replace("%1", schema.zh))
+
+    def _set_mode(self, mode: tuple[str, str] | None) -> None:
+        self._mode = mode
+        on = mode is not None
+        self.canvas.setProperty("editing", on)
+        if on:
+            self.canvas.setCursor(Qt.CursorShape.CrossCursor)
+        else:
+            self.canvas.unsetCursor()
+            self.canvas.sketch = []
+            self.canvas.update()
+        drawing = on and mode[0] == "draw"
+        self.act_finish.setEnabled(drawing)
+        self.act_unvertex.setEnabled(drawing)
+        self.act_cancel.setEnabled(on or getattr(self, "_meeting_state", None) is not None)
+
+    def finish_sketch(self) -> None:
+        import shapely
+
+        if self._mode is None or self._mode[0] != "draw":
+            return
+        key = self._mode[1]
+        pts = list(self.canvas.sketch)
+        closed = self.canvas.sketch_closed
+        need = 3 if closed else 2
+        if len(pts) < need:
+            self.statusBar().showMessage(self.tr("At least %1 vertices are needed").replace("%1", str(need)), 5000)
+            return
+        geom = shapely.Polygon(pts) if closed else shapely.LineString(pts)
+        self._set_mode(None)
+        self.statusBar().clearMessage()
+        self.feature_form(key, -1, geometry=geom)
+
+    def remove_vertex(self) -> None:
+        if self.canvas.sketch:
+            self.canvas.sketch.pop()
+            self.canvas.update()
+
+    def _escape(self) -> None:
+        if self._mode is not None:
+            self.cancel_mode()
+        elif getattr(self, "_meeting_state", None) is not None:
+            self.toggle_meeting_view(False)
 
     def start_move(self) -> None:
         from floodpost.data.schema import schema_for
@@ -554,22 +608,17 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, self.tr("Move feature"), self.tr("Click a feature on the map first."))
             return
         key, _fid = self._current
-        if "Point" not in schema_for(key).allowed_geometries:
-            QMessageBox.information(self, self.tr("Move feature"), self.tr("Only point features can be moved here."))
-            return
-        self._mode = ("move", key)
-        self.canvas.setProperty("editing", True)
-        self.canvas.setCursor(Qt.CursorShape.CrossCursor)
-        self.statusBar().showMessage(self.tr("Click where the feature should be (Esc cancels)"))
+        self._set_mode(("move", key))
+        what = self.tr("the point") if "Point" in schema_for(key).allowed_geometries else self.tr("the middle of the feature")
+        self.statusBar().showMessage(self.tr("Click where %1 should be (Esc cancels)").replace("%1", what))
 
     def cancel_mode(self) -> None:
-        self._mode = None
-        self.canvas.setProperty("editing", False)
-        self.canvas.unsetCursor()
+        self._set_mode(None)
         self.statusBar().clearMessage()
 
     def _on_map_click(self, lon: float, lat: float) -> None:
         import shapely
+        from shapely.affinity import translate
 
         from floodpost.data.schema import schema_for
         from floodpost.ui.editing import UpdateCommand
@@ -577,14 +626,26 @@ class MainWindow(QMainWindow):
         if self._mode is None:
             return
         mode, key = self._mode
+        if mode == "draw":
+            self.canvas.sketch.append((lon, lat))
+            self.canvas.update()
+            return
         self.cancel_mode()
         point = shapely.Point(lon, lat)
         if mode == "add":
             self.feature_form(key, -1, geometry=point)
         elif mode == "move" and self._current is not None:
             _key, fid = self._current
+            old = (self.workspace.feature(key, fid) or {}).get("geometry")
+            if old is None:
+                return
+            if old.geom_type == "Point":
+                moved = point
+            else:  # lines and areas move whole, their middle to the click
+                anchor = old.representative_point()
+                moved = translate(old, lon - anchor.x, lat - anchor.y)
             text = self.tr("Move %1").replace("%1", f"{schema_for(key).zh} {fid}")
-            self._push(UpdateCommand(self.workspace, key, fid, {"geometry": point}, self._changed, text))
+            self._push(UpdateCommand(self.workspace, key, fid, {"geometry": moved}, self._changed, text))
 
     def keyPressEvent(self, event: Any) -> None:  # noqa: N802
         if event.key() == Qt.Key.Key_Escape and self._mode is not None:
@@ -689,6 +750,7 @@ class MainWindow(QMainWindow):
             self.resizeDocks([self.dashboard_dock], [520], Qt.Orientation.Horizontal)
             self._fill_bookmarks()
             self.showFullScreen()
+            self.act_cancel.setEnabled(True)
         elif not on and getattr(self, "_meeting_state", None) is not None:
             state, maximized = self._meeting_state
             self._meeting_state = None
@@ -696,6 +758,7 @@ class MainWindow(QMainWindow):
                 w.setFont(self.font())
             self.showMaximized() if maximized else self.showNormal()
             self.restoreState(state)
+            self.act_cancel.setEnabled(self._mode is not None)
         self.act_meeting_view.setChecked(getattr(self, "_meeting_state", None) is not None)
 
     def show_table(self) -> None:
