@@ -189,6 +189,10 @@
         <translation>调拨</translation>
     </message>
     <message>
+        <source>used (tally)</source>
+        <translation>消耗（台账）</translation>
+    </message>
+    <message>
         <source>placed (works)</source>
         <translation>投放（工程）</translation>
     </message>

@@ -111,6 +111,7 @@ class DashboardPanel(QWidget):
         for stage, pen in STAGE_PENS.items():
             self.curves[f"evac:{stage}"] = self.evac_plot.plot(name=names[stage], pen=pg.mkPen(pen, width=2), stepMode=None)
         self.curves["mat:dispatch"] = self.mat_plot.plot(name=self.tr("dispatched"), pen=pg.mkPen("#e15759", width=2))
+        self.curves["mat:consumed"] = self.mat_plot.plot(name=self.tr("used (tally)"), pen=pg.mkPen("#b07aa1", width=2))
         self.curves["mat:placed"] = self.mat_plot.plot(name=self.tr("placed (works)"), pen=pg.mkPen("#76b7b2", width=2))
         from floodpost import i18n
 
@@ -133,6 +134,7 @@ class DashboardPanel(QWidget):
         for stage in STAGE_PENS:
             self.curves[f"evac:{stage}"].setData(xs, [t["evacuation"]["persons"][stage] for t in tot])
         self.curves["mat:dispatch"].setData(xs, [t["materials"].get("dispatch", {}).get("sandbag", 0) for t in tot])
+        self.curves["mat:consumed"].setData(xs, [t["materials"].get("consumed", {}).get("sandbag", 0) for t in tot])
         self.curves["mat:placed"].setData(xs, [t["works"].get("sandbags", 0) for t in tot])
         for c in FORCE_CATEGORIES:
             self.curves[f"force:{c.code}"].setData(

@@ -117,6 +117,7 @@ class FeatureForm(QDialog):
         super().__init__(parent)
         self.schema, self.lang = schema, lang
         self.setWindowTitle(schema.label(lang))
+        self.setMinimumWidth(440)
         lay = QVBoxLayout(self)
         form = QFormLayout()
         self.widgets: dict[str, QWidget] = {}
