@@ -62,12 +62,21 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("snapshot", help="render the map to a PNG with no display")
     s.add_argument("workspace")
     s.add_argument("-o", "--output", required=True, help="PNG file to write")
-    s.add_argument("--size", type=_size, default=(1600, 1000), help="WxH in pixels (default 1600x1000)")
+    s.add_argument("--size", type=_size, default=None, help="WxH in pixels (default 1600x1000, or the preset's)")
     s.add_argument(
         "--bounds", type=lambda t: tuple(float(v) for v in t.split(",")),
         help="lon0,lat0,lon1,lat1 to show instead of the full extent",
     )
     s.add_argument("--at", metavar="TIME", help="the situation as of this Beijing time (default: now)")
+    s.add_argument("--title", help="compose a titled page (legend, scale bar, north arrow, key figures)")
+    s.add_argument("--preset", choices=("screen", "a4", "a3"),
+                   help="page: screen 1920x1080, or A4/A3 landscape at 300 dpi (default: a4 for PDF)")
+    s.add_argument("--dpi", type=int, help="dots per inch of the page (default: the preset's)")
+    s.add_argument("--press", action="store_true",
+                   help="fit for publication: no names or phone numbers of persons, in the page or its metadata")
+    s.add_argument("--source", default="", help="data source line of the page")
+    s.add_argument("--producer", default="", help="producer line (the unit that made the map)")
+    s.add_argument("--review-number", default="", help="map review number (审图号) of the basemap")
     im = sub.add_parser(
         "import", help="import a file into a layer or table: all rows or none",
         description="Formats: Shapefile (.shp or zipped), GeoPackage, GeoJSON, KML/KMZ, "
@@ -183,8 +192,10 @@ def _qt_app() -> Any:
 
 def cmd_snapshot(args: argparse.Namespace) -> int:
     out = Path(args.output)
-    if out.suffix.lower() != ".png":
-        raise CommandError(f"{out}: snapshot writes .png files")
+    if out.suffix.lower() not in (".png", ".pdf"):
+        raise CommandError(f"{out}: snapshot writes .png or .pdf files")
+    if args.dpi is not None and not 36 <= args.dpi <= 1200:
+        raise CommandError(f"--dpi {args.dpi}: use 36 to 1200")
     if not out.parent.exists():
         raise CommandError(f"{out.parent}: no such folder")
     if args.at is not None:
@@ -202,11 +213,21 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     i18n.set_language(args.lang)
     try:
         with _open(args.workspace) as ws:
-            snapshot(ws, out, args.size, bounds=args.bounds, at=args.at)
+            composed = bool(args.title or args.press or args.preset or out.suffix.lower() == ".pdf")
+            if composed:
+                from floodpost.layers.scene import compose_snapshot
+
+                compose_snapshot(
+                    ws, out, preset=args.preset, size=args.size,
+                    dpi=args.dpi, title=args.title, at=args.at, press=args.press, bounds=args.bounds,
+                    source=args.source, producer=args.producer, review_number=args.review_number,
+                )
+            else:
+                snapshot(ws, out, args.size or (1600, 1000), bounds=args.bounds, at=args.at)
     except FontError as exc:
         raise CommandError(str(exc)) from None
     del app
-    print(f"wrote {out} ({args.size[0]}x{args.size[1]})")
+    print(f"wrote {out}")
     return 0
 
 

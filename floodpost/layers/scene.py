@@ -127,3 +127,75 @@ def snapshot(
     if not img.save(str(out)):
         raise OSError(f"could not write {out}")
     return out
+
+
+def as_of_text(stored: str, lang: str) -> str:
+    """``截至2021年7月23日18时`` (or ``As of 2021-07-23 18:00``) for a stored time."""
+    from PySide6.QtCore import QCoreApplication
+
+    from floodpost.data.timeutil import from_storage
+
+    dt = from_storage(stored)
+    if dt is None:
+        return ""
+    if lang == "zh":
+        minute = f"{dt.minute}分" if dt.minute else ""
+        return f"截至{dt.year}年{dt.month}月{dt.day}日{dt.hour}时{minute}"
+    return QCoreApplication.translate("layout", "As of %1").replace("%1", dt.strftime("%Y-%m-%d %H:%M"))
+
+
+def compose_snapshot(
+    workspace: Any,
+    out: str | Path,
+    *,
+    preset: str | None = None,
+    size: tuple[int, int] | None = None,
+    dpi: int | None = None,
+    title: str | None = None,
+    at: Any = None,
+    press: bool = False,
+    bounds: tuple[float, float, float, float] | None = None,
+    source: str = "",
+    producer: str = "",
+    review_number: str = "",
+) -> Path:
+    """The composed page (title, map, legend, scale bar, north arrow, figures) as PNG or PDF."""
+    from PySide6.QtCore import QCoreApplication
+
+    from floodpost import i18n
+    from floodpost.layers.layout import (
+        PRESETS,
+        LayoutOptions,
+        headline_figures,
+        page_pixels,
+        render_pdf,
+        render_png,
+    )
+
+    cjk_family()
+    out = Path(out)
+    pdf = out.suffix.lower() == ".pdf"
+    preset = preset or ("a4" if pdf else "screen")
+    if preset not in PRESETS:
+        raise ValueError(f"unknown preset {preset!r}; use one of {', '.join(PRESETS)}")
+    scene = MapScene.from_workspace(workspace)
+    situation = scene.show_situation(workspace, at)
+    lang = i18n.lang_short()
+    options = LayoutOptions(
+        title=title or QCoreApplication.translate("layout", "Flood situation map"),
+        subtitle=as_of_text(situation.at, lang),
+        source=source or QCoreApplication.translate("layout", "duty records of the flood control post"),
+        producer=producer,
+        review_number=review_number,
+        press=press,
+        headline=headline_figures(situation.totals()),
+    )
+    area = bounds or scene.full_extent()
+    if pdf:
+        p = PRESETS[preset]
+        size_mm = p.get("size_mm") or (p["size_px"][0] * 25.4 / 96, p["size_px"][1] * 25.4 / 96)
+        render_pdf(scene, area, options, out, size_mm, int(dpi or p["dpi"]))
+    else:
+        w, h, d = page_pixels(preset, size, dpi)
+        render_png(scene, area, options, out, (w, h), d)
+    return out

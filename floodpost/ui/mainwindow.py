@@ -180,6 +180,10 @@ class MainWindow(QMainWindow):
         )
         self.act_meeting_view.setCheckable(True)
         self.act_bookmark = self._action(self.tr("Add &bookmark…"), self.add_bookmark_dialog, QKeySequence("Ctrl+B"))
+        self.act_press = self._action(
+            self.tr("&Press map…"), self.composer_dialog, QKeySequence.StandardKey.Print,
+            self.tr("A titled, dated page with legend, scale bar and key figures, as PNG or PDF"),
+        )
         self.act_quit = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         self.act_full = self._action(self.tr("&Full extent"), self.canvas.zoom_full, QKeySequence("Ctrl+Home"))
         self.act_in = self._action(self.tr("Zoom &in"), lambda: self.canvas.zoom_by(2), QKeySequence.StandardKey.ZoomIn)
@@ -206,6 +210,7 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_meeting)
         m.addSeparator()
         m.addAction(self.act_image)
+        m.addAction(self.act_press)
         m.addSeparator()
         m.addAction(self.act_quit)
         e = self.menuBar().addMenu(self.tr("&Edit"))
@@ -683,6 +688,25 @@ class MainWindow(QMainWindow):
         self.log_panel.refresh()
         self.log_dock.show()
         self.log_dock.raise_()
+
+    def composer_dialog(self) -> None:
+        """The press page of what the window shows: this view, at the slider's time."""
+        from floodpost import i18n
+        from floodpost.layers.scene import as_of_text
+        from floodpost.ui.composer import ComposerDialog
+
+        if self.workspace is None:
+            return
+        when = self.time_slider.current or None
+        # Its own scene: the render thread keeps drawing the canvas meanwhile.
+        scene = MapScene.from_workspace(self.workspace, self.scene.painter.basemap)
+        for mine, theirs in zip(scene.layers, self.scene.layers, strict=False):
+            mine.visible, mine.opacity, mine.labels = theirs.visible, theirs.opacity, theirs.labels
+        situation = scene.show_situation(self.workspace, when)
+        dlg = ComposerDialog(scene, situation, self.canvas.viewport.lonlat_extent,
+                             as_of_text(situation.at, i18n.lang_short()), self)
+        self._composer = dlg
+        dlg.open()
 
     # ------------------------------------------------------------ meeting view
     def bookmarks(self) -> list[Any]:
