@@ -29,6 +29,45 @@
     </message>
 </context>
 <context>
+    <name>BriefPanel</name>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>复制(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Save .&amp;txt…</source>
+        <translation>保存 .txt(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>Save .&amp;docx…</source>
+        <translation>保存 .docx(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Save the brief</source>
+        <translation>保存简报</translation>
+    </message>
+    <message>
+        <source>brief</source>
+        <translation>防汛态势简报</translation>
+    </message>
+    <message>
+        <source>Text (*.txt)</source>
+        <translation>文本 (*.txt)</translation>
+    </message>
+    <message>
+        <source>Word documents (*.docx)</source>
+        <translation>Word 文档 (*.docx)</translation>
+    </message>
+    <message>
+        <source>Cannot save</source>
+        <translation>无法保存</translation>
+    </message>
+</context>
+<context>
     <name>CheckPage</name>
     <message>
         <source>Coordinate system and check</source>
@@ -605,6 +644,10 @@
     <message>
         <source>Situation log</source>
         <translation>态势日志</translation>
+    </message>
+    <message>
+        <source>Meeting brief</source>
+        <translation>会商简报</translation>
     </message>
     <message>
         <source>Time</source>

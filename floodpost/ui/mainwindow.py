@@ -78,6 +78,12 @@ class MainWindow(QMainWindow):
         self._tally: Any = None
         self._current: tuple[str, int] | None = None
         self._mode: tuple[str, str] | None = None  # ("add", key) or ("move", key)
+        from floodpost.ui.briefdock import BriefPanel
+
+        self.brief = BriefPanel(self)
+        self.brief_dock = self._dock(self.tr("Meeting brief"), "brief", self.brief, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.dashboard_dock, self.brief_dock)
+        self.dashboard_dock.raise_()
         self.time_slider = TimeSlider(self)
         bar = QToolBar(self.tr("Time"), self)
         bar.setObjectName("toolbar_time")
@@ -230,6 +236,7 @@ class MainWindow(QMainWindow):
         v.addAction(self.layer_dock.toggleViewAction())
         v.addAction(self.identify_dock.toggleViewAction())
         v.addAction(self.dashboard_dock.toggleViewAction())
+        v.addAction(self.brief_dock.toggleViewAction())
         v.addSeparator()
         v.addAction(self.act_meeting_view)
         self.bookmark_menu = v.addMenu(self.tr("Book&marks"))
@@ -284,6 +291,7 @@ class MainWindow(QMainWindow):
         ws = self.workspace
         self.time_slider.set_times(report_times(ws) if ws is not None else [])
         self.dashboard.set_workspace(ws)
+        self.brief.set_workspace(ws)
         if ws is not None and self.time_slider.current:
             self.show_time(self.time_slider.current)
 
@@ -297,6 +305,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Cannot show that time: %1").replace("%1", str(exc)), 8000)
             return
         self.dashboard.set_time(stored)
+        self.brief.set_time(stored)
         self.canvas.request_render()
 
     def mark_meeting_dialog(self) -> None:
@@ -312,6 +321,8 @@ class MainWindow(QMainWindow):
             return
         self.workspace.record_meeting(title.strip() or default)
         self.dashboard.set_time(self.time_slider.current)
+        self.brief.refresh()
+        self.log_panel.refresh()
         self.statusBar().showMessage(self.tr("Meeting recorded: %1").replace("%1", title), 5000)
 
     def reload(self) -> None:
