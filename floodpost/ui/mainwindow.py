@@ -190,6 +190,10 @@ class MainWindow(QMainWindow):
             self.tr("&Press map…"), self.composer_dialog, QKeySequence.StandardKey.Print,
             self.tr("A titled, dated page with legend, scale bar and key figures, as PNG or PDF"),
         )
+        self.act_replay = self._action(
+            self.tr("&Replay as GIF…"), self.replay_dialog, None,
+            self.tr("The flood's course between two times as an animated GIF of the press page"),
+        )
         self.act_quit = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         self.act_full = self._action(self.tr("&Full extent"), self.canvas.zoom_full, QKeySequence("Ctrl+Home"))
         self.act_in = self._action(self.tr("Zoom &in"), lambda: self.canvas.zoom_by(2), QKeySequence.StandardKey.ZoomIn)
@@ -217,6 +221,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_image)
         m.addAction(self.act_press)
+        m.addAction(self.act_replay)
         m.addSeparator()
         m.addAction(self.act_quit)
         e = self.menuBar().addMenu(self.tr("&Edit"))
@@ -718,6 +723,20 @@ class MainWindow(QMainWindow):
                              as_of_text(situation.at, i18n.lang_short()), self)
         self._composer = dlg
         dlg.open()
+
+    def replay_dialog(self) -> None:
+        from floodpost import i18n
+        from floodpost.data.situation import report_times
+        from floodpost.ui.replaydialog import ReplayDialog
+
+        if self.workspace is None:
+            return
+        times = report_times(self.workspace)
+        if not times:
+            QMessageBox.information(self, self.tr("Replay"), self.tr("The workspace has no reports to replay."))
+            return
+        self._replay = ReplayDialog(self.workspace.path, times, i18n.lang_short(), self)
+        self._replay.open()
 
     # ------------------------------------------------------------ meeting view
     def bookmarks(self) -> list[Any]:
