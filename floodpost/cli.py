@@ -102,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
                     help="file to write: .gpkg .shp .zip .geojson .kml .kmz .csv .xlsx")
     ex.add_argument("--encoding", default="UTF-8", help="Shapefile/CSV text encoding (default UTF-8; GBK for old software)")
     ex.add_argument("--press", action="store_true", help="leave out names and phone numbers of persons")
+
+    w = sub.add_parser("web", help="write the map as one self-contained HTML file that opens offline")
+    w.add_argument("workspace")
+    w.add_argument("-o", "--output", required=True, help="HTML file to write")
+    w.add_argument("--press", action="store_true",
+                   help="fit for publication: no names or phone numbers of persons in the page")
     return p
 
 
@@ -294,6 +300,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_web(args: argparse.Namespace) -> int:
+    from floodpost.data.webmap import build_web_map
+
+    out = Path(args.output)
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise CommandError(f"{out}: web writes .html files")
+    if not out.parent.exists():
+        raise CommandError(f"{out.parent}: no such folder")
+    with _open(args.workspace) as ws:
+        build_web_map(ws, out, press=args.press)
+    print(f"wrote {out}" + (" (press: no names or phone numbers)" if args.press else ""))
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from floodpost.ui.app import run
 
@@ -307,6 +327,7 @@ COMMANDS = {
     "gui": cmd_gui,
     "import": cmd_import,
     "export": cmd_export,
+    "web": cmd_web,
 }
 
 

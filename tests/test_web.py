@@ -1,0 +1,431 @@
+"""`floodpost web`: one self-contained HTML page that opens from a USB stick with no network.
+
+The static tests read the page as text: no reference the browser would
+fetch from a server, every feature of every layer in the embedded GeoJSON,
+no private value in a press page, user text escaped. The browser test opens
+the page in headless Chromium (Debian's ``chromium``) with name resolution
+blocked, drives it over the DevTools protocol on a pipe, and checks what a
+person would get: markers in the DOM, popups whose injected markup shows as
+text and runs nothing, and no request that left the file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import selectors
+import shutil
+import signal
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from floodpost.cli import main
+from floodpost.data.schema import LAYER_ORDER, LAYERS
+from floodpost.data.webmap import build_web_map
+from floodpost.data.workspace import Workspace
+
+#: Names a county might type (or a hostile file might carry); none may run.
+INJECTED = (
+    '<img src=x onerror="window.__pwned=1;document.title=\'PWNED\'">',
+    "<script>window.__pwned=2;document.title='PWNED'</script>",
+)
+
+_ADD_RE = re.compile(r"_add\((\{.*\})\);\s*$", re.MULTILINE)
+
+
+def _decoded(page: str) -> str:
+    """The page with JSON ``\\uXXXX`` escapes undone, so Chinese text is searchable."""
+    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), page)
+
+
+def _collections(page: str) -> list[dict[str, Any]]:
+    return [json.loads(m.group(1)) for m in _ADD_RE.finditer(page)]
+
+
+def _shown_text(page: str) -> str:
+    """What the page can show: its markup outside scripts and styles, and the embedded features."""
+    markup = re.sub(r"<(script|style)\b.*?</\1>", "", page, flags=re.S | re.I)
+    return markup + json.dumps(_collections(page), ensure_ascii=False)
+
+
+def _features_by_layer(page: str) -> dict[str, list[dict[str, Any]]]:
+    """The embedded features of each layer key (casings and basemap left out)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for fc in _collections(page):
+        for f in fc["features"]:
+            p = f["properties"]
+            if "fid" not in p:
+                continue
+            cls = p.get("_class") or p["style"]["className"]
+            key = next(c[3:] for c in cls.split() if c.startswith("fp-") and c[3:] in LAYERS)
+            out.setdefault(key, []).append(f)
+    return out
+
+
+def _private_values(ws: Workspace) -> set[str]:
+    values: set[str] = set()
+    present = ws.keys()
+    for key, schema in LAYERS.items():
+        names = schema.private_fields
+        if key not in present or not names:
+            continue
+        frame = ws.read(key, columns=names)
+        for name in names:
+            values |= {str(v) for v in frame[name].dropna() if str(v).strip()}
+    return values
+
+
+@pytest.fixture(scope="module")
+def demo_pages(demo_master: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("web")
+    with Workspace.open(demo_master) as ws:
+        return {
+            "full": build_web_map(ws, out / "demo.html"),
+            "press": build_web_map(ws, out / "press.html", press=True),
+        }
+
+
+@pytest.fixture(scope="module")
+def hostile_page(demo_master: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo plus features whose names and notes carry markup, and a hostile title."""
+    import shapely
+
+    folder = tmp_path_factory.mktemp("hostile")
+    path = folder / "hostile.gpkg"
+    shutil.copy(demo_master, path)
+    with Workspace.open(path) as ws:
+        ws.insert("hazards", [
+            {"name": INJECTED[0], "hazard_type": "landslide", "note": INJECTED[1],
+             "geometry": shapely.Point(114.10, 35.90)},
+            {"name": INJECTED[1], "hazard_type": "collapse", "town": INJECTED[0],
+             "geometry": shapely.Point(114.12, 35.92)},
+        ])
+        ws.insert("shelters", [{"name": INJECTED[0], "geometry": shapely.Point(114.30, 35.70)}])
+        return build_web_map(ws, folder / "hostile.html", title=INJECTED[1])
+
+
+# ------------------------------------------------------------------ static checks
+def test_page_fetches_nothing_from_a_server(demo_pages):
+    for page in (p.read_text(encoding="utf-8") for p in demo_pages.values()):
+        refs = re.findall(r"""(?:\b(?:src|href)\s*=\s*["']?|url\(\s*["']?)\s*([^"'\s)>]*)""", page, re.I)
+        remote = [r for r in refs if re.match(r"(?:https?:)?//", r, re.I)]
+        assert remote == []
+        assert not re.search(r"<script[^>]*\bsrc\s*=", page, re.I)
+        assert not re.search(r"<link[^>]*\bhref\s*=", page, re.I)
+        assert not re.search(r"@import", page, re.I)
+        # No folium CDN libraries were left in, nor their icon fonts.
+        for name in ("jquery", "bootstrap", "font-awesome", "awesome-markers", "glyphicons"):
+            assert name not in page.lower()
+        # Leaflet itself is there, inline, with the basemap and no tile layer.
+        assert "L.map(" in page and "L.tileLayer(" not in page
+        assert "县区界" in _decoded(page)
+        assert '<html lang="zh-CN">' in page
+
+
+def test_page_holds_every_feature_of_every_layer(demo_master, demo_pages):
+    page = demo_pages["full"].read_text(encoding="utf-8")
+    layers = _features_by_layer(page)
+    with Workspace.open(demo_master) as ws:
+        expected = {key: ws.count(key) for key in LAYER_ORDER if ws.count(key)}
+        hazards = ws.read("hazards")
+    assert expected.keys() == set(LAYER_ORDER)  # the demo fills every layer
+    assert {k: len(v) for k, v in layers.items()} == expected
+    # Popups: Chinese labels with units, values through Field.display.
+    first = next(f for f in layers["hazards"] if f["properties"]["fid"] == int(hazards.index[0]))
+    row = hazards.iloc[0]
+    popup = first["properties"]["_popup"]
+    assert "灾害类型" in popup and LAYERS["hazards"].field("hazard_type").display(row["hazard_type"]) in popup
+    assert "威胁人数 (人)" in popup
+    assert row["resp_person"] in popup  # the full page keeps the responsible persons
+    # Markers carry the registry's colour for their class.
+    from floodpost.layers.style import SYMBOLOGY
+
+    fill = SYMBOLOGY["hazards"].symbol_for(row["hazard_type"]).fill
+    assert f'fill="{fill}"' in first["properties"]["_icon"]
+    # The legend lists the classes with their Chinese labels.
+    decoded = _decoded(page)
+    for label in ("图例", "滑坡", "泥石流", "部队官兵", "前置点", "分洪"):
+        assert label in decoded
+
+
+def test_press_page_has_no_names_or_phone_numbers(demo_master, demo_pages):
+    full = _decoded(demo_pages["full"].read_text(encoding="utf-8"))
+    press = _decoded(demo_pages["press"].read_text(encoding="utf-8"))
+    with Workspace.open(demo_master) as ws:
+        private = _private_values(ws)
+        operators = {str(v) for v in ws.read("situation_log")["operator"].dropna()}
+    assert len(private) > 100
+    assert sum(v in full for v in private) > 100  # the full page does show them
+    assert [v for v in private if v in press] == []
+    shown = _shown_text(demo_pages["press"].read_text(encoding="utf-8"))
+    assert "威胁人数" in shown
+    assert [v for v in operators if v in shown] == []  # the log's operators never reach the page
+    assert not re.search(r"(?<![\w.])1[3-9]\d{9}(?!\w)|0392-\d{7}", shown, re.ASCII)
+    assert "公开版" in press
+    # Everything else is still there.
+    assert {k: len(v) for k, v in _features_by_layer(press).items()} == {
+        k: len(v) for k, v in _features_by_layer(full).items()
+    }
+
+
+def test_press_masks_private_values_repeated_in_free_text(demo_path, tmp_path):
+    import shapely
+
+    with Workspace.open(demo_path) as ws:
+        ws.insert("depots", [{
+            "name": "临时前置点", "kind": "front", "manager_person": "欧阳振华",
+            "manager_phone": "13903921234",
+            "note": "联系欧阳振华 13903921234，值班室 0392-5551234",
+            "geometry": shapely.Point(114.2, 35.8),
+        }])
+        page = _decoded(build_web_map(ws, tmp_path / "p.html", press=True).read_text("utf-8"))
+    assert "临时前置点" in page
+    for secret in ("欧阳振华", "13903921234", "0392-5551234"):
+        assert secret not in page
+
+
+def test_user_text_is_escaped(hostile_page):
+    page = hostile_page.read_text(encoding="utf-8")
+    decoded = _decoded(page)
+    for payload in INJECTED:
+        assert payload not in page and payload not in decoded
+    assert "&lt;img src=x onerror=" in decoded  # shown as text in popups and tooltips
+    assert "&lt;script&gt;window.__pwned=2" in decoded
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert title.startswith("&lt;script&gt;")
+    assert "<h1>&lt;script&gt;" in page
+
+
+def test_cli_web(demo_master, tmp_path, capsys):
+    out = tmp_path / "brief.html"
+    assert main(["web", str(demo_master), "-o", str(out), "--press"]) == 0
+    assert "wrote" in capsys.readouterr().out
+    assert out.stat().st_size > 100_000
+    assert [p.name for p in tmp_path.iterdir()] == ["brief.html"]  # no temp file left
+    assert main(["web", str(demo_master), "-o", str(tmp_path / "x.png")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "html" in err
+    assert main(["web", str(tmp_path / "none.gpkg"), "-o", str(out)]) == 1
+    assert main(["web", str(demo_master), "-o", str(tmp_path / "no" / "x.html")]) == 1
+    assert "no such folder" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ the browser
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+class _DevTools:
+    """A minimal DevTools-protocol client over ``--remote-debugging-pipe`` (fds 3 and 4)."""
+
+    def __init__(self, binary: str, profile: Path) -> None:
+        import fcntl
+
+        to_chrome_r, self._w = os.pipe()
+        self._r, from_chrome_w = os.pipe()
+        # Chromium reads commands from its fd 3 and writes answers to its fd 4.
+        # posix_spawn wires them without running Python in a forked child; the
+        # ends are first moved above 9 so that dup2 never lands on itself.
+        high = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10) for fd in (to_chrome_r, from_chrome_w)]
+        os.close(to_chrome_r)
+        os.close(from_chrome_w)
+        args = [
+            binary, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--disable-default-apps", "--disable-extensions", "--no-default-browser-check",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--window-size=1400,900", f"--user-data-dir={profile}",
+            "--remote-debugging-pipe", "about:blank",
+        ]
+        try:
+            self.pid = os.posix_spawn(
+                binary, args, dict(os.environ),
+                file_actions=[
+                    (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                    (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+                    (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
+                    (os.POSIX_SPAWN_DUP2, high[0], 3),
+                    (os.POSIX_SPAWN_DUP2, high[1], 4),
+                ],
+                setsid=True,
+            )
+        finally:
+            for fd in high:
+                os.close(fd)
+        self._sel = selectors.DefaultSelector()
+        self._sel.register(self._r, selectors.EVENT_READ)
+        self._buf = b""
+        self._id = 0
+        self.events: list[dict[str, Any]] = []
+
+    def _read(self, deadline: float) -> dict[str, Any]:
+        while b"\0" not in self._buf:
+            left = deadline - time.monotonic()
+            if left <= 0 or not self._sel.select(left):
+                raise TimeoutError("no answer from chromium")
+            chunk = os.read(self._r, 1 << 16)
+            if not chunk:
+                raise RuntimeError("chromium closed the pipe")
+            self._buf += chunk
+        msg, self._buf = self._buf.split(b"\0", 1)
+        return json.loads(msg)
+
+    def call(self, method: str, session: str | None = None, timeout: float = 15, **params: Any) -> dict:
+        self._id += 1
+        msg: dict[str, Any] = {"id": self._id, "method": method, "params": params}
+        if session:
+            msg["sessionId"] = session
+        os.write(self._w, json.dumps(msg).encode() + b"\0")
+        deadline = time.monotonic() + timeout
+        while True:
+            answer = self._read(deadline)
+            if answer.get("id") == self._id:
+                if "error" in answer:
+                    raise RuntimeError(f"{method}: {answer['error']}")
+                return answer["result"]
+            self.events.append(answer)
+
+    def wait_event(self, method: str, timeout: float = 15) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while True:
+            for e in self.events:
+                if e.get("method") == method:
+                    return e
+            self.events.append(self._read(deadline))
+
+    def evaluate(self, session: str, expression: str) -> Any:
+        result = self.call("Runtime.evaluate", session, expression=expression,
+                           awaitPromise=True, returnByValue=True)
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"page script failed: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):  # closing anyway
+            self.call("Browser.close", timeout=5)
+        deadline = time.monotonic() + 5
+        while os.waitpid(self.pid, os.WNOHANG) == (0, 0):
+            if time.monotonic() > deadline:  # the browser's own process group, started above
+                os.killpg(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+                break
+            time.sleep(0.05)
+        os.close(self._w)
+        os.close(self._r)
+
+
+#: Opens every popup and tooltip in turn (as a person clicking through would), then
+#: reports what the page shows and whether any injected script ran.
+_PROBE = """(async () => {
+    const map = Object.values(window).find(v => v instanceof L.Map);
+    const popups = [], tips = [];
+    map.eachLayer(layer => {
+        if (layer.getPopup && layer.getPopup() && layer.getLatLng) {
+            layer.openPopup();
+            popups.push(layer.getPopup().getElement().textContent);
+            layer.closePopup();
+        }
+        if (layer.getTooltip && layer.getTooltip() && layer.getLatLng) {
+            layer.openTooltip();
+            tips.push(layer.getTooltip().getElement().textContent);
+            layer.closeTooltip();
+        }
+    });
+    await new Promise(done => setTimeout(done, 500));  // let an injected onerror fire
+    const count = sel => document.querySelectorAll(sel).length;
+    const markers = {}, paths = {};
+    for (const key of KEYS) {
+        markers[key] = count(".leaflet-marker-icon.fp-" + key);
+        paths[key] = count("path.fp-" + key + ":not(.fp-casing)");
+    }
+    return {
+        title: document.title, pwned: window.__pwned || null,
+        injected: count("img[src='x']") + count(".leaflet-popup-pane script"),
+        markers, paths, svgMarkers: count(".fp-marker svg"),
+        counties: count(".fp-county-label"), legend: count(".fp-legend li"),
+        control: Array.from(document.querySelectorAll(".leaflet-control-layers-overlays label"))
+            .map(l => l.textContent.trim()),
+        popups, tips,
+    };
+})()"""
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    binary = _chromium()
+    if binary is None:
+        pytest.skip("no chromium binary on this machine (scripts/system-deps.sh installs Debian's chromium)")
+    tools = _DevTools(binary, tmp_path_factory.mktemp("chromium-profile"))
+    yield tools
+    tools.close()
+
+
+def _open(tools: _DevTools, page: Path) -> tuple[dict[str, Any], list[str]]:
+    """Load ``page`` in a new tab; return the probe's report and every URL the tab requested."""
+    target = tools.call("Target.createTarget", url="about:blank")["targetId"]
+    session = tools.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+    try:
+        tools.events.clear()
+        for domain in ("Network", "Page", "Runtime"):
+            tools.call(f"{domain}.enable", session)
+        tools.call("Page.navigate", session, url=page.as_uri())
+        tools.wait_event("Page.loadEventFired")
+        keys = json.dumps(list(LAYER_ORDER))
+        report = tools.evaluate(session, _PROBE.replace("KEYS", keys))
+        urls = [
+            e["params"]["request"]["url"] for e in tools.events
+            if e.get("method") == "Network.requestWillBeSent" and e.get("sessionId") == session
+        ]
+    finally:
+        tools.call("Target.closeTarget", targetId=target)
+    return report, urls
+
+
+def _point_counts(ws: Workspace) -> tuple[dict[str, int], dict[str, int]]:
+    points, shapes = {}, {}
+    for key in LAYER_ORDER:
+        types = ws.read(key, columns=[]).geometry.geom_type
+        points[key] = int((types == "Point").sum())
+        shapes[key] = int((types != "Point").sum())
+    return points, shapes
+
+
+def test_browser_shows_markers_runs_nothing_injected_fetches_nothing(browser, hostile_page):
+    report, urls = _open(browser, hostile_page)
+    with Workspace.open(hostile_page.with_suffix(".gpkg")) as ws:
+        points, shapes = _point_counts(ws)
+    # No request left the file: the page itself and data: URIs only.
+    assert urls and all(u == hostile_page.as_uri() or u.startswith("data:") for u in urls), urls
+    # Nothing injected ran, and nothing injected became an element.
+    assert report["pwned"] is None
+    assert report["title"] == INJECTED[1]  # shown as text, not replaced by the payload
+    assert report["injected"] == 0
+    # Every point is a marker drawn as inline SVG; every line and area is a path.
+    assert report["markers"] == points
+    assert report["svgMarkers"] == sum(points.values())
+    assert {k: v for k, v in report["paths"].items() if shapes[k]} == {k: v for k, v in shapes.items() if v}
+    assert report["counties"] == 5 and report["legend"] > 30
+    assert any(label.startswith("地质灾害隐患点") for label in report["control"])
+    # The injected names show as text in popups and tooltips.
+    assert any(INJECTED[0] in t for t in report["tips"])
+    assert any(INJECTED[1] in p for p in report["popups"])
+    assert any("灾害类型" in p for p in report["popups"])
+
+
+def test_browser_press_page_shows_no_private_value(browser, demo_master, demo_pages):
+    report, urls = _open(browser, demo_pages["press"])
+    assert all(u == demo_pages["press"].as_uri() or u.startswith("data:") for u in urls), urls
+    with Workspace.open(demo_master) as ws:
+        private = _private_values(ws)
+    shown = "\n".join(report["popups"] + report["tips"])
+    assert len(report["popups"]) > 100
+    assert [v for v in private if v in shown] == []
