@@ -77,6 +77,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--source", default="", help="data source line of the page")
     s.add_argument("--producer", default="", help="producer line (the unit that made the map)")
     s.add_argument("--review-number", default="", help="map review number (审图号) of the basemap")
+    rp = sub.add_parser("replay", help="the flood's course as an animated GIF (or MP4) of the press page")
+    rp.add_argument("workspace")
+    rp.add_argument("-o", "--output", required=True, help=".gif (or .mp4 with imageio-ffmpeg installed)")
+    rp.add_argument("--from", dest="start", metavar="TIME", help="first moment (default: the first report)")
+    rp.add_argument("--to", dest="end", metavar="TIME", help="last moment (default: the last report)")
+    rp.add_argument("--size", type=_size, default=(1280, 720), help="WxH in pixels (default 1280x720)")
+    rp.add_argument("--title", default="", help="title of every frame")
+    rp.add_argument("--seconds", type=float, default=0.8, help="seconds per frame (default 0.8)")
+
     im = sub.add_parser(
         "import", help="import a file into a layer or table: all rows or none",
         description="Formats: Shapefile (.shp or zipped), GeoPackage, GeoJSON, KML/KMZ, "
@@ -314,6 +323,47 @@ def cmd_web(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_replay(args: argparse.Namespace) -> int:
+    from floodpost.data.timeutil import parse_time, to_storage
+
+    out = Path(args.output)
+    times = {}
+    for name in ("start", "end"):
+        value = getattr(args, name)
+        if value is not None:
+            try:
+                times[name] = to_storage(parse_time(value))
+            except ValueError as exc:
+                raise CommandError(f"--{'from' if name == 'start' else 'to'}: {exc}") from None
+    app = _qt_app()
+    from floodpost import i18n
+    from floodpost.layers.fonts import FontError
+    from floodpost.layers.replay import write_replay
+
+    lang = i18n.set_language(args.lang)
+    try:
+        with _open(args.workspace) as ws:
+            write_replay(ws, out, start=times.get("start"), end=times.get("end"), size=args.size,
+                         title=args.title, seconds_per_frame=args.seconds, progress=_frame_printer(),
+                         lang="zh" if lang.startswith("zh") else "en")
+    except FontError as exc:
+        raise CommandError(str(exc)) from None
+    del app
+    print(f"wrote {out}")
+    return 0
+
+
+def _frame_printer() -> Any:
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> bool:
+        print(f"\rframe {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+        return True
+
+    return show
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from floodpost.ui.app import run
 
@@ -328,6 +378,7 @@ COMMANDS = {
     "import": cmd_import,
     "export": cmd_export,
     "web": cmd_web,
+    "replay": cmd_replay,
 }
 
 

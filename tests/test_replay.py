@@ -55,3 +55,13 @@ def test_replay_dialog_runs_in_the_background(qtbot, demo_path: Path, tmp_path: 
     with qtbot.waitSignal(dlg.start_writing(out).done, timeout=60_000):
         pass
     assert Image.open(out).n_frames == 5
+
+
+def test_cli_replay(qapp, demo_path: Path, tmp_path: Path) -> None:
+    from floodpost.cli import main
+
+    out = tmp_path / "r.gif"
+    assert main(["replay", str(demo_path), "-o", str(out), "--from", "2021-07-24T08:00", "--size", "320x180"]) == 0
+    assert Image.open(out).n_frames >= 3
+    assert main(["replay", str(demo_path), "-o", str(tmp_path / "x.gif"), "--from", "2030-01-01T00:00"]) == 1
+    assert main(["replay", str(demo_path), "-o", str(tmp_path / "x.avi")]) == 1
