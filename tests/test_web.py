@@ -429,3 +429,22 @@ def test_browser_press_page_shows_no_private_value(browser, demo_master, demo_pa
     shown = "\n".join(report["popups"] + report["tips"])
     assert len(report["popups"]) > 100
     assert [v for v in private if v in shown] == []
+
+
+def test_menu_item_writes_the_page(qtbot, demo_path, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from floodpost.ui.mainwindow import MainWindow
+
+    out = tmp_path / "m.html"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    win = MainWindow()
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.canvas.rendered, timeout=10000):
+        win.show()
+        assert win.open_workspace(demo_path)
+    win.act_web.trigger()
+    text = out.read_text("utf-8")
+    assert "<html" in text.lower() and "leaflet" in text.lower()
+    win.close()

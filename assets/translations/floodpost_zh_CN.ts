@@ -790,6 +790,14 @@
         <translation>将两个时刻之间的汛情过程输出为发布页面的 GIF 动图</translation>
     </message>
     <message>
+        <source>Offline &amp;HTML map…</source>
+        <translation>离线 HTML 地图(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>One HTML file other departments open from a USB stick with no network</source>
+        <translation>单个 HTML 文件，其他部门可从 U 盘离线打开</translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
@@ -1044,6 +1052,18 @@
     <message>
         <source>Move %1</source>
         <translation>移动 %1</translation>
+    </message>
+    <message>
+        <source>Offline HTML map</source>
+        <translation>离线 HTML 地图</translation>
+    </message>
+    <message>
+        <source>HTML (*.html)</source>
+        <translation>HTML 网页 (*.html)</translation>
+    </message>
+    <message>
+        <source>For publication (no names or phone numbers of persons)?</source>
+        <translation>用于公开发布（不含人员姓名和电话）？</translation>
     </message>
     <message>
         <source>Replay</source>

@@ -194,6 +194,10 @@ class MainWindow(QMainWindow):
             self.tr("&Replay as GIF…"), self.replay_dialog, None,
             self.tr("The flood's course between two times as an animated GIF of the press page"),
         )
+        self.act_web = self._action(
+            self.tr("Offline &HTML map…"), self.web_dialog, None,
+            self.tr("One HTML file other departments open from a USB stick with no network"),
+        )
         self.act_quit = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         self.act_full = self._action(self.tr("&Full extent"), self.canvas.zoom_full, QKeySequence("Ctrl+Home"))
         self.act_in = self._action(self.tr("Zoom &in"), lambda: self.canvas.zoom_by(2), QKeySequence.StandardKey.ZoomIn)
@@ -222,6 +226,7 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_image)
         m.addAction(self.act_press)
         m.addAction(self.act_replay)
+        m.addAction(self.act_web)
         m.addSeparator()
         m.addAction(self.act_quit)
         e = self.menuBar().addMenu(self.tr("&Edit"))
@@ -723,6 +728,30 @@ class MainWindow(QMainWindow):
                              as_of_text(situation.at, i18n.lang_short()), self)
         self._composer = dlg
         dlg.open()
+
+    def web_dialog(self) -> None:
+        """Write the offline HTML map; press mode is asked for, and is the default."""
+        from floodpost.data.webmap import build_web_map
+
+        if self.workspace is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Offline HTML map"), "map.html", self.tr("HTML (*.html)"))
+        if not path:
+            return
+        press = QMessageBox.question(
+            self, self.tr("Offline HTML map"),
+            self.tr("For publication (no names or phone numbers of persons)?"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes,
+        ) == QMessageBox.StandardButton.Yes
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            build_web_map(self.workspace, path, press=press)
+        except Exception as exc:  # noqa: BLE001 - told to the user
+            QApplication.restoreOverrideCursor()
+            QMessageBox.critical(self, self.tr("Cannot export"), str(exc))
+            return
+        QApplication.restoreOverrideCursor()
+        self.statusBar().showMessage(self.tr("Saved %1").replace("%1", path), 5000)
 
     def replay_dialog(self) -> None:
         from floodpost import i18n
