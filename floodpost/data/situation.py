@@ -89,10 +89,11 @@ def _number(v: float) -> float | int:
     return int(v) if float(v).is_integer() else round(float(v), 3)
 
 
-def _rows(ws: Any, key: str, at: str) -> list[dict[str, Any]]:
+def _rows(ws: Any, key: str) -> list[dict[str, Any]]:
+    """All rows of a record table as plain dicts (NaN/NA as None), oldest report first."""
     if key not in ws.keys():  # noqa: SIM118 - Workspace is not a mapping
         return []
-    frame = ws.read(key, "reported_at <= ?", (at,))
+    frame = ws.read(key)
     if "geometry" in frame:
         frame = frame.drop(columns="geometry")
     records = frame.reset_index().to_dict("records")
@@ -102,73 +103,102 @@ def _rows(ws: Any, key: str, at: str) -> list[dict[str, Any]]:
                 r[k] = None
             elif hasattr(v, "item"):
                 r[k] = v.item()
+    records.sort(key=lambda r: r.get("reported_at") or "")
     return records
 
 
-def _undo_later_edits(ws: Any, key: str, at: str, rows: dict[int, dict[str, Any]], fields: tuple[str, ...]) -> None:
-    """Put back the values that edits logged after ``at`` replaced."""
-    if "situation_log" not in ws.keys():  # noqa: SIM118
-        return
-    con = ws._con
-    entries = con.execute(
-        "SELECT feature_id, before FROM situation_log WHERE action = 'update' AND target = ? AND at > ?"
-        " ORDER BY at DESC, fid DESC",
-        (key, at),
-    ).fetchall()
-    for fid, before in entries:
-        if fid not in rows or not before:
-            continue
-        try:
-            old = json.loads(before)
-        except ValueError:
-            continue
-        for f in fields:
-            if f in old:
-                rows[fid][f] = old[f]
+@dataclass
+class _Records:
+    """Everything ``as_of`` needs, read once: a timeline then filters it per moment in memory."""
+
+    tables: dict[str, list[dict[str, Any]]]
+    depots: set[str]
+    areas: dict[int, dict[str, Any]]
+    #: per target layer: (logged at, feature fid, before-values) of every update, newest first
+    edits: dict[str, list[tuple[str, int, dict[str, Any]]]]
+
+
+def _load(ws: Any) -> _Records:
+    tables = {k: _rows(ws, k) for k in ("evacuation", "works", "material_tally", "forces")}
+    depots = {r["depot"] for r in tables["material_tally"]}
+    if "depots" in ws.keys():  # noqa: SIM118
+        depots |= {str(n) for n in ws.read("depots", columns=["name"])["name"]}
+    areas: dict[int, dict[str, Any]] = {}
+    if "storage_areas" in ws.keys():  # noqa: SIM118
+        frame = ws.read("storage_areas", columns=["name", "status"])
+        areas = {int(fid): {"name": n, "status": st} for fid, n, st in zip(frame.index, frame["name"], frame["status"], strict=True)}
+    edits: dict[str, list[tuple[str, int, dict[str, Any]]]] = defaultdict(list)
+    if "situation_log" in ws.keys():  # noqa: SIM118
+        rows = ws._con.execute(
+            "SELECT at, feature_id, target, before FROM situation_log"
+            " WHERE action = 'update' AND target IN ('forces', 'storage_areas') ORDER BY at DESC, fid DESC"
+        ).fetchall()
+        for at, fid, target, before in rows:
+            try:
+                old = json.loads(before) if before else None
+            except ValueError:
+                old = None
+            if isinstance(old, dict):
+                edits[target].append((at, fid, old))
+    return _Records(tables, depots, areas, edits)
+
+
+def _undo_later_edits(
+    records: _Records, key: str, at: str, rows: dict[int, dict[str, Any]], fields: tuple[str, ...]
+) -> None:
+    """Put back the values that edits logged after ``at`` replaced (newest undone first)."""
+    for logged, fid, old in records.edits.get(key, []):
+        if logged <= at:
+            break
+        if fid in rows:
+            for f in fields:
+                if f in old:
+                    rows[fid][f] = old[f]
 
 
 def as_of(ws: Any, when: Any = None) -> Situation:
     """The situation at ``when`` (any time ``parse_time`` reads; None means now)."""
-    at = to_storage(when) if when is not None else now_storage()
+    return _situation(_load(ws), to_storage(when) if when is not None else now_storage())
+
+
+def _situation(records: _Records, at: str) -> Situation:
     sit = Situation(at=at)
+
+    def upto(key: str) -> list[dict[str, Any]]:
+        return [r for r in records.tables[key] if (r.get("reported_at") or "") <= at]
+
     # Evacuation: latest report per area; same time -> the later entry (a correction).
     latest: dict[str, tuple[str, int, dict[str, Any]]] = {}
-    for r in _rows(ws, "evacuation", at):
+    for r in upto("evacuation"):
         key = (r["reported_at"], r["fid"])
         if r["area"] not in latest or key > latest[r["area"]][:2]:
             latest[r["area"]] = (r["reported_at"], r["fid"], r)
     sit.evacuation = {area: v[2] for area, v in latest.items()}
     # Works: increments.
     sit.works = {f: 0.0 for f in WORK_FIELDS}
-    for r in _rows(ws, "works", at):
+    for r in upto("works"):
         for f in WORK_FIELDS:
             sit.works[f] += float(r.get(f) or 0)
     # Materials: movements.
-    sit.materials = {k: defaultdict(float) for k in MATERIAL_KINDS}
+    materials: dict[str, dict[str, float]] = {k: defaultdict(float) for k in MATERIAL_KINDS}
     stock: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    tally = _rows(ws, "material_tally", at)
-    depots = {r["depot"] for r in tally}
-    if "depots" in ws.keys():  # noqa: SIM118
-        depots |= {str(n) for n in ws.read("depots", columns=["name"])["name"]}
-    for r in tally:
+    for r in upto("material_tally"):
         q = float(r.get("quantity") or 0)
-        sit.materials[r["kind"]][r["item"]] += q
+        materials[r["kind"]][r["item"]] += q
         stock[r["depot"]][r["item"]] += q if r["kind"] == "stock_in" else -q
         # A dispatch to another depot (a forward point) moves the stock there.
-        if r["kind"] == "dispatch" and r.get("destination") in depots and r["destination"] != r["depot"]:
+        if r["kind"] == "dispatch" and r.get("destination") in records.depots and r["destination"] != r["depot"]:
             stock[r["destination"]][r["item"]] += q
-    sit.materials = {k: {i: _number(q) for i, q in v.items()} for k, v in sit.materials.items()}
+    sit.materials = {k: {i: _number(q) for i, q in v.items()} for k, v in materials.items()}
     sit.stock = {d: {i: _number(q) for i, q in items.items()} for d, items in stock.items()}
-    # Forces reported by then, with their status as it was.
-    forces = {r["fid"]: r for r in _rows(ws, "forces", at)}
-    _undo_later_edits(ws, "forces", at, forces, ("status", "personnel", "vehicles", "boats", "category"))
+    # Forces reported by then, with their status as it was (copies: the records serve every moment).
+    forces = {r["fid"]: dict(r) for r in upto("forces")}
+    _undo_later_edits(records, "forces", at, forces, ("status", "personnel", "vehicles", "boats", "category"))
     sit.forces = list(forces.values())
     # Storage areas: status as it was (they carry no report time of their own).
-    if "storage_areas" in ws.keys():  # noqa: SIM118
-        frame = ws.read("storage_areas", columns=["name", "status"])
-        areas = {int(fid): {"name": n, "status": s} for fid, n, s in zip(frame.index, frame["name"], frame["status"], strict=True)}
-        _undo_later_edits(ws, "storage_areas", at, areas, ("status",))
-        sit.storage_status = {a["name"]: a["status"] for a in areas.values()}
+    areas = {fid: dict(a) for fid, a in records.areas.items()}
+    _undo_later_edits(records, "storage_areas", at, areas, ("status",))
+    sit.storage_status = {a["name"]: a["status"] for a in areas.values()}
     return sit
 
 
@@ -224,6 +254,10 @@ def report_times(ws: Any) -> list[str]:
 
 
 def timeline(ws: Any, times: list[str] | None = None) -> dict[str, Any]:
-    """Totals at each report time: the dashboard's curves, equal to ``as_of`` by construction."""
+    """Totals at each report time: the dashboard's curves, equal to ``as_of`` by construction.
+
+    The records are read once and every moment is taken from them in memory.
+    """
     times = report_times(ws) if times is None else times
-    return {"times": times, "totals": [as_of(ws, t).totals() for t in times]}
+    records = _load(ws)
+    return {"times": times, "totals": [_situation(records, t).totals() for t in times]}
