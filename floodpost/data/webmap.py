@@ -34,7 +34,14 @@ import numpy as np
 import shapely
 
 from floodpost.data.schema import LAYER_ORDER, LAYERS, TableSchema
-from floodpost.layers.style import BASEMAP, RESERVOIR_POLYGON, SYMBOLOGY, Symbol, parse_color
+from floodpost.layers.style import (
+    BASEMAP,
+    RESERVOIR_POLYGON,
+    SWATCH_KIND,
+    SYMBOLOGY,
+    Symbol,
+    parse_color,
+)
 
 #: Page title when none is given.
 DEFAULT_TITLE = "防汛态势图"
@@ -44,18 +51,6 @@ FONT_STACK = (
     '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", '
     '"WenQuanYi Micro Hei", "SimHei", sans-serif'
 )
-
-#: Swatch kind of each layer key (as in the desktop legend).
-_KIND = {
-    "storage_areas": "polygon",
-    "rivers": "line",
-    "reservoirs": "point",
-    "hazards": "point",
-    "waterlogging": "point",
-    "forces": "point",
-    "depots": "point",
-    "shelters": "point",
-}
 
 #: Phone numbers in free text (mobiles, and landlines with an area code); masked in press pages.
 _PHONE_RE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
@@ -255,7 +250,7 @@ def legend_rows(key: str) -> list[tuple[str, str]]:
     """(swatch SVG, escaped label) for each class of one layer, as the desktop legend lists them."""
     sym = SYMBOLOGY[key]
     schema = LAYERS[key]
-    kind = _KIND[key]
+    kind = SWATCH_KIND[key]
     if not sym.classes:
         return [(_swatch(key, sym.default, kind), html.escape(schema.zh))]
     field = schema.field(sym.field) if sym.field else None
@@ -351,7 +346,7 @@ def layer_geojson(key: str, frame: Any, *, press: bool, scrub: Any = None) -> tu
             if key == "reservoirs":
                 symbol = RESERVOIR_POLYGON
             props["style"] = path_style(symbol, key)
-            if symbol.casing and _KIND[key] == "line":
+            if symbol.casing and SWATCH_KIND[key] == "line":
                 casings.append({
                     "type": "Feature",
                     "geometry": _rounded(geom),

@@ -8,20 +8,8 @@ from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QImage, QPainter, QPainterPath
 
 from floodpost.data.schema import LAYERS
-from floodpost.layers.style import RESERVOIR_POLYGON, SYMBOLOGY, Symbol
+from floodpost.layers.style import RESERVOIR_POLYGON, SWATCH_KIND, SYMBOLOGY, Symbol
 from floodpost.layers.symbols import draw_marker, fill_brush_pen, line_pens
-
-#: What each layer key draws, for choosing the swatch kind.
-SWATCH_KIND = {
-    "storage_areas": "polygon",
-    "rivers": "line",
-    "reservoirs": "point",
-    "hazards": "point",
-    "waterlogging": "point",
-    "forces": "point",
-    "depots": "point",
-    "shelters": "point",
-}
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,12 @@ STAGE_COLOURS = {
 BAR_W, BAR_H = 86.0, 9.0
 
 
+def _screen(viewport: Viewport, lonlat: list[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray]:
+    """Pixel positions of lon/lat anchors in ``viewport``."""
+    xy = np.asarray(lonlat, dtype=float).reshape(-1, 2)
+    return viewport.to_screen(*to_mercator(xy[:, 0], xy[:, 1]))
+
+
 @dataclass(frozen=True)
 class EvacuationBar:
     """One area's funnel at a point: planned, transferred, sheltered, returned persons."""
@@ -80,9 +86,7 @@ class EvacuationOverlay:
         """Draw the bars under each area's label point; returns how many were drawn."""
         if not self.bars:
             return 0
-        lon = np.array([b.lon for b in self.bars])
-        lat = np.array([b.lat for b in self.bars])
-        px, py = viewport.to_screen(*to_mercator(lon, lat))
+        px, py = _screen(viewport, [(b.lon, b.lat) for b in self.bars])
         font = QFont(cjk_family())
         font.setPixelSize(max(8, round(11 * scale)))
         painter.save()
@@ -164,9 +168,7 @@ class ForcesOverlay:
 
         if not self.items:
             return 0
-        lon = np.array([i[0] for i in self.items])
-        lat = np.array([i[1] for i in self.items])
-        px, py = viewport.to_screen(*to_mercator(lon, lat))
+        px, py = _screen(viewport, [(i[0], i[1]) for i in self.items])
         painter.save()
         sym = SYMBOLOGY["forces"]
         drawn = 0
@@ -211,9 +213,7 @@ class DepotOverlay:
     def paint(self, painter: QPainter, viewport: Viewport, scale: float = 1.0) -> int:
         if not self.tags:
             return 0
-        lon = np.array([t[0] for t in self.tags])
-        lat = np.array([t[1] for t in self.tags])
-        px, py = viewport.to_screen(*to_mercator(lon, lat))
+        px, py = _screen(viewport, [(t[0], t[1]) for t in self.tags])
         font = QFont(cjk_family())
         font.setPixelSize(max(8, round(10 * scale)))
         painter.save()

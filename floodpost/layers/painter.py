@@ -365,9 +365,10 @@ class MapPainter:
     @staticmethod
     def _fragments(
         painter: QPainter, pix: QPixmap, x: np.ndarray, y: np.ndarray,
-        left: np.ndarray, top: np.ndarray, width: np.ndarray, height: np.ndarray,
+        left: np.ndarray | float, top: np.ndarray | float, width: np.ndarray | float, height: np.ndarray | float,
+        sx: np.ndarray | float = 1.0, sy: np.ndarray | float = 1.0,
     ) -> None:
-        """Pieces of ``pix`` centred at every (x, y), unscaled, in one drawPixmapFragments call."""
+        """Pieces of ``pix`` centred at every (x, y), scaled by (sx, sy), in one drawPixmapFragments call."""
         n = len(x)
         if not n:
             return
@@ -378,8 +379,8 @@ class MapPainter:
         frags[:, 3] = top
         frags[:, 4] = width
         frags[:, 5] = height
-        frags[:, 6] = 1.0
-        frags[:, 7] = 1.0
+        frags[:, 6] = sx
+        frags[:, 7] = sy
         frags[:, 8] = 0
         frags[:, 9] = 1
         ptr = shiboken6.wrapInstance(frags.ctypes.data, QPainter.PixmapFragment)
@@ -434,23 +435,8 @@ class MapPainter:
         sx: np.ndarray | float = 1.0,
         sy: np.ndarray | float = 1.0,
     ) -> None:
-        """Draw ``pix`` centred at every (x, y), scaled by (sx, sy), with one drawPixmapFragments call."""
-        n = len(x)
-        if not n:
-            return
-        frags = np.empty((n, 10), dtype=np.float64)
-        frags[:, 0] = x
-        frags[:, 1] = y
-        frags[:, 2] = 0
-        frags[:, 3] = 0
-        frags[:, 4] = pix.width()
-        frags[:, 5] = pix.height()
-        frags[:, 6] = sx
-        frags[:, 7] = sy
-        frags[:, 8] = 0
-        frags[:, 9] = 1
-        ptr = shiboken6.wrapInstance(frags.ctypes.data, QPainter.PixmapFragment)
-        painter.drawPixmapFragments(ptr, n, pix)
+        """Draw the whole ``pix`` centred at every (x, y), scaled by (sx, sy)."""
+        MapPainter._fragments(painter, pix, x, y, 0.0, 0.0, pix.width(), pix.height(), sx, sy)
 
     def _paint_points(self, painter: QPainter, viewport: Viewport, prep: PreparedGeometry, scale: float) -> int:
         px, py = viewport.to_screen(prep.pt_x, prep.pt_y)

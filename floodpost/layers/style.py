@@ -147,3 +147,16 @@ def parse_color(text: str) -> tuple[int, int, int, int]:
     r, g, b = int(t[0:2], 16), int(t[2:4], 16), int(t[4:6], 16)
     a = int(t[6:8], 16) if len(t) == 8 else 255
     return r, g, b, a
+
+
+#: What each layer key draws, for legends (desktop and HTML) to choose the swatch.
+SWATCH_KIND = {
+    "storage_areas": "polygon",
+    "rivers": "line",
+    "reservoirs": "point",
+    "hazards": "point",
+    "waterlogging": "point",
+    "forces": "point",
+    "depots": "point",
+    "shelters": "point",
+}

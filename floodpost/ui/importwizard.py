@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSettings, Qt, QThread, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSettings, Qt, QThread, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -36,10 +36,10 @@ from PySide6.QtWidgets import (
 )
 
 from floodpost.data.intake import ImportCancelled, Prepared, commit, plan_columns, prepare
-from floodpost.data.notes import Note
 from floodpost.data.readers import RawTable, read_any
 from floodpost.data.schema import schema_for
 from floodpost.data.validate import ValidationError
+from floodpost.ui.notes import tr_note as _tr_note
 
 SETTINGS_ORG = "FloodPost"
 SETTINGS_APP = "FloodPost"
@@ -89,15 +89,8 @@ _NOTES = (
 
 
 def tr_note(note: object) -> str:
-    """A data-layer sentence in the interface language (values translated too)."""
-    if not isinstance(note, Note):
-        return str(note)
-    values = {k: tr_note(v) for k, v in note.values.items()}
-    text = QCoreApplication.translate("intake", note.template)
-    try:
-        return text.format(**values)
-    except (KeyError, IndexError, ValueError):
-        return str(note)
+    """An intake sentence in the interface language."""
+    return _tr_note(note, "intake")
 
 
 def _mapping_key(key: str, path: Path) -> str:

@@ -335,6 +335,18 @@ class MainWindow(QMainWindow):
         self.log_panel.refresh()
         self.statusBar().showMessage(self.tr("Meeting recorded: %1").replace("%1", title), 5000)
 
+    def _busy(self, failure: str, work: Any, where: str = "") -> bool:
+        """Run a short job under the wait cursor; on failure say why (titled ``failure``)."""
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            work()
+        except Exception as exc:  # noqa: BLE001 - every failure is told to the user
+            QApplication.restoreOverrideCursor()
+            QMessageBox.critical(self, failure, f"{where}\n\n{exc}" if where else str(exc))
+            return False
+        QApplication.restoreOverrideCursor()
+        return True
+
     def reload(self) -> None:
         if self.workspace is not None:
             view = self.canvas.viewport
@@ -356,15 +368,8 @@ class MainWindow(QMainWindow):
             return
         from floodpost.data.demo import build_demo
 
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            build_demo(path, overwrite=True)
-        except Exception as exc:  # noqa: BLE001
-            QApplication.restoreOverrideCursor()
-            QMessageBox.critical(self, self.tr("Cannot build the demo"), f"{path}\n\n{exc}")
-            return
-        QApplication.restoreOverrideCursor()
-        self.open_workspace(path)
+        if self._busy(self.tr("Cannot build the demo"), lambda: build_demo(path, overwrite=True), path):
+            self.open_workspace(path)
 
     def import_dialog(self) -> None:
         """Open the import wizard on the current workspace; reload the map when it wrote."""
@@ -406,15 +411,8 @@ class MainWindow(QMainWindow):
         )
         if not path:
             return
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            export_layer(self.workspace, key, path)
-        except Exception as exc:  # noqa: BLE001 - told to the user
-            QApplication.restoreOverrideCursor()
-            QMessageBox.critical(self, self.tr("Cannot export"), str(exc))
-            return
-        QApplication.restoreOverrideCursor()
-        self.statusBar().showMessage(self.tr("Saved %1").replace("%1", path), 5000)
+        if self._busy(self.tr("Cannot export"), lambda: export_layer(self.workspace, key, path)):
+            self.statusBar().showMessage(self.tr("Saved %1").replace("%1", path), 5000)
 
     def save_image_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Save map image"), "map.png", self.tr("PNG images (*.png)"))
@@ -743,15 +741,8 @@ class MainWindow(QMainWindow):
             self.tr("For publication (no names or phone numbers of persons)?"),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes,
         ) == QMessageBox.StandardButton.Yes
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            build_web_map(self.workspace, path, press=press)
-        except Exception as exc:  # noqa: BLE001 - told to the user
-            QApplication.restoreOverrideCursor()
-            QMessageBox.critical(self, self.tr("Cannot export"), str(exc))
-            return
-        QApplication.restoreOverrideCursor()
-        self.statusBar().showMessage(self.tr("Saved %1").replace("%1", path), 5000)
+        if self._busy(self.tr("Cannot export"), lambda: build_web_map(self.workspace, path, press=press)):
+            self.statusBar().showMessage(self.tr("Saved %1").replace("%1", path), 5000)
 
     def replay_dialog(self) -> None:
         from floodpost import i18n

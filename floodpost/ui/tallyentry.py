@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -44,6 +44,7 @@ from floodpost.data.tally import Issue, TallyRejected, check_entry, describe, en
 from floodpost.data.timeutil import format_local, now_storage
 from floodpost.data.workspace import Workspace
 from floodpost.i18n import lang_short
+from floodpost.ui.notes import tr_note
 
 #: The tallies, in tab order.
 KEYS = ("material_tally", "evacuation", "works")
@@ -94,14 +95,8 @@ _NOTES = (
 
 
 def _tr_note(note: object) -> str:
-    """A data-layer sentence in the interface language."""
-    if not isinstance(note, Note):
-        return str(note)
-    text = QCoreApplication.translate("tally", note.template)
-    try:
-        return text.format(**note.values)
-    except (KeyError, IndexError, ValueError):
-        return str(note)
+    """A tally sentence in the interface language."""
+    return tr_note(note, "tally")
 
 
 def _is_enter(event: QKeyEvent) -> bool:
