@@ -35,7 +35,7 @@ from floodpost.data.synonyms import (
     suggest_mapping,
 )
 from floodpost.data.timeutil import now_storage
-from floodpost.data.validate import ValidationError, coerce_value, validate_record
+from floodpost.data.validate import ValidationError, validate_record
 
 #: Where China lies, in degrees: a coordinate outside it is in the wrong system.
 CHINA_BOUNDS = (73.0, 3.0, 136.0, 54.0)
@@ -652,13 +652,3 @@ def import_file(
         crs_note=prepared.crs_note, notes=prepared.notes, ignored=prepared.ignored,
         repaired=prepared.repaired, fids=fids,
     )
-
-
-def check_value(schema: TableSchema, fname: str, value: Any) -> str | None:
-    """Why a single cell would be refused, or None (the wizard's preview colouring)."""
-    f = schema.field(fname)
-    try:
-        coerce_value(f, _clean_value(f, value))
-    except ValueError as exc:
-        return str(exc)
-    return None

@@ -16,7 +16,6 @@ import re
 import shutil
 import struct
 import tempfile
-import unicodedata
 import warnings
 import xml.etree.ElementTree as ET
 import zipfile
@@ -594,7 +593,7 @@ def tabulate(rows: list[list[Any]], path: Path, fmt: str, schema: TableSchema | 
     nonblank = [i for i, r in enumerate(rows) if any(not _blank(v) for v in r)]
     if not nonblank:
         raise _fail(path, "the sheet is empty")
-    scan = [i for i in nonblank[:20]]
+    scan = nonblank[:20]
 
     def score(i: int) -> int:
         return header_score(rows[i], schema) if schema is not None else 0
@@ -755,11 +754,3 @@ def read_any(path: str | Path, *, schema: TableSchema | None = None, layer: str 
         raise _fail(shown, f"unknown file type {suffix or '(none)'}; FloodPost reads " + ", ".join(SUFFIXES))
     table.path = shown
     return table
-
-
-def clean_text(value: Any) -> Any:
-    """Cell text as people meant it: NFKC-folded digits, no stray spaces."""
-    if isinstance(value, str):
-        value = unicodedata.normalize("NFKC", value).strip()
-        return value or None
-    return value
