@@ -219,8 +219,12 @@ class DepotOverlay:
         painter.save()
         painter.setFont(font)
         fm = QFontMetricsF(font)
+        from floodpost.i18n import lang_short
+
+        zh = lang_short() == "zh"
         for (_, _, bags), x, y in zip(self.tags, px, py, strict=True):
-            amount = f"{bags / 10000:.1f}万" if abs(bags) >= 10000 else f"{bags:,.0f}"
+            # 万 (ten thousand) is how Chinese counts sandbags; English gets the digits.
+            amount = f"{bags / 10000:.1f}万" if zh and abs(bags) >= 10000 else f"{bags:,.0f}"
             text = QCoreApplication.translate("overlay", "sandbags %1").replace("%1", amount)
             w = fm.horizontalAdvance(text) + 6 * scale
             rect = QRectF(float(x) - w / 2, float(y) - 22 * scale - fm.height(), w, fm.height() + 2 * scale)
