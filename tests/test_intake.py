@@ -10,6 +10,7 @@ import csv
 import hashlib
 import shutil
 import sqlite3
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -345,6 +346,27 @@ def test_round_trip_through_every_format(demo_master: Path, tmp_path: Path, key:
         assert a == b, f
     for g0, g1 in zip(want.geometry, got.geometry, strict=True):
         assert g0.equals_exact(g1, tolerance=1e-6) or g0.normalize().equals_exact(g1.normalize(), 1e-6)
+
+
+def test_zipped_shapefile_leaves_nothing_unpacked(demo_master: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    out = tmp_path / "hazards.zip"
+    with Workspace.open(demo_master) as ws:
+        export_layer(ws, "hazards", out)
+        want = len(ws.read("hazards"))
+    target = tmp_path / "new.gpkg"
+    Workspace.create(target).close()
+    with Workspace.open(target) as ws:
+        import_file(ws, out, "hazards")
+        assert len(ws.read("hazards")) == want
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(out.read_bytes()[: out.stat().st_size // 2])
+    with Workspace.open(target) as ws, pytest.raises(ValidationError):
+        import_file(ws, broken, "hazards")
+    assert list(scratch.iterdir()) == []
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".gpkg"])

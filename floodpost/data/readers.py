@@ -353,21 +353,23 @@ def read_zip(path: Path, *, layer: str | None = None, encoding: str | None = Non
         listed = ", ".join(Path(n).stem for n in pick)
         raise _fail(path, f"the zip holds several layers ({listed}); name one (--layer)")
     member = pick[0]
-    tmp = Path(tempfile.mkdtemp(prefix="floodpost-zip-", dir=workdir))
-    stem = member[: -len(Path(member).suffix)]
-    try:
-        for n in names:
-            if n == member or (shps and n.startswith(stem + ".")):
-                target = tmp / ("data" + n[len(stem):] if n != member else "data" + Path(member).suffix.lower())
-                target.write_bytes(zf.read(n))
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise _fail(path, f"the zip file is damaged ({exc})") from None
-    inner = tmp / ("data" + Path(member).suffix.lower())
-    # Extensions keep their case as zipped; Shapefile siblings are found case-insensitively.
-    for p in tmp.iterdir():
-        if p.suffix != p.suffix.lower():
-            p.rename(p.with_suffix(p.suffix.lower()))
-    table = read_any(inner, layer=None, encoding=encoding, display=path)
+    # Everything is read into memory, so the unpacked copy goes as soon as it is read.
+    with tempfile.TemporaryDirectory(prefix="floodpost-zip-", dir=workdir) as tmpname:
+        tmp = Path(tmpname)
+        stem = member[: -len(Path(member).suffix)]
+        try:
+            for n in names:
+                if n == member or (shps and n.startswith(stem + ".")):
+                    target = tmp / ("data" + n[len(stem):] if n != member else "data" + Path(member).suffix.lower())
+                    target.write_bytes(zf.read(n))
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise _fail(path, f"the zip file is damaged ({exc})") from None
+        inner = tmp / ("data" + Path(member).suffix.lower())
+        # Extensions keep their case as zipped; Shapefile siblings are found case-insensitively.
+        for p in tmp.iterdir():
+            if p.suffix != p.suffix.lower():
+                p.rename(p.with_suffix(p.suffix.lower()))
+        table = read_any(inner, layer=None, encoding=encoding, display=path)
     table.notes.insert(0, Note("read {member} from the zip", member=member))
     return table
 
