@@ -224,12 +224,15 @@ class Workspace:
         where: str | None = None,
         params: Sequence[Any] = (),
         columns: Sequence[str] | None = None,
+        bulk: bool = False,
     ) -> gpd.GeoDataFrame | pd.DataFrame:
         """Read a layer (GeoDataFrame in EPSG:4490) or a table (DataFrame), indexed by fid.
 
         ``columns`` limits the attribute columns read (the geometry always
         comes along); the map reads only what it draws and fetches whole
         features with :meth:`feature` when asked. The default reads all.
+        ``bulk`` asks for GDAL's columnar reader where it applies (a few
+        text columns of a whole big layer): the same frame, sooner.
         """
         schema = schema_for(key)
         fields = list(schema.fields)
@@ -240,6 +243,12 @@ class Workspace:
                 raise KeyError(f"{key} has no column {', '.join(sorted(unknown))}")
             fields = [f for f in fields if f.name in wanted]
         cols = [f.name for f in fields]
+        if bulk and columns is not None and where is None and schema.is_spatial and all(
+            f.sql_type == "TEXT" for f in fields
+        ):
+            frame = self._read_columnar(key, cols)
+            if frame is not None:
+                return frame
         select = ["fid"] + (["geom"] if schema.is_spatial else []) + [f'"{c}"' for c in cols]
         sql = f'SELECT {", ".join(select)} FROM "{key}"'
         if where:
@@ -260,6 +269,35 @@ class Workspace:
         else:
             frame = pd.DataFrame(data, columns=cols)
         frame.index = pd.Index(fids, name="fid")
+        return frame
+
+    def _read_columnar(self, key: str, cols: list[str]) -> gpd.GeoDataFrame | None:
+        """A few text columns of a big layer through GDAL's Arrow stream, or None to read it here.
+
+        Twice as fast as fetching rows through sqlite3 for a county's
+        inventory: no Python object per row until the columns are built.
+        """
+        try:
+            import pyogrio
+
+            meta, table = pyogrio.read_arrow(self.path, layer=key, columns=cols, return_fids=True)
+            fids = np.asarray(table.column(meta.get("fid_column") or "fid").to_numpy(), dtype=np.int64)
+            wkb = table.column(meta["geometry_name"]).to_numpy(zero_copy_only=False)
+            data = {c: np.asarray(table.column(c).to_numpy(zero_copy_only=False), dtype=object) for c in cols}
+        except Exception:  # noqa: BLE001 - no pyarrow, an odd file: the sqlite path reads it
+            return None
+        geoms = shapely.from_wkb(wkb)
+        if len(fids) > 1 and not np.all(fids[1:] > fids[:-1]):
+            order = np.argsort(fids, kind="stable")
+            fids, geoms = fids[order], geoms[order]
+            data = {c: v[order] for c, v in data.items()}
+        index = pd.Index(fids, name="fid")
+        # plain object columns: the map reads them as such, with no conversion either way
+        frame = gpd.GeoDataFrame(
+            {c: pd.Series(v, index=index, dtype=object) for c, v in data.items()},
+            geometry=gpd.GeoSeries(geoms, index=index, crs=f"EPSG:{STORAGE_EPSG}"),
+            crs=f"EPSG:{STORAGE_EPSG}",
+        )
         return frame
 
     def feature(self, key: str, fid: int) -> dict[str, Any] | None:
@@ -519,6 +557,25 @@ class Workspace:
         out["tables"] = {k: {"count": self.count(k)} for k in TABLES if k in self.keys()}
         out["extent"] = self.extent()
         return out
+
+
+def read_geometry(path: str | os.PathLike[str], key: str) -> tuple[np.ndarray, np.ndarray]:
+    """(fids, lon/lat geometries) of one layer, read-only, by fid; what ``read`` decodes.
+
+    For a second process that needs the shapes but must never write (or
+    migrate) the file another process has open.
+    """
+    schema = schema_for(key)
+    if not schema.is_spatial:
+        raise KeyError(f"{key} has no geometry")
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    con = sqlite3.connect(uri, uri=True, timeout=30)
+    try:
+        rows = con.execute(f'SELECT fid, geom FROM "{key}" ORDER BY fid').fetchall()
+    finally:
+        con.close()
+    fids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    return fids, _decode_blobs([r[1] for r in rows])
 
 
 def _column(kind: str, values: Sequence[Any], n: int) -> Any:

@@ -26,6 +26,15 @@ def default_workspace() -> Path:
     return demo
 
 
+def warm_up() -> None:
+    """Import what opening a big workspace needs (GDAL's Arrow reader), once, at start-up."""
+    try:
+        import pyarrow  # noqa: F401
+        import pyogrio  # noqa: F401
+    except ImportError:  # the sqlite3 path reads every layer then
+        pass
+
+
 def run(workspace: str | None = None, lang: str | None = None) -> int:
     """Open the main window on ``workspace`` (or the default) and run the event loop."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -36,6 +45,7 @@ def run(workspace: str | None = None, lang: str | None = None) -> int:
     from floodpost.ui.mainwindow import MainWindow
 
     i18n.set_language(lang)
+    warm_up()
     try:
         app.setFont(_ui_font(cjk_family()))
     except FontError as exc:
