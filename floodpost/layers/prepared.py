@@ -11,6 +11,7 @@ candidates a view asks about.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -178,6 +179,8 @@ class PreparedGeometry:
         #: simplified Qt items per zoom band, built for visible parts on demand
         self._lod: dict[int, np.ndarray] = {}
         self._lod_built: dict[int, np.ndarray] = {}
+        #: per zoom band: kept Mercator vertices of every line part, with each part's first and count
+        self._line_lod: OrderedDict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = OrderedDict()
 
         # ---- labels
         self.labels: LabelSource | None = None
@@ -277,13 +280,7 @@ class PreparedGeometry:
         return cache[idx]
 
     def _build_lod(self, idx: np.ndarray, band: int, cache: np.ndarray) -> None:
-        # Simplify in lon/lat and project only what is left. At latitude phi a
-        # degree-space deviation d is at most d * k / cos(phi) Mercator metres
-        # (k metres per degree), so this tolerance keeps every deviation within
-        # half the band's finest pixel, as simplifying in Mercator would.
-        k = np.pi / 180 * 6378137.0
-        tol = 0.5 * 2.0**band * np.cos(np.radians(min(self._max_lat, 85.0))) / k
-        simple = shapely.simplify(self._parts_ll[idx], tol, preserve_topology=False)
+        simple = shapely.simplify(self._parts_ll[idx], self._tolerance(band), preserve_topology=False)
         bad = shapely.is_missing(simple) | shapely.is_empty(simple) | self.has_holes(idx)
         for i in idx[bad]:
             cache[i] = self.qt_part(int(i))
@@ -300,6 +297,56 @@ class PreparedGeometry:
         for i, a, b in zip(gi.tolist(), starts.tolist(), ends.tolist(), strict=True):
             cache[i] = qpolygonf(xy[a:b])
 
+    def line_segments(self, idx: np.ndarray, band: int) -> np.ndarray:
+        """Segments (x0, y0, x1, y1), Mercator, of line parts ``idx`` simplified for zoom band ``band``.
+
+        For one ``drawLines`` call: no Qt object per part. The vertices kept
+        for a band are those of ``qt_parts_lod`` (the same tolerance), built
+        once per band for the parts ever shown, as plain arrays.
+        """
+        cache = self._line_lod.get(band)
+        if cache is None:
+            cache = self._line_lod[band] = np.empty(len(self.part_kind), dtype=object)
+            while len(self._line_lod) > LINE_LOD_BANDS:
+                self._line_lod.popitem(last=False)
+        else:
+            self._line_lod.move_to_end(band)
+        todo = idx[shapely.is_missing(cache[idx])] if len(idx) else idx
+        if len(todo):
+            g = self._parts_ll[todo]
+            multi = self._part_multi[todo]
+            if multi.any():
+                g = g.copy()
+                g[multi] = shapely.get_geometry(g[multi], 0)
+            simple = shapely.simplify(g, self._tolerance(band), preserve_topology=False)
+            bad = shapely.is_missing(simple) | shapely.is_empty(simple)
+            simple[bad] = g[bad]
+            xy, which = shapely.get_coordinates(simple, return_index=True)
+            xy = project_coords(xy)
+            counts = np.bincount(which, minlength=len(todo))
+            cache[todo] = _split_rows(xy, counts)
+        parts = cache[idx]
+        if not len(parts):
+            return np.empty((0, 4))
+        xy = np.concatenate(list(parts))
+        lens = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+        ok = np.ones(len(xy), dtype=bool)
+        ok[np.cumsum(lens) - 1] = False  # a part's last vertex starts no segment
+        ok[-1] = False
+        at = np.flatnonzero(ok)
+        seg = np.empty((len(at), 4))
+        seg[:, :2] = xy[at]
+        seg[:, 2:] = xy[at + 1]
+        return seg
+
+    def _tolerance(self, band: int) -> float:
+        # Simplify in lon/lat and project only what is left. At latitude phi a
+        # degree-space deviation d is at most d * k / cos(phi) Mercator metres
+        # (k metres per degree), so this tolerance keeps every deviation within
+        # half the band's finest pixel, as simplifying in Mercator would.
+        k = np.pi / 180 * 6378137.0
+        return 0.5 * 2.0**band * np.cos(np.radians(min(self._max_lat, 85.0))) / k
+
     def parts_in(self, extent: tuple[float, float, float, float]) -> np.ndarray:
         """Indices of parts whose boxes meet ``extent``, in data order."""
         b = self.part_bounds
@@ -309,6 +356,9 @@ class PreparedGeometry:
         hit = (b[:, 0] <= x1) & (b[:, 2] >= x0) & (b[:, 1] <= y1) & (b[:, 3] >= y0)
         return np.flatnonzero(hit)
 
+
+#: Zoom bands whose thinned line vertices are kept.
+LINE_LOD_BANDS = 4
 
 #: Lines longer than this many vertices are cut into chunks, so a view
 #: culls and draws only the stretches it shows.
@@ -342,6 +392,15 @@ def _chunk_lines(parts: np.ndarray, feature: np.ndarray) -> tuple[np.ndarray, np
     new_parts = np.concatenate([parts[keep], chunks])
     new_feat = np.concatenate([feature[keep], feature[long][line]])
     return new_parts, new_feat
+
+
+def _split_rows(xy: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """``xy`` cut into consecutive pieces of ``counts`` rows, as an object array of views."""
+    out = np.empty(len(counts), dtype=object)
+    ends = np.cumsum(counts)
+    for i, (a, b) in enumerate(zip((ends - counts).tolist(), ends.tolist(), strict=True)):
+        out[i] = xy[a:b]
+    return out
 
 
 def _ragged_arange(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
