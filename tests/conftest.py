@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# No render helper process per window; tests/test_helper.py turns it on where it is the subject.
+os.environ.setdefault("FLOODPOST_RENDER_HELPER", "0")
 
 
 @pytest.fixture(scope="session", autouse=True)

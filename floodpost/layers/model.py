@@ -60,11 +60,35 @@ class Layer:
         self._check_opacity(value)
         self.opacity = float(value)
 
-    def set_frame(self, frame: Any) -> None:
-        """Replace the data; painters see the new ``version`` and rebuild."""
+    def set_frame(self, frame: Any, geometry_source: tuple[str, str] | None = None) -> None:
+        """Replace the data; painters see the new ``version`` and rebuild.
+
+        ``geometry_source`` is (workspace file, key) when every shape of
+        ``frame`` is as stored there under its fid (a read, or a filtered
+        or re-classified copy of one): a helper process may then read the
+        shapes itself instead of being sent them.
+        """
         self._source = None
+        self._geometry_source = geometry_source
         self.frame = frame
         self.version += 1
+
+    def reload(self, workspace: Any, lean_above: float | None = None) -> None:
+        """Read the layer again from ``workspace`` (after a write), lean if it is big."""
+        limit = LEAN_ABOVE if lean_above is None else lean_above
+        if workspace.count(self.key) > limit:
+            self.set_frame(workspace.read(self.key, columns=drawing_columns(self.key), bulk=True))
+            self._source = workspace
+        else:
+            self.set_frame(workspace.read(self.key), (str(workspace.path), self.key))
+
+    @property
+    def geometry_source(self) -> tuple[str, str] | None:
+        """(workspace file, key) if the shapes are as stored there, else None."""
+        source = getattr(self, "_source", None)
+        if source is not None:
+            return (str(source.path), self.key)
+        return getattr(self, "_geometry_source", None)
 
     @property
     def lean(self) -> bool:
@@ -84,7 +108,7 @@ class Layer:
             frame = source.read(self.key)
         except sqlite3.Error:  # the workspace was closed meanwhile: stay lean
             return False
-        self.set_frame(frame)
+        self.set_frame(frame, (str(source.path), self.key))
         return True
 
     def record(self, fid: int) -> dict[str, Any]:
@@ -166,11 +190,7 @@ class LayerList(EventedList[Layer]):
         limit = LEAN_ABOVE if lean_above is None else lean_above
         layers = cls()
         for key in LAYER_ORDER:
-            lean = workspace.count(key) > limit
-            if lean:
-                layer = Layer(key, workspace.read(key, columns=drawing_columns(key)))
-                layer._source = workspace
-            else:
-                layer = Layer(key, workspace.read(key))
+            layer = Layer(key)
+            layer.reload(workspace, limit)
             layers.append(layer)
         return layers

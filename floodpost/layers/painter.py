@@ -8,6 +8,7 @@ cached Qt polygons; the view is one painter transform.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import shiboken6
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -137,6 +138,8 @@ class MapPainter:
         self._widths: dict[tuple, float] = {}
         #: Situation overlays (evacuation bars…) painted over the layers, under the labels.
         self.overlays: list[Any] = []
+        #: A RenderHelper process sharing ``render_image`` frames (the canvas sets one).
+        self.helper: Any | None = None
 
     # ---------------------------------------------------------- preparation
     def prepared(self, layer: Layer) -> PreparedGeometry:
@@ -146,7 +149,10 @@ class MapPainter:
                 return hit[2]
             prep = prepare_layer(layer)
             self._cache[layer.key] = (layer.version, id(layer.frame), prep)
-            return prep
+        if self.helper is not None and not self.helper.sent(layer.key, layer.version):
+            # the helper prepares its copy meanwhile
+            self.helper.sync(layer.key, layer.version, prep, layer.geometry_source)
+        return prep
 
     def _marker(self, symbol: Symbol, scale: float) -> QPixmap:
         key = (id(symbol), round(scale, 3))
@@ -167,16 +173,52 @@ class MapPainter:
         labels: bool = True,
         background: bool = True,
         cancelled: Callable[[], bool] | None = None,
+        helper: Any | None = None,
     ) -> RenderStats:
         """Draw the map for ``viewport`` into ``painter``.
 
         ``scale`` is device pixels per logical pixel (dpi / 96 for print) so
         symbols and text keep their physical size; the viewport is in device
-        pixels.
+        pixels. With a ``helper`` (a :class:`~floodpost.layers.helper.RenderHelper`)
+        the lower rows of the layers are drawn by the helper process
+        meanwhile, and laid in under the overlays and labels.
         """
         stats = RenderStats()
         check = cancelled or (lambda: False)
         label_queue: list[_LabelBatch] = []
+        todo = [layer for layer in layers if layer.visible and layer.count > 0]
+        job = None
+        if helper is not None and todo and helper.acquire():
+            try:
+                for layer in todo:  # new versions go to the helper before the frame
+                    if not helper.sent(layer.key, layer.version):
+                        helper.sync(layer.key, layer.version, self.prepared(layer), layer.geometry_source)
+                # only once it has every layer prepared: meanwhile this thread draws it all
+                if helper.usable and all(helper.has(la.key, la.version) for la in todo):
+                    job = helper.submit(viewport, [(la.key, la.version, la.opacity) for la in todo], scale)
+            finally:
+                if job is None:
+                    helper.release()
+        try:
+            return self._paint(painter, viewport, layers, stats, label_queue, check, scale,
+                               labels, background, helper, job)
+        finally:
+            if job is not None:
+                helper.release()
+
+    def _paint(
+        self, painter: QPainter, viewport: Viewport, layers: Sequence[Layer], stats: RenderStats,
+        label_queue: list[_LabelBatch], check: Callable[[], bool], scale: float, labels: bool,
+        background: bool, helper: Any, job: Any,
+    ) -> RenderStats:
+        from floodpost.layers.helper import rows_view
+
+        def stop() -> None:
+            if job is not None:
+                helper.cancel()
+            painter.restore()
+            raise Cancelled
+
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
@@ -184,47 +226,107 @@ class MapPainter:
             self.basemap.paint(self, painter, viewport, scale=scale, background=background, labels=label_queue)
         elif background:
             painter.fillRect(QRectF(0, 0, viewport.width, viewport.height), QColor("#eef2f5"))
+        own = viewport if job is None else rows_view(viewport, 0, job.top)
+        t_own = time.perf_counter()
         for order, layer in enumerate(layers):
             if not layer.visible or layer.count == 0:
                 continue
             if check():
-                painter.restore()
-                raise Cancelled
+                stop()
             prep = self.prepared(layer)
             painter.save()
+            if job is not None:
+                painter.setClipRect(QRectF(0, 0, viewport.width, job.top), Qt.ClipOperation.IntersectClip)
             painter.setOpacity(layer.opacity)
-            n = self.paint_geometry(painter, viewport, prep, scale=scale)
+            n = self.paint_geometry(painter, own, prep, scale=scale, full=viewport)
             painter.restore()
             stats.per_layer[layer.key] = n
             if labels and layer.labels:
                 self.collect_labels(prep, viewport, order, scale, label_queue)
+        t_own = time.perf_counter() - t_own
+        t_labels = time.perf_counter()
+        placed = self.place_labels(label_queue, viewport, scale) if labels else []
+        t_labels = time.perf_counter() - t_labels
+        if job is not None:
+            # Past the time it would take to draw the helper's rows here, draw them here.
+            share = job.top / viewport.height
+            got = helper.wait(job, check, patience=max(0.05, t_own * (1 - share) / max(share, 0.05)))
+            if got is None:
+                if check():
+                    stop()
+                # the helper could not: draw its rows here
+                rest = rows_view(viewport, job.top, viewport.height)
+                for layer in layers:
+                    if not layer.visible or layer.count == 0:
+                        continue
+                    painter.save()
+                    painter.translate(0, job.top)
+                    painter.setClipRect(QRectF(0, 0, rest.width, rest.height), Qt.ClipOperation.IntersectClip)
+                    painter.setOpacity(layer.opacity)
+                    n = self.paint_geometry(painter, rest, self.prepared(layer), scale=scale, full=viewport)
+                    painter.restore()
+                    stats.per_layer[layer.key] = stats.per_layer.get(layer.key, 0) + n
+            else:
+                img, seconds, counts = got
+                painter.drawImage(QPointF(0, job.top), img)
+                del img
+                for key, n in counts.items():
+                    stats.per_layer[key] = stats.per_layer.get(key, 0) + n
+                helper.balance(t_own, t_labels, seconds)
         for overlay in self.overlays:
             overlay.paint(painter, viewport, scale)
         if check():
-            painter.restore()
-            raise Cancelled
+            stop()
         if labels:
-            stats.labels = self.paint_labels(painter, label_queue, viewport, scale)
+            stats.labels = self.draw_labels(painter, placed, scale)
         painter.restore()
         return stats
 
     def paint_geometry(
-        self, painter: QPainter, viewport: Viewport, prep: PreparedGeometry, *, scale: float = 1.0
+        self, painter: QPainter, viewport: Viewport, prep: PreparedGeometry, *, scale: float = 1.0,
+        full: Viewport | None = None,
     ) -> int:
-        """Draw the parts and points of one prepared layer; returns how many were drawn."""
+        """Draw the parts and points of one prepared layer; returns how many were drawn.
+
+        ``full`` is the whole frame when ``viewport`` is a band of its rows
+        (the helper's share): antialiasing, thinning and outline choices are
+        made for the whole frame, so both bands look alike where they meet.
+        """
         drawn = 0
+        full = full or viewport
         # Grow the query box by the widest symbol so strokes at the edge are kept.
         pad = 20 * scale * viewport.resolution
-        x0, y0, x1, y1 = viewport.extent
-        idx = prep.parts_in((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
+        x0, y0, x1, y1 = full.extent
+        context = prep.parts_in((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
+        idx = context
+        if full is not viewport and len(idx):
+            x0, y0, x1, y1 = viewport.extent
+            b = prep.part_bounds[idx]
+            idx = idx[(b[:, 0] <= x1 + pad) & (b[:, 2] >= x0 - pad) & (b[:, 1] <= y1 + pad) & (b[:, 3] >= y0 - pad)]
         if len(idx):
-            drawn += self._paint_parts(painter, viewport, prep, idx, scale)
+            drawn += self._paint_parts(painter, viewport, prep, idx, scale, self._choices(prep, context, full))
         if len(prep.pt_x):
-            drawn += self._paint_points(painter, viewport, prep, scale)
+            drawn += self._paint_points(painter, viewport, prep, scale, full)
         return drawn
 
+    @staticmethod
+    def _choices(prep: PreparedGeometry, idx: np.ndarray, viewport: Viewport) -> tuple[bool, bool, bool]:
+        """(antialias, dense polygons, dense lines) for the parts ``idx`` of a whole frame."""
+        if not len(idx):
+            return True, False, False
+        b = prep.part_bounds[idx]
+        size_px = np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]) / viewport.resolution
+        kinds = prep.part_kind[idx]
+        shown = (size_px >= SKIP_PX) & ~((size_px < BOX_PX) & (kinds == POLYGON))
+        antialias = int(shown.sum()) <= AA_PART_LIMIT
+        dense_polys = int((shown & (kinds == POLYGON)).sum()) > DENSE_POLYGONS
+        lines = shown & (kinds == LINE)
+        dense_lines = int(prep.part_ncoords[idx[lines]].sum()) > DENSE_LINE_VERTICES
+        return antialias, dense_polys, dense_lines
+
     def _paint_parts(
-        self, painter: QPainter, viewport: Viewport, prep: PreparedGeometry, idx: np.ndarray, scale: float
+        self, painter: QPainter, viewport: Viewport, prep: PreparedGeometry, idx: np.ndarray, scale: float,
+        choices: tuple[bool, bool, bool],
     ) -> int:
         """Polygons then lines, one pen and brush per class, with level of detail.
 
@@ -248,9 +350,8 @@ class MapPainter:
             idx, size_px, kinds = idx[~dots], size_px[~dots], kinds[~dots]
         if not len(idx):
             return int(dots.sum())
-        # how busy the view is, before blobs are set aside
-        antialias = len(idx) <= AA_PART_LIMIT
-        dense_polys = int((kinds == POLYGON).sum()) > DENSE_POLYGONS
+        # how busy the whole frame is, before blobs are set aside
+        antialias, dense_polys, dense_lines = choices
         blobs = (size_px < BLOB_PX) & (kinds == POLYGON)
         if blobs.any():
             blobs[blobs] = ~prep.has_holes(idx[blobs])
@@ -266,7 +367,6 @@ class MapPainter:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, antialias)
         painter.setTransform(QTransform(sx, 0, 0, sy, dx, dy), True)
         classes = prep.part_class[idx]
-        dense_lines = int(prep.part_ncoords[idx[kinds == LINE]].sum()) > DENSE_LINE_VERTICES
         small = (size_px < THIN_PX) | dense_polys
         holes = np.zeros(len(idx), dtype=bool)
         holes[kinds == POLYGON] = prep.has_holes(idx[kinds == POLYGON])
@@ -282,6 +382,17 @@ class MapPainter:
                         continue
                     members = idx[mm]
                     if not len(members):
+                        continue
+                    if kind == LINE and dense_lines:
+                        # a county's river net: one pixel wide, every segment in one call
+                        _, pen = line_pens(prep.symbols[c], scale)
+                        pen.setWidthF(min(pen.widthF(), 1.0))
+                        pen.setCosmetic(True)
+                        painter.setBrush(Qt.BrushStyle.NoBrush)
+                        painter.setPen(pen)
+                        seg = prep.line_segments(members, band)
+                        if len(seg):
+                            painter.drawLines(shiboken6.wrapInstance(seg.ctypes.data, QLineF), len(seg))
                         continue
                     items = prep.qt_parts_lod(members, band)
                     if kind == POLYGON:
@@ -438,12 +549,19 @@ class MapPainter:
         """Draw the whole ``pix`` centred at every (x, y), scaled by (sx, sy)."""
         MapPainter._fragments(painter, pix, x, y, 0.0, 0.0, pix.width(), pix.height(), sx, sy)
 
-    def _paint_points(self, painter: QPainter, viewport: Viewport, prep: PreparedGeometry, scale: float) -> int:
+    def _paint_points(
+        self, painter: QPainter, viewport: Viewport, prep: PreparedGeometry, scale: float, full: Viewport
+    ) -> int:
         px, py = viewport.to_screen(prep.pt_x, prep.pt_y)
         m = 24 * scale
         vis = (px > -m) & (px < viewport.width + m) & (py > -m) & (py < viewport.height + m)
         sel = np.flatnonzero(vis)
-        if len(sel) > THIN_POINT_LIMIT:
+        crowded = len(sel) > THIN_POINT_LIMIT
+        if full is not viewport:
+            # thin or not as the whole frame would
+            fy = py + (full.height - viewport.height) / 2 + (full.cy - viewport.cy) / full.resolution
+            crowded = int(np.count_nonzero(vis | ((px > -m) & (px < full.width + m) & (fy > -m) & (fy < full.height + m)))) > THIN_POINT_LIMIT
+        if crowded:
             cell = 2.0 * scale
             keys = (px[sel] // cell).astype(np.int64) * 1_000_003 + (py[sel] // cell).astype(np.int64)
             _, first = np.unique(keys, return_index=True)
@@ -494,7 +612,13 @@ class MapPainter:
         )
 
     def paint_labels(self, painter: QPainter, queue: list[_LabelBatch], viewport: Viewport, scale: float) -> int:
-        """Place labels greedily by priority, never overlapping; returns how many were drawn.
+        """Place and draw labels; returns how many were drawn."""
+        return self.draw_labels(painter, self.place_labels(queue, viewport, scale), scale)
+
+    def place_labels(
+        self, queue: list[_LabelBatch], viewport: Viewport, scale: float
+    ) -> list[tuple[str, LabelStyle, float, float]]:
+        """Place labels greedily by priority, never overlapping: (text, style, x, baseline y) each.
 
         Higher priority first, then layer order, then feature order. A point
         label tries right, left, above and below its marker; other labels sit
@@ -573,6 +697,10 @@ class MapPainter:
                         stale = True
                         placed.append((batch.texts[k], st, float(cx[k, c]), float(cy[k, c]) + asc))
                         break
+        return placed
+
+    def draw_labels(self, painter: QPainter, placed: list[tuple[str, LabelStyle, float, float]], scale: float) -> int:
+        """Draw placed labels with their halos, in screen pixels."""
         painter.save()
         painter.resetTransform()
         for text, st, x, y in placed:
@@ -645,7 +773,7 @@ class MapPainter:
         img.fill(QColor("#ffffff"))
         p = QPainter(img)
         try:
-            got = self.paint(p, viewport, layers, scale=scale, labels=labels, cancelled=cancelled)
+            got = self.paint(p, viewport, layers, scale=scale, labels=labels, cancelled=cancelled, helper=self.helper)
             if stats is not None:
                 stats.__dict__.update(got.__dict__)
         finally:

@@ -75,7 +75,8 @@ class MapScene:
             if at is None and getattr(layer, "_as_of", None) is None:
                 continue  # already showing everything
             full = workspace.read(layer.key)
-            layer.set_frame(full if at is None else full[full["reported_at"] <= at])
+            stored = (str(workspace.path), layer.key)
+            layer.set_frame(full if at is None else full[full["reported_at"] <= at], stored)
             layer._as_of = at
         areas = self.layers.get("storage_areas")
         if areas is not None and areas.frame is not None and len(areas.frame):
@@ -85,10 +86,10 @@ class MapScene:
             if not was.equals(frame["status"]):
                 frame = frame.copy()
                 frame["status"] = was
-                areas.set_frame(frame)
+                areas.set_frame(frame, areas.geometry_source)
                 areas._as_of = at
             elif at is None and getattr(areas, "_as_of", None) is not None:
-                areas.set_frame(workspace.read("storage_areas"))
+                areas.set_frame(workspace.read("storage_areas"), (str(workspace.path), "storage_areas"))
                 areas._as_of = None
         forces = self.layers.get("forces")
         depots = self.layers.get("depots")

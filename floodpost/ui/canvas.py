@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
+from floodpost.layers.helper import RenderHelper, helper_count
 from floodpost.layers.identify import Hit, hit_test
 from floodpost.layers.painter import Cancelled, RenderStats
 from floodpost.layers.projection import project_coords
@@ -115,7 +116,11 @@ class MapCanvas(QWidget):
     renderFailed = Signal(str)
     _delivered = Signal(int, object, object, object, float)
 
-    def __init__(self, scene: MapScene | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, scene: MapScene | None = None, parent: QWidget | None = None, helper: Any = "auto"
+    ) -> None:
+        """``helper``: "auto" starts a render helper process where there are two cores or
+        more; a RenderHelper is used as given (and left running on shutdown); None, none."""
         super().__init__(parent)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -140,15 +145,36 @@ class MapCanvas(QWidget):
         self.last_stats: RenderStats | None = None
         self._delivered.connect(self._on_delivered, Qt.ConnectionType.QueuedConnection)
         self._worker = _RenderWorker(self._delivered.emit)
+        #: The second process that draws part of each frame (None on one core, or when disabled).
+        self.helper: RenderHelper | None = None
+        self._own_helper = helper == "auto"
+        if helper == "auto":
+            if helper_count() > 0:
+                self.helper = RenderHelper()
+                if not self.helper.start():
+                    self.helper = None
+        elif isinstance(helper, RenderHelper):
+            self.helper = helper
         if scene is not None:
             self.set_scene(scene)
+
+    def prefetch(self, workspace: Any) -> None:
+        """Let the render helper start reading a workspace being opened, alongside this process."""
+        if self.helper is not None:
+            from floodpost.data.schema import LAYERS
+
+            present = workspace.keys()
+            self.helper.prefetch(str(workspace.path), [k for k in present if k in LAYERS])
 
     # ------------------------------------------------------------ model
     def set_scene(self, scene: MapScene) -> None:
         """Show another workspace's layers; the view fits them once shown."""
         if self.scene is not None:
             self.scene.layers.events.disconnect(self._on_layers_change)
+            if self.scene.painter.helper is self.helper:
+                self.scene.painter.helper = None
         self.scene = scene
+        scene.painter.helper = self.helper
         scene.layers.events.connect(self._on_layers_change)
         self._image = None
         self._highlight = []
@@ -202,6 +228,12 @@ class MapCanvas(QWidget):
         if self.scene is not None:
             self.scene.layers.events.disconnect(self._on_layers_change)
         self._worker.stop()
+        if self.helper is not None:
+            if self.scene is not None:
+                self.scene.painter.helper = None
+            if self._own_helper:
+                self.helper.close()
+            self.helper = None
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802
         self.shutdown()

@@ -263,6 +263,7 @@ class MainWindow(QMainWindow):
         """Open ``path`` and show it; on failure keep the current one and say why."""
         try:
             ws = Workspace.open(path)
+            self.canvas.prefetch(ws)  # the render helper reads the shapes meanwhile
             scene = MapScene.from_workspace(ws, self.scene.painter.basemap)
             scene.show_situation(ws)  # evacuation bars as of now
         except Exception as exc:  # noqa: BLE001 - every failure is told to the user
@@ -484,7 +485,7 @@ class MainWindow(QMainWindow):
             return
         layer = self.scene.layers.get(key)
         if layer is not None:
-            layer.set_frame(ws.read(key))
+            layer.reload(ws)
         self.table.reload(key)
         self.log_panel.refresh()
         if key in ("forces", "evacuation", "works", "material_tally", "storage_areas"):
