@@ -184,6 +184,9 @@ class AttributeTable(QWidget):
         self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
         self.view = QTableView()
         self.view.setModel(self.proxy)
+        # sizing columns from every row of a 100,000-row layer would stall the window
+        self.view.horizontalHeader().setResizeContentsPrecision(200)
+        self._stale = False
         self.view.setSortingEnabled(True)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setItemDelegate(_Delegate(self.model, self.view))
@@ -204,8 +207,18 @@ class AttributeTable(QWidget):
         return str(self.layer.currentData())
 
     def set_workspace(self, ws: Any) -> None:
+        """Show ``ws``; a hidden table reads it only when it is first shown."""
         self.ws = ws
-        self.reload()
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        if self._stale:
+            self._stale = False
+            self.reload()
+        super().showEvent(event)
 
     def show_key(self, key: str) -> None:
         i = self.layer.findData(key)

@@ -43,11 +43,16 @@ def save_bookmarks(path: str | Path, marks: list[Bookmark]) -> None:
     QSettings(SETTINGS_ORG, SETTINGS_APP).setValue(_key(path), json.dumps(data, ensure_ascii=False))
 
 
+#: Storage areas are bookmarked one by one only up to this many.
+AREA_BOOKMARKS_MAX = 60
+
+
 def default_bookmarks(scene: Any, whole: str) -> list[Bookmark]:
     """The whole map (named ``whole``), each storage area and each county of the basemap."""
     out = [Bookmark(whole, scene.full_extent())]
     areas = scene.layers.get("storage_areas")
-    if areas is not None and areas.frame is not None:
+    # A city has a dozen storage areas; a layer of thousands is an inventory, not a bookmark list.
+    if areas is not None and areas.frame is not None and len(areas.frame) <= AREA_BOOKMARKS_MAX:
         for name, g in zip(areas.frame["name"], areas.frame.geometry, strict=True):
             if g is not None and not g.is_empty:
                 out.append(Bookmark(str(name), _pad(g.bounds)))
