@@ -6,6 +6,7 @@ import os
 import shutil
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,3 +49,37 @@ def _no_leaked_render_threads():
     yield
     left = [t for t in threading.enumerate() if t.name == "floodpost-render" and t.is_alive()]
     assert not left, f"render threads left running: {left}"
+
+
+def synthetic_layers(seed: int, polygons: int, lines: int, points: int, labels: bool = False) -> Any:
+    """Storage areas, rivers (random walks of 200 vertices) and hazard points around Hebi, in memory."""
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    from floodpost.layers.model import Layer, LayerList
+
+    rng = np.random.default_rng(seed)
+    n, m, k = polygons, lines, points
+    cx, cy = rng.uniform(114.0, 114.6, n), rng.uniform(35.5, 35.9, n)
+    r = rng.lognormal(np.log(0.002), 0.7, n)
+    ang = np.linspace(0, 2 * np.pi, 24, endpoint=False)
+    rr = r[:, None] * (1 + 0.25 * rng.uniform(-1, 1, (n, 24)))
+    ring = np.stack([cx[:, None] + rr * np.cos(ang) * 1.23, cy[:, None] + rr * np.sin(ang)], -1)
+    polys = shapely.polygons(np.concatenate([ring, ring[:, :1]], 1))
+    status = rng.choice(["standby", "ordered", "flooding", "closed"], n)
+    walk = rng.normal(0, 0.002, (m, 200, 2)).cumsum(1) + np.stack(
+        [rng.uniform(114.0, 114.6, m), rng.uniform(35.5, 35.9, m)], -1
+    )[:, None, :]
+    pts = shapely.points(rng.uniform(114.0, 114.6, k), rng.uniform(35.5, 35.9, k))
+
+    def frame(geoms: Any, **cols: Any) -> Any:
+        return gpd.GeoDataFrame(cols, geometry=list(geoms), crs=4490, index=np.arange(1, len(geoms) + 1))
+
+    return LayerList([
+        Layer("storage_areas", frame(polys, name=["x"] * n, status=status), labels=labels),
+        Layer("rivers", frame(shapely.linestrings(walk), name=["r"] * m, grade=rng.choice(["trib1", "trib2"], m)),
+              labels=labels),
+        Layer("hazards", frame(pts, name=["h"] * k, hazard_type=rng.choice(["landslide", "collapse"], k)),
+              labels=labels),
+    ])

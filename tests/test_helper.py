@@ -11,15 +11,15 @@ import signal
 import time
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+from conftest import synthetic_layers
 from PySide6.QtGui import QImage
 
 from floodpost.data.workspace import Workspace, read_geometry
-from floodpost.layers.helper import ROW_STEP, RenderHelper, rows_view
-from floodpost.layers.model import Layer, LayerList, drawing_columns
+from floodpost.layers.helper import ROW_STEP, RenderHelper
+from floodpost.layers.model import LayerList, drawing_columns
 from floodpost.layers.painter import MapPainter
 from floodpost.layers.viewport import Viewport
 
@@ -51,33 +51,15 @@ def _same_but_the_seam(alone: QImage, shared: QImage, seam: int) -> None:
 
 @pytest.fixture(scope="module")
 def synthetic() -> LayerList:
-    """Frames built in memory (no workspace): the helper is sent their shapes."""
-    rng = np.random.default_rng(11)
-    n = 4000
-    cx, cy = rng.uniform(114.0, 114.6, n), rng.uniform(35.5, 35.9, n)
-    r = rng.lognormal(np.log(0.002), 0.7, n)
-    ang = np.linspace(0, 2 * np.pi, 24, endpoint=False)
-    rr = r[:, None] * (1 + 0.25 * rng.uniform(-1, 1, (n, 24)))
-    ring = np.stack([cx[:, None] + rr * np.cos(ang) * 1.23, cy[:, None] + rr * np.sin(ang)], -1)
-    polys = shapely.polygons(np.concatenate([ring, ring[:, :1]], 1))
-    m = 200  # 40,000 vertices: the dense, one-call line path
-    walk = rng.normal(0, 0.002, (m, 200, 2)).cumsum(1) + np.stack(
-        [rng.uniform(114.0, 114.6, m), rng.uniform(35.5, 35.9, m)], -1
-    )[:, None, :]
-    k = 60000  # above the thinning limit at full extent
-    pts = shapely.points(rng.uniform(114.0, 114.6, k), rng.uniform(35.5, 35.9, k))
+    """Frames built in memory (no workspace): the helper is sent their shapes.
 
-    def frame(geoms, **cols):
-        return gpd.GeoDataFrame(cols, geometry=list(geoms), crs=4490, index=np.arange(1, len(geoms) + 1))
-
-    return LayerList([
-        Layer("storage_areas", frame(polys, name=[f"区{i}" for i in range(n)],
-                                     status=rng.choice(["standby", "ordered", "flooding"], n))),
-        Layer("rivers", frame(shapely.linestrings(walk), name=["r"] * m, grade=rng.choice(["trib1", "trib2"], m)),
-              opacity=0.7),
-        Layer("hazards", frame(pts, name=["h"] * k, hazard_type=rng.choice(["landslide", "collapse"], k)),
-              labels=False),
-    ])
+    200 rivers of 200 vertices take the dense, one-call line path; 60,000
+    points are thinned at full extent.
+    """
+    layers = synthetic_layers(11, polygons=4000, lines=200, points=60000, labels=True)
+    layers["rivers"].opacity = 0.7
+    layers["hazards"].labels = False
+    return layers
 
 
 @pytest.fixture
@@ -110,7 +92,7 @@ def _render_both(layers: LayerList, viewport: Viewport, helper: RenderHelper) ->
 
 def test_rows_view_is_the_same_pixels_shifted() -> None:
     vp = Viewport.for_lonlat((114.0, 35.5, 114.6, 35.9), 900, 600)
-    sub = rows_view(vp, 256, 600)
+    sub = vp.rows(256, 600)
     x, y = vp.to_map(np.array([10.0, 450.0, 899.0]), np.array([300.0, 256.0, 599.5]))
     px, py = vp.to_screen(x, y)
     sx, sy = sub.to_screen(x, y)

@@ -8,14 +8,14 @@ may differ only where level of detail is meant to be invisible.
 
 from __future__ import annotations
 
-import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+from conftest import synthetic_layers
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter
 
-from floodpost.layers.model import Layer, LayerList
+from floodpost.layers.model import LayerList
 from floodpost.layers.painter import MapPainter, classify
 from floodpost.layers.prepared import PreparedGeometry
 from floodpost.layers.projection import project_coords
@@ -31,30 +31,7 @@ def app():
 
 @pytest.fixture(scope="module")
 def layers():
-    rng = np.random.default_rng(7)
-    n = 3000
-    cx, cy = rng.uniform(114.0, 114.6, n), rng.uniform(35.5, 35.9, n)
-    r = rng.lognormal(np.log(0.002), 0.7, n)
-    ang = np.linspace(0, 2 * np.pi, 24, endpoint=False)
-    rr = r[:, None] * (1 + 0.25 * rng.uniform(-1, 1, (n, 24)))
-    ring = np.stack([cx[:, None] + rr * np.cos(ang) * 1.23, cy[:, None] + rr * np.sin(ang)], -1)
-    polys = shapely.polygons(np.concatenate([ring, ring[:, :1]], 1))
-    status = rng.choice(["standby", "ordered", "flooding", "closed"], n)
-    m = 100
-    walk = rng.normal(0, 0.002, (m, 200, 2)).cumsum(1) + np.stack(
-        [rng.uniform(114.0, 114.6, m), rng.uniform(35.5, 35.9, m)], -1
-    )[:, None, :]
-    k = 4000
-    pts = shapely.points(rng.uniform(114.0, 114.6, k), rng.uniform(35.5, 35.9, k))
-
-    def frame(geoms, **cols):
-        return gpd.GeoDataFrame(cols, geometry=list(geoms), crs=4490, index=np.arange(1, len(geoms) + 1))
-
-    return LayerList([
-        Layer("storage_areas", frame(polys, name=["x"] * n, status=status), labels=False),
-        Layer("rivers", frame(shapely.linestrings(walk), name=["r"] * m, grade=rng.choice(["trib1", "trib2"], m)), labels=False),
-        Layer("hazards", frame(pts, name=["h"] * k, hazard_type=rng.choice(["landslide", "collapse"], k)), labels=False),
-    ])
+    return synthetic_layers(7, polygons=3000, lines=100, points=4000)
 
 
 def reference(viewport: Viewport, layers: LayerList) -> QImage:

@@ -62,7 +62,6 @@ class Job:
         self.req = req
         self.top = top  # first row the helper draws
         self.viewport = viewport  # the helper's rows as a view of their own
-        self.sent = time.perf_counter()
 
 
 class RenderHelper:
@@ -201,7 +200,7 @@ class RenderHelper:
 
                     msg[3]["wkb"] = shapely.to_wkb(msg[3].pop("geoms"))
                 self._conn.send(msg)
-            except (OSError, ValueError, BrokenPipeError) as exc:
+            except (OSError, ValueError) as exc:
                 self._fail(f"pipe closed ({exc})")
                 return
 
@@ -220,7 +219,7 @@ class RenderHelper:
             "symbols": list(prep.symbols),
             "polygon_symbols": list(prep.polygon_symbols),
             "source": source,
-            "geoms": None if source is not None else prep._lonlat,
+            "geoms": None if source is not None else prep.lonlat,
         }
         self._synced[key] = version
         self._outbox.put(("layer", key, version, payload))
@@ -249,11 +248,17 @@ class RenderHelper:
     def submit(
         self, viewport: Viewport, layers: list[tuple[str, int, float]], scale: float
     ) -> Job | None:
-        """Ask for the lower rows of ``viewport``; None if the helper cannot take them."""
+        """Ask for the lower rows of ``viewport``; None if the helper cannot take them.
+
+        It takes them only once it has every layer's version prepared:
+        meanwhile the render thread draws the whole frame.
+        """
         if not self.usable or viewport.height < 2 * ROW_STEP:
             return None
+        if not all(self.has(key, version) for key, version, _ in layers):
+            return None
         top = self.split_row(viewport.height)
-        sub = rows_view(viewport, top, viewport.height)
+        sub = viewport.rows(top, viewport.height)
         need = sub.width * sub.height * 4
         if self._shm is None or self._shm.size < need:
             self._free_shm()
@@ -338,29 +343,19 @@ class RenderHelper:
     def balance(self, own_s: float, labels_s: float, helper_s: float) -> None:
         """Move the split so both processes finish together next time.
 
-        Geometry cost per row is taken as even: with ``r`` the whole view's
-        geometry time and ``L`` the label time (render thread only), the
-        render thread should keep f = 1/2 - L/(2r) of the rows.
+        From the last frame, each side's time per share of rows; the render
+        thread, which also places the labels (``L``), should keep the share
+        f with f * own_rate + L = (1 - f) * helper_rate, approached halfway.
         """
-        r = own_s + helper_s
-        if r <= 0:
+        if own_s + helper_s <= 0:
             return
         self._label_s = 0.5 * self._label_s + 0.5 * labels_s if self._label_s else labels_s
-        # observed speeds of each side, per share of rows, corrected for uneven content
         f = self.share
         own_rate = own_s / max(f, 1e-3)
         helper_rate = helper_s / max(1 - f, 1e-3)
-        # solve f * own_rate + L = (1 - f) * helper_rate
         target = (helper_rate - self._label_s) / max(own_rate + helper_rate, 1e-9)
         target = min(max(target, 0.15), 0.85)
         self.share = 0.5 * self.share + 0.5 * target
-
-
-def rows_view(viewport: Viewport, top: int, bottom: int) -> Viewport:
-    """Rows ``top``..``bottom`` of ``viewport`` as a view of their own, pixel for pixel."""
-    h = bottom - top
-    cy = viewport.cy + (viewport.height / 2 - top - h / 2) * viewport.resolution
-    return Viewport(viewport.cx, cy, viewport.resolution, viewport.width, h, viewport.dpi)
 
 
 # ---------------------------------------------------------------- the process

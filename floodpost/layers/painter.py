@@ -146,9 +146,10 @@ class MapPainter:
         with self._lock:
             hit = self._cache.get(layer.key)
             if hit is not None and hit[0] == layer.version and hit[1] == id(layer.frame):
-                return hit[2]
-            prep = prepare_layer(layer)
-            self._cache[layer.key] = (layer.version, id(layer.frame), prep)
+                prep = hit[2]
+            else:
+                prep = prepare_layer(layer)
+                self._cache[layer.key] = (layer.version, id(layer.frame), prep)
         if self.helper is not None and not self.helper.sent(layer.key, layer.version):
             # the helper prepares its copy meanwhile
             self.helper.sync(layer.key, layer.version, prep, layer.geometry_source)
@@ -191,11 +192,8 @@ class MapPainter:
         if helper is not None and todo and helper.acquire():
             try:
                 for layer in todo:  # new versions go to the helper before the frame
-                    if not helper.sent(layer.key, layer.version):
-                        helper.sync(layer.key, layer.version, self.prepared(layer), layer.geometry_source)
-                # only once it has every layer prepared: meanwhile this thread draws it all
-                if helper.usable and all(helper.has(la.key, la.version) for la in todo):
-                    job = helper.submit(viewport, [(la.key, la.version, la.opacity) for la in todo], scale)
+                    self.prepared(layer)
+                job = helper.submit(viewport, [(la.key, la.version, la.opacity) for la in todo], scale)
             finally:
                 if job is None:
                     helper.release()
@@ -211,8 +209,6 @@ class MapPainter:
         label_queue: list[_LabelBatch], check: Callable[[], bool], scale: float, labels: bool,
         background: bool, helper: Any, job: Any,
     ) -> RenderStats:
-        from floodpost.layers.helper import rows_view
-
         def stop() -> None:
             if job is not None:
                 helper.cancel()
@@ -226,23 +222,16 @@ class MapPainter:
             self.basemap.paint(self, painter, viewport, scale=scale, background=background, labels=label_queue)
         elif background:
             painter.fillRect(QRectF(0, 0, viewport.width, viewport.height), QColor("#eef2f5"))
-        own = viewport if job is None else rows_view(viewport, 0, job.top)
+        top = viewport.height if job is None else job.top
         t_own = time.perf_counter()
         for order, layer in enumerate(layers):
             if not layer.visible or layer.count == 0:
                 continue
             if check():
                 stop()
-            prep = self.prepared(layer)
-            painter.save()
-            if job is not None:
-                painter.setClipRect(QRectF(0, 0, viewport.width, job.top), Qt.ClipOperation.IntersectClip)
-            painter.setOpacity(layer.opacity)
-            n = self.paint_geometry(painter, own, prep, scale=scale, full=viewport)
-            painter.restore()
-            stats.per_layer[layer.key] = n
+            self._paint_band(painter, viewport, 0, top, layer, scale, stats)
             if labels and layer.labels:
-                self.collect_labels(prep, viewport, order, scale, label_queue)
+                self.collect_labels(self.prepared(layer), viewport, order, scale, label_queue)
         t_own = time.perf_counter() - t_own
         t_labels = time.perf_counter()
         placed = self.place_labels(label_queue, viewport, scale) if labels else []
@@ -255,17 +244,9 @@ class MapPainter:
                 if check():
                     stop()
                 # the helper could not: draw its rows here
-                rest = rows_view(viewport, job.top, viewport.height)
                 for layer in layers:
-                    if not layer.visible or layer.count == 0:
-                        continue
-                    painter.save()
-                    painter.translate(0, job.top)
-                    painter.setClipRect(QRectF(0, 0, rest.width, rest.height), Qt.ClipOperation.IntersectClip)
-                    painter.setOpacity(layer.opacity)
-                    n = self.paint_geometry(painter, rest, self.prepared(layer), scale=scale, full=viewport)
-                    painter.restore()
-                    stats.per_layer[layer.key] = stats.per_layer.get(layer.key, 0) + n
+                    if layer.visible and layer.count > 0:
+                        self._paint_band(painter, viewport, job.top, viewport.height, layer, scale, stats)
             else:
                 img, seconds, counts = got
                 painter.drawImage(QPointF(0, job.top), img)
@@ -281,6 +262,22 @@ class MapPainter:
             stats.labels = self.draw_labels(painter, placed, scale)
         painter.restore()
         return stats
+
+    def _paint_band(
+        self, painter: QPainter, viewport: Viewport, top: int, bottom: int, layer: Layer, scale: float,
+        stats: RenderStats,
+    ) -> None:
+        """One layer's geometry in rows ``top``..``bottom`` of ``viewport`` (all rows: no clip)."""
+        whole = top == 0 and bottom == viewport.height
+        painter.save()
+        if not whole:
+            painter.translate(0, top)
+            painter.setClipRect(QRectF(0, 0, viewport.width, bottom - top), Qt.ClipOperation.IntersectClip)
+        painter.setOpacity(layer.opacity)
+        band = viewport if whole else viewport.rows(top, bottom)
+        n = self.paint_geometry(painter, band, self.prepared(layer), scale=scale, full=viewport)
+        painter.restore()
+        stats.per_layer[layer.key] = stats.per_layer.get(layer.key, 0) + n
 
     def paint_geometry(
         self, painter: QPainter, viewport: Viewport, prep: PreparedGeometry, *, scale: float = 1.0,
@@ -558,9 +555,11 @@ class MapPainter:
         sel = np.flatnonzero(vis)
         crowded = len(sel) > THIN_POINT_LIMIT
         if full is not viewport:
-            # thin or not as the whole frame would
-            fy = py + (full.height - viewport.height) / 2 + (full.cy - viewport.cy) / full.resolution
-            crowded = int(np.count_nonzero(vis | ((px > -m) & (px < full.width + m) & (fy > -m) & (fy < full.height + m)))) > THIN_POINT_LIMIT
+            # thin or not as the whole frame would: its rows are these shifted by ``top``
+            top = (full.cy - viewport.cy) / full.resolution + (full.height - viewport.height) / 2
+            fy = py + top
+            in_full = (px > -m) & (px < full.width + m) & (fy > -m) & (fy < full.height + m)
+            crowded = int(np.count_nonzero(in_full)) > THIN_POINT_LIMIT
         if crowded:
             cell = 2.0 * scale
             keys = (px[sel] // cell).astype(np.int64) * 1_000_003 + (py[sel] // cell).astype(np.int64)

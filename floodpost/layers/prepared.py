@@ -211,6 +211,11 @@ class PreparedGeometry:
         texts = np.asarray(texts, dtype=object)
         return LabelSource(texts, x, y, kind, style, geoms=self._lonlat, exact=exact)
 
+    @property
+    def lonlat(self) -> np.ndarray:
+        """The layer's geometries as given (lon/lat), one per feature."""
+        return self._lonlat
+
     def has_holes(self, idx: np.ndarray) -> np.ndarray:
         """Whether polygon parts ``idx`` have holes (False for lines)."""
         h = self._holes[idx]

@@ -77,6 +77,11 @@ class Viewport:
     def resized(self, width: int, height: int) -> Viewport:
         return replace(self, width=max(1, int(width)), height=max(1, int(height)))
 
+    def rows(self, top: int, bottom: int) -> Viewport:
+        """Rows ``top``..``bottom`` of this view as a view of their own, pixel for pixel."""
+        h = bottom - top
+        return replace(self, cy=self.cy + (self.height / 2 - top - h / 2) * self.resolution, height=h)
+
     def panned(self, dx_px: float, dy_px: float) -> Viewport:
         """The view after dragging the map by (dx, dy) pixels."""
         return replace(
