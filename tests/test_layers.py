@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import shapely
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter
+from PySide6.QtGui import QColor, QImage, QPainter
 
 from floodpost.data.schema import LAYERS
 from floodpost.layers.identify import hit_test
@@ -20,8 +20,9 @@ from floodpost.layers.viewport import Viewport
 
 
 @pytest.fixture(scope="module")
-def app():
-    return QGuiApplication.instance() or QGuiApplication([])
+def app(qapp):
+    # pytest-qt's QApplication: a bare QGuiApplication here would abort a later widget test
+    return qapp
 
 
 def _frame(geoms, **cols):

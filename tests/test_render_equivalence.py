@@ -13,7 +13,7 @@ import pytest
 import shapely
 from conftest import synthetic_layers
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter
+from PySide6.QtGui import QColor, QImage, QPainter
 
 from floodpost.layers.model import LayerList
 from floodpost.layers.painter import MapPainter, classify
@@ -25,8 +25,9 @@ from floodpost.layers.viewport import Viewport
 
 
 @pytest.fixture(scope="module")
-def app():
-    return QGuiApplication.instance() or QGuiApplication([])
+def app(qapp):
+    # pytest-qt's QApplication: a bare QGuiApplication here would abort a later widget test
+    return qapp
 
 
 @pytest.fixture(scope="module")
