@@ -17,6 +17,7 @@ import shapely
 from conftest import synthetic_layers
 from PySide6.QtGui import QImage
 
+from floodpost.data.shapes import Shapes
 from floodpost.data.workspace import Workspace, read_geometry
 from floodpost.layers.helper import ROW_STEP, RenderHelper
 from floodpost.layers.model import LayerList, drawing_columns
@@ -198,7 +199,7 @@ def test_canvas_starts_and_stops_its_helper(qtbot, synthetic, monkeypatch) -> No
             time.sleep(0.05)
 
 
-def test_bulk_read_is_the_plain_read(demo_master: Path) -> None:
+def test_bulk_and_shape_reads_are_the_plain_read(demo_master: Path) -> None:
     with Workspace.open(demo_master) as ws:
         for key in ("hazards", "storage_areas", "rivers", "shelters"):
             cols = drawing_columns(key)
@@ -208,6 +209,12 @@ def test_bulk_read_is_the_plain_read(demo_master: Path) -> None:
             for c in cols:
                 assert list(bulk[c].astype(object)) == list(plain[c].astype(object)), (key, c)
             assert all(shapely.equals_exact(bulk.geometry.values, plain.geometry.values, 0))
-            fids, geoms = read_geometry(ws.path, key)
+            want = Shapes.from_geometries(plain.geometry.values)
+            fids, shapes = read_geometry(ws.path, key)
             assert list(fids) == list(plain.index)
-            assert all(shapely.equals_exact(geoms, plain.geometry.values, 0))
+            assert shapes.equals(want), key
+            table, lean = ws.read_shapes(key, cols)
+            assert list(table.index) == list(plain.index)
+            assert list(table.columns) == [c for c in plain.columns if c != "geometry"]
+            assert lean.equals(want), key
+            assert all(shapely.equals_exact(lean.geometries(), plain.geometry.values, 0))

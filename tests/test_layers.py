@@ -152,3 +152,40 @@ def test_lean_layers_read_the_rest_on_demand(tmp_path):
         assert hazards.record(fid)["resp_phone"] == "13903920001"
         assert not hazards.complete()
         assert not LayerList.from_workspace(ws)["hazards"].lean
+
+
+def test_big_layers_draw_from_shapes_and_build_frames_only_when_asked(app, demo_master):
+    """A lean layer opens as attributes plus flat shapes; the map never needs its GeoDataFrame."""
+    from floodpost.data.workspace import Workspace
+    from floodpost.layers.model import drawing_columns
+    from floodpost.layers.prepared import PreparedGeometry
+
+    with Workspace.open(demo_master) as ws:
+        layers = LayerList.from_workspace(ws, lean_above=0)
+        keys = ("storage_areas", "rivers", "hazards")
+        vp = Viewport.for_lonlat(layers.bounds(), 800, 600)
+        img = MapPainter().render_image(vp, layers)
+        for key in keys:
+            layer = layers[key]
+            assert layer.shapes is not None and not layer.built, key
+        plain = {key: ws.read(key, columns=drawing_columns(key)) for key in keys}
+        for key in keys:
+            layer = layers[key]
+            assert layer.count == len(plain[key])
+            b = plain[key].total_bounds
+            assert layer.bounds() == pytest.approx(tuple(b))
+            # the same prepared arrays as from shapely geometries
+            a = PreparedGeometry(layer.shapes, np.zeros(layer.count, np.int32), [None])
+            g = PreparedGeometry(plain[key].geometry.to_numpy(), np.zeros(layer.count, np.int32), [None])
+            for name in ("pt_x", "pt_y", "pt_feature", "part_bounds", "part_feature", "part_kind", "part_ncoords"):
+                assert np.array_equal(getattr(a, name), getattr(g, name)), (key, name)
+            assert np.array_equal(a.part_has_holes, g.part_has_holes)
+            assert all(shapely.equals_exact(a.parts, g.parts, 0))
+            version = layer.version
+            frame = layer.frame  # built now, once
+            assert layer.built and layer.version == version and layer.frame is frame
+            assert list(frame.index) == list(plain[key].index)
+            assert all(shapely.equals_exact(frame.geometry.values, plain[key].geometry.values, 0))
+        # building frames changed nothing drawn
+        again = MapPainter().render_image(vp, layers)
+        assert again == img

@@ -23,6 +23,7 @@ import shapely
 
 from floodpost.data import gpkg
 from floodpost.data.schema import ALL, LAYERS, STORAGE_EPSG, TABLES, TableSchema, schema_for
+from floodpost.data.shapes import Shapes, gpkg_wkb
 from floodpost.data.timeutil import now_storage, to_storage
 from floodpost.data.validate import validate_record, validate_records
 
@@ -300,6 +301,52 @@ class Workspace:
         )
         return frame
 
+    def read_shapes(self, key: str, columns: Sequence[str]) -> tuple[pd.DataFrame, Shapes] | None:
+        """A few text columns of a big layer (DataFrame by fid) and its :class:`Shapes`, or None.
+
+        What the map needs to draw a county's inventory, without a shapely
+        geometry per feature: GDAL's Arrow stream hands over the WKB in one
+        buffer, which numpy parses. None when the layer cannot be read so
+        (no pyarrow, a column that is not text, WKB that numpy does not
+        parse): ``read`` then serves.
+        """
+        schema = schema_for(key)
+        fields = [f for f in schema.fields if f.name in set(columns)]
+        if not schema.is_spatial or len(fields) != len(set(columns)) or any(f.sql_type != "TEXT" for f in fields):
+            return None
+        cols = [f.name for f in fields]
+        try:
+            import pyarrow as pa
+            from pyogrio.raw import open_arrow
+
+            n = self.count(key)
+            with open_arrow(self.path, layer=key, columns=cols, return_fids=True, use_pyarrow=True,
+                            batch_size=max(n, 1) + 1) as (meta, reader):
+                table = reader.read_all()
+            fids = np.asarray(table.column(meta.get("fid_column") or "fid").to_numpy(), dtype=np.int64)
+            geom = table.column(meta["geometry_name"]).combine_chunks()
+            if isinstance(geom, pa.ExtensionArray):
+                geom = geom.storage
+            if not pa.types.is_binary(geom.type) and not pa.types.is_large_binary(geom.type):
+                return None
+            data = {c: np.asarray(table.column(c).to_numpy(zero_copy_only=False), dtype=object) for c in cols}
+        except Exception:  # noqa: BLE001 - no pyarrow, an odd file: ``read`` reads it
+            return None
+        if len(fids) > 1 and not np.all(fids[1:] > fids[:-1]):
+            return None
+        _, off_buf, data_buf = geom.buffers()
+        width = np.int64 if pa.types.is_large_binary(geom.type) else np.int32
+        offsets = np.frombuffer(off_buf, dtype=width)[geom.offset : geom.offset + len(geom) + 1].astype(np.int64)
+        starts, ends = offsets[:-1], offsets[1:].copy()
+        if geom.null_count:
+            ends[np.asarray(geom.is_null())] = starts[np.asarray(geom.is_null())]
+        shapes = Shapes.from_wkb(data_buf, starts, ends) if data_buf is not None else None
+        if shapes is None:
+            return None
+        index = pd.Index(fids, name="fid")
+        frame = pd.DataFrame({c: pd.Series(v, index=index, dtype=object) for c, v in data.items()}, index=index)
+        return frame, shapes
+
     def feature(self, key: str, fid: int) -> dict[str, Any] | None:
         """One feature or row as a dict (geometry under ``geometry``), or None."""
         frame = self.read(key, "fid = ?", (fid,))
@@ -559,8 +606,8 @@ class Workspace:
         return out
 
 
-def read_geometry(path: str | os.PathLike[str], key: str) -> tuple[np.ndarray, np.ndarray]:
-    """(fids, lon/lat geometries) of one layer, read-only, by fid; what ``read`` decodes.
+def read_geometry(path: str | os.PathLike[str], key: str) -> tuple[np.ndarray, Shapes]:
+    """(fids, lon/lat shapes) of one layer, read-only, by fid; the geometry ``read`` decodes.
 
     For a second process that needs the shapes but must never write (or
     migrate) the file another process has open.
@@ -575,7 +622,11 @@ def read_geometry(path: str | os.PathLike[str], key: str) -> tuple[np.ndarray, n
     finally:
         con.close()
     fids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    return fids, _decode_blobs([r[1] for r in rows])
+    buf, starts, ends, empty = gpkg_wkb([r[1] for r in rows])
+    shapes = Shapes.from_wkb(buf, starts, np.where(empty, starts, ends))
+    if shapes is None:
+        shapes = Shapes.from_geometries(_decode_blobs([r[1] for r in rows]))
+    return fids, shapes
 
 
 def _column(kind: str, values: Sequence[Any], n: int) -> Any:
@@ -600,45 +651,27 @@ def _column(kind: str, values: Sequence[Any], n: int) -> Any:
     return out
 
 
-#: GeoPackage envelope sizes in bytes by envelope code (none, xy, xyz, xym, xyzm).
-_ENVELOPES = np.array([0, 32, 48, 48, 64, -1, -1, -1], dtype=np.int64)
-
-
 def _decode_blobs(blobs: Sequence[bytes | None]) -> np.ndarray:
     """GeoPackage blobs to shapely geometries; the same result as ``gpkg.decode``, faster.
 
-    The headers are parsed for all blobs at once with numpy. Little-endian
-    2D points (the bulk of point layers) are built straight from their
-    coordinates; everything else is stripped of its header and handed to
-    ``shapely.from_wkb`` in one call.
+    The headers are parsed for all blobs at once with numpy
+    (:func:`~floodpost.data.shapes.gpkg_wkb`). Little-endian 2D points (the
+    bulk of point layers) are built straight from their coordinates;
+    everything else is handed to ``shapely.from_wkb`` in one call.
     """
     n = len(blobs)
     out = np.empty(n, dtype=object)
     if n == 0:
         return out
-    try:
-        lens = np.fromiter(map(len, blobs), dtype=np.int64, count=n)
-        joined = b"".join(blobs)
-    except TypeError:  # some are NULL
-        lens = np.fromiter((0 if b is None else len(b) for b in blobs), dtype=np.int64, count=n)
-        joined = b"".join(b for b in blobs if b)
-    idx = np.flatnonzero(lens > 0)
+    joined, w, w_end, empty = gpkg_wkb(blobs)
+    wlen = w_end - w
+    idx = np.flatnonzero(wlen > 0)
     if not len(idx):
         return out
+    w, wlen, empty = w[idx], wlen[idx], empty[idx]
     buf = np.frombuffer(joined, dtype=np.uint8)
-    starts = np.zeros(n, dtype=np.int64)
-    np.cumsum(lens[:-1], out=starts[1:])
-    s = starts[idx]
-    if np.any(lens[idx] < 8) or np.any(buf[s] != ord("G")) or np.any(buf[s + 1] != ord("P")):
-        raise ValueError("not a GeoPackage geometry blob")
-    flags = buf[s + 3]
-    env = _ENVELOPES[(flags >> 1) & 0b111]
-    if np.any(env < 0):
-        raise ValueError(f"bad GeoPackage envelope code {int((flags[env < 0][0] >> 1) & 0b111)}")
-    w = s + 8 + env  # where the WKB starts
-    wlen = lens[idx] - 8 - env
     # little-endian 2D point, not flagged empty: [1][1 0 0 0][x][y]
-    pt = (wlen == 21) & ((flags & 0b10000) == 0)
+    pt = (wlen == 21) & ~empty
     pt[pt] = (buf[w[pt]] == 1) & (buf[w[pt] + 1] == 1) & np.all(buf[w[pt, None] + np.arange(2, 5)] == 0, axis=1)
     if pt.any():
         xy = np.empty((int(pt.sum()), 2), dtype=np.float64)
@@ -656,6 +689,7 @@ def _decode_blobs(blobs: Sequence[bytes | None]) -> np.ndarray:
         wkbs[:] = [joined[a : a + m] for a, m in zip(w[rest].tolist(), wlen[rest].tolist(), strict=True)]
         out[idx[rest]] = shapely.from_wkb(wkbs)
     return out
+
 
 def _plain(value: Any) -> Any:
     """A JSON-friendly copy of a pandas/numpy scalar."""

@@ -3,8 +3,8 @@
 QPainter holds Python's GIL, so a second thread cannot help the render
 thread; a second process can. The helper keeps its own copy of every
 layer's shapes: it reads them from the workspace file itself when the layer
-shows them as stored (no copy through the pipe), and is sent them as WKB
-otherwise. For each frame it is told the view, the rows it draws and each
+shows them as stored (no copy through the pipe), and is sent their flat
+arrays (:class:`~floodpost.data.shapes.Shapes`) otherwise. For each frame it is told the view, the rows it draws and each
 layer's version and opacity; it paints those rows with the same
 ``MapPainter.paint_geometry`` into shared memory, and the render thread lays
 them into its own picture between the basemap and the labels.
@@ -195,10 +195,6 @@ class RenderHelper:
                     self._conn.send(None)
                 return
             try:
-                if msg[0] == "layer" and msg[3]["source"] is None:
-                    import shapely
-
-                    msg[3]["wkb"] = shapely.to_wkb(msg[3].pop("geoms"))
                 self._conn.send(msg)
             except (OSError, ValueError) as exc:
                 self._fail(f"pipe closed ({exc})")
@@ -219,7 +215,7 @@ class RenderHelper:
             "symbols": list(prep.symbols),
             "polygon_symbols": list(prep.polygon_symbols),
             "source": source,
-            "geoms": None if source is not None else prep.lonlat,
+            "shapes": None if source is not None else prep.shapes.bare(),
         }
         self._synced[key] = version
         self._outbox.put(("layer", key, version, payload))
@@ -386,7 +382,7 @@ def _serve(conn: Connection, wanted: np.ndarray) -> None:
                 out.append(None)
         return tuple(out)
 
-    def shapes(path: str, key: str) -> tuple[np.ndarray, np.ndarray]:
+    def shapes(path: str, key: str) -> tuple[np.ndarray, Any]:
         now = stamp(path)
         hit = stored.get((path, key))
         if hit is None or hit[0] != now:
@@ -416,17 +412,15 @@ def _serve(conn: Connection, wanted: np.ndarray) -> None:
                 _, key, version, data = msg
                 fids = data["fids"]
                 if data["source"] is not None:
-                    have, geoms_all = shapes(*data["source"])
-                    pos = np.searchsorted(have, fids)
-                    pos = np.clip(pos, 0, max(len(have) - 1, 0))
-                    geoms = np.empty(len(fids), dtype=object)
-                    if len(have):
-                        found = have[pos] == fids
-                        geoms[found] = geoms_all[pos[found]]
+                    have, stored_shapes = shapes(*data["source"])
+                    if len(have) == len(fids) and np.array_equal(have, fids):
+                        geoms = stored_shapes
+                    else:  # a filtered copy of the stored layer: its features, in its order
+                        pos = np.clip(np.searchsorted(have, fids), 0, max(len(have) - 1, 0))
+                        found = have[pos] == fids if len(have) else np.zeros(len(fids), dtype=bool)
+                        geoms = stored_shapes.take(np.where(found, pos, -1))
                 else:
-                    import shapely
-
-                    geoms = shapely.from_wkb(data["wkb"])
+                    geoms = data["shapes"]
                 prep = PreparedGeometry(
                     geoms, data["classes"], intern(data["symbols"]), fids=fids,
                     polygon_symbols=intern(data["polygon_symbols"]),

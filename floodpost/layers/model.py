@@ -7,14 +7,16 @@ layer panel is an adapter over it, never a copy.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+import threading
+from dataclasses import InitVar, dataclass
 from typing import Any
 
 import numpy as np
 from psygnal import evented
 from psygnal.containers import EventedList
 
-from floodpost.data.schema import LAYER_ORDER, LAYERS, TableSchema
+from floodpost.data.schema import LAYER_ORDER, LAYERS, STORAGE_EPSG, TableSchema
+from floodpost.data.shapes import Shapes
 from floodpost.layers.style import SYMBOLOGY, Symbology
 
 #: Layers with more features than this open with only the columns the map
@@ -36,20 +38,30 @@ class Layer:
     """One map layer: a workspace layer key with its data and display state.
 
     ``frame`` is a GeoDataFrame in EPSG:4490 indexed by fid; replacing it
-    bumps ``version`` so painters rebuild their caches exactly once.
+    bumps ``version`` so painters rebuild their caches exactly once. A big
+    layer read from a workspace holds its attributes (``table``) and its
+    :class:`~floodpost.data.shapes.Shapes` instead, and builds ``frame``
+    the first time something asks for it: the map draws from the shapes.
     """
 
     key: str
-    frame: Any = field(default=None, repr=False)
+    data: InitVar[Any] = None
     visible: bool = True
     opacity: float = 1.0
     labels: bool = True
     version: int = 0
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, data: Any) -> None:
         if self.key not in LAYERS:
             raise ValueError(f"unknown layer key {self.key!r}; known: {', '.join(LAYERS)}")
         self._check_opacity(self.opacity)
+        self._frame: Any = data
+        self._table: Any = None
+        self._shapes: Shapes | None = None
+        self._token = object()
+        self._building = threading.Lock()
+        self._source: Any = None
+        self._geometry_source: tuple[str, str] | None = None
 
     @staticmethod
     def _check_opacity(value: float) -> None:
@@ -59,6 +71,45 @@ class Layer:
     def set_opacity(self, value: float) -> None:
         self._check_opacity(value)
         self.opacity = float(value)
+
+    # ------------------------------------------------------------ data
+    @property
+    def frame(self) -> Any:
+        """The layer's GeoDataFrame (None when it has no data), built from the shapes if need be."""
+        if self._frame is None and self._shapes is not None:
+            with self._building:
+                if self._frame is None:
+                    import geopandas as gpd
+
+                    table = self._table
+                    geoms = self._shapes.geometries()
+                    self._shapes.keep_geometries(geoms)
+                    self._frame = gpd.GeoDataFrame(
+                        table,
+                        geometry=gpd.GeoSeries(geoms, index=table.index, crs=f"EPSG:{STORAGE_EPSG}"),
+                        crs=f"EPSG:{STORAGE_EPSG}",
+                    )
+        return self._frame
+
+    @property
+    def table(self) -> Any:
+        """The attributes, indexed by fid: ``frame``, or without geometry while it is not built."""
+        return self._frame if self._frame is not None else self._table
+
+    @property
+    def shapes(self) -> Shapes | None:
+        """The geometries as flat arrays when the layer was read as such, else None."""
+        return self._shapes
+
+    @property
+    def data_token(self) -> object:
+        """Changes whenever the data is replaced (building ``frame`` does not replace it)."""
+        return self._token
+
+    @property
+    def built(self) -> bool:
+        """Whether ``frame`` exists already (reading it costs nothing)."""
+        return self._frame is not None or self._shapes is None
 
     def set_frame(self, frame: Any, geometry_source: tuple[str, str] | None = None) -> None:
         """Replace the data; painters see the new ``version`` and rebuild.
@@ -70,14 +121,48 @@ class Layer:
         """
         self._source = None
         self._geometry_source = geometry_source
-        self.frame = frame
+        self._frame = frame
+        self._table = None
+        self._shapes = None
+        self._token = object()
+        self.version += 1
+
+    def set_shapes(self, table: Any, shapes: Shapes, geometry_source: tuple[str, str] | None = None) -> None:
+        """Replace the data with attributes and shapes; ``frame`` is built when first asked for."""
+        if len(table) != len(shapes):
+            raise ValueError(f"{self.key}: {len(table)} rows but {len(shapes)} shapes")
+        self._source = None
+        self._geometry_source = geometry_source
+        self._frame = None
+        self._table = table
+        self._shapes = shapes
+        self._token = object()
+        self.version += 1
+
+    def set_columns(self, table: Any) -> None:
+        """Replace the attributes (same rows, same order), keeping the geometry as it is."""
+        if self._shapes is not None and self._frame is None:
+            self._table = table
+        else:
+            import geopandas as gpd
+
+            frame = self._frame
+            self._frame = gpd.GeoDataFrame(table, geometry=frame.geometry, crs=frame.crs)
+            if self._shapes is not None:
+                self._table = None
+        self._token = object()
         self.version += 1
 
     def reload(self, workspace: Any, lean_above: float | None = None) -> None:
         """Read the layer again from ``workspace`` (after a write), lean if it is big."""
         limit = LEAN_ABOVE if lean_above is None else lean_above
         if workspace.count(self.key) > limit:
-            self.set_frame(workspace.read(self.key, columns=drawing_columns(self.key), bulk=True))
+            columns = drawing_columns(self.key)
+            got = workspace.read_shapes(self.key, columns)
+            if got is not None:
+                self.set_shapes(*got)
+            else:
+                self.set_frame(workspace.read(self.key, columns=columns, bulk=True))
             self._source = workspace
         else:
             self.set_frame(workspace.read(self.key), (str(workspace.path), self.key))
@@ -85,15 +170,14 @@ class Layer:
     @property
     def geometry_source(self) -> tuple[str, str] | None:
         """(workspace file, key) if the shapes are as stored there, else None."""
-        source = getattr(self, "_source", None)
-        if source is not None:
-            return (str(source.path), self.key)
-        return getattr(self, "_geometry_source", None)
+        if self._source is not None:
+            return (str(self._source.path), self.key)
+        return self._geometry_source
 
     @property
     def lean(self) -> bool:
         """True while the frame holds only the columns the map draws."""
-        return getattr(self, "_source", None) is not None
+        return self._source is not None
 
     def complete(self) -> bool:
         """Read every column of a lean layer from its workspace; True if the frame was replaced.
@@ -101,7 +185,7 @@ class Layer:
         The identify panel reads whole features from ``frame``, so the canvas
         calls this before it reports a click on this layer.
         """
-        source = getattr(self, "_source", None)
+        source = self._source
         if source is None:
             return False
         try:
@@ -113,7 +197,7 @@ class Layer:
 
     def record(self, fid: int) -> dict[str, Any]:
         """All fields of feature ``fid`` (geometry under ``geometry``), or {} if absent."""
-        source = getattr(self, "_source", None)
+        source = self._source
         if source is not None:
             return source.feature(self.key, int(fid)) or {}
         if self.frame is None or fid not in self.frame.index:
@@ -132,15 +216,19 @@ class Layer:
 
     @property
     def count(self) -> int:
-        return 0 if self.frame is None else len(self.frame)
+        table = self.table
+        return 0 if table is None else len(table)
 
     def title(self, lang: str = "zh") -> str:
         return self.schema.label(lang)
 
     def bounds(self) -> tuple[float, float, float, float] | None:
         """lon/lat bounds of the data, or None when empty."""
-        if self.frame is None or len(self.frame) == 0:
+        if self.count == 0:
             return None
+        if not self.built:
+            assert self._shapes is not None
+            return self._shapes.bounds()
         b = self.frame.total_bounds
         if not np.all(np.isfinite(b)):
             return None
@@ -152,6 +240,14 @@ class LayerList(EventedList[Layer]):
 
     def __init__(self, layers: list[Layer] | None = None) -> None:
         super().__init__(layers or [], hashable=False, child_events=True)
+
+    # psygnal looks for a child's signals by reading every public attribute,
+    # which would build a big layer's frame; a layer's signals are its ``events``.
+    def _connect_child_emitters(self, child: Layer) -> None:
+        child.events._psygnal_relay.connect(self._reemit_child_event)
+
+    def _disconnect_child_emitters(self, child: Layer) -> None:
+        child.events._psygnal_relay.disconnect(self._reemit_child_event)
 
     def get(self, key: str) -> Layer | None:
         for layer in self:

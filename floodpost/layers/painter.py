@@ -75,23 +75,24 @@ def classify(frame: Any, symbology: Symbology) -> tuple[np.ndarray, list[Symbol]
 
 
 def prepare_layer(layer: Layer) -> PreparedGeometry:
-    """Project, classify and index one layer's data."""
-    frame = layer.frame
+    """Project, classify and index one layer's data (from its shapes when it has them)."""
+    table = layer.table
     sym = layer.symbology
-    classes, symbols = classify(frame, sym)
-    if frame is None or len(frame) == 0:
+    classes, symbols = classify(table, sym)
+    if table is None or len(table) == 0:
         return PreparedGeometry(np.empty(0, dtype=object), classes, symbols)
     labels = None
-    if sym.label is not None and sym.label.field in frame.columns:
-        labels = frame[sym.label.field].astype(object).to_numpy()
+    if sym.label is not None and sym.label.field in table.columns:
+        labels = table[sym.label.field].astype(object).to_numpy()
     polygon_symbols = None
     if layer.key == "reservoirs":
         polygon_symbols = [RESERVOIR_POLYGON] * len(symbols)
+    shapes = layer.shapes
     return PreparedGeometry(
-        frame.geometry.to_numpy(),
+        shapes if shapes is not None else layer.frame.geometry.to_numpy(),
         classes,
         symbols,
-        fids=frame.index.to_numpy(),
+        fids=table.index.to_numpy(),
         labels=labels,
         label_style=sym.label,
         polygon_symbols=polygon_symbols,
@@ -145,11 +146,11 @@ class MapPainter:
     def prepared(self, layer: Layer) -> PreparedGeometry:
         with self._lock:
             hit = self._cache.get(layer.key)
-            if hit is not None and hit[0] == layer.version and hit[1] == id(layer.frame):
+            if hit is not None and hit[0] == layer.version and hit[1] is layer.data_token:
                 prep = hit[2]
             else:
                 prep = prepare_layer(layer)
-                self._cache[layer.key] = (layer.version, id(layer.frame), prep)
+                self._cache[layer.key] = (layer.version, layer.data_token, prep)
         if self.helper is not None and not self.helper.sent(layer.key, layer.version):
             # the helper prepares its copy meanwhile
             self.helper.sync(layer.key, layer.version, prep, layer.geometry_source)

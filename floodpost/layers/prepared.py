@@ -12,12 +12,14 @@ candidates a view asks about.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
 from PySide6.QtGui import QPainterPath, QPolygonF
 
+from floodpost.data.shapes import Shapes, line_strings, ragged_arange
 from floodpost.layers.projection import project_coords, to_mercator
 from floodpost.layers.style import LabelStyle, Symbol
 from floodpost.layers.symbols import qpolygonf
@@ -40,7 +42,8 @@ class LabelSource:
     y: np.ndarray
     kind: np.ndarray  # POINT / LINE / POLYGON per feature
     style: LabelStyle
-    geoms: np.ndarray | None = field(default=None, repr=False)  # lon/lat, to place lazily
+    #: lon/lat shapely geometries of features ``idx``, to place labels lazily
+    geometry: Callable[[np.ndarray], np.ndarray] | None = field(default=None, repr=False)
     exact: np.ndarray | None = field(default=None, repr=False)  # anchor already on the feature
 
     def anchors(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -52,8 +55,8 @@ class LabelSource:
         return self.x[idx], self.y[idx]
 
     def _place(self, idx: np.ndarray) -> None:
-        assert self.geoms is not None and self.exact is not None
-        g = self.geoms[idx]
+        assert self.geometry is not None and self.exact is not None
+        g = self.geometry(idx)
         kind = self.kind[idx]
         pts = np.empty(len(idx), dtype=object)
         polys = kind == POLYGON
@@ -79,7 +82,9 @@ class PreparedGeometry:
     Parameters
     ----------
     geoms
-        shapely geometries in lon/lat (EPSG:4490).
+        :class:`~floodpost.data.shapes.Shapes`, or shapely geometries, in
+        lon/lat (EPSG:4490). From shapes, no GEOS object is made until a
+        part is drawn at a scale that needs one.
     classes
         symbol index per feature into ``symbols``.
     symbols
@@ -88,7 +93,7 @@ class PreparedGeometry:
 
     def __init__(
         self,
-        geoms: np.ndarray,
+        geoms: np.ndarray | Shapes,
         classes: np.ndarray,
         symbols: list[Symbol],
         fids: np.ndarray | None = None,
@@ -96,84 +101,56 @@ class PreparedGeometry:
         label_style: LabelStyle | None = None,
         polygon_symbols: list[Symbol] | None = None,
     ) -> None:
-        geoms = np.asarray(geoms, dtype=object)
-        n = len(geoms)
+        shapes = geoms if isinstance(geoms, Shapes) else Shapes.from_geometries(geoms)
+        self.shapes = shapes
+        n = len(shapes)
         self.n = n
         self.symbols = symbols
         self.polygon_symbols = polygon_symbols or symbols
         self.fids = np.arange(n) if fids is None else np.asarray(fids)
         self.classes = np.asarray(classes, dtype=np.int32)
-        ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-        types = np.full(n, -1, dtype=np.int8)
-        types[ok] = shapely.get_type_id(geoms[ok])
-        self._lonlat = geoms
+        coords = shapes.coords
+        src_feature = shapes.part_feature
+        src_kind = shapes.part_kind
+        c0, cn = shapes.part_coord_range
 
         # ---- points (Point and MultiPoint parts), projected as arrays
-        pt_mask = (types == 0) | (types == 4)
-        pt_feat = np.flatnonzero(pt_mask)
-        if len(pt_feat):
-            if np.all(types[pt_feat] == 0):
-                xy = shapely.get_coordinates(geoms[pt_feat])
-                self.pt_feature = pt_feat
-            else:
-                parts, idx = shapely.get_parts(geoms[pt_feat], return_index=True)
-                parts_ok = ~shapely.is_empty(parts)
-                xy = shapely.get_coordinates(parts[parts_ok])
-                self.pt_feature = pt_feat[idx[parts_ok]]
-            self.pt_x, self.pt_y = to_mercator(xy[:, 0], xy[:, 1])
-        else:
-            self.pt_feature = np.empty(0, dtype=np.int64)
-            self.pt_x = np.empty(0)
-            self.pt_y = np.empty(0)
+        pts = np.flatnonzero(src_kind == POINT)
+        self.pt_feature = src_feature[pts]
+        xy = coords[c0[pts]]
+        self.pt_x, self.pt_y = to_mercator(xy[:, 0], xy[:, 1])
         self.pt_class = self.classes[self.pt_feature] if len(self.pt_feature) else np.empty(0, np.int32)
 
         # ---- lines and polygons, one part per simple geometry; long lines in chunks
-        part_mask = ok & ~pt_mask
-        feat = np.flatnonzero(part_mask)
-        if len(feat):
-            g = geoms[feat]
-            t = types[feat]
-            simple = (t == 1) | (t == 3)
-            multi = (t == 5) | (t == 6)
-            if np.all(simple | (multi & (shapely.get_num_geometries(g) == 1))):
-                # one part per feature: the feature is its own part (no copies)
-                parts, part_feature = g, feat
-            else:
-                parts, idx = shapely.get_parts(g, return_index=True)
-                keep = ~shapely.is_empty(parts)
-                parts, part_feature = parts[keep], feat[idx[keep]]
-            parts, part_feature = _chunk_lines(parts, part_feature)
-            self._parts_ll = parts  # lon/lat
-            self.part_feature = part_feature
-            ptypes = shapely.get_type_id(parts)
-            self._part_multi = (ptypes == 5) | (ptypes == 6)  # single-part multis
-            self.part_kind = np.where((ptypes == 3) | (ptypes == 6), POLYGON, LINE).astype(np.int8)
-            # Mercator boxes straight from lon/lat boxes: the projection is monotone per axis.
-            b = shapely.bounds(parts)
-            x0, y0 = to_mercator(b[:, 0], b[:, 1])
-            x1, y1 = to_mercator(b[:, 2], b[:, 3])
-            self.part_bounds = np.column_stack([x0, y0, x1, y1])
-            self._max_lat = float(np.nanmax(np.abs(b[:, [1, 3]]))) if len(b) else 0.0
-            self.part_ncoords = shapely.get_num_coordinates(parts)
-            self.part_class = self.classes[self.part_feature]
-            # holes: known now for polygons, found on demand inside single-part multipolygons
-            self._holes = np.zeros(len(parts), dtype=np.int8)
-            polys = ptypes == 3
-            if polys.any():
-                self._holes[polys] = shapely.get_num_interior_rings(parts[polys]) > 0
-            self._holes[ptypes == 6] = -1
-        else:
-            self._parts_ll = np.empty(0, dtype=object)
-            self._part_multi = np.empty(0, dtype=bool)
-            self.part_feature = np.empty(0, dtype=np.int64)
-            self.part_kind = np.empty(0, dtype=np.int8)
-            self.part_bounds = np.empty((0, 4))
-            self._max_lat = 0.0
-            self.part_ncoords = np.empty(0, dtype=np.int64)
-            self.part_class = np.empty(0, dtype=np.int32)
-            self._holes = np.empty(0, dtype=np.int8)
-        m = len(self._parts_ll)
-        #: Mercator parts, projected on first use
+        src = np.flatnonzero(src_kind != POINT)
+        kind = src_kind[src]
+        start, count = c0[src], cn[src]
+        bounds = _run_bounds(coords, start, count)
+        long = np.flatnonzero((kind == LINE) & (count > 2 * CHUNK))
+        keep = np.ones(len(src), dtype=bool)
+        keep[long] = False
+        k_start, k_count, chunk_line, chunk_bounds = _chunk_lines(coords, start[long], count[long])
+        #: where each part's coordinates are; polygons keep their source part for rings
+        self._start = np.concatenate([start[keep], k_start])
+        self._count = np.concatenate([count[keep], k_count])
+        self._src_part = np.concatenate([src[keep], np.full(len(k_start), -1, dtype=np.int64)])
+        self.part_feature = np.concatenate([src_feature[src[keep]], src_feature[src[long]][chunk_line]])
+        self.part_kind = np.concatenate([kind[keep], np.full(len(k_start), LINE, dtype=np.int8)]).astype(np.int8)
+        b = np.concatenate([bounds[keep], chunk_bounds])
+        # Mercator boxes straight from lon/lat boxes: the projection is monotone per axis.
+        x0, y0 = to_mercator(b[:, 0], b[:, 1])
+        x1, y1 = to_mercator(b[:, 2], b[:, 3])
+        self.part_bounds = np.column_stack([x0, y0, x1, y1])
+        self._max_lat = float(np.nanmax(np.abs(b[:, [1, 3]]))) if len(b) else 0.0
+        self.part_ncoords = self._count
+        self.part_class = self.classes[self.part_feature] if len(self.part_feature) else np.empty(0, np.int32)
+        rings = np.diff(shapes.ring_offsets)
+        self._holes = np.zeros(len(self._start), dtype=bool)
+        polys = self.part_kind == POLYGON
+        self._holes[polys] = rings[self._src_part[polys]] > 1
+        m = len(self._start)
+        #: lon/lat and Mercator shapely parts, built on first use
+        self._parts_ll = np.empty(m, dtype=object)
         self._merc = np.empty(m, dtype=object)
         self._qt = np.empty(m, dtype=object)
         #: simplified Qt items per zoom band, built for visible parts on demand
@@ -185,78 +162,82 @@ class PreparedGeometry:
         # ---- labels
         self.labels: LabelSource | None = None
         if labels is not None and label_style is not None:
-            self.labels = self._label_source(labels, label_style, types)
+            self.labels = self._label_source(labels, label_style)
 
     # ------------------------------------------------------------------
-    def _label_source(self, texts: np.ndarray, style: LabelStyle, types: np.ndarray) -> LabelSource:
+    def _label_source(self, texts: np.ndarray, style: LabelStyle) -> LabelSource:
+        shapes = self.shapes
         n = self.n
+        types = shapes.types
         x = np.full(n, np.nan)
         y = np.full(n, np.nan)
         kind = np.full(n, POINT, dtype=np.int8)
         exact = np.ones(n, dtype=bool)
-        pts = types == 0
-        if pts.any():
-            xy = shapely.get_coordinates(self._lonlat[pts])
+        c0, cn = shapes.part_coord_range
+        first_part = shapes.part_offsets[:-1]
+        pts = np.flatnonzero(types == 0)
+        if len(pts):
+            xy = shapes.coords[c0[first_part[pts]]]
             x[pts], y[pts] = to_mercator(xy[:, 0], xy[:, 1])
         polys = (types == 3) | (types == 6)
         lines = (types == 1) | (types == 5)
         kind[polys] = POLYGON
         kind[lines] = LINE
-        other = polys | lines
-        if other.any():
-            # box centres until a view asks for the real anchor
-            b = shapely.bounds(self._lonlat[other])
+        other = np.flatnonzero(polys | lines)
+        if len(other):
+            # box centres until a view asks for the real anchor; a feature's coordinates are one run
+            last_part = shapes.part_offsets[other + 1] - 1
+            start = c0[first_part[other]]
+            b = _run_bounds(shapes.coords, start, c0[last_part] + cn[last_part] - start)
             x[other], y[other] = to_mercator((b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2)
             exact[other] = False
         texts = np.asarray(texts, dtype=object)
-        return LabelSource(texts, x, y, kind, style, geoms=self._lonlat, exact=exact)
-
-    @property
-    def lonlat(self) -> np.ndarray:
-        """The layer's geometries as given (lon/lat), one per feature."""
-        return self._lonlat
+        return LabelSource(texts, x, y, kind, style, geometry=shapes.geometries, exact=exact)
 
     def has_holes(self, idx: np.ndarray) -> np.ndarray:
         """Whether polygon parts ``idx`` have holes (False for lines)."""
-        h = self._holes[idx]
-        unknown = h < 0
-        if unknown.any():
-            todo = idx[unknown]
-            first = shapely.get_geometry(self._parts_ll[todo], 0)
-            self._holes[todo] = shapely.get_num_interior_rings(first) > 0
-            h = self._holes[idx]
-        return h > 0
+        return self._holes[idx]
 
     @property
     def part_has_holes(self) -> np.ndarray:
-        return self.has_holes(np.arange(len(self._holes)))
+        return self._holes
 
     @property
     def parts(self) -> np.ndarray:
         """All drawable parts as Mercator shapely geometries."""
         return self._merc_parts(np.arange(len(self._merc)))
 
+    def lonlat_parts(self, idx: np.ndarray) -> np.ndarray:
+        """Parts ``idx`` as lon/lat shapely lines and polygons, built from the coordinates on first use."""
+        idx = np.asarray(idx, dtype=np.int64)
+        todo = idx[shapely.is_missing(self._parts_ll[idx])] if len(idx) else idx
+        if len(todo):
+            todo = np.unique(todo)
+            lines = todo[self.part_kind[todo] == LINE]
+            if len(lines):
+                self._parts_ll[lines] = line_strings(self.shapes.coords, self._start[lines], self._count[lines])
+            polys = todo[self.part_kind[todo] == POLYGON]
+            if len(polys):
+                self._parts_ll[polys] = self.shapes.rings_of(self._src_part[polys])
+        return self._parts_ll[idx]
+
     def _merc_parts(self, idx: np.ndarray) -> np.ndarray:
         """Mercator geometries of parts ``idx``, projecting those not yet projected."""
         todo = idx[shapely.is_missing(self._merc[idx])]
         if len(todo):
-            self._merc[todo] = shapely.transform(self._parts_ll[todo], project_coords)
+            self._merc[todo] = shapely.transform(self.lonlat_parts(todo), project_coords)
         return self._merc[idx]
 
     def qt_part(self, i: int) -> QPolygonF | QPainterPath:
         """The Qt object for part ``i`` in Mercator metres, built on first use."""
         item = self._qt[i]
         if item is None:
-            g = self._merc_parts(np.array([i]))[0]
-            if self.part_kind[i] == LINE:
-                item = qpolygonf(shapely.get_coordinates(g))
-                self._qt[i] = item
-                return item
-            if self._part_multi[i]:
-                g = g.geoms[0]
-            if not self.has_holes(np.array([i]))[0]:
-                item = qpolygonf(shapely.get_coordinates(g.exterior))
+            if self.part_kind[i] == LINE or not self._holes[i]:
+                # a line, or a polygon's only ring: one run of coordinates
+                a, m = int(self._start[i]), int(self._count[i])
+                item = qpolygonf(project_coords(self.shapes.coords[a:a + m]))
             else:
+                g = self._merc_parts(np.array([i]))[0]
                 item = QPainterPath()
                 item.addPolygon(qpolygonf(shapely.get_coordinates(g.exterior)))
                 for ring in g.interiors:
@@ -285,7 +266,7 @@ class PreparedGeometry:
         return cache[idx]
 
     def _build_lod(self, idx: np.ndarray, band: int, cache: np.ndarray) -> None:
-        simple = shapely.simplify(self._parts_ll[idx], self._tolerance(band), preserve_topology=False)
+        simple = shapely.simplify(self.lonlat_parts(idx), self._tolerance(band), preserve_topology=False)
         bad = shapely.is_missing(simple) | shapely.is_empty(simple) | self.has_holes(idx)
         for i in idx[bad]:
             cache[i] = self.qt_part(int(i))
@@ -318,11 +299,7 @@ class PreparedGeometry:
             self._line_lod.move_to_end(band)
         todo = idx[shapely.is_missing(cache[idx])] if len(idx) else idx
         if len(todo):
-            g = self._parts_ll[todo]
-            multi = self._part_multi[todo]
-            if multi.any():
-                g = g.copy()
-                g[multi] = shapely.get_geometry(g[multi], 0)
+            g = self.lonlat_parts(todo)
             simple = shapely.simplify(g, self._tolerance(band), preserve_topology=False)
             bad = shapely.is_missing(simple) | shapely.is_empty(simple)
             simple[bad] = g[bad]
@@ -370,33 +347,49 @@ LINE_LOD_BANDS = 4
 CHUNK = 64
 
 
-def _chunk_lines(parts: np.ndarray, feature: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Split long LineStrings into chunks of ``CHUNK`` segments sharing their end vertices.
+def _chunk_lines(
+    coords: np.ndarray, start: np.ndarray, count: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Long lines (coordinate runs) cut into chunks of ``CHUNK`` segments sharing their end vertices.
 
-    Kept parts come first, then the chunks of every long line in order, all
-    built with one vectorised call.
+    Returns each chunk's (first coordinate, count, line index, lon/lat box),
+    the chunks of every line in order.
     """
-    counts = shapely.get_num_coordinates(parts)
-    ptypes = shapely.get_type_id(parts)
-    is_line = (ptypes == 1) | ((ptypes == 5) & (shapely.get_num_geometries(parts) == 1))
-    long = np.flatnonzero(is_line & (counts > 2 * CHUNK))
-    if not len(long):
-        return parts, feature
-    c = counts[long]
-    xy = shapely.get_coordinates(parts[long])
-    off = np.cumsum(c) - c  # first vertex of each long line in xy
-    nchunks = (c - 2) // CHUNK + 1  # = ceil((c - 1) / CHUNK)
-    line = np.repeat(np.arange(len(long)), nchunks)
-    j = _ragged_arange(np.zeros(len(long), dtype=np.int64), nchunks)
-    start = off[line] + j * CHUNK
-    size = np.minimum((j + 1) * CHUNK, c[line] - 1) + 1 - j * CHUNK
-    chunk = np.repeat(np.arange(len(start)), size)
-    chunks = shapely.linestrings(xy[_ragged_arange(start, size)], indices=chunk)
-    keep = np.ones(len(parts), dtype=bool)
-    keep[long] = False
-    new_parts = np.concatenate([parts[keep], chunks])
-    new_feat = np.concatenate([feature[keep], feature[long][line]])
-    return new_parts, new_feat
+    if not len(start):
+        e = np.empty(0, dtype=np.int64)
+        return e, e, e, np.empty((0, 4))
+    nchunks = (count - 2) // CHUNK + 1  # = ceil((count - 1) / CHUNK)
+    line = np.repeat(np.arange(len(start)), nchunks)
+    j = ragged_arange(np.zeros(len(start), dtype=np.int64), nchunks)
+    first = start[line] + j * CHUNK
+    size = np.minimum((j + 1) * CHUNK, count[line] - 1) + 1 - j * CHUNK
+    return first, size, line, _run_bounds(coords, first, size)
+
+
+def _run_bounds(coords: np.ndarray, start: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """(minx, miny, maxx, maxy) of each run ``coords[start:start + count]`` (runs may overlap)."""
+    out = np.empty((len(start), 4))
+    if not len(start):
+        return out
+    # one reduceat over consecutive runs; overlapping or unordered runs are read through a copy
+    order_ok = len(start) < 2 or bool(np.all(start[1:] >= start[:-1] + count[:-1]))
+    if order_ok:
+        # even slots: the runs; odd slots: the gaps between them (ignored)
+        at = np.empty(2 * len(start), dtype=np.int64)
+        at[0::2] = start
+        at[1::2] = start + count
+        if at[-1] >= len(coords):
+            at = at[:-1]  # the last run reaches the end
+        lo = np.fmin.reduceat(coords, at, axis=0)[0::2]
+        hi = np.fmax.reduceat(coords, at, axis=0)[0::2]
+    else:
+        xy = coords[ragged_arange(start, count)]
+        at = np.cumsum(count) - count
+        lo = np.fmin.reduceat(xy, at, axis=0)
+        hi = np.fmax.reduceat(xy, at, axis=0)
+    out[:, :2] = lo
+    out[:, 2:] = hi
+    return out
 
 
 def _split_rows(xy: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -406,12 +399,3 @@ def _split_rows(xy: np.ndarray, counts: np.ndarray) -> np.ndarray:
     for i, (a, b) in enumerate(zip((ends - counts).tolist(), ends.tolist(), strict=True)):
         out[i] = xy[a:b]
     return out
-
-
-def _ragged_arange(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Concatenated ranges ``starts[i] .. starts[i] + counts[i]``."""
-    total = int(counts.sum())
-    if total == 0:
-        return np.empty(0, dtype=np.int64)
-    shift = np.repeat(starts - (np.cumsum(counts) - counts), counts)
-    return np.arange(total, dtype=np.int64) + shift

@@ -1,0 +1,127 @@
+"""Flat shapes parsed from WKB with numpy: the same as through shapely, or a refusal."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+from shapely import wkt
+
+from floodpost.data.shapes import Shapes, gpkg_wkb
+
+MIXED = [
+    "POINT (114.1 35.7)",
+    "LINESTRING (0 0, 1 1, 2 0)",
+    "POLYGON ((0 0, 4 0, 4 4, 0 4, 0 0), (1 1, 2 1, 2 2, 1 1))",
+    None,
+    "POINT EMPTY",
+    "MULTIPOINT ((1 1), (2 2))",
+    "MULTILINESTRING ((0 0, 1 1), (2 2, 3 3, 4 4))",
+    "MULTIPOLYGON (((0 0, 1 0, 1 1, 0 0)), ((5 5, 6 5, 6 6, 5 5), (5.1 5.1, 5.2 5.1, 5.2 5.2, 5.1 5.1)))",
+    "POLYGON EMPTY",
+    "MULTIPOLYGON EMPTY",
+    "LINESTRING EMPTY",
+    "MULTIPOINT ((3 3))",
+]
+
+
+def _geoms(texts: list[str | None]) -> np.ndarray:
+    out = np.empty(len(texts), dtype=object)
+    out[:] = [None if t is None else wkt.loads(t) for t in texts]
+    return out
+
+
+def _random_geoms(seed: int, n: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(n):
+        kind = rng.integers(0, 6)
+        c = rng.uniform(-180, 180, 2)
+        if kind == 0:
+            out.append(shapely.Point(c))
+        elif kind == 1:
+            out.append(shapely.LineString(c + rng.normal(0, 1, (int(rng.integers(2, 40)), 2))))
+        elif kind == 2:
+            out.append(shapely.Point(c).buffer(float(rng.uniform(0.1, 2)), int(rng.integers(1, 8))))
+        elif kind == 3:
+            shell = shapely.Point(c).buffer(3.0)
+            holes = [shapely.Point(c + rng.uniform(-1.5, 1.5, 2)).buffer(0.2) for _ in range(rng.integers(1, 4))]
+            out.append(shell.difference(shapely.union_all(holes)))
+        elif kind == 4:
+            out.append(shapely.MultiLineString([c + rng.normal(0, 1, (5, 2)) for _ in range(rng.integers(1, 5))]))
+        else:
+            out.append(shapely.MultiPolygon([shapely.Point(c + 10 * i).buffer(1.0) for i in range(rng.integers(1, 6))]))
+    arr = np.empty(n, dtype=object)
+    arr[:] = out
+    return arr
+
+
+@pytest.mark.parametrize("geoms", [_geoms(MIXED), _random_geoms(1, 300)], ids=["edge cases", "random"])
+def test_wkb_parse_matches_shapely(geoms: np.ndarray) -> None:
+    want = Shapes.from_geometries(geoms)
+    got = Shapes.from_wkb_array([None if g is None else shapely.to_wkb(g) for g in geoms])
+    assert got._wkb is not None  # numpy parsed it, no fallback
+    assert got.equals(want)
+    back = got.geometries()
+    for g, b in zip(geoms, back, strict=True):
+        if g is None:
+            assert b is None
+        else:
+            assert shapely.equals_exact(g, b, 0) or (shapely.is_empty(g) and shapely.is_empty(b))
+
+
+def test_parts_rebuild_as_simple_geometries() -> None:
+    s = Shapes.from_geometries(_geoms(MIXED))
+    parts = s.rings_of(np.arange(len(s.part_kind)))
+    assert [p.geom_type for p in parts] == [
+        "Point", "LineString", "Polygon", "Point", "Point", "LineString", "LineString", "Polygon", "Polygon", "Point",
+    ]
+    assert len(parts[2].interiors) == 1 and len(parts[8].interiors) == 1
+
+
+@pytest.mark.parametrize(
+    "wkb",
+    [
+        shapely.to_wkb(shapely.Point(1, 2, 3)),  # Z
+        shapely.to_wkb(shapely.Point(1, 2), byte_order=0),  # big-endian
+        shapely.to_wkb(shapely.GeometryCollection([shapely.Point(1, 2)])),
+    ],
+    ids=["z", "big-endian", "collection"],
+)
+def test_what_numpy_does_not_parse_goes_to_shapely(wkb: bytes) -> None:
+    assert Shapes.from_wkb(wkb, np.array([0]), np.array([len(wkb)])) is None
+    shapes = Shapes.from_wkb_array([wkb])  # the fallback
+    assert shapes.types[0] >= 0 and len(shapes.coords) == 1
+
+
+def test_truncated_wkb_is_refused_not_misread() -> None:
+    wkb = shapely.to_wkb(shapely.LineString([(0, 0), (1, 1), (2, 2)]))
+    for cut in (3, 9, len(wkb) - 1):
+        assert Shapes.from_wkb(wkb[:cut], np.array([0]), np.array([cut])) is None
+
+
+def test_take_reorders_and_marks_missing() -> None:
+    geoms = _random_geoms(2, 40)
+    s = Shapes.from_geometries(geoms)
+    idx = np.array([5, -1, 0, 39, 5])
+    t = s.take(idx)
+    want_geoms = np.array([geoms[5], None, geoms[0], geoms[39], geoms[5]], dtype=object)
+    assert t.equals(Shapes.from_geometries(want_geoms))
+    assert t.geometries()[1] is None
+
+
+def test_geopackage_headers_are_stripped() -> None:
+    from floodpost.data import gpkg
+
+    geoms = _geoms(["POINT (1 2)", "LINESTRING (0 0, 1 1)", None])
+    blobs = gpkg.encode(geoms, 4490)
+    buf, starts, ends, empty = gpkg_wkb(blobs)
+    s = Shapes.from_wkb(buf, starts, ends)
+    assert s is not None and s.equals(Shapes.from_geometries(geoms))
+    assert not empty.any()
+
+
+def test_bounds_skip_nan() -> None:
+    s = Shapes.from_geometries(_geoms(["POINT (1 2)", "POINT (5 -3)"]))
+    assert s.bounds() == (1.0, -3.0, 5.0, 2.0)
+    assert Shapes.from_geometries(_geoms([None])).bounds() is None
