@@ -108,3 +108,35 @@ def test_info_json_at_two_times_only_grows_with_records(demo_path: Path, capsys:
     latest = rows[rows["reported_at"] <= cut].sort_values(["reported_at"]).groupby("area").tail(1)
     assert lt["transferred"] == int(latest["transferred_persons"].sum())
     assert main(["info", str(demo_path), "--at", "tomorrow"]) == 1
+
+
+def test_situation_is_read_again_after_any_write(ws_path: Path) -> None:
+    """The records are kept between calls, but never past a write (ours or another process's)."""
+    import sqlite3
+
+    with Workspace.open(ws_path) as ws:
+        first = as_of(ws, DAY + "23:00")
+        assert as_of(ws, DAY + "23:00").evacuation == first.evacuation
+        ws.insert("evacuation", [evac("共渠西", "21:00", 80)])
+        assert as_of(ws, DAY + "23:00").evacuation["共渠西"]["transferred_persons"] == 80
+        other = sqlite3.connect(ws_path)  # another process's write, straight into the table
+        with other:
+            other.execute("UPDATE evacuation SET transferred_persons = 90 WHERE transferred_persons = 80")
+        other.close()
+        assert as_of(ws, DAY + "23:00").evacuation["共渠西"]["transferred_persons"] == 90
+        areas_before = as_of(ws).storage_status
+        ws.insert("storage_areas", [{"name": "崔家桥", "status": "standby",
+                                     "geometry": shapely.Point(114.3, 35.5).buffer(0.01)}])
+        assert as_of(ws).storage_status == {**areas_before, "崔家桥": "standby"}
+
+
+def test_storage_area_status_as_it_was_before_later_edits(ws_path: Path) -> None:
+    with Workspace.open(ws_path) as ws:
+        square = shapely.Point(114.3, 35.5).buffer(0.01)
+        a, _ = ws.insert("storage_areas", [{"name": "良相坡", "status": "standby", "geometry": square},
+                                           {"name": "共渠西", "status": "standby", "geometry": square}])
+        ws.update("storage_areas", a, {"status": "evacuating"})
+        ws.update("storage_areas", a, {"status": "flooding"})
+        assert as_of(ws).storage_status == {"良相坡": "flooding", "共渠西": "standby"}
+        # both edits were logged after 2021: then, the area was as first entered
+        assert as_of(ws, DAY + "12:00").storage_status == {"良相坡": "standby", "共渠西": "standby"}

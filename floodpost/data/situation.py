@@ -113,20 +113,42 @@ class _Records:
 
     tables: dict[str, list[dict[str, Any]]]
     depots: set[str]
-    areas: dict[int, dict[str, Any]]
+    #: storage-area status by name as stored, and by fid each area's (name, status)
+    area_status: dict[str, Any]
+    areas: dict[int, tuple[str, Any]]
     #: per target layer: (logged at, feature fid, before-values) of every update, newest first
     edits: dict[str, list[tuple[str, int, dict[str, Any]]]]
 
 
 def _load(ws: Any) -> _Records:
+    """The records, read again only when the workspace changed since the last read.
+
+    Opening a workspace asks for the situation four times (map, dashboard
+    curves and time, brief); a county's storage-area inventory takes a
+    quarter of a second to scan each time. Any write through this
+    connection changes ``total_changes``; a commit by another process
+    changes ``data_version``.
+    """
+    con = ws._con
+    stamp = (id(con), con.total_changes, con.execute("PRAGMA data_version").fetchone()[0])
+    hit = getattr(ws, "_situation_records", None)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    records = _read_records(ws)
+    ws._situation_records = (stamp, records)
+    return records
+
+
+def _read_records(ws: Any) -> _Records:
     tables = {k: _rows(ws, k) for k in ("evacuation", "works", "material_tally", "forces")}
     depots = {r["depot"] for r in tables["material_tally"]}
     if "depots" in ws.keys():  # noqa: SIM118
         depots |= {str(n) for n in ws.read("depots", columns=["name"])["name"]}
-    areas: dict[int, dict[str, Any]] = {}
+    areas: dict[int, tuple[str, Any]] = {}
     if "storage_areas" in ws.keys():  # noqa: SIM118
-        frame = ws.read("storage_areas", columns=["name", "status"])
-        areas = {int(fid): {"name": n, "status": st} for fid, n, st in zip(frame.index, frame["name"], frame["status"], strict=True)}
+        # names and statuses only: a county inventory has 100,000 shapes nobody needs here
+        rows = ws._con.execute('SELECT fid, name, status FROM "storage_areas" ORDER BY fid').fetchall()
+        areas = {fid: (name, status) for fid, name, status in rows}
     edits: dict[str, list[tuple[str, int, dict[str, Any]]]] = defaultdict(list)
     if "situation_log" in ws.keys():  # noqa: SIM118
         rows = ws._con.execute(
@@ -140,7 +162,8 @@ def _load(ws: Any) -> _Records:
                 old = None
             if isinstance(old, dict):
                 edits[target].append((at, fid, old))
-    return _Records(tables, depots, areas, edits)
+    area_status = {name: status for name, status in areas.values()}
+    return _Records(tables, depots, area_status, areas, edits)
 
 
 def _undo_later_edits(
@@ -195,10 +218,22 @@ def _situation(records: _Records, at: str) -> Situation:
     forces = {r["fid"]: dict(r) for r in upto("forces")}
     _undo_later_edits(records, "forces", at, forces, ("status", "personnel", "vehicles", "boats", "category"))
     sit.forces = list(forces.values())
-    # Storage areas: status as it was (they carry no report time of their own).
-    areas = {fid: dict(a) for fid, a in records.areas.items()}
-    _undo_later_edits(records, "storage_areas", at, areas, ("status",))
-    sit.storage_status = {a["name"]: a["status"] for a in areas.values()}
+    # Storage areas: status as it was (they carry no report time of their own); only
+    # the areas edited since then differ from the stored status.
+    was: dict[int, Any] = {}
+    for logged, fid, old in records.edits.get("storage_areas", []):
+        if logged <= at:
+            break
+        if fid in records.areas and "status" in old:
+            was[fid] = old["status"]  # newest undone first: the earliest edit's "before" stays
+    status = dict(records.area_status)
+    for fid in sorted(was):
+        name = records.areas[fid][0]
+        # a name shared by several areas shows the last one's status, as the stored mapping does
+        last = max(f for f, (n, _) in records.areas.items() if n == name) if len(status) < len(records.areas) else fid
+        if last == fid:
+            status[name] = was[fid]
+    sit.storage_status = status
     return sit
 
 

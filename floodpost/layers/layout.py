@@ -181,8 +181,9 @@ def _paint_legend(painter: QPainter, rect: QRectF, scene: Any, u: float) -> QRec
         entries = legend_entries(layer.key, lang)
         present = None
         sym = layer.symbology
-        if sym.field and layer.frame is not None and sym.field in layer.frame:
-            present = set(map(str, layer.frame[sym.field].dropna().unique()))
+        table = layer.table
+        if sym.field and table is not None and sym.field in table:
+            present = set(map(str, table[sym.field].dropna().unique()))
         entries = [e for e in entries if present is None or e.code is None or e.code in present or e.code == "polygon"]
         needed = row * (len(entries) + 1)
         if y + needed > rect.bottom() and col == 0:

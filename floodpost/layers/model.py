@@ -96,6 +96,24 @@ class Layer:
         """The attributes, indexed by fid: ``frame``, or without geometry while it is not built."""
         return self._frame if self._frame is not None else self._table
 
+    def rows(self, mask: Any) -> Any:
+        """The features where ``mask`` (boolean, per row) holds, as a GeoDataFrame.
+
+        For a few features of a big layer: only those get a shapely geometry.
+        """
+        if self.built:
+            return None if self.frame is None else self.frame[np.asarray(mask, dtype=bool)]
+        import geopandas as gpd
+
+        assert self._shapes is not None
+        pos = np.flatnonzero(np.asarray(mask, dtype=bool))
+        table = self._table.iloc[pos]
+        geoms = self._shapes.geometries(pos)
+        return gpd.GeoDataFrame(
+            table, geometry=gpd.GeoSeries(geoms, index=table.index, crs=f"EPSG:{STORAGE_EPSG}"),
+            crs=f"EPSG:{STORAGE_EPSG}",
+        )
+
     @property
     def shapes(self) -> Shapes | None:
         """The geometries as flat arrays when the layer was read as such, else None."""

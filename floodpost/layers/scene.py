@@ -70,7 +70,7 @@ class MapScene:
         situation = as_of(workspace, when)
         at = to_storage(when) if when is not None else None
         for layer in self.layers:
-            if "reported_at" not in layer.schema.field_names or layer.frame is None:
+            if "reported_at" not in layer.schema.field_names or layer.table is None:
                 continue
             if at is None and getattr(layer, "_as_of", None) is None:
                 continue  # already showing everything
@@ -79,24 +79,28 @@ class MapScene:
             layer.set_frame(full if at is None else full[full["reported_at"] <= at], stored)
             layer._as_of = at
         areas = self.layers.get("storage_areas")
-        if areas is not None and areas.frame is not None and len(areas.frame):
+        if areas is not None and areas.count:
             # Fills show each area's status as it was at the time shown.
-            frame = areas.frame
-            was = frame["name"].map(situation.storage_status).fillna(frame["status"])
-            if not was.equals(frame["status"]):
-                frame = frame.copy()
-                frame["status"] = was
-                areas.set_frame(frame, areas.geometry_source)
+            table = areas.table
+            was = table["name"].map(situation.storage_status).fillna(table["status"])
+            if not was.equals(table["status"]):
+                table = table.copy()
+                table["status"] = was
+                areas.set_columns(table)
                 areas._as_of = at
             elif at is None and getattr(areas, "_as_of", None) is not None:
-                areas.set_frame(workspace.read("storage_areas"), (str(workspace.path), "storage_areas"))
+                areas.reload(workspace)
                 areas._as_of = None
         forces = self.layers.get("forces")
         depots = self.layers.get("depots")
+        # only the areas being evacuated need a shape for their bars
+        evacuated = None
+        if areas is not None and areas.count:
+            evacuated = areas.rows(areas.table["name"].astype(str).isin(list(situation.evacuation)).to_numpy())
         self.painter.overlays = [
             ForcesOverlay.from_frame(forces.frame if forces is not None else None),
             DepotOverlay.from_situation(situation, depots.frame if depots is not None else None),
-            EvacuationOverlay.from_situation(situation, areas.frame if areas is not None else None),
+            EvacuationOverlay.from_situation(situation, evacuated),
         ]
         return situation
 

@@ -52,7 +52,7 @@ def default_bookmarks(scene: Any, whole: str) -> list[Bookmark]:
     out = [Bookmark(whole, scene.full_extent())]
     areas = scene.layers.get("storage_areas")
     # A city has a dozen storage areas; a layer of thousands is an inventory, not a bookmark list.
-    if areas is not None and areas.frame is not None and len(areas.frame) <= AREA_BOOKMARKS_MAX:
+    if areas is not None and 0 < areas.count <= AREA_BOOKMARKS_MAX:
         for name, g in zip(areas.frame["name"], areas.frame.geometry, strict=True):
             if g is not None and not g.is_empty:
                 out.append(Bookmark(str(name), _pad(g.bounds)))
