@@ -301,14 +301,18 @@ class Workspace:
         )
         return frame
 
-    def read_shapes(self, key: str, columns: Sequence[str]) -> tuple[pd.DataFrame, Shapes] | None:
+    def read_shapes(
+        self, key: str, columns: Sequence[str], rows: int | None = None
+    ) -> tuple[pd.DataFrame, Shapes] | None:
         """A few text columns of a big layer (DataFrame by fid) and its :class:`Shapes`, or None.
 
         What the map needs to draw a county's inventory, without a shapely
         geometry per feature: GDAL's Arrow stream hands over the WKB in one
         buffer, which numpy parses. None when the layer cannot be read so
         (no pyarrow, a column that is not text, WKB that numpy does not
-        parse): ``read`` then serves.
+        parse): ``read`` then serves. Given ``rows`` (the layer's
+        :meth:`count`), it touches no sqlite connection, so another thread
+        may call it: GDAL reads without Python's lock.
         """
         schema = schema_for(key)
         fields = [f for f in schema.fields if f.name in set(columns)]
@@ -319,7 +323,7 @@ class Workspace:
             import pyarrow as pa
             from pyogrio.raw import open_arrow
 
-            n = self.count(key)
+            n = self.count(key) if rows is None else rows
             with open_arrow(self.path, layer=key, columns=cols, return_fids=True, use_pyarrow=True,
                             batch_size=max(n, 1) + 1) as (meta, reader):
                 table = reader.read_all()

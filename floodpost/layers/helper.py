@@ -479,6 +479,10 @@ def main(argv: list[str]) -> None:
 
     # The render thread owns the shared memory and unlinks it; attaching here must not claim it too.
     resource_tracker.register = lambda *args, **kwargs: None  # type: ignore[assignment]
+    # Second in line for the CPU: reading a workspace here must not slow the
+    # application's own reading of it; drawing rows goes on a free core anyway.
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(5)
     counter = SharedMemory(name=argv[1])
     wanted = np.ndarray((1,), dtype=np.int64, buffer=counter.buf)
     try:

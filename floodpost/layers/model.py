@@ -6,8 +6,10 @@ layer panel is an adapter over it, never a copy.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import InitVar, dataclass
 from typing import Any
 
@@ -18,6 +20,9 @@ from psygnal.containers import EventedList
 from floodpost.data.schema import LAYER_ORDER, LAYERS, STORAGE_EPSG, TableSchema
 from floodpost.data.shapes import Shapes
 from floodpost.layers.style import SYMBOLOGY, Symbology
+
+#: ``Layer.reload``: read the shapes there
+_READ = object()
 
 #: Layers with more features than this open with only the columns the map
 #: draws; the rest is read when one of their features is identified.
@@ -171,12 +176,16 @@ class Layer:
         self._token = object()
         self.version += 1
 
-    def reload(self, workspace: Any, lean_above: float | None = None) -> None:
-        """Read the layer again from ``workspace`` (after a write), lean if it is big."""
+    def reload(self, workspace: Any, lean_above: float | None = None, shapes: Any = _READ) -> None:
+        """Read the layer again from ``workspace`` (after a write), lean if it is big.
+
+        ``shapes`` is what ``workspace.read_shapes`` returned for this layer
+        when the caller read it already (in another thread).
+        """
         limit = LEAN_ABOVE if lean_above is None else lean_above
-        if workspace.count(self.key) > limit:
+        if shapes is not _READ or workspace.count(self.key) > limit:
             columns = drawing_columns(self.key)
-            got = workspace.read_shapes(self.key, columns)
+            got = workspace.read_shapes(self.key, columns) if shapes is _READ else shapes
             if got is not None:
                 self.set_shapes(*got)
             else:
@@ -302,9 +311,20 @@ class LayerList(EventedList[Layer]):
         them. :meth:`Layer.complete` reads the rest.
         """
         limit = LEAN_ABOVE if lean_above is None else lean_above
+        counts = {key: workspace.count(key) for key in LAYER_ORDER}
+        big = [key for key in LAYER_ORDER if counts[key] > limit]
         layers = cls()
-        for key in LAYER_ORDER:
-            layer = Layer(key)
-            layer.reload(workspace, limit)
-            layers.append(layer)
+        # GDAL reads the big layers in worker threads (without Python's lock)
+        # while this thread reads the small ones through sqlite.
+        with ThreadPoolExecutor(max_workers=max(1, min(len(big), os.cpu_count() or 1))) as pool:
+            pending = {
+                key: pool.submit(workspace.read_shapes, key, drawing_columns(key), counts[key]) for key in big
+            }
+            for key in LAYER_ORDER:
+                layer = Layer(key)
+                if key in pending:
+                    layer.reload(workspace, limit, shapes=pending[key].result())
+                else:
+                    layer.reload(workspace, limit)
+                layers.append(layer)
         return layers
