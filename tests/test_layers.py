@@ -168,6 +168,17 @@ def test_big_layers_draw_from_shapes_and_build_frames_only_when_asked(app, demo_
         for key in keys:
             layer = layers[key]
             assert layer.shapes is not None and not layer.built, key
+        # clicks answer the same from shapes as from frames (checked again once frames exist)
+        from floodpost.layers.projection import to_mercator
+
+        zoomed = vp.zoomed(2)
+        clicks = []
+        for key in keys:  # on, beside and between a few features of each layer
+            xy = layers[key].shapes.coords[:: max(1, len(layers[key].shapes.coords) // 7)]
+            px, py = zoomed.to_screen(*to_mercator(xy[:, 0], xy[:, 1]))
+            clicks += [(float(x) + dx, float(y)) for x, y in zip(px, py, strict=True) for dx in (0.0, 3.0, 40.0)]
+        hits = [hit_test(layers, zoomed, x, y, tolerance_px=25) for x, y in clicks]
+        assert any(h.key in keys for hs in hits for h in hs) and not any(layers[k].built for k in keys)
         plain = {key: ws.read(key, columns=drawing_columns(key)) for key in keys}
         for key in keys:
             layer = layers[key]
@@ -186,6 +197,7 @@ def test_big_layers_draw_from_shapes_and_build_frames_only_when_asked(app, demo_
             assert layer.built and layer.version == version and layer.frame is frame
             assert list(frame.index) == list(plain[key].index)
             assert all(shapely.equals_exact(frame.geometry.values, plain[key].geometry.values, 0))
+        assert [hit_test(layers, zoomed, x, y, tolerance_px=25) for x, y in clicks] == hits
         # building frames changed nothing drawn
         again = MapPainter().render_image(vp, layers)
         assert again == img

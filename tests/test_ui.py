@@ -142,9 +142,9 @@ def test_identify_on_a_lean_layer_shows_every_field(qtbot, demo_path, monkeypatc
         assert win.open_workspace(demo_path)
     canvas = win.canvas
     hazards = win.scene.layers["hazards"]
-    assert hazards.lean and "resp_phone" not in hazards.frame.columns
-    fid = int(hazards.frame.index[0])
-    geom = hazards.frame.geometry.loc[fid]
+    assert hazards.lean and "resp_phone" not in hazards.table.columns
+    fid = int(hazards.table.index[0])
+    geom = hazards.geometry(fid)
     full = win.workspace.feature("hazards", fid)
     canvas.zoom_to_lonlat((geom.x - 0.002, geom.y - 0.002, geom.x + 0.002, geom.y + 0.002))
     _wait_idle(qtbot, canvas)
@@ -153,7 +153,9 @@ def test_identify_on_a_lean_layer_shows_every_field(qtbot, demo_path, monkeypatc
         qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=QPoint(round(px), round(py)))
     text = win.identify.text()
     assert full["resp_phone"] in text and full["resp_person"] in text
-    assert not hazards.lean and "resp_phone" in hazards.frame.columns
+    # the clicked feature was read whole; the layer was neither re-read nor turned into a GeoDataFrame
+    assert hazards.lean and not hazards.built
+    assert canvas._highlight_src == ("hazards", fid)
     _wait_idle(qtbot, canvas)
 
 

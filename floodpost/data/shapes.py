@@ -49,6 +49,7 @@ class Shapes:
     coords: np.ndarray  # (m, 2) float64
     _geoms: np.ndarray | None = field(default=None, repr=False)
     _wkb: tuple[bytes, np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+    _feature_bounds: np.ndarray | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.types)
@@ -75,6 +76,25 @@ class Shapes:
         if not np.all(np.isfinite(b)):
             return None
         return (float(b[0]), float(b[1]), float(b[2]), float(b[3]))
+
+    def feature_bounds(self) -> np.ndarray:
+        """(n, 4) boxes of the features (NaN for empty ones), computed once."""
+        if self._feature_bounds is not None:
+            return self._feature_bounds
+        n = len(self.types)
+        out = np.full((n, 4), np.nan)
+        c = self.coord_offsets[self.ring_offsets[self.part_offsets]]  # first coordinate of each feature
+        count = np.diff(c)
+        have = np.flatnonzero(count > 0)
+        if len(have):
+            at = c[:-1][have]
+            xy = self.coords
+            out[have, 0] = np.fmin.reduceat(xy[:, 0], at)
+            out[have, 1] = np.fmin.reduceat(xy[:, 1], at)
+            out[have, 2] = np.fmax.reduceat(xy[:, 0], at)
+            out[have, 3] = np.fmax.reduceat(xy[:, 1], at)
+        self._feature_bounds = out
+        return out
 
     def take(self, idx: np.ndarray) -> Shapes:
         """The shapes of features ``idx`` in that order; -1 gives a missing one."""

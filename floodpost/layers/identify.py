@@ -46,16 +46,26 @@ def hit_test(
     for layer in reversed(list(layers)):
         if not layer.visible or layer.count == 0:
             continue
-        frame = layer.frame
-        idx = frame.sindex.query(probe, predicate="intersects")
+        if layer.built:
+            frame = layer.frame
+            idx = frame.sindex.query(probe, predicate="intersects")
+            all_fids = frame.index.to_numpy()
+            geoms = frame.geometry.to_numpy()[idx]
+        else:
+            # a big layer drawn from its shapes: boxes first, shapely only for the few under the click
+            assert layer.shapes is not None
+            b = layer.shapes.feature_bounds()
+            near = (b[:, 0] <= float(lon1)) & (b[:, 2] >= float(lon0)) & (b[:, 1] <= float(lat1)) & (b[:, 3] >= float(lat0))
+            idx = np.flatnonzero(near)
+            all_fids = layer.table.index.to_numpy()
+            geoms = layer.shapes.geometries(idx)
         if len(idx) == 0:
             continue
-        geoms = frame.geometry.to_numpy()[idx]
         dist = shapely.distance(geoms, click) / deg_per_px
         dims = shapely.get_dimensions(geoms)
         keep = (dist <= tolerance_px) & ((dims < 2) | (dist == 0))
         order = np.argsort(dist[keep], kind="stable")
-        fids = frame.index.to_numpy()[idx][keep][order]
+        fids = all_fids[idx][keep][order]
         for fid, d in zip(fids, dist[keep][order], strict=True):
             hits.append(Hit(layer.key, int(fid), float(d)))
     return hits

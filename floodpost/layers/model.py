@@ -233,6 +233,15 @@ class Layer:
         rec["fid"] = int(fid)
         return rec
 
+    def geometry(self, fid: int) -> Any:
+        """The shapely geometry of feature ``fid`` (lon/lat), or None; builds no frame."""
+        if self.built:
+            frame = self.frame
+            return None if frame is None or fid not in frame.index else frame.geometry.loc[fid]
+        assert self._shapes is not None
+        pos = self._table.index.get_indexer([fid])
+        return None if pos[0] < 0 else self._shapes.geometries(pos)[0]
+
     @property
     def schema(self) -> TableSchema:
         return LAYERS[self.key]

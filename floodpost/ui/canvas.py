@@ -278,9 +278,9 @@ class MapCanvas(QWidget):
         self._highlight_src = None
         if key is not None and fid is not None and self.scene is not None:
             layer = self.scene.layers.get(key)
-            if layer is not None and layer.frame is not None and fid in layer.frame.index:
+            geom = layer.geometry(fid) if layer is not None else None
+            if geom is not None:
                 self._highlight_src = (key, fid)
-                geom = layer.frame.geometry.loc[fid]
                 self._highlight = _paths(geom)
                 self._highlight_pts = _points(geom)
         self.update()
@@ -399,13 +399,6 @@ class MapCanvas(QWidget):
             if self.property("editing"):
                 return  # the click places a feature; it identifies nothing
             hits = self.identify_at(pos.x(), pos.y())
-            if self.scene is not None:
-                # a layer opened with only its drawn columns reads the rest now,
-                # so whoever shows the hits finds whole features in its frame
-                for key in dict.fromkeys(h.key for h in hits):
-                    layer = self.scene.layers.get(key)
-                    if layer is not None:
-                        layer.complete()
             self.set_highlight(*(hits[0].key, hits[0].fid) if hits else (None, None))
             self.featuresClicked.emit(hits)
         else:

@@ -100,9 +100,12 @@ class IdentifyPanel(QWidget):
 
     def _record(self, hit: Hit) -> dict[str, Any]:
         layer = self.layers.get(hit.key)
-        if layer is None or layer.frame is None or hit.fid not in layer.frame.index:
+        if layer is None:
             return {}
-        return layer.frame.loc[hit.fid].to_dict()
+        # every field, from the workspace for a layer opened with its drawn columns only
+        rec = layer.record(hit.fid)
+        rec.pop("fid", None)
+        return rec
 
     def current(self) -> Hit | None:
         i = self.chooser.currentIndex()
