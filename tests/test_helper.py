@@ -117,7 +117,6 @@ def test_helper_draws_the_same_picture(qapp, synthetic, helper, zoom) -> None:
 
 def test_helper_reads_a_workspace_itself(qapp, demo_master: Path, helper) -> None:
     with Workspace.open(demo_master) as ws:
-        helper.prefetch(str(ws.path), ["hazards", "storage_areas", "rivers"])
         layers = LayerList.from_workspace(ws, lean_above=10)  # the demo's bigger layers open lean
         assert any(layer.lean for layer in layers)
         assert all(layer.geometry_source == (str(ws.path), layer.key) for layer in layers)

@@ -4,10 +4,11 @@ QPainter holds Python's GIL, so a second thread cannot help the render
 thread; a second process can. The helper keeps its own copy of every
 layer's shapes: it reads them from the workspace file itself when the layer
 shows them as stored (no copy through the pipe), and is sent their flat
-arrays (:class:`~floodpost.data.shapes.Shapes`) otherwise. For each frame it is told the view, the rows it draws and each
-layer's version and opacity; it paints those rows with the same
-``MapPainter.paint_geometry`` into shared memory, and the render thread lays
-them into its own picture between the basemap and the labels.
+arrays (:class:`~floodpost.data.shapes.Shapes`) otherwise. For each frame
+it is told the view, the rows it draws and each layer's version and
+opacity; it paints those rows with the same ``MapPainter.paint_geometry``
+into shared memory, and the render thread lays them into its own picture
+between the basemap and the labels.
 
 If the helper has not started yet, falls behind, fails or dies, the render
 thread draws those rows itself: the picture is the same, only slower.
@@ -199,11 +200,6 @@ class RenderHelper:
             except (OSError, ValueError) as exc:
                 self._fail(f"pipe closed ({exc})")
                 return
-
-    def prefetch(self, path: str, keys: list[str]) -> None:
-        """Let the helper start reading these layers' shapes while this process reads them too."""
-        if self._proc is not None and not self._broken and keys:
-            self._outbox.put(("prefetch", str(path), list(keys)))
 
     def sync(self, key: str, version: int, prep: Any, source: tuple[str, str] | None) -> None:
         """Hand the helper a layer's new version: fids, classes, symbols, and where its shapes are."""
@@ -404,11 +400,7 @@ def _serve(conn: Connection, wanted: np.ndarray) -> None:
             break
         kind = msg[0]
         try:
-            if kind == "prefetch":
-                _, path, keys = msg
-                for key in keys:
-                    shapes(path, key)
-            elif kind == "layer":
+            if kind == "layer":
                 _, key, version, data = msg
                 fids = data["fids"]
                 if data["source"] is not None:

@@ -84,16 +84,9 @@ class Layer:
         if self._frame is None and self._shapes is not None:
             with self._building:
                 if self._frame is None:
-                    import geopandas as gpd
-
-                    table = self._table
                     geoms = self._shapes.geometries()
                     self._shapes.keep_geometries(geoms)
-                    self._frame = gpd.GeoDataFrame(
-                        table,
-                        geometry=gpd.GeoSeries(geoms, index=table.index, crs=f"EPSG:{STORAGE_EPSG}"),
-                        crs=f"EPSG:{STORAGE_EPSG}",
-                    )
+                    self._frame = _geoframe(self._table, geoms)
         return self._frame
 
     @property
@@ -108,16 +101,9 @@ class Layer:
         """
         if self.built:
             return None if self.frame is None else self.frame[np.asarray(mask, dtype=bool)]
-        import geopandas as gpd
-
         assert self._shapes is not None
         pos = np.flatnonzero(np.asarray(mask, dtype=bool))
-        table = self._table.iloc[pos]
-        geoms = self._shapes.geometries(pos)
-        return gpd.GeoDataFrame(
-            table, geometry=gpd.GeoSeries(geoms, index=table.index, crs=f"EPSG:{STORAGE_EPSG}"),
-            crs=f"EPSG:{STORAGE_EPSG}",
-        )
+        return _geoframe(self._table.iloc[pos], self._shapes.geometries(pos))
 
     @property
     def shapes(self) -> Shapes | None:
@@ -269,6 +255,14 @@ class Layer:
         if not np.all(np.isfinite(b)):
             return None
         return (float(b[0]), float(b[1]), float(b[2]), float(b[3]))
+
+
+def _geoframe(table: Any, geoms: np.ndarray) -> Any:
+    """``table`` with lon/lat ``geoms`` as its geometry column."""
+    import geopandas as gpd
+
+    crs = f"EPSG:{STORAGE_EPSG}"
+    return gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(geoms, index=table.index, crs=crs), crs=crs)
 
 
 class LayerList(EventedList[Layer]):

@@ -151,9 +151,6 @@ class MapPainter:
             else:
                 prep = prepare_layer(layer)
                 self._cache[layer.key] = (layer.version, layer.data_token, prep)
-        if self.helper is not None and not self.helper.sent(layer.key, layer.version):
-            # the helper prepares its copy meanwhile
-            self.helper.sync(layer.key, layer.version, prep, layer.geometry_source)
         return prep
 
     def _marker(self, symbol: Symbol, scale: float) -> QPixmap:
@@ -192,18 +189,24 @@ class MapPainter:
         job = None
         if helper is not None and todo and helper.acquire():
             try:
-                for layer in todo:  # new versions go to the helper before the frame
-                    self.prepared(layer)
                 job = helper.submit(viewport, [(la.key, la.version, la.opacity) for la in todo], scale)
             finally:
                 if job is None:
                     helper.release()
         try:
-            return self._paint(painter, viewport, layers, stats, label_queue, check, scale,
-                               labels, background, helper, job)
+            got = self._paint(painter, viewport, layers, stats, label_queue, check, scale,
+                              labels, background, helper, job)
         finally:
             if job is not None:
                 helper.release()
+        if helper is not None:
+            # Layers new to the helper go to it once the frame is done: it reads
+            # and prepares them meanwhile, and takes its share from a later
+            # frame on. Handed over before, its reading would only slow this one.
+            for layer in todo:
+                if not helper.sent(layer.key, layer.version):
+                    helper.sync(layer.key, layer.version, self.prepared(layer), layer.geometry_source)
+        return got
 
     def _paint(
         self, painter: QPainter, viewport: Viewport, layers: Sequence[Layer], stats: RenderStats,

@@ -158,14 +158,6 @@ class MapCanvas(QWidget):
         if scene is not None:
             self.set_scene(scene)
 
-    def prefetch(self, workspace: Any) -> None:
-        """Let the render helper start reading a workspace being opened, alongside this process."""
-        if self.helper is not None:
-            from floodpost.data.schema import LAYERS
-
-            present = workspace.keys()
-            self.helper.prefetch(str(workspace.path), [k for k in present if k in LAYERS])
-
     # ------------------------------------------------------------ model
     def set_scene(self, scene: MapScene) -> None:
         """Show another workspace's layers; the view fits them once shown."""

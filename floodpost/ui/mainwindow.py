@@ -263,7 +263,6 @@ class MainWindow(QMainWindow):
         """Open ``path`` and show it; on failure keep the current one and say why."""
         try:
             ws = Workspace.open(path)
-            self.canvas.prefetch(ws)  # the render helper reads the shapes meanwhile
             scene = MapScene.from_workspace(ws, self.scene.painter.basemap)
             scene.show_situation(ws)  # evacuation bars as of now
         except Exception as exc:  # noqa: BLE001 - every failure is told to the user
