@@ -226,6 +226,7 @@ class Workspace:
         params: Sequence[Any] = (),
         columns: Sequence[str] | None = None,
         bulk: bool = False,
+        geometry: bool = True,
     ) -> gpd.GeoDataFrame | pd.DataFrame:
         """Read a layer (GeoDataFrame in EPSG:4490) or a table (DataFrame), indexed by fid.
 
@@ -234,6 +235,8 @@ class Workspace:
         features with :meth:`feature` when asked. The default reads all.
         ``bulk`` asks for GDAL's columnar reader where it applies (a few
         text columns of a whole big layer): the same frame, sooner.
+        ``geometry=False`` leaves the shapes out (a DataFrame): a table of
+        attributes has no use for 100,000 decoded polygons.
         """
         schema = schema_for(key)
         fields = list(schema.fields)
@@ -244,13 +247,14 @@ class Workspace:
                 raise KeyError(f"{key} has no column {', '.join(sorted(unknown))}")
             fields = [f for f in fields if f.name in wanted]
         cols = [f.name for f in fields]
-        if bulk and columns is not None and where is None and schema.is_spatial and all(
+        spatial = schema.is_spatial and geometry
+        if bulk and columns is not None and where is None and spatial and all(
             f.sql_type == "TEXT" for f in fields
         ):
             frame = self._read_columnar(key, cols)
             if frame is not None:
                 return frame
-        select = ["fid"] + (["geom"] if schema.is_spatial else []) + [f'"{c}"' for c in cols]
+        select = ["fid"] + (["geom"] if spatial else []) + [f'"{c}"' for c in cols]
         sql = f'SELECT {", ".join(select)} FROM "{key}"'
         if where:
             sql += f" WHERE {where}"
@@ -259,9 +263,9 @@ class Workspace:
         n = len(rows)
         values = [[r[i] for r in rows] for i in range(len(select))]  # per column
         fids = np.fromiter(values[0], dtype=np.int64, count=n)
-        first = 2 if schema.is_spatial else 1
+        first = 2 if spatial else 1
         data = {f.name: _column(f.type, values[first + i], n) for i, f in enumerate(fields)}
-        if schema.is_spatial:
+        if spatial:
             frame = gpd.GeoDataFrame(
                 data,
                 geometry=gpd.GeoSeries(_decode_blobs(values[1]), crs=f"EPSG:{STORAGE_EPSG}"),

@@ -13,7 +13,6 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
@@ -45,24 +44,52 @@ class FeatureTableModel(QAbstractTableModel):
         self.key = ""
         self.schema: TableSchema | None = None
         self.fids: list[int] = []
-        self.rows: list[dict[str, Any]] = []
+        #: stored values by field, one list per column (None for missing)
+        self.columns: dict[str, list[Any]] = {}
 
     def load(self, ws: Any, key: str) -> None:
         self.beginResetModel()
         self.key = key
         self.schema = schema_for(key)
-        frame = ws.read(key) if ws is not None and key in ws.keys() else None  # noqa: SIM118
+        # attributes only: the table never shows the shapes
+        frame = ws.read(key, geometry=False) if ws is not None and key in ws.keys() else None  # noqa: SIM118
         if frame is None:
-            self.fids, self.rows = [], []
+            self.fids, self.columns = [], {}
         else:
-            cols = [f.name for f in self.schema.fields]
-            self.fids = [int(f) for f in frame.index]
-            records = frame[cols].astype(object).to_dict("records")
-            self.rows = [{k: (None if _missing(v) else v) for k, v in r.items()} for r in records]
+            self.fids = frame.index.tolist()
+            self.columns = {
+                f.name: [None if _missing(v) else v for v in frame[f.name].astype(object).tolist()]
+                for f in self.schema.fields
+            }
         self.endResetModel()
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order the rows by one field's stored values, empty cells last either way.
+
+        Done here in one Python sort: a sorting proxy over a county's
+        100,000 rows asks ``data`` a million times and took 20 seconds.
+        """
+        if self.schema is None or not self.fids or not 0 <= column < len(self.schema.fields):
+            return
+        values = self.columns[self.schema.fields[column].name]
+        present = [i for i, v in enumerate(values) if v is not None]
+        missing = [i for i, v in enumerate(values) if v is None]
+        numeric = all(isinstance(values[i], (int, float)) for i in present)
+        key = (lambda i: values[i]) if numeric else (lambda i: str(values[i]))
+        present.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        new_order = present + missing
+        self.layoutAboutToBeChanged.emit()
+        row_of = {old: new for new, old in enumerate(new_order)}
+        persistent = self.persistentIndexList()
+        self.fids = [self.fids[i] for i in new_order]
+        self.columns = {name: [col[i] for i in new_order] for name, col in self.columns.items()}
+        self.changePersistentIndexList(
+            persistent, [self.index(row_of[i.row()], i.column()) for i in persistent]
+        )
+        self.layoutChanged.emit()
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.rows)
+        return 0 if parent.isValid() else len(self.fids)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() or self.schema is None else len(self.schema.fields)
@@ -78,7 +105,7 @@ class FeatureTableModel(QAbstractTableModel):
         if not index.isValid() or self.schema is None:
             return None
         f = self.schema.fields[index.column()]
-        value = self.rows[index.row()].get(f.name)
+        value = self.columns[f.name][index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return f.display(value, self.lang)
         if role == Qt.ItemDataRole.EditRole:
@@ -99,7 +126,7 @@ class FeatureTableModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.EditRole or self.schema is None:
             return False
         f = self.schema.fields[index.column()]
-        old = self.rows[index.row()].get(f.name)
+        old = self.columns[f.name][index.row()]
         if (value in ("", None) and old is None) or value == old:
             return False
         self.editRequested.emit(self.key, self.fids[index.row()], f.name, None if value == "" else value)
@@ -179,15 +206,13 @@ class AttributeTable(QWidget):
             top.addWidget(b)
         lay.addLayout(top)
         self.model = FeatureTableModel(self, lang)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
         self.view = QTableView()
-        self.view.setModel(self.proxy)
+        self.view.setModel(self.model)
         # sizing columns from every row of a 100,000-row layer would stall the window
         self.view.horizontalHeader().setResizeContentsPrecision(200)
         self._stale = False
         self.view.setSortingEnabled(True)
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # fid order
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setItemDelegate(_Delegate(self.model, self.view))
         self.view.setEditTriggers(
@@ -230,6 +255,9 @@ class AttributeTable(QWidget):
         if key is not None and key != self.key:
             return
         self.model.load(self.ws, self.key)
+        header = self.view.horizontalHeader()
+        if header.sortIndicatorSection() >= 0:  # keep the order the officer chose
+            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self.count.setText(self.tr("%1 rows").replace("%1", str(self.model.rowCount())))
         read_only = self.key == "situation_log"
         for b in (self.add_btn, self.edit_btn, self.delete_btn):
@@ -238,7 +266,7 @@ class AttributeTable(QWidget):
         self.view.resizeColumnsToContents()
 
     def selected_fids(self) -> list[int]:
-        rows = {self.proxy.mapToSource(i).row() for i in self.view.selectionModel().selectedRows()}
+        rows = {i.row() for i in self.view.selectionModel().selectedRows()}
         return [self.model.fids[r] for r in sorted(rows)]
 
     def _edit(self) -> None:
