@@ -76,9 +76,7 @@ def helper():
 
 
 def _render_both(layers: LayerList, viewport: Viewport, helper: RenderHelper) -> tuple[QImage, QImage]:
-    solo = MapPainter()
-    solo.render_image(viewport, layers)  # label anchors are placed on first sight: same history
-    alone = solo.render_image(viewport, layers)
+    alone = MapPainter().render_image(viewport, layers)
     shared = MapPainter()
     shared.helper = helper
     shared.render_image(viewport, layers)  # the helper gets the layers, maybe too late for this frame

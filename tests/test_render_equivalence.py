@@ -129,3 +129,15 @@ def test_prepared_chunks_long_lines(app):
     assert len(prep.parts) > 10 and set(prep.part_feature) == {0}
     total = sum(shapely.length(prep.parts))
     assert total == pytest.approx(shapely.length(shapely.transform(line, project_coords)), rel=1e-9)
+
+
+def test_labels_do_not_depend_on_earlier_views(app):
+    """A view shows the same labels whether or not the painter has shown other views before."""
+    labelled = synthetic_layers(11, polygons=2000, lines=60, points=3000, labels=True)
+    vp = Viewport.for_lonlat(labelled.bounds(), 700, 500)
+    views = [vp.zoomed(2), vp.zoomed(2).panned(150, 80), vp.zoomed(6).panned(-40, 30)]
+    seasoned = MapPainter()
+    seasoned.render_image(vp, labelled)  # every label anchor it looks at gets placed
+    for view in views:
+        fresh = MapPainter().render_image(view, labelled)
+        assert seasoned.render_image(view, labelled) == fresh

@@ -584,7 +584,7 @@ class MapPainter:
         src = prep.labels
         if src is None or viewport.scale_denominator > src.style.max_scale:
             return
-        px, py = viewport.to_screen(src.x, src.y)
+        px, py = viewport.to_screen(src.cx, src.cy)
         ok = np.isfinite(px) & (px >= 0) & (px < viewport.width) & (py >= 0) & (py < viewport.height)
         idx = np.flatnonzero(ok)
         if len(idx) > LABEL_THIN_ABOVE:

@@ -31,10 +31,12 @@ POINT, LINE, POLYGON = 0, 1, 2
 class LabelSource:
     """Label texts and anchors (Mercator) per feature.
 
-    ``x``/``y`` are where a label may go, good enough to decide whether it
-    is in view and to thin candidates: exact for points, the box centre for
-    lines and polygons until :meth:`anchors` has placed it on the feature.
-    NaN anchors are skipped.
+    ``cx``/``cy`` decide whether a label is in view and which candidates
+    survive thinning: the point itself, or the box centre of a line or
+    polygon. They never change, so which labels a view offers does not
+    depend on the views before it. ``x``/``y`` are where the label goes:
+    the same until :meth:`anchors` has placed it on the feature. NaN
+    anchors are skipped.
     """
 
     texts: np.ndarray  # object array of str or None
@@ -45,6 +47,12 @@ class LabelSource:
     #: lon/lat shapely geometries of features ``idx``, to place labels lazily
     geometry: Callable[[np.ndarray], np.ndarray] | None = field(default=None, repr=False)
     exact: np.ndarray | None = field(default=None, repr=False)  # anchor already on the feature
+    cx: np.ndarray = field(init=False, repr=False)
+    cy: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.cx = self.x.copy()
+        self.cy = self.y.copy()
 
     def anchors(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Exact anchors of features ``idx``: a point on each polygon, the middle of each line."""
