@@ -219,6 +219,14 @@ class Workspace:
         schema_for(key)
         return int(self._con.execute(f'SELECT COUNT(*) FROM "{key}"').fetchone()[0])
 
+    def count_bound(self, key: str) -> int:
+        """At least ``count(key)``: the highest fid (fids are positive), found in the index at once.
+
+        ``COUNT(*)`` walks the whole table: 23 ms for a county's 100,000 polygons.
+        """
+        schema_for(key)
+        return int(self._con.execute(f'SELECT max(fid) FROM "{key}"').fetchone()[0] or 0)
+
     def read(
         self,
         key: str,
@@ -315,8 +323,9 @@ class Workspace:
         buffer, which numpy parses. None when the layer cannot be read so
         (no pyarrow, a column that is not text, WKB that numpy does not
         parse): ``read`` then serves. Given ``rows`` (the layer's
-        :meth:`count`), it touches no sqlite connection, so another thread
-        may call it: GDAL reads without Python's lock.
+        :meth:`count` or :meth:`count_bound`), it touches no sqlite
+        connection, so another thread may call it: GDAL reads without
+        Python's lock.
         """
         schema = schema_for(key)
         fields = [f for f in schema.fields if f.name in set(columns)]

@@ -314,7 +314,8 @@ class LayerList(EventedList[Layer]):
         them. :meth:`Layer.complete` reads the rest.
         """
         limit = LEAN_ABOVE if lean_above is None else lean_above
-        counts = {key: workspace.count(key) for key in LAYER_ORDER}
+        # the highest fid decides (a layer thinned by deletions may open lean: no harm)
+        counts = {key: workspace.count_bound(key) for key in LAYER_ORDER}
         big = [key for key in LAYER_ORDER if counts[key] > limit]
         layers = cls()
         # GDAL reads the big layers in worker threads (without Python's lock)

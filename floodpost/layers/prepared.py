@@ -145,6 +145,7 @@ class PreparedGeometry:
         self.part_feature = np.concatenate([src_feature[src[keep]], src_feature[src[long]][chunk_line]])
         self.part_kind = np.concatenate([kind[keep], np.full(len(k_start), LINE, dtype=np.int8)]).astype(np.int8)
         b = np.concatenate([bounds[keep], chunk_bounds])
+        self._lonlat_bounds = b
         # Mercator boxes straight from lon/lat boxes: the projection is monotone per axis.
         x0, y0 = to_mercator(b[:, 0], b[:, 1])
         x1, y1 = to_mercator(b[:, 2], b[:, 3])
@@ -193,10 +194,12 @@ class PreparedGeometry:
         kind[lines] = LINE
         other = np.flatnonzero(polys | lines)
         if len(other):
-            # box centres until a view asks for the real anchor; a feature's coordinates are one run
-            last_part = shapes.part_offsets[other + 1] - 1
-            start = c0[first_part[other]]
-            b = _run_bounds(shapes.coords, start, c0[last_part] + cn[last_part] - start)
+            # box centres until a view asks for the real anchor: a feature's box from its parts' boxes
+            b = np.full((n, 4), np.nan)
+            pb = self._lonlat_bounds
+            for j, fn in enumerate((np.fmin, np.fmin, np.fmax, np.fmax)):
+                fn.at(b[:, j], self.part_feature, pb[:, j])
+            b = b[other]
             x[other], y[other] = to_mercator((b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2)
             exact[other] = False
         texts = np.asarray(texts, dtype=object)
