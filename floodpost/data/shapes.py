@@ -158,15 +158,28 @@ class Shapes:
                 out[empty] = [None if starts[i] >= ends[i] else shapely.from_wkb(mv[starts[i]:ends[i]].tobytes())
                               for i in idx[empty].tolist()]
             return out
-        raise ValueError("these shapes keep neither their geometries nor their WKB")
+        return self._build(idx)
+
+    def _build(self, idx: np.ndarray) -> np.ndarray:
+        """Features ``idx`` put together from their parts (shapes that kept neither geometries nor WKB)."""
+        out = np.empty(len(idx), dtype=object)
+        p0 = self.part_offsets[idx]
+        pn = self.part_offsets[idx + 1] - p0
+        owner = np.repeat(np.arange(len(idx)), pn)
+        parts = self.rings_of(ragged_arange(p0, pn))
+        t = self.types[idx]
+        simple = np.flatnonzero(np.isin(t, (0, 1, 3)) & (pn == 1))
+        out[simple] = parts[np.searchsorted(owner, simple)]
+        for code, make in ((4, shapely.multipoints), (5, shapely.multilinestrings), (6, shapely.multipolygons)):
+            sel = np.flatnonzero(t == code)
+            if len(sel):
+                mine = np.isin(owner, sel)
+                out[sel] = make(parts[mine], indices=np.searchsorted(sel, owner[mine]))
+        return out
 
     def keep_geometries(self, geoms: np.ndarray) -> None:
         """Remember the shapely geometries these shapes were made of (or built from them)."""
         self._geoms = np.asarray(geoms, dtype=object)
-
-    @property
-    def has_geometries(self) -> bool:
-        return self._geoms is not None
 
     def rings_of(self, parts: np.ndarray) -> np.ndarray:
         """Shapely lines (LINE parts) or polygons (POLYGON parts) for parts ``parts``."""
