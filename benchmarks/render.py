@@ -71,10 +71,11 @@ def floodpost_figures(gpkg: Path, use_helper: bool = True, only_open: bool = Fal
         time.sleep(1.0)
     t0 = time.perf_counter()
     ws = Workspace.open(gpkg)
-    # the application's own path: big layers open with their drawn columns only
-    layers = LayerList([layer for layer in LayerList.from_workspace(ws) if layer.key in KEYS])
+    # the application's own path (MapScene.from_workspace): big layers open with
+    # their drawn columns only, and are prepared in the threads that read them
     painter = MapPainter()
     painter.helper = helper
+    layers = LayerList([la for la in LayerList.from_workspace(ws, ready=painter.prepared) if la.key in KEYS])
     vp = Viewport.for_lonlat(layers.bounds(), *SIZE)
     painter.render_image(vp, layers)
     open_s = time.perf_counter() - t0

@@ -201,3 +201,33 @@ def test_big_layers_draw_from_shapes_and_build_frames_only_when_asked(app, demo_
         # building frames changed nothing drawn
         again = MapPainter().render_image(vp, layers)
         assert again == img
+
+
+def test_big_layers_are_prepared_in_the_threads_that_read_them(app, demo_master, monkeypatch):
+    import threading
+
+    import floodpost.layers.painter as painter_module
+    from floodpost.data.workspace import Workspace
+
+    painter = MapPainter()
+    seen = []
+
+    def ready(layer):
+        seen.append((layer.key, threading.current_thread() is not threading.main_thread()))
+        painter.prepared(layer)
+
+    with Workspace.open(demo_master) as ws:
+        layers = LayerList.from_workspace(ws, lean_above=0, ready=ready)
+    assert {k for k, _ in seen} == {la.key for la in layers if la.shapes is not None} != set()
+    assert all(in_worker for _, in_worker in seen)
+    # the frame finds them prepared: preparing one of them again would fail here
+    real = painter_module.prepare_layer
+    done = {k for k, _ in seen}
+
+    def only_the_rest(layer):
+        assert layer.key not in done, f"{layer.key} prepared twice"
+        return real(layer)
+
+    monkeypatch.setattr(painter_module, "prepare_layer", only_the_rest)
+    img = painter.render_image(Viewport.for_lonlat(layers.bounds(), 600, 400), layers)
+    assert not img.isNull()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import InitVar, dataclass
 from typing import Any
@@ -305,30 +306,46 @@ class LayerList(EventedList[Layer]):
         return (arr[:, 0].min(), arr[:, 1].min(), arr[:, 2].max(), arr[:, 3].max())
 
     @classmethod
-    def from_workspace(cls, workspace: Any, lean_above: float | None = None) -> LayerList:
+    def from_workspace(
+        cls, workspace: Any, lean_above: float | None = None, ready: Callable[[Layer], Any] | None = None
+    ) -> LayerList:
         """All layer keys of a workspace, in the standard drawing order.
 
         Layers of more than ``lean_above`` features (default ``LEAN_ABOVE``)
         are read with their :func:`drawing_columns` only: fetching every
         attribute of a county's 100,000 polygons takes longer than drawing
-        them. :meth:`Layer.complete` reads the rest.
+        them. :meth:`Layer.complete` reads the rest. ``ready`` is called
+        with each of those big layers in the thread that read it (a painter
+        prepares it there, alongside the others).
         """
         limit = LEAN_ABOVE if lean_above is None else lean_above
         # the highest fid decides (a layer thinned by deletions may open lean: no harm)
         counts = {key: workspace.count_bound(key) for key in LAYER_ORDER}
         big = [key for key in LAYER_ORDER if counts[key] > limit]
-        layers = cls()
+
+        def read_big(key: str) -> Layer | None:
+            got = workspace.read_shapes(key, drawing_columns(key), counts[key])
+            if got is None:
+                return None  # read through sqlite, in the calling thread
+            layer = Layer(key)
+            layer.reload(workspace, limit, shapes=got)
+            if ready is not None:
+                ready(layer)
+            return layer
+
+        read: dict[str, Layer] = {}
         # GDAL reads the big layers in worker threads (without Python's lock)
         # while this thread reads the small ones through sqlite.
         with ThreadPoolExecutor(max_workers=max(1, min(len(big), os.cpu_count() or 1))) as pool:
-            pending = {
-                key: pool.submit(workspace.read_shapes, key, drawing_columns(key), counts[key]) for key in big
-            }
+            pending = {key: pool.submit(read_big, key) for key in big}
             for key in LAYER_ORDER:
-                layer = Layer(key)
-                if key in pending:
-                    layer.reload(workspace, limit, shapes=pending[key].result())
-                else:
+                if key not in pending:
+                    read[key] = layer = Layer(key)
                     layer.reload(workspace, limit)
-                layers.append(layer)
-        return layers
+            for key, future in pending.items():
+                layer = future.result()
+                if layer is None:
+                    layer = Layer(key)
+                    layer.reload(workspace, limit, shapes=None)
+                read[key] = layer
+        return cls([read[key] for key in LAYER_ORDER])

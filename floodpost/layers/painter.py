@@ -126,7 +126,7 @@ class RenderStats:
 class MapPainter:
     """Paints layers into any QPainter; caches prepared geometry per layer version.
 
-    One instance may serve a render thread; ``prepare`` is guarded so two
+    One instance may serve a render thread; ``prepared`` is guarded so two
     threads never build the same cache twice.
     """
 
@@ -135,6 +135,7 @@ class MapPainter:
         self._cache: dict[str, tuple[int, int, PreparedGeometry]] = {}
         self._atlas: dict[tuple[int, float], QPixmap] = {}
         self._lock = threading.Lock()
+        self._building: dict[str, threading.Lock] = {}  # one per layer key
         self._sprites: OrderedDict[tuple, tuple[QImage, float, float]] = OrderedDict()
         self._widths: dict[tuple, float] = {}
         #: Situation overlays (evacuation bars…) painted over the layers, under the labels.
@@ -144,13 +145,26 @@ class MapPainter:
 
     # ---------------------------------------------------------- preparation
     def prepared(self, layer: Layer) -> PreparedGeometry:
+        """The layer's prepared geometry, built once per data version.
+
+        Safe from several threads: each layer is built by one of them while
+        other layers are built alongside (the reading threads of
+        ``LayerList.from_workspace`` prepare what they read).
+        """
         with self._lock:
             hit = self._cache.get(layer.key)
             if hit is not None and hit[0] == layer.version and hit[1] is layer.data_token:
-                prep = hit[2]
-            else:
-                prep = prepare_layer(layer)
-                self._cache[layer.key] = (layer.version, layer.data_token, prep)
+                return hit[2]
+            building = self._building.setdefault(layer.key, threading.Lock())
+        with building:
+            with self._lock:
+                hit = self._cache.get(layer.key)
+                if hit is not None and hit[0] == layer.version and hit[1] is layer.data_token:
+                    return hit[2]
+            version, token = layer.version, layer.data_token
+            prep = prepare_layer(layer)
+            with self._lock:
+                self._cache[layer.key] = (version, token, prep)
         return prep
 
     def _marker(self, symbol: Symbol, scale: float) -> QPixmap:

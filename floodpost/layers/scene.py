@@ -41,7 +41,9 @@ class MapScene:
 
     @classmethod
     def from_workspace(cls, workspace: Any, basemap: Any | None = None) -> MapScene:
-        return cls(LayerList.from_workspace(workspace), MapPainter(basemap or default_basemap()))
+        painter = MapPainter(basemap or default_basemap())
+        # big layers are prepared for drawing in the threads that read them
+        return cls(LayerList.from_workspace(workspace, ready=painter.prepared), painter)
 
     def full_extent(self) -> tuple[float, float, float, float]:
         """lon/lat bounds of all data and the basemap, else of Hebi."""
