@@ -231,3 +231,24 @@ def test_big_layers_are_prepared_in_the_threads_that_read_them(app, demo_master,
     monkeypatch.setattr(painter_module, "prepare_layer", only_the_rest)
     img = painter.render_image(Viewport.for_lonlat(layers.bounds(), 600, 400), layers)
     assert not img.isNull()
+
+
+def test_few_but_heavy_layers_open_lean(tmp_path):
+    """Forty rivers of 16,000 vertices are 10 MB of shapes: drawn from flat arrays like a big inventory."""
+    from floodpost.data.workspace import Workspace
+    from floodpost.layers.model import HEAVY_BYTES
+
+    rng = np.random.default_rng(2)
+    with Workspace.create(tmp_path / "w.gpkg") as ws:
+        ws.insert("rivers", [
+            {"name": f"河{i}", "geometry": shapely.LineString(114 + np.cumsum(rng.normal(0, 1e-4, (16_000, 2)), axis=0))}
+            for i in range(40)
+        ])
+        ws.insert("shelters", [{"name": "一中", "geometry": shapely.Point(114.1, 35.6)}])
+        assert ws.geometry_bytes("rivers") > HEAVY_BYTES > ws.geometry_bytes("shelters")
+        layers = LayerList.from_workspace(ws)
+        assert layers["rivers"].lean and layers["rivers"].shapes is not None
+        assert not layers["shelters"].lean
+        assert not LayerList.from_workspace(ws, lean_above=1000)["rivers"].lean  # the count alone decides
+        layers["rivers"].reload(ws)  # after an edit: lean again, by the same rule
+        assert layers["rivers"].lean

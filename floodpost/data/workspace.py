@@ -227,6 +227,20 @@ class Workspace:
         schema_for(key)
         return int(self._con.execute(f'SELECT max(fid) FROM "{key}"').fetchone()[0] or 0)
 
+    def geometry_bytes(self, key: str, sample: int = 64) -> int:
+        """About how many bytes a layer's shapes take: the first ``sample`` shapes' mean, times ``count_bound``.
+
+        Two thousand rivers of 500 vertices are few rows but 16 MB of
+        shapes; this tells them from two thousand shelters without reading them.
+        """
+        schema = schema_for(key)
+        if not schema.is_spatial:
+            return 0
+        row = self._con.execute(
+            f'SELECT avg(length(geom)) FROM (SELECT geom FROM "{key}" ORDER BY fid LIMIT ?)', (sample,)
+        ).fetchone()
+        return int((row[0] or 0) * self.count_bound(key))
+
     def read(
         self,
         key: str,

@@ -29,6 +29,21 @@ _READ = object()
 #: draws; the rest is read when one of their features is identified.
 LEAN_ABOVE = 20_000
 
+#: ... and so do layers whose shapes take more than this many bytes.
+HEAVY_BYTES = 8_000_000
+
+
+def _opens_lean(workspace: Any, key: str, lean_above: float | None, count: int | None = None) -> bool:
+    """Whether a layer opens lean: more rows than ``lean_above``, or (by default) heavy shapes.
+
+    The highest fid stands for the count (a layer thinned by deletions may
+    open lean: no harm). Given ``lean_above``, only the count decides.
+    """
+    limit = LEAN_ABOVE if lean_above is None else lean_above
+    if (workspace.count_bound(key) if count is None else count) > limit:
+        return True
+    return lean_above is None and workspace.geometry_bytes(key) > HEAVY_BYTES
+
 
 def drawing_columns(key: str) -> list[str]:
     """The attribute columns the map needs for ``key``: class field, label field, title."""
@@ -169,8 +184,7 @@ class Layer:
         ``shapes`` is what ``workspace.read_shapes`` returned for this layer
         when the caller read it already (in another thread).
         """
-        limit = LEAN_ABOVE if lean_above is None else lean_above
-        if shapes is not _READ or workspace.count(self.key) > limit:
+        if shapes is not _READ or _opens_lean(workspace, self.key, lean_above):
             columns = drawing_columns(self.key)
             got = workspace.read_shapes(self.key, columns) if shapes is _READ else shapes
             if got is not None:
@@ -318,17 +332,16 @@ class LayerList(EventedList[Layer]):
         with each of those big layers in the thread that read it (a painter
         prepares it there, alongside the others).
         """
-        limit = LEAN_ABOVE if lean_above is None else lean_above
-        # the highest fid decides (a layer thinned by deletions may open lean: no harm)
+        # a few thousand long rivers are big too: see _opens_lean
         counts = {key: workspace.count_bound(key) for key in LAYER_ORDER}
-        big = [key for key in LAYER_ORDER if counts[key] > limit]
+        big = [key for key in LAYER_ORDER if _opens_lean(workspace, key, lean_above, counts[key])]
 
         def read_big(key: str) -> Layer | None:
             got = workspace.read_shapes(key, drawing_columns(key), counts[key])
             if got is None:
                 return None  # read through sqlite, in the calling thread
             layer = Layer(key)
-            layer.reload(workspace, limit, shapes=got)
+            layer.reload(workspace, lean_above, shapes=got)
             if ready is not None:
                 ready(layer)
             return layer
@@ -336,16 +349,16 @@ class LayerList(EventedList[Layer]):
         read: dict[str, Layer] = {}
         # GDAL reads the big layers in worker threads (without Python's lock)
         # while this thread reads the small ones through sqlite.
-        with ThreadPoolExecutor(max_workers=max(1, min(len(big), os.cpu_count() or 1))) as pool:
+        with ThreadPoolExecutor(max_workers=max(1, min(len(big), (os.cpu_count() or 1) + 1))) as pool:
             pending = {key: pool.submit(read_big, key) for key in big}
             for key in LAYER_ORDER:
                 if key not in pending:
                     read[key] = layer = Layer(key)
-                    layer.reload(workspace, limit)
+                    layer.reload(workspace, lean_above)
             for key, future in pending.items():
                 layer = future.result()
                 if layer is None:
                     layer = Layer(key)
-                    layer.reload(workspace, limit, shapes=None)
+                    layer.reload(workspace, lean_above, shapes=None)
                 read[key] = layer
         return cls([read[key] for key in LAYER_ORDER])

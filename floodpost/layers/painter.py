@@ -88,7 +88,7 @@ def prepare_layer(layer: Layer) -> PreparedGeometry:
     if layer.key == "reservoirs":
         polygon_symbols = [RESERVOIR_POLYGON] * len(symbols)
     shapes = layer.shapes
-    return PreparedGeometry(
+    prep = PreparedGeometry(
         shapes if shapes is not None else layer.frame.geometry.to_numpy(),
         classes,
         symbols,
@@ -97,6 +97,13 @@ def prepare_layer(layer: Layer) -> PreparedGeometry:
         label_style=sym.label,
         polygon_symbols=polygon_symbols,
     )
+    lines = np.flatnonzero(prep.part_kind == LINE)
+    if int(prep.part_ncoords[lines].sum()) > DENSE_LINE_VERTICES:
+        # A river net is simplified for every zoom band it is shown at, from
+        # GEOS lines built once; built here, they are ready before the first
+        # frame (and built in the reading thread when the layer is big).
+        prep.lonlat_parts(lines)
+    return prep
 
 
 @dataclass
