@@ -252,6 +252,8 @@ def qgis_figures(gpkg: Path) -> dict | None:
         "name": res.get("name", "QGIS"),
         "full_s": res["all"]["full_s"],
         "zoom_s": res["all"]["zoom_s"],
+        # loading the three layers and drawing the first frame, cold
+        "open_s": res.get("first_frame_s"),
         "per_layer": {k: res.get(k) for k in ("polygons", "lines", "points")},
         "raw": res,
     }
@@ -289,6 +291,8 @@ def main(argv: list[str] | None = None) -> int:
     out["baseline"] = base
     out["ratio_full"] = round(out["full_s"] / base["full_s"], 3) if base["full_s"] else None
     out["ratio_zoom"] = round(out["zoom_s"] / base["zoom_s"], 3) if base["zoom_s"] else None
+    if base.get("open_s"):
+        out["ratio_open"] = round(out["open_s"] / base["open_s"], 3)
     out["size"] = f"{SIZE[0]}x{SIZE[1]}"
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=2))
