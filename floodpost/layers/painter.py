@@ -139,7 +139,7 @@ class MapPainter:
 
     def __init__(self, basemap: Any | None = None) -> None:
         self.basemap = basemap
-        self._cache: dict[str, tuple[int, int, PreparedGeometry]] = {}
+        self._cache: dict[str, tuple[int, object, PreparedGeometry]] = {}  # version, data token
         self._atlas: dict[tuple[int, float], QPixmap] = {}
         self._lock = threading.Lock()
         self._building: dict[str, threading.Lock] = {}  # one per layer key
