@@ -26,7 +26,7 @@ from floodpost.layers.style import SYMBOLOGY, Symbology
 _READ = object()
 
 #: Layers with more features than this open with only the columns the map
-#: draws; the rest is read when one of their features is identified.
+#: draws; a feature's other fields are read when it is identified (``Layer.record``).
 LEAN_ABOVE = 20_000
 
 #: ... and so do layers whose shapes take more than this many bytes.
@@ -207,27 +207,14 @@ class Layer:
         """True while the frame holds only the columns the map draws."""
         return self._source is not None
 
-    def complete(self) -> bool:
-        """Read every column of a lean layer from its workspace; True if the frame was replaced.
-
-        The identify panel reads whole features from ``frame``, so the canvas
-        calls this before it reports a click on this layer.
-        """
-        source = self._source
-        if source is None:
-            return False
-        try:
-            frame = source.read(self.key)
-        except sqlite3.Error:  # the workspace was closed meanwhile: stay lean
-            return False
-        self.set_frame(frame, (str(source.path), self.key))
-        return True
-
     def record(self, fid: int) -> dict[str, Any]:
         """All fields of feature ``fid`` (geometry under ``geometry``), or {} if absent."""
         source = self._source
         if source is not None:
-            return source.feature(self.key, int(fid)) or {}
+            try:
+                return source.feature(self.key, int(fid)) or {}
+            except sqlite3.Error:  # the workspace was closed meanwhile
+                return {}
         if self.frame is None or fid not in self.frame.index:
             return {}
         rec = self.frame.loc[fid].to_dict()
@@ -328,7 +315,7 @@ class LayerList(EventedList[Layer]):
         Layers of more than ``lean_above`` features (default ``LEAN_ABOVE``)
         are read with their :func:`drawing_columns` only: fetching every
         attribute of a county's 100,000 polygons takes longer than drawing
-        them. :meth:`Layer.complete` reads the rest. ``ready`` is called
+        them. :meth:`Layer.record` reads a whole feature. ``ready`` is called
         with each of those big layers in the thread that read it (a painter
         prepares it there, alongside the others).
         """
