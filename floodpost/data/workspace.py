@@ -227,8 +227,10 @@ class Workspace:
         schema_for(key)
         return int(self._con.execute(f'SELECT max(fid) FROM "{key}"').fetchone()[0] or 0)
 
-    def geometry_bytes(self, key: str, sample: int = 64) -> int:
-        """About how many bytes a layer's shapes take: the first ``sample`` shapes' mean, times ``count_bound``.
+    def geometry_bytes(self, key: str, rows: int | None = None, sample: int = 64) -> int:
+        """About how many bytes a layer's shapes take: the first ``sample`` shapes' mean, times ``rows``.
+
+        ``rows`` defaults to :meth:`count_bound`.
 
         Two thousand rivers of 500 vertices are few rows but 16 MB of
         shapes; this tells them from two thousand shelters without reading them.
@@ -239,7 +241,7 @@ class Workspace:
         row = self._con.execute(
             f'SELECT avg(length(geom)) FROM (SELECT geom FROM "{key}" ORDER BY fid LIMIT ?)', (sample,)
         ).fetchone()
-        return int((row[0] or 0) * self.count_bound(key))
+        return int((row[0] or 0) * (self.count_bound(key) if rows is None else rows))
 
     def read(
         self,

@@ -22,9 +22,6 @@ from floodpost.data.schema import LAYER_ORDER, LAYERS, STORAGE_EPSG, TableSchema
 from floodpost.data.shapes import Shapes
 from floodpost.layers.style import SYMBOLOGY, Symbology
 
-#: ``Layer.reload``: read the shapes there
-_READ = object()
-
 #: Layers with more features than this open with only the columns the map
 #: draws; a feature's other fields are read when it is identified (``Layer.record``).
 LEAN_ABOVE = 20_000
@@ -40,9 +37,10 @@ def _opens_lean(workspace: Any, key: str, lean_above: float | None, count: int |
     open lean: no harm). Given ``lean_above``, only the count decides.
     """
     limit = LEAN_ABOVE if lean_above is None else lean_above
-    if (workspace.count_bound(key) if count is None else count) > limit:
+    count = workspace.count_bound(key) if count is None else count
+    if count > limit:
         return True
-    return lean_above is None and workspace.geometry_bytes(key) > HEAVY_BYTES
+    return lean_above is None and workspace.geometry_bytes(key, count) > HEAVY_BYTES
 
 
 def drawing_columns(key: str) -> list[str]:
@@ -144,21 +142,18 @@ class Layer:
         or re-classified copy of one): a helper process may then read the
         shapes itself instead of being sent them.
         """
-        self._source = None
-        self._geometry_source = geometry_source
-        self._frame = frame
-        self._table = None
-        self._shapes = None
-        self._token = object()
-        self.version += 1
+        self._replace(frame, None, None, geometry_source)
 
     def set_shapes(self, table: Any, shapes: Shapes, geometry_source: tuple[str, str] | None = None) -> None:
         """Replace the data with attributes and shapes; ``frame`` is built when first asked for."""
         if len(table) != len(shapes):
             raise ValueError(f"{self.key}: {len(table)} rows but {len(shapes)} shapes")
+        self._replace(None, table, shapes, geometry_source)
+
+    def _replace(self, frame: Any, table: Any, shapes: Shapes | None, geometry_source: tuple[str, str] | None) -> None:
         self._source = None
         self._geometry_source = geometry_source
-        self._frame = None
+        self._frame = frame
         self._table = table
         self._shapes = shapes
         self._token = object()
@@ -178,22 +173,23 @@ class Layer:
         self._token = object()
         self.version += 1
 
-    def reload(self, workspace: Any, lean_above: float | None = None, shapes: Any = _READ) -> None:
-        """Read the layer again from ``workspace`` (after a write), lean if it is big.
-
-        ``shapes`` is what ``workspace.read_shapes`` returned for this layer
-        when the caller read it already (in another thread).
-        """
-        if shapes is not _READ or _opens_lean(workspace, self.key, lean_above):
-            columns = drawing_columns(self.key)
-            got = workspace.read_shapes(self.key, columns) if shapes is _READ else shapes
-            if got is not None:
-                self.set_shapes(*got)
-            else:
-                self.set_frame(workspace.read(self.key, columns=columns, bulk=True))
-            self._source = workspace
+    def reload(self, workspace: Any, lean_above: float | None = None) -> None:
+        """Read the layer again from ``workspace`` (after a write), lean if it is big."""
+        if _opens_lean(workspace, self.key, lean_above):
+            self._load_lean(workspace, workspace.read_shapes(self.key, drawing_columns(self.key)))
         else:
-            self.set_frame(workspace.read(self.key), (str(workspace.path), self.key))
+            self._load_full(workspace)
+
+    def _load_full(self, workspace: Any) -> None:
+        self.set_frame(workspace.read(self.key), (str(workspace.path), self.key))
+
+    def _load_lean(self, workspace: Any, got: tuple[Any, Shapes] | None) -> None:
+        """Take what ``workspace.read_shapes`` returned (read through sqlite when it gave None)."""
+        if got is not None:
+            self.set_shapes(*got)
+        else:
+            self.set_frame(workspace.read(self.key, columns=drawing_columns(self.key), bulk=True))
+        self._source = workspace
 
     @property
     def geometry_source(self) -> tuple[str, str] | None:
@@ -328,7 +324,7 @@ class LayerList(EventedList[Layer]):
             if got is None:
                 return None  # read through sqlite, in the calling thread
             layer = Layer(key)
-            layer.reload(workspace, lean_above, shapes=got)
+            layer._load_lean(workspace, got)
             if ready is not None:
                 ready(layer)
             return layer
@@ -341,11 +337,11 @@ class LayerList(EventedList[Layer]):
             for key in LAYER_ORDER:
                 if key not in pending:
                     read[key] = layer = Layer(key)
-                    layer.reload(workspace, lean_above)
+                    layer._load_full(workspace)
             for key, future in pending.items():
                 layer = future.result()
                 if layer is None:
                     layer = Layer(key)
-                    layer.reload(workspace, lean_above, shapes=None)
+                    layer._load_lean(workspace, None)
                 read[key] = layer
         return cls([read[key] for key in LAYER_ORDER])
