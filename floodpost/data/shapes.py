@@ -49,6 +49,7 @@ class Shapes:
     coords: np.ndarray  # (m, 2) float64
     _geoms: np.ndarray | None = field(default=None, repr=False)
     _wkb: tuple[bytes, np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+    _part_bounds: np.ndarray | None = field(default=None, repr=False)
     _feature_bounds: np.ndarray | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
@@ -77,24 +78,22 @@ class Shapes:
             return None
         return (float(b[0]), float(b[1]), float(b[2]), float(b[3]))
 
+    def part_bounds(self) -> np.ndarray:
+        """(parts, 4) boxes of the parts, lon/lat, computed once."""
+        if self._part_bounds is None:
+            self._part_bounds = run_bounds(self.coords, *self.part_coord_range)
+        return self._part_bounds
+
     def feature_bounds(self) -> np.ndarray:
-        """(n, 4) boxes of the features (NaN for empty ones), computed once."""
-        if self._feature_bounds is not None:
-            return self._feature_bounds
-        n = len(self.types)
-        out = np.full((n, 4), np.nan)
-        c = self.coord_offsets[self.ring_offsets[self.part_offsets]]  # first coordinate of each feature
-        count = np.diff(c)
-        have = np.flatnonzero(count > 0)
-        if len(have):
-            at = c[:-1][have]
-            xy = self.coords
-            out[have, 0] = np.fmin.reduceat(xy[:, 0], at)
-            out[have, 1] = np.fmin.reduceat(xy[:, 1], at)
-            out[have, 2] = np.fmax.reduceat(xy[:, 0], at)
-            out[have, 3] = np.fmax.reduceat(xy[:, 1], at)
-        self._feature_bounds = out
-        return out
+        """(n, 4) boxes of the features (NaN for empty ones), from their parts' boxes, computed once."""
+        if self._feature_bounds is None:
+            out = np.full((len(self.types), 4), np.nan)
+            pb = self.part_bounds()
+            owner = self.part_feature
+            for j, reduce in enumerate((np.fmin, np.fmin, np.fmax, np.fmax)):
+                reduce.at(out[:, j], owner, pb[:, j])
+            self._feature_bounds = out
+        return self._feature_bounds
 
     def take(self, idx: np.ndarray) -> Shapes:
         """The shapes of features ``idx`` in that order; -1 gives a missing one."""
@@ -367,7 +366,7 @@ class Shapes:
         o = np.argsort(ring_part, kind="stable")
         ring_part, ring_at, ring_n = ring_part[o], ring_at[o], ring_n[o]
 
-        coords = _gather_xy(buf, ring_at, ring_n)
+        coords = gather_xy(buf, ring_at, ring_n)
         # POINT EMPTY is NaN NaN
         pt_rings = np.flatnonzero(pcode[ring_part] == 1)
         if len(pt_rings):
@@ -454,6 +453,31 @@ def line_strings(coords: np.ndarray, first: np.ndarray, count: np.ndarray) -> np
     return shapely.linestrings(xy, indices=np.repeat(np.arange(len(first)), count))
 
 
+def run_bounds(coords: np.ndarray, start: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """(minx, miny, maxx, maxy) of each run ``coords[start:start + count]`` (runs may overlap; NaN skipped)."""
+    out = np.empty((len(start), 4))
+    if not len(start):
+        return out
+    # one reduceat over consecutive runs; overlapping or unordered runs are read through a copy
+    if len(start) < 2 or bool(np.all(start[1:] >= start[:-1] + count[:-1])):
+        # even slots: the runs; odd slots: the gaps between them (ignored)
+        at = np.empty(2 * len(start), dtype=np.int64)
+        at[0::2] = start
+        at[1::2] = start + count
+        if at[-1] >= len(coords):
+            at = at[:-1]  # the last run reaches the end
+        lo = np.fmin.reduceat(coords, at, axis=0)[0::2]
+        hi = np.fmax.reduceat(coords, at, axis=0)[0::2]
+    else:
+        xy = coords[ragged_arange(start, count)]
+        at = np.cumsum(count) - count
+        lo = np.fmin.reduceat(xy, at, axis=0)
+        hi = np.fmax.reduceat(xy, at, axis=0)
+    out[:, :2] = lo
+    out[:, 2:] = hi
+    return out
+
+
 def ragged_arange(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Concatenated ranges ``starts[i] .. starts[i] + counts[i]``."""
     counts = np.asarray(counts, dtype=np.int64)
@@ -535,7 +559,7 @@ def _polygon_rings(b: np.ndarray, pos: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return o[order], np.concatenate(at_l)[order], np.concatenate(n_l)[order]
 
 
-def _gather_xy(buf: bytes, at: np.ndarray, count: np.ndarray) -> np.ndarray:
+def gather_xy(buf: bytes, at: np.ndarray, count: np.ndarray) -> np.ndarray:
     """The ``count[i]`` coordinate pairs (little-endian doubles) at byte ``at[i]``, concatenated.
 
     A pair is read as one opaque 16-byte item: half the index arithmetic

@@ -23,7 +23,7 @@ import shapely
 
 from floodpost.data import gpkg
 from floodpost.data.schema import ALL, LAYERS, STORAGE_EPSG, TABLES, TableSchema, schema_for
-from floodpost.data.shapes import Shapes, gpkg_wkb
+from floodpost.data.shapes import Shapes, gather_xy, gpkg_wkb
 from floodpost.data.timeutil import now_storage, to_storage
 from floodpost.data.validate import validate_record, validate_records
 
@@ -707,15 +707,7 @@ def _decode_blobs(blobs: Sequence[bytes | None]) -> np.ndarray:
     pt = (wlen == 21) & ~empty
     pt[pt] = (buf[w[pt]] == 1) & (buf[w[pt] + 1] == 1) & np.all(buf[w[pt, None] + np.arange(2, 5)] == 0, axis=1)
     if pt.any():
-        xy = np.empty((int(pt.sum()), 2), dtype=np.float64)
-        for r in np.unique((w[pt] + 5) % 8):
-            sel = np.flatnonzero(pt)[(w[pt] + 5) % 8 == r]
-            view = np.frombuffer(joined, dtype="<f8", count=(len(joined) - int(r)) // 8, offset=int(r))
-            first = (w[sel] + 5 - r) // 8
-            rows = np.searchsorted(np.flatnonzero(pt), sel)
-            xy[rows, 0] = view[first]
-            xy[rows, 1] = view[first + 1]
-        out[idx[pt]] = shapely.points(xy)
+        out[idx[pt]] = shapely.points(gather_xy(joined, w[pt] + 5, np.ones(int(pt.sum()), dtype=np.int64)))
     rest = np.flatnonzero(~pt)
     if len(rest):
         wkbs = np.empty(len(rest), dtype=object)

@@ -19,7 +19,7 @@ import numpy as np
 import shapely
 from PySide6.QtGui import QPainterPath, QPolygonF
 
-from floodpost.data.shapes import Shapes, line_strings, ragged_arange
+from floodpost.data.shapes import Shapes, line_strings, ragged_arange, run_bounds
 from floodpost.layers.projection import project_coords, to_mercator
 from floodpost.layers.style import LabelStyle, Symbol
 from floodpost.layers.symbols import qpolygonf
@@ -133,7 +133,7 @@ class PreparedGeometry:
         src = np.flatnonzero(src_kind != POINT)
         kind = src_kind[src]
         start, count = c0[src], cn[src]
-        bounds = _run_bounds(coords, start, count)
+        bounds = shapes.part_bounds()[src]
         long = np.flatnonzero((kind == LINE) & (count > 2 * CHUNK))
         keep = np.ones(len(src), dtype=bool)
         keep[long] = False
@@ -145,7 +145,6 @@ class PreparedGeometry:
         self.part_feature = np.concatenate([src_feature[src[keep]], src_feature[src[long]][chunk_line]])
         self.part_kind = np.concatenate([kind[keep], np.full(len(k_start), LINE, dtype=np.int8)]).astype(np.int8)
         b = np.concatenate([bounds[keep], chunk_bounds])
-        self._lonlat_bounds = b
         # Mercator boxes straight from lon/lat boxes: the projection is monotone per axis.
         x0, y0 = to_mercator(b[:, 0], b[:, 1])
         x1, y1 = to_mercator(b[:, 2], b[:, 3])
@@ -182,7 +181,7 @@ class PreparedGeometry:
         y = np.full(n, np.nan)
         kind = np.full(n, POINT, dtype=np.int8)
         exact = np.ones(n, dtype=bool)
-        c0, cn = shapes.part_coord_range
+        c0, _ = shapes.part_coord_range
         first_part = shapes.part_offsets[:-1]
         pts = np.flatnonzero(types == 0)
         if len(pts):
@@ -194,12 +193,8 @@ class PreparedGeometry:
         kind[lines] = LINE
         other = np.flatnonzero(polys | lines)
         if len(other):
-            # box centres until a view asks for the real anchor: a feature's box from its parts' boxes
-            b = np.full((n, 4), np.nan)
-            pb = self._lonlat_bounds
-            for j, fn in enumerate((np.fmin, np.fmin, np.fmax, np.fmax)):
-                fn.at(b[:, j], self.part_feature, pb[:, j])
-            b = b[other]
+            # box centres until a view asks for the real anchor
+            b = shapes.feature_bounds()[other]
             x[other], y[other] = to_mercator((b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2)
             exact[other] = False
         texts = np.asarray(texts, dtype=object)
@@ -374,33 +369,7 @@ def _chunk_lines(
     j = ragged_arange(np.zeros(len(start), dtype=np.int64), nchunks)
     first = start[line] + j * CHUNK
     size = np.minimum((j + 1) * CHUNK, count[line] - 1) + 1 - j * CHUNK
-    return first, size, line, _run_bounds(coords, first, size)
-
-
-def _run_bounds(coords: np.ndarray, start: np.ndarray, count: np.ndarray) -> np.ndarray:
-    """(minx, miny, maxx, maxy) of each run ``coords[start:start + count]`` (runs may overlap)."""
-    out = np.empty((len(start), 4))
-    if not len(start):
-        return out
-    # one reduceat over consecutive runs; overlapping or unordered runs are read through a copy
-    order_ok = len(start) < 2 or bool(np.all(start[1:] >= start[:-1] + count[:-1]))
-    if order_ok:
-        # even slots: the runs; odd slots: the gaps between them (ignored)
-        at = np.empty(2 * len(start), dtype=np.int64)
-        at[0::2] = start
-        at[1::2] = start + count
-        if at[-1] >= len(coords):
-            at = at[:-1]  # the last run reaches the end
-        lo = np.fmin.reduceat(coords, at, axis=0)[0::2]
-        hi = np.fmax.reduceat(coords, at, axis=0)[0::2]
-    else:
-        xy = coords[ragged_arange(start, count)]
-        at = np.cumsum(count) - count
-        lo = np.fmin.reduceat(xy, at, axis=0)
-        hi = np.fmax.reduceat(xy, at, axis=0)
-    out[:, :2] = lo
-    out[:, 2:] = hi
-    return out
+    return first, size, line, run_bounds(coords, first, size)
 
 
 def _split_rows(xy: np.ndarray, counts: np.ndarray) -> np.ndarray:
