@@ -272,12 +272,14 @@ class Workspace:
             fields = [f for f in fields if f.name in wanted]
         cols = [f.name for f in fields]
         spatial = schema.is_spatial and geometry
-        if bulk and columns is not None and where is None and spatial and all(
-            f.sql_type == "TEXT" for f in fields
-        ):
-            frame = self._read_columnar(key, cols)
-            if frame is not None:
-                return frame
+        if bulk and columns is not None and where is None and spatial:
+            got = self.read_shapes(key, cols)
+            if got is not None:
+                table, shapes = got
+                crs = f"EPSG:{STORAGE_EPSG}"
+                return gpd.GeoDataFrame(
+                    table, geometry=gpd.GeoSeries(shapes.geometries(), index=table.index, crs=crs), crs=crs
+                )
         select = ["fid"] + (["geom"] if spatial else []) + [f'"{c}"' for c in cols]
         sql = f'SELECT {", ".join(select)} FROM "{key}"'
         if where:
@@ -300,35 +302,6 @@ class Workspace:
         frame.index = pd.Index(fids, name="fid")
         return frame
 
-    def _read_columnar(self, key: str, cols: list[str]) -> gpd.GeoDataFrame | None:
-        """A few text columns of a big layer through GDAL's Arrow stream, or None to read it here.
-
-        Twice as fast as fetching rows through sqlite3 for a county's
-        inventory: no Python object per row until the columns are built.
-        """
-        try:
-            import pyogrio
-
-            meta, table = pyogrio.read_arrow(self.path, layer=key, columns=cols, return_fids=True)
-            fids = np.asarray(table.column(meta.get("fid_column") or "fid").to_numpy(), dtype=np.int64)
-            wkb = table.column(meta["geometry_name"]).to_numpy(zero_copy_only=False)
-            data = {c: np.asarray(table.column(c).to_numpy(zero_copy_only=False), dtype=object) for c in cols}
-        except Exception:  # noqa: BLE001 - no pyarrow, an odd file: the sqlite path reads it
-            return None
-        geoms = shapely.from_wkb(wkb)
-        if len(fids) > 1 and not np.all(fids[1:] > fids[:-1]):
-            order = np.argsort(fids, kind="stable")
-            fids, geoms = fids[order], geoms[order]
-            data = {c: v[order] for c, v in data.items()}
-        index = pd.Index(fids, name="fid")
-        # plain object columns: the map reads them as such, with no conversion either way
-        frame = gpd.GeoDataFrame(
-            {c: pd.Series(v, index=index, dtype=object) for c, v in data.items()},
-            geometry=gpd.GeoSeries(geoms, index=index, crs=f"EPSG:{STORAGE_EPSG}"),
-            crs=f"EPSG:{STORAGE_EPSG}",
-        )
-        return frame
-
     def read_shapes(
         self, key: str, columns: Sequence[str], rows: int | None = None
     ) -> tuple[pd.DataFrame, Shapes] | None:
@@ -336,9 +309,9 @@ class Workspace:
 
         What the map needs to draw a county's inventory, without a shapely
         geometry per feature: GDAL's Arrow stream hands over the WKB in one
-        buffer, which numpy parses. None when the layer cannot be read so
-        (no pyarrow, a column that is not text, WKB that numpy does not
-        parse): ``read`` then serves. Given ``rows`` (the layer's
+        buffer, which numpy parses (shapely what numpy does not). None
+        when the layer cannot be read so (no pyarrow, a column that is not
+        text): ``read`` then serves. ``read(..., bulk=True)`` uses it too. Given ``rows`` (the layer's
         :meth:`count` or :meth:`count_bound`), it touches no sqlite
         connection, so another thread may call it: GDAL reads without
         Python's lock.
@@ -365,8 +338,6 @@ class Workspace:
             data = {c: np.asarray(table.column(c).to_numpy(zero_copy_only=False), dtype=object) for c in cols}
         except Exception:  # noqa: BLE001 - no pyarrow, an odd file: ``read`` reads it
             return None
-        if len(fids) > 1 and not np.all(fids[1:] > fids[:-1]):
-            return None
         _, off_buf, data_buf = geom.buffers()
         width = np.int64 if pa.types.is_large_binary(geom.type) else np.int32
         offsets = np.frombuffer(off_buf, dtype=width)[geom.offset : geom.offset + len(geom) + 1].astype(np.int64)
@@ -374,8 +345,12 @@ class Workspace:
         if geom.null_count:
             ends[np.asarray(geom.is_null())] = starts[np.asarray(geom.is_null())]
         shapes = Shapes.from_wkb(data_buf, starts, ends) if data_buf is not None else None
-        if shapes is None:
-            return None
+        if shapes is None:  # 3D, big-endian, collections…
+            shapes = Shapes.from_geometries(shapely.from_wkb(geom.to_numpy(zero_copy_only=False)))
+        if len(fids) > 1 and not np.all(fids[1:] > fids[:-1]):
+            order = np.argsort(fids, kind="stable")
+            fids, shapes = fids[order], shapes.take(order)
+            data = {c: v[order] for c, v in data.items()}
         index = pd.Index(fids, name="fid")
         frame = pd.DataFrame({c: pd.Series(v, index=index, dtype=object) for c, v in data.items()}, index=index)
         return frame, shapes
