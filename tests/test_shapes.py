@@ -136,3 +136,26 @@ def test_bounds_skip_nan() -> None:
     s = Shapes.from_geometries(_geoms(["POINT (1 2)", "POINT (5 -3)"]))
     assert s.bounds() == (1.0, -3.0, 5.0, 2.0)
     assert Shapes.from_geometries(_geoms([None])).bounds() is None
+
+
+def test_points_only_layers_parse_alike() -> None:
+    """A layer of plain points takes a shortcut; it must give what the general walk gives."""
+    rng = np.random.default_rng(3)
+    xy = rng.uniform(-180, 180, (500, 2))
+    geoms = np.empty(502, dtype=object)
+    geoms[:500] = shapely.points(xy)
+    geoms[500] = None
+    geoms[501] = shapely.Point(1, 2)
+    want = Shapes.from_geometries(geoms)
+    got = Shapes.from_wkb_array([None if g is None else shapely.to_wkb(g) for g in geoms])
+    assert got._wkb is not None and got.equals(want)
+    # with a POINT EMPTY among them the general walk answers, alike
+    geoms[10] = wkt.loads("POINT EMPTY")
+    got = Shapes.from_wkb_array([None if g is None else shapely.to_wkb(g) for g in geoms])
+    assert got.equals(Shapes.from_geometries(geoms))
+    # not back to back (padding between them): read one by one, alike
+    blobs = [shapely.to_wkb(g) for g in geoms[:500]]
+    buf = b"".join(w + b"\0\0\0" for w in blobs)
+    starts = np.arange(500) * 24
+    got = Shapes.from_wkb(buf, starts, starts + 21)
+    assert got is not None and got.equals(Shapes.from_geometries(geoms[:500]))

@@ -285,6 +285,10 @@ class Shapes:
         code = _u32(b, s + 1)
         if not np.all(np.isin(code, (1, 2, 3, 4, 5, 6))):
             return None
+        if len(feat) and np.all(code == 1) and np.all(ends[feat] - s == 21):
+            points = cls._points(buf, n, feat, s, starts, ends)
+            if points is not None:
+                return points
         multi = code >= 4
         nparts = np.ones(len(feat), dtype=np.int64)
         cur = s.copy()
@@ -393,6 +397,34 @@ class Shapes:
             part_kind=kind,
             ring_offsets=_offsets(part_rings),
             coord_offsets=_offsets(ring_n),
+            coords=coords,
+            _wkb=(buf, starts, ends),
+        )
+
+    @classmethod
+    def _points(
+        cls, buf: bytes, n: int, feat: np.ndarray, s: np.ndarray, starts: np.ndarray, ends: np.ndarray
+    ) -> Shapes | None:
+        """A layer of plain points (``feat`` present, at ``s``): one gather; None if any is empty."""
+        if len(s) > 1 and np.all(np.diff(s) == 21):
+            # back to back, as GDAL hands them over: a strided view reads them
+            view = np.ndarray((len(s), 2), dtype="<f8", buffer=buf, offset=int(s[0]) + 5, strides=(21, 8))
+            coords = view.astype(np.float64)
+        else:
+            coords = gather_xy(buf, s + 5, np.ones(len(feat), dtype=np.int64))
+        if np.any(np.isnan(coords[:, 0]) & np.isnan(coords[:, 1])):
+            return None  # POINT EMPTY: the general walk leaves it out
+        types = np.full(n, -1, dtype=np.int8)
+        types[feat] = 0
+        one = np.ones(len(feat), dtype=np.int64)
+        per_feature = np.zeros(n, dtype=np.int64)
+        per_feature[feat] = 1
+        return cls(
+            types=types,
+            part_offsets=_offsets(per_feature),
+            part_kind=np.full(len(feat), POINT, dtype=np.int8),
+            ring_offsets=_offsets(one),
+            coord_offsets=_offsets(one),
             coords=coords,
             _wkb=(buf, starts, ends),
         )
