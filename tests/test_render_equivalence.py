@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from floodpost.layers.model import LayerList
-from floodpost.layers.painter import MapPainter, classify
+from floodpost.layers.painter import MapPainter, classify, first_per_cell
 from floodpost.layers.prepared import PreparedGeometry
 from floodpost.layers.projection import project_coords
 from floodpost.layers.style import BASEMAP
@@ -141,3 +141,51 @@ def test_labels_do_not_depend_on_earlier_views(app):
     for view in views:
         fresh = MapPainter().render_image(view, labelled)
         assert seasoned.render_image(view, labelled) == fresh
+
+
+@pytest.mark.parametrize("cell", [(2.0, 2.0), (80.0, 24.0), (6.25, 6.25)])
+def test_thinning_keeps_the_first_point_of_every_cell(cell):
+    rng = np.random.default_rng(5)
+    x = rng.uniform(-24, 1944, 50_000)
+    y = rng.uniform(-24, 1104, 50_000)
+    x[:100] = x[100:200]  # exact repeats: the earlier one stays
+    y[:100] = y[100:200]
+    w, h = cell
+    keys = np.floor_divide(x, w).astype(np.int64) * 1_000_003 + np.floor_divide(y, h).astype(np.int64)
+    _, first = np.unique(keys, return_index=True)
+    got = first_per_cell(x, y, w, h)
+    assert np.array_equal(got, np.sort(first))
+    assert len(first_per_cell(x[:0], y[:0], w, h)) == 0
+
+
+def test_classify_gives_each_feature_its_class_or_the_default():
+    import pandas as pd
+
+    from floodpost.layers.style import SYMBOLOGY
+
+    sym = SYMBOLOGY["hazards"]
+    frame = pd.DataFrame({"hazard_type": ["collapse", None, "landslide", "flood", float("nan"), "subsidence"]})
+    classes, symbols = classify(frame, sym)
+    default = len(symbols) - 1
+    assert classes.tolist() == [1, default, 0, default, default, 3]
+    assert symbols[default] is sym.default
+    assert classify(frame.iloc[:0], sym)[0].tolist() == []
+
+
+def test_lines_simplified_in_several_threads_are_the_same(app):
+    """The painter's worker simplifies a river net while the drawing thread may ask for it too."""
+    import threading
+
+    rng = np.random.default_rng(8)
+    lines = np.empty(300, dtype=object)
+    lines[:] = [shapely.linestrings(np.cumsum(rng.normal(0, 0.002, (400, 2)), axis=0) + (114, 35.7)) for _ in range(300)]
+    calm = PreparedGeometry(lines, np.zeros(300, np.int32), [None])
+    busy = PreparedGeometry(lines, np.zeros(300, np.int32), [None])
+    idx = np.flatnonzero(calm.part_kind == 1)
+    halves = [idx[: len(idx) * 2 // 3], idx[len(idx) // 3 :], idx]
+    threads = [threading.Thread(target=busy.line_vertices, args=(h, 5)) for h in halves * 2]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert np.array_equal(busy.line_segments(idx, 5), calm.line_segments(idx, 5))

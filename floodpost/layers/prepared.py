@@ -11,6 +11,7 @@ candidates a view asks about.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -165,7 +166,9 @@ class PreparedGeometry:
         self._lod: dict[int, np.ndarray] = {}
         self._lod_built: dict[int, np.ndarray] = {}
         #: per zoom band: kept Mercator vertices of every line part, with each part's first and count
-        self._line_lod: OrderedDict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = OrderedDict()
+        self._line_lod: OrderedDict[int, np.ndarray] = OrderedDict()
+        #: held while a band's line vertices are built: a worker thread may build them ahead of a frame
+        self._line_lock = threading.Lock()
 
         # ---- labels
         self.labels: LabelSource | None = None
@@ -296,24 +299,7 @@ class PreparedGeometry:
         for a band are those of ``qt_parts_lod`` (the same tolerance), built
         once per band for the parts ever shown, as plain arrays.
         """
-        cache = self._line_lod.get(band)
-        if cache is None:
-            cache = self._line_lod[band] = np.empty(len(self.part_kind), dtype=object)
-            while len(self._line_lod) > LINE_LOD_BANDS:
-                self._line_lod.popitem(last=False)
-        else:
-            self._line_lod.move_to_end(band)
-        todo = idx[shapely.is_missing(cache[idx])] if len(idx) else idx
-        if len(todo):
-            g = self.lonlat_parts(todo)
-            simple = shapely.simplify(g, self._tolerance(band), preserve_topology=False)
-            bad = shapely.is_missing(simple) | shapely.is_empty(simple)
-            simple[bad] = g[bad]
-            xy, which = shapely.get_coordinates(simple, return_index=True)
-            xy = project_coords(xy)
-            counts = np.bincount(which, minlength=len(todo))
-            cache[todo] = _split_rows(xy, counts)
-        parts = cache[idx]
+        parts = self.line_vertices(idx, band)
         if not len(parts):
             return np.empty((0, 4))
         xy = np.concatenate(list(parts))
@@ -326,6 +312,33 @@ class PreparedGeometry:
         seg[:, :2] = xy[at]
         seg[:, 2:] = xy[at + 1]
         return seg
+
+    def line_vertices(self, idx: np.ndarray, band: int) -> np.ndarray:
+        """The kept Mercator vertices of line parts ``idx`` for zoom band ``band`` (an object array).
+
+        Thread-safe: GEOS simplifies without Python's lock, so a painter has
+        a worker thread build a frame's river net while it draws the layers
+        beneath; the drawing thread then waits here for what is missing.
+        """
+        with self._line_lock:
+            cache = self._line_lod.get(band)
+            if cache is None:
+                cache = self._line_lod[band] = np.empty(len(self.part_kind), dtype=object)
+                while len(self._line_lod) > LINE_LOD_BANDS:
+                    self._line_lod.popitem(last=False)
+            else:
+                self._line_lod.move_to_end(band)
+            todo = idx[shapely.is_missing(cache[idx])] if len(idx) else idx
+            if len(todo):
+                g = self.lonlat_parts(todo)
+                simple = shapely.simplify(g, self._tolerance(band), preserve_topology=False)
+                bad = shapely.is_missing(simple) | shapely.is_empty(simple)
+                simple[bad] = g[bad]
+                xy, which = shapely.get_coordinates(simple, return_index=True)
+                xy = project_coords(xy)
+                counts = np.bincount(which, minlength=len(todo))
+                cache[todo] = _split_rows(xy, counts)
+            return cache[idx]
 
     def _tolerance(self, band: int) -> float:
         # Simplify in lon/lat and project only what is left. At latitude phi a
