@@ -136,6 +136,11 @@ def test_bounds_skip_nan() -> None:
     s = Shapes.from_geometries(_geoms(["POINT (1 2)", "POINT (5 -3)"]))
     assert s.bounds() == (1.0, -3.0, 5.0, 2.0)
     assert Shapes.from_geometries(_geoms([None])).bounds() is None
+    # from the parts' boxes once they are known: the same
+    mixed = Shapes.from_geometries(_random_geoms(4, 200))
+    before = mixed.bounds()
+    mixed.part_bounds()
+    assert mixed.bounds() == before == tuple(shapely.total_bounds(_random_geoms(4, 200)))
 
 
 def test_points_only_layers_parse_alike() -> None:

@@ -72,6 +72,9 @@ class Shapes:
         xy = self.coords
         if not len(xy):
             return None
+        if self._part_bounds is not None:  # the parts' boxes, when drawing has needed them: far fewer rows
+            pb = self._part_bounds
+            xy = np.concatenate([pb[:, :2], pb[:, 2:]])
         # fmin/fmax skip NaN without nanmin's copy of the whole array
         b = (np.fmin.reduce(xy[:, 0]), np.fmin.reduce(xy[:, 1]), np.fmax.reduce(xy[:, 0]), np.fmax.reduce(xy[:, 1]))
         if not np.all(np.isfinite(b)):
