@@ -292,7 +292,7 @@ class MapPainter:
         elif background:
             painter.fillRect(QRectF(0, 0, viewport.width, viewport.height), QColor("#eef2f5"))
         top = viewport.height if job is None else job.top
-        self._warm_lines(viewport, layers, scale)
+        self._warm_lines(viewport, top, layers, scale)
         t_own = time.perf_counter()
         for order, layer in enumerate(layers):
             if not layer.visible or layer.count == 0:
@@ -333,15 +333,17 @@ class MapPainter:
         painter.restore()
         return stats
 
-    def _warm_lines(self, viewport: Viewport, layers: Sequence[Layer], scale: float) -> None:
+    def _warm_lines(self, viewport: Viewport, top: int, layers: Sequence[Layer], scale: float) -> None:
         """Have a worker thread simplify this frame's dense line layers while the layers beneath are drawn.
 
         GEOS runs without Python's lock, so the two overlap; the first frame
         of a county's river net saves most of the 0.1 s its simplification
         takes. What the worker has not finished, the drawing thread waits for.
+        Only rows above ``top`` are drawn here (the render helper draws the rest).
         """
         pad = 20 * scale * viewport.resolution
         x0, y0, x1, y1 = viewport.extent
+        own = viewport.extent if top >= viewport.height else viewport.rows(0, max(top, 1)).extent
         band = zoom_band(viewport)
         self._warm_generation += 1
         generation = self._warm_generation
@@ -359,7 +361,10 @@ class MapPainter:
                 continue
             lines = context[prep.part_kind[context] == LINE]
             b = prep.part_bounds[lines]
-            lines = lines[np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]) / viewport.resolution >= SKIP_PX]
+            keep = np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]) / viewport.resolution >= SKIP_PX
+            keep &= (b[:, 0] <= own[2] + pad) & (b[:, 2] >= own[0] - pad)
+            keep &= (b[:, 1] <= own[3] + pad) & (b[:, 3] >= own[1] - pad)
+            lines = lines[keep]
             if len(lines):
                 _warmer().submit(warm, prep, lines)
 
