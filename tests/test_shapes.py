@@ -164,3 +164,33 @@ def test_points_only_layers_parse_alike() -> None:
     starts = np.arange(500) * 24
     got = Shapes.from_wkb(buf, starts, starts + 21)
     assert got is not None and got.equals(Shapes.from_geometries(geoms[:500]))
+
+
+@pytest.mark.parametrize("layout", ["back to back", "with gaps", "overlapping"])
+def test_run_bounds_match_a_plain_loop(layout: str) -> None:
+    from floodpost.data.shapes import run_bounds
+
+    rng = np.random.default_rng(6)
+    count = rng.integers(1, 12, 400)
+    start = np.cumsum(count) - count
+    size = int(count.sum())  # back to back, the last run reaching the end
+    if layout == "with gaps":
+        start = start + np.arange(400) * 3
+        size = int(start[-1] + count[-1])
+    elif layout == "overlapping":
+        start = rng.integers(0, size - 12, 400)
+        start[-1] = size - count[-1]
+    coords = rng.uniform(-10, 10, (size, 2))
+    coords[[5, 77, 78, size - 1]] = np.nan  # empty points inside runs, and at the very end
+    coords[400:410] = np.nan  # runs of nothing but NaN
+    got = run_bounds(coords, start, count)
+    with np.errstate(invalid="ignore"):
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            want = np.array(
+                [[*np.nanmin(coords[a : a + n], axis=0), *np.nanmax(coords[a : a + n], axis=0)]
+                 for a, n in zip(start, count, strict=True)]
+            )
+    assert np.array_equal(got, want, equal_nan=True)

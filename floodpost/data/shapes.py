@@ -493,21 +493,37 @@ def run_bounds(coords: np.ndarray, start: np.ndarray, count: np.ndarray) -> np.n
     out = np.empty((len(start), 4))
     if not len(start):
         return out
+    if bool(np.all(count == 1)):  # points: each box is its point
+        out[:, :2] = out[:, 2:] = coords[start]
+        return out
     # one reduceat over consecutive runs; overlapping or unordered runs are read through a copy
+    keep: slice = slice(None)
     if len(start) < 2 or bool(np.all(start[1:] >= start[:-1] + count[:-1])):
-        # even slots: the runs; odd slots: the gaps between them (ignored)
-        at = np.empty(2 * len(start), dtype=np.int64)
-        at[0::2] = start
-        at[1::2] = start + count
-        if at[-1] >= len(coords):
-            at = at[:-1]  # the last run reaches the end
-        lo = np.fmin.reduceat(coords, at, axis=0)[0::2]
-        hi = np.fmax.reduceat(coords, at, axis=0)[0::2]
+        src = coords
+        if len(start) < 2 or bool(np.all(start[1:] == start[:-1] + count[:-1])):
+            at = start  # back to back (a layer's parts): nothing between them to step over
+            src = coords[: int(start[-1] + count[-1])]
+        else:
+            # even slots: the runs; odd slots: the gaps between them (ignored)
+            at = np.empty(2 * len(start), dtype=np.int64)
+            at[0::2] = start
+            at[1::2] = start + count
+            if at[-1] >= len(coords):
+                at = at[:-1]  # the last run reaches the end
+            keep = slice(0, None, 2)
     else:
-        xy = coords[ragged_arange(start, count)]
+        src = coords[ragged_arange(start, count)]
         at = np.cumsum(count) - count
-        lo = np.fmin.reduceat(xy, at, axis=0)
-        hi = np.fmax.reduceat(xy, at, axis=0)
+    # minimum/maximum are several times quicker than the NaN-skipping fmin/fmax;
+    # the runs they leave NaN (an empty point among them) are done again the slow way
+    lo = np.minimum.reduceat(src, at, axis=0)[keep]
+    hi = np.maximum.reduceat(src, at, axis=0)[keep]
+    nan = np.flatnonzero(np.isnan(lo).any(axis=1) | np.isnan(hi).any(axis=1))
+    if len(nan):
+        xy = coords[ragged_arange(start[nan], count[nan])]
+        first = np.cumsum(count[nan]) - count[nan]
+        lo[nan] = np.fmin.reduceat(xy, first, axis=0)
+        hi[nan] = np.fmax.reduceat(xy, first, axis=0)
     out[:, :2] = lo
     out[:, 2:] = hi
     return out
