@@ -194,3 +194,29 @@ def test_run_bounds_match_a_plain_loop(layout: str) -> None:
                  for a, n in zip(start, count, strict=True)]
             )
     assert np.array_equal(got, want, equal_nan=True)
+
+
+@pytest.mark.parametrize("multi", [False, True], ids=["polygons", "multipolygons"])
+def test_polygon_layers_without_holes_parse_alike(multi: bool) -> None:
+    """Polygons of one ring each take a shortcut; anything else among them sends all down the general walk."""
+    rng = np.random.default_rng(4)
+    polys = [shapely.Point(c).buffer(float(rng.uniform(0.01, 0.5)), int(rng.integers(1, 6)))
+             for c in rng.uniform(-170, 170, (400, 2))]
+    geoms = np.empty(402, dtype=object)
+    geoms[:400] = [shapely.MultiPolygon([p]) for p in polys] if multi else polys
+    geoms[400] = None
+    geoms[401] = geoms[0]
+
+    def parsed(g: np.ndarray) -> Shapes:
+        got = Shapes.from_wkb_array([None if x is None else shapely.to_wkb(x) for x in g])
+        assert got._wkb is not None
+        return got
+
+    assert parsed(geoms).equals(Shapes.from_geometries(geoms))
+    odd = geoms.copy()
+    holed = shapely.Point(0, 0).buffer(2).difference(shapely.Point(0, 0).buffer(1))
+    odd[7] = shapely.MultiPolygon([polys[7], shapely.Point(100, 10).buffer(1)]) if multi else holed
+    assert parsed(odd).equals(Shapes.from_geometries(odd))
+    if multi:
+        odd[7] = shapely.MultiPolygon([holed])
+        assert parsed(odd).equals(Shapes.from_geometries(odd))

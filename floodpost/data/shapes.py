@@ -292,6 +292,10 @@ class Shapes:
             points = cls._points(buf, n, feat, s, starts, ends)
             if points is not None:
                 return points
+        if len(feat) and (np.all(code == 3) or np.all(code == 6)):
+            polygons = cls._one_ring_polygons(b, buf, n, feat, s, starts, ends, multi=bool(code[0] == 6))
+            if polygons is not None:
+                return polygons
         multi = code >= 4
         nparts = np.ones(len(feat), dtype=np.int64)
         cur = s.copy()
@@ -429,6 +433,47 @@ class Shapes:
             ring_offsets=_offsets(one),
             coord_offsets=_offsets(one),
             coords=coords,
+            _wkb=(buf, starts, ends),
+        )
+
+    @classmethod
+    def _one_ring_polygons(
+        cls, b: np.ndarray, buf: bytes, n: int, feat: np.ndarray, s: np.ndarray, starts: np.ndarray,
+        ends: np.ndarray, multi: bool,
+    ) -> Shapes | None:
+        """Polygons without holes, or multi-polygons of one such each (``feat`` present, at ``s``).
+
+        Storage areas, villages, parcels: read with a few integers per
+        feature instead of the general walk's passes. None when any is
+        otherwise: the walk then reads them.
+        """
+        at = s
+        limit = ends[feat]
+        if multi:  # one part each, itself a little-endian polygon
+            if np.any(s + 22 > limit) or np.any(_u32(b, s + 5) != 1) or np.any(b[s + 9] != 1):
+                return None
+            if np.any(_u32(b, s + 10) != 3):
+                return None
+            at = s + 9
+        elif np.any(s + 13 > limit):
+            return None
+        if np.any(_u32(b, at + 5) != 1):
+            return None
+        npts = _u32(b, at + 9)
+        if np.any(npts == 0) or np.any(at + 13 + 16 * npts != limit):
+            return None
+        one = np.ones(len(feat), dtype=np.int64)
+        per_feature = np.zeros(n, dtype=np.int64)
+        per_feature[feat] = 1
+        types = np.full(n, -1, dtype=np.int8)
+        types[feat] = _WKB_TO_SHAPELY[6 if multi else 3]
+        return cls(
+            types=types,
+            part_offsets=_offsets(per_feature),
+            part_kind=np.full(len(feat), POLYGON, dtype=np.int8),
+            ring_offsets=_offsets(one),
+            coord_offsets=_offsets(npts),
+            coords=gather_xy(buf, at + 13, npts),
             _wkb=(buf, starts, ends),
         )
 
