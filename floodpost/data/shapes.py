@@ -538,6 +538,11 @@ def run_bounds(coords: np.ndarray, start: np.ndarray, count: np.ndarray) -> np.n
     out = np.empty((len(start), 4))
     if not len(start):
         return out
+    empty = count == 0
+    if empty.any():  # no coordinates, no box
+        out[empty] = np.nan
+        out[~empty] = run_bounds(coords, start[~empty], count[~empty])
+        return out
     if bool(np.all(count == 1)):  # points: each box is its point
         out[:, :2] = out[:, 2:] = coords[start]
         return out

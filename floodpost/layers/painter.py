@@ -355,7 +355,7 @@ class MapPainter:
             if generation == self._warm_generation:  # a newer frame (wheel zooming) makes it moot
                 prep.line_vertices(lines, band)
 
-        for layer in layers[1:]:  # the bottom layer is drawn at once: nothing to overlap
+        for layer in list(layers)[1:]:  # the bottom layer is drawn at once: nothing to overlap
             if not layer.visible or layer.count == 0:
                 continue
             prep = self.prepared(layer)
