@@ -421,20 +421,8 @@ class Shapes:
             coords = gather_xy(buf, s + 5, np.ones(len(feat), dtype=np.int64))
         if np.any(np.isnan(coords[:, 0]) & np.isnan(coords[:, 1])):
             return None  # POINT EMPTY: the general walk leaves it out
-        types = np.full(n, -1, dtype=np.int8)
-        types[feat] = 0
         one = np.ones(len(feat), dtype=np.int64)
-        per_feature = np.zeros(n, dtype=np.int64)
-        per_feature[feat] = 1
-        return cls(
-            types=types,
-            part_offsets=_offsets(per_feature),
-            part_kind=np.full(len(feat), POINT, dtype=np.int8),
-            ring_offsets=_offsets(one),
-            coord_offsets=_offsets(one),
-            coords=coords,
-            _wkb=(buf, starts, ends),
-        )
+        return cls._one_part_each(n, feat, _WKB_TO_SHAPELY[1], POINT, one, coords, (buf, starts, ends))
 
     @classmethod
     def _one_ring_polygons(
@@ -462,19 +450,27 @@ class Shapes:
         npts = _u32(b, at + 9)
         if np.any(npts == 0) or np.any(at + 13 + 16 * npts != limit):
             return None
-        one = np.ones(len(feat), dtype=np.int64)
+        coords = gather_xy(buf, at + 13, npts)
+        return cls._one_part_each(n, feat, _WKB_TO_SHAPELY[6 if multi else 3], POLYGON, npts, coords, (buf, starts, ends))
+
+    @classmethod
+    def _one_part_each(
+        cls, n: int, feat: np.ndarray, type_id: int, kind: int, npts: np.ndarray, coords: np.ndarray,
+        wkb: tuple[bytes, np.ndarray, np.ndarray],
+    ) -> Shapes:
+        """Features ``feat`` of one part of one ring (``npts`` coordinates) each, the rest missing."""
         per_feature = np.zeros(n, dtype=np.int64)
         per_feature[feat] = 1
         types = np.full(n, -1, dtype=np.int8)
-        types[feat] = _WKB_TO_SHAPELY[6 if multi else 3]
+        types[feat] = type_id
         return cls(
             types=types,
             part_offsets=_offsets(per_feature),
-            part_kind=np.full(len(feat), POLYGON, dtype=np.int8),
-            ring_offsets=_offsets(one),
+            part_kind=np.full(len(feat), kind, dtype=np.int8),
+            ring_offsets=_offsets(np.ones(len(feat), dtype=np.int64)),
             coord_offsets=_offsets(npts),
-            coords=gather_xy(buf, at + 13, npts),
-            _wkb=(buf, starts, ends),
+            coords=coords,
+            _wkb=wkb,
         )
 
     @classmethod
