@@ -152,6 +152,8 @@ class PreparedGeometry:
         self.part_bounds = np.column_stack([x0, y0, x1, y1])
         self._max_lat = float(np.nanmax(np.abs(b[:, [1, 3]]))) if len(b) else 0.0
         self.part_ncoords = self._count
+        #: vertices of all line parts: whether the layer can ever be a dense river net
+        self.line_ncoords = int(self._count[self.part_kind == LINE].sum())
         self.part_class = self.classes[self.part_feature] if len(self.part_feature) else np.empty(0, np.int32)
         rings = np.diff(shapes.ring_offsets)
         self._holes = np.zeros(len(self._start), dtype=bool)
@@ -165,7 +167,7 @@ class PreparedGeometry:
         #: simplified Qt items per zoom band, built for visible parts on demand
         self._lod: dict[int, np.ndarray] = {}
         self._lod_built: dict[int, np.ndarray] = {}
-        #: per zoom band: kept Mercator vertices of every line part, with each part's first and count
+        #: per zoom band: kept Mercator vertices of each line part shown at it (None until shown)
         self._line_lod: OrderedDict[int, np.ndarray] = OrderedDict()
         #: held while a band's line vertices are built: a worker thread may build them ahead of a frame
         self._line_lock = threading.Lock()
@@ -282,15 +284,10 @@ class PreparedGeometry:
         good = ~bad
         if not good.any():
             return
-        gi, gs = idx[good], simple[good]
         # one part without holes: its coordinates are its exterior ring (or its line)
-        xy, which = shapely.get_coordinates(gs, return_index=True)
-        xy = project_coords(xy)
-        counts = np.bincount(which, minlength=len(gs))
-        ends = np.cumsum(counts)
-        starts = ends - counts
-        for i, a, b in zip(gi.tolist(), starts.tolist(), ends.tolist(), strict=True):
-            cache[i] = qpolygonf(xy[a:b])
+        runs = _mercator_runs(simple[good])
+        for i, xy in zip(idx[good].tolist(), runs, strict=True):
+            cache[i] = qpolygonf(xy)
 
     def line_segments(self, idx: np.ndarray, band: int) -> np.ndarray:
         """Segments (x0, y0, x1, y1), Mercator, of line parts ``idx`` simplified for zoom band ``band``.
@@ -334,10 +331,7 @@ class PreparedGeometry:
                 simple = shapely.simplify(g, self._tolerance(band), preserve_topology=False)
                 bad = shapely.is_missing(simple) | shapely.is_empty(simple)
                 simple[bad] = g[bad]
-                xy, which = shapely.get_coordinates(simple, return_index=True)
-                xy = project_coords(xy)
-                counts = np.bincount(which, minlength=len(todo))
-                cache[todo] = _split_rows(xy, counts)
+                cache[todo] = _mercator_runs(simple)
             return cache[idx]
 
     def _tolerance(self, band: int) -> float:
@@ -385,9 +379,12 @@ def _chunk_lines(
     return first, size, line, run_bounds(coords, first, size)
 
 
-def _split_rows(xy: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """``xy`` cut into consecutive pieces of ``counts`` rows, as an object array of views."""
-    out = np.empty(len(counts), dtype=object)
+def _mercator_runs(geoms: np.ndarray) -> np.ndarray:
+    """Each lon/lat line or one-ring polygon's coordinates, projected, as an object array of (k, 2) views."""
+    xy, which = shapely.get_coordinates(geoms, return_index=True)
+    xy = project_coords(xy)
+    counts = np.bincount(which, minlength=len(geoms))
+    out = np.empty(len(geoms), dtype=object)
     ends = np.cumsum(counts)
     for i, (a, b) in enumerate(zip((ends - counts).tolist(), ends.tolist(), strict=True)):
         out[i] = xy[a:b]
