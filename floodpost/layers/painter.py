@@ -102,12 +102,11 @@ def prepare_layer(layer: Layer) -> PreparedGeometry:
         label_style=sym.label,
         polygon_symbols=polygon_symbols,
     )
-    lines = np.flatnonzero(prep.part_kind == LINE)
-    if int(prep.part_ncoords[lines].sum()) > DENSE_LINE_VERTICES:
+    if prep.line_ncoords > DENSE_LINE_VERTICES:
         # A river net is simplified for every zoom band it is shown at, from
         # GEOS lines built once; built here, they are ready before the first
         # frame (and built in the reading thread when the layer is big).
-        prep.lonlat_parts(lines)
+        prep.lonlat_parts(np.flatnonzero(prep.part_kind == LINE))
     return prep
 
 
@@ -359,6 +358,8 @@ class MapPainter:
             if not layer.visible or layer.count == 0:
                 continue
             prep = self.prepared(layer)
+            if prep.line_ncoords <= DENSE_LINE_VERTICES:
+                continue  # never a dense river net: nothing to look up twice a frame
             context = prep.parts_in((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
             if not len(context) or not self._choices(prep, context, viewport)[2]:
                 continue
