@@ -140,3 +140,16 @@ def test_storage_area_status_as_it_was_before_later_edits(ws_path: Path) -> None
         assert as_of(ws).storage_status == {"良相坡": "flooding", "共渠西": "standby"}
         # both edits were logged after 2021: then, the area was as first entered
         assert as_of(ws, DAY + "12:00").storage_status == {"良相坡": "standby", "共渠西": "standby"}
+
+
+def test_a_shared_storage_area_name_shows_the_last_areas_status_as_it_was(ws_path: Path) -> None:
+    with Workspace.open(ws_path) as ws:
+        square = shapely.Point(114.3, 35.5).buffer(0.01)
+        first, last = ws.insert("storage_areas", [{"name": "良相坡", "status": "standby", "geometry": square},
+                                                  {"name": "良相坡", "status": "ordered", "geometry": square}])
+        ws.update("storage_areas", first, {"status": "flooding"})  # the hidden one: the name still shows the last
+        assert as_of(ws).storage_status == {"良相坡": "ordered"}
+        assert as_of(ws, DAY + "12:00").storage_status == {"良相坡": "ordered"}
+        ws.update("storage_areas", last, {"status": "evacuating"})
+        assert as_of(ws).storage_status == {"良相坡": "evacuating"}
+        assert as_of(ws, DAY + "12:00").storage_status == {"良相坡": "ordered"}
