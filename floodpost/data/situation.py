@@ -116,6 +116,8 @@ class _Records:
     #: storage-area status by name as stored, and by fid each area's (name, status)
     area_status: dict[str, Any]
     areas: dict[int, tuple[str, Any]]
+    #: the fid whose status a name shows (several areas may share a name: the last one's)
+    area_shown: dict[str, int]
     #: per target layer: (logged at, feature fid, before-values) of every update, newest first
     edits: dict[str, list[tuple[str, int, dict[str, Any]]]]
 
@@ -163,7 +165,8 @@ def _read_records(ws: Any) -> _Records:
             if isinstance(old, dict):
                 edits[target].append((at, fid, old))
     area_status = {name: status for name, status in areas.values()}
-    return _Records(tables, depots, area_status, areas, edits)
+    area_shown = {name: fid for fid, (name, _) in areas.items()}
+    return _Records(tables, depots, area_status, areas, area_shown, edits)
 
 
 def _undo_later_edits(
@@ -227,12 +230,10 @@ def _situation(records: _Records, at: str) -> Situation:
         if fid in records.areas and "status" in old:
             was[fid] = old["status"]  # newest undone first: the earliest edit's "before" stays
     status = dict(records.area_status)
-    for fid in sorted(was):
+    for fid, old_status in was.items():
         name = records.areas[fid][0]
-        # a name shared by several areas shows the last one's status, as the stored mapping does
-        last = max(f for f, (n, _) in records.areas.items() if n == name) if len(status) < len(records.areas) else fid
-        if last == fid:
-            status[name] = was[fid]
+        if records.area_shown[name] == fid:  # a shared name shows the last area's status, as stored
+            status[name] = old_status
     sit.storage_status = status
     return sit
 
