@@ -276,10 +276,7 @@ class Workspace:
             got = self.read_shapes(key, cols)
             if got is not None:
                 table, shapes = got
-                crs = f"EPSG:{STORAGE_EPSG}"
-                return gpd.GeoDataFrame(
-                    table, geometry=gpd.GeoSeries(shapes.geometries(), index=table.index, crs=crs), crs=crs
-                )
+                return geoframe(table, shapes.geometries())
         select = ["fid"] + (["geom"] if spatial else []) + [f'"{c}"' for c in cols]
         sql = f'SELECT {", ".join(select)} FROM "{key}"'
         if where:
@@ -612,6 +609,12 @@ class Workspace:
         out["tables"] = {k: {"count": self.count(k)} for k in TABLES if k in self.keys()}
         out["extent"] = self.extent()
         return out
+
+
+def geoframe(table: pd.DataFrame, geoms: np.ndarray) -> gpd.GeoDataFrame:
+    """``table`` with lon/lat ``geoms`` (one per row) as its geometry column, in the storage CRS."""
+    crs = f"EPSG:{STORAGE_EPSG}"
+    return gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(geoms, index=table.index, crs=crs), crs=crs)
 
 
 def read_geometry(path: str | os.PathLike[str], key: str) -> tuple[np.ndarray, Shapes]:

@@ -18,8 +18,9 @@ import numpy as np
 from psygnal import evented
 from psygnal.containers import EventedList
 
-from floodpost.data.schema import LAYER_ORDER, LAYERS, STORAGE_EPSG, TableSchema
+from floodpost.data.schema import LAYER_ORDER, LAYERS, TableSchema
 from floodpost.data.shapes import Shapes
+from floodpost.data.workspace import geoframe
 from floodpost.layers.style import SYMBOLOGY, Symbology
 
 #: Layers with more features than this open with only the columns the map
@@ -100,7 +101,7 @@ class Layer:
                 if self._frame is None:
                     geoms = self._shapes.geometries()
                     self._shapes.keep_geometries(geoms)
-                    self._frame = _geoframe(self._table, geoms)
+                    self._frame = geoframe(self._table, geoms)
         return self._frame
 
     @property
@@ -117,7 +118,7 @@ class Layer:
             return None if self.frame is None else self.frame[np.asarray(mask, dtype=bool)]
         assert self._shapes is not None
         pos = np.flatnonzero(np.asarray(mask, dtype=bool))
-        return _geoframe(self._table.iloc[pos], self._shapes.geometries(pos))
+        return geoframe(self._table.iloc[pos], self._shapes.geometries(pos))
 
     @property
     def shapes(self) -> Shapes | None:
@@ -253,14 +254,6 @@ class Layer:
         if not np.all(np.isfinite(b)):
             return None
         return (float(b[0]), float(b[1]), float(b[2]), float(b[3]))
-
-
-def _geoframe(table: Any, geoms: np.ndarray) -> Any:
-    """``table`` with lon/lat ``geoms`` as its geometry column."""
-    import geopandas as gpd
-
-    crs = f"EPSG:{STORAGE_EPSG}"
-    return gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(geoms, index=table.index, crs=crs), crs=crs)
 
 
 class LayerList(EventedList[Layer]):
