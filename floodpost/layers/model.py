@@ -189,7 +189,7 @@ class Layer:
         if got is not None:
             self.set_shapes(*got)
         else:
-            self.set_frame(workspace.read(self.key, columns=drawing_columns(self.key), bulk=True))
+            self.set_frame(workspace.read(self.key, columns=drawing_columns(self.key)))
         self._source = workspace
 
     @property
