@@ -14,10 +14,10 @@ import shapely
 from PySide6.QtGui import QColor, QImage
 
 from floodpost.cli import main
+from floodpost.data.symbology import SYMBOLOGY
 from floodpost.data.workspace import Workspace
 from floodpost.layers.projection import to_mercator
 from floodpost.layers.scene import MapScene
-from floodpost.layers.style import SYMBOLOGY
 from floodpost.layers.symbols import qcolor
 from floodpost.layers.viewport import Viewport
 

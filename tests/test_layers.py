@@ -10,12 +10,12 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from floodpost.data.schema import LAYERS
+from floodpost.data.symbology import SYMBOLOGY, parse_color
 from floodpost.layers.identify import hit_test
 from floodpost.layers.legend import legend_entries, swatch_image
 from floodpost.layers.model import Layer, LayerList
 from floodpost.layers.painter import MapPainter
 from floodpost.layers.projection import to_lonlat, to_mercator
-from floodpost.layers.style import SYMBOLOGY, parse_color
 from floodpost.layers.viewport import Viewport
 
 

@@ -143,7 +143,7 @@ def test_page_holds_every_feature_of_every_layer(demo_master, demo_pages):
     assert "威胁人数 (人)" in popup
     assert row["resp_person"] in popup  # the full page keeps the responsible persons
     # Markers carry the registry's colour for their class.
-    from floodpost.layers.style import SYMBOLOGY
+    from floodpost.data.symbology import SYMBOLOGY
 
     fill = SYMBOLOGY["hazards"].symbol_for(row["hazard_type"]).fill
     assert f'fill="{fill}"' in first["properties"]["_icon"]

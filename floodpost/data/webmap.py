@@ -9,7 +9,7 @@ layer, no web font and no CDN link; :func:`build_web_map` refuses to write
 a page in which the browser would still fetch something from a server.
 
 Symbols come from the same registry as the desktop map
-(:data:`floodpost.layers.style.SYMBOLOGY`, plain data), popups list the
+(:data:`floodpost.data.symbology.SYMBOLOGY`, plain data), popups list the
 fields with their Chinese labels and :meth:`Field.display` values, and every
 piece of user text is HTML-escaped before it reaches the page, so a feature
 named ``<img src=x onerror=...>`` shows as text and runs nothing.
@@ -34,7 +34,7 @@ import numpy as np
 import shapely
 
 from floodpost.data.schema import LAYER_ORDER, LAYERS, TableSchema
-from floodpost.layers.style import (
+from floodpost.data.symbology import (
     BASEMAP,
     RESERVOIR_POLYGON,
     SWATCH_KIND,

@@ -9,8 +9,8 @@ import shapely
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QPainter
 
+from floodpost.data.symbology import BASEMAP, LabelStyle, Symbol
 from floodpost.layers.prepared import PreparedGeometry
-from floodpost.layers.style import BASEMAP, LabelStyle, Symbol
 from floodpost.layers.viewport import Viewport
 
 COUNTY_LABEL = LabelStyle(size=12, color=BASEMAP["county_label"], bold=True, priority=-10)

@@ -8,7 +8,7 @@ from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QImage, QPainter, QPainterPath
 
 from floodpost.data.schema import LAYERS
-from floodpost.layers.style import RESERVOIR_POLYGON, SWATCH_KIND, SYMBOLOGY, Symbol
+from floodpost.data.symbology import RESERVOIR_POLYGON, SWATCH_KIND, SYMBOLOGY, Symbol
 from floodpost.layers.symbols import draw_marker, fill_brush_pen, line_pens
 
 

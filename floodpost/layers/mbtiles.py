@@ -21,8 +21,8 @@ from typing import Any
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage, QImageReader, QPainter
 
+from floodpost.data.symbology import BASEMAP
 from floodpost.data.tiles import ORIGIN, MBTilesError, MBTilesReader, lonlat_to_tile
-from floodpost.layers.style import BASEMAP
 from floodpost.layers.viewport import Viewport
 
 #: Web Mercator metres per pixel of a 256-pixel tile at zoom 0.

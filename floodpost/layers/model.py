@@ -20,8 +20,8 @@ from psygnal.containers import EventedList
 
 from floodpost.data.schema import LAYER_ORDER, LAYERS, TableSchema
 from floodpost.data.shapes import Shapes
+from floodpost.data.symbology import SYMBOLOGY, Symbology
 from floodpost.data.workspace import geoframe
-from floodpost.layers.style import SYMBOLOGY, Symbology
 
 #: Layers with more features than this open with only the columns the map
 #: draws; a feature's other fields are read when it is identified (``Layer.record``).

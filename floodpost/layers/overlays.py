@@ -163,7 +163,7 @@ class ForcesOverlay:
         return (5.0 + 0.6 * float(np.sqrt(max(personnel, 0)))) * scale
 
     def paint(self, painter: QPainter, viewport: Viewport, scale: float = 1.0) -> int:
-        from floodpost.layers.style import SYMBOLOGY
+        from floodpost.data.symbology import SYMBOLOGY
         from floodpost.layers.symbols import qcolor
 
         if not self.items:

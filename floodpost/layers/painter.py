@@ -27,10 +27,10 @@ from PySide6.QtGui import (
     QTransform,
 )
 
+from floodpost.data.symbology import RESERVOIR_POLYGON, LabelStyle, Symbol, Symbology
 from floodpost.layers.fonts import map_font, metrics
 from floodpost.layers.model import Layer
 from floodpost.layers.prepared import LINE, POINT, POLYGON, PreparedGeometry
-from floodpost.layers.style import RESERVOIR_POLYGON, LabelStyle, Symbol, Symbology
 from floodpost.layers.symbols import fill_brush_pen, line_pens, marker_image, qcolor
 from floodpost.layers.viewport import Viewport
 

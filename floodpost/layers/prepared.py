@@ -21,8 +21,8 @@ import shapely
 from PySide6.QtGui import QPainterPath, QPolygonF
 
 from floodpost.data.shapes import Shapes, line_strings, ragged_arange, run_bounds
+from floodpost.data.symbology import LabelStyle, Symbol
 from floodpost.layers.projection import project_coords, to_mercator
-from floodpost.layers.style import LabelStyle, Symbol
 from floodpost.layers.symbols import qpolygonf
 
 POINT, LINE, POLYGON = 0, 1, 2

@@ -14,7 +14,7 @@ import shiboken6
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen, QPolygonF
 
-from floodpost.layers.style import Symbol, parse_color
+from floodpost.data.symbology import Symbol, parse_color
 
 
 def qcolor(text: str | None, opacity: float = 1.0) -> QColor:

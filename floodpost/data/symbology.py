@@ -1,5 +1,8 @@
 """Symbology as plain data: one registry entry per layer kind.
 
+It lives beside the schema (no Qt here) because the map painter, the web
+map and the QGIS styles stored in the workspace all read it.
+
 The painter, the legend swatches and the HTML export all read these
 entries, so the map, its legend and the web page never disagree.
 """
