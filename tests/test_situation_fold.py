@@ -9,6 +9,7 @@ so the engine's incremental path and its rebuilds are both compared.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from collections import defaultdict
@@ -121,6 +122,9 @@ def assert_same(path: Path, ws: Workspace, at: str) -> None:
     assert got.stock == {d: {i: _number(q) for i, q in v.items()} for d, v in want["stock"].items()}
     assert sorted(got.forces, key=lambda r: r["fid"]) == want["forces"]
     assert got.storage_status == want["status"]
+    # the engine's sums give the same totals as adding up the moment's records
+    assert got.sums is not None
+    assert got.totals() == dataclasses.replace(got, sums=None).totals()
 
 
 # ---------------------------------------------------------------- random workloads

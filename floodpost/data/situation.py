@@ -34,7 +34,7 @@ import bisect
 import json
 import threading
 import weakref
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -69,31 +69,43 @@ class Situation:
     forces: list[dict[str, Any]] = field(default_factory=list)  # forces reported by then
     storage_status: dict[str, str] = field(default_factory=dict)  # storage area name -> status
 
+    #: Sums the engine already holds for this moment (evacuation by stage and area
+    #: kind, forces by category): ``totals`` takes them instead of looping again.
+    sums: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+
     def totals(self) -> dict[str, Any]:
         """Nested numbers by category, the form of ``info --json`` and the brief."""
         persons = {s: 0 for s in STAGES}
         households = {s: 0 for s in STAGES}
         by_area: dict[str, dict[str, int]] = {}
         by_kind: dict[str, dict[str, int]] = defaultdict(lambda: {s: 0 for s in STAGES})
+        keys = [f"{s}_persons" for s in STAGES]
+        sums = self.sums
         for area, rec in sorted(self.evacuation.items()):
-            by_area[area] = {s: int(rec.get(f"{s}_persons") or 0) for s in STAGES}
-            for s in STAGES:
-                persons[s] += int(rec.get(f"{s}_persons") or 0)
-                households[s] += int(rec.get(f"{s}_households") or 0)
-                by_kind[rec.get("area_kind") or "other"][s] += int(rec.get(f"{s}_persons") or 0)
-        forces: dict[str, Any] = {"teams": 0, "personnel": 0, "vehicles": 0, "boats": 0, "by_category": {}}
-        for f in self.forces:
-            if f.get("status") == "withdrawn":
-                continue
-            cat = forces["by_category"].setdefault(f["category"], {"teams": 0, "personnel": 0})
-            cat["teams"] += 1
-            cat["personnel"] += int(f.get("personnel") or 0)
-            forces["teams"] += 1
-            for k in ("personnel", "vehicles", "boats"):
-                forces[k] += int(f.get(k) or 0)
-        status_counts: dict[str, int] = defaultdict(int)
-        for s in self.storage_status.values():
-            status_counts[s] += 1
+            got = [int(rec.get(k) or 0) for k in keys]
+            by_area[area] = dict(zip(STAGES, got, strict=True))
+            if sums is None:
+                kind = by_kind[rec.get("area_kind") or "other"]
+                for s, v in zip(STAGES, got, strict=True):
+                    persons[s] += v
+                    households[s] += int(rec.get(f"{s}_households") or 0)
+                    kind[s] += v
+        if sums is not None:
+            persons, households = dict(sums["persons"]), dict(sums["households"])
+            kinds = {rec.get("area_kind") or "other" for rec in self.evacuation.values()}
+            by_kind = {k: dict(sums["by_kind"][k]) for k in kinds}
+            forces = {**sums["forces"], "by_category": {c: dict(v) for c, v in sums["by_category"].items()}}
+        else:
+            forces = {"teams": 0, "personnel": 0, "vehicles": 0, "boats": 0, "by_category": {}}
+            for f in self.forces:
+                if f.get("status") == "withdrawn":
+                    continue
+                cat = forces["by_category"].setdefault(f["category"], {"teams": 0, "personnel": 0})
+                cat["teams"] += 1
+                cat["personnel"] += int(f.get("personnel") or 0)
+                forces["teams"] += 1
+                for k in ("personnel", "vehicles", "boats"):
+                    forces[k] += int(f.get(k) or 0)
         return {
             "evacuation": {
                 "persons": persons,
@@ -104,7 +116,7 @@ class Situation:
             "forces": forces,
             "materials": {k: dict(sorted(v.items())) for k, v in self.materials.items()},
             "works": {k: _number(v) for k, v in self.works.items()},
-            "storage_areas": dict(status_counts),
+            "storage_areas": dict(Counter(self.storage_status.values())),
         }
 
 
@@ -741,7 +753,8 @@ class Engine:
                     break
             else:
                 self.max_fids[key] = max([self.max_fids.get(key, 0), *(r["fid"] for r in new)])
-                self._set_times(np.union1d(self.times, [_ms(r.get("reported_at")) for r in new]))
+                for r in new:
+                    self._add_time(_ms(r.get("reported_at")))
         for key in rebuild:
             self._rebuild(key)
         # every record table must be as the fold believes, else something wrote around the log
@@ -784,6 +797,12 @@ class Engine:
         self.times = times[times != NO_TIME]
         self._texts = None
 
+    def _add_time(self, t: int) -> None:
+        i = int(np.searchsorted(self.times, t))
+        if t != NO_TIME and (i == len(self.times) or self.times[i] != t):
+            self.times = np.insert(self.times, i, t)
+            self._texts = None
+
     # -- answers
     def report_times(self) -> list[str]:
         with self.lock:
@@ -801,7 +820,26 @@ class Engine:
             sit.materials, sit.stock = self.materials.at(t)
             sit.forces = self.forces.at(t)
             sit.storage_status = self.storage.at(t)
+            sit.sums = self._sums(t)
             return sit
+
+    def _sums(self, t: int) -> dict[str, Any]:
+        """The moment's sums from the steps (whole numbers, so exactly the loop's)."""
+        ev = self.evacuation.totals.at(t)
+        persons = {s: int(ev[i]) for i, s in enumerate(STAGES)}
+        households = {s: int(ev[5 + i]) for i, s in enumerate(STAGES)}
+        by_kind = {}
+        for kind, steps in self.evacuation.kinds.items():
+            v = steps.at(t)
+            by_kind[kind] = {s: int(v[i]) for i, s in enumerate(STAGES)}
+        f = self.forces.steps.at(t)
+        forces = {"teams": int(f[0]), "personnel": int(f[1]), "vehicles": int(f[2]), "boats": int(f[3])}
+        by_category = {}
+        for c, i in sorted(self.forces.categories.items()):
+            if f[4 + 2 * i] > 0:  # a category counts while a team of it is not withdrawn
+                by_category[c] = {"teams": int(f[4 + 2 * i]), "personnel": int(f[5 + 2 * i])}
+        return {"persons": persons, "households": households, "by_kind": by_kind,
+                "forces": forces, "by_category": by_category}
 
     def series(self, times: list[str] | None = None) -> Timeline:
         """The dashboard's curves at every report time (or at ``times``)."""

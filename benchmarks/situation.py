@@ -1,0 +1,224 @@
+"""Time the as-of engine on the demo and on a flood season of records (issue 16).
+
+    python benchmarks/situation.py [--json] [--scale 1.0] [--no-gui] [--runs 5]
+
+Builds ``benchmarks/data/season.gpkg`` once (``gen_season.py``: the demo plus
+100,000 material movements, 40,000 evacuation reports, 20,000 works records,
+2,000 force updates, 200,000 log entries) and prints, for the demo and the
+season:
+
+* ``timeline_s``: a fresh engine folds every record and gives the
+  dashboard's curves at every report time (median of ``--runs``),
+* ``as_of_ms``: one moment's situation, median over 50 moments,
+* ``append_ms``: one new tally entry written and reflected in the totals
+  (the engine folds it in; the write itself not counted),
+* ``info_at_s``: ``floodpost info WS --json --at T`` as a whole process,
+* ``slider_step_ms`` (GUI, offscreen): one step of the time slider — map,
+  overlays, dashboard figures and brief — median over 30 steps,
+* ``open_first_frame_s`` / ``open_dashboard_s`` (GUI): the window opening
+  the workspace, to its first painted map and to its dashboard filled,
+* ``peak_rss_mb`` of this process.
+
+``baseline_moment_ms`` recomputes one moment from the records the way the
+engine did before it was folded (every row read and filtered per moment); the
+``ratio_*`` figures compare with it in the same process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from gen_season import DEFAULT_PATH, ensure_season  # noqa: E402
+
+from floodpost.data import situation  # noqa: E402
+from floodpost.data.demo import build_demo  # noqa: E402
+from floodpost.data.workspace import Workspace  # noqa: E402
+
+
+def _median(xs: list[float]) -> float:
+    return float(statistics.median(xs)) if xs else float("nan")
+
+
+def baseline_moment(ws: Any, at: str) -> dict[str, Any]:
+    """One moment the old way: read every record, keep those reported by ``at``, fold them."""
+    rows = {k: ws.read(k, geometry=False) for k in ("evacuation", "works", "material_tally", "forces")}
+    ev = rows["evacuation"]
+    ev = ev[ev["reported_at"] <= at].reset_index().sort_values(["reported_at", "fid"])
+    latest = ev.groupby("area").tail(1)
+    works = rows["works"]
+    works = works[works["reported_at"] <= at]
+    mats = rows["material_tally"]
+    mats = mats[mats["reported_at"] <= at]
+    forces = rows["forces"]
+    forces = forces[forces["reported_at"] <= at]
+    return {
+        "transferred": int(latest["transferred_persons"].fillna(0).sum()),
+        "sandbags": float(works["sandbags"].fillna(0).sum()),
+        "moves": float(mats["quantity"].sum()),
+        "teams": len(forces),
+    }
+
+
+def measure_data(path: Path, runs: int) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    fold = []
+    for _ in range(runs):
+        with Workspace.open(path) as ws:
+            t0 = time.perf_counter()
+            times = situation.report_times(ws)
+            situation.series(ws)
+            fold.append(time.perf_counter() - t0)
+    out["timeline_s"] = round(_median(fold), 3)
+    out["report_times"] = len(times)
+    rng = np.random.default_rng(1)
+    moments = [times[int(i)] for i in rng.integers(0, len(times), 50)]
+    with Workspace.open(path) as ws:
+        situation.as_of(ws, moments[0])  # the first moment builds the fold and its rows
+        took = []
+        for t in moments:
+            t0 = time.perf_counter()
+            situation.as_of(ws, t).totals()
+            took.append(time.perf_counter() - t0)
+        out["as_of_ms"] = round(_median(took) * 1000, 2)
+        base = []
+        for t in moments[:5]:
+            t0 = time.perf_counter()
+            baseline_moment(ws, t)
+            base.append(time.perf_counter() - t0)
+        out["baseline_moment_ms"] = round(_median(base) * 1000, 1)
+        out["ratio_as_of"] = round(out["as_of_ms"] / out["baseline_moment_ms"], 4)
+        # a whole timeline the old way: one recomputation per report time
+        out["baseline_timeline_s_estimate"] = round(out["baseline_moment_ms"] * len(times) / 1000, 1)
+        out["ratio_timeline"] = round(out["timeline_s"] / max(out["baseline_timeline_s_estimate"], 1e-9), 5)
+        appends = []
+        depot = str(ws.read("depots", columns=["name"], geometry=False)["name"].iloc[0])
+        for i in range(20):
+            ws.insert("material_tally", [{"depot": depot, "item": "sandbag", "quantity": 10 + i, "kind": "stock_in",
+                                          "reported_at": times[int(rng.integers(0, len(times)))]}],
+                      operator="benchmark")
+            t0 = time.perf_counter()
+            situation.as_of(ws).totals()
+            appends.append(time.perf_counter() - t0)
+        out["append_ms"] = round(_median(appends) * 1000, 2)
+    return out
+
+
+def measure_info(path: Path, at: str, runs: int) -> float:
+    exe = [sys.executable, "-m", "floodpost.cli", "info", str(path), "--json", "--at", at]
+    took = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(exe, check=True, capture_output=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+        took.append(time.perf_counter() - t0)
+    return round(_median(took), 3)
+
+
+def measure_gui(path: Path) -> dict[str, Any] | None:
+    """The window on ``path``, offscreen: open to first frame and to dashboard, slider steps."""
+    code = f"""
+import json, statistics, sys, time
+t_start = time.perf_counter()
+from PySide6.QtWidgets import QApplication
+from floodpost import i18n
+app = QApplication.instance() or QApplication(sys.argv)
+i18n.set_language('zh_CN')
+from floodpost.ui.mainwindow import MainWindow
+win = MainWindow()
+win.resize(1366, 768)
+win.show()
+first = {{}}
+win.canvas.rendered.connect(lambda *a: first.setdefault('frame', time.perf_counter()))
+t0 = time.perf_counter()
+win.open_workspace({str(path)!r})
+opened = time.perf_counter()
+deadline = time.perf_counter() + 120
+def filled():
+    d = win.dashboard
+    return bool(getattr(d, 'series', None)) and not getattr(d, 'busy', False)
+while ('frame' not in first or not filled()) and time.perf_counter() < deadline:
+    app.processEvents()
+    time.sleep(0.002)
+dash = time.perf_counter()
+times = win.time_slider.times if hasattr(win.time_slider, 'times') else []
+steps = []
+if times:
+    picks = [times[int(i * (len(times) - 1) / 29)] for i in range(30)]
+    for t in picks:
+        s0 = time.perf_counter()
+        win.time_slider.set_time(t)
+        while time.perf_counter() - s0 < 10:
+            app.processEvents()
+            if not getattr(win.dashboard, 'busy', False) and not getattr(win.canvas, 'busy', False):
+                break
+        steps.append(time.perf_counter() - s0)
+print(json.dumps({{
+    'open_returned_s': round(opened - t0, 3),
+    'open_first_frame_s': round(first.get('frame', float('nan')) - t0, 3),
+    'open_dashboard_s': round(dash - t0, 3),
+    'slider_step_ms': round(statistics.median(steps) * 1000, 1) if steps else None,
+}}))
+win.close()
+"""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    got = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600)
+    if got.returncode != 0:
+        print(got.stderr[-2000:], file=sys.stderr)
+        return None
+    return json.loads(got.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--scale", type=float, default=1.0, help="size of the season (default the full one)")
+    p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--no-gui", action="store_true", help="leave out the window's figures")
+    args = p.parse_args(argv)
+    season = DEFAULT_PATH if args.scale == 1.0 else DEFAULT_PATH.with_name(f"season-{args.scale:g}.gpkg")
+    ensure_season(season, scale=args.scale)
+    tmp = Path(tempfile.mkdtemp(prefix="floodpost-bench-"))
+    try:
+        demo = build_demo(tmp / "demo.gpkg")
+        work = tmp / "season.gpkg"
+        shutil.copy(season, work)  # appends go to a copy
+        result: dict[str, Any] = {}
+        for name, path in (("demo", demo), ("season", work)):
+            fig = measure_data(path, args.runs)
+            fig["info_at_s"] = measure_info(path, "2021-07-24T12:00", 3)
+            if not args.no_gui:
+                fig.update(measure_gui(path) or {"gui": "failed"})
+            result[name] = fig
+        result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        if args.json:
+            print(json.dumps(result, indent=1))
+        else:
+            for name in ("demo", "season"):
+                print(f"{name}:")
+                for k, v in result[name].items():
+                    print(f"  {k:28s} {v}")
+            print(f"peak RSS (this process): {result['peak_rss_mb']} MB")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
