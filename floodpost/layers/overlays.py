@@ -89,7 +89,7 @@ class EvacuationOverlay:
         """Where the bars go in this view: under each area's label point, reserved before any label."""
         text = page_text or PageText.for_interface()
         font = QFont(cjk_family())
-        font.setPixelSize(max(8, round(11 * scale)))
+        font.setPixelSize(max(1, round(11 * scale)))  # in proportion: a page drawn small is the same page
         fm = QFontMetricsF(font)
         items: list[tuple[EvacuationBar, float, float, float, bool]] = []
         # Just under the area's name (centred on the same point), so that both keep their place.
@@ -358,7 +358,7 @@ class DepotOverlay:
         """Each tag's candidate places around its depot, nearest first, for the placement pass."""
         text = page_text or PageText.for_interface()
         font = QFont(cjk_family())
-        font.setPixelSize(max(8, round(10 * scale)))
+        font.setPixelSize(max(1, round(10 * scale)))
         fm = QFontMetricsF(font)
         items = []
         boxes = []

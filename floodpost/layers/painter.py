@@ -208,6 +208,7 @@ class RenderStats:
     labels: int = 0
     hidden: int = 0  # overlay items (depot tags) left out for want of room
     placed: list[tuple[str, LabelStyle, float, float]] = field(default_factory=list)  # labels: text, style, x, baseline
+    reserved: list[Placement] = field(default_factory=list)  # the overlays' items, placed with the labels
     per_layer: dict[str, int] = field(default_factory=dict)
 
 
@@ -363,6 +364,7 @@ class MapPainter:
         plans = [self._plan(o, viewport, scale, page_text) for o in self.overlays]
         reserved = [pl for plan in plans for pl in plan.placements]
         placed = self.place_labels(label_queue if labels else [], viewport, scale, reserved)
+        stats.reserved = reserved
         t_labels = time.perf_counter() - t_labels
         if job is not None:
             # Past the time it would take to draw the helper's rows here, draw them here.
