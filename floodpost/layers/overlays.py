@@ -370,7 +370,7 @@ class DepotOverlay:
                 h = fm.height() + 2 * scale
                 items.append((tag, label, x, y, w, h))
                 boxes.append(_tag_candidates(x, y, w, h, tag.marker * scale / 2, scale))
-        return _TagsPlan(items, np.array(boxes).reshape(len(items), -1, 4), font, scale)
+        return _TagsPlan(items, np.array(boxes, dtype=float).reshape(len(items), 2 * NEAR_CANDIDATES, 4), font, scale)
 
     def paint(self, painter: QPainter, viewport: Viewport, scale: float = 1.0) -> int:
         """Draw the tags on their own, kept off each other; returns how many were drawn."""

@@ -195,7 +195,8 @@ class Placement:
     chosen: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
-        self.boxes = np.asarray(self.boxes, dtype=float).reshape(len(self.boxes), -1, 4)
+        boxes = np.asarray(self.boxes, dtype=float)
+        self.boxes = boxes.reshape(len(boxes), -1, 4) if boxes.size else np.empty((len(boxes), 1, 4))
         self.chosen = np.full(len(self.boxes), -1, dtype=np.int64)
 
 
@@ -843,7 +844,7 @@ class MapPainter:
         ``Placement.chosen`` where it went.
         Higher priority first, then layer order, then feature order. A point
         label tries right, left, above and below its marker; other labels sit
-        centred on their anchor, else a little above or below it. Taken
+        centred on their anchor. Taken
         rectangles are bucketed on a 64-pixel grid for the exact test;
         before it, candidates that cover a 4-pixel cell lying wholly inside
         a taken rectangle are dropped in bulk (a sure clash, so the result is
@@ -866,18 +867,12 @@ class MapPainter:
             w = np.array([self._text_width(t, st, scale, fm) for t in batch.texts])
             x, y, o = batch.x, batch.y, batch.offset
             point = batch.kind == POINT
-            lift = 0.6 * h
-            # candidate top-left corners: right, left, above, below for points;
-            # centred, a little above, a little below for lines and polygons
+            # candidate top-left corners: right, left, above, below for points; centred otherwise
             cx = np.where(point[:, None], np.stack([x + o, x - o - w, x - w / 2, x - w / 2], 1), (x - w / 2)[:, None])
-            cy = np.where(
-                point[:, None],
-                np.stack([y - h / 2, y - h / 2, y - o - h, y + o], 1),
-                np.stack([y - h / 2, y - h / 2 - lift, y - h / 2 + lift, y - h / 2], 1),
-            )
+            cy = np.where(point[:, None], np.stack([y - h / 2, y - h / 2, y - o - h, y + o], 1), (y - h / 2)[:, None])
             x0, y0 = cx - pad, cy - pad
             x1, y1 = cx + w[:, None] + pad, cy + h + pad
-            ok = (x0 >= 0) & (y0 >= 0) & (x1 <= vw) & (y1 <= vh) & (np.arange(4) < np.where(point, 4, 3)[:, None])
+            ok = (x0 >= 0) & (y0 >= 0) & (x1 <= vw) & (y1 <= vh) & (np.arange(4) < np.where(point, 4, 1)[:, None])
             batch.tops = (cx, cy, fm.ascent())
             groups.append(((1, -batch.priority, batch.order, len(groups)), batch, x0, y0, x1, y1, ok))
         for n, item in enumerate(reserved):
