@@ -120,10 +120,10 @@ def map_legend(scene: Any, text: PageText) -> list[LegendGroup]:
     vector = getattr(basemap, "vector", basemap)
     if vector is not None and hasattr(vector, "counties") and len(vector.counties):
         groups.append(LegendGroup(text.translate("legend", "Boundaries"), (
-            LegendEntry("basemap", "city", Symbol(stroke=BASEMAP["city_stroke"], stroke_width=1.6), "line",
+            LegendEntry("basemap", "city", Symbol(stroke=BASEMAP["city_stroke"], stroke_width=1.6), "boundary",
                         text.translate("legend", "City boundary")),
             LegendEntry("basemap", "county", Symbol(stroke=BASEMAP["county_stroke"], stroke_width=1.0, dash=(6, 3)),
-                        "line", text.translate("legend", "County boundary")),
+                        "boundary", text.translate("legend", "County boundary")),
         )))
     return groups
 
@@ -170,13 +170,17 @@ def paint_swatch(
         # Keep big markers inside the swatch box.
         fit = min(1.0, (min(rect.width(), rect.height()) - 2 * scale) / max(symbol.size * scale, 1))
         draw_marker(painter, symbol, c.x(), c.y(), scale * fit)
-    elif kind == "line":
-        path = QPainterPath(QPointF(rect.left() + 2 * scale, c.y() + rect.height() * 0.2))
-        path.cubicTo(
-            QPointF(c.x() - rect.width() * 0.15, c.y() - rect.height() * 0.45),
-            QPointF(c.x() + rect.width() * 0.15, c.y() + rect.height() * 0.45),
-            QPointF(rect.right() - 2 * scale, c.y() - rect.height() * 0.2),
-        )
+    elif kind in ("line", "boundary"):
+        if kind == "boundary":  # a straight stretch of boundary
+            path = QPainterPath(QPointF(rect.left() + 2 * scale, c.y()))
+            path.lineTo(QPointF(rect.right() - 2 * scale, c.y()))
+        else:
+            path = QPainterPath(QPointF(rect.left() + 2 * scale, c.y() + rect.height() * 0.2))
+            path.cubicTo(
+                QPointF(c.x() - rect.width() * 0.15, c.y() - rect.height() * 0.45),
+                QPointF(c.x() + rect.width() * 0.15, c.y() + rect.height() * 0.45),
+                QPointF(rect.right() - 2 * scale, c.y() - rect.height() * 0.2),
+            )
         casing, pen = line_pens(symbol, scale)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         if casing is not None:
