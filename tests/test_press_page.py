@@ -300,3 +300,21 @@ def test_replay_frames_are_chinese_by_default(qtbot, demo_path: Path) -> None:
     qtbot.addWidget(dlg)
     assert dlg.language.currentData() == "zh"
     assert ReplayDialog(demo_path, times, "en_US").language.currentData() == "en"
+
+
+def test_overlays_draw_on_their_own_too(scene_at) -> None:
+    """An overlay painted outside the map painter places its own items (tags kept off each other)."""
+    scene, _, _ = scene_at
+    vp = Viewport.for_lonlat(scene.full_extent(), 1200, 800)
+    img = QImage(vp.width, vp.height, QImage.Format.Format_ARGB32_Premultiplied)
+    img.fill(0xFFFFFFFF)
+    p = QPainter(img)
+    try:
+        drawn = [o.paint(p, vp, 1.0) for o in scene.painter.overlays]
+    finally:
+        p.end()
+    forces, depots, bars = drawn
+    assert forces == len(scene.painter.overlays[0].items)
+    assert depots == len(scene.painter.overlays[1].tags)
+    assert bars == len(scene.painter.overlays[2].bars)
+    assert (_array(img).sum(axis=2) < 700).sum() > 1000

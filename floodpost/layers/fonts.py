@@ -1,4 +1,5 @@
-"""Finding a font that has Chinese glyphs, so no output ever shows tofu boxes."""
+"""Finding a font that has Chinese glyphs, so no output ever shows tofu boxes;
+and drawing text so that a PDF's text layer says what the page says."""
 
 from __future__ import annotations
 

@@ -70,6 +70,7 @@ class ComposerDialog(QDialog):
         self._auto_title = PageText("zh").translate("layout", "Flood situation map")
         self.title = QLineEdit(str(s.value("composer/title", self._auto_title)))
         self.subtitle = QLineEdit(self._auto_subtitle)
+        self.subtitle.setMinimumWidth(self.subtitle.fontMetrics().horizontalAdvance(self._auto_subtitle) + 24)
         self.preset = QComboBox()
         for key, text in (("screen", self.tr("Screen 1920×1080")), ("a4", self.tr("A4 landscape, 300 dpi")),
                           ("a3", self.tr("A3 landscape, 300 dpi"))):
