@@ -76,7 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="fit for publication: no names or phone numbers of persons, in the page or its metadata")
     s.add_argument("--source", default="", help="data source line of the page")
     s.add_argument("--producer", default="", help="producer line (the unit that made the map)")
-    s.add_argument("--review-number", default="", help="map review number (审图号) of the basemap")
+    s.add_argument("--review-number", default="",
+                   help="map review number (审图号) of the basemap, printed in the footer; "
+                   "a map published in China needs one")
+    s.add_argument("--lang", dest="page_lang", choices=("zh", "en"),
+                   help="language of the composed page (default: Chinese, whatever the interface language)")
     rp = sub.add_parser("replay", help="the flood's course as an animated GIF (or MP4) of the press page")
     rp.add_argument("workspace")
     rp.add_argument("-o", "--output", required=True, help=".gif (or .mp4 with imageio-ffmpeg installed)")
@@ -85,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--size", type=_size, default=(1280, 720), help="WxH in pixels (default 1280x720)")
     rp.add_argument("--title", default="", help="title of every frame")
     rp.add_argument("--seconds", type=float, default=0.8, help="seconds per frame (default 0.8)")
+    rp.add_argument("--lang", dest="page_lang", choices=("zh", "en"),
+                    help="language of the frames (default: Chinese, whatever the interface language)")
 
     im = sub.add_parser(
         "import", help="import a file into a layer or table: all rows or none",
@@ -232,11 +238,17 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
             if composed:
                 from floodpost.layers.scene import compose_snapshot
 
-                compose_snapshot(
+                page = compose_snapshot(
                     ws, out, preset=args.preset, size=args.size,
                     dpi=args.dpi, title=args.title, at=args.at, press=args.press, bounds=args.bounds,
                     source=args.source, producer=args.producer, review_number=args.review_number,
+                    lang=_page_lang(args),
                 )
+                for warning in page.warnings:
+                    print(f"floodpost snapshot: note: {warning}", file=sys.stderr)
+                if args.press and not args.review_number.strip():
+                    print("floodpost snapshot: note: a map published in China needs the map review number "
+                          "(审图号) of its basemap; pass --review-number", file=sys.stderr)
             else:
                 snapshot(ws, out, args.size or (1600, 1000), bounds=args.bounds, at=args.at)
     except FontError as exc:
@@ -244,6 +256,17 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     del app
     print(f"wrote {out}")
     return 0
+
+
+def _page_lang(args: argparse.Namespace) -> str:
+    """The press page's language: the command's --lang, else the global --lang if given, else Chinese.
+
+    Never the locale's: a Chinese-titled page on an English machine stays Chinese.
+    """
+    chosen = getattr(args, "page_lang", None)
+    if chosen:
+        return chosen
+    return "en" if (args.lang or "").lower().startswith("en") else "zh"
 
 
 def _progress_printer(unit: str = "rows") -> Any:
@@ -340,12 +363,12 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from floodpost.layers.fonts import FontError
     from floodpost.layers.replay import write_replay
 
-    lang = i18n.set_language(args.lang)
+    i18n.set_language(args.lang)
     try:
         with _open(args.workspace) as ws:
             write_replay(ws, out, start=times.get("start"), end=times.get("end"), size=args.size,
                          title=args.title, seconds_per_frame=args.seconds, progress=_frame_printer(),
-                         lang="zh" if lang.startswith("zh") else "en")
+                         lang=_page_lang(args))
     except FontError as exc:
         raise CommandError(str(exc)) from None
     del app

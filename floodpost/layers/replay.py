@@ -56,10 +56,15 @@ def write_replay(
     progress: Progress | None = None,
     lang: str = "zh",
 ) -> Path:
-    """Write the replay (``.gif`` or ``.mp4``); atomic, nothing left behind on cancel."""
+    """Write the replay (``.gif`` or ``.mp4``); atomic, nothing left behind on cancel.
+
+    Every frame is the press page in ``lang`` (Chinese by default, whatever
+    the interface's language).
+    """
     from floodpost.data.situation import report_times
     from floodpost.layers.fonts import cjk_family
-    from floodpost.layers.scene import MapScene, as_of_text
+    from floodpost.layers.pagetext import PageText
+    from floodpost.layers.scene import MapScene, is_illustrative, page_subtitle
 
     cjk_family()
     out = Path(out)
@@ -69,14 +74,16 @@ def write_replay(
     times = frame_times(report_times(workspace), start, end)
     if not times:
         raise ValueError("no report times in that range")
+    text = PageText(lang)
     scene = MapScene.from_workspace(workspace)
     area = bounds or scene.full_extent()
+    illustrative = is_illustrative(workspace)
     frames = []
     for i, t in enumerate(times):
         situation = scene.show_situation(workspace, t)
         options = LayoutOptions(
-            title=title, subtitle=as_of_text(situation.at, lang), press=press,
-            headline=headline_figures(situation.totals()),
+            title=title, subtitle=page_subtitle(workspace, situation.at, True, text), press=press,
+            headline=headline_figures(situation.totals(), text), lang=text.lang, illustrative=illustrative,
         )
         img = QImage(size[0], size[1], QImage.Format.Format_ARGB32_Premultiplied)
         p = QPainter(img)

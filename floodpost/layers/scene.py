@@ -15,6 +15,7 @@ from PySide6.QtGui import QImage
 from floodpost.layers.basemap import BasemapStack, VectorBasemap
 from floodpost.layers.fonts import cjk_family
 from floodpost.layers.model import LayerList
+from floodpost.layers.pagetext import PageText
 from floodpost.layers.painter import MapPainter, RenderStats
 from floodpost.layers.viewport import Viewport
 
@@ -136,19 +137,81 @@ def snapshot(
     return out
 
 
-def as_of_text(stored: str, lang: str) -> str:
-    """``截至2021年7月23日18时`` (or ``As of 2021-07-23 18:00``) for a stored time."""
-    from PySide6.QtCore import QCoreApplication
-
+def _when(stored: str, zh: bool) -> str:
     from floodpost.data.timeutil import from_storage
 
     dt = from_storage(stored)
     if dt is None:
         return ""
-    if lang == "zh":
+    if zh:
         minute = f"{dt.minute}分" if dt.minute else ""
-        return f"截至{dt.year}年{dt.month}月{dt.day}日{dt.hour}时{minute}"
-    return QCoreApplication.translate("layout", "As of %1").replace("%1", dt.strftime("%Y-%m-%d %H:%M"))
+        return f"{dt.year}年{dt.month}月{dt.day}日{dt.hour}时{minute}"
+    return dt.strftime("%Y-%m-%d %H:%M")
+
+
+def as_of_text(stored: str, lang: str | PageText, *, latest: str | None = None, live: bool = False) -> str:
+    """The page's "as of" line, in the page's language.
+
+    ``截至2021年7月23日18时`` for a time asked for; with ``live`` (no time
+    asked for: the situation now) the time of the latest report instead of
+    the clock's, and the page says so: ``截至2021年7月25日8时（最新报告）``.
+    A time asked for that is later than the latest report before it says
+    how old the data is: ``截至…（数据最后更新于2021年7月25日8时）``.
+    ``latest`` is that report's stored time (None: no reports).
+    """
+    text = lang if isinstance(lang, PageText) else PageText(lang)
+    if live and latest:
+        when = _when(latest, text.zh)
+        if text.zh:
+            return f"截至{when}（最新报告）"
+        return text.translate("layout", "As of %1 (latest report)").replace("%1", when)
+    when = _when(stored, text.zh)
+    if not when:
+        return ""
+    if latest and latest < stored and _when(latest, text.zh) != when:
+        age = _when(latest, text.zh)
+        if text.zh:
+            return f"截至{when}（数据最后更新于{age}）"
+        return text.translate("layout", "As of %1 (data last updated %2)").replace("%1", when).replace("%2", age)
+    if text.zh:
+        return f"截至{when}"
+    return text.translate("layout", "As of %1").replace("%1", when)
+
+
+def latest_report(workspace: Any, at: str | None = None) -> str | None:
+    """The stored time of the latest report at or before ``at`` (None: now); None when there is none."""
+    import bisect
+
+    from floodpost.data.situation import report_times
+    from floodpost.data.timeutil import now_storage
+
+    times = report_times(workspace)
+    i = bisect.bisect_right(times, at or now_storage())
+    return times[i - 1] if i else None
+
+
+def page_subtitle(workspace: Any, situation_at: str, requested: bool, lang: str | PageText) -> str:
+    """:func:`as_of_text` for a page of ``workspace`` as of ``situation_at`` (``requested``: a time was asked for)."""
+    return as_of_text(situation_at, lang, latest=latest_report(workspace, situation_at), live=not requested)
+
+
+#: What marks a row as made up (the demo's rows carry ``示意数据 illustrative``).
+ILLUSTRATIVE = "示意数据"
+
+
+def is_illustrative(workspace: Any) -> bool:
+    """Whether any row's ``source`` says its data is illustrative: such a page carries the 示意 mark."""
+    from floodpost.data.schema import ALL
+
+    for key in workspace.keys():  # noqa: SIM118 - Workspace is not a mapping
+        schema = ALL.get(key)
+        if schema is None or "source" not in schema.field_names:
+            continue
+        rows = workspace.read(key, where="source LIKE ?", params=(f"%{ILLUSTRATIVE}%",),
+                              columns=["source"], geometry=False)
+        if len(rows):
+            return True
+    return False
 
 
 def compose_snapshot(
@@ -165,11 +228,14 @@ def compose_snapshot(
     source: str = "",
     producer: str = "",
     review_number: str = "",
-) -> Path:
-    """The composed page (title, map, legend, scale bar, north arrow, figures) as PNG or PDF."""
-    from PySide6.QtCore import QCoreApplication
+    lang: str = "zh",
+) -> Any:
+    """The composed page (title, map, legend, scale bar, north arrow, figures) as PNG or PDF.
 
-    from floodpost import i18n
+    The page is in ``lang`` (Chinese by default) whatever the interface's
+    language. Returns the :class:`~floodpost.layers.layout.ComposedPage`
+    (its ``warnings`` are for the user).
+    """
     from floodpost.layers.layout import (
         PRESETS,
         LayoutOptions,
@@ -180,6 +246,7 @@ def compose_snapshot(
     )
 
     cjk_family()
+    text = PageText(lang)
     out = Path(out)
     pdf = out.suffix.lower() == ".pdf"
     preset = preset or ("a4" if pdf else "screen")
@@ -187,22 +254,21 @@ def compose_snapshot(
         raise ValueError(f"unknown preset {preset!r}; use one of {', '.join(PRESETS)}")
     scene = MapScene.from_workspace(workspace)
     situation = scene.show_situation(workspace, at)
-    lang = i18n.lang_short()
     options = LayoutOptions(
-        title=title or QCoreApplication.translate("layout", "Flood situation map"),
-        subtitle=as_of_text(situation.at, lang),
-        source=source or QCoreApplication.translate("layout", "duty records of the flood control post"),
+        title=title or text.translate("layout", "Flood situation map"),
+        subtitle=page_subtitle(workspace, situation.at, at is not None, text),
+        source=source or text.translate("layout", "duty records of the flood control post"),
         producer=producer,
         review_number=review_number,
         press=press,
-        headline=headline_figures(situation.totals()),
+        headline=headline_figures(situation.totals(), text),
+        lang=text.lang,
+        illustrative=is_illustrative(workspace),
     )
     area = bounds or scene.full_extent()
     if pdf:
         p = PRESETS[preset]
         size_mm = p.get("size_mm") or (p["size_px"][0] * 25.4 / 96, p["size_px"][1] * 25.4 / 96)
-        render_pdf(scene, area, options, out, size_mm, int(dpi or p["dpi"]))
-    else:
-        w, h, d = page_pixels(preset, size, dpi)
-        render_png(scene, area, options, out, (w, h), d)
-    return out
+        return render_pdf(scene, area, options, out, size_mm, int(dpi or p["dpi"]))
+    w, h, d = page_pixels(preset, size, dpi)
+    return render_png(scene, area, options, out, (w, h), d)

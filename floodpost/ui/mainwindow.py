@@ -723,7 +723,8 @@ class MainWindow(QMainWindow):
             mine.visible, mine.opacity, mine.labels = theirs.visible, theirs.opacity, theirs.labels
         situation = scene.show_situation(self.workspace, when)
         dlg = ComposerDialog(scene, situation, self.canvas.viewport.lonlat_extent,
-                             as_of_text(situation.at, i18n.lang_short()), self)
+                             as_of_text(situation.at, i18n.lang_short()), self,
+                             workspace=self.workspace, requested=when is not None)
         self._composer = dlg
         dlg.open()
 
@@ -745,7 +746,6 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Saved %1").replace("%1", path), 5000)
 
     def replay_dialog(self) -> None:
-        from floodpost import i18n
         from floodpost.data.situation import report_times
         from floodpost.ui.replaydialog import ReplayDialog
 
@@ -755,7 +755,7 @@ class MainWindow(QMainWindow):
         if not times:
             QMessageBox.information(self, self.tr("Replay"), self.tr("The workspace has no reports to replay."))
             return
-        self._replay = ReplayDialog(self.workspace.path, times, i18n.lang_short(), self)
+        self._replay = ReplayDialog(self.workspace.path, times, parent=self)  # frames in Chinese unless chosen
         self._replay.open()
 
     # ------------------------------------------------------------ meeting view

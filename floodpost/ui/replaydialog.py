@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from floodpost.data.timeutil import format_local
+from floodpost.layers.pagetext import page_lang
 
 
 class _Worker(QThread):
@@ -56,8 +57,9 @@ class ReplayDialog(QDialog):
     """The flood's course as an animated GIF of the press page."""
 
     def __init__(self, ws_path: str | Path, times: list[str], lang: str = "zh", parent: QWidget | None = None) -> None:
+        """``lang`` is the frames' language first chosen: Chinese unless asked otherwise, whatever the interface's."""
         super().__init__(parent)
-        self.ws_path, self.lang = Path(ws_path), lang
+        self.ws_path = Path(ws_path)
         self.setWindowTitle(self.tr("Replay for the press"))
         lay = QVBoxLayout(self)
         form = QFormLayout()
@@ -66,12 +68,17 @@ class ReplayDialog(QDialog):
             self.start.addItem(format_local(t), t)
             self.end.addItem(format_local(t), t)
         self.end.setCurrentIndex(self.end.count() - 1)
+        self.language = QComboBox()
+        self.language.addItem("中文", "zh")
+        self.language.addItem("English", "en")
+        self.language.setCurrentIndex(max(0, self.language.findData(page_lang(lang))))
         self.title = QLineEdit(self.tr("Flood situation replay"))
         self.size = QComboBox()
         for text, wh in (("1280×720", (1280, 720)), ("1920×1080", (1920, 1080)), ("960×540", (960, 540))):
             self.size.addItem(text, wh)
         form.addRow(self.tr("From:"), self.start)
         form.addRow(self.tr("To:"), self.end)
+        form.addRow(self.tr("Page language:"), self.language)
         form.addRow(self.tr("Title:"), self.title)
         form.addRow(self.tr("Size:"), self.size)
         lay.addLayout(form)
@@ -88,7 +95,7 @@ class ReplayDialog(QDialog):
     def start_writing(self, out: str | Path) -> _Worker:
         options = {
             "start": self.start.currentData(), "end": self.end.currentData(), "size": self.size.currentData(),
-            "title": self.title.text().strip(), "press": True, "lang": self.lang,
+            "title": self.title.text().strip(), "press": True, "lang": self.language.currentData(),
         }
         self.worker = _Worker(self.ws_path, Path(out), options, self)
         self.worker.progressed.connect(self._progress)
