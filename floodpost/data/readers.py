@@ -58,6 +58,8 @@ class RawTable:
     encoding: str | None = None
     layer: str | None = None
     notes: list[str] = field(default_factory=list)
+    #: the file's row numbers of rows that are not data (totals, notes under the table)
+    skipped: list[int] = field(default_factory=list)
 
     @property
     def columns(self) -> list[str]:
@@ -659,7 +661,8 @@ def tabulate(rows: list[list[Any]], path: Path, fmt: str, schema: TableSchema | 
     keep = [ci for ci, n in enumerate(names) if header[ci] is not None or any(not _blank(r[ci]) for r in data)]
     frame = pd.DataFrame([[r[ci] for ci in keep] for r in data], columns=[names[ci] for ci in keep], dtype=object)
     frame = frame.where(frame.notna(), None)
-    return RawTable(path=path, format=fmt, frame=frame, row_numbers=numbers, encoding=encoding, notes=notes)
+    return RawTable(path=path, format=fmt, frame=frame, row_numbers=numbers, encoding=encoding, notes=notes,
+                    skipped=sorted(totals + footers))
 
 
 def read_csv(path: Path, schema: TableSchema | None, *, encoding: str | None = None) -> RawTable:
