@@ -226,3 +226,175 @@ def test_a_depot_already_short_does_not_block_unrelated_undo(ws: Workspace) -> N
     fid = entry(ws, "material_tally", material(100, "调拨", "12:00"))
     assert stock_conflict(ws, removed=[fid]) is None
     withdraw_rows(ws, "material_tally", [fid], summary="撤销")
+
+
+# ------------------------------------------------------------------ undo on the real window
+def _window(qtbot, path: Path):
+    from floodpost.ui.mainwindow import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.canvas.rendered, timeout=20_000):
+        assert win.open_workspace(path)
+    return win
+
+
+def _log(path: Path):
+    with Workspace.open(path) as other:  # a second connection: what is in the file
+        return other.log_entries()
+
+
+def test_an_import_is_one_step_undone_and_redone_with_the_same_rows(qtbot, tmp_path: Path) -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QWizard
+
+    QSettings("FloodPost", "FloodPost").remove("intake")
+    path = make_workspace(tmp_path / "ws.gpkg")
+    source = tmp_path / "淇县力量.csv"
+    source.write_text("队伍名称,力量类别,人数,经度,纬度\n淇县消防救援大队,消防救援,45,114.20,35.61\n"
+                      "淇县基干民兵连,基干民兵,60,114.19,35.60\n", encoding="utf-8")
+    win = _window(qtbot, path)
+    assert not win.act_undo.isEnabled()
+    win.import_dialog()
+    wizard = win._wizard
+    wizard.file_page.path.setText(str(source))
+    wizard.file_page.key.setCurrentIndex(wizard.file_page.key.findData("forces"))
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.columns_page, timeout=10_000)
+    assert wizard.columns_page.isComplete()  # status has its default
+    wizard.next()
+    wizard.next()  # 检查
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.confirm_page, timeout=20_000)
+    assert win.workspace.count("forces") == 0  # nothing before 导入
+    with qtbot.waitSignal(wizard.imported, timeout=20_000) as blocker:
+        wizard.next()  # 导入
+    key, fids, _source = blocker.args
+    assert (key, len(fids)) == ("forces", 2)
+    assert wizard.currentPage() is wizard.report_page
+    assert not wizard.button(QWizard.WizardButton.CancelButton).isVisible()
+    assert "Writing" not in wizard.report_page.summary.text()
+    assert "on_duty" not in wizard.report_page.report.toPlainText()
+    assert "在岗" in wizard.report_page.report.toPlainText()
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    ws = win.workspace
+    assert sorted(ws.read("forces").index) == sorted(fids)
+    assert set(ws.read("forces")["status"]) == {"on_duty"}
+    assert win.act_undo.isEnabled() and win.undo_stack.count() == 1
+    assert len(win.scene.layers["forces"].frame) == 2
+    before = ws.read("forces")
+    log_before = len(_log(path))
+
+    win.act_undo.trigger()
+    assert ws.count("forces") == 0
+    assert len(win.scene.layers["forces"].frame) == 0
+    log = _log(path)
+    assert len(log) == log_before + 1
+    last = log.iloc[-1]
+    assert last["action"] == "delete" and last["target"] == "forces"
+    assert last["summary"].startswith("撤销 导入 救援力量: 2 条")
+    assert json.loads(last["before"])["fids"] == sorted(fids)
+
+    win.act_redo.trigger()
+    after = ws.read("forces")
+    assert list(after.index) == list(before.index)
+    assert after.drop(columns="geometry").equals(before.drop(columns="geometry"))
+    assert list(after.geometry) == list(before.geometry)
+    log = _log(path)
+    assert len(log) == log_before + 2
+    assert log.iloc[-1]["action"] == "import" and log.iloc[-1]["summary"].startswith("重做 导入")
+    win.close()
+
+
+def test_a_tally_entry_is_one_step_undone_and_redone(qtbot, tmp_path: Path) -> None:
+    path = make_workspace(tmp_path / "ws.gpkg")
+    win = _window(qtbot, path)
+    win.tally_dialog()
+    dlg = win._tally
+    dlg.editor("depot").setEditText("市仓库")
+    dlg.editor("item").setCurrentIndex(dlg.editor("item").findData("sandbag"))
+    dlg.editor("kind").setCurrentIndex(dlg.editor("kind").findData("dispatch"))
+    dlg.editor("quantity").setText("1200")
+    dlg.editor("reported_at").setText("2021-07-22 12:00")
+    with qtbot.waitSignal(dlg.saved) as blocker:
+        assert dlg.save() is not None
+    fid = blocker.args[1]
+    ws = win.workspace
+    assert win.undo_stack.count() == 1 and win.act_undo.isEnabled()
+    assert as_of(ws).stock["市仓库"]["sandbag"] == 1800
+    row = ws.feature("material_tally", fid)
+    n = len(_log(path))
+
+    win.act_undo.trigger()
+    assert ws.feature("material_tally", fid) is None
+    assert as_of(ws).stock["市仓库"]["sandbag"] == 3000
+    log = _log(path)
+    assert len(log) == n + 1
+    assert (log.iloc[-1]["action"], log.iloc[-1]["feature_id"]) == ("delete", fid)
+    assert log.iloc[-1]["summary"] == "撤销 物资台账: 市仓库 沙袋 调拨 1,200"
+
+    win.act_redo.trigger()
+    again = ws.feature("material_tally", fid)
+    assert {k: again[k] for k in ("depot", "item", "kind", "quantity", "reported_at")} == {
+        k: row[k] for k in ("depot", "item", "kind", "quantity", "reported_at")
+    }
+    log = _log(path)
+    assert len(log) == n + 2
+    assert (log.iloc[-1]["action"], log.iloc[-1]["feature_id"]) == ("insert", fid)
+    win.close()
+
+
+def test_a_meeting_mark_is_one_step_undone_and_redone(qtbot, tmp_path: Path) -> None:
+    from floodpost.data.situation import last_meeting
+
+    path = make_workspace(tmp_path / "ws.gpkg")
+    win = _window(qtbot, path)
+    ws = win.workspace
+    assert last_meeting(ws) is None
+    assert win.mark_meeting("第一次会商")
+    mark = ws.log_entries().iloc[-1]
+    assert mark["action"] == "meeting" and mark["summary"] == "第一次会商"
+    at, fid = mark["at"], int(ws.log_entries().index[-1])
+    assert last_meeting(ws) == at and win.act_undo.isEnabled()
+    n = len(_log(path))
+
+    win.act_undo.trigger()
+    assert last_meeting(ws) is None
+    log = _log(path)
+    assert fid not in log.index  # the mark left the log…
+    assert len(log) == n  # …and one entry says so, with the whole mark
+    assert (log.iloc[-1]["action"], log.iloc[-1]["target"], log.iloc[-1]["feature_id"]) == (
+        "delete", "situation_log", fid
+    )
+    assert json.loads(log.iloc[-1]["before"])["summary"] == "第一次会商"
+
+    win.act_redo.trigger()
+    assert last_meeting(ws) == at  # the same mark, at its own time
+    log = _log(path)
+    assert log.loc[fid, "summary"] == "第一次会商" and log.loc[fid, "action"] == "meeting"
+    assert log.iloc[-1]["action"] == "insert" and log.iloc[-1]["feature_id"] == fid
+    win.close()
+
+
+def test_an_undo_the_stock_forbids_is_refused_and_told(qtbot, tmp_path: Path) -> None:
+    path = make_workspace(tmp_path / "ws.gpkg", stock=0)
+    win = _window(qtbot, path)
+    win.tally_dialog()
+    dlg = win._tally
+    dlg.editor("depot").setEditText("市仓库")
+    dlg.editor("quantity").setText("500")
+    dlg.editor("reported_at").setText("2021-07-22 10:00")
+    with qtbot.waitSignal(dlg.saved) as blocker:
+        dlg.save()  # 入库 500
+    stock_in = blocker.args[1]
+    with Workspace.open(path) as other:  # another workstation dispatches them
+        entry(other, "material_tally", material(400, "调拨", "12:00"))
+    before = path.read_bytes()
+    win.act_undo.trigger()
+    assert win.workspace.feature("material_tally", stock_in) is not None
+    assert path.read_bytes() == before
+    assert win.undo_stack.count() == 0  # the step is gone, not half-undone
+    assert "would fall below zero at 2021-07-22 12:00 (-400)" in win.refusal.informativeText()
+    assert "would fall below zero" in win.statusBar().currentMessage()
+    win.refusal.close()
+    win.close()
