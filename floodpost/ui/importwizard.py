@@ -320,7 +320,7 @@ class ColumnsPage(QWizardPage):
         self.fields.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.fields.verticalHeader().hide()
         split.addWidget(self.fields)
-        split.setSizes([220, 340])
+        split.setSizes([180, 380])
         lay.addWidget(split)
         self.missing = QLabel()
         self.missing.setWordWrap(True)
@@ -387,8 +387,14 @@ class ColumnsPage(QWizardPage):
             if not fname.startswith("@"):
                 combo.addItem(self.tr("(one value for every row →)"), CONSTANT)
                 value = self._value_editor(schema.field(fname), lang, constants.get(fname))
+                # The view shows its cell widgets whenever it lays them out: the holder
+                # is what it shows, the editor inside shows only for one value per row.
+                holder = QWidget()
+                box = QHBoxLayout(holder)
+                box.setContentsMargins(0, 0, 0, 0)
+                box.addWidget(value)
                 value.setVisible(False)
-                self.fields.setCellWidget(r, 2, value)
+                self.fields.setCellWidget(r, 2, holder)
                 self.values[fname] = value
             if fname in constants:
                 combo.setCurrentIndex(combo.findData(CONSTANT))
@@ -478,6 +484,9 @@ class ColumnsPage(QWizardPage):
         return bool(self.combos) and not self.missing_fields()
 
     def validatePage(self) -> bool:  # noqa: N802
+        if self.missing_fields():  # Next is disabled too; this holds for every way of going on
+            self._update_missing()
+            return False
         mapping, lon, lat, constants = self.choice()
         used = [c for c in [*mapping.values(), lon, lat] if c]
         if len(used) != len(set(used)):

@@ -612,6 +612,16 @@ class TallyEntryDialog(QDialog):
         first = next((i.field for i in errors or warnings if i.field in form.editors), None)
         if first is not None:
             form.editors[first].setFocus()
+        self._fit()
+
+    def _fit(self) -> None:
+        """Grow to show every message line (the window keeps the size the officer gave it otherwise)."""
+        lay = self.layout()
+        if lay is not None:
+            lay.activate()
+        need = self.sizeHint().height()
+        if need > self.height():
+            self.resize(self.width(), need)
 
     def _show_general(self, form: _Form, text: str, style: str) -> None:
         assert form.general is not None
