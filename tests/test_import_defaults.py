@@ -276,6 +276,7 @@ def test_the_wizard_blocks_a_required_field_without_column_then_takes_a_value(
 
 
 def test_every_note_the_wizard_shows_is_marked_for_translation() -> None:
+    import floodpost.data.coordtext as coordtext
     import floodpost.data.intake as intake
     import floodpost.data.readers as readers
     import floodpost.data.validate as validate
@@ -289,5 +290,5 @@ def test_every_note_the_wizard_shows_is_marked_for_translation() -> None:
             and node.args and isinstance(node.args[0], ast.Constant)
         }
 
-    assert templates(intake) | templates(readers) <= set(_NOTES)
+    assert templates(intake) | templates(readers) | templates(coordtext) <= set(_NOTES)
     assert templates(validate) | set(validate.WHERE_TEMPLATES) <= set(_VALIDATE_NOTES)

