@@ -572,7 +572,9 @@ class MainWindow(QMainWindow):
         try:
             clean = validate_record(schema, {field: value}, partial=True, source=schema.zh, row=fid)
         except ValidationError as exc:
-            QMessageBox.warning(self, self.tr("Not saved"), str(exc))
+            from floodpost.ui.notes import tr_error
+
+            QMessageBox.warning(self, self.tr("Not saved"), tr_error(exc, "validate"))
             return
         text = self.tr("Edit %1 of %2").replace("%1", schema.field(field).zh).replace("%2", f"{schema.zh} {fid}")
         self._push(UpdateCommand(self.workspace, key, fid, clean, self._changed, text))
