@@ -357,7 +357,7 @@ class MainWindow(QMainWindow):
         reason = tr_error(exc, "tally")
         head = (self.tr("Cannot undo “%1”") if what == "undo" else self.tr("Cannot redo “%1”")).replace("%1", text)
         body = self.tr("%1\n\nNothing was changed; the step is no longer on the undo list.").replace("%1", reason)
-        self.statusBar().showMessage(f"{head}: {reason}", 15000)
+        self.statusBar().showMessage(f"{head} — {reason}", 15000)
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Not undone") if what == "undo" else self.tr("Not redone"),
                           head, QMessageBox.StandardButton.Ok, self)
         box.setInformativeText(body)
