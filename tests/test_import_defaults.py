@@ -292,3 +292,15 @@ def test_every_note_the_wizard_shows_is_marked_for_translation() -> None:
 
     assert templates(intake) | templates(readers) | templates(coordtext) <= set(_NOTES)
     assert templates(validate) | set(validate.WHERE_TEMPLATES) <= set(_VALIDATE_NOTES)
+
+
+def test_a_ledger_that_overdraws_a_depot_is_imported_and_said(ws_path: Path, tmp_path: Path) -> None:
+    """A county's dispatches without their stock-ins: the rows go in, the report says where stock runs out."""
+    source = tmp_path / "调拨.csv"
+    source.write_text("储备点,物资,数量,类别,报告时间\n浚县仓库,沙袋,500,入库,2021-07-22 08:00\n"
+                      "浚县仓库,沙袋,800,调拨,2021-07-22 12:00\n", encoding="utf-8")
+    with Workspace.open(ws_path) as ws:
+        report = import_file(ws, source, "material_tally")
+        assert ws.count("material_tally") == 2
+    assert any(line == "note: after this import the records do not add up: "
+               "沙袋 at 浚县仓库 would fall below zero at 2021-07-22 12:00 (-300)" for line in report.lines())

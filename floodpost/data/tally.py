@@ -252,11 +252,9 @@ def _movements(ws: Any) -> list[dict[str, Any]]:
     """Every material movement, plain values, oldest first (what stock is summed from)."""
     if "material_tally" not in ws.keys():  # noqa: SIM118 - not a mapping
         return []
-    rows = ws._con.execute(
-        'SELECT fid, depot, item, quantity, kind, destination, reported_at FROM "material_tally"'
-    ).fetchall()
-    names = ("fid", "depot", "item", "quantity", "kind", "destination", "reported_at")
-    out = [dict(zip(names, r, strict=True)) for r in rows]
+    frame = ws.read("material_tally", columns=["depot", "item", "quantity", "kind", "destination", "reported_at"])
+    out = [{"fid": int(fid), **{k: _plain(v) for k, v in row.items()}}
+           for fid, row in zip(frame.index, frame.to_dict("records"), strict=True)]
     out.sort(key=lambda r: r["reported_at"] or "")
     return out
 
@@ -534,12 +532,11 @@ def _area_population(ws: Any, area: str) -> dict[str, float]:
     """Persons and households living in ``area`` when a storage area of that name says so."""
     if "storage_areas" not in ws.keys():  # noqa: SIM118
         return {}
-    rows = ws._con.execute(
-        'SELECT persons, households FROM "storage_areas" WHERE name = ? ORDER BY fid DESC LIMIT 1', (area,)
-    ).fetchone()
-    if rows is None:
+    frame = ws.read("storage_areas", "name = ?", (area,), columns=["persons", "households"], geometry=False)
+    if frame.empty:
         return {}
-    out = {"persons": _number(rows[0]), "households": _number(rows[1])}
+    last = frame.iloc[-1]  # of two areas of one name, the last (as the map shows)
+    out = {"persons": _number(_plain(last["persons"])), "households": _number(_plain(last["households"]))}
     return {k: v for k, v in out.items() if v}
 
 

@@ -44,6 +44,7 @@ from floodpost.data.intake import (
     missing_required,
     plan_columns,
     prepare,
+    stock_warning,
 )
 from floodpost.data.readers import RawTable, read_any
 from floodpost.data.schema import NOW, schema_for
@@ -94,6 +95,7 @@ _NOTES = (
     QT_TRANSLATE_NOOP("intake", "X/Y columns follow the surveying convention (X north); read as northing/easting"),
     QT_TRANSLATE_NOOP("intake", "{key} is a table without geometry; coordinate options ignored"),
     QT_TRANSLATE_NOOP("intake", "{n} invalid geometries repaired (self-intersections and the like)"),
+    QT_TRANSLATE_NOOP("intake", "after this import the records do not add up: {problem}"),
     QT_TRANSLATE_NOOP("intake", '; eastings carry 3° zone {zone}: CGCS2000 would be EPSG:{epsg}'),
     QT_TRANSLATE_NOOP("intake", '; eastings carry 6° zone {zone}: CGCS2000 would be EPSG:{epsg}'),
     QT_TRANSLATE_NOOP("intake", '; eastings near 500 000 m: a Gauss–Krüger system by central meridian (EPSG:4534–4554)'),
@@ -641,9 +643,18 @@ class CheckPage(QWizardPage):
         self.result.setPlainText(self.tr("Checking every row…"))
         w.button(QWizard.WizardButton.NextButton).setEnabled(False)
 
+        ws_path = w.workspace_path
+
         def work(progress: Any) -> Prepared:
-            return prepare(w.path, w.key, raw=w.raw, mapping=w.mapping, lon=w.lon, lat=w.lat, crs=crs,
-                           constants=w.constants, progress=progress, **w.options)
+            from floodpost.data.workspace import Workspace
+
+            prepared = prepare(w.path, w.key, raw=w.raw, mapping=w.mapping, lon=w.lon, lat=w.lat, crs=crs,
+                               constants=w.constants, progress=progress, **w.options)
+            with Workspace.open(ws_path) as ws:
+                warning = stock_warning(ws, prepared)
+            if warning is not None:
+                prepared.notes.insert(0, warning)
+            return prepared
 
         def done(prepared: Prepared) -> None:
             w.prepared = prepared
