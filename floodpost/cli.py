@@ -109,6 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--encoding", metavar="ENC", help="text encoding, e.g. GBK or UTF-8 (default: detected)")
     im.add_argument("--layer", metavar="NAME", help="layer of a GeoPackage or zip, or sheet of a workbook")
     im.add_argument("--create", action="store_true", help="create the workspace if it does not exist")
+    im.add_argument("--set", dest="constants", action="append", default=[], metavar="FIELD=VALUE",
+                    help="give every row this value (repeatable; Chinese, English or code, e.g. "
+                    "--set status=在岗 --set county=淇县); replaces a column mapped to the field. "
+                    "Required fields the file lacks take their defaults (forces status 在岗, "
+                    "waterlogging kind 其他, report time the import time) and the report names the rows")
 
     ex = sub.add_parser("export", help="write a layer or table to a file; format from the suffix")
     ex.add_argument("workspace")
@@ -290,12 +295,26 @@ def _progress_printer(unit: str = "rows") -> Any:
     return show
 
 
+def _constants(items: Sequence[str]) -> dict[str, str]:
+    """``--set FIELD=VALUE`` options as a mapping; the value may hold ``=`` itself."""
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise CommandError(f"--set {item}: write it as FIELD=VALUE, e.g. --set status=在岗")
+        if name.strip() in out:
+            raise CommandError(f"--set {name.strip()}: given twice")
+        out[name.strip()] = value.strip()
+    return out
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from floodpost.data.intake import import_file
     from floodpost.data.workspace import Workspace
 
     if args.key not in IMPORT_KEYS:
         raise CommandError(f"--as {args.key}: not a layer or table to import into; use one of {', '.join(IMPORT_KEYS)}")
+    constants = _constants(args.constants)
     ws_path = Path(args.workspace)
     if not ws_path.exists():
         if not args.create:
@@ -309,6 +328,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             report = import_file(
                 ws, args.file, args.key, lon=args.lon, lat=args.lat, crs=args.crs,
                 encoding=args.encoding, layer=args.layer, progress=_progress_printer(),
+                constants=constants,
             )
         except (ValidationError, KeyboardInterrupt):
             raise

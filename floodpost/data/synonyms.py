@@ -53,7 +53,7 @@ FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "capacity": ("库容", "容量"),
     "status": ("状态", "当前状态", "status"),
     "source": ("数据来源", "来源", "source"),
-    "note": ("备注", "说明", "附注", "note", "notes", "remark", "remarks", "comment"),
+    "note": ("备注", "说明", "附注", "note", "notes", "remark", "remarks", "comment", "描述", "description"),
     "reported_at": ("报告时间", "上报时间", "填报时间", "统计时间", "时间", "日期", "报送时间",
                     "reported", "time", "date", "datetime"),
 }

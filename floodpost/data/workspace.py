@@ -10,7 +10,9 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import random
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +30,8 @@ from floodpost.data.timeutil import now_storage, to_storage
 from floodpost.data.validate import validate_record, validate_records
 
 SCHEMA_VERSION = 1
+#: Seconds :meth:`Workspace.locked` waits for another writer before saying the workspace is busy.
+LOCK_WAIT = 30.0
 
 #: ``MIGRATIONS[n]`` brings a workspace from schema version ``n`` to ``n + 1``.
 #: Missing tables and columns are added by ``_ensure_tables`` on every open,
@@ -149,8 +153,15 @@ class Workspace:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """Yield the connection inside one transaction; roll back on any error."""
+        """Yield the connection inside one transaction; roll back on any error.
+
+        A transaction opened inside another joins it (so a check and the
+        writes it guards commit or roll back together, see :meth:`locked`).
+        """
         con = self._con
+        if con.in_transaction:
+            yield con
+            return
         con.execute("BEGIN IMMEDIATE")
         try:
             yield con
@@ -512,6 +523,133 @@ class Workspace:
                 )
         return fids
 
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the workspace's write lock: reads and writes inside see and change it alone.
+
+        For a check and the write it allows (the stock a dispatch takes):
+        another process cannot write between them. On SQLite this is one
+        ``BEGIN IMMEDIATE`` transaction; a server store takes ``SELECT … FOR
+        UPDATE`` (or a table lock) on what the check reads, in the same
+        transaction. Writes inside join it; an error rolls all back.
+
+        Waiting for another writer, it retries every few milliseconds (SQLite's
+        own wait backs off to 100 ms and can starve behind a busy writer) for up
+        to :data:`LOCK_WAIT` seconds, then says the workspace is busy.
+        """
+        con = self._con
+        if con.in_transaction:
+            yield
+            return
+        self._begin_immediate()
+        try:
+            yield
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+
+    def _begin_immediate(self) -> None:
+        con = self._con
+        wait = int(con.execute("PRAGMA busy_timeout").fetchone()[0])
+        deadline = time.monotonic() + LOCK_WAIT
+        con.execute("PRAGMA busy_timeout = 2")
+        try:
+            while True:
+                try:
+                    con.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) and "busy" not in str(exc):
+                        raise
+                    if time.monotonic() > deadline:
+                        raise WorkspaceError(
+                            f"{self.path.name}: busy; another workstation has been writing for "
+                            f"{LOCK_WAIT:.0f} s; nothing was written, try again"
+                        ) from None
+                    time.sleep(random.uniform(0.001, 0.006))
+        finally:
+            con.execute(f"PRAGMA busy_timeout = {wait}")
+
+    def insert_checked(
+        self,
+        key: str,
+        rows: Any,
+        check: Callable[[], None],
+        *,
+        operator: str | None = None,
+        summary: str | None = None,
+    ) -> list[int]:
+        """Validate ``rows``, then run ``check()`` and insert them in ONE locked transaction.
+
+        ``check`` reads the workspace and raises to refuse; nothing another
+        writer commits can come between what it saw and the insert.
+        """
+        schema = schema_for(key)
+        records = validate_records(schema, self._records(rows), source=key)
+        with self.locked():
+            check()
+            return self._insert_valid(key, schema, records, operator, summary, None, None)
+
+    def delete_rows(
+        self,
+        key: str,
+        fids: Sequence[int],
+        *,
+        summary: str,
+        operator: str | None = None,
+        check: Callable[[], None] | None = None,
+    ) -> None:
+        """Delete many rows as ONE logged transaction (the undo of an import or a tally entry).
+
+        One row is logged with its values, many with their count and fids.
+        ``check()``, if given, runs first inside the same transaction and
+        may refuse by raising. Every fid must exist, else nothing changes.
+        """
+        schema = schema_for(key)
+        fids = [int(f) for f in fids]
+        with self.locked():
+            if check is not None:
+                check()
+            c = self._con
+            before: Any
+            if len(fids) == 1:
+                old = self.feature(key, fids[0])
+                if old is None:
+                    raise KeyError(f"{key} has no feature {fids[0]}")
+                before = {k: _plain(v) for k, v in old.items() if k not in ("geometry", "fid")}
+                if schema.is_spatial and old.get("geometry") is not None:
+                    before["geometry"] = old["geometry"].wkt
+            else:
+                before = {"count": len(fids), "first_fid": min(fids, default=None),
+                          "last_fid": max(fids, default=None), "fids": fids}
+            cur = c.executemany(f'DELETE FROM "{key}" WHERE fid = ?', [(f,) for f in fids])
+            if cur.rowcount != len(fids):
+                raise KeyError(f"{key}: {len(fids) - max(cur.rowcount, 0)} of the {len(fids)} rows are gone")
+            self._touch(c, key)
+            self._log(c, "delete", key, fids[0] if len(fids) == 1 else None, summary, before, None, operator)
+
+    def restore_rows(
+        self,
+        key: str,
+        fids: Sequence[int],
+        records: Sequence[Mapping[str, Any]],
+        *,
+        summary: str,
+        operator: str | None = None,
+        check: Callable[[], None] | None = None,
+    ) -> list[int]:
+        """Put rows back under their old fids as ONE logged transaction (the redo after an undo)."""
+        schema = schema_for(key)
+        clean = validate_records(schema, [dict(r) for r in records], source=key)
+        with self.locked():
+            if check is not None:
+                check()
+            taken = [f for f in fids if self._con.execute(f'SELECT 1 FROM "{key}" WHERE fid = ?', (int(f),)).fetchone()]
+            if taken:
+                raise ValueError(f"{key} already has rows {', '.join(map(str, taken[:5]))}")
+            return self._insert_valid(key, schema, clean, operator, summary, None, None, fids_given=list(fids))
+
     def restore(self, key: str, fid: int, values: Mapping[str, Any], *, operator: str | None = None) -> int:
         """Put a deleted feature back under its old fid (the undo of a delete).
 
@@ -577,13 +715,46 @@ class Workspace:
                 self._log(c, "delete", key, fid, f"{schema.zh}: {title}", before, None, operator)
             self._touch(c, key)
 
-    def record_meeting(self, title: str, *, operator: str | None = None, at: Any = None) -> None:
-        """Mark a consultation meeting in the log (the "since last meeting" anchor).
+    def record_meeting(self, title: str, *, operator: str | None = None, at: Any = None) -> int:
+        """Mark a consultation meeting in the log (the "since last meeting" anchor); return its log fid.
 
         ``at`` is for meetings recorded afterwards (and the demo); default now.
         """
         with self.transaction() as c:
             self._log(c, "meeting", None, None, title, None, None, operator, at=at)
+            return int(c.execute("SELECT last_insert_rowid()").fetchone()[0])
+
+    def withdraw_meeting(self, fid: int, *, operator: str | None = None) -> dict[str, Any]:
+        """Take a meeting mark back (its undo); return the mark's log row for :meth:`restore_meeting`.
+
+        The mark's row leaves the log and a new entry records that, with the
+        whole row as its before-value: the trail keeps both.
+        """
+        with self.transaction() as c:
+            row = c.execute(
+                "SELECT fid, at, operator, action, target, feature_id, summary, before, after"
+                " FROM situation_log WHERE fid = ? AND action = 'meeting'", (int(fid),),
+            ).fetchone()
+            if row is None:
+                raise KeyError(f"the log has no meeting mark {fid}")
+            names = ("fid", "at", "operator", "action", "target", "feature_id", "summary", "before", "after")
+            mark = dict(zip(names, row, strict=True))
+            c.execute("DELETE FROM situation_log WHERE fid = ?", (int(fid),))
+            self._log(c, "delete", "situation_log", int(fid), f"撤销会商标记: {mark['summary']}", mark, None, operator)
+        return mark
+
+    def restore_meeting(self, mark: Mapping[str, Any], *, operator: str | None = None) -> None:
+        """Put a withdrawn meeting mark back: the same log row (fid, time, title), and an entry saying so."""
+        names = ("fid", "at", "operator", "action", "target", "feature_id", "summary", "before", "after")
+        with self.transaction() as c:
+            if c.execute("SELECT 1 FROM situation_log WHERE fid = ?", (int(mark["fid"]),)).fetchone():
+                raise ValueError(f"the log already has an entry {mark['fid']}")
+            c.execute(
+                f"INSERT INTO situation_log ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                tuple(mark.get(n) for n in names),
+            )
+            self._log(c, "insert", "situation_log", int(mark["fid"]), f"恢复会商标记: {mark['summary']}",
+                      None, dict(mark), operator)
 
     # ------------------------------------------------------------ summaries
     def time_span(self) -> tuple[str, str] | None:

@@ -1,10 +1,16 @@
 """Editing: schema-driven forms and undoable changes to the workspace.
 
-Every change (add, edit, move, delete) is a ``QUndoCommand`` whose redo and
-undo each write one transaction through the workspace, so each step is one
-``situation_log`` entry and undoing survives a restart: the file holds the
-undone state, not a flag. A delete is undone by putting the feature back
-under its old fid, so earlier steps still point at it.
+Every change (add, edit, move, delete, an import, a tally entry, a meeting
+mark) is a ``QUndoCommand`` whose redo and undo each write one transaction
+through the workspace, so each step is one ``situation_log`` entry and
+undoing survives a restart: the file holds the undone state, not a flag. A
+delete is undone by putting the feature back under its old fid, so earlier
+steps still point at it; an import or a tally entry is undone by taking out
+exactly its rows, and redone by putting the same rows back under the same fids.
+
+An undo or redo the records do not allow (taking back a stock-in that later
+dispatches drew on) is refused: nothing is written, the reason is told, and
+the step leaves the stack (Qt drops a command that marks itself obsolete).
 """
 
 from __future__ import annotations
@@ -26,8 +32,11 @@ from PySide6.QtWidgets import (
 
 from floodpost.data.schema import Field, TableSchema, schema_for
 from floodpost.data.validate import ValidationError, validate_record
+from floodpost.ui.notes import tr_note
 
 Changed = Callable[[str], None]
+#: Told (step text, "undo" or "redo", the exception) when the records refuse a step.
+Refused = Callable[[str, str, BaseException], None]
 
 
 def _plain(v: Any) -> Any:
@@ -102,6 +111,87 @@ class DeleteCommand(QUndoCommand):
         for fid in self.fids:
             self.ws.restore(self.key, fid, self.records[fid])
         self.changed(self.key)
+
+
+class _WrittenCommand(QUndoCommand):
+    """A step whose undo and redo write; a refusal is told and drops the step (nothing written)."""
+
+    def __init__(self, ws: Any, key: str, changed: Changed, refused: Refused, text: str) -> None:
+        super().__init__(text)
+        self.ws, self.key, self.changed, self.refused = ws, key, changed, refused
+        self._written = True  # written before it reached the stack: the first redo only records it
+
+    def redo(self) -> None:
+        if self._written:
+            self._written = False
+            return
+        self._run("redo", self._redo)
+
+    def undo(self) -> None:
+        self._run("undo", self._undo)
+
+    def _run(self, what: str, work: Callable[[], None]) -> None:
+        try:
+            work()
+        except Exception as exc:  # noqa: BLE001 - the officer is told why; the file is unchanged
+            self.setObsolete(True)
+            self.refused(self.text(), what, exc)
+            return
+        self.changed(self.key)
+
+    def _undo(self) -> None:  # pragma: no cover - every step overrides
+        raise NotImplementedError
+
+    def _redo(self) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+
+class RowsCommand(_WrittenCommand):
+    """Rows already written (one tally entry, or every row of one import) as one step.
+
+    Undo takes out exactly those rows in one logged transaction (refused if
+    a depot's stock would go below zero); redo puts the same rows back under
+    the same fids.
+    """
+
+    def __init__(self, ws: Any, key: str, fids: list[int], changed: Changed, refused: Refused,
+                 text: str, summary: str) -> None:
+        super().__init__(ws, key, changed, refused, text)
+        self.fids = [int(f) for f in fids]
+        self.summary = summary
+        self.records: list[dict[str, Any]] = []
+
+    def _undo(self) -> None:
+        from floodpost.data.tally import rows_of, withdraw_rows
+
+        self.records = rows_of(self.ws, self.key, self.fids)
+        withdraw_rows(self.ws, self.key, self.fids, summary=f"撤销 {self.summary}")
+
+    def _redo(self) -> None:
+        from floodpost.data.tally import restore_rows
+
+        restore_rows(self.ws, self.key, self.records, summary=f"重做 {self.summary}")
+
+
+class MeetingCommand(_WrittenCommand):
+    """Mark a consultation meeting; undo takes the mark out of the log, redo puts the same mark back."""
+
+    def __init__(self, ws: Any, title: str, changed: Changed, refused: Refused, text: str) -> None:
+        super().__init__(ws, "situation_log", changed, refused, text)
+        self._written = False
+        self.title = title
+        self.fid: int | None = None
+        self.mark: dict[str, Any] | None = None
+
+    def _redo(self) -> None:
+        if self.mark is None:
+            self.fid = self.ws.record_meeting(self.title)
+        else:
+            self.ws.restore_meeting(self.mark)
+
+    def _undo(self) -> None:
+        assert self.fid is not None
+        self.mark = self.ws.withdraw_meeting(self.fid)
 
 
 # ------------------------------------------------------------------ form
@@ -185,13 +275,14 @@ class FeatureForm(QDialog):
         try:
             self._values = validate_record(self.schema, self.raw(), source=self.schema.zh)
         except ValidationError as exc:
+            reason = tr_note(exc.reason, "validate")
             target = self.errors.get(exc.column or "")
             if target is not None:
-                target.setText(exc.reason)
+                target.setText(reason)
                 target.setVisible(True)
                 self.widgets[exc.column].setFocus()
             else:
-                self.message.setText(exc.reason)
+                self.message.setText(reason)
             return
         self.accept()
 

@@ -329,11 +329,41 @@ class MainWindow(QMainWindow):
         title, ok = QInputDialog.getText(self, self.tr("Mark consultation meeting"), self.tr("Meeting:"), text=default)
         if not ok:
             return
-        self.workspace.record_meeting(title.strip() or default)
+        self.mark_meeting(title.strip() or default)
+
+    def mark_meeting(self, title: str) -> bool:
+        """Record a consultation meeting as one undoable step (undo takes the mark back out)."""
+        from floodpost.ui.editing import MeetingCommand
+
+        if self.workspace is None:
+            return False
+        text = self.tr("Mark meeting %1").replace("%1", title)
+        count = self.undo_stack.count()
+        self.undo_stack.push(MeetingCommand(self.workspace, title, self._meeting_changed, self._refused, text))
+        if self.undo_stack.count() == count:  # refused: already told
+            return False
+        self.statusBar().showMessage(self.tr("Meeting recorded: %1").replace("%1", title), 5000)
+        return True
+
+    def _meeting_changed(self, _key: str = "") -> None:
         self.dashboard.set_time(self.time_slider.current)
         self.brief.refresh()
         self.log_panel.refresh()
-        self.statusBar().showMessage(self.tr("Meeting recorded: %1").replace("%1", title), 5000)
+
+    def _refused(self, text: str, what: str, exc: BaseException) -> None:
+        """An undo or redo the records do not allow: say why (without blocking), nothing was written."""
+        from floodpost.ui.notes import tr_error
+
+        reason = tr_error(exc, "tally")
+        head = (self.tr("Cannot undo “%1”") if what == "undo" else self.tr("Cannot redo “%1”")).replace("%1", text)
+        body = self.tr("%1\n\nNothing was changed; the step is no longer on the undo list.").replace("%1", reason)
+        self.statusBar().showMessage(f"{head} — {reason}", 15000)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Not undone") if what == "undo" else self.tr("Not redone"),
+                          head, QMessageBox.StandardButton.Ok, self)
+        box.setInformativeText(body)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.refusal = box
+        box.open()
 
     def _busy(self, failure: str, work: Any, where: str = "") -> bool:
         """Run a short job under the wait cursor; on failure say why (titled ``failure``)."""
@@ -380,13 +410,44 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, self.tr("Import data"), self.tr("Open a workspace first."))
             return
         wizard = ImportWizard(self.workspace.path, self, lang=i18n.lang_short())
-        wizard.importFinished.connect(lambda n: self._after_import(n))
+        wizard.imported.connect(self._after_import)
         self._wizard = wizard
         wizard.open()
 
-    def _after_import(self, count: int) -> None:
-        self.reload()
-        self.statusBar().showMessage(self.tr("Imported %1 rows").replace("%1", str(count)), 8000)
+    def _after_import(self, key: str, fids: list, source: str) -> None:
+        """The wizard wrote (on its own connection): show the rows and make the import one undoable step."""
+        from floodpost.data.schema import schema_for
+        from floodpost.ui.editing import RowsCommand
+
+        if self.workspace is None:
+            return
+        schema = schema_for(key)
+        text = self.tr("Import %1 rows into %2").replace("%1", str(len(fids))).replace("%2", schema.label(self._lang()))
+        summary = f"导入 {schema.zh}: {len(fids)} 条 ← {source}"
+        self.undo_stack.push(RowsCommand(self.workspace, key, list(fids), self._changed, self._refused, text, summary))
+        self._changed(key)
+        self.statusBar().showMessage(self.tr("Imported %1 rows").replace("%1", str(len(fids))), 8000)
+
+    @staticmethod
+    def _lang() -> str:
+        from floodpost import i18n
+
+        return i18n.lang_short()
+
+    def _after_entry(self, key: str, fid: int) -> None:
+        """A tally record the entry window wrote: one undoable step, and the picture refreshed."""
+        from floodpost.data.schema import schema_for
+        from floodpost.data.tally import describe
+        from floodpost.ui.editing import RowsCommand
+
+        if self.workspace is None:
+            return
+        rec = self.workspace.feature(key, fid) or {}
+        schema = schema_for(key)
+        text = self.tr("Tally entry: %1").replace("%1", describe(key, rec, self._lang()))
+        summary = f"{schema.zh}: {describe(key, rec)}"
+        self.undo_stack.push(RowsCommand(self.workspace, key, [fid], self._changed, self._refused, text, summary))
+        self._changed(key)
 
     def export_dialog(self) -> None:
         from PySide6.QtWidgets import QInputDialog
@@ -511,7 +572,9 @@ class MainWindow(QMainWindow):
         try:
             clean = validate_record(schema, {field: value}, partial=True, source=schema.zh, row=fid)
         except ValidationError as exc:
-            QMessageBox.warning(self, self.tr("Not saved"), str(exc))
+            from floodpost.ui.notes import tr_error
+
+            QMessageBox.warning(self, self.tr("Not saved"), tr_error(exc, "validate"))
             return
         text = self.tr("Edit %1 of %2").replace("%1", schema.field(field).zh).replace("%2", f"{schema.zh} {fid}")
         self._push(UpdateCommand(self.workspace, key, fid, clean, self._changed, text))
@@ -697,9 +760,11 @@ class MainWindow(QMainWindow):
             return
         if self._tally is None:
             self._tally = TallyEntryDialog(self.workspace, self, lang=i18n.lang_short())
-            self._tally.saved.connect(lambda key, _fid: self._changed(key))
+            self._tally.saved.connect(self._after_entry)
+            self.time_slider.timeChanged.connect(self._tally.set_view_time)
         else:
             self._tally.set_workspace(self.workspace)
+        self._tally.set_view_time(self.time_slider.current)
         self._tally.show()
         self._tally.raise_()
 

@@ -8,6 +8,11 @@ shows in amber and Ctrl+Shift+Enter ("Save anyway") accepts the warnings
 the officer has seen. After a save the depot or area and the time stay, the
 numbers are cleared (evacuation shows the area's figures just saved, since
 its reports are cumulative) and the cursor is back on the first number.
+
+The report time starts at the clock's now, for live work. When the main
+window shows a past moment (the time slider), F4 puts that moment in the
+time field: typing in last night's sheets while the map shows last night.
+A time far outside the workspace's reports is a warning like any other.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -89,8 +94,44 @@ _NOTES = (
     QT_TRANSLATE_NOOP("tally", "left blank, though the {time} report gave {before}"),
     QT_TRANSLATE_NOOP("tally", "lower than the {time} report ({before} then, {value} now)"),
     QT_TRANSLATE_NOOP("tally", "higher than the later {time} report ({after} then, {value} now)"),
-    QT_TRANSLATE_NOOP("tally", "more than {limit} sandbags in one report ({value})"),
     QT_TRANSLATE_NOOP("tally", "{time} is in the future"),
+    QT_TRANSLATE_NOOP(
+        "tally",
+        "{time} is {days} days after the latest report in this workspace ({latest}); is the date right?",
+    ),
+    QT_TRANSLATE_NOOP(
+        "tally",
+        "{time} is {days} days before the first report in this workspace ({first}); is the date right?",
+    ),
+    QT_TRANSLATE_NOOP("tally", "{what} is counted in whole {unit}: {value}"),
+    QT_TRANSLATE_NOOP(
+        "tally", "{value} {unit} of {what} in one movement is more than {limit} {unit}; check the figure"
+    ),
+    QT_TRANSLATE_NOOP(
+        "tally",
+        "{value} {unit} of {what} in one movement cannot be right (at most {limit} {unit}); "
+        "check the figure and the unit",
+    ),
+    QT_TRANSLATE_NOOP("tally", "{value} {unit} in one report is more than {limit} {unit}; check the figure"),
+    QT_TRANSLATE_NOOP(
+        "tally", "{value} {unit} in one report cannot be right (at most {limit} {unit}); check the figure"
+    ),
+    QT_TRANSLATE_NOOP("tally", "{value} {unit} in one area is more than {limit} {unit}; check the figure"),
+    QT_TRANSLATE_NOOP(
+        "tally", "{value} {unit} in one area cannot be right (at most {limit} {unit}); check the figure"
+    ),
+    QT_TRANSLATE_NOOP("tally", "zero: a movement of nothing"),
+    QT_TRANSLATE_NOOP(
+        "tally", "{unit} is not a unit known for {item} ({units}); the figure cannot be checked"
+    ),
+    QT_TRANSLATE_NOOP(
+        "tally",
+        "brings {item} at {depot} to {total}, more than {n} times the most it has held ({most}); "
+        "check the figure and the unit",
+    ),
+    QT_TRANSLATE_NOOP("tally", "more than the {population} {unit} living in {area} ({value})"),
+    QT_TRANSLATE_NOOP("tally", "{persons} persons in {households} households: more than {n} to a household"),
+    QT_TRANSLATE_NOOP("tally", "{item} at {depot} would fall below zero at {time} ({balance})"),
 )
 
 
@@ -165,6 +206,7 @@ class TallyEntryDialog(QDialog):
         self.operator = operator
         self.lang = lang or lang_short()
         self._shown_warnings: set[tuple[str, str | None, str]] = set()
+        self._view_time = ""
         self.forms: dict[str, _Form] = {}
         self._build()
         self.refresh_names()
@@ -189,6 +231,25 @@ class TallyEntryDialog(QDialog):
         self.status_label.clear()
         self._clear_issues()
         self.refresh_names()
+
+    def set_view_time(self, stored: str) -> None:
+        """The moment the main window shows (a stored time, ``""`` for now): offered on F4."""
+        self._view_time = stored or ""
+        if self._view_time:
+            self.map_time_button.setText(
+                self.tr("Map time %1 (F4)").replace("%1", format_local(self._view_time))
+            )
+        self.map_time_button.setVisible(bool(self._view_time))
+
+    def use_view_time(self) -> None:
+        """Put the map's moment in the report time of the tab shown (nothing while the map shows now)."""
+        if not self._view_time:
+            return
+        edit = self.form().editors.get("reported_at")
+        if isinstance(edit, QLineEdit):
+            edit.setText(format_local(self._view_time))
+            self._on_edit()
+            edit.setFocus()
 
     # ------------------------------------------------------------ building
     def _build(self) -> None:
@@ -215,7 +276,16 @@ class TallyEntryDialog(QDialog):
         self.save_anyway_button.hide()
         self.close_button = QPushButton(self.tr("Close"), self)
         self.close_button.setToolTip(self.tr("Close (Esc)"))
-        for b in (self.save_button, self.save_anyway_button, self.close_button):
+        self.map_time_button = QPushButton(self)
+        self.map_time_button.setToolTip(
+            self.tr("Put the moment the map shows (the time slider) in the report time (F4)")
+        )
+        self.map_time_button.clicked.connect(self.use_view_time)
+        self.map_time_button.hide()
+        self.map_time_shortcut = QShortcut(QKeySequence(Qt.Key.Key_F4), self)
+        self.map_time_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.map_time_shortcut.activated.connect(self.use_view_time)
+        for b in (self.save_button, self.save_anyway_button, self.close_button, self.map_time_button):
             b.setAutoDefault(False)
             b.setDefault(False)
         self.save_button.clicked.connect(lambda: self.save())
@@ -223,6 +293,7 @@ class TallyEntryDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
 
         buttons = QHBoxLayout()
+        buttons.addWidget(self.map_time_button)
         buttons.addWidget(self.status_label, 1)
         buttons.addWidget(self.save_anyway_button)
         buttons.addWidget(self.save_button)
@@ -506,6 +577,9 @@ class TallyEntryDialog(QDialog):
                 by_field.setdefault(issue.field, []).append((issue.level, text))
             else:
                 general.append(text)
+        if self._view_time and "reported_at" in by_field:
+            by_field["reported_at"].append(("warning", self.tr("F4 puts the map's time, %1.").replace(
+                "%1", format_local(self._view_time))))
         for name, lines in by_field.items():
             label = form.messages[name]
             label.setProperty("plain", "\n".join(t for _, t in lines))
@@ -538,6 +612,16 @@ class TallyEntryDialog(QDialog):
         first = next((i.field for i in errors or warnings if i.field in form.editors), None)
         if first is not None:
             form.editors[first].setFocus()
+        self._fit()
+
+    def _fit(self) -> None:
+        """Grow to show every message line (the window keeps the size the officer gave it otherwise)."""
+        lay = self.layout()
+        if lay is not None:
+            lay.activate()
+        need = self.sizeHint().height()
+        if need > self.height():
+            self.resize(self.width(), need)
 
     def _show_general(self, form: _Form, text: str, style: str) -> None:
         assert form.general is not None
