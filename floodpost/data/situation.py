@@ -335,6 +335,10 @@ class _Source:
         if key not in self.keys():
             return _Table.empty()
         try:
+            if self.ws._con.in_transaction:
+                # GDAL links its own SQLite: closing its file would drop this
+                # connection's locks (POSIX locks are per process)
+                raise RuntimeError("inside a transaction")
             import pyogrio
 
             _, table = pyogrio.read_arrow(str(self.ws.path), layer=key, return_fids=True, read_geometry=False)
