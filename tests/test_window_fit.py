@@ -342,7 +342,7 @@ _PROBE = textwrap.dedent("""
     def measure():
         global win
         win = next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
-        if win.situation_pending or win.canvas._image is None:
+        if win.workspace is None or win.situation_pending or win.canvas._image is None:
             QTimer.singleShot(100, measure)
             return
         scr = win.screen().availableGeometry()
@@ -350,6 +350,8 @@ _PROBE = textwrap.dedent("""
         out["screen"] = [scr.x(), scr.y(), scr.width(), scr.height()]
         out["frame"] = [f.x(), f.y(), f.width(), f.height()]
         out["window"] = [win.width(), win.height()]
+        g = win.geometry()
+        out["geometry"] = [g.x(), g.y(), g.width(), g.height(), win.isMaximized()]
         bar = win.time_slider.parentWidget()
         out["slider"] = rect(bar) + [bar.isVisible()]
         out["status"] = rect(win.statusBar()) + [win.statusBar().isVisible()]
@@ -392,9 +394,11 @@ def test_laptop_screen_1366x768(tmp_path, demo_path):
     assert line, proc.stderr[-2000:]
     got = json.loads(line[6:])
     sx, sy, sw, sh = got["screen"]
-    fx, fy, fw, fh = got["frame"]
     assert (sw, sh) == (1366, 768)
-    assert fx >= sx and fy >= sy and fx + fw <= sx + sw and fy + fh <= sy + sh
+    gx, gy, gw, gh, maximized = got["geometry"]
+    # A maximized window's frame is the window manager's to fit; a normal one's must fit whole.
+    fx, fy, fw, fh = [gx, gy, gw, gh] if maximized else got["frame"]
+    assert fx >= sx and fy >= sy and fx + fw <= sx + sw and fy + fh <= sy + sh, got
     ww, wh = got["window"]
     for name in ("slider", "status"):
         x, y, w, h, visible = got[name]
@@ -435,3 +439,53 @@ def test_ctrl_c_in_the_terminal_closes_the_window(tmp_path, demo_path):
     assert code == 128 + signal.SIGINT
     assert "Traceback" not in proc.stderr.read().decode()
     assert "geometry" in conf.read_text()  # closed as Quit closes it: the layout was saved
+
+
+_SESSIONS = textwrap.dedent("""
+    import sys, time
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QTabBar
+    app = QApplication(sys.argv[:1])
+    from floodpost.ui.mainwindow import MainWindow
+
+    def spin(t):
+        end = time.time() + t
+        while time.time() < end:
+            app.processEvents()
+            time.sleep(0.01)
+
+    for run in range(2):  # the second restores what the first saved
+        win = MainWindow()
+        win.restore_state()
+        win.showMaximized()
+        spin(0.2)
+        win.open_workspace(sys.argv[1])
+        spin(1.0)
+        bars = [b for b in win.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly)
+                if b.isVisible() and b.geometry().intersects(win.rect())]
+        print("BARS", run, [b.count() for b in bars], flush=True)
+        win.show_table()
+        win.show_log()
+        spin(0.2)
+        bars = [b for b in win.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly)
+                if b.isVisible() and b.geometry().intersects(win.rect())]
+        print("TABS", run, sorted(b.count() for b in bars), flush=True)
+        win.table_dock.hide()
+        win.log_dock.hide()
+        win.close()
+        spin(0.2)
+""")
+
+
+def test_restored_docks_leave_no_stray_tab_bar(tmp_path, demo_path):
+    """Qt's restoreState left a one-tab bar (态势日志) over the menu at (0, 0)."""
+    proc = subprocess.run([sys.executable, "-c", _SESSIONS, str(demo_path)], capture_output=True, text=True,
+                          timeout=120, env=_env(tmp_path, "offscreen"))
+    lines = [x.split(" ", 2) for x in proc.stdout.splitlines() if x.startswith(("BARS", "TABS"))]
+    assert len(lines) == 4, proc.stderr[-2000:]
+    for kind, _run, counts in lines:
+        counts = json.loads(counts)
+        if kind == "BARS":
+            assert all(c >= 2 for c in counts), lines  # no one-tab bar in the window
+        else:
+            assert counts.count(2) == 1 and counts.count(3) == 1, lines  # table+log, identify+dashboard+brief

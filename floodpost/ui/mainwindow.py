@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QRect, QSettings, Qt, Signal
+from PySide6.QtCore import QRect, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -973,10 +973,9 @@ class MainWindow(QMainWindow):
             self.legend_dock.show()
             self.canvas.set_symbol_scale(MEETING_SCALE)
             self.showFullScreen()
-            screen = self.screen()
-            if screen is not None and self.geometry() != screen.geometry():
-                self.setGeometry(screen.geometry())  # no window manager (a bare X server) ignores the state
             self._size_meeting_docks()
+            self._meeting_extent = extent
+            QTimer.singleShot(300, self, self._settle_meeting_view)
             self.act_cancel.setEnabled(True)
         elif not on and getattr(self, "_meeting_state", None) is not None:
             state, maximized, geometry = self._meeting_state
@@ -991,12 +990,29 @@ class MainWindow(QMainWindow):
             self.showMaximized() if maximized else self.showNormal()
             if not maximized:
                 self.setGeometry(geometry)
-            self.restoreState(state)
+            self._restore_docks(state)
             self.act_cancel.setEnabled(self._mode is not None)
         self.act_meeting_view.setChecked(getattr(self, "_meeting_state", None) is not None)
         self.layout().activate()  # the docks' new sizes now, so the map is fitted to its own
         if self.canvas._fitted:
             self.canvas.zoom_to_lonlat(extent)
+
+    def _settle_meeting_view(self) -> None:
+        """Once full screen has taken effect: docks sized for it and the map fitted again.
+
+        A bare X server (no window manager, as on a test rig) ignores the
+        full-screen state; the window then takes the screen's geometry itself.
+        """
+        if getattr(self, "_meeting_state", None) is None:
+            return
+        screen = self.screen()
+        if screen is not None and self.geometry() != screen.geometry():
+            self.setGeometry(screen.geometry())
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowFullScreen)
+        self._size_meeting_docks()
+        self.layout().activate()
+        if self.canvas._fitted:
+            self.canvas.zoom_to_lonlat(self._meeting_extent)
 
     def _on_legend_width(self, width: int) -> None:
         if getattr(self, "_meeting_state", None) is not None and self.legend_dock.isVisible():
@@ -1092,13 +1108,28 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geo)
             self.keep_on_screen()
         if state is not None:
-            self.restoreState(state)
+            self._restore_docks(state)
         for dock in (self.legend_dock,):  # meeting-view only
             dock.hide()
         self.bookmark_bar.hide()
         tiles = s.value("tile_basemap")
         if tiles and Path(str(tiles)).is_file():
             self.add_tiles(str(tiles))
+
+    def _restore_docks(self, state: Any) -> None:
+        """restoreState, less the tab bars Qt leaves over the window.
+
+        Restoring tabified docks makes new tab bars and leaves the old ones
+        shown: a one-tab bar (态势日志) over the menu at (0, 0), a copy of the
+        dashboard's tabs in the middle of the map. All are hidden; the dock
+        layout shows again those it uses.
+        """
+        from PySide6.QtWidgets import QTabBar
+
+        self.restoreState(state)
+        for bar in self.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            bar.hide()  # the layout shows again the bars its tabbed docks use
+        self.layout().invalidate()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if getattr(self, "_meeting_state", None) is not None:
