@@ -293,7 +293,7 @@
     </message>
     <message>
         <source>Personnel deployed by category</source>
-        <translation>各类救援力量人数</translation>
+        <translation>救援力量（人）</translation>
     </message>
     <message>
         <source>transferred</source>
