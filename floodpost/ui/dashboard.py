@@ -401,6 +401,7 @@ class DashboardPanel(QWidget):
         # New figures must never widen the dock and squeeze the map.
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.series: dict[str, Any] = {"times": [], "totals": []}
+        self._xs: list[float] = []  # the report times as epoch seconds, once per series
         self.shown = ""
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
@@ -453,6 +454,7 @@ class DashboardPanel(QWidget):
     def clear(self) -> None:
         """No workspace: dashes and empty curves."""
         self.series = {"times": [], "totals": []}
+        self._xs = []
         for curve in self.curves.values():
             curve.setData([], [])
         for f in self.figures.values():
@@ -528,7 +530,7 @@ class DashboardPanel(QWidget):
     def show_series(self, series: dict[str, Any]) -> None:
         """The curves at every report time."""
         self.series = series
-        xs = [_epoch(t) for t in series["times"]]
+        xs = self._xs = [_epoch(t) for t in series["times"]]
         tot = series["totals"]
         for stage in STAGE_PENS:
             self.curves[f"evac:{stage}"].setData(xs, [t["evacuation"]["persons"][stage] for t in tot])
@@ -544,7 +546,7 @@ class DashboardPanel(QWidget):
 
     def _frame(self) -> None:
         """Frame every chart's time axis on the stretch of records around the time shown."""
-        xs = [_epoch(t) for t in self.series["times"]]
+        xs = self._xs
         if not xs:
             return
         lo, hi, outside = frame_range(xs, _epoch(self.shown) if self.shown else None)

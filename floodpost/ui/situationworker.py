@@ -23,7 +23,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 
 #: Report times per slice of the curves: a slider move waits at most one slice.
-SLICE = 64
+SLICE = 32
 THREAD_NAME = "floodpost-situation"
 
 
