@@ -249,6 +249,7 @@ def test_esc_clears_the_highlight_and_the_identify_panel(qtbot, window, demo_pat
     window._on_features_clicked([Hit("hazards", fid, 0.0)])
     qtbot.keyClick(window.canvas, Qt.Key.Key_Escape)
     assert window.act_meeting_view.isChecked() and window.identify.current() is None
+    assert window.dashboard.isVisible()  # the figures again, not an empty identify panel
     qtbot.keyClick(window.canvas, Qt.Key.Key_Escape)
     assert not window.act_meeting_view.isChecked()
 

@@ -754,6 +754,8 @@ class MainWindow(QMainWindow):
             self.identify.show_hits([])  # also takes the highlight off the map
             self.canvas.set_highlight(None)
             self._current = None
+            if getattr(self, "_meeting_state", None) is not None:
+                self.dashboard_dock.raise_()  # the big screen goes back to the figures
         elif getattr(self, "_meeting_state", None) is not None:
             self.toggle_meeting_view(False)
 
