@@ -123,6 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--encoding", default="UTF-8", help="Shapefile/CSV text encoding (default UTF-8; GBK for old software)")
     ex.add_argument("--press", action="store_true", help="leave out names and phone numbers of persons")
 
+    br = sub.add_parser("brief", help="the meeting brief in Chinese, as .docx (A4) or .txt")
+    br.add_argument("workspace")
+    br.add_argument("--at", metavar="TIME", help="the situation as of this Beijing time (default: now)")
+    br.add_argument("-o", "--output", required=True, help="file to write: .docx or .txt")
+
     w = sub.add_parser("web", help="write the map as one self-contained HTML file that opens offline")
     w.add_argument("workspace")
     w.add_argument("-o", "--output", required=True, help="HTML file to write")
@@ -366,6 +371,26 @@ def cmd_web(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_brief(args: argparse.Namespace) -> int:
+    """The brief the 会商简报 dock shows, written whole or not at all."""
+    from floodpost.data.brief import meeting_brief, save_brief
+    from floodpost.data.timeutil import parse_time
+
+    out = Path(args.output)
+    if out.suffix.lower() not in (".docx", ".txt"):
+        raise CommandError(f"{out}: brief writes .docx or .txt files")
+    if args.at is not None:
+        try:
+            parse_time(args.at)
+        except ValueError as exc:
+            raise CommandError(f"--at: {exc}") from None
+    with _open(args.workspace) as ws:
+        text = meeting_brief(ws, args.at)
+    save_brief(text, out)
+    print(f"wrote {out}")
+    return 0
+
+
 def cmd_replay(args: argparse.Namespace) -> int:
     from floodpost.data.timeutil import parse_time, to_storage
 
@@ -415,6 +440,7 @@ COMMANDS = {
     "import": cmd_import,
     "export": cmd_export,
     "web": cmd_web,
+    "brief": cmd_brief,
     "replay": cmd_replay,
 }
 

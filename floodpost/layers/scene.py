@@ -63,14 +63,17 @@ class MapScene:
         """A view of ``width``×``height`` pixels showing the full extent."""
         return Viewport.for_lonlat(self.full_extent(), width, height, dpi)
 
-    def show_situation(self, workspace: Any, when: Any = None) -> Any:
+    def show_situation(self, workspace: Any, when: Any = None, situation: Any = None) -> Any:
         """Show the situation as of ``when`` (None: now): records reported later are hidden
-        and the evacuation bars show each area's latest report. Returns the Situation."""
+        and the evacuation bars show each area's latest report. Returns the Situation.
+
+        ``situation``: that moment already computed (by the window's worker thread)."""
         from floodpost.data.situation import as_of
         from floodpost.data.timeutil import to_storage
         from floodpost.layers.overlays import DepotOverlay, EvacuationOverlay, ForcesOverlay
 
-        situation = as_of(workspace, when)
+        if situation is None:
+            situation = as_of(workspace, when)
         at = to_storage(when) if when is not None else None
         for layer in self.layers:
             if "reported_at" not in layer.schema.field_names or layer.table is None:

@@ -47,10 +47,19 @@ def save_bookmarks(path: str | Path, marks: list[Bookmark]) -> None:
 AREA_BOOKMARKS_MAX = 60
 
 
-def default_bookmarks(scene: Any, whole: str) -> list[Bookmark]:
-    """The whole map (named ``whole``), each storage area and each county of the basemap."""
+def default_bookmarks(scene: Any, whole: str, all_areas: str | None = None) -> list[Bookmark]:
+    """The whole map (named ``whole``), all storage areas together (``all_areas``), each
+    storage area and each county of the basemap.
+
+    Every extent is padded: names, evacuation bars and halos are drawn beside
+    the shapes, and a view cut at the outline cuts them off.
+    """
     out = [Bookmark(whole, scene.full_extent())]
     areas = scene.layers.get("storage_areas")
+    if all_areas and areas is not None and areas.count:
+        b = areas.bounds()
+        if b is not None:
+            out.append(Bookmark(all_areas, _pad(tuple(b), 0.12)))
     # A city has a dozen storage areas; a layer of thousands is an inventory, not a bookmark list.
     if areas is not None and 0 < areas.count <= AREA_BOOKMARKS_MAX:
         for name, g in zip(areas.frame["name"], areas.frame.geometry, strict=True):
@@ -62,7 +71,7 @@ def default_bookmarks(scene: Any, whole: str) -> list[Bookmark]:
     if frame is not None and "name" in frame:
         for name, g in zip(frame["name"], frame.geometry, strict=True):
             if g is not None and not g.is_empty:
-                out.append(Bookmark(str(name), tuple(g.bounds)))
+                out.append(Bookmark(str(name), _pad(g.bounds, 0.05)))
     return out
 
 

@@ -1,9 +1,15 @@
-"""The meeting brief dock: the situation in Chinese sentences, to read out, copy or save."""
+"""The meeting brief dock: the situation in Chinese sentences, to read out, copy or save.
+
+The window's worker thread writes the brief with the rest of the moment's
+figures (``floodpost.ui.situationworker``); this dock shows it and asks for
+a fresh one when its Refresh button is pressed.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -15,11 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from floodpost.data.brief import meeting_brief, save_brief
+from floodpost.data.brief import save_brief
 
 
 class BriefPanel(QWidget):
     """Follows the time slider; the text may be edited before it is copied or saved."""
+
+    # A fresh brief is wanted (for ``when``); the window computes it and calls ``show_text``.
+    refreshRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,7 +62,11 @@ class BriefPanel(QWidget):
         if self.ws is None:
             self.text.setPlainText("")
             return
-        self.text.setPlainText(meeting_brief(self.ws, self.when or None))
+        self.refreshRequested.emit()
+
+    def show_text(self, text: str) -> None:
+        """The brief as computed for the time shown."""
+        self.text.setPlainText(text)
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.text.toPlainText())

@@ -48,16 +48,16 @@ class _RenderWorker:
     def __init__(self, deliver: Any) -> None:
         self._deliver = deliver
         self._cond = threading.Condition()
-        self._request: tuple[int, Viewport, MapScene] | None = None
+        self._request: tuple[int, Viewport, MapScene, float] | None = None
         self._generation = 0
         self._stop = False
         self._thread = threading.Thread(target=self._run, name="floodpost-render", daemon=True)
         self._thread.start()
 
-    def submit(self, viewport: Viewport, scene: MapScene) -> int:
+    def submit(self, viewport: Viewport, scene: MapScene, scale: float = 1.0) -> int:
         with self._cond:
             self._generation += 1
-            self._request = (self._generation, viewport, scene)
+            self._request = (self._generation, viewport, scene, scale)
             self._cond.notify()
             return self._generation
 
@@ -82,13 +82,13 @@ class _RenderWorker:
                     self._cond.wait()
                 if self._stop:
                     return
-                gen, viewport, scene = self._request  # type: ignore[misc]
+                gen, viewport, scene, scale = self._request  # type: ignore[misc]
                 self._request = None
             t0 = time.perf_counter()
             stats = RenderStats()
             try:
                 img = scene.painter.render_image(
-                    viewport, scene.layers, stats=stats, cancelled=lambda g=gen: self._stale(g)
+                    viewport, scene.layers, scale=scale, stats=stats, cancelled=lambda g=gen: self._stale(g)
                 )
             except Cancelled:
                 continue
@@ -142,6 +142,8 @@ class MapCanvas(QWidget):
         self.sketch_closed = False
         self._highlight_src: tuple[str, int] | None = None
         self._pending = 0
+        #: Symbols, lines and labels drawn this many times their size (meeting view: larger).
+        self.symbol_scale = 1.0
         self.last_stats: RenderStats | None = None
         self._delivered.connect(self._on_delivered, Qt.ConnectionType.QueuedConnection)
         self._worker = _RenderWorker(self._delivered.emit)
@@ -196,7 +198,13 @@ class MapCanvas(QWidget):
     def request_render(self) -> None:
         if self.scene is None or self.width() < 2 or self.height() < 2:
             return
-        self._pending = self._worker.submit(self._viewport, self.scene)
+        self._pending = self._worker.submit(self._viewport, self.scene, self.symbol_scale)
+
+    def set_symbol_scale(self, scale: float) -> None:
+        """Draw symbols and labels ``scale`` times their size (the big screen), and redraw."""
+        if scale != self.symbol_scale:
+            self.symbol_scale = scale
+            self.request_render()
 
     @property
     def busy(self) -> bool:
@@ -424,9 +432,7 @@ class MapCanvas(QWidget):
             self.zoom_by(1 / KEY_STEP)
         elif key == Qt.Key.Key_Home:
             self.zoom_full()
-        elif key == Qt.Key.Key_Escape:
-            self.set_highlight(None)
-        else:
+        else:  # Esc goes on to the window, the one place that handles it
             super().keyPressEvent(event)
 
 

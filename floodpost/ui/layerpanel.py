@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     QRectF,
@@ -17,7 +18,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPaintEvent, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -124,19 +125,34 @@ class LayerListModel(QAbstractListModel):
 
 
 class LegendView(QWidget):
-    """Swatches and class labels of the visible layers, top layer first."""
+    """Swatches and class labels of the visible layers, top layer first.
+
+    In the layer panel it is one column in a scroll area. With ``flow`` (the
+    meeting view's legend, which may not scroll) the rows fill as many columns
+    as its height needs, and it asks for the width they take.
+    """
 
     ROW = 22
     SWATCH = QSize(30, 18)
+    # Flowed: the width the columns need at the height given (the dock sizes itself to it).
+    widthWanted = Signal(int)
 
-    def __init__(self, layers: LayerList, parent: QWidget | None = None) -> None:
+    def __init__(self, layers: LayerList, parent: QWidget | None = None, flow: bool = False) -> None:
         super().__init__(parent)
         self._layers = layers
+        self.flow = flow
         layers.events.connect(self._changed)
         self._changed()
 
     def detach(self) -> None:
         self._layers.events.disconnect(self._changed)
+
+    def set_layers(self, layers: LayerList) -> None:
+        """Follow another workspace's layers."""
+        self.detach()
+        self._layers = layers
+        layers.events.connect(self._changed)
+        self._changed()
 
     def _rows(self) -> list[tuple[str, Any]]:
         rows: list[tuple[str, Any]] = []
@@ -147,36 +163,90 @@ class LegendView(QWidget):
             rows.extend(("entry", e) for e in legend_entries(layer.key, lang_short()))
         return rows
 
+    def row_height(self) -> int:
+        return max(self.ROW, self.fontMetrics().height() + 6)
+
+    def _swatch(self) -> QSize:
+        k = self.row_height() / self.ROW
+        return QSize(round(self.SWATCH.width() * k), round(self.SWATCH.height() * k))
+
+    def column_width(self) -> int:
+        """Width of one column: the longest label beside its swatch."""
+        bold = QFont(self.font())
+        bold.setBold(True)
+        wide = QFontMetrics(bold)
+        widths = [wide.horizontalAdvance(item) + 12 if kind == "title"
+                  else 16 + self._swatch().width() + 8 + self.fontMetrics().horizontalAdvance(item.label) + 8
+                  for kind, item in self._rows()]
+        return max(widths, default=120)
+
+    def _columns(self, rows: list[tuple[str, Any]], height: int) -> list[list[tuple[str, Any]]]:
+        """Rows split into columns of the given height; a layer title never ends a column."""
+        per = max(2, (height - 8) // self.row_height())
+        cols: list[list[tuple[str, Any]]] = [[]]
+        for row in rows:
+            if len(cols[-1]) >= per or (row[0] == "title" and len(cols[-1]) >= per - 1 and cols[-1]):
+                cols.append([])
+            cols[-1].append(row)
+        return cols
+
+    def needed_width(self, height: int) -> int:
+        """Width the flowed legend takes at ``height``."""
+        return len(self._columns(self._rows(), height)) * self.column_width() + 4
+
     def _changed(self, *args: Any) -> None:
-        self.setMinimumHeight(len(self._rows()) * self.ROW + 8)
+        if self.flow:
+            self.setMinimumHeight(self.row_height() * 4)
+            self.setMinimumWidth(self.column_width())
+            self.widthWanted.emit(self.needed_width(self.height()))
+        else:
+            self.setMinimumHeight(len(self._rows()) * self.row_height() + 8)
         self.updateGeometry()
         self.update()
 
     def sizeHint(self) -> QSize:  # noqa: N802
-        return QSize(220, len(self._rows()) * self.ROW + 8)
+        return QSize(220, len(self._rows()) * self.row_height() + 8)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.FontChange:
+            self._changed()
+        super().changeEvent(event)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self.flow and event.size().height() != event.oldSize().height():
+            # Columns follow the height; the width they need follows the columns, never the reverse.
+            self.widthWanted.emit(self.needed_width(self.height()))
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         p = QPainter(self)
         p.fillRect(self.rect(), self.palette().base())
-        y = 4
         bold = QFont(self.font())
         bold.setBold(True)
-        for kind, item in self._rows():
-            if kind == "title":
-                p.setFont(bold)
-                p.setPen(self.palette().text().color())
-                p.drawText(QRectF(6, y, self.width() - 12, self.ROW), Qt.AlignmentFlag.AlignVCenter, item)
-            else:
-                r = QRectF(16, y + (self.ROW - self.SWATCH.height()) / 2, self.SWATCH.width(), self.SWATCH.height())
-                paint_swatch(p, r, item.symbol, item.kind)
-                p.setFont(self.font())
-                p.setPen(QColor(self.palette().text().color()))
-                p.drawText(
-                    QRectF(r.right() + 8, y, self.width() - r.right() - 12, self.ROW),
-                    Qt.AlignmentFlag.AlignVCenter,
-                    item.label,
-                )
-            y += self.ROW
+        rows = self._rows()
+        row_h = self.row_height()
+        sw = self._swatch()
+        cols = self._columns(rows, self.height()) if self.flow else [rows]
+        col_w = self.column_width() if self.flow else self.width()
+        for c, col in enumerate(cols):
+            x0 = c * col_w
+            y = 4
+            for kind, item in col:
+                if kind == "title":
+                    p.setFont(bold)
+                    p.setPen(self.palette().text().color())
+                    p.drawText(QRectF(x0 + 6, y, col_w - 12, row_h), Qt.AlignmentFlag.AlignVCenter, item)
+                else:
+                    r = QRectF(x0 + 16, y + (row_h - sw.height()) / 2, sw.width(), sw.height())
+                    paint_swatch(p, r, item.symbol, item.kind, sw.height() / self.SWATCH.height())
+                    p.setFont(self.font())
+                    p.setPen(QColor(self.palette().text().color()))
+                    p.drawText(
+                        QRectF(r.right() + 8, y, x0 + col_w - r.right() - 12, row_h),
+                        Qt.AlignmentFlag.AlignVCenter,
+                        item.label,
+                    )
+                y += row_h
         p.end()
 
 

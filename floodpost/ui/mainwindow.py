@@ -5,8 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtCore import QRect, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -15,6 +21,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QToolBar,
+    QToolButton,
     QWidget,
 )
 
@@ -27,19 +34,41 @@ from floodpost.ui.attrtable import AttributeTable
 from floodpost.ui.canvas import MapCanvas
 from floodpost.ui.dashboard import DashboardPanel
 from floodpost.ui.identify import IdentifyPanel
-from floodpost.ui.layerpanel import LayerPanel
+from floodpost.ui.layerpanel import LayerPanel, LegendView
+from floodpost.ui.situationworker import SituationWorker, connect_queued
 from floodpost.ui.timeslider import TimeSlider
 
 SETTINGS_ORG = "FloodPost"
 SETTINGS_APP = "FloodPost"
+# The window's size on a screen that has room for it.
+DEFAULT_SIZE = (1400, 900)
+# How much larger type, symbols and map labels are in meeting view.
+MEETING_SCALE = 1.5
+
+
+def scale_text(denominator: float, zh: bool) -> str:
+    """The map scale rounded to two significant figures: 1:38万 in Chinese, 1:380,000 otherwise."""
+    if not denominator or denominator != denominator or denominator <= 0:
+        return ""
+    digits = len(str(int(denominator))) - 2
+    rounded = round(denominator, -digits) if digits > 0 else round(denominator)
+    if zh and rounded >= 10000:
+        return f"1:{rounded / 10000:g}万"
+    return f"1:{rounded:,.0f}"
 
 
 class MainWindow(QMainWindow):
     """One workspace on the map; everything the duty officer needs in reach."""
 
+    # The dashboard, the brief and the map's overlays show the latest figures asked for.
+    situationReady = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace: Workspace | None = None
+        self._situation: SituationWorker | None = None
+        self._moment_gen = self._series_gen = 0
+        self._moment_done = self._series_done = True
         self.scene = MapScene(LayerList(), MapPainter(default_basemap()))
         self.canvas = MapCanvas(self.scene, self)
         self.setCentralWidget(self.canvas)
@@ -53,10 +82,11 @@ class MainWindow(QMainWindow):
         self.dashboard_dock = self._dock(
             self.tr("Situation"), "dashboard", self.dashboard, Qt.DockWidgetArea.RightDockWidgetArea
         )
-        self.dashboard_dock.setMinimumWidth(300)
+        self.dashboard_dock.setMinimumWidth(280)
+        self.layer_dock.setMinimumWidth(200)
         self.tabifyDockWidget(self.identify_dock, self.dashboard_dock)
         self.dashboard_dock.raise_()
-        self.resizeDocks([self.dashboard_dock], [400], Qt.Orientation.Horizontal)  # the map stays the main thing
+        self.dashboard.refreshRequested.connect(self._ask_moment)
         from floodpost import i18n
 
         self.undo_stack = QUndoStack(self)
@@ -84,6 +114,17 @@ class MainWindow(QMainWindow):
         self.brief_dock = self._dock(self.tr("Meeting brief"), "brief", self.brief, Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.dashboard_dock, self.brief_dock)
         self.dashboard_dock.raise_()
+        self.brief.refreshRequested.connect(lambda: self._ask_moment(self.time_slider.current))
+        # Meeting view: the legend on its own (the layer panel is hidden there) and the bookmark strip.
+        self.meeting_legend = LegendView(self.scene.layers, self, flow=True)
+        self.legend_dock = self._dock(self.tr("Legend"), "legend", self.meeting_legend, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.legend_dock.setMinimumWidth(0)
+        self.legend_dock.hide()
+        self.meeting_legend.widthWanted.connect(self._on_legend_width)
+        self.bookmark_bar = QToolBar(self.tr("Bookmarks"), self)
+        self.bookmark_bar.setObjectName("toolbar_bookmarks")
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.bookmark_bar)
+        self.bookmark_bar.hide()
         self.time_slider = TimeSlider(self)
         bar = QToolBar(self.tr("Time"), self)
         bar.setObjectName("toolbar_time")
@@ -96,8 +137,8 @@ class MainWindow(QMainWindow):
         self.canvas.clicked.connect(self._on_map_click)
         self.identify.featureShown.connect(self._on_feature_shown)
         self.layer_panel.zoomToLayer.connect(self.canvas.zoom_to_layer)
-        self.resize(1400, 900)
         self.setWindowTitle("FloodPost")
+        self.fit_screen()
 
     # ------------------------------------------------------------ building
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -169,7 +210,8 @@ class MainWindow(QMainWindow):
         self.act_finish = self._action(self.tr("Finish drawing"), self.finish_sketch)
         self.act_finish.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
         self.act_unvertex = self._action(self.tr("Remove last vertex"), self.remove_vertex, QKeySequence(Qt.Key.Key_Backspace))
-        self.act_cancel = self._action(self.tr("Cancel"), self._escape, QKeySequence(Qt.Key.Key_Escape))
+        # Esc has no shortcut: keyPressEvent handles it, the one place (see _escape).
+        self.act_cancel = self._action(self.tr("Cancel"), self._escape)
         for a in (self.act_finish, self.act_unvertex, self.act_cancel):
             a.setEnabled(False)
             self.addAction(a)
@@ -260,16 +302,24 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ workspace
     def open_workspace(self, path: str | Path) -> bool:
-        """Open ``path`` and show it; on failure keep the current one and say why."""
+        """Open ``path`` and show it; on failure keep the current one and say why.
+
+        The map comes first; the situation (slider stops, overlays, dashboard,
+        brief) follows from the worker thread, so a season of records never
+        keeps the window blank.
+        """
         try:
             ws = Workspace.open(path)
             scene = MapScene.from_workspace(ws, self.scene.painter.basemap)
-            scene.show_situation(ws)  # evacuation bars as of now
         except Exception as exc:  # noqa: BLE001 - every failure is told to the user
             QMessageBox.critical(self, self.tr("Cannot open workspace"), f"{path}\n\n{exc}")
             return False
+        same = self.workspace is not None and Path(self.workspace.path).resolve() == Path(path).resolve()
+        self._stop_situation()
         if self.workspace is not None:
             self.workspace.close()
+        if not same:
+            self.time_slider.reset()  # another workspace opens at "now"
         self.workspace = ws
         self._set_scene(scene)
         self.setWindowTitle(f"FloodPost — {Path(path).name}")
@@ -284,6 +334,7 @@ class MainWindow(QMainWindow):
         self.layer_panel.zoomToLayer.connect(self.canvas.zoom_to_layer)
         self.layer_dock.setWidget(self.layer_panel)
         self.identify.set_layers(scene.layers)
+        self.meeting_legend.set_layers(scene.layers)
         self.canvas.set_scene(scene)
         self._refresh_situation()
         if self.table.ws is not self.workspace:
@@ -294,29 +345,105 @@ class MainWindow(QMainWindow):
             self.undo_stack.clear()  # steps belong to the workspace they were made in
         self._fill_bookmarks()
 
+    # ------------------------------------------------------------ situation (worker thread)
     def _refresh_situation(self) -> None:
-        """Slider stops, dashboard curves and the map's time after opening or a change."""
-        from floodpost.data.situation import report_times
-
+        """Slider stops, dashboard curves, figures, brief and the map's time after opening or a change."""
         ws = self.workspace
-        self.time_slider.set_times(report_times(ws) if ws is not None else [])
-        self.dashboard.set_workspace(ws)
-        self.brief.set_workspace(ws)
-        if ws is not None and self.time_slider.current:
-            self.show_time(self.time_slider.current)
-
-    def show_time(self, stored: str) -> None:
-        """Map overlays and dashboard as of ``stored`` (a stored time, "" for now)."""
-        if self.workspace is None:
+        if ws is None:
+            self._stop_situation()
+            self.time_slider.set_times([])
+            self.dashboard.clear()
+            self.brief.show_text("")
             return
+        if self._situation is None:
+            path = ws.path
+            worker = SituationWorker(lambda: Workspace.open(path), self)
+            connect_queued(worker.timesReady, self._on_times)
+            connect_queued(worker.momentReady, self._on_moment)
+            connect_queued(worker.seriesReady, self._on_series)
+            connect_queued(worker.seriesProgress, self._on_series_progress)
+            connect_queued(worker.failed, self._on_situation_failed)
+            self._situation = worker
+        self.brief.ws = ws  # the dock's Refresh asks again
+        self.dashboard.move_marker(self.time_slider.current)
+        self._moment_gen = self._series_gen = self._situation.refresh(self.time_slider.current)
+        self._moment_done = self._series_done = False
+        self.dashboard.set_busy(moment=True, series=True)
+
+    def _ask_moment(self, stored: str) -> None:
+        """The figures as of ``stored`` ("" for now), from the worker."""
+        if self._situation is None:
+            return
+        self._moment_gen = self._situation.moment(stored)
+        self._moment_done = False
+        self.dashboard.set_busy(moment=True)
+
+    def _stop_situation(self) -> None:
+        """End the worker and its connection; its late results are dropped by generation."""
+        if self._situation is not None:
+            self._situation.stop()
+            self._situation.deleteLater()
+            self._situation = None
+        self._moment_done = self._series_done = True
+
+    @property
+    def situation_pending(self) -> bool:
+        """Figures or curves asked for and not yet shown."""
+        return not (self._moment_done and self._series_done)
+
+    def _ready(self) -> None:
+        if not self.situation_pending:
+            self.situationReady.emit()
+
+    def _on_times(self, gen: int, times: list[str]) -> None:
+        if gen == self._series_gen and self._situation is not None:
+            self.time_slider.set_times(times)
+
+    def _on_moment(self, gen: int, moment: Any) -> None:
+        if gen != self._moment_gen or self._situation is None or self.workspace is None:
+            return  # superseded, or from a workspace closed since
         try:
-            self.scene.show_situation(self.workspace, stored or None)
+            self.scene.show_situation(self.workspace, moment.when or None, situation=moment.situation)
         except Exception as exc:  # noqa: BLE001 - keep the window usable, say why
             self.statusBar().showMessage(self.tr("Cannot show that time: %1").replace("%1", str(exc)), 8000)
-            return
-        self.dashboard.set_time(stored)
-        self.brief.set_time(stored)
+        self.dashboard.show_moment(moment)
+        self.brief.when = moment.when
+        self.brief.show_text(moment.brief)
         self.canvas.request_render()
+        self._moment_done = True
+        self._ready()
+
+    def _on_series(self, gen: int, series: dict) -> None:
+        if gen != self._series_gen or self._situation is None:
+            return
+        self.dashboard.show_series(series)
+        self._series_done = True
+        self._ready()
+
+    def _on_series_progress(self, gen: int, done: int, total: int) -> None:
+        if gen == self._series_gen:
+            self.dashboard.set_busy(series=True, progress=f"{done * 100 // max(total, 1)}%")
+
+    def _on_situation_failed(self, gen: int, message: str) -> None:
+        if gen not in (self._moment_gen, self._series_gen):
+            return
+        self.statusBar().showMessage(self.tr("Cannot compute the situation: %1").replace("%1", message), 10000)
+        if gen == self._moment_gen:
+            self._moment_done = True
+        if gen == self._series_gen:
+            self._series_done = True
+        self.dashboard.set_busy(moment=not self._moment_done, series=not self._series_done)
+        self._ready()
+
+    def show_time(self, stored: str) -> None:
+        """Map overlays, dashboard and brief as of ``stored`` (a stored time, "" for now).
+
+        The curves' marker moves at once; the figures follow from the worker.
+        """
+        if self.workspace is None:
+            return
+        self.dashboard.move_marker(stored)
+        self._ask_moment(stored)
 
     def mark_meeting_dialog(self) -> None:
         from PySide6.QtWidgets import QInputDialog
@@ -683,8 +810,15 @@ class MainWindow(QMainWindow):
             self.canvas.update()
 
     def _escape(self) -> None:
+        """Esc, wherever the focus is: cancel the edit, else clear what is identified, else leave meeting view."""
         if self._mode is not None:
             self.cancel_mode()
+        elif self.identify.current() is not None or self.canvas._highlight_src is not None:
+            self.identify.show_hits([])  # also takes the highlight off the map
+            self.canvas.set_highlight(None)
+            self._current = None
+            if getattr(self, "_meeting_state", None) is not None:
+                self.dashboard_dock.raise_()  # the big screen goes back to the figures
         elif getattr(self, "_meeting_state", None) is not None:
             self.toggle_meeting_view(False)
 
@@ -735,11 +869,8 @@ class MainWindow(QMainWindow):
             self._push(UpdateCommand(self.workspace, key, fid, {"geometry": moved}, self._changed, text))
 
     def keyPressEvent(self, event: Any) -> None:  # noqa: N802
-        if event.key() == Qt.Key.Key_Escape and self._mode is not None:
-            self.cancel_mode()
-            return
-        if event.key() == Qt.Key.Key_Escape and getattr(self, "_meeting_state", None) is not None:
-            self.toggle_meeting_view(False)
+        if event.key() == Qt.Key.Key_Escape:
+            self._escape()
             return
         super().keyPressEvent(event)
 
@@ -827,7 +958,7 @@ class MainWindow(QMainWindow):
     def bookmarks(self) -> list[Any]:
         from floodpost.ui.bookmarks import default_bookmarks, saved_bookmarks
 
-        marks = default_bookmarks(self.scene, self.tr("Whole map"))
+        marks = default_bookmarks(self.scene, self.tr("Whole map"), self.tr("All storage areas"))
         if self.workspace is not None:
             marks += saved_bookmarks(self.workspace.path)
         return marks
@@ -841,10 +972,18 @@ class MainWindow(QMainWindow):
         self._bookmark_actions = []
         menu.addAction(self.act_bookmark)
         menu.addSeparator()
+        self.bookmark_bar.clear()
+        self.bookmark_bar.addWidget(QLabel(" " + self.tr("Jump to:") + " ", self.bookmark_bar))
         for i, mark in enumerate(self.bookmarks()):
             act = QAction(mark.name, self)
             if i < 9:
                 act.setShortcut(QKeySequence(f"Alt+{i + 1}"))
+                # The strip says what each key jumps to: "Alt+2 良相坡".
+                button = QToolButton(self.bookmark_bar)
+                button.setDefaultAction(act)
+                button.setText(f"Alt+{i + 1} {mark.name}")
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+                self.bookmark_bar.addWidget(button)
             act.triggered.connect(lambda _=False, b=mark.bounds: self.canvas.zoom_to_lonlat(b))
             menu.addAction(act)
             self.addAction(act)  # shortcuts work with the menu closed, and in full screen
@@ -874,31 +1013,86 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Bookmark saved: %1").replace("%1", name.strip()), 5000)
 
     def toggle_meeting_view(self, on: bool | None = None) -> None:
-        """The big screen: full screen, map + headline figures + time slider, large type."""
+        """The big screen: full screen; map, legend, headline figures, charts and slider in large type.
+
+        The menu bar and the drawing time go; a strip says what Alt+1…9 jump to.
+        Every change is undone on the way back.
+        """
         on = (not getattr(self, "_meeting_state", None)) if on is None or not isinstance(on, bool) else on
+        extent = self.canvas.viewport.lonlat_extent  # what the map shows stays in view
         if on and getattr(self, "_meeting_state", None) is None:
-            self._meeting_state = (self.saveState(), self.isMaximized())
+            self._meeting_state = (self.saveState(), self.isMaximized(), self.geometry())
             for dock in (self.layer_dock, self.identify_dock, self.table_dock, self.log_dock):
                 dock.hide()
             self.dashboard_dock.show()
             self.dashboard_dock.raise_()
             big = self.font()
-            big.setPointSizeF(big.pointSizeF() * 1.5)
-            for w in (self.dashboard, self.time_slider):
+            big.setPointSizeF(big.pointSizeF() * MEETING_SCALE)
+            for w in (self.dashboard, self.time_slider, self.bookmark_bar):
                 w.setFont(big)
-            self.resizeDocks([self.dashboard_dock], [520], Qt.Orientation.Horizontal)
+            legend_font = self.font()
+            legend_font.setPointSizeF(legend_font.pointSizeF() * 1.2)
+            self.meeting_legend.setFont(legend_font)
+            self.menuBar().hide()
+            self.timing.hide()
             self._fill_bookmarks()
+            self.bookmark_bar.show()
+            self.legend_dock.show()
+            self.canvas.set_symbol_scale(MEETING_SCALE)
             self.showFullScreen()
+            self._size_meeting_docks()
+            self._meeting_extent = extent
+            QTimer.singleShot(300, self, self._settle_meeting_view)
             self.act_cancel.setEnabled(True)
         elif not on and getattr(self, "_meeting_state", None) is not None:
-            state, maximized = self._meeting_state
+            state, maximized, geometry = self._meeting_state
             self._meeting_state = None
-            for w in (self.dashboard, self.time_slider):
+            for w in (self.dashboard, self.time_slider, self.bookmark_bar, self.meeting_legend):
                 w.setFont(self.font())
+            self.canvas.set_symbol_scale(1.0)
+            self.menuBar().show()
+            self.timing.show()
+            self.bookmark_bar.hide()
+            self.legend_dock.hide()
             self.showMaximized() if maximized else self.showNormal()
-            self.restoreState(state)
+            if not maximized:
+                self.setGeometry(geometry)
+            self._restore_docks(state)
             self.act_cancel.setEnabled(self._mode is not None)
         self.act_meeting_view.setChecked(getattr(self, "_meeting_state", None) is not None)
+        self.layout().activate()  # the docks' new sizes now, so the map is fitted to its own
+        if self.canvas._fitted:
+            self.canvas.zoom_to_lonlat(extent)
+
+    def _settle_meeting_view(self) -> None:
+        """Once full screen has taken effect: docks sized for it and the map fitted again.
+
+        A bare X server (no window manager, as on a test rig) ignores the
+        full-screen state; the window then takes the screen's geometry itself.
+        """
+        if getattr(self, "_meeting_state", None) is None:
+            return
+        screen = self.screen()
+        if screen is not None and self.geometry() != screen.geometry():
+            self.setGeometry(screen.geometry())
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowFullScreen)
+        self._size_meeting_docks()
+        self.layout().activate()
+        if self.canvas._fitted:
+            self.canvas.zoom_to_lonlat(self._meeting_extent)
+
+    def _on_legend_width(self, width: int) -> None:
+        if getattr(self, "_meeting_state", None) is not None and self.legend_dock.isVisible():
+            screen = self.screen().geometry() if self.screen() is not None else QRect(0, 0, *DEFAULT_SIZE)
+            self.resizeDocks([self.legend_dock], [min(width, int(screen.width() * 0.25))], Qt.Orientation.Horizontal)
+
+    def _size_meeting_docks(self) -> None:
+        """A third of the screen for the figures and charts, the legend as wide as its columns."""
+        screen = self.screen().geometry() if self.screen() is not None else QRect(0, 0, *DEFAULT_SIZE)
+        dash = max(360, min(640, int(screen.width() * 0.34)))
+        rows_height = screen.height() - 3 * self.fontMetrics().height() * 3  # strip, slider, dock title
+        legend = min(int(screen.width() * 0.25), self.meeting_legend.needed_width(max(rows_height, 200)))
+        self.resizeDocks([self.dashboard_dock, self.legend_dock], [dash, legend], Qt.Orientation.Horizontal)
 
     def show_table(self) -> None:
         layer = self.layer_panel.current_layer()
@@ -922,7 +1116,9 @@ class MainWindow(QMainWindow):
         self.coords.setText(f"{lon:.5f}°E  {lat:.5f}°N")
 
     def _on_view(self, viewport: Any) -> None:
-        self.scale.setText(f"1:{viewport.scale_denominator:,.0f}")
+        from floodpost import i18n
+
+        self.scale.setText(scale_text(viewport.scale_denominator, i18n.lang_short() == "zh"))
 
     def about(self) -> None:
         QMessageBox.about(
@@ -932,23 +1128,85 @@ class MainWindow(QMainWindow):
         )
 
     # ------------------------------------------------------------ state
+    def fit_screen(self) -> None:
+        """The default size, or the available screen where that is smaller (1366×768 laptops)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(*DEFAULT_SIZE)
+            return
+        avail = screen.availableGeometry()
+        w, h = min(DEFAULT_SIZE[0], avail.width()), min(DEFAULT_SIZE[1], avail.height())
+        self.resize(w, h)
+        self.move(avail.x() + (avail.width() - w) // 2, avail.y() + (avail.height() - h) // 2)
+        self._size_docks(w)
+
+    def _size_docks(self, width: int) -> None:
+        """Layers at a sixth, the dashboard at under a third: the map keeps the middle."""
+        left = max(200, min(280, int(width * 0.17)))
+        right = max(300, min(420, int(width * 0.28)))
+        self.resizeDocks([self.layer_dock, self.dashboard_dock], [left, right], Qt.Orientation.Horizontal)
+
+    def keep_on_screen(self) -> None:
+        """Shrink and move the window (frame included) into the available screen geometry."""
+        if self.isFullScreen() or self.isMaximized():
+            return
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        avail = screen.availableGeometry()
+        frame = self.frameGeometry()
+        extra_w, extra_h = frame.width() - self.width(), frame.height() - self.height()
+        w = min(self.width(), avail.width() - extra_w)
+        h = min(self.height(), avail.height() - extra_h)
+        if (w, h) != (self.width(), self.height()):
+            self.resize(w, h)
+        x = min(max(frame.x(), avail.x()), avail.right() + 1 - (w + extra_w))
+        y = min(max(frame.y(), avail.y()), avail.bottom() + 1 - (h + extra_h))
+        if (x, y) != (frame.x(), frame.y()):
+            self.move(x, y)
+
+    # ------------------------------------------------------------ state
     def restore_state(self) -> None:
+        """The last session's size, docks and basemap, never larger than this screen."""
         s = QSettings(SETTINGS_ORG, SETTINGS_APP)
         geo = s.value("geometry")
         state = s.value("state")
         if geo is not None:
             self.restoreGeometry(geo)
+            self.keep_on_screen()
         if state is not None:
-            self.restoreState(state)
+            self._restore_docks(state)
+        for dock in (self.legend_dock,):  # meeting-view only
+            dock.hide()
+        self.bookmark_bar.hide()
         tiles = s.value("tile_basemap")
         if tiles and Path(str(tiles)).is_file():
             self.add_tiles(str(tiles))
 
+    def _restore_docks(self, state: Any) -> None:
+        """restoreState, less the tab bars Qt leaves over the window.
+
+        Restoring tabified docks makes new tab bars and leaves the old ones
+        shown: a one-tab bar (态势日志) over the menu at (0, 0), a copy of the
+        dashboard's tabs in the middle of the map. All are hidden; the dock
+        layout shows again those it uses.
+        """
+        from PySide6.QtWidgets import QTabBar
+
+        self.restoreState(state)
+        for bar in self.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            bar.hide()  # the layout shows again the bars its tabbed docks use
+        self.layout().invalidate()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if getattr(self, "_meeting_state", None) is not None:
+            self.toggle_meeting_view(False)  # remember the working layout, not the big screen's
         s = QSettings(SETTINGS_ORG, SETTINGS_APP)
         s.setValue("geometry", self.saveGeometry())
         s.setValue("state", self.saveState())
+        self._stop_situation()
         self.layer_panel.detach()
+        self.meeting_legend.detach()
         if self.log_panel.exporting:
             self.log_panel.wait_for_export()
         self.canvas.shutdown()

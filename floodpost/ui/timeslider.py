@@ -57,15 +57,24 @@ class TimeSlider(QWidget):
 
     # ------------------------------------------------------------ state
     def set_times(self, times: list[str]) -> None:
-        """The report times to step through; keeps "now" if that was shown."""
+        """The report times to step through; keeps "now", or the time shown, as it was."""
+        shown = self.current
         self._times = list(times)
         self.slider.blockSignals(True)
         self.slider.setRange(0, max(0, len(self._times)))  # the last position is "now"
-        if self._live:
+        if self._live or not shown:
             self.slider.setValue(self.slider.maximum())
+        else:
+            self.slider.setValue(max(0, sum(1 for t in self._times if t <= shown) - 1))
         self.slider.blockSignals(False)
         self.setEnabled(bool(self._times))
         self._update_label()
+
+    def reset(self) -> None:
+        """No stops yet (a workspace is being opened): show "now", say nothing."""
+        self.play.setChecked(False)
+        self._live = True
+        self.set_times([])
 
     @property
     def current(self) -> str:
