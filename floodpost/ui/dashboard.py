@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from floodpost.data.schema import FORCE_CATEGORIES
+from floodpost.data.situation import Timeline
 from floodpost.data.symbology import SYMBOLOGY
 from floodpost.data.timeutil import format_local, from_storage
 
@@ -400,7 +401,7 @@ class DashboardPanel(QWidget):
         pg.setConfigOptions(antialias=True, background="w", foreground="#333")
         # New figures must never widen the dock and squeeze the map.
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.series: dict[str, Any] = {"times": [], "totals": []}
+        self.series: Timeline = Timeline([], {})
         self._xs: list[float] = []  # the report times as epoch seconds, once per series
         self.shown = ""
         lay = QVBoxLayout(self)
@@ -453,7 +454,7 @@ class DashboardPanel(QWidget):
     # ------------------------------------------------------------ state from the window
     def clear(self) -> None:
         """No workspace: dashes and empty curves."""
-        self.series = {"times": [], "totals": []}
+        self.series = Timeline([], {})
         self._xs = []
         for curve in self.curves.values():
             curve.setData([], [])
@@ -527,20 +528,17 @@ class DashboardPanel(QWidget):
             self.meeting.setText(self.tr("No consultation meeting marked yet (Ctrl+M marks one)."))
         self.set_busy(moment=False)
 
-    def show_series(self, series: dict[str, Any]) -> None:
-        """The curves at every report time."""
+    def show_series(self, series: Any) -> None:
+        """The curves at every report time (a :class:`floodpost.data.situation.Timeline`)."""
         self.series = series
-        xs = self._xs = [_epoch(t) for t in series["times"]]
-        tot = series["totals"]
+        xs = self._xs = [_epoch(t) for t in series.times]
         for stage in STAGE_PENS:
-            self.curves[f"evac:{stage}"].setData(xs, [t["evacuation"]["persons"][stage] for t in tot])
-        self.curves["mat:dispatch"].setData(xs, [t["materials"].get("dispatch", {}).get("sandbag", 0) for t in tot])
-        self.curves["mat:consumed"].setData(xs, [t["materials"].get("consumed", {}).get("sandbag", 0) for t in tot])
-        self.curves["mat:placed"].setData(xs, [t["works"].get("sandbags", 0) for t in tot])
+            self.curves[f"evac:{stage}"].setData(xs, series.get("evacuation", "persons", stage))
+        self.curves["mat:dispatch"].setData(xs, series.get("materials", "dispatch", "sandbag"))
+        self.curves["mat:consumed"].setData(xs, series.get("materials", "consumed", "sandbag"))
+        self.curves["mat:placed"].setData(xs, series.get("works", "sandbags"))
         for c in FORCE_CATEGORIES:
-            self.curves[f"force:{c.code}"].setData(
-                xs, [t["forces"]["by_category"].get(c.code, {}).get("personnel", 0) for t in tot]
-            )
+            self.curves[f"force:{c.code}"].setData(xs, series.get("forces", "by_category", c.code, "personnel"))
         self._frame()
         self.set_busy(series=False)
 

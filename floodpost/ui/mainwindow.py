@@ -361,7 +361,6 @@ class MainWindow(QMainWindow):
             connect_queued(worker.timesReady, self._on_times)
             connect_queued(worker.momentReady, self._on_moment)
             connect_queued(worker.seriesReady, self._on_series)
-            connect_queued(worker.seriesProgress, self._on_series_progress)
             connect_queued(worker.failed, self._on_situation_failed)
             self._situation = worker
         self.brief.ws = ws  # the dock's Refresh asks again
@@ -413,16 +412,12 @@ class MainWindow(QMainWindow):
         self._moment_done = True
         self._ready()
 
-    def _on_series(self, gen: int, series: dict) -> None:
+    def _on_series(self, gen: int, series: Any) -> None:
         if gen != self._series_gen or self._situation is None:
             return
         self.dashboard.show_series(series)
         self._series_done = True
         self._ready()
-
-    def _on_series_progress(self, gen: int, done: int, total: int) -> None:
-        if gen == self._series_gen:
-            self.dashboard.set_busy(series=True, progress=f"{done * 100 // max(total, 1)}%")
 
     def _on_situation_failed(self, gen: int, message: str) -> None:
         if gen not in (self._moment_gen, self._series_gen):

@@ -8,9 +8,9 @@ plain results back through queued Qt signals: the models (layers, slider,
 dashboard) change only on the GUI thread.
 
 A newer request supersedes an older one of its kind. A moment (the figures
-at one time) is answered before the curves, which are computed in slices so
-that a slider move, a newer request or closing the window never waits for a
-whole timeline.
+at one time) is answered before the curves; the engine folds the records
+once, so the curves over a season's tens of thousands of report times come
+in one step (well under a second) after the slider's stops.
 """
 
 from __future__ import annotations
@@ -22,8 +22,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-#: Report times per slice of the curves: a slider move waits at most one slice.
-SLICE = 32
 THREAD_NAME = "floodpost-situation"
 
 
@@ -62,10 +60,8 @@ class SituationWorker(QObject):
     timesReady = Signal(int, object)
     #: generation, Moment
     momentReady = Signal(int, object)
-    #: generation, {"times": [...], "totals": [...]} (the curves)
+    #: generation, floodpost.data.situation.Timeline (the curves)
     seriesReady = Signal(int, object)
-    #: generation, report times done, of how many
-    seriesProgress = Signal(int, int, int)
     #: generation, message
     failed = Signal(int, str)
 
@@ -78,7 +74,6 @@ class SituationWorker(QObject):
         self._series: tuple[int, list[str] | None] | None = None  # None: read the times first
         self._stop = False
         self._busy = False
-        self._partial: tuple[int, list[dict[str, Any]]] | None = None  # curves so far
         self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
         self._thread.start()
 
@@ -164,33 +159,23 @@ class SituationWorker(QObject):
         self.failed.emit(gen, str(exc) or type(exc).__name__)
 
     def _series_step(self, ws: Any, gen: int, times: list[str] | None) -> None:
-        """One slice of the curves; the request stays pending until its last slice."""
-        from floodpost.data.situation import report_times, timeline
+        """The slider's stops first, then the curves; the request stays pending until the curves."""
+        from floodpost.data.situation import report_times, series
 
         if times is None:
             times = report_times(ws)
             self.timesReady.emit(gen, times)
-            self._partial = (gen, [])
             with self._cond:
                 if self._series is not None and self._series[0] == gen:
                     self._series = (gen, times)
             return
-        if self._partial is None or self._partial[0] != gen:
-            self._partial = (gen, [])
-        done = self._partial[1]
-        part = times[len(done): len(done) + SLICE]
-        done.extend(timeline(ws, part)["totals"] if part else [])
+        curves = series(ws)
         with self._cond:
             current = self._series is not None and self._series[0] == gen
-            if current and len(done) >= len(times):
+            if current:
                 self._series = None
-        if not current:
-            return  # superseded meanwhile: a newer request starts over
-        if len(done) >= len(times):
-            self._partial = None
-            self.seriesReady.emit(gen, {"times": times, "totals": done})
-        else:
-            self.seriesProgress.emit(gen, len(done), len(times))
+        if current:  # else superseded meanwhile: a newer request starts over
+            self.seriesReady.emit(gen, curves)
 
 
 def connect_queued(signal: Any, slot: Any) -> None:
