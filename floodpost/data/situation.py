@@ -278,8 +278,10 @@ def report(ws: Any, when: Any = None) -> dict[str, Any]:
 
 def report_times(ws: Any) -> list[str]:
     """Every distinct ``reported_at`` of the record tables and forces, in order (storage form)."""
+    from floodpost.data.workspace import TIME_GLOB
+
     parts = [
-        f'SELECT reported_at FROM "{k}"'
+        f'SELECT reported_at FROM "{k}" WHERE reported_at GLOB \'{TIME_GLOB}\''  # not a damaged cell
         for k in ("evacuation", "works", "material_tally", "forces")
         if k in ws.keys()  # noqa: SIM118
     ]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QImage, QPainter, QPainterPath
 
 from floodpost.data.schema import LAYERS
-from floodpost.data.symbology import RESERVOIR_POLYGON, SWATCH_KIND, SYMBOLOGY, Symbol
+from floodpost.data.symbology import SWATCH_KIND, SYMBOLOGY, Symbol
 from floodpost.layers.symbols import draw_marker, fill_brush_pen, line_pens
 
 
@@ -36,13 +36,6 @@ def legend_entries(key: str, lang: str = "zh") -> list[LegendEntry]:
         choice = field.choice(code) if field is not None else None
         label = (choice.zh if lang.startswith("zh") else choice.en) if choice else code
         out.append(LegendEntry(key, code, symbol, kind, label))
-    if key == "reservoirs":
-        out.append(
-            LegendEntry(
-                key, "polygon", RESERVOIR_POLYGON, "polygon",
-                QCoreApplication.translate("legend", "Reservoir area"),
-            )
-        )
     return out
 
 

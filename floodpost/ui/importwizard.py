@@ -44,7 +44,7 @@ from floodpost.ui.notes import tr_note as _tr_note
 SETTINGS_ORG = "FloodPost"
 SETTINGS_APP = "FloodPost"
 IMPORT_KEYS = (
-    "hazards", "waterlogging", "reservoirs", "rivers", "storage_areas", "forces", "depots",
+    "hazards", "waterlogging", "reservoirs", "reservoir_areas", "rivers", "storage_areas", "forces", "depots",
     "shelters", "material_tally", "evacuation", "works",
 )
 FILE_FILTER = "*.shp *.zip *.gpkg *.geojson *.json *.kml *.kmz *.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.ods"
@@ -85,6 +85,7 @@ _NOTES = (
     QT_TRANSLATE_NOOP("intake", "{key} is a table without geometry; coordinate options ignored"),
     QT_TRANSLATE_NOOP("intake", "no report time column: rows are stamped with the time of import"),
     QT_TRANSLATE_NOOP("intake", "{n} invalid geometries repaired (self-intersections and the like)"),
+    QT_TRANSLATE_NOOP("intake", "{n} outlines kept in {layer}; each is placed on the map as a point on its outline"),
 )
 
 
