@@ -238,17 +238,137 @@ def register_functions(con: sqlite3.Connection) -> SqlFunctions:
 
 
 def index_rows(con: sqlite3.Connection, table: str, fids: Sequence[int], geoms: np.ndarray) -> None:
-    """Put rows just written with the trigger switched off (:class:`SqlFunctions`) into ``table``'s R-tree."""
+    """Put rows just written with the trigger switched off (:class:`SqlFunctions`) into ``table``'s R-tree.
+
+    When they are at least as many as the rows indexed already, the whole
+    tree is rebuilt packed (:func:`pack_rtree`): SQLite inserts 200,000
+    boxes one by one in about 4 s, a packed build takes a fraction of that.
+    """
     geoms = np.asarray(geoms, dtype=object)
     b = shapely.bounds(geoms)
     ok = np.all(np.isfinite(b), axis=1)
     idx = np.flatnonzero(ok)
-    f = np.asarray(fids, dtype=np.int64)[idx].tolist()
-    minx, miny, maxx, maxy = (b[idx, j].tolist() for j in range(4))
+    ids = np.asarray(fids, dtype=np.int64)[idx]
+    boxes = b[idx][:, [0, 2, 1, 3]]  # minx, maxx, miny, maxy
+    r = rtree_name(table)
+    have = con.execute(f'SELECT count(*) FROM "{r}_rowid"').fetchone()[0]
+    if len(ids) >= max(have, PACK_ABOVE):
+        old = np.array(con.execute(f'SELECT id, minx, maxx, miny, maxy FROM "{r}"').fetchall(), dtype=np.float64)
+        if len(old):
+            keep = ~np.isin(old[:, 0].astype(np.int64), ids)
+            ids = np.concatenate([old[keep, 0].astype(np.int64), ids])
+            boxes = np.concatenate([old[keep, 1:], boxes])
+        pack_rtree(con, table, ids, boxes)
+        return
     con.executemany(
-        f'INSERT OR REPLACE INTO "{rtree_name(table)}" VALUES (?,?,?,?,?)',
-        zip(f, minx, maxx, miny, maxy, strict=True),
+        f'INSERT OR REPLACE INTO "{r}" VALUES (?,?,?,?,?)',
+        zip(ids.tolist(), *(boxes[:, j].tolist() for j in range(4)), strict=True),
     )
+
+
+#: Fewer rows than this are inserted into the R-tree one by one, not packed.
+PACK_ABOVE = 2000
+
+
+def _float32_out(values: np.ndarray, down: bool) -> np.ndarray:
+    """``values`` as float32 rounded outwards (down for minima, up for maxima), as SQLite's R-tree stores them."""
+    f = values.astype(np.float32)
+    wrong = f > values if down else f < values
+    if wrong.any():
+        f[wrong] = np.nextafter(f[wrong], np.float32(-np.inf if down else np.inf))
+    return f
+
+
+def pack_rtree(con: sqlite3.Connection, table: str, ids: np.ndarray, boxes: np.ndarray) -> None:
+    """Replace ``table``'s R-tree by one built from ``ids`` and ``boxes`` (minx, maxx, miny, maxy) at once.
+
+    A sort-tile-recursive packing written straight into the R-tree's three
+    shadow tables, in the node format of SQLite's rtree module (as GDAL's
+    bulk loader does): nodes as long as the root node SQLite made, big-endian
+    64-bit ids and 32-bit float boxes rounded outwards, the root node 1
+    holding the tree's depth. The tree is then an ordinary R-tree: the
+    triggers keep it current from here on. Call inside a transaction.
+    """
+    r = rtree_name(table)
+    size = con.execute(f'SELECT length(data) FROM "{r}_node" WHERE nodeno = 1').fetchone()[0]
+    cell = 8 + 4 * 4
+    per_node = (size - 4) // cell
+    n = len(ids)
+    lo = np.column_stack([_float32_out(boxes[:, 0], True), _float32_out(boxes[:, 2], True)])
+    hi = np.column_stack([_float32_out(boxes[:, 1], False), _float32_out(boxes[:, 3], False)])
+    entries = np.asarray(ids, dtype=np.int64)
+    levels: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []  # per level: ids, lo, hi, group
+    while True:
+        group = _str_groups(lo, hi, per_node)
+        levels.append((entries, lo, hi, group))
+        count = int(group.max()) + 1 if len(group) else 1
+        if count == 1:
+            break
+        # the nodes of this level are the entries of the next
+        glo = np.full((count, 2), np.inf, dtype=np.float32)
+        ghi = np.full((count, 2), -np.inf, dtype=np.float32)
+        np.minimum.at(glo, group, lo)
+        np.maximum.at(ghi, group, hi)
+        entries, lo, hi = np.arange(count, dtype=np.int64), glo, ghi  # node numbers assigned below
+    depth = len(levels) - 1
+    # number the nodes: the root is 1, then each level from the top down
+    numbers: list[np.ndarray] = []
+    next_no = 1
+    for lv in reversed(levels):
+        count = int(lv[3].max()) + 1 if len(lv[3]) else 1
+        numbers.insert(0, np.arange(next_no, next_no + count, dtype=np.int64))
+        next_no += count
+    con.execute(f'DELETE FROM "{r}_node"')
+    con.execute(f'DELETE FROM "{r}_rowid"')
+    con.execute(f'DELETE FROM "{r}_parent"')
+    nodes, parents = [], []
+    for li, (ent, elo, ehi, group) in enumerate(levels):
+        own = numbers[li]
+        # a leaf's entries are row ids; an inner node's are the node numbers of the level below
+        refs = ent if li == 0 else numbers[li - 1][ent]
+        order = np.argsort(group, kind="stable")
+        cells = np.zeros(len(refs), dtype=[("id", ">i8"), ("minx", ">f4"), ("maxx", ">f4"), ("miny", ">f4"), ("maxy", ">f4")])
+        cells["id"], cells["minx"], cells["maxx"], cells["miny"], cells["maxy"] = (
+            refs, elo[:, 0], ehi[:, 0], elo[:, 1], ehi[:, 1])
+        cells = cells[order]
+        counts = np.bincount(group, minlength=len(own)) if len(group) else np.zeros(1, dtype=np.int64)
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        raw = cells.tobytes()
+        for k, no in enumerate(own.tolist()):
+            head = struct.pack(">HH", depth if no == 1 else 0, int(counts[k]))
+            body = raw[int(starts[k]) * cell : int(starts[k] + counts[k]) * cell]
+            nodes.append((no, (head + body).ljust(size, b"\0")))
+        if li > 0:  # each child node's parent
+            parents += list(zip(cells["id"].astype(np.int64).tolist(), np.repeat(own, counts).tolist(), strict=True))
+    con.executemany(f'INSERT INTO "{r}_node" VALUES (?, ?)', nodes)
+    leaf_ids = levels[0][0]
+    leaf_group = levels[0][3]
+    con.executemany(
+        f'INSERT INTO "{r}_rowid" VALUES (?, ?)',
+        zip(leaf_ids.tolist(), numbers[0][leaf_group].tolist() if n else [], strict=True),
+    )
+    con.executemany(f'INSERT INTO "{r}_parent" VALUES (?, ?)', parents)
+
+
+def _str_groups(lo: np.ndarray, hi: np.ndarray, per_node: int) -> np.ndarray:
+    """Node of each box, sort-tile-recursive: vertical slices by x centre, runs of ``per_node`` by y centre in each."""
+    n = len(lo)
+    if n <= per_node:
+        return np.zeros(n, dtype=np.int64)
+    cx = (lo[:, 0].astype(np.float64) + hi[:, 0]) / 2
+    cy = (lo[:, 1].astype(np.float64) + hi[:, 1]) / 2
+    nodes = -(-n // per_node)
+    slices = int(np.ceil(np.sqrt(nodes)))
+    per_slice = slices * per_node
+    by_x = np.argsort(cx, kind="stable")
+    slice_of = np.empty(n, dtype=np.int64)
+    slice_of[by_x] = np.arange(n) // per_slice
+    order = np.lexsort((cy, slice_of))  # by slice, then y within it
+    rank_in_slice = np.empty(n, dtype=np.int64)
+    starts = np.searchsorted(slice_of[order], np.arange(slice_of.max() + 1))
+    rank_in_slice[order] = np.arange(n) - starts[slice_of[order]]
+    nodes_before = np.concatenate([[0], np.cumsum(-(-np.bincount(slice_of) // per_node))[:-1]])
+    return nodes_before[slice_of] + rank_in_slice // per_node
 
 
 # ---------------------------------------------------------------- extensions
@@ -369,16 +489,12 @@ def fill_rtree(con: sqlite3.Connection, table: str, column: str = "geom", pk: st
     """Index every non-empty geometry of ``table`` in its R-tree, in one pass over the table."""
     r = rtree_name(table, column)
     rows = con.execute(f'SELECT "{pk}", "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL')
-    batch: list[tuple[int, float, float, float, float]] = []
-    for fid, blob in rows:
-        e = _envelope(blob)
-        if e is not None:
-            batch.append((fid, *e))
-        if len(batch) >= 10000:
-            con.executemany(f'INSERT OR REPLACE INTO "{r}" VALUES (?,?,?,?,?)', batch)
-            batch = []
-    if batch:
-        con.executemany(f'INSERT OR REPLACE INTO "{r}" VALUES (?,?,?,?,?)', batch)
+    boxes = [(fid, *e) for fid, blob in rows if (e := _envelope(blob)) is not None]
+    if len(boxes) > PACK_ABOVE:
+        arr = np.array(boxes, dtype=np.float64)
+        pack_rtree(con, table, arr[:, 0].astype(np.int64), arr[:, 1:])
+    else:
+        con.executemany(f'INSERT OR REPLACE INTO "{r}" VALUES (?,?,?,?,?)', boxes)
 
 
 def drop_rtree(con: sqlite3.Connection, table: str, column: str = "geom") -> None:
