@@ -271,3 +271,87 @@ def test_writes_still_work_around_a_damaged_feature(damaged):
         assert ws.read("hazards").loc[fid, "persons"] == 12
     with pytest.raises(WorkspaceError):
         Workspace.open(damaged.with_suffix(".missing"))
+
+
+# ------------------------------------------------------------------ kill -9 and a second writer, on the new paths
+PAUSE_IN = """
+import sys, time
+from floodpost.data import gpkg
+from floodpost.data.workspace import Workspace
+target = getattr(gpkg, sys.argv[2])
+def paused(*args, **kwargs):
+    target(*args, **kwargs)
+    print("inside", flush=True)
+    time.sleep(60)  # the parent kills us here, inside the transaction
+setattr(gpkg, sys.argv[2], paused)
+if sys.argv[3] == "open":
+    Workspace.open(sys.argv[1])
+else:
+    import shapely
+    ws = Workspace.open(sys.argv[1])
+    ws.insert("hazards", [{"name": f"p{i}", "hazard_type": "landslide", "geometry": shapely.Point(114 + i / 1e5, 35.9)}
+                          for i in range(5000)])
+"""
+
+
+def kill_inside(path: Path, function: str, what: str) -> None:
+    proc = subprocess.Popen([sys.executable, "-c", PAUSE_IN, str(path), function, what],
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "inside"
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_killed_during_the_upgrade_the_file_stays_old_and_upgrades_next_time(tmp_path):
+    from test_gpkg_exchange import assert_index_matches, make_schema_1
+
+    path = tmp_path / "old.gpkg"
+    make_schema_1(path)
+    kill_inside(path, "create_rtree", "open")
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT value FROM floodpost_meta").fetchone() == ("1",)
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    con.close()
+    with Workspace.open(path) as ws:
+        assert ws.schema_version == 2
+        assert (ws.log_entries()["action"] == "migrate").sum() == 1
+        assert set(ws.read("reservoirs").geometry.geom_type) == {"Point"}
+    assert_index_matches(path)
+
+
+def test_killed_during_a_packed_index_build_nothing_is_half_written(tmp_path):
+    from test_gpkg_exchange import assert_index_matches
+
+    path = tmp_path / "k.gpkg"
+    Workspace.create(path).close()
+    kill_inside(path, "pack_rtree", "insert")
+    with Workspace.open(path) as ws:
+        assert ws.count("hazards") == 0
+        assert list(ws.log_entries()["action"]) == ["create"]
+    assert_index_matches(path)
+
+
+WRITER = """
+import sys, shapely
+from floodpost.data.workspace import Workspace
+ws = Workspace.open(sys.argv[1])
+k = int(sys.argv[2])
+for round in range(3):
+    ws.insert("hazards", [{"name": f"w{k}-{round}-{i}", "hazard_type": "landslide",
+                           "geometry": shapely.Point(114 + k / 10 + i / 1e5, 35.5 + round / 10)} for i in range(2500)])
+    ws.insert("hazards", [{"name": f"w{k}-{round}", "hazard_type": "collapse", "geometry": shapely.Point(114.5, 35.6)}])
+"""
+
+
+def test_two_writers_at_once_keep_the_index_whole(tmp_path):
+    from test_gpkg_exchange import assert_index_matches
+
+    path = tmp_path / "c.gpkg"
+    Workspace.create(path).close()
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(k)]) for k in (1, 2)]
+    assert [p.wait(timeout=300) for p in procs] == [0, 0]
+    with Workspace.open(path) as ws:
+        assert ws.count("hazards") == 2 * 3 * 2501
+    assert_index_matches(path)
