@@ -355,3 +355,20 @@ def test_two_writers_at_once_keep_the_index_whole(tmp_path):
     with Workspace.open(path) as ws:
         assert ws.count("hazards") == 2 * 3 * 2501
     assert_index_matches(path)
+
+
+def test_gdal_is_not_asked_to_read_inside_our_transaction(demo_path):
+    """GDAL's own SQLite would release this process's locks on the file when it closes it."""
+    with Workspace.open(demo_path) as ws:
+        assert ws.read_shapes("hazards", ["name"]) is not None
+        with ws.transaction():
+            assert ws.read_shapes("hazards", ["name"]) is None  # the caller reads through sqlite instead
+            probe = subprocess.run(
+                [sys.executable, "-c",
+                 "import sqlite3, sys\n"
+                 "o = sqlite3.connect(sys.argv[1], timeout=0.2, isolation_level=None)\n"
+                 "try:\n    o.execute('BEGIN IMMEDIATE'); print('got it')\n"
+                 "except sqlite3.OperationalError as e:\n    print(e)\n", str(demo_path)],
+                capture_output=True, text=True, timeout=60,
+            )
+            assert probe.stdout.strip() == "database is locked"  # still ours

@@ -486,6 +486,11 @@ class Workspace:
         fields = [f for f in schema.fields if f.name in set(columns)]
         if not schema.is_spatial or len(fields) != len(set(columns)) or any(f.sql_type != "TEXT" for f in fields):
             return None
+        if self._con.in_transaction:
+            # GDAL links its own copy of SQLite: closing its handle on this file would
+            # drop the locks this connection holds (POSIX locks are per process), and
+            # another process could write in the middle of our transaction.
+            return None
         cols = [f.name for f in fields]
         try:
             import pyarrow as pa
