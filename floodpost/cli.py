@@ -138,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 #: What `floodpost import` may write to; the situation log is the app's own.
 IMPORT_KEYS = (
-    "rivers", "reservoirs", "hazards", "waterlogging", "storage_areas", "forces", "depots",
+    "rivers", "reservoirs", "reservoir_areas", "hazards", "waterlogging", "storage_areas", "forces", "depots",
     "shelters", "material_tally", "evacuation", "works",
 )
 
@@ -149,7 +149,10 @@ def _open(path: str) -> Any:
 
     if not Path(path).exists():
         raise CommandError(f"{path}: no such workspace")
-    return Workspace.open(path)
+    ws = Workspace.open(path)
+    # a damaged feature or cell is left out and named; the command goes on with the rest
+    ws.on_damage = lambda d: print(f"floodpost: warning: {path}: {d}", file=sys.stderr)
+    return ws
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -457,6 +460,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except (CommandError, OSError, ValueError, KeyError, RuntimeError, sqlite3.Error) as exc:
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc) and getattr(args, "workspace", None):
+            msg = f"{args.workspace} is locked by another program ({exc}); close it there or try again"
         print(f"floodpost {command}: error: {msg}", file=sys.stderr)
         return EXIT_FAILED
 

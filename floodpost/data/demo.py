@@ -316,12 +316,17 @@ _RESERVOIRS: tuple[tuple[str, str, str, float, float, float, float], ...] = (
 )
 
 
-def _reservoirs(b: _Builder) -> list[Record]:
-    # 盘石头: a winding lake on the 淇河 upstream of the dam (~114.08E 35.835N).
+def _panshitou_lake(b: _Builder) -> shapely.MultiPolygon:
+    """盘石头: a winding lake on the 淇河 upstream of the dam (~114.08E 35.835N)."""
     axis = shapely.LineString(
         _chaikin([(114.028, 35.862), (114.042, 35.851), (114.058, 35.846), (114.079, 35.836)])
     )
     lake = shapely.buffer(axis, 0.0045, quad_segs=6).intersection(b.inner["淇滨区"])
+    return shapely.MultiPolygon([_multi(lake, "Polygon").geoms[0]])
+
+
+def _reservoirs(b: _Builder) -> list[Record]:
+    # Every reservoir is a point (the large one at its dam); its water surface is in reservoir_areas.
     rows: list[Record] = [
         {
             "name": "盘石头水库",
@@ -332,7 +337,7 @@ def _reservoirs(b: _Builder) -> list[Record]:
             **b.people("admin", "tech", "patrol"),
             "source": DEMO_SOURCE,
             "note": "淇河干流大型水库，总库容约6.08亿m³",
-            "geometry": _multi(lake, "Polygon").geoms[0],
+            "geometry": _dam_point(b),
         }
     ]
     for name, scale, county, x, y, cap, level in _RESERVOIRS:
@@ -350,6 +355,29 @@ def _reservoirs(b: _Builder) -> list[Record]:
             }
         )
     return rows
+
+
+def _dam_point(b: _Builder) -> shapely.Point:
+    """The point of 盘石头水库: on its lake, at the dam end."""
+    lake = _panshitou_lake(b)
+    dam = shapely.Point(114.079, 35.836)
+    if lake.contains(dam):
+        return dam
+    # just inside the shore nearest the dam
+    return shapely.intersection(lake, dam.buffer(0.004)).representative_point()
+
+
+def _reservoir_areas(b: _Builder) -> list[Record]:
+    return [
+        {
+            "name": "盘石头水库水面",
+            "reservoir": "盘石头水库",
+            "county": "淇滨区",
+            "source": DEMO_SOURCE,
+            "note": "汛限水位时的大致水面（示意）",
+            "geometry": _panshitou_lake(b),
+        }
+    ]
 
 
 # ------------------------------------------------------------------ storage areas
@@ -804,6 +832,7 @@ _LAYERS = (
     ("storage_areas", _storage_areas),
     ("rivers", _rivers),
     ("reservoirs", _reservoirs),
+    ("reservoir_areas", _reservoir_areas),
     ("hazards", _hazards),
     ("waterlogging", _waterlogging),
     ("forces", _forces),

@@ -47,7 +47,7 @@ def _frame(ws: Any, key: str, press: bool) -> tuple[TableSchema, Any]:
     frame = frame.drop(columns=drop)
     for f in schema.fields:
         if f.type == "datetime" and f.name in frame:
-            frame[f.name] = [iso_local(v) if v else None for v in frame[f.name]]
+            frame[f.name] = [iso_local(v) if isinstance(v, str) and v else None for v in frame[f.name]]
     return schema, frame
 
 

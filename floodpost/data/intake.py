@@ -740,6 +740,11 @@ def prepare(
         progress("validate", total, total)
     if repaired:
         notes.append(Note("{n} invalid geometries repaired (self-intersections and the like)", n=len(repaired)))
+    if schema.outline_layer and records:
+        outlined = sum(1 for r in records if r["geometry"].geom_type in ("Polygon", "MultiPolygon"))
+        if outlined:
+            notes.append(Note("{n} outlines kept in {layer}; each is placed on the map as a point on its outline",
+                              n=outlined, layer=schema.outline_layer))
     return Prepared(
         key=key, source=src, records=records, raw=raw, mapping=mapping, lon=lon, lat=lat,
         crs_note=crs_note, notes=notes, ignored=ignored, repaired=repaired,

@@ -118,6 +118,12 @@ class TableSchema:
     geometry: str | None = None  # GeoPackage geometry type name, None for tables
     allowed_geometries: tuple[str, ...] = ()
     title_field: str = "name"
+    #: For a point layer: the polygon layer where outlines offered to this
+    #: layer are kept (the feature itself is stored as a point on the outline).
+    #: One geometry type per table is what QGIS and GDAL expect.
+    outline_layer: str | None = None
+    #: For such an outline layer: the field naming the feature an outline belongs to.
+    owner_field: str | None = None
 
     @property
     def is_spatial(self) -> bool:
@@ -236,6 +242,7 @@ LOG_ACTIONS = _choices(
     ("import", "导入", "Imported"),
     ("meeting", "会商", "Consultation meeting"),
     ("create", "创建", "Created"),
+    ("migrate", "升级", "Workspace upgraded"),
 )
 
 # ------------------------------------------------------------- common fields
@@ -329,8 +336,28 @@ _register(
             _SOURCE,
             _NOTE,
         ),
-        geometry="GEOMETRY",
+        geometry="POINT",
+        # a polygon offered here is stored as a point on it plus its outline in reservoir_areas
         allowed_geometries=("Point", "Polygon", "MultiPolygon"),
+        outline_layer="reservoir_areas",
+    ),
+)
+_register(
+    LAYERS,
+    TableSchema(
+        "reservoir_areas",
+        "水库水面",
+        "Reservoir water surfaces",
+        (
+            _NAME,
+            Field("reservoir", "text", "所属水库", "Reservoir"),
+            _COUNTY,
+            _SOURCE,
+            _NOTE,
+        ),
+        geometry="MULTIPOLYGON",
+        allowed_geometries=("Polygon", "MultiPolygon"),
+        owner_field="reservoir",
     ),
 )
 _register(
@@ -535,6 +562,7 @@ ALL: dict[str, TableSchema] = {**LAYERS, **TABLES}
 LAYER_ORDER: tuple[str, ...] = (
     "storage_areas",
     "rivers",
+    "reservoir_areas",
     "reservoirs",
     "waterlogging",
     "hazards",

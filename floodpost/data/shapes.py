@@ -398,6 +398,8 @@ class Shapes:
         types = np.full(n, -1, dtype=np.int8)
         types[feat] = _WKB_TO_SHAPELY[code]
         kind = np.array([0, POINT, LINE, POLYGON], dtype=np.int8)[pcode]
+        if not _rings_sound(coords, np.repeat(kind, part_rings), ring_n):
+            return None
         return cls(
             types=_empty_as_missing(types, owner),
             part_offsets=_offsets(np.bincount(owner, minlength=n)),
@@ -451,6 +453,8 @@ class Shapes:
         if np.any(npts == 0) or np.any(at + 13 + 16 * npts != limit):
             return None
         coords = gather_xy(buf, at + 13, npts)
+        if not _rings_sound(coords, np.full(len(npts), POLYGON, dtype=np.int8), npts):
+            return None
         return cls._one_part_each(n, feat, _WKB_TO_SHAPELY[6 if multi else 3], POLYGON, npts, coords, (buf, starts, ends))
 
     @classmethod
@@ -489,10 +493,55 @@ class Shapes:
         return shapes
 
 
-def gpkg_wkb(blobs: Sequence[bytes | None]) -> tuple[bytes, np.ndarray, np.ndarray, np.ndarray]:
+def decode_wkb(wkbs: Sequence[bytes | None] | np.ndarray, bad: dict[int, str] | None = None) -> np.ndarray:
+    """Shapely geometries of WKB (None: missing), every readable one even if some are not.
+
+    With ``bad`` given, a WKB that GEOS cannot read (cut short, a ring
+    that does not close…) comes back as None and ``bad[i]`` says what is
+    wrong with it; without, the first such WKB raises, as ``shapely.from_wkb`` does.
+    One damaged feature must not make a whole layer unreadable.
+    """
+    arr = np.empty(len(wkbs), dtype=object)
+    arr[:] = list(wkbs)
+    if bad is None:
+        return shapely.from_wkb(arr)
+    geoms = shapely.from_wkb(arr, on_invalid="ignore")
+    given = np.fromiter((w is not None for w in arr), dtype=bool, count=len(arr))
+    for i in np.flatnonzero(given & shapely.is_missing(geoms)).tolist():
+        bad[i] = wkb_problem(arr[i])
+    return geoms
+
+
+def wkb_problem(wkb: bytes) -> str:
+    """What is wrong with a WKB that GEOS refuses, in words an officer can pass on."""
+    try:
+        shapely.from_wkb(wkb)
+    except Exception as exc:  # noqa: BLE001 - GEOS's message is the detail we report
+        detail = str(exc).split(": ", 1)[-1]
+    else:  # pragma: no cover - only called for WKB that failed
+        return "unreadable geometry"
+    low = detail.lower()
+    if "smaller than requested" in low or "eof" in low or len(wkb) < 9:
+        what = "the geometry is cut short (truncated WKB)"
+    elif "closed linestring" in low:
+        what = "a polygon ring does not close"
+    elif "number of points" in low or "elements" in low:
+        what = "a ring or line has too few points"
+    elif "unknown wkb type" in low or "type" in low:
+        what = "unknown geometry type"
+    else:
+        what = "unreadable geometry"
+    return f"{what} ({detail})"
+
+
+def gpkg_wkb(
+    blobs: Sequence[bytes | None], bad: dict[int, str] | None = None
+) -> tuple[bytes, np.ndarray, np.ndarray, np.ndarray]:
     """(joined bytes, WKB starts, WKB ends, flagged empty) of GeoPackage geometry blobs.
 
     Headers are read for all blobs at once; a NULL blob gets an empty span.
+    A blob that is not a GeoPackage geometry raises ValueError, or, with
+    ``bad`` given, gets an empty span and ``bad[i]`` says why.
     """
     n = len(blobs)
     try:
@@ -509,16 +558,39 @@ def gpkg_wkb(blobs: Sequence[bytes | None]) -> tuple[bytes, np.ndarray, np.ndarr
         return joined, starts, starts.copy(), empty
     buf = np.frombuffer(joined, dtype=np.uint8)
     s = starts[idx]
-    if np.any(lens[idx] < 8) or np.any(buf[s] != ord("G")) or np.any(buf[s + 1] != ord("P")):
-        raise ValueError("not a GeoPackage geometry blob")
-    flags = buf[s + 3]
+    short = lens[idx] < 8
+    not_gp = short.copy()
+    flags = np.zeros(len(idx), dtype=np.uint8)
+    long_ = np.flatnonzero(~short)
+    if len(long_):  # a short blob's header is not read
+        h = s[long_]
+        not_gp[long_] = (buf[h] != ord("G")) | (buf[h + 1] != ord("P"))
+        flags[long_] = buf[h + 3]
     env = _ENVELOPES[(flags >> 1) & 0b111]
-    if np.any(env < 0):
-        raise ValueError(f"bad GeoPackage envelope code {int((flags[env < 0][0] >> 1) & 0b111)}")
+    unread = not_gp | (env < 0) | (~not_gp & (8 + env > lens[idx]))
+    if unread.any():
+        if bad is None:
+            if not_gp.any():
+                raise ValueError("not a GeoPackage geometry blob")
+            if np.any(env < 0):
+                raise ValueError(f"bad GeoPackage envelope code {int((flags[env < 0][0] >> 1) & 0b111)}")
+            raise ValueError("GeoPackage geometry blob shorter than its header")
+        for j in np.flatnonzero(unread).tolist():
+            i = int(idx[j])
+            if not_gp[j] and short[j] and blobs[i][:2] == b"GP"[: len(blobs[i][:2])]:  # type: ignore[index]
+                bad[i] = f"the geometry is cut short ({int(lens[i])} bytes, not even its GeoPackage header)"
+            elif not_gp[j]:
+                bad[i] = f"not a GeoPackage geometry ({int(lens[i])} bytes, no GP header)"
+            elif env[j] < 0:
+                bad[i] = f"bad GeoPackage envelope code {int((flags[j] >> 1) & 0b111)}"
+            else:
+                bad[i] = "the geometry is cut short (GeoPackage header without its WKB)"
+        env = np.where(unread, 0, env)
     w_start = starts.copy()
-    w_start[idx] = s + 8 + env
+    w_start[idx] = np.where(unread, s, s + 8 + env)
     w_end = np.where(lens > 0, ends, starts)
-    empty[idx] = (flags & 0b10000) != 0
+    w_end[idx[unread]] = s[unread]
+    empty[idx] = ((flags & 0b10000) != 0) & ~unread
     return joined, w_start, w_end, empty
 
 
@@ -573,6 +645,28 @@ def run_bounds(coords: np.ndarray, start: np.ndarray, count: np.ndarray) -> np.n
     out[:, :2] = lo
     out[:, 2:] = hi
     return out
+
+
+def _rings_sound(coords: np.ndarray, ring_kind: np.ndarray, ring_n: np.ndarray) -> bool:
+    """Whether every line has two points and every polygon ring four and closes, as GEOS demands.
+
+    The numpy walk reads such WKB happily; GEOS refuses it when a shapely
+    geometry is built later (identify, export). Saying no here sends the
+    layer to the careful path, which names the feature.
+    """
+    if not len(ring_n):
+        return True
+    if np.any((ring_kind == LINE) & (ring_n < 2)):
+        return False
+    poly = np.flatnonzero(ring_kind == POLYGON)
+    if not len(poly):
+        return True
+    if np.any(ring_n[poly] < 4):
+        return False
+    first = (np.cumsum(ring_n) - ring_n)[poly]
+    a, b = coords[first], coords[first + ring_n[poly] - 1]
+    same = (a == b) | (np.isnan(a) & np.isnan(b))
+    return bool(np.all(same))
 
 
 def ragged_arange(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:

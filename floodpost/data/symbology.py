@@ -127,6 +127,10 @@ SYMBOLOGY: dict[str, Symbology] = {
         "scale", _RESERVOIRS, _RESERVOIRS["small2"],
         LabelStyle(size=9.5, color="#0d47a1", priority=80),
     ),
+    # water surfaces under the reservoir points, which carry the names
+    "reservoir_areas": Symbology(
+        None, {}, Symbol(fill="#64b5f6cc", stroke="#1565c0", stroke_width=1.2), label=None,
+    ),
     "hazards": Symbology("hazard_type", _HAZARDS, _HAZARDS["landslide"], LabelStyle(priority=50)),
     "waterlogging": Symbology("kind", _WATERLOGGING, _WATERLOGGING["other"], LabelStyle(priority=45)),
     "forces": Symbology("category", _FORCES, _FORCES["volunteer"], LabelStyle(priority=60)),
@@ -136,9 +140,6 @@ SYMBOLOGY: dict[str, Symbology] = {
         LabelStyle(priority=40),
     ),
 }
-
-#: Polygons of the point-or-polygon layers (reservoir outlines) use this fill.
-RESERVOIR_POLYGON = Symbol(fill="#64b5f6cc", stroke="#1565c0", stroke_width=1.2)
 
 BASEMAP = {
     "background": "#e8eef3",
@@ -161,6 +162,7 @@ SWATCH_KIND = {
     "storage_areas": "polygon",
     "rivers": "line",
     "reservoirs": "point",
+    "reservoir_areas": "polygon",
     "hazards": "point",
     "waterlogging": "point",
     "forces": "point",

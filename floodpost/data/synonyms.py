@@ -76,6 +76,10 @@ LAYER_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "patrol_person": ("巡查责任人", "巡查责任人姓名"),
         "patrol_phone": ("巡查责任人电话", "巡查责任人联系电话"),
     },
+    "reservoir_areas": {
+        "name": ("水面名称", "范围名称", "水库水面"),
+        "reservoir": ("水库名称", "所属水库", "水库", "reservoir"),
+    },
     "hazards": {
         "name": ("隐患点名称", "灾害点名称", "隐患点", "地灾点名称"),
         "hazard_type": ("灾害类型", "隐患类型", "灾种", "类型", "类别", "type"),

@@ -36,7 +36,6 @@ import shapely
 from floodpost.data.schema import LAYER_ORDER, LAYERS, TableSchema
 from floodpost.data.symbology import (
     BASEMAP,
-    RESERVOIR_POLYGON,
     SWATCH_KIND,
     SYMBOLOGY,
     Symbol,
@@ -258,8 +257,6 @@ def legend_rows(key: str) -> list[tuple[str, str]]:
     for code, symbol in sym.classes.items():
         choice = field.choice(code) if field is not None else None
         rows.append((_swatch(key, symbol, kind), html.escape(choice.zh if choice else code)))
-    if key == "reservoirs":
-        rows.append((_swatch(key, RESERVOIR_POLYGON, "polygon"), html.escape("水库范围")))
     return rows
 
 
@@ -343,8 +340,6 @@ def layer_geojson(key: str, frame: Any, *, press: bool, scrub: Any = None) -> tu
             svg, side = marker_svg(symbol)
             props.update(_icon=svg, _size=side, _class=f"fp-marker fp-{key}")
         else:
-            if key == "reservoirs":
-                symbol = RESERVOIR_POLYGON
             props["style"] = path_style(symbol, key)
             if symbol.casing and SWATCH_KIND[key] == "line":
                 casings.append({

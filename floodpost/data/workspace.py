@@ -12,9 +12,11 @@ import json
 import os
 import random
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,24 +25,62 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from floodpost.data import gpkg
+from floodpost.data import gpkg, qgis_styles
 from floodpost.data.schema import ALL, LAYERS, STORAGE_EPSG, TABLES, TableSchema, schema_for
-from floodpost.data.shapes import Shapes, gather_xy, gpkg_wkb
-from floodpost.data.timeutil import now_storage, to_storage
+from floodpost.data.shapes import Shapes, decode_wkb, gather_xy, gpkg_wkb
+from floodpost.data.timeutil import now_storage, parse_time, to_storage
 from floodpost.data.validate import validate_record, validate_records
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: Seconds :meth:`Workspace.locked` waits for another writer before saying the workspace is busy.
 LOCK_WAIT = 30.0
 
-#: ``MIGRATIONS[n]`` brings a workspace from schema version ``n`` to ``n + 1``.
-#: Missing tables and columns are added by ``_ensure_tables`` on every open,
-#: so a migration is only needed for changes of meaning (renames, recoding).
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+#: What a stored time looks like, for SQL that must pass over a damaged cell (GLOB pattern).
+TIME_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:*"
+
+#: Inserts of more rows than this fill the R-tree themselves (see ``gpkg.SqlFunctions``).
+BULK_INDEX_ROWS = 1000
+
+#: ``MIGRATIONS[n]`` brings a workspace from schema version ``n`` to ``n + 1``
+#: and returns a line for the situation log saying what it changed (or None).
+#: Missing tables and columns, spatial indexes and the stored QGIS styles are
+#: added by ``_ensure_tables`` on every open, so a migration is only needed
+#: for changes of meaning (renames, recoding, a geometry type).
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], str | None]] = {}
 
 
 class WorkspaceError(RuntimeError):
     """The file is not a usable FloodPost workspace; the message says why."""
+
+
+@dataclass(frozen=True)
+class Damage:
+    """One feature or cell of a workspace that cannot be read as stored.
+
+    The rest of the workspace is read as usual: a damaged geometry leaves
+    its feature out of drawing and exports; a damaged cell reads as empty.
+    """
+
+    key: str
+    fid: int
+    column: str | None
+    problem: str
+
+    def __str__(self) -> str:
+        where = f"{self.key} feature {self.fid}" + (f", field {self.column}" if self.column else "")
+        what = "read as empty" if self.column else "left out of the map and exports"
+        return f"{where}: {self.problem}; {what}"
+
+
+class _BadText(str):
+    """Text of a cell that is not valid UTF-8, decoded with replacement characters."""
+
+
+def _tolerant_text(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return _BadText(raw.decode("utf-8", "replace"))
 
 
 def default_operator() -> str:
@@ -68,29 +108,39 @@ class Workspace:
     ...            "geometry": shapely.Point(114.1, 35.9)}])  # doctest: +SKIP
     """
 
-    def __init__(self, path: Path, con: sqlite3.Connection) -> None:
+    def __init__(self, path: Path, con: sqlite3.Connection, functions: gpkg.SqlFunctions | None = None) -> None:
         self.path = path
         self._con = con
+        self._functions = functions or gpkg.SqlFunctions()
+        #: Features and cells found unreadable so far (each once), in the order found.
+        self.damage: list[Damage] = []
+        #: Called with each new :class:`Damage` (the CLI prints a warning, the window lists it).
+        self.on_damage: Callable[[Damage], Any] | None = None
+        self._damage_seen: set[tuple[str, int, str | None]] = set()
+        self._damage_lock = threading.Lock()
 
     # ------------------------------------------------------------ lifecycle
     @staticmethod
-    def _connect(path: Path) -> sqlite3.Connection:
+    def _connect(path: Path) -> tuple[sqlite3.Connection, gpkg.SqlFunctions]:
         con = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         con.execute("PRAGMA synchronous = FULL")
         con.execute("PRAGMA foreign_keys = ON")
-        gpkg.register_functions(con)
-        return con
+        return con, gpkg.register_functions(con)
 
     @classmethod
     def create(cls, path: str | os.PathLike[str], overwrite: bool = False) -> Workspace:
-        """Create a new, empty workspace with every layer key and table."""
+        """Create a new, empty workspace with every layer key and table.
+
+        Each layer gets its spatial index and its QGIS style, so GDAL and
+        QGIS open the file as FloodPost draws it.
+        """
         p = Path(path)
         if p.exists():
             if not overwrite:
                 raise WorkspaceError(f"{p} already exists")
             p.unlink()
-        con = cls._connect(p)
-        ws = cls(p, con)
+        con, functions = cls._connect(p)
+        ws = cls(p, con, functions)
         with ws.transaction() as c:
             gpkg.init_core(c)
             c.execute("CREATE TABLE floodpost_meta (key TEXT PRIMARY KEY, value TEXT)")
@@ -103,44 +153,90 @@ class Workspace:
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Workspace:
-        """Open an existing workspace, migrating an older schema in one transaction."""
+        """Open an existing workspace, migrating an older schema in one transaction.
+
+        Every way a file can fail to be a usable workspace is a
+        :class:`WorkspaceError` that says what is wrong with it: locked by
+        another program, not a GeoPackage, a table gone, a version not ours.
+        A read-only file of an older schema opens as it is (nothing can be
+        written to it anyway).
+        """
         p = Path(path)
         if not p.is_file():
             raise WorkspaceError(f"{p}: no such workspace file")
+        con = None
         try:
-            con = cls._connect(p)
+            con, functions = cls._connect(p)
             tables = {
                 r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
             }
+            if "gpkg_contents" not in tables:
+                raise WorkspaceError(f"{p}: not a GeoPackage (no gpkg_contents table)")
+            if "floodpost_meta" not in tables:
+                raise WorkspaceError(
+                    f"{p}: a GeoPackage but not a FloodPost workspace; "
+                    "create one and import its layers with 'floodpost import'"
+                )
+            ws = cls(p, con, functions)
+            version = ws._stored_version()
+            if version > SCHEMA_VERSION:
+                raise WorkspaceError(
+                    f"{p}: written by a newer FloodPost (schema {version} > {SCHEMA_VERSION}); "
+                    "open it with that version"
+                )
+            listed = {r[0] for r in con.execute("SELECT table_name FROM gpkg_contents")}
+            gone = [k for k in ALL if k in listed and k not in tables]
+            if gone:
+                raise WorkspaceError(
+                    f"{p}: table {', '.join(gone)} {'is' if len(gone) == 1 else 'are'} listed in gpkg_contents "
+                    "but missing; the workspace is damaged — restore it from a backup "
+                    "(the other layers can still be copied out with QGIS or ogr2ogr)"
+                )
+            if ws._needs_upgrade(version):
+                try:
+                    ws._upgrade()
+                except sqlite3.DatabaseError as exc:
+                    text = str(exc)
+                    if "readonly" not in text and "read-only" not in text:
+                        if "locked" in text or "busy" in text or "full" in text:
+                            raise
+                        raise WorkspaceError(
+                            f"{p}: cannot be upgraded to this FloodPost ({text}); the file is unchanged"
+                        ) from None
+                    # a read-only copy (a CD, a share): read it as it is
+            return ws
+        except WorkspaceError:
+            if con is not None:
+                con.close()
+            raise
         except sqlite3.DatabaseError as exc:
-            raise WorkspaceError(f"{p}: not a GeoPackage ({exc})") from None
-        if "gpkg_contents" not in tables:
-            con.close()
-            raise WorkspaceError(f"{p}: not a GeoPackage (no gpkg_contents table)")
-        if "floodpost_meta" not in tables:
-            con.close()
-            raise WorkspaceError(
-                f"{p}: a GeoPackage but not a FloodPost workspace; "
-                "create one and import its layers with 'floodpost import'"
-            )
-        ws = cls(p, con)
-        version = ws.schema_version
-        if version > SCHEMA_VERSION:
-            con.close()
-            raise WorkspaceError(
-                f"{p}: written by a newer FloodPost (schema {version} > {SCHEMA_VERSION})"
-            )
-        if version < SCHEMA_VERSION or ws._missing_tables():
-            with ws.transaction() as c:
-                for v in range(version, SCHEMA_VERSION):
-                    if v in MIGRATIONS:
-                        MIGRATIONS[v](c)
+            if con is not None:
+                con.close()
+            raise WorkspaceError(_open_problem(p, exc)) from None
+
+    def _upgrade(self) -> None:
+        """Bring the file to this schema: migrations, missing tables, indexes and styles; one transaction."""
+        with self.transaction() as c:
+            version = self._stored_version()  # again, under the write lock: another process may have done it
+            done = [
+                line for v in range(version, SCHEMA_VERSION) if v in MIGRATIONS
+                for line in [MIGRATIONS[v](c)] if line
+            ]
+            if version < SCHEMA_VERSION:
                 c.execute(
                     "UPDATE floodpost_meta SET value=? WHERE key='schema_version'",
                     (str(SCHEMA_VERSION),),
                 )
-                ws._ensure_tables(c)
-        return ws
+            added = self._ensure_tables(c)
+            if version < SCHEMA_VERSION or added:
+                what = done + added
+                summary = (
+                    f"工作区升级（第{version}版 → 第{SCHEMA_VERSION}版）" if version < SCHEMA_VERSION else "工作区补全"
+                ) + ("：" + "；".join(what) if what else "")
+                self._log(
+                    c, "migrate", None, None, summary,
+                    {"schema_version": version}, {"schema_version": SCHEMA_VERSION, "changes": what},
+                )
 
     def close(self) -> None:
         self._con.close()
@@ -173,10 +269,18 @@ class Workspace:
     # ------------------------------------------------------------ structure
     @property
     def schema_version(self) -> int:
+        return self._stored_version()
+
+    def _stored_version(self) -> int:
         row = self._con.execute(
             "SELECT value FROM floodpost_meta WHERE key='schema_version'"
         ).fetchone()
-        return int(row[0]) if row else 0
+        if row is None:
+            return 0
+        try:
+            return int(row[0])
+        except (TypeError, ValueError):
+            raise WorkspaceError(f"{self.path}: unknown FloodPost schema version {row[0]!r}") from None
 
     def _columns(self, table: str) -> list[str]:
         return [r[1] for r in self._con.execute(f'PRAGMA table_info("{table}")')]
@@ -188,37 +292,45 @@ class Workspace:
                 return True
         return False
 
-    def _ensure_tables(self, c: sqlite3.Connection) -> None:
+    def _needs_upgrade(self, version: int) -> bool:
+        """Whether opening must write: an older schema, or a table, index or style missing."""
+        if version < SCHEMA_VERSION or self._missing_tables():
+            return True
+        if any(not gpkg.has_rtree(self._con, key) for key, s in LAYERS.items() if s.is_spatial):
+            return True
+        return bool(qgis_styles.missing(self._con))
+
+    def _ensure_tables(self, c: sqlite3.Connection) -> list[str]:
+        """Add what this version expects and the file lacks; the list of what was added, for the log.
+
+        Tables and columns of the schema; an R-tree spatial index on every
+        layer (gpkg_rtree_index), which QGIS and GDAL use to read only what
+        is in view; the ``layer_styles`` QGIS takes each layer's style from.
+        """
+        added: list[str] = []
         for key, schema in ALL.items():
             cols = self._columns(key)
             if not cols:
-                defs = ["fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL"]
-                if schema.is_spatial:
-                    defs.append(f"geom {schema.geometry}")
-                defs += [f'"{f.name}" {f.sql_type}' for f in schema.fields]
-                c.execute(f'CREATE TABLE "{key}" ({", ".join(defs)})')
-                c.execute(
-                    "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id)"
-                    " VALUES (?,?,?,?,?)",
-                    (
-                        key,
-                        "features" if schema.is_spatial else "attributes",
-                        key,
-                        f"{schema.zh} {schema.en}",
-                        STORAGE_EPSG if schema.is_spatial else None,
-                    ),
-                )
-                if schema.is_spatial:
-                    c.execute(
-                        "INSERT INTO gpkg_geometry_columns VALUES (?,?,?,?,0,0)",
-                        (key, "geom", schema.geometry, STORAGE_EPSG),
-                    )
-                if "reported_at" in schema.field_names:
-                    c.execute(f'CREATE INDEX "{key}_reported_at" ON "{key}" (reported_at)')
+                _create_table(c, schema)
+                added.append(f"新建 {key}")
             else:
+                new = [f.name for f in schema.fields if f.name not in cols]
                 for f in schema.fields:
-                    if f.name not in cols:
+                    if f.name in new:
                         c.execute(f'ALTER TABLE "{key}" ADD COLUMN "{f.name}" {f.sql_type}')
+                if new:
+                    added.append(f"{key} 增加字段 {', '.join(new)}")
+        indexed = []
+        for key, schema in LAYERS.items():
+            if schema.is_spatial and not gpkg.has_rtree(c, key):
+                gpkg.create_rtree(c, key)
+                indexed.append(key)
+        if indexed:
+            added.append(f"空间索引 {', '.join(indexed)}")
+        styled = qgis_styles.write_missing(c)
+        if styled:
+            added.append(f"QGIS 样式 {', '.join(styled)}")
+        return added
 
     # ------------------------------------------------------------ reading
     def keys(self) -> list[str]:
@@ -262,6 +374,7 @@ class Workspace:
         columns: Sequence[str] | None = None,
         bulk: bool = False,
         geometry: bool = True,
+        keep_damaged: bool = False,
     ) -> gpd.GeoDataFrame | pd.DataFrame:
         """Read a layer (GeoDataFrame in EPSG:4490) or a table (DataFrame), indexed by fid.
 
@@ -272,6 +385,11 @@ class Workspace:
         text columns of a whole big layer): the same frame, sooner.
         ``geometry=False`` leaves the shapes out (a DataFrame): a table of
         attributes has no use for 100,000 decoded polygons.
+
+        A feature whose geometry cannot be read is left out (with
+        ``keep_damaged``, kept with no geometry) and a cell that cannot be
+        read is empty; each is reported once in :attr:`damage` and to
+        :attr:`on_damage`, and everything else reads as usual.
         """
         schema = schema_for(key)
         fields = list(schema.fields)
@@ -293,22 +411,73 @@ class Workspace:
         if where:
             sql += f" WHERE {where}"
         sql += " ORDER BY fid"
-        rows = self._con.execute(sql, tuple(params)).fetchall()
+        rows = self._fetch(sql, tuple(params))
         n = len(rows)
         values = [[r[i] for r in rows] for i in range(len(select))]  # per column
         fids = np.fromiter(values[0], dtype=np.int64, count=n)
         first = 2 if spatial else 1
-        data = {f.name: _column(f.type, values[first + i], n) for i, f in enumerate(fields)}
+        found: list[Damage] = []
+        data = {}
+        for i, f in enumerate(fields):
+            bad_cells: dict[int, str] = {}
+            data[f.name] = _column(f.type, values[first + i], n, bad_cells)
+            found += [Damage(key, int(fids[j]), f.name, why) for j, why in bad_cells.items()]
+        geoms = None
+        if spatial:
+            bad: dict[int, str] = {}
+            geoms = _decode_blobs(values[1], bad)
+            if bad:
+                found += [Damage(key, int(fids[j]), None, why) for j, why in sorted(bad.items())]
+                if not keep_damaged:
+                    keep = np.ones(n, dtype=bool)
+                    keep[list(bad)] = False
+                    fids, geoms = fids[keep], geoms[keep]
+                    data = {name: col[keep] for name, col in data.items()}
+        self._report(found)
         if spatial:
             frame = gpd.GeoDataFrame(
                 data,
-                geometry=gpd.GeoSeries(_decode_blobs(values[1]), crs=f"EPSG:{STORAGE_EPSG}"),
+                geometry=gpd.GeoSeries(geoms, crs=f"EPSG:{STORAGE_EPSG}"),
                 crs=f"EPSG:{STORAGE_EPSG}",
             )
         else:
             frame = pd.DataFrame(data, columns=cols)
         frame.index = pd.Index(fids, name="fid")
         return frame
+
+    def _fetch(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        """The rows of ``sql``; text that is not UTF-8 is read with replacement characters, not refused.
+
+        sqlite3 refuses a whole query over one such cell; :func:`_column`
+        then names the cell.
+        """
+        try:
+            return self._con.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "decode" not in str(exc):
+                raise
+        con = self._con
+        con.text_factory = _tolerant_text
+        try:
+            return con.execute(sql, params).fetchall()
+        finally:
+            con.text_factory = str
+
+    def _report(self, found: Sequence[Damage]) -> None:
+        """Remember damage not seen before and tell ``on_damage`` about it (once per feature or cell)."""
+        if not found:
+            return
+        new = []
+        with self._damage_lock:
+            for d in found:
+                mark = (d.key, d.fid, d.column)
+                if mark not in self._damage_seen:
+                    self._damage_seen.add(mark)
+                    self.damage.append(d)
+                    new.append(d)
+        if self.on_damage is not None:
+            for d in new:
+                self.on_damage(d)
 
     def read_shapes(
         self, key: str, columns: Sequence[str], rows: int | None = None
@@ -327,6 +496,11 @@ class Workspace:
         schema = schema_for(key)
         fields = [f for f in schema.fields if f.name in set(columns)]
         if not schema.is_spatial or len(fields) != len(set(columns)) or any(f.sql_type != "TEXT" for f in fields):
+            return None
+        if self._con.in_transaction:
+            # GDAL links its own copy of SQLite: closing its handle on this file would
+            # drop the locks this connection holds (POSIX locks are per process), and
+            # another process could write in the middle of our transaction.
             return None
         cols = [f.name for f in fields]
         try:
@@ -353,8 +527,16 @@ class Workspace:
         if geom.null_count:
             ends[np.asarray(geom.is_null())] = starts[np.asarray(geom.is_null())]
         shapes = Shapes.from_wkb(data_buf, starts, ends) if data_buf is not None else None
-        if shapes is None:  # 3D, big-endian, collections…
-            shapes = Shapes.from_geometries(shapely.from_wkb(geom.to_numpy(zero_copy_only=False)))
+        if shapes is None:  # 3D, big-endian, collections… or a damaged one
+            bad: dict[int, str] = {}
+            geoms = decode_wkb(geom.to_numpy(zero_copy_only=False), bad)
+            if bad:
+                self._report([Damage(key, int(fids[j]), None, why) for j, why in sorted(bad.items())])
+                keep = np.ones(len(fids), dtype=bool)
+                keep[list(bad)] = False
+                fids, geoms = fids[keep], geoms[keep]
+                data = {c: v[keep] for c, v in data.items()}
+            shapes = Shapes.from_geometries(geoms)
         if len(fids) > 1 and not np.all(fids[1:] > fids[:-1]):
             order = np.argsort(fids, kind="stable")
             fids, shapes = fids[order], shapes.take(order)
@@ -365,7 +547,7 @@ class Workspace:
 
     def feature(self, key: str, fid: int) -> dict[str, Any] | None:
         """One feature or row as a dict (geometry under ``geometry``), or None."""
-        frame = self.read(key, "fid = ?", (fid,))
+        frame = self.read(key, "fid = ?", (fid,), keep_damaged=True)
         if frame.empty:
             return None
         rec = frame.iloc[0].to_dict()
@@ -478,6 +660,9 @@ class Workspace:
         progress: Callable[[int, int], bool] | None,
         fids_given: Sequence[int] | None = None,
     ) -> list[int]:
+        outlines: list[dict[str, Any]] = []
+        if schema.outline_layer:
+            records, outlines = _split_outlines(schema, records)
         cols = schema.field_names
         names = (["geom"] if schema.is_spatial else []) + [f'"{c}"' for c in cols]
         if fids_given is not None:
@@ -487,38 +672,52 @@ class Workspace:
         blobs = gpkg.encode(geoms, STORAGE_EPSG) if schema.is_spatial else []
         fids: list[int] = []
         total = len(records)
+        # a big import fills the spatial index in one go, not through the trigger row by row
+        bulk_index = schema.is_spatial and total > BULK_INDEX_ROWS
         with self.transaction() as c:
             cur = c.cursor()
             chunk = 5000
-            for start in range(0, total, chunk):
-                for i in range(start, min(start + chunk, total)):
-                    r = records[i]
-                    values = [r.get(col) for col in cols]
-                    if schema.is_spatial:
-                        values.insert(0, blobs[i])
-                    if fids_given is not None:
-                        values.insert(0, int(fids_given[i]))
-                    cur.execute(sql, values)
-                    fids.append(int(cur.lastrowid))
-                if progress is not None and progress(min(start + chunk, total), total) is False:
-                    raise InterruptedError("import cancelled; nothing was written")
+            self._functions.triggers_index = not bulk_index
+            try:
+                for start in range(0, total, chunk):
+                    for i in range(start, min(start + chunk, total)):
+                        r = records[i]
+                        values = [r.get(col) for col in cols]
+                        if schema.is_spatial:
+                            values.insert(0, blobs[i])
+                        if fids_given is not None:
+                            values.insert(0, int(fids_given[i]))
+                        cur.execute(sql, values)
+                        fids.append(int(cur.lastrowid))
+                    if progress is not None and progress(min(start + chunk, total), total) is False:
+                        raise InterruptedError("import cancelled; nothing was written")
+            finally:
+                self._functions.triggers_index = True
+            if bulk_index:
+                gpkg.index_rows(c, key, fids, geoms)
             if schema.is_spatial:
                 self._grow_extent(c, key, geoms)
             else:
                 self._touch(c, key)
+            extra: dict[str, Any] = {}
+            note = ""
+            if outlines:
+                outline_fids = self._write_outlines(c, LAYERS[schema.outline_layer or ""], outlines)
+                extra = {"outlines": {"layer": schema.outline_layer, "fids": outline_fids}}
+                note = f"；{len(outlines)} 个范围存入{LAYERS[schema.outline_layer or ''].zh}"
             if total == 1:
                 after = {k: v for k, v in records[0].items() if k != "geometry"}
                 if schema.is_spatial:
                     after["geometry"] = records[0]["geometry"].wkt
-                text = summary or f"{schema.zh}: {records[0].get(schema.title_field) or ''}"
-                self._log(c, "insert", key, fids[0], text, None, after, operator)
+                text = (summary or f"{schema.zh}: {records[0].get(schema.title_field) or ''}") + note
+                self._log(c, "insert", key, fids[0], text, None, {**after, **extra}, operator)
             elif total > 1:
                 text = summary or f"{schema.zh}: {total} 条"
                 if source:
                     text += f" ← {source}"
                 self._log(
-                    c, "import", key, None, text, None,
-                    {"count": total, "first_fid": fids[0], "last_fid": fids[-1], "source": source},
+                    c, "import", key, None, text + note, None,
+                    {"count": total, "first_fid": fids[0], "last_fid": fids[-1], "source": source, **extra},
                     operator,
                 )
         return fids
@@ -650,6 +849,20 @@ class Workspace:
                 raise ValueError(f"{key} already has rows {', '.join(map(str, taken[:5]))}")
             return self._insert_valid(key, schema, clean, operator, summary, None, None, fids_given=list(fids))
 
+    def _write_outlines(self, c: sqlite3.Connection, schema: TableSchema, rows: list[dict[str, Any]]) -> list[int]:
+        """Add outline rows (validated) inside the caller's transaction; their fids."""
+        cols = schema.field_names
+        names = ["geom", *(f'"{c}"' for c in cols)]
+        sql = f'INSERT INTO "{schema.key}" ({", ".join(names)}) VALUES ({", ".join("?" * len(names))})'
+        geoms = np.array([r["geometry"] for r in rows], dtype=object)
+        blobs = gpkg.encode(geoms, STORAGE_EPSG)
+        fids = []
+        for blob, r in zip(blobs, rows, strict=True):
+            cur = c.execute(sql, [blob, *(r.get(col) for col in cols)])
+            fids.append(int(cur.lastrowid))
+        self._grow_extent(c, schema.key, geoms)
+        return fids
+
     def restore(self, key: str, fid: int, values: Mapping[str, Any], *, operator: str | None = None) -> int:
         """Put a deleted feature back under its old fid (the undo of a delete).
 
@@ -673,6 +886,12 @@ class Workspace:
         """Change some fields (and/or the geometry) of one feature, logging before/after."""
         schema = schema_for(key)
         clean = validate_record(schema, values, partial=True, row=fid, source=key)
+        g = clean.get("geometry")
+        if schema.outline_layer and g is not None and g.geom_type != "Point":
+            raise ValueError(
+                f"{key} {fid}: a {schema.zh} is stored as a point; "
+                f"put its outline in {schema.outline_layer} ({LAYERS[schema.outline_layer].zh})"
+            )
         old = self.feature(key, fid)
         if old is None:
             raise KeyError(f"{key} has no feature {fid}")
@@ -759,8 +978,9 @@ class Workspace:
     # ------------------------------------------------------------ summaries
     def time_span(self) -> tuple[str, str] | None:
         """First and last ``reported_at`` over all record tables (stored UTC text)."""
+        # only what looks like a stored time: a damaged cell must not become the span's end
         parts = [
-            f'SELECT min(reported_at) AS a, max(reported_at) AS b FROM "{k}"'
+            f'SELECT min(reported_at) AS a, max(reported_at) AS b FROM "{k}" WHERE reported_at GLOB \'{TIME_GLOB}\''
             for k, s in ALL.items()
             if "reported_at" in s.field_names
         ]
@@ -772,14 +992,219 @@ class Workspace:
         return row[0], row[1]
 
     def info(self) -> dict[str, Any]:
-        """Layer counts and extents for ``floodpost info``."""
+        """Layer counts and extents for ``floodpost info``, and what is damaged (see :meth:`check`)."""
         out: dict[str, Any] = {"path": str(self.path), "schema_version": self.schema_version}
         out["layers"] = {
             k: {"count": self.count(k), "extent": self.extent(k)} for k in LAYERS if k in self.keys()
         }
         out["tables"] = {k: {"count": self.count(k)} for k in TABLES if k in self.keys()}
         out["extent"] = self.extent()
+        out["damaged"] = [
+            {"layer": d.key, "fid": d.fid, "field": d.column, "problem": d.problem} for d in self.check()
+        ]
         return out
+
+    def check(self) -> list[Damage]:
+        """Every feature and cell of the workspace that cannot be read as stored (reported as ``read`` does).
+
+        Reads each layer's geometry with the numpy parser, which looks at
+        each WKB's structure; only a layer where that finds something wrong
+        is decoded by GEOS to name the feature. Cells of the wrong storage
+        type are found by SQLite and then read to name the problem (text
+        that is not UTF-8 is found only when read).
+        """
+        found: list[Damage] = []
+        for key in self.keys():
+            schema = ALL[key]
+            odd = []
+            for f in schema.fields:
+                allowed = {"int": "'integer'", "real": "'integer','real'"}.get(f.type, "'text'")
+                odd.append(f'typeof("{f.name}") NOT IN (\'null\', {allowed})')
+                if f.type == "datetime":
+                    odd.append(f'"{f.name}" NOT GLOB \'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*\'')
+            suspects = [r[0] for r in self._con.execute(f'SELECT fid FROM "{key}" WHERE {" OR ".join(odd)}')]
+            if suspects:  # read them: ``read`` names each bad cell
+                self.read(key, f"fid IN ({','.join(str(int(f)) for f in suspects)})", geometry=False)
+            if not schema.is_spatial:
+                continue
+            rows = self._con.execute(f'SELECT fid, geom FROM "{key}" ORDER BY fid').fetchall()
+            blobs = [r[1] for r in rows]
+            bad: dict[int, str] = {}
+            buf, starts, ends, empty = gpkg_wkb(blobs, bad)
+            if bad or Shapes.from_wkb(buf, starts, np.where(empty, starts, ends)) is None:
+                _decode_blobs(blobs, bad)
+            found += [Damage(key, int(rows[i][0]), None, why) for i, why in sorted(bad.items())]
+        self._report(found)
+        return list(self.damage)
+
+
+def _split_outlines(
+    schema: TableSchema, records: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Point records for ``schema``, and outline records for its ``outline_layer``.
+
+    A county's reservoir file often draws each reservoir as its water
+    surface. An officer importing it "as reservoirs" expects nine
+    reservoirs on the map, each with its scale and capacity, and the
+    outlines kept: so each polygon becomes a point on its surface (where
+    the symbol and name go) plus an outline row naming it. One table keeps
+    one geometry type, as QGIS and GDAL expect.
+    """
+    outline_schema = LAYERS[schema.outline_layer or ""]
+    points: list[dict[str, Any]] = []
+    outlines: list[dict[str, Any]] = []
+    for i, r in enumerate(records):
+        g = r.get("geometry")
+        if g is None or g.geom_type not in ("Polygon", "MultiPolygon"):
+            points.append(r)
+            continue
+        title = r.get(schema.title_field)
+        outline = {
+            f: r.get(f) for f in outline_schema.field_names if f in schema.field_names and f != "note"
+        }
+        if outline_schema.owner_field:
+            outline[outline_schema.owner_field] = title
+        outline["geometry"] = g
+        outlines.append(validate_record(outline_schema, outline, source=outline_schema.key, row=i + 1))
+        points.append({**r, "geometry": shapely.point_on_surface(g)})
+    return points, outlines
+
+
+def _create_table(c: sqlite3.Connection, schema: TableSchema) -> None:
+    """Create one layer or table of ``schema`` and register it as the GeoPackage standard asks."""
+    key = schema.key
+    defs = ["fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL"]
+    if schema.is_spatial:
+        defs.append(f"geom {schema.geometry}")
+    defs += [f'"{f.name}" {f.sql_type}' for f in schema.fields]
+    c.execute(f'CREATE TABLE "{key}" ({", ".join(defs)})')
+    c.execute(
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id)"
+        " VALUES (?,?,?,?,?)",
+        (
+            key,
+            "features" if schema.is_spatial else "attributes",
+            key,
+            f"{schema.zh} {schema.en}",
+            STORAGE_EPSG if schema.is_spatial else None,
+        ),
+    )
+    if schema.is_spatial:
+        c.execute(
+            "INSERT INTO gpkg_geometry_columns VALUES (?,?,?,?,0,0)",
+            (key, "geom", schema.geometry, STORAGE_EPSG),
+        )
+    if "reported_at" in schema.field_names:
+        c.execute(f'CREATE INDEX "{key}_reported_at" ON "{key}" (reported_at)')
+
+
+def _open_problem(path: Path, exc: sqlite3.DatabaseError) -> str:
+    """What SQLite's refusal to read ``path`` means for the person opening it."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return f"{path} is locked by another program ({text}); close it there or try again"
+    if "readonly" in text or "read-only" in text:
+        return f"{path} cannot be upgraded: the file is read-only ({text}); copy it somewhere writable"
+    if "disk is full" in text or "full" in text:
+        return f"{path} cannot be upgraded: the disk is full ({text}); free some space and try again"
+    if "malformed" in text or "corrupt" in text:
+        return f"{path} is damaged ({text}); restore it from a backup"
+    return f"{path}: not a GeoPackage ({text})"
+
+
+def _reservoirs_as_points(c: sqlite3.Connection) -> str | None:
+    """Schema 1 → 2: ``reservoirs`` holds points only; their outlines move to ``reservoir_areas``.
+
+    Schema 1 kept points and polygons in one GEOMETRY column, which QGIS
+    opens as a polygon layer (showing the one lake of nine reservoirs).
+    Each polygon reservoir becomes a point on its surface and a row of
+    ``reservoir_areas``; the column is declared POINT (the table is rebuilt,
+    its fids, sequence, indexes and other triggers kept).
+    """
+    if not c.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='reservoirs'").fetchone():
+        return None
+    areas = LAYERS["reservoir_areas"]
+    if not c.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='reservoir_areas'").fetchone():
+        _create_table(c, areas)
+    rows = c.execute('SELECT fid, geom, "name", "county", "source" FROM "reservoirs" WHERE geom IS NOT NULL').fetchall()
+    bad: dict[int, str] = {}
+    geoms = _decode_blobs([r[1] for r in rows], bad)
+    moved: list[str] = []
+    points, outlines = [], []
+    for i, (fid, _, name, county, source) in enumerate(rows):
+        g = geoms[i]
+        if i in bad or g is None or g.is_empty or g.geom_type == "Point":
+            continue  # a damaged one stays as it is and is reported when read
+        point = shapely.point_on_surface(g)
+        points.append((gpkg.encode([point], STORAGE_EPSG)[0], fid))
+        if g.geom_type in ("Polygon", "MultiPolygon"):
+            outline = shapely.MultiPolygon([g]) if g.geom_type == "Polygon" else g
+            outlines.append((outline, name, county, source, fid))
+        moved.append(f"{name or fid}")
+    for outline, name, county, source, fid in outlines:
+        c.execute(
+            'INSERT INTO "reservoir_areas" (geom, "name", "reservoir", "county", "source", "note") VALUES (?,?,?,?,?,?)',
+            (gpkg.encode([outline], STORAGE_EPSG)[0], name or f"水库 {fid}", name, county, source,
+             f"由水库图层第{fid}号要素的范围迁移"),
+        )
+    if outlines:
+        b = shapely.total_bounds(np.array([o[0] for o in outlines], dtype=object))
+        c.execute(
+            "UPDATE gpkg_contents SET min_x = min(coalesce(min_x, ?1), ?1), min_y = min(coalesce(min_y, ?2), ?2),"
+            " max_x = max(coalesce(max_x, ?3), ?3), max_y = max(coalesce(max_y, ?4), ?4) WHERE table_name = 'reservoir_areas'",
+            tuple(float(v) for v in b),
+        )
+    c.executemany('UPDATE "reservoirs" SET geom = ? WHERE fid = ?', points)
+    _declare_geometry(c, "reservoirs", "POINT")
+    if not moved:
+        return "水库图层声明为点图层"
+    return f"水库图层改为点图层，{len(moved)} 个水库（{'、'.join(moved)}）的范围移入水库水面图层 reservoir_areas"
+
+
+MIGRATIONS[1] = _reservoirs_as_points
+
+
+def _declare_geometry(c: sqlite3.Connection, table: str, kind: str) -> None:
+    """Declare ``table``'s geometry column as ``kind`` in its SQL and in gpkg_geometry_columns.
+
+    SQLite cannot change a column's declared type, so the table is rebuilt
+    as SQLite's documentation describes: same columns and rows, same fids
+    and AUTOINCREMENT sequence, its indexes and triggers (GDAL's too) made
+    again. The R-tree is dropped here and rebuilt by ``_ensure_tables``.
+    """
+    c.execute("UPDATE gpkg_geometry_columns SET geometry_type_name = ? WHERE table_name = ?", (kind, table))
+    info = c.execute(f'PRAGMA table_info("{table}")').fetchall()
+    if any(col[1] == "geom" and col[2].upper() == kind for col in info):
+        return
+    gpkg.drop_rtree(c, table)
+    extra = [
+        r[0] for r in c.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger') AND sql IS NOT NULL",
+            (table,),
+        )
+    ]
+    seq = c.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
+    defs, names = [], []
+    for _, name, typ, notnull, default, pk in info:
+        names.append(f'"{name}"')
+        if pk:
+            defs.append(f'"{name}" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL')
+            continue
+        d = f'"{name}" {kind if name == "geom" else typ}'
+        if notnull:
+            d += " NOT NULL"
+        if default is not None:
+            d += f" DEFAULT {default}"
+        defs.append(d)
+    tmp = f"{table}__floodpost_rebuild"
+    c.execute(f'CREATE TABLE "{tmp}" ({", ".join(defs)})')
+    c.execute(f'INSERT INTO "{tmp}" ({", ".join(names)}) SELECT {", ".join(names)} FROM "{table}"')
+    c.execute(f'DROP TABLE "{table}"')
+    c.execute(f'ALTER TABLE "{tmp}" RENAME TO "{table}"')
+    for sql in extra:
+        c.execute(sql)
+    if seq is not None:
+        c.execute("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?", (seq[0], table))
 
 
 def geoframe(table: pd.DataFrame, geoms: np.ndarray) -> gpd.GeoDataFrame:
@@ -804,48 +1229,112 @@ def read_geometry(path: str | os.PathLike[str], key: str) -> tuple[np.ndarray, S
     finally:
         con.close()
     fids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    buf, starts, ends, empty = gpkg_wkb([r[1] for r in rows])
-    shapes = Shapes.from_wkb(buf, starts, np.where(empty, starts, ends))
-    if shapes is None:
-        shapes = Shapes.from_geometries(_decode_blobs([r[1] for r in rows]))
+    bad: dict[int, str] = {}
+    buf, starts, ends, empty = gpkg_wkb([r[1] for r in rows], bad)
+    shapes = Shapes.from_wkb(buf, starts, np.where(empty, starts, ends)) if not bad else None
+    if shapes is None:  # damaged shapes are missing here; the process that reads the table reports them
+        shapes = Shapes.from_geometries(_decode_blobs([r[1] for r in rows], {}))
     return fids, shapes
 
 
-def _column(kind: str, values: Sequence[Any], n: int) -> Any:
+def _column(kind: str, values: Sequence[Any], n: int, bad: dict[int, str] | None = None) -> Any:
     """One attribute column from its stored values, typed as ``read`` promises.
 
     ``int`` fields become nullable Int64, ``real`` fields float (NaN for
-    missing or unparsable text), everything else plain Python objects.
+    missing), everything else plain Python objects. A value that does not
+    fit (text in a number field, bytes or broken UTF-8 in a text field)
+    reads as missing, and ``bad[row]`` says what it was.
     """
     if kind == "int":
         try:
             arr = np.fromiter(values, dtype=np.int64, count=n)
         except (TypeError, ValueError, OverflowError):
+            pass
+        else:
+            return pd.arrays.IntegerArray(arr, np.zeros(n, dtype=bool))
+        try:
             return pd.array(list(values), dtype="Int64")
-        return pd.arrays.IntegerArray(arr, np.zeros(n, dtype=bool))
+        except (TypeError, ValueError, OverflowError):
+            pass
+        nums = pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce").to_numpy(dtype=float)
+        whole = np.isfinite(nums) & (np.abs(nums) < 2**53) & (np.floor(nums) == nums)
+        if bad is not None:
+            for i in np.flatnonzero(~whole).tolist():
+                v = values[i]
+                if v is not None:
+                    bad[i] = f"{_shown(v)} is not a whole number"
+        return pd.arrays.IntegerArray(np.where(whole, nums, 0).astype(np.int64), ~whole)
     if kind == "real":
         try:
             return np.array(values, dtype=np.float64).reshape(n)
         except (TypeError, ValueError):
-            return pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce").astype(float).to_numpy()
+            out = pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce").astype(float).to_numpy()
+            if bad is not None:
+                for i in np.flatnonzero(np.isnan(out)).tolist():
+                    v = values[i]
+                    if v is not None and not (isinstance(v, float) and v != v):
+                        bad[i] = f"{_shown(v)} is not a number"
+            return out
     out = np.empty(n, dtype=object)
     out[:] = values
+    if kind == "datetime" and n:
+        _check_times(out, bad)
+    if bad is not None:
+        for i, v in enumerate(values):
+            if v is None or type(v) is str:
+                continue
+            if isinstance(v, _BadText):
+                bad[i] = "the text is not valid UTF-8"
+                out[i] = str(v)
+            elif isinstance(v, (bytes, bytearray, memoryview)):
+                bad[i] = f"binary data ({len(v)} bytes) where text belongs"
+                out[i] = None
     return out
 
 
-def _decode_blobs(blobs: Sequence[bytes | None]) -> np.ndarray:
+def _check_times(out: np.ndarray, bad: dict[int, str] | None) -> None:
+    """Blank the stored times that are not times (each one in ``bad``); the rest as they are.
+
+    Times are stored as FloodPost writes them (``2021-07-22T02:00:00.000Z``)
+    or, edited elsewhere, some other ISO 8601 form; one cell of "yesterday"
+    must not stop the time slider, the web map or an export.
+    """
+    stamps = pd.to_datetime(pd.Series(out, dtype=object), format="%Y-%m-%dT%H:%M:%S.%fZ", errors="coerce")
+    for i in np.flatnonzero(stamps.isna().to_numpy()).tolist():
+        v = out[i]
+        if v is None or isinstance(v, (bytes, bytearray, memoryview)):
+            continue  # empty, or reported as binary below
+        try:
+            parse_time(v)
+        except (ValueError, TypeError, OverflowError):
+            if bad is not None:
+                bad[i] = f"{_shown(v)} is not a time"
+            out[i] = None
+
+
+def _shown(value: Any) -> str:
+    """A stored value as a message shows it: short, and bytes as a count."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return f"binary data ({len(value)} bytes)"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _decode_blobs(blobs: Sequence[bytes | None], bad: dict[int, str] | None = None) -> np.ndarray:
     """GeoPackage blobs to shapely geometries; the same result as ``gpkg.decode``, faster.
 
     The headers are parsed for all blobs at once with numpy
     (:func:`~floodpost.data.shapes.gpkg_wkb`). Little-endian 2D points (the
     bulk of point layers) are built straight from their coordinates;
-    everything else is handed to ``shapely.from_wkb`` in one call.
+    everything else is handed to ``shapely.from_wkb`` in one call. Given
+    ``bad``, a blob that cannot be read gives None and ``bad[i]`` says why;
+    without, it raises.
     """
     n = len(blobs)
     out = np.empty(n, dtype=object)
     if n == 0:
         return out
-    joined, w, w_end, empty = gpkg_wkb(blobs)
+    joined, w, w_end, empty = gpkg_wkb(blobs, bad)
     wlen = w_end - w
     idx = np.flatnonzero(wlen > 0)
     if not len(idx):
@@ -861,7 +1350,10 @@ def _decode_blobs(blobs: Sequence[bytes | None]) -> np.ndarray:
     if len(rest):
         wkbs = np.empty(len(rest), dtype=object)
         wkbs[:] = [joined[a : a + m] for a, m in zip(w[rest].tolist(), wlen[rest].tolist(), strict=True)]
-        out[idx[rest]] = shapely.from_wkb(wkbs)
+        found: dict[int, str] | None = None if bad is None else {}
+        out[idx[rest]] = decode_wkb(wkbs, found)
+        if found and bad is not None:
+            bad.update({int(idx[rest[j]]): why for j, why in found.items()})
     return out
 
 

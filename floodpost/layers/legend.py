@@ -16,7 +16,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 
 from floodpost.data.schema import LAYERS
-from floodpost.data.symbology import BASEMAP, RESERVOIR_POLYGON, SWATCH_KIND, SYMBOLOGY, Symbol
+from floodpost.data.symbology import BASEMAP, SWATCH_KIND, SYMBOLOGY, Symbol
 from floodpost.layers.pagetext import PageText
 from floodpost.layers.symbols import draw_marker, fill_brush_pen, line_pens
 
@@ -69,9 +69,6 @@ def legend_entries(key: str, lang: str = "zh", text: PageText | None = None) -> 
         choice = field.choice(code) if field is not None else None
         label = (choice.zh if lang.startswith("zh") else choice.en) if choice else code
         out.append(LegendEntry(key, code, symbol, kind, label))
-    if key == "reservoirs":
-        out.append(LegendEntry(key, "polygon", RESERVOIR_POLYGON, "polygon",
-                               text.translate("legend", "Reservoir area")))
     return out
 
 
@@ -82,13 +79,6 @@ def _present(layer: Any) -> set[str] | None:
     if not sym.field or table is None or sym.field not in table:
         return None
     return set(map(str, table[sym.field].dropna().unique()))
-
-
-def _has_polygons(map_painter: Any, layer: Any) -> bool:
-    """Whether a point-or-polygon layer has areas on the map (its prepared parts, cached)."""
-    from floodpost.layers.prepared import POLYGON
-
-    return bool((map_painter.prepared(layer).part_kind == POLYGON).any())
 
 
 def map_legend(scene: Any, text: PageText) -> list[LegendGroup]:
@@ -108,10 +98,7 @@ def map_legend(scene: Any, text: PageText) -> list[LegendGroup]:
         present = _present(layer)
         entries = []
         for e in legend_entries(layer.key, lang, text):
-            if e.code == "polygon":
-                if _has_polygons(scene.painter, layer):
-                    entries.append(e)
-            elif present is None or e.code is None or e.code in present:
+            if present is None or e.code is None or e.code in present:
                 entries.append(e)
         entries += _overlay_entries(layer.key, overlays, text)
         if entries:

@@ -29,7 +29,7 @@ from PySide6.QtGui import (
     QTransform,
 )
 
-from floodpost.data.symbology import RESERVOIR_POLYGON, LabelStyle, Symbol, Symbology
+from floodpost.data.symbology import LabelStyle, Symbol, Symbology
 from floodpost.layers.fonts import draw_text, is_vector, map_font, metrics, text_path
 from floodpost.layers.model import Layer
 from floodpost.layers.prepared import LINE, POINT, POLYGON, PreparedGeometry
@@ -100,9 +100,6 @@ def prepare_layer(layer: Layer) -> PreparedGeometry:
     labels = None
     if sym.label is not None and sym.label.field in table.columns:
         labels = table[sym.label.field].astype(object).to_numpy()
-    polygon_symbols = None
-    if layer.key == "reservoirs":
-        polygon_symbols = [RESERVOIR_POLYGON] * len(symbols)
     shapes = layer.shapes
     prep = PreparedGeometry(
         shapes if shapes is not None else layer.frame.geometry.to_numpy(),
@@ -111,7 +108,6 @@ def prepare_layer(layer: Layer) -> PreparedGeometry:
         fids=table.index.to_numpy(),
         labels=labels,
         label_style=sym.label,
-        polygon_symbols=polygon_symbols,
     )
     if prep.line_ncoords > DENSE_LINE_VERTICES:
         # A river net is simplified for every zoom band it is shown at, from

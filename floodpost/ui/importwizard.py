@@ -55,7 +55,7 @@ from floodpost.ui.notes import tr_note as _tr_note
 SETTINGS_ORG = "FloodPost"
 SETTINGS_APP = "FloodPost"
 IMPORT_KEYS = (
-    "hazards", "waterlogging", "reservoirs", "rivers", "storage_areas", "forces", "depots",
+    "hazards", "waterlogging", "reservoirs", "reservoir_areas", "rivers", "storage_areas", "forces", "depots",
     "shelters", "material_tally", "evacuation", "works",
 )
 FILE_FILTER = "*.shp *.zip *.gpkg *.geojson *.json *.kml *.kmz *.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.ods"
@@ -211,6 +211,7 @@ _VALIDATE_NOTES = (
     QT_TRANSLATE_NOOP("validate", "row {row}, column '{column}': {reason}"),
     QT_TRANSLATE_NOOP("validate", 'row {row}: {reason}'),
     QT_TRANSLATE_NOOP("validate", "column '{column}': {reason}"),
+    QT_TRANSLATE_NOOP("intake", "{n} outlines kept in {layer}; each is placed on the map as a point on its outline"),
 )
 
 

@@ -325,7 +325,33 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"FloodPost — {Path(path).name}")
         self.statusBar().showMessage(self.tr("Opened %1").replace("%1", str(path)), 5000)
         QSettings(SETTINGS_ORG, SETTINGS_APP).setValue("last_workspace", str(Path(path).resolve()))
+        if ws.damage:
+            self._show_damage(ws)
         return True
+
+    def _show_damage(self, ws: Workspace) -> None:
+        """Name what of the workspace cannot be read (the rest is open as usual), without blocking."""
+        from floodpost.data.schema import ALL
+
+        lines = []
+        for d in ws.damage:
+            schema = ALL[d.key]
+            where = self.tr("%1, feature %2").replace("%1", schema.zh).replace("%2", str(d.fid))
+            if d.column:
+                where += " · " + schema.field(d.column).zh
+            lines.append(f"{where}: {d.problem}")
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, self.tr("Damaged data"),
+            self.tr("%1 features or cells of %2 cannot be read. Damaged features are left out of the map "
+                    "and exports, damaged cells read as empty; everything else works. Restore them from "
+                    "a backup or enter them again.").replace("%1", str(len(lines))).replace("%2", ws.path.name),
+            QMessageBox.StandardButton.Ok, self,
+        )
+        box.setDetailedText("\n".join(lines))
+        box.setModal(False)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.show()
+        self.damage_box = box
 
     def _set_scene(self, scene: MapScene) -> None:
         self.layer_panel.detach()
