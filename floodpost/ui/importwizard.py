@@ -186,6 +186,7 @@ _NOTES = (
     QT_TRANSLATE_NOOP("intake", '{text} has negative {name} (-{number})'),
     QT_TRANSLATE_NOOP("intake", '{text} has fractional {name} followed by {next}'),
     QT_TRANSLATE_NOOP("intake", '{text} has {number} {name} (must be below 60)'),
+    QT_TRANSLATE_NOOP("intake", "{n} outlines kept in {layer}; each is placed on the map as a point on its outline"),
 )
 
 #: Validation reasons (floodpost.data.validate) and where they happened.
@@ -211,7 +212,6 @@ _VALIDATE_NOTES = (
     QT_TRANSLATE_NOOP("validate", "row {row}, column '{column}': {reason}"),
     QT_TRANSLATE_NOOP("validate", 'row {row}: {reason}'),
     QT_TRANSLATE_NOOP("validate", "column '{column}': {reason}"),
-    QT_TRANSLATE_NOOP("intake", "{n} outlines kept in {layer}; each is placed on the map as a point on its outline"),
 )
 
 

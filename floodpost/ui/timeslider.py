@@ -25,6 +25,7 @@ class TimeSlider(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._times: list[str] = []
+        self._pending = ""  # a time asked for before the stops were read
         lay = QHBoxLayout(self)
         lay.setContentsMargins(6, 2, 6, 2)
         self.play = QPushButton(self.tr("▶ Play"))
@@ -57,23 +58,29 @@ class TimeSlider(QWidget):
 
     # ------------------------------------------------------------ state
     def set_times(self, times: list[str]) -> None:
-        """The report times to step through; keeps "now", or the time shown, as it was."""
-        shown = self.current
+        """The report times to step through; keeps "now", or the time shown (or asked for meanwhile)."""
+        pending, self._pending = self._pending, ""
+        shown = pending or self.current
+        live = not shown or (self._live and not pending)
         self._times = list(times)
         self.slider.blockSignals(True)
         self.slider.setRange(0, max(0, len(self._times)))  # the last position is "now"
-        if self._live or not shown:
+        self._live = live or not self._times
+        if self._live:
             self.slider.setValue(self.slider.maximum())
         else:
             self.slider.setValue(max(0, sum(1 for t in self._times if t <= shown) - 1))
         self.slider.blockSignals(False)
         self.setEnabled(bool(self._times))
         self._update_label()
+        if pending and self._times:
+            self.timeChanged.emit(self.current)
 
     def reset(self) -> None:
         """No stops yet (a workspace is being opened): show "now", say nothing."""
         self.play.setChecked(False)
         self._live = True
+        self._pending = ""
         self.set_times([])
 
     @property
@@ -86,6 +93,9 @@ class TimeSlider(QWidget):
         """Show the last report time at or before ``stored`` ("" for now)."""
         if not stored:
             self.go_now()
+            return
+        if not self._times:  # the stops are still being read: show it once they come
+            self._pending = stored
             return
         i = max(0, sum(1 for t in self._times if t <= stored) - 1)
         self.slider.setValue(i)
