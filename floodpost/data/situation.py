@@ -411,6 +411,13 @@ class _Source:
             "SELECT fid, action, target, feature_id, after FROM situation_log WHERE fid > ? ORDER BY fid", (fid,)
         ).fetchall()
 
+    def meetings(self) -> list[str]:
+        """Times of the consultation meetings marked, oldest first."""
+        if "situation_log" not in self.keys():
+            return []
+        rows = self.ws._con.execute("SELECT at FROM situation_log WHERE action = 'meeting' ORDER BY at").fetchall()
+        return [r[0] for r in rows if r[0]]
+
     def last_meeting(self, before: str | None) -> str | None:
         if "situation_log" not in self.keys():
             return None
@@ -941,6 +948,11 @@ def delta(a: Any, b: Any) -> Any:
 def last_meeting(ws: Any, before: str | None = None) -> str | None:
     """Time of the last consultation meeting marked in the log (at or before ``before``)."""
     return _Source(ws).last_meeting(before)
+
+
+def meetings(ws: Any) -> list[str]:
+    """Times of every consultation meeting marked in the log, oldest first (the slider marks them)."""
+    return _Source(ws).meetings()
 
 
 def report(ws: Any, when: Any = None) -> dict[str, Any]:

@@ -306,6 +306,18 @@ class Chart(QWidget):
         self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen("#888", style=Qt.PenStyle.DashLine))
         self.marker.setVisible(False)
         self.plot.addItem(self.marker)
+        self.meeting_lines: list[Any] = []
+
+    def set_meetings(self, xs: list[float]) -> None:
+        """Thin red lines at the consultation meetings (epoch seconds), under the curves."""
+        for line in self.meeting_lines:
+            self.plot.removeItem(line)
+        self.meeting_lines = []
+        for x in xs:
+            line = pg.InfiniteLine(pos=x, angle=90, pen=pg.mkPen(QColor(192, 57, 43, 90), width=1))
+            line.setZValue(-10)
+            self.plot.addItem(line, ignoreBounds=True)
+            self.meeting_lines.append(line)
 
     def add_curve(self, name: str, color: str) -> Any:
         curve = self.plot.plot(name=name, pen=pg.mkPen(color, width=2))
@@ -495,6 +507,12 @@ class DashboardPanel(QWidget):
         """Ask for the figures as of ``stored`` ("" for now); they arrive through ``show_moment``."""
         self.move_marker(stored)
         self.refreshRequested.emit(stored)
+
+    def set_meetings(self, meetings: list[str]) -> None:
+        """Mark the consultation meetings (stored times) on every chart's time axis."""
+        xs = [_epoch(m) for m in meetings]
+        for chart in (self.evac, self.mat, self.force):
+            chart.set_meetings(xs)
 
     def move_marker(self, stored: str) -> None:
         """The dashed line at the time shown, and the charts framed around it; at once."""

@@ -420,9 +420,11 @@ class MainWindow(QMainWindow):
         if not self.situation_pending:
             self.situationReady.emit()
 
-    def _on_times(self, gen: int, times: list[str]) -> None:
+    def _on_times(self, gen: int, stops: tuple[list[str], list[str]]) -> None:
         if gen == self._series_gen and self._situation is not None:
-            self.time_slider.set_times(times)
+            times, meetings = stops
+            self.time_slider.set_times(times, meetings)
+            self.dashboard.set_meetings(meetings)
 
     def _on_moment(self, gen: int, moment: Any) -> None:
         if gen != self._moment_gen or self._situation is None or self.workspace is None:

@@ -56,7 +56,7 @@ class SituationWorker(QObject):
     the connection is closed when the worker stops.
     """
 
-    #: generation, list of report times (the slider's stops)
+    #: generation, (report times, meeting times): the slider's stops and marks
     timesReady = Signal(int, object)
     #: generation, Moment
     momentReady = Signal(int, object)
@@ -160,11 +160,11 @@ class SituationWorker(QObject):
 
     def _series_step(self, ws: Any, gen: int, times: list[str] | None) -> None:
         """The slider's stops first, then the curves; the request stays pending until the curves."""
-        from floodpost.data.situation import report_times, series
+        from floodpost.data.situation import meetings, report_times, series
 
         if times is None:
             times = report_times(ws)
-            self.timesReady.emit(gen, times)
+            self.timesReady.emit(gen, (times, meetings(ws)))
             with self._cond:
                 if self._series is not None and self._series[0] == gen:
                     self._series = (gen, times)
