@@ -268,8 +268,9 @@ def _progress_printer(unit: str = "rows") -> Any:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from floodpost.data.atomic import OutputError
     from floodpost.data.intake import import_file
-    from floodpost.data.workspace import Workspace
+    from floodpost.data.workspace import Workspace, WorkspaceError
 
     if args.key not in IMPORT_KEYS:
         raise CommandError(f"--as {args.key}: not a layer or table to import into; use one of {', '.join(IMPORT_KEYS)}")
@@ -287,8 +288,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                 ws, args.file, args.key, lon=args.lon, lat=args.lat, crs=args.crs,
                 encoding=args.encoding, layer=args.layer, progress=_progress_printer(),
             )
-        except (ValidationError, KeyboardInterrupt):
-            raise
+        except (ValidationError, WorkspaceError, OutputError, KeyboardInterrupt):
+            raise  # a workspace that cannot be written is not the imported file's fault
         except Exception as exc:  # noqa: BLE001 - a damaged file must never print a traceback
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             raise CommandError(
@@ -305,7 +306,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     with _open(args.workspace) as ws:
         out = export_layer(ws, args.key, args.output, encoding=args.encoding, press=args.press)
-    print(f"wrote {out}")
+    print(f"wrote {out}" + (" (press: no names or phone numbers)" if args.press else ""))
     return 0
 
 
@@ -315,8 +316,6 @@ def cmd_web(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.suffix.lower() not in (".html", ".htm"):
         raise CommandError(f"{out}: web writes .html files")
-    if not out.parent.exists():
-        raise CommandError(f"{out.parent}: no such folder")
     with _open(args.workspace) as ws:
         build_web_map(ws, out, press=args.press)
     print(f"wrote {out}" + (" (press: no names or phone numbers)" if args.press else ""))
@@ -376,8 +375,36 @@ COMMANDS = {
 }
 
 
+def error_line(exc: BaseException) -> str:
+    """One line saying what went wrong, for a person reading a terminal or a log.
+
+    A file that could not be written names the file and the cause ("disk
+    full", "read-only file system"); an OS error names its file; anything
+    else gives its first line only, so that a script's log never fills with
+    a library's multi-line report.
+    """
+    from floodpost.data.atomic import OutputError, cause_of
+
+    if isinstance(exc, OutputError):
+        text = str(exc)
+    elif isinstance(exc, OSError) and exc.filename:
+        text = f"{exc.filename}: {cause_of(exc)}"
+    elif isinstance(exc, KeyError) and exc.args:
+        text = str(exc.args[0])
+    else:
+        text = str(exc).strip() or type(exc).__name__
+        if not isinstance(exc, (CommandError, OSError, ValueError, KeyError, RuntimeError, sqlite3.Error)):
+            text = f"{type(exc).__name__}: {text}"
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``floodpost`` script; returns the exit status."""
+    """Entry point of the ``floodpost`` script; returns the exit status.
+
+    Every failure is one line on stderr and a non-zero status; no traceback
+    (set ``FLOODPOST_DEBUG=1`` to see one).
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     command = args.command or "gui"
@@ -386,9 +413,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("floodpost: interrupted", file=sys.stderr)
         return 130
-    except (CommandError, OSError, ValueError, KeyError, RuntimeError, sqlite3.Error) as exc:
-        msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        print(f"floodpost {command}: error: {msg}", file=sys.stderr)
+    except Exception as exc:  # noqa: BLE001 - the contract: one line, never a traceback
+        if os.environ.get("FLOODPOST_DEBUG"):
+            raise
+        print(f"floodpost {command}: error: {error_line(exc)}", file=sys.stderr)
         return EXIT_FAILED
 
 

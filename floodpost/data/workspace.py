@@ -149,15 +149,56 @@ class Workspace:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """Yield the connection inside one transaction; roll back on any error."""
+        """Yield the connection inside one transaction; roll back on any error.
+
+        A write the disk refuses ("database or disk is full", "attempt to
+        write a readonly database", an I/O error) becomes a
+        :class:`WorkspaceError` that names the workspace file and the cause:
+        the user must learn that the *workspace* could not be written, not
+        read "cannot rollback - no transaction is active" (SQLite has
+        already rolled back by itself after a full disk) or an error
+        blamed on the file being imported.
+        """
         con = self._con
-        con.execute("BEGIN IMMEDIATE")
+
+        def refused(exc: sqlite3.Error) -> Exception:
+            # a write the disk refused, named against this file; other errors as they are
+            text = str(exc).lower()
+            if "database or disk is full" in text:
+                cause = "disk full"
+            elif "readonly database" in text or "read-only" in text:
+                cause = "the workspace file or its folder is read-only"
+            elif "disk i/o error" in text:
+                cause = "disk I/O error (disk full or failing?)"
+            elif "database is locked" in text:
+                cause = "another program is writing it (database is locked)"
+            else:
+                return exc
+            return WorkspaceError(f"cannot write the workspace {self.path}: {cause}; nothing was changed")
+
+        def rollback() -> None:
+            if con.in_transaction:  # SQLite rolls back by itself after a full disk
+                try:  # noqa: SIM105 - no contextlib import for one line
+                    con.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass  # the error that brought us here is the one to report
+
+        try:
+            con.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise refused(exc) from exc
         try:
             yield con
-        except BaseException:
-            con.execute("ROLLBACK")
+        except BaseException as exc:
+            rollback()
+            if isinstance(exc, sqlite3.Error):
+                raise refused(exc) from exc
             raise
-        con.execute("COMMIT")
+        try:
+            con.execute("COMMIT")
+        except sqlite3.Error as exc:
+            rollback()
+            raise refused(exc) from exc
 
     # ------------------------------------------------------------ structure
     @property
