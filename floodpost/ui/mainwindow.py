@@ -341,8 +341,11 @@ class MainWindow(QMainWindow):
         try:
             work()
         except Exception as exc:  # noqa: BLE001 - every failure is told to the user
+            from floodpost.ui.failures import describe_failure
+
             QApplication.restoreOverrideCursor()
-            QMessageBox.critical(self, failure, f"{where}\n\n{exc}" if where else str(exc))
+            text = describe_failure(exc)
+            QMessageBox.critical(self, failure, f"{where}\n\n{text}" if where else text)
             return False
         QApplication.restoreOverrideCursor()
         return True
