@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from floodpost.data.atomic import atomic_output
 from floodpost.data.schema import FORCE_CATEGORIES, MATERIAL_ITEMS, STORAGE_STATUS
 from floodpost.data.situation import as_of, delta, last_meeting
 from floodpost.data.timeutil import from_storage
@@ -92,28 +93,27 @@ def meeting_brief(ws: Any, when: Any = None) -> str:
 def save_brief(text: str, path: str | Path, title: str = "防汛态势简报") -> Path:
     """Write the brief as .txt (UTF-8 with BOM for Notepad) or .docx; atomic."""
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.part")
-    if path.suffix.lower() == ".docx":
-        from docx import Document
-        from docx.oxml.ns import qn
-        from docx.shared import Pt
-
-        doc = Document()
-        style = doc.styles["Normal"]
-        style.font.name = "SimSun"
-        style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")  # Chinese text in a Chinese face
-        style.font.size = Pt(12)
-        first, *rest = text.strip().splitlines()
-        doc.add_heading(first, level=1)
-        for line in rest:
-            if line.strip():
-                doc.add_paragraph(line.strip())
-        doc.core_properties.title = title
-        doc.core_properties.author = ""
-        doc.save(str(tmp))
-    elif path.suffix.lower() == ".txt":
-        tmp.write_text(text, encoding="utf-8-sig")
-    else:
+    if path.suffix.lower() not in (".docx", ".txt"):
         raise ValueError(f"{path.name}: the brief is saved as .txt or .docx")
-    tmp.replace(path)
+    with atomic_output(path) as tmp:  # whole or not at all; a full disk is named, never "wrote"
+        if path.suffix.lower() == ".docx":
+            from docx import Document
+            from docx.oxml.ns import qn
+            from docx.shared import Pt
+
+            doc = Document()
+            style = doc.styles["Normal"]
+            style.font.name = "SimSun"
+            style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")  # Chinese text in a Chinese face
+            style.font.size = Pt(12)
+            first, *rest = text.strip().splitlines()
+            doc.add_heading(first, level=1)
+            for line in rest:
+                if line.strip():
+                    doc.add_paragraph(line.strip())
+            doc.core_properties.title = title
+            doc.core_properties.author = ""
+            doc.save(str(tmp))
+        else:
+            tmp.write_text(text, encoding="utf-8-sig")
     return path
