@@ -51,9 +51,10 @@ def _known_cause(exc: BaseException) -> str | None:
             return _CAUSES[code]
         low = str(e).lower()
         # sqlite3, GDAL and zipfile report some errno conditions in words only
-        if "database or disk is full" in low or "no space left" in low or "disk full" in low:
+        # (libxml2, under openpyxl, says IO_ENOSPC / IO_EFBIG)
+        if "database or disk is full" in low or "no space left" in low or "disk full" in low or "io_enospc" in low:
             return "disk full"
-        if "file too large" in low:
+        if "file too large" in low or "io_efbig" in low:
             return "file too large"
         if "readonly" in low or "read-only" in low:
             return "read-only file system"
@@ -72,7 +73,7 @@ def cause_of(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def _probe(folder: Path) -> str | None:
+def probe_folder(folder: Path) -> str | None:
     """Why ``folder`` takes no more data (read-only, full, size limit), or None if it does."""
     try:
         st = os.statvfs(folder)
@@ -115,7 +116,7 @@ def write_failure(path: str | os.PathLike[str], exc: BaseException) -> OutputErr
     cause = _known_cause(exc)
     if cause is None:
         folder = target.parent if str(target.parent) else Path(".")
-        cause = _probe(folder) or cause_of(exc)
+        cause = probe_folder(folder) or cause_of(exc)
     return OutputError(target, cause)
 
 
@@ -159,7 +160,7 @@ def atomic_output(
         yield tmp
         if not tmp.exists() or (tmp.stat().st_size == 0 and not allow_empty):
             # Qt's writers report no errors: find out why the file is missing or empty
-            raise OutputError(target, _probe(folder) or "nothing was written")
+            raise OutputError(target, probe_folder(folder) or "nothing was written")
         _fsync_file(tmp)
         if verify is not None:
             verify(tmp)
@@ -207,7 +208,8 @@ def atomic_outputs(
     Every file must then exist and be non-empty; all are flushed, ``verify``
     gets the folder, and only then is each renamed over its target, the
     first path last (the file a reader opens first). On any error nothing
-    at the targets changes and :class:`OutputError` names the first path.
+    at the targets changes and :class:`OutputError` names the first path
+    (the file the user asked for).
     """
     targets = [Path(p) for p in paths]
     main = targets[0]
@@ -224,7 +226,7 @@ def atomic_outputs(
         for t in targets:
             part = stage / t.name
             if not part.is_file() or part.stat().st_size == 0:
-                raise OutputError(t, _probe(folder) or "nothing was written")
+                raise OutputError(main, probe_folder(folder) or f"nothing was written to {t.name}")
             _fsync_file(part)
         if verify is not None:
             verify(stage)

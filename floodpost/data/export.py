@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import io
 import json
+import struct
 import tempfile
 import zipfile
 from pathlib import Path
@@ -118,10 +119,11 @@ def _human(schema: TableSchema, frame: Any) -> pd.DataFrame:
             continue
         values = frame[f.name]
         if f.type == "enum":
-            values = [f.display(v) if v is not None else None for v in values]
-        elif f.type == "int":
-            values = [None if pd.isna(v) else int(v) for v in values]
-        out[f.label("zh")] = list(values)
+            out[f.label("zh")] = [f.display(v) if v is not None else None for v in values]
+        elif f.type == "int":  # 5, not 5.0, beside empty cells
+            out[f.label("zh")] = pd.array([None if pd.isna(v) else int(v) for v in values], dtype="Int64")
+        else:
+            out[f.label("zh")] = list(values)
     return out
 
 
@@ -450,10 +452,35 @@ def _write_shapefile_parts(gdf: Any, folder: Path, stem: str, shown: Path, encod
     (folder / f"{stem}.cpg").write_text(cpg, encoding="ascii")
 
 
+def _verify_shapefile(folder: Path, stem: str, n: int) -> None:
+    """Raise OSError unless the parts hold ``n`` features whole.
+
+    GDAL does not notice when a .dbf write fails (a full disk, a file size
+    limit) and still reports success; the sizes the headers promise are
+    checked against the files instead.
+    """
+    for suffix in (".shp", ".shx"):
+        part = folder / f"{stem}{suffix}"
+        with open(part, "rb") as fh:
+            head = fh.read(100)
+        size = part.stat().st_size
+        if len(head) < 100 or struct.unpack(">i", head[24:28])[0] * 2 != size:
+            raise OSError(f"{part.name} is cut short ({size:,} bytes)")
+    if (folder / f"{stem}.shx").stat().st_size != 100 + 8 * n:
+        raise OSError(f"{stem}.shx does not index {n} features")
+    dbf = folder / f"{stem}.dbf"
+    with open(dbf, "rb") as fh:
+        head = fh.read(12)
+    records, header_len, record_len = struct.unpack("<IHH", head[4:12]) if len(head) == 12 else (-1, 0, 0)
+    if records != n or header_len <= 32 or record_len < 1 or dbf.stat().st_size < header_len + records * record_len:
+        raise OSError(f"{dbf.name} is cut short ({dbf.stat().st_size:,} bytes)")
+    _count_check(n)(folder / f"{stem}.shp")
+
+
 def _export_shapefile(schema: TableSchema, frame: Any, path: Path, encoding: str) -> None:
     gdf = _shapefile_gdf(schema, frame, path)
     targets = [path.with_suffix(s) for s in SHAPEFILE_PARTS]
-    with atomic_outputs(targets, verify=lambda d: _count_check(len(gdf))(d / targets[0].name)) as stage:
+    with atomic_outputs(targets, verify=lambda d: _verify_shapefile(d, path.stem, len(gdf))) as stage:
         _write_shapefile_parts(gdf, stage, path.stem, path, encoding)
 
 
@@ -477,6 +504,7 @@ def _export_zipped_shapefile(schema: TableSchema, frame: Any, path: Path, encodi
     ):
         folder = Path(scratch)
         _write_shapefile_parts(gdf, folder, path.stem, path, encoding)
+        _verify_shapefile(folder, path.stem, len(gdf))
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
             for s in SHAPEFILE_PARTS:
                 zf.write(folder / f"{path.stem}{s}", f"{path.stem}{s}")

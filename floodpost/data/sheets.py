@@ -30,7 +30,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from floodpost.data.atomic import OutputError
+from floodpost.data.atomic import OutputError, write_failure
 
 #: Characters that make a spreadsheet read a cell as a formula (OWASP).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -54,12 +54,14 @@ def csv_cell(value: Any) -> Any:
     >>> csv_cell(-5), csv_cell("-5+3"), csv_cell("东山滑坡")
     (-5, "'-5+3", '东山滑坡')
     """
-    return "'" + value if is_formula_like(value) else value
+    # text already starting with apostrophes before a formula sign gets one more, so that
+    # unguard() gives every text back exactly
+    return "'" + value if is_formula_like(value.lstrip("'") if isinstance(value, str) else value) else value
 
 
 def unguard(value: Any) -> Any:
-    """Undo :func:`csv_cell` for FloodPost's own CSV read back in."""
-    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1:].startswith(FORMULA_STARTS):
+    """Undo :func:`csv_cell` for FloodPost's own CSV read back in: ``unguard(csv_cell(t)) == t``."""
+    if isinstance(value, str) and value.startswith("'") and is_formula_like(value.lstrip("'")):
         return value[1:]
     return value
 
@@ -186,6 +188,13 @@ def write_xlsx(
         # its destructor would print a second, ignored error after ours.
         buf = io.BytesIO()
         wb.save(buf)
+    except (OutputError, InterruptedError):
+        raise
+    except Exception as exc:
+        # the sheet streams through a temporary file: lxml says "IO_ENOSPC" when that disk fills
+        if isinstance(exc, OSError) or type(exc).__name__ == "SerialisationError":
+            raise write_failure(shown, exc) from exc
+        raise
     finally:
         # a write-only sheet streams through a temporary file; close it even on failure
         for ws in wb.worksheets:

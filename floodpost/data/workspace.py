@@ -169,7 +169,9 @@ class Workspace:
             elif "readonly database" in text or "read-only" in text:
                 cause = "the workspace file or its folder is read-only"
             elif "disk i/o error" in text:
-                cause = "disk I/O error (disk full or failing?)"
+                from floodpost.data.atomic import probe_folder
+
+                cause = probe_folder(self.path.parent) or "disk I/O error (disk full or failing?)"
             elif "database is locked" in text:
                 cause = "another program is writing it (database is locked)"
             else:
