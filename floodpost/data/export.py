@@ -32,6 +32,7 @@ import io
 import json
 import struct
 import tempfile
+import unicodedata
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -125,6 +126,21 @@ def _human(schema: TableSchema, frame: Any) -> pd.DataFrame:
         else:
             out[f.label("zh")] = list(values)
     return out
+
+
+def _text_width(value: Any) -> int:
+    """Columns a value takes in a spreadsheet: Chinese characters count two."""
+    text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _column_widths(human: pd.DataFrame, sample: int = 500) -> list[float]:
+    """Excel column widths that show headers and typical values whole (at most 50)."""
+    head = human.head(sample)
+    return [
+        min(50.0, 2.0 + max([_text_width(col), *(_text_width(v) for v in head[col])]))
+        for col in human.columns
+    ]
 
 
 def _with_labels(schema: TableSchema, frame: Any, shapefile: bool = False) -> Any:
@@ -319,7 +335,8 @@ def export_layer(
     elif suffix == ".xlsx":
         human = _human(schema, frame)
         with atomic_output(path, verify=verify_xlsx) as tmp:
-            write_xlsx(tmp, schema.zh, list(human.columns), human.itertuples(index=False), shown=path)
+            write_xlsx(tmp, schema.zh, list(human.columns), human.itertuples(index=False), shown=path,
+                       widths=_column_widths(human))
     elif suffix in (".kml", ".kmz"):
         _export_kml(schema, _with_labels(schema, frame), path, suffix)
     elif suffix == ".shp":
