@@ -226,19 +226,22 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     from floodpost.layers.scene import snapshot
 
     i18n.set_language(args.lang)
+    from floodpost.data.atomic import atomic_output
+
     try:
-        with _open(args.workspace) as ws:
+        # atomic: Qt's PDF writer reports no errors, so a full disk must not end in "wrote"
+        with _open(args.workspace) as ws, atomic_output(out) as tmp:
             composed = bool(args.title or args.press or args.preset or out.suffix.lower() == ".pdf")
             if composed:
                 from floodpost.layers.scene import compose_snapshot
 
                 compose_snapshot(
-                    ws, out, preset=args.preset, size=args.size,
+                    ws, tmp, preset=args.preset, size=args.size,
                     dpi=args.dpi, title=args.title, at=args.at, press=args.press, bounds=args.bounds,
                     source=args.source, producer=args.producer, review_number=args.review_number,
                 )
             else:
-                snapshot(ws, out, args.size or (1600, 1000), bounds=args.bounds, at=args.at)
+                snapshot(ws, tmp, args.size or (1600, 1000), bounds=args.bounds, at=args.at)
     except FontError as exc:
         raise CommandError(str(exc)) from None
     del app

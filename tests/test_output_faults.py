@@ -123,7 +123,59 @@ def test_size_limit_replay_gif(demo_master: Path, tmp_path: Path) -> None:
     assert target.read_bytes() == b"old .gif" and [p.name for p in tmp_path.iterdir()] == ["replay.gif"]
 
 
+@pytest.mark.parametrize("suffix", [".pdf", ".png"])
+def test_size_limit_snapshot_never_says_wrote(demo_master: Path, tmp_path: Path, suffix: str) -> None:
+    """Qt's PDF writer reports no error at all: the missing %%EOF gives the cut file away."""
+    target = tmp_path / f"page{suffix}"
+    target.write_bytes(b"old " + suffix.encode())
+    run = run_cli("snapshot", str(demo_master), "-o", str(target), "--title", "测试", fsize=4096)
+    want = f"floodpost snapshot: error: could not write {target}: file too large"
+    if suffix == ".pdf":
+        assert one_line(run) == want
+    else:  # libpng prints its own "libpng error: Write Error" first (Qt's PNG writer, layers/layout.py)
+        assert run.returncode == 1 and run.stderr.splitlines()[-1] == want
+    assert target.read_bytes() == b"old " + suffix.encode()
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_brief_writer_is_atomic(tmp_path: Path) -> None:
+    code = (
+        "import resource, signal, sys\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))\n"
+        "from floodpost.data.brief import save_brief\n"
+        "from floodpost.data.atomic import OutputError\n"
+        "try:\n"
+        "    save_brief('防汛态势简报\\n' + '一、群众转移安置。\\n' * 2000, sys.argv[1])\n"
+        "except OutputError as exc:\n"
+        "    print(exc)\n"
+    )
+    for name in ("brief.docx", "brief.txt"):
+        target = tmp_path / name
+        target.write_bytes(b"old")
+        run = subprocess.run([sys.executable, "-c", code, str(target)], capture_output=True, text=True, timeout=120,
+                             env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+        assert run.stdout.strip() == f"could not write {target}: file too large", run.stderr
+        assert target.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["brief.docx", "brief.txt"]
+
+
 # ------------------------------------------------------------------ in-process: the helpers themselves
+def test_check_trailer_catches_files_cut_short(tmp_path: Path) -> None:
+    from floodpost.data.atomic import check_trailer
+
+    pdf = tmp_path / "a.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n" + b"x" * 5000 + b"\n%%EOF\n")
+    check_trailer(pdf)
+    pdf.write_bytes(pdf.read_bytes()[:4096])
+    with pytest.raises(OSError, match="cut short"):
+        check_trailer(pdf)
+    with pytest.raises(OutputError, match=r"a\.png: the file written is cut short"), \
+            atomic_output(tmp_path / "a.png") as tmp:
+        tmp.write_bytes(b"\x89PNG\r\n\x1a\n" + b"x" * 100)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf"]
+
+
 def test_atomic_output_names_the_target_and_keeps_the_old_file(tmp_path: Path) -> None:
     target = tmp_path / "a.txt"
     target.write_text("old")

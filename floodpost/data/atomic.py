@@ -101,14 +101,17 @@ def probe_folder(folder: Path) -> str | None:
     return None
 
 
-def write_failure(path: str | os.PathLike[str], exc: BaseException) -> OutputError:
+def write_failure(
+    path: str | os.PathLike[str], exc: BaseException, tmp: str | os.PathLike[str] | None = None
+) -> OutputError:
     """The :class:`OutputError` for a library that failed to write ``path``.
 
     GDAL and openpyxl often report a full disk as a consequence ("no such
     table: gpkg_contents", "Cannot write feature"); when the error does not
     name an OS cause, the folder is probed (read-only? full? a file size
     limit?) so that the user reads "disk full", and the library's own words
-    only when the disk is not to blame.
+    only when the disk is not to blame. ``tmp`` is the temporary file the
+    library was writing: its name is no cause to show the user.
     """
     if isinstance(exc, OutputError):
         return exc
@@ -117,6 +120,8 @@ def write_failure(path: str | os.PathLike[str], exc: BaseException) -> OutputErr
     if cause is None:
         folder = target.parent if str(target.parent) else Path(".")
         cause = probe_folder(folder) or cause_of(exc)
+        if tmp is not None and str(tmp) in cause:  # "could not write .x.part.png" says nothing more
+            cause = "the writer failed before the file was complete"
     return OutputError(target, cause)
 
 
@@ -140,7 +145,8 @@ def atomic_output(
 
     The body writes the temporary file by whatever means (Qt, GDAL, zipfile).
     On leaving without error the file is flushed to disk, must not be empty
-    (unless ``allow_empty``), passes ``verify`` if given, and replaces
+    (unless ``allow_empty``), must end as a complete PDF, PNG, GIF or zip
+    does (:func:`check_trailer`), passes ``verify`` if given, and replaces
     ``path`` in one rename. On any error the temporary file is removed, the
     target is untouched, and :class:`OutputError` names the target and cause.
 
@@ -162,6 +168,7 @@ def atomic_output(
             # Qt's writers report no errors: find out why the file is missing or empty
             raise OutputError(target, probe_folder(folder) or "nothing was written")
         _fsync_file(tmp)
+        check_trailer(tmp, target.suffix)
         if verify is not None:
             verify(tmp)
         os.replace(tmp, target)
@@ -176,10 +183,38 @@ def atomic_output(
         raise
     except OSError as exc:
         _remove(tmp)
-        raise write_failure(target, exc) from exc
+        raise write_failure(target, exc, tmp) from exc
     except BaseException:
         _remove(tmp)
         raise
+
+
+#: How a complete file of each kind ends: (bytes to look at, what must be among them).
+#: Writers that report no errors (Qt's PDF and PNG writers, GDAL's Shapefile) leave a
+#: file cut short on a full disk; its missing trailer gives it away.
+_TRAILERS: dict[str, tuple[int, bytes]] = {
+    ".pdf": (2048, b"%%EOF"),
+    ".png": (12, b"IEND\xaeB`\x82"),
+    ".gif": (1, b";"),
+    ".zip": (65557, b"PK\x05\x06"),
+    ".xlsx": (65557, b"PK\x05\x06"),
+    ".docx": (65557, b"PK\x05\x06"),
+    ".kmz": (65557, b"PK\x05\x06"),
+}
+
+
+def check_trailer(path: Path, suffix: str | None = None) -> None:
+    """Raise OSError if a PDF, PNG, GIF or zip-based file does not end as a complete one does."""
+    want = _TRAILERS.get((suffix or path.suffix).lower())
+    if want is None:
+        return
+    tail, mark = want
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        fh.seek(max(0, size - tail))
+        end = fh.read()
+    if mark not in end:
+        raise OSError(f"the file written is cut short ({size:,} bytes, no end marker)")
 
 
 def _remove(tmp: Path) -> None:
