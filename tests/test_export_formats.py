@@ -452,3 +452,37 @@ def test_press_web_map_in_chromium(hostile: Path, tmp_path: Path) -> None:
     for word in (*PERSONAL, "赵铁柱"):
         assert word not in dom, word
     assert "联系人" + MASK in dom
+
+
+def test_window_export_asks_and_redacts_for_publication(qtbot, hostile: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+    from floodpost.ui.mainwindow import MainWindow
+
+    ws_path = tmp_path / "ws.gpkg"
+    shutil.copy(hostile, ws_path)
+    target = tmp_path / "press.csv"
+    asked: list[str] = []
+
+    def pick(*a: object, **k: object) -> tuple[str, bool]:
+        labels = a[3]
+        return next(x for x in labels if x.endswith("(hazards)")), True
+
+    def question(*a: object, **k: object) -> QMessageBox.StandardButton:
+        asked.append(str(a[2]))
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QInputDialog, "getItem", pick)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(QMessageBox, "question", question)
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a: pytest.fail(str(a)))
+    win = MainWindow()
+    qtbot.addWidget(win)
+    assert win.open_workspace(ws_path)
+    win.export_dialog()
+    text = target.read_text("utf-8-sig")
+    assert asked and "publication" in asked[0]
+    assert "联系人" + MASK in text and "'" + INJECTION in text
+    for word in (*PERSONAL, "赵铁柱"):
+        assert word not in text

@@ -403,3 +403,32 @@ def test_read_only_folder_every_output(read_only: tuple[Path, str], demo_master:
     for p in files:
         assert p.read_bytes() == b"old " + p.suffix.encode()
     assert sorted(p.name for p in where.iterdir()) == sorted(p.name for p in files)
+
+
+# ------------------------------------------------------------------ the window tells it in its language
+def test_export_dialog_names_file_and_cause_in_chinese(qtbot, demo_path: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+    from floodpost import i18n
+    from floodpost.ui.mainwindow import MainWindow
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the folder should be")
+    target = blocker / "hazards.gpkg"
+    shown: list[tuple] = []
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (a[3][a[4]], True))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a: shown.append(a))
+    i18n.set_language("zh_CN")
+    try:
+        win = MainWindow()
+        qtbot.addWidget(win)
+        assert win.open_workspace(demo_path)
+        win.export_dialog()
+    finally:
+        i18n.set_language("en")
+    assert shown, "no error was shown"
+    text = shown[0][2]
+    assert text == f"无法写入 {target}：文件夹不存在", text

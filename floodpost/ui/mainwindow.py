@@ -414,7 +414,13 @@ class MainWindow(QMainWindow):
         )
         if not path:
             return
-        if self._busy(self.tr("Cannot export"), lambda: export_layer(self.workspace, key, path)):
+        # the same question as the web map; an exchange with a county keeps names (default No)
+        press = QMessageBox.question(
+            self, self.tr("Export layer"),
+            self.tr("For publication (no names or phone numbers of persons)?"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+        ) == QMessageBox.StandardButton.Yes
+        if self._busy(self.tr("Cannot export"), lambda: export_layer(self.workspace, key, path, press=press)):
             self.statusBar().showMessage(self.tr("Saved %1").replace("%1", path), 5000)
 
     def save_image_dialog(self) -> None:
