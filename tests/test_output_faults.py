@@ -206,6 +206,23 @@ def test_atomic_outputs_replace_all_parts_or_none(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.dbf", "x.shp"]
 
 
+def test_atomic_outputs_put_every_old_part_back_when_one_cannot_be_replaced(tmp_path: Path) -> None:
+    targets = [tmp_path / f"x{s}" for s in (".shp", ".shx", ".dbf", ".prj")]
+    for t in targets:
+        t.write_text("old")
+    locked = targets[2]
+    if not (shutil.which("chattr") and _works(["chattr", "+i", str(locked)])):
+        pytest.skip("chattr +i is refused here")
+    try:
+        with pytest.raises(OutputError, match=r"x\.shp: not permitted"), atomic_outputs(targets) as stage:
+            for t in targets:
+                (stage / t.name).write_text("new")
+    finally:
+        subprocess.run(["chattr", "-i", str(locked)], capture_output=True)
+    assert [t.read_text() for t in targets] == ["old"] * 4  # the .shx already swapped went back
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(t.name for t in targets)
+
+
 def test_write_failure_reads_the_cause_from_the_error_or_the_disk(tmp_path: Path) -> None:
     assert write_failure(tmp_path / "a", OSError(errno.EROFS, "x")).cause == "read-only file system"
     assert write_failure(tmp_path / "a", RuntimeError("database or disk is full")).cause == "disk full"

@@ -222,6 +222,26 @@ def _remove(tmp: Path) -> None:
         tmp.unlink()
 
 
+def _swap_in(stage: Path, targets: list[Path]) -> None:
+    """Rename the staged files over ``targets``; if one rename fails, put every old file back."""
+    moved: list[tuple[Path, bool]] = []  # (target, had an old file)
+    try:
+        for t in targets:
+            had = t.exists()
+            if had:
+                os.replace(t, stage / f"{t.name}.old")
+            moved.append((t, had))
+            os.replace(stage / t.name, t)
+    except OSError:
+        for t, had in reversed(moved):
+            with contextlib.suppress(OSError):
+                if had:
+                    os.replace(stage / f"{t.name}.old", t)
+                elif t.exists():
+                    t.unlink()
+        raise
+
+
 def _fsync_file(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -265,8 +285,7 @@ def atomic_outputs(
             _fsync_file(part)
         if verify is not None:
             verify(stage)
-        for t in [*targets[1:], main]:
-            os.replace(stage / t.name, t)
+        _swap_in(stage, [*targets[1:], main])
         _fsync_dir(folder)
     except (OutputError, InterruptedError):
         raise
