@@ -245,14 +245,17 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     from floodpost.layers.scene import snapshot
 
     i18n.set_language(args.lang)
+    from floodpost.data.atomic import atomic_output
+
     try:
-        with _open(args.workspace) as ws:
+        # atomic: Qt's PDF writer reports no errors, so a full disk must not end in "wrote"
+        with _open(args.workspace) as ws, atomic_output(out) as tmp:
             composed = bool(args.title or args.press or args.preset or out.suffix.lower() == ".pdf")
             if composed:
                 from floodpost.layers.scene import compose_snapshot
 
                 page = compose_snapshot(
-                    ws, out, preset=args.preset, size=args.size,
+                    ws, tmp, preset=args.preset, size=args.size,
                     dpi=args.dpi, title=args.title, at=args.at, press=args.press, bounds=args.bounds,
                     source=args.source, producer=args.producer, review_number=args.review_number,
                     lang=_page_lang(args),
@@ -263,7 +266,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
                     print("floodpost snapshot: note: a map published in China needs the map review number "
                           "(审图号) of its basemap; pass --review-number", file=sys.stderr)
             else:
-                snapshot(ws, out, args.size or (1600, 1000), bounds=args.bounds, at=args.at)
+                snapshot(ws, tmp, args.size or (1600, 1000), bounds=args.bounds, at=args.at)
     except FontError as exc:
         raise CommandError(str(exc)) from None
     del app
@@ -317,8 +320,9 @@ def _constants(items: Sequence[str]) -> dict[str, str]:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from floodpost.data.atomic import OutputError
     from floodpost.data.intake import import_file
-    from floodpost.data.workspace import Workspace
+    from floodpost.data.workspace import Workspace, WorkspaceError
 
     if args.key not in IMPORT_KEYS:
         raise CommandError(f"--as {args.key}: not a layer or table to import into; use one of {', '.join(IMPORT_KEYS)}")
@@ -338,8 +342,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                 encoding=args.encoding, layer=args.layer, progress=_progress_printer(),
                 constants=constants,
             )
-        except (ValidationError, KeyboardInterrupt):
-            raise
+        except (ValidationError, WorkspaceError, OutputError, KeyboardInterrupt):
+            raise  # a workspace that cannot be written is not the imported file's fault
         except Exception as exc:  # noqa: BLE001 - a damaged file must never print a traceback
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             raise CommandError(
@@ -356,7 +360,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     with _open(args.workspace) as ws:
         out = export_layer(ws, args.key, args.output, encoding=args.encoding, press=args.press)
-    print(f"wrote {out}")
+    print(f"wrote {out}" + (" (press: no names or phone numbers)" if args.press else ""))
     return 0
 
 
@@ -366,8 +370,6 @@ def cmd_web(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.suffix.lower() not in (".html", ".htm"):
         raise CommandError(f"{out}: web writes .html files")
-    if not out.parent.exists():
-        raise CommandError(f"{out.parent}: no such folder")
     with _open(args.workspace) as ws:
         build_web_map(ws, out, press=args.press)
     print(f"wrote {out}" + (" (press: no names or phone numbers)" if args.press else ""))
@@ -448,8 +450,36 @@ COMMANDS = {
 }
 
 
+def error_line(exc: BaseException) -> str:
+    """One line saying what went wrong, for a person reading a terminal or a log.
+
+    A file that could not be written names the file and the cause ("disk
+    full", "read-only file system"); an OS error names its file; anything
+    else gives its first line only, so that a script's log never fills with
+    a library's multi-line report.
+    """
+    from floodpost.data.atomic import OutputError, cause_of
+
+    if isinstance(exc, OutputError):
+        text = str(exc)
+    elif isinstance(exc, OSError) and exc.filename:
+        text = f"{exc.filename}: {cause_of(exc)}"
+    elif isinstance(exc, KeyError) and exc.args:
+        text = str(exc.args[0])
+    else:
+        text = str(exc).strip() or type(exc).__name__
+        if not isinstance(exc, (CommandError, OSError, ValueError, KeyError, RuntimeError, sqlite3.Error)):
+            text = f"{type(exc).__name__}: {text}"
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``floodpost`` script; returns the exit status."""
+    """Entry point of the ``floodpost`` script; returns the exit status.
+
+    Every failure is one line on stderr and a non-zero status; no traceback
+    (set ``FLOODPOST_DEBUG=1`` to see one).
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     command = args.command or "gui"
@@ -458,8 +488,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("floodpost: interrupted", file=sys.stderr)
         return 130
-    except (CommandError, OSError, ValueError, KeyError, RuntimeError, sqlite3.Error) as exc:
-        msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+    except Exception as exc:  # noqa: BLE001 - the contract: one line, never a traceback
+        if os.environ.get("FLOODPOST_DEBUG"):
+            raise
+        msg = error_line(exc)
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc) and getattr(args, "workspace", None):
             msg = f"{args.workspace} is locked by another program ({exc}); close it there or try again"
         print(f"floodpost {command}: error: {msg}", file=sys.stderr)

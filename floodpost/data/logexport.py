@@ -9,24 +9,21 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
 from collections.abc import Callable
-from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from floodpost.data.atomic import atomic_output
 from floodpost.data.schema import ALL, LOG_ACTIONS, TABLES
+from floodpost.data.sheets import XLSX_CELL_LIMIT, verify_xlsx, write_xlsx
 from floodpost.data.timeutil import BEIJING, parse_time
 
 #: Column headers of the exported sheet, in order (the post works in Chinese).
 HEADERS_ZH: tuple[str, ...] = ("时间", "操作员", "操作", "对象", "要素编号", "摘要", "修改前", "修改后")
-
-#: Longest text Excel keeps in one cell.
-XLSX_CELL_LIMIT = 32767
 
 _ACTIONS = {c.code: c for c in LOG_ACTIONS}
 _LOG_FIELDS = TABLES["situation_log"]
@@ -185,10 +182,27 @@ def _local_naive(value: Any) -> datetime | None:
         return None
 
 
-def _cell_text(text: str) -> str:
-    if len(text) > XLSX_CELL_LIMIT:
-        return text[: XLSX_CELL_LIMIT - 1] + "…"
-    return text
+def _change_cell(target: Any, value: Any, lang: str) -> str:
+    """A before/after column whole; a geometry too long for an Excel cell is shortened, and says so.
+
+    Only the geometry's coordinates may be left out (the workspace keeps
+    them); any other text longer than a cell stops the export with its row.
+    """
+    text = change_text(target, value, lang, None)
+    if len(text) <= XLSX_CELL_LIMIT:
+        return text
+    whole = len(text)
+    note = _GEOMETRY_CUT[lang.startswith("zh")].format(n=whole)
+    short = change_text(target, value, lang, 2000)
+    return short + note if len(short) + len(note) <= XLSX_CELL_LIMIT else text
+
+
+#: The note after a geometry shortened to fit one Excel cell.
+_GEOMETRY_CUT = {
+    True: "\n（几何坐标共 {n:,} 字符，超出 Excel 单元格上限，此处从略；完整记录在工作空间中）",
+    False: "\n(the geometry has {n:,} characters, more than an Excel cell holds; shortened here, "
+           "the workspace keeps it whole)",
+}
 
 
 def export_log_xlsx(
@@ -201,9 +215,13 @@ def export_log_xlsx(
 
     The headers are Chinese (:data:`HEADERS_ZH`); times are Beijing time (as
     Excel dates), actions and layers carry their labels, before/after are
-    ``label: value`` lines. The sheet is written beside ``path`` under a
-    temporary name and renamed into place, so a failed or cancelled export
-    never leaves half a file where the officer expects the old one.
+    ``label: value`` lines. No cell is ever a formula (a summary typed as
+    ``=cmd|...`` stays text, :mod:`floodpost.data.sheets`). The sheet is
+    written beside ``path`` under a temporary name and renamed into place
+    (:func:`~floodpost.data.atomic.atomic_output`), so a failed or cancelled
+    export never leaves half a file where the officer expects the old one;
+    failures raise :class:`~floodpost.data.atomic.OutputError` naming the
+    file and the cause (a cell too long for Excel: its row and column).
     ``progress(done, total)`` is called every few thousand rows; returning
     False cancels (``InterruptedError``). Returns the path written.
 
@@ -212,82 +230,45 @@ def export_log_xlsx(
     >>> export_log_xlsx(ws.log_entries(), "态势日志.xlsx")  # doctest: +SKIP
     """
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with open(tmp, "xb") as fh:  # fails at once if the folder is missing or read-only
-            _write_workbook(frame, fh, lang, progress)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_output(path, verify=verify_xlsx) as tmp:
+        _write_workbook(frame, tmp, lang, progress)
     return path
 
 
 def _write_workbook(
-    frame: pd.DataFrame, fh: BinaryIO, lang: str, progress: Callable[[int, int], bool | None] | None
+    frame: pd.DataFrame,
+    fh: Any,
+    lang: str,
+    progress: Callable[[int, int], bool | None] | None,
 ) -> None:
-    """Build the sheet of :func:`export_log_xlsx` and save it into ``fh``.
-
-    Cells are plain values where possible: a styled cell costs openpyxl
-    several times a plain one, and a whole log has 50,000 rows.
-    """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Font
-
-    wb = Workbook(write_only=True)
-    sheet = wb.create_sheet(_LOG_FIELDS.label(lang))
-    for letter, width in zip("ABCDEFGH", (20, 12, 10, 16, 10, 40, 40, 40), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    wrap = Alignment(wrap_text=True, vertical="top")
-
-    def text(value: Any) -> Any:
-        if not isinstance(value, str) or not value:
-            return None if value is None or value == "" else value
-        value = _cell_text(ILLEGAL_CHARACTERS_RE.sub("", value))
-        if not value.startswith("=") and "\n" not in value:
-            return value
-        c = WriteOnlyCell(sheet, value=value)
-        c.data_type = "s"  # a summary starting with "=" is text, never a formula
-        if "\n" in value:
-            c.alignment = wrap
-        return c
-
+    """Build the sheet of :func:`export_log_xlsx` and save it into ``fh`` (a path or binary file)."""
     total = len(frame)
-    try:
-        header = []
-        for title in HEADERS_ZH:
-            c = WriteOnlyCell(sheet, value=title)
-            c.font = Font(bold=True)
-            header.append(c)
-        sheet.append(header)
-        cols = {name: frame[name].tolist() for name in _LOG_FIELDS.field_names}
+    cols = {name: frame[name].tolist() for name in _LOG_FIELDS.field_names}
+
+    def rows() -> Any:
         for i in range(total):
-            if progress is not None and i % 2000 == 0 and progress(i, total) is False:
-                raise InterruptedError("export cancelled; nothing was written")
             target = cols["target"][i]
             fid = cols["feature_id"][i]
             at = cols["at"][i]
             when = _local_naive(at)
-            sheet.append(
-                [
-                    when if when is not None else text(at),
-                    text(cols["operator"][i]),
-                    action_label(cols["action"][i], lang),
-                    text(target_label(target, lang)),
-                    None if fid is None or pd.isna(fid) else int(fid),
-                    text(cols["summary"][i]),
-                    text(change_text(target, cols["before"][i], lang, None)),
-                    text(change_text(target, cols["after"][i], lang, None)),
-                ]
-            )
-        wb.save(fh)
-    finally:
-        # a write-only sheet streams through a temporary file; close it even on failure
-        for ws in wb.worksheets:
-            with suppress(Exception):
-                ws.close()
+            yield [
+                when if when is not None else at,
+                cols["operator"][i],
+                action_label(cols["action"][i], lang),
+                target_label(target, lang),
+                None if fid is None or pd.isna(fid) else int(fid),
+                cols["summary"][i],
+                _change_cell(target, cols["before"][i], lang),
+                _change_cell(target, cols["after"][i], lang),
+            ]
+
+    def step(i: int) -> None:
+        if progress is not None and i % 2000 == 0 and progress(i, total) is False:
+            raise InterruptedError("export cancelled; nothing was written")
+
+    write_xlsx(
+        fh, _LOG_FIELDS.label(lang), HEADERS_ZH, rows(), shown=Path(str(fh)),
+        widths=(20, 12, 10, 16, 10, 40, 40, 40), wrap_columns=(5, 6, 7), progress=step,
+    )
     if progress is not None and progress(total, total) is False:
         raise InterruptedError("export cancelled; nothing was written")

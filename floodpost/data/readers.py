@@ -29,6 +29,7 @@ import shapely
 
 from floodpost.data.notes import Note
 from floodpost.data.schema import TableSchema
+from floodpost.data.sheets import unguard
 from floodpost.data.synonyms import header_score, normalise
 from floodpost.data.validate import ValidationError
 
@@ -684,7 +685,8 @@ def read_csv(path: Path, schema: TableSchema | None, *, encoding: str | None = N
     counts = {d: sample.count(d) for d in (",", "\t", ";", "|")}
     delim = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
     try:
-        rows = list(csv.reader(io.StringIO(text), delimiter=delim))
+        # unguard: the apostrophe our CSV export puts before "=…" (sheets.csv_cell) comes off again
+        rows = [[unguard(c) for c in r] for r in csv.reader(io.StringIO(text), delimiter=delim)]
     except csv.Error as exc:
         raise _fail(path, Note("cannot read the CSV ({reason})", reason=str(exc))) from None
     table = tabulate(rows, path, "CSV", schema, encoding=codec)

@@ -24,8 +24,6 @@ import html
 import math
 import os
 import re
-import tempfile
-from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -33,6 +31,8 @@ from typing import Any
 import numpy as np
 import shapely
 
+from floodpost.data.atomic import atomic_output
+from floodpost.data.redact import Redactor
 from floodpost.data.schema import LAYER_ORDER, LAYERS, TableSchema
 from floodpost.data.symbology import (
     BASEMAP,
@@ -50,10 +50,6 @@ FONT_STACK = (
     '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", '
     '"WenQuanYi Micro Hei", "SimHei", sans-serif'
 )
-
-#: Phone numbers in free text (mobiles, and landlines with an area code); masked in press pages.
-_PHONE_RE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
-_MASK = "＊＊＊"
 
 #: A reference the browser would fetch from a server: src=/href= attributes and CSS url().
 _REMOTE_RE = re.compile(
@@ -116,7 +112,7 @@ def _regular(n: int, r: float, start: float = -math.pi / 2) -> list[tuple[float,
     ]
 
 
-def _shape_rings(shape: str, r: float) -> list[list[tuple[float, float]]]:
+def shape_rings(shape: str, r: float) -> list[list[tuple[float, float]]]:
     """The outline of a marker of radius ``r`` centred on the origin (as the desktop draws it)."""
     if shape == "square":
         s = r * 0.9
@@ -176,7 +172,7 @@ def marker_svg(symbol: Symbol, scale: float = 1.0) -> tuple[str, int]:
     else:
         d = "".join(
             "M" + "L".join(f"{x:.2f},{y:.2f}" for x, y in ring) + "Z"
-            for ring in _shape_rings(symbol.shape, r)
+            for ring in shape_rings(symbol.shape, r)
         )
         body = f'<path d="{d}" {paint}/>'
     h = side / 2
@@ -265,31 +261,6 @@ def _rounded(geom: shapely.Geometry) -> dict[str, Any]:
     """GeoJSON of ``geom`` with coordinates rounded to 1e-6 degrees (about 0.1 m)."""
     g = shapely.transform(geom, lambda xy: np.round(xy, 6))
     return shapely.geometry.mapping(g)
-
-
-class _Scrubber:
-    """Masks the private values and phone numbers that free text may repeat (press pages)."""
-
-    def __init__(self, values: Iterable[str], active: bool) -> None:
-        self.active = active
-        words = sorted({v.strip() for v in values if v and len(v.strip()) >= 2}, key=len, reverse=True)
-        self._re = re.compile("|".join(re.escape(w) for w in words)) if words else None
-
-    def __call__(self, text: str) -> str:
-        if not self.active or not text:
-            return text
-        if self._re is not None:
-            text = self._re.sub(_MASK, text)
-        return _PHONE_RE.sub(_MASK, text)
-
-
-def _private_values(frames: dict[str, Any]) -> list[str]:
-    out: list[str] = []
-    for key, frame in frames.items():
-        for name in LAYERS[key].private_fields:
-            if name in frame.columns:
-                out += [str(v) for v in frame[name].dropna()]
-    return out
 
 
 def popup_html(schema: TableSchema, row: dict[str, Any], *, press: bool, scrub: Any = None) -> str:
@@ -490,7 +461,10 @@ def render_web_map(ws: Any, *, press: bool = False, title: str | None = None) ->
     js, css = _leaflet()
     present = set(ws.keys())
     frames = {key: ws.read(key) for key in LAYER_ORDER if key in present}
-    scrub = _Scrubber(_private_values(frames), active=press)
+    # press: the one redaction rule of every press output (floodpost.data.redact)
+    scrub = Redactor.from_frames(frames) if press else None
+    if press:
+        title = scrub(title) if title else title
 
     fmap = folium.Map(
         location=[35.75, 114.3], zoom_start=10, tiles=None, control_scale=False,
@@ -512,8 +486,8 @@ def render_web_map(ws: Any, *, press: bool = False, title: str | None = None) ->
         if key not in frames:
             continue
         frame = frames[key]
-        if press:
-            frame = frame.drop(columns=[c for c in LAYERS[key].private_fields if c in frame.columns])
+        if scrub is not None:
+            frame = scrub.frame(LAYERS[key], frame)
         if "source" in frame.columns:
             illustrative |= bool((frame["source"] == DEMO_SOURCE).any())
         data, casing = layer_geojson(key, frame, press=press, scrub=scrub)
@@ -596,15 +570,14 @@ def build_web_map(
     if not path.parent.exists():
         raise WebMapError(f"{path.parent}: no such folder")
     page = render_web_map(ws, press=press, title=title)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(page)
-            fh.flush()
-            os.fsync(fh.fileno())
+    data = page.encode("utf-8")
+
+    def complete(tmp: Path) -> None:
+        if tmp.stat().st_size != len(data):
+            raise OSError(f"{len(data):,} bytes written, {tmp.stat().st_size:,} on disk")
+
+    with atomic_output(path, verify=complete) as tmp:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path

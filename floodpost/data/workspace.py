@@ -253,18 +253,65 @@ class Workspace:
 
         A transaction opened inside another joins it (so a check and the
         writes it guards commit or roll back together, see :meth:`locked`).
+        A write the disk refuses ("database or disk is full", "attempt to
+        write a readonly database", an I/O error) becomes a
+        :class:`WorkspaceError` that names the workspace file and the cause:
+        the user must learn that the *workspace* could not be written, not
+        read "cannot rollback - no transaction is active" (SQLite has
+        already rolled back by itself after a full disk) or an error
+        blamed on the file being imported.
         """
         con = self._con
         if con.in_transaction:
             yield con
             return
-        con.execute("BEGIN IMMEDIATE")
         try:
+            con.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise self._refused(exc) from exc
+        with self._finish():
             yield con
-        except BaseException:
-            con.execute("ROLLBACK")
+
+    @contextmanager
+    def _finish(self) -> Iterator[None]:
+        """Commit what the body wrote, or roll it back; a refused write named against this file."""
+        con = self._con
+        try:
+            yield
+        except BaseException as exc:
+            self._rollback()
+            if isinstance(exc, sqlite3.Error):
+                raise self._refused(exc) from exc
             raise
-        con.execute("COMMIT")
+        try:
+            con.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise self._refused(exc) from exc
+
+    def _refused(self, exc: sqlite3.Error) -> Exception:
+        """A write the disk refused, named against this file; other errors as they are."""
+        text = str(exc).lower()
+        if "database or disk is full" in text:
+            cause = "disk full"
+        elif "readonly database" in text or "read-only" in text:
+            cause = "the workspace file or its folder is read-only"
+        elif "disk i/o error" in text:
+            from floodpost.data.atomic import probe_folder
+
+            cause = probe_folder(self.path.parent) or "disk I/O error (disk full or failing?)"
+        elif "database is locked" in text:
+            cause = "another program is writing it (database is locked)"
+        else:
+            return exc
+        return WorkspaceError(f"cannot write the workspace {self.path}: {cause}; nothing was changed")
+
+    def _rollback(self) -> None:
+        if self._con.in_transaction:  # SQLite rolls back by itself after a full disk
+            try:  # noqa: SIM105 - the error that brought us here is the one to report
+                self._con.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
 
     # ------------------------------------------------------------ structure
     @property
@@ -736,17 +783,12 @@ class Workspace:
         own wait backs off to 100 ms and can starve behind a busy writer) for up
         to :data:`LOCK_WAIT` seconds, then says the workspace is busy.
         """
-        con = self._con
-        if con.in_transaction:
+        if self._con.in_transaction:
             yield
             return
         self._begin_immediate()
-        try:
+        with self._finish():
             yield
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        con.execute("COMMIT")
 
     def _begin_immediate(self) -> None:
         con = self._con
@@ -760,7 +802,7 @@ class Workspace:
                     return
                 except sqlite3.OperationalError as exc:
                     if "locked" not in str(exc) and "busy" not in str(exc):
-                        raise
+                        raise self._refused(exc) from exc
                     if time.monotonic() > deadline:
                         raise WorkspaceError(
                             f"{self.path.name}: busy; another workstation has been writing for "

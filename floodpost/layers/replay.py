@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter
 
+from floodpost.data.atomic import atomic_output
 from floodpost.layers.layout import LayoutOptions, compose, headline_figures
 
 #: progress(done, total) -> False to cancel.
@@ -94,8 +95,7 @@ def write_replay(
         frames.append(_to_pil(img))
         if progress is not None and progress(i + 1, len(times)) is False:
             raise ReplayCancelled("replay cancelled; no file was written")
-    tmp = out.with_name(f".{out.name}.part{suffix}")
-    try:
+    with atomic_output(out) as tmp:  # whole or not at all; a full disk is named, never "wrote"
         if suffix == ".gif":
             pal = [f.convert("P", palette=1, colors=255) for f in frames]  # 1 = adaptive
             pal[0].save(tmp, save_all=True, append_images=pal[1:], duration=int(seconds_per_frame * 1000),
@@ -112,7 +112,4 @@ def write_replay(
             for f in frames:
                 writer.send(np.asarray(f).tobytes())
             writer.close()
-        tmp.replace(out)
-    finally:
-        tmp.unlink(missing_ok=True)
     return out

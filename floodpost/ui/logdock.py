@@ -316,7 +316,9 @@ class _ExportJob(QObject):
         except InterruptedError:
             self.done.emit(self.path, _CANCELLED)
         except Exception as exc:  # noqa: BLE001 - told to the user on the GUI thread
-            self.done.emit(self.path, str(exc) or type(exc).__name__)
+            from floodpost.ui.failures import describe_failure
+
+            self.done.emit(self.path, describe_failure(exc))
         else:
             self.done.emit(str(written), "")
 

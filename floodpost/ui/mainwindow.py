@@ -521,8 +521,11 @@ class MainWindow(QMainWindow):
         try:
             work()
         except Exception as exc:  # noqa: BLE001 - every failure is told to the user
+            from floodpost.ui.failures import describe_failure
+
             QApplication.restoreOverrideCursor()
-            QMessageBox.critical(self, failure, f"{where}\n\n{exc}" if where else str(exc))
+            text = describe_failure(exc)
+            QMessageBox.critical(self, failure, f"{where}\n\n{text}" if where else text)
             return False
         QApplication.restoreOverrideCursor()
         return True
@@ -622,7 +625,13 @@ class MainWindow(QMainWindow):
         )
         if not path:
             return
-        if self._busy(self.tr("Cannot export"), lambda: export_layer(self.workspace, key, path)):
+        # the same question as the web map; an exchange with a county keeps names (default No)
+        press = QMessageBox.question(
+            self, self.tr("Export layer"),
+            self.tr("For publication (no names or phone numbers of persons)?"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+        ) == QMessageBox.StandardButton.Yes
+        if self._busy(self.tr("Cannot export"), lambda: export_layer(self.workspace, key, path, press=press)):
             self.statusBar().showMessage(self.tr("Saved %1").replace("%1", path), 5000)
 
     def save_image_dialog(self) -> None:
