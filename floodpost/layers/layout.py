@@ -16,7 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QMarginsF, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QCoreApplication,
+    QIODevice,
+    QMarginsF,
+    QPointF,
+    QRectF,
+    QSizeF,
+    Qt,
+)
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -490,9 +500,16 @@ def render_png(scene: Any, bounds: tuple[float, float, float, float], options: L
     img.setText("Software", "FloodPost")
     if not options.press and options.producer:
         img.setText("Author", options.producer)
-    with atomic_output(out) as tmp:
-        if not img.save(str(tmp), "PNG"):
-            raise OutputError(out, "the PNG encoder failed (disk full?)")
+    # encoded in memory, written by Python: a full disk is an OSError naming its cause,
+    # and libpng never prints its own "Write Error" on the way
+    data = QByteArray()
+    buf = QBuffer(data)
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not img.save(buf, "PNG"):
+        raise OutputError(out, "the PNG encoder failed")
+    buf.close()
+    with atomic_output(out) as tmp, open(tmp, "wb") as fh:
+        fh.write(data.data())
     return page
 
 
@@ -504,7 +521,7 @@ def render_pdf(scene: Any, bounds: tuple[float, float, float, float], options: L
     then corrects what the text layer says each glyph is and names the font subsets as subsets.
     Written whole or not at all.
     """
-    from floodpost.data.atomic import OutputError, atomic_output
+    from floodpost.data.atomic import OutputError, atomic_output, check_trailer, write_failure
     from floodpost.layers.fonts import cjk_family
     from floodpost.layers.pdftext import fix_text_layer
 
@@ -539,6 +556,10 @@ def render_pdf(scene: Any, bounds: tuple[float, float, float, float], options: L
             del writer
             if not raw.exists() or raw.stat().st_size == 0:
                 raise OutputError(out, "nothing was written (disk full?)")
+            try:
+                check_trailer(raw, ".pdf")  # Qt's writer says nothing when the disk stops it
+            except OSError as exc:
+                raise write_failure(out, exc, raw) from None
             family = cjk_family()
             fix_text_layer(raw, tmp, [(family, False), (family, True)])
         finally:
