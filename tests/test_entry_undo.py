@@ -361,18 +361,21 @@ def test_a_meeting_mark_is_one_step_undone_and_redone(qtbot, tmp_path: Path) -> 
     win.act_undo.trigger()
     assert last_meeting(ws) is None
     log = _log(path)
-    assert fid not in log.index  # the mark left the log…
-    assert len(log) == n  # …and one entry says so, with the whole mark
+    assert log.loc[fid, "action"] == "meeting"  # the log is append-only: the mark stays…
+    assert len(log) == n + 1  # …and one entry withdraws it, with the whole mark
     assert (log.iloc[-1]["action"], log.iloc[-1]["target"], log.iloc[-1]["feature_id"]) == (
-        "delete", "situation_log", fid
+        "withdraw", "situation_log", fid
     )
     assert json.loads(log.iloc[-1]["before"])["summary"] == "第一次会商"
+    assert ws.meetings() == []
 
     win.act_redo.trigger()
     assert last_meeting(ws) == at  # the same mark, at its own time
     log = _log(path)
     assert log.loc[fid, "summary"] == "第一次会商" and log.loc[fid, "action"] == "meeting"
-    assert log.iloc[-1]["action"] == "insert" and log.iloc[-1]["feature_id"] == fid
+    assert log.iloc[-1]["action"] == "restore" and log.iloc[-1]["feature_id"] == fid
+    assert [m[0] for m in ws.meetings()] == [fid]
+    assert len(log) == n + 2
     win.close()
 
 

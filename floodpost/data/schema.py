@@ -243,6 +243,8 @@ LOG_ACTIONS = _choices(
     ("meeting", "会商", "Consultation meeting"),
     ("create", "创建", "Created"),
     ("migrate", "升级", "Workspace upgraded"),
+    ("withdraw", "撤销会商标记", "Meeting mark withdrawn"),
+    ("restore", "恢复会商标记", "Meeting mark restored"),
 )
 
 # ------------------------------------------------------------- common fields

@@ -334,17 +334,10 @@ class _Source:
         """
         if key not in self.keys():
             return _Table.empty()
-        try:
-            if self.ws._con.in_transaction:
-                # GDAL links its own SQLite: closing its file would drop this
-                # connection's locks (POSIX locks are per process)
-                raise RuntimeError("inside a transaction")
-            import pyogrio
-
-            _, table = pyogrio.read_arrow(str(self.ws.path), layer=key, return_fids=True, read_geometry=False)
+        table = self.ws.read_arrow(key)
+        if table is not None:
             return _Table(table)
-        except Exception:  # noqa: BLE001 - GDAL refused (odd types, a locked file): read row by row
-            frame = self.ws.read(key, geometry=False)
+        frame = self.ws.read(key, geometry=False)  # GDAL refused, or inside a transaction: row by row
         data = {"fid": pa.array(frame.index.to_numpy(dtype=np.int64))}
         for c in frame.columns:
             col = frame[c]
@@ -412,22 +405,16 @@ class _Source:
         ).fetchall()
 
     def meetings(self) -> list[str]:
-        """Times of the consultation meetings marked, oldest first."""
+        """Times of the consultation meetings marked (and not withdrawn), oldest first."""
         if "situation_log" not in self.keys():
             return []
-        rows = self.ws._con.execute("SELECT at FROM situation_log WHERE action = 'meeting' ORDER BY at").fetchall()
-        return [r[0] for r in rows if r[0]]
+        return [at for _, at, _ in self.ws.meetings()]
 
     def last_meeting(self, before: str | None) -> str | None:
         if "situation_log" not in self.keys():
             return None
-        sql = "SELECT max(at) FROM situation_log WHERE action = 'meeting'"
-        params: tuple[Any, ...] = ()
-        if before is not None:
-            sql += " AND at <= ?"
-            params = (before,)
-        row = self.ws._con.execute(sql, params).fetchone()
-        return row[0] if row and row[0] else None
+        marks = self.ws.meetings(before)
+        return max(at for _, at, _ in marks) if marks else None
 
 
 # ---------------------------------------------------------------- the parts of the fold

@@ -41,6 +41,36 @@ TIME_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:*"
 #: Inserts of more rows than this fill the R-tree themselves (see ``gpkg.SqlFunctions``).
 BULK_INDEX_ROWS = 1000
 
+#: Indexes the situation engine, the log and the time span query by (name -> table, columns);
+#: added on open to workspaces that lack them.
+QUERY_INDEXES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "situation_log_action_at": ("situation_log", ("action", "at")),
+    "situation_log_action_target": ("situation_log", ("action", "target", "fid")),
+    "situation_log_target_feature": ("situation_log", ("target", "feature_id")),
+    **{f"{k}_reported_at": (k, ("reported_at",)) for k, s in ALL.items() if "reported_at" in s.field_names},
+}
+
+_FILE_LOCKS: dict[str, threading.RLock] = {}
+_FILE_LOCKS_GUARD = threading.Lock()
+
+
+def file_lock(path: str | os.PathLike[str]) -> threading.RLock:
+    """This process's lock on one workspace file, held by every write and every GDAL read of it.
+
+    GDAL links its own copy of SQLite. POSIX file locks belong to the
+    process, so when GDAL closes its handle on the file, the locks a
+    connection of ours holds are gone, and another program could write in
+    the middle of our transaction. Holding this lock, a GDAL read never
+    closes while one of our threads is in a write transaction.
+    """
+    key = os.path.realpath(os.fspath(path))
+    with _FILE_LOCKS_GUARD:
+        lock = _FILE_LOCKS.get(key)
+        if lock is None:
+            lock = _FILE_LOCKS[key] = threading.RLock()
+        return lock
+
+
 #: ``MIGRATIONS[n]`` brings a workspace from schema version ``n`` to ``n + 1``
 #: and returns a line for the situation log saying what it changed (or None).
 #: Missing tables and columns, spatial indexes and the stored QGIS styles are
@@ -265,12 +295,13 @@ class Workspace:
         if con.in_transaction:
             yield con
             return
-        try:
-            con.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise self._refused(exc) from exc
-        with self._finish():
-            yield con
+        with file_lock(self.path):
+            try:
+                con.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise self._refused(exc) from exc
+            with self._finish():
+                yield con
 
     @contextmanager
     def _finish(self) -> Iterator[None]:
@@ -345,7 +376,14 @@ class Workspace:
             return True
         if any(not gpkg.has_rtree(self._con, key) for key, s in LAYERS.items() if s.is_spatial):
             return True
+        if self._missing_indexes(self._con):
+            return True
         return bool(qgis_styles.missing(self._con))
+
+    @staticmethod
+    def _missing_indexes(c: sqlite3.Connection) -> list[str]:
+        have = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        return [name for name in QUERY_INDEXES if name not in have]
 
     def _ensure_tables(self, c: sqlite3.Connection) -> list[str]:
         """Add what this version expects and the file lacks; the list of what was added, for the log.
@@ -374,6 +412,13 @@ class Workspace:
                 indexed.append(key)
         if indexed:
             added.append(f"空间索引 {', '.join(indexed)}")
+        made = self._missing_indexes(c)
+        for name in made:
+            table, cols = QUERY_INDEXES[name]
+            names = ", ".join(f'"{x}"' for x in cols)
+            c.execute(f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ({names})')
+        if made:
+            added.append(f"查询索引 {len(made)} 个")
         styled = qgis_styles.write_missing(c)
         if styled:
             added.append(f"QGIS 样式 {', '.join(styled)}")
@@ -555,8 +600,9 @@ class Workspace:
             from pyogrio.raw import open_arrow
 
             n = self.count(key) if rows is None else rows
-            with open_arrow(self.path, layer=key, columns=cols, return_fids=True, use_pyarrow=True,
-                            batch_size=max(n, 1) + 1) as (meta, reader):
+            with file_lock(self.path), open_arrow(
+                self.path, layer=key, columns=cols, return_fids=True, use_pyarrow=True, batch_size=max(n, 1) + 1,
+            ) as (meta, reader):
                 table = reader.read_all()
             fids = np.asarray(table.column(meta.get("fid_column") or "fid").to_numpy(), dtype=np.int64)
             geom = table.column(meta["geometry_name"]).combine_chunks()
@@ -591,6 +637,26 @@ class Workspace:
         index = pd.Index(fids, name="fid")
         frame = pd.DataFrame({c: pd.Series(v, index=index, dtype=object) for c, v in data.items()}, index=index)
         return frame, shapes
+
+    def read_arrow(self, key: str, columns: Sequence[str] | None = None) -> Any | None:
+        """A whole table's columns (and ``fid``) as a pyarrow Table through GDAL's Arrow stream, or None.
+
+        Five times quicker than row by row for the record tables of a season
+        (100,000 material movements in 0.08 s). Times come as timestamps.
+        None inside a transaction of this connection (see :func:`file_lock`)
+        or when GDAL cannot read the table: ``read`` then serves.
+        """
+        if self._con.in_transaction or key not in self.keys():
+            return None
+        try:
+            import pyogrio
+
+            with file_lock(self.path):
+                _, table = pyogrio.read_arrow(str(self.path), layer=key, columns=None if columns is None else list(columns),
+                                              return_fids=True, read_geometry=False)
+            return table
+        except Exception:  # noqa: BLE001 - GDAL refused (odd types, a locked file)
+            return None
 
     def feature(self, key: str, fid: int) -> dict[str, Any] | None:
         """One feature or row as a dict (geometry under ``geometry``), or None."""
@@ -786,9 +852,10 @@ class Workspace:
         if self._con.in_transaction:
             yield
             return
-        self._begin_immediate()
-        with self._finish():
-            yield
+        with file_lock(self.path):
+            self._begin_immediate()
+            with self._finish():
+                yield
 
     def _begin_immediate(self) -> None:
         con = self._con
@@ -988,34 +1055,64 @@ class Workspace:
     def withdraw_meeting(self, fid: int, *, operator: str | None = None) -> dict[str, Any]:
         """Take a meeting mark back (its undo); return the mark's log row for :meth:`restore_meeting`.
 
-        The mark's row leaves the log and a new entry records that, with the
-        whole row as its before-value: the trail keeps both.
+        The log is append-only: the mark stays where it was recorded and a
+        ``withdraw`` entry pointing at it (its whole row as the before-value)
+        takes it out of "the last meeting" from now on.
         """
         with self.transaction() as c:
-            row = c.execute(
-                "SELECT fid, at, operator, action, target, feature_id, summary, before, after"
-                " FROM situation_log WHERE fid = ? AND action = 'meeting'", (int(fid),),
-            ).fetchone()
-            if row is None:
-                raise KeyError(f"the log has no meeting mark {fid}")
-            names = ("fid", "at", "operator", "action", "target", "feature_id", "summary", "before", "after")
-            mark = dict(zip(names, row, strict=True))
-            c.execute("DELETE FROM situation_log WHERE fid = ?", (int(fid),))
-            self._log(c, "delete", "situation_log", int(fid), f"撤销会商标记: {mark['summary']}", mark, None, operator)
+            mark = self._meeting_row(c, fid)
+            if not self._meeting_active(c, fid):
+                raise ValueError(f"meeting mark {fid} is already withdrawn")
+            self._log(c, "withdraw", "situation_log", int(fid), f"撤销会商标记: {mark['summary']}", mark, None, operator)
         return mark
 
     def restore_meeting(self, mark: Mapping[str, Any], *, operator: str | None = None) -> None:
-        """Put a withdrawn meeting mark back: the same log row (fid, time, title), and an entry saying so."""
-        names = ("fid", "at", "operator", "action", "target", "feature_id", "summary", "before", "after")
+        """Put a withdrawn meeting mark back (the redo): a ``restore`` entry pointing at the same mark."""
+        fid = int(mark["fid"])
         with self.transaction() as c:
-            if c.execute("SELECT 1 FROM situation_log WHERE fid = ?", (int(mark["fid"]),)).fetchone():
-                raise ValueError(f"the log already has an entry {mark['fid']}")
-            c.execute(
-                f"INSERT INTO situation_log ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-                tuple(mark.get(n) for n in names),
-            )
-            self._log(c, "insert", "situation_log", int(mark["fid"]), f"恢复会商标记: {mark['summary']}",
-                      None, dict(mark), operator)
+            row = self._meeting_row(c, fid)
+            if self._meeting_active(c, fid):
+                raise ValueError(f"meeting mark {fid} is not withdrawn")
+            self._log(c, "restore", "situation_log", fid, f"恢复会商标记: {row['summary']}", None, row, operator)
+
+    @staticmethod
+    def _meeting_row(c: sqlite3.Connection, fid: int) -> dict[str, Any]:
+        names = ("fid", "at", "operator", "action", "target", "feature_id", "summary", "before", "after")
+        row = c.execute(
+            f"SELECT {', '.join(names)} FROM situation_log WHERE fid = ? AND action = 'meeting'", (int(fid),)
+        ).fetchone()
+        if row is None:
+            raise KeyError(f"the log has no meeting mark {fid}")
+        return dict(zip(names, row, strict=True))
+
+    @staticmethod
+    def _meeting_active(c: sqlite3.Connection, fid: int) -> bool:
+        last = c.execute(
+            "SELECT action FROM situation_log WHERE target = 'situation_log' AND feature_id = ?"
+            " AND action IN ('withdraw', 'restore') ORDER BY fid DESC LIMIT 1", (int(fid),)
+        ).fetchone()
+        return last is None or last[0] == "restore"
+
+    def meetings(self, before: str | None = None) -> list[tuple[int, str, str]]:
+        """The consultation meetings marked and not withdrawn, as (log fid, time, title), oldest first.
+
+        ``before``: only those at or before this stored time.
+        """
+        sql = "SELECT fid, at, summary FROM situation_log WHERE action = 'meeting'"
+        params: tuple[Any, ...] = ()
+        if before is not None:
+            sql += " AND at <= ?"
+            params = (before,)
+        marks = self._con.execute(sql + " ORDER BY at, fid", params).fetchall()
+        if not marks:
+            return []
+        state: dict[int, str] = {}
+        for fid, action in self._con.execute(
+            "SELECT feature_id, action FROM situation_log WHERE action IN ('withdraw', 'restore')"
+            " AND target = 'situation_log' ORDER BY fid"
+        ):
+            state[fid] = action
+        return [(int(f), at, title) for f, at, title in marks if at and state.get(f) != "withdraw"]
 
     # ------------------------------------------------------------ summaries
     def time_span(self) -> tuple[str, str] | None:
