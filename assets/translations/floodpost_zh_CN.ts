@@ -565,7 +565,7 @@
     <name>LogPanel</name>
     <message>
         <source>Time</source>
-        <extracomment>(path, error): error is &quot;&quot; on success, ``_CANCELLED`` when cancelled a row about a map feature was double-clicked: (layer key, fid) the shown rows were written to this XLSX file an export failed (the message) or was cancelled (&quot;cancelled&quot;)</extracomment>
+        <extracomment>(path, error): error is &quot;&quot; on success, ``_CANCELLED`` when cancelled a row about a map feature was double-clicked: (layer key, fid) the shown rows were written to this XLSX file an export failed (the message) or was cancelled (&quot;cancelled&quot;) the log&apos;s heads read in the worker thread (generation, frame or error text)</extracomment>
         <translation>时间</translation>
     </message>
     <message>
@@ -615,6 +615,14 @@
     <message>
         <source>Operator</source>
         <translation>操作员</translation>
+    </message>
+    <message>
+        <source>Reading the log…</source>
+        <translation>正在读取日志…</translation>
+    </message>
+    <message>
+        <source>Cannot read the log: %1</source>
+        <translation>无法读取日志：%1</translation>
     </message>
     <message>
         <source>situation_log</source>
@@ -673,6 +681,7 @@
     <name>LogTableModel</name>
     <message>
         <source>Field</source>
+        <extracomment>fid -&gt; {&quot;before&quot;: …, &quot;after&quot;: …} for lists read without them (a season&apos;s log)</extracomment>
         <translation>字段</translation>
     </message>
     <message>

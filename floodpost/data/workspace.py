@@ -684,6 +684,37 @@ class Workspace:
         frame = self.read("situation_log")
         return frame.tail(limit) if limit else frame
 
+    #: The log's columns a list of entries shows (before/after, often long, are read per entry).
+    LOG_HEADS = ("at", "operator", "action", "target", "feature_id", "summary")
+
+    def log_heads(self, since: int = 0) -> pd.DataFrame:
+        """The log's entries after log fid ``since`` without their before/after values, oldest first.
+
+        A season's log holds hundreds of thousands of entries: the list reads
+        their heads (a whole log through GDAL's Arrow stream, a fifth of the
+        time row by row) and fetches an entry's values when it is opened.
+        """
+        cols = list(self.LOG_HEADS)
+        table = self.read_arrow("situation_log", cols) if since == 0 else None
+        if table is None:
+            where = "fid > ?" if since else None
+            return self.read("situation_log", where, (since,) if since else (), columns=cols)
+        fids = table.column("fid").to_numpy().astype(np.int64)
+        data: dict[str, Any] = {}
+        for c in cols:
+            col = table.column(c)
+            if col.type.__class__.__name__ == "TimestampType":
+                ms = col.to_numpy(zero_copy_only=False).astype("datetime64[ms]")
+                text = np.char.add(np.datetime_as_string(ms, unit="ms"), "Z").astype(object)
+                text[np.isnat(ms)] = None
+                data[c] = text
+            elif c == "feature_id":
+                data[c] = pd.array(col.to_pylist(), dtype="Int64")
+            else:
+                data[c] = np.asarray(col.to_pylist(), dtype=object)
+        frame = pd.DataFrame(data, index=pd.Index(fids, name="fid"))
+        return frame.sort_index()
+
     # ------------------------------------------------------------ writing
     def _log(
         self,

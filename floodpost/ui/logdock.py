@@ -96,13 +96,16 @@ class LogTableModel(QAbstractTableModel):
         self._rows = np.empty(0, dtype=np.int64)
         self._filter: dict[str, Any] = {}
         self._bold: QFont | None = None
+        #: fid -> {"before": …, "after": …} for lists read without them (a season's log)
+        self.details: Any = None
         self._take(self._frame)
 
     # ------------------------------------------------------------ data
     def _take(self, frame: pd.DataFrame) -> None:
         self._frame = frame
         self._times = log_times(frame)
-        self._cols = {name: frame[name].to_numpy(dtype=object) for name in _LOG_COLUMNS}
+        none = np.full(len(frame), None, dtype=object)
+        self._cols = {name: frame[name].to_numpy(dtype=object) if name in frame else none for name in _LOG_COLUMNS}
         self._fids = frame.index.to_numpy(dtype=np.int64)
 
     def set_log(self, frame: pd.DataFrame | None) -> None:
@@ -159,11 +162,13 @@ class LogTableModel(QAbstractTableModel):
         return self._frame.iloc[self._rows]
 
     def entry(self, row: int) -> dict[str, Any]:
-        """The stored values of one shown row, ``fid`` included."""
+        """The stored values of one shown row, ``fid`` included (before/after fetched if the list lacks them)."""
         i = int(self._rows[row])
         rec = {name: self._cols[name][i] for name in _LOG_COLUMNS}
         rec = {k: (v if _present(v) else None) for k, v in rec.items()}
         rec["fid"] = int(self._fids[i])
+        if "before" not in self._frame and self.details is not None:
+            rec.update(self.details(rec["fid"]))
         return rec
 
     def row_of(self, fid: int) -> int:
@@ -296,10 +301,11 @@ class _ExportJob(QObject):
     #: (path, error): error is "" on success, ``_CANCELLED`` when cancelled
     done = Signal(str, str)
 
-    def __init__(self, frame: pd.DataFrame, path: str) -> None:
+    def __init__(self, frame: pd.DataFrame, path: str, reader: Any = None) -> None:
         super().__init__()
         self.frame = frame
         self.path = path
+        self.reader = reader  # opens the workspace in the thread, for before/after the list lacks
         self.cancelled = False
         self.thread = threading.Thread(target=self._run, name="floodpost-export")
 
@@ -312,7 +318,15 @@ class _ExportJob(QObject):
 
     def _run(self) -> None:
         try:
-            written = export_log_xlsx(self.frame, self.path, progress=self._progress)
+            frame = self.frame
+            if "before" not in frame and self.reader is not None:
+                ws = self.reader()
+                try:
+                    values = ws.read("situation_log", columns=["before", "after"])
+                finally:
+                    ws.close()
+                frame = frame.join(values, how="left")
+            written = export_log_xlsx(frame, self.path, progress=self._progress)
         except InterruptedError:
             self.done.emit(self.path, _CANCELLED)
         except Exception as exc:  # noqa: BLE001 - told to the user on the GUI thread
@@ -337,6 +351,8 @@ class LogPanel(QWidget):
     exported = Signal(str)
     #: an export failed (the message) or was cancelled ("cancelled")
     exportFailed = Signal(str)
+    #: the log's heads read in the worker thread (generation, frame or error text)
+    _loaded = Signal(int, object)
 
     def __init__(self, workspace: Workspace | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -344,7 +360,13 @@ class LogPanel(QWidget):
         self._targets: list[str | None] = [None]
         self._operators: list[str | None] = [None]
         self._export: _ExportJob | None = None
+        self._reader: Any = None  # opens the workspace for a worker thread
+        self._loading: threading.Thread | None = None
+        self._load_gen = 0
+        self._refresh_after_load = False
         self.model = LogTableModel(self)
+        self.model.details = self._details
+        self._loaded.connect(self._on_loaded, Qt.ConnectionType.QueuedConnection)
 
         self.use_time = QCheckBox(self.tr("Time"), self)
         self.use_time.setToolTip(self.tr("Show only the entries between the two times (Beijing time)"))
@@ -428,9 +450,16 @@ class LogPanel(QWidget):
         return edit
 
     # ------------------------------------------------------------ public
-    def set_workspace(self, workspace: Workspace | None) -> None:
-        """Show the log of ``workspace`` (None empties the panel); filters start open."""
+    def set_workspace(self, workspace: Workspace | None, reader: Any = None) -> None:
+        """Show the log of ``workspace`` (None empties the panel); filters start open.
+
+        With ``reader`` (opens the workspace again, for a thread), a log is read
+        in a worker thread and the list fills when it is in: a season's log of
+        hundreds of thousands of entries never holds up the window.
+        """
         self.workspace = workspace
+        self._reader = reader
+        self._load_gen += 1
         for w in (self.use_time, self.layer_combo, self.operator_combo, self.search):
             w.blockSignals(True)
         self.use_time.setChecked(False)
@@ -441,19 +470,84 @@ class LogPanel(QWidget):
             w.blockSignals(False)
         self._on_use_time_change(False, apply=False)
         self.model.set_filter()
-        self.model.set_log(workspace.log_entries() if workspace is not None else None)
+        self.model.set_log(None)
+        if workspace is not None:
+            self._load()
         self._after_read()
+
+    def _load(self) -> None:
+        """Read the whole log's heads: in a worker thread when a reader is given, else here."""
+        if self._reader is None:
+            self.model.set_log(self.workspace.log_heads())
+            return
+        gen, reader = self._load_gen, self._reader
+
+        def run() -> None:
+            try:
+                ws = reader()
+                try:
+                    frame: Any = ws.log_heads()
+                finally:
+                    ws.close()
+            except Exception as exc:  # noqa: BLE001 - told to the user on the GUI thread
+                frame = str(exc) or type(exc).__name__
+            self._loaded.emit(gen, frame)
+
+        self.status.setText(self.tr("Reading the log…"))
+        self._loading = threading.Thread(target=run, name="floodpost-log", daemon=True)
+        self._loading.start()
+
+    def _on_loaded(self, gen: int, frame: Any) -> None:
+        if self._loading is not None:
+            self._loading.join()
+            self._loading = None
+        if gen != self._load_gen or self.workspace is None:
+            return  # another workspace since
+        if isinstance(frame, str):
+            self.status.setText(self.tr("Cannot read the log: %1").replace("%1", frame))
+            return
+        keep = self._current_fid()
+        self.model.set_log(frame)
+        self._after_read(keep)
+        if self._refresh_after_load:
+            self._refresh_after_load = False
+            self.refresh()
+
+    @property
+    def loading(self) -> bool:
+        """Whether the log is still being read."""
+        return self._loading is not None
+
+    def wait_loaded(self, timeout: float | None = None) -> None:
+        """Block until a log being read is in (tests, quitting)."""
+        if self._loading is not None:
+            self._loading.join(timeout)
+
+    def _details(self, fid: int) -> dict[str, Any]:
+        """The before/after of one entry, read when it is shown."""
+        if self.workspace is None:
+            return {}
+        got = self.workspace.read("situation_log", "fid = ?", (int(fid),), columns=["before", "after"])
+        if got.empty:
+            return {}
+        row = got.iloc[0]
+        return {k: (row[k] if _present(row[k]) else None) for k in ("before", "after")}
 
     def refresh(self) -> None:
         """Read the entries recorded since the last read (all of them if the log was rewritten)."""
         ws = self.workspace
         if ws is None:
             return
+        if self._loading is not None:
+            self._refresh_after_load = True  # the read in hand may have missed them
+            return
         keep = self._current_fid()
         last = self.model.last_fid()
-        new = ws.read("situation_log", "fid > ?", (last,))
+        new = ws.log_heads(since=last)
         if ws.count("situation_log") != self.model.total + len(new):
-            self.model.set_log(ws.log_entries())
+            self._load()
+            if self._loading is not None:
+                return
         else:
             self.model.add_entries(new)
         self._after_read(keep)
@@ -478,7 +572,10 @@ class LogPanel(QWidget):
             if not chosen:
                 return False
             path = chosen if chosen.lower().endswith(".xlsx") else chosen + ".xlsx"
-        job = _ExportJob(self.model.shown(), str(path))
+        shown = self.model.shown()
+        if "before" not in shown and self._reader is None and self.workspace is not None:
+            shown = shown.join(self.workspace.read("situation_log", columns=["before", "after"]), how="left")
+        job = _ExportJob(shown, str(path), self._reader)
         job.progressed.connect(self._on_export_progress)
         job.done.connect(self._on_export_done)
         self._export = job

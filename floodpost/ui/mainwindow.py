@@ -365,7 +365,8 @@ class MainWindow(QMainWindow):
         self._refresh_situation()
         if self.table.ws is not self.workspace:
             self.table.set_workspace(self.workspace)
-            self.log_panel.set_workspace(self.workspace)
+            path = self.workspace.path
+            self.log_panel.set_workspace(self.workspace, reader=lambda: Workspace.open(path))
             if self._tally is not None:
                 self._tally.set_workspace(self.workspace)
             self.undo_stack.clear()  # steps belong to the workspace they were made in
@@ -1241,6 +1242,8 @@ class MainWindow(QMainWindow):
         self.meeting_legend.detach()
         if self.log_panel.exporting:
             self.log_panel.wait_for_export()
+        self.log_panel.wait_loaded(30)
+        self.log_panel.set_workspace(None)  # a read still on its way is dropped
         self.canvas.shutdown()
         if self.workspace is not None:
             self.workspace.close()
