@@ -151,13 +151,12 @@ win.open_workspace({str(path)!r})
 opened = time.perf_counter()
 deadline = time.perf_counter() + 120
 def filled():
-    d = win.dashboard
-    return bool(getattr(d, 'series', None)) and not getattr(d, 'busy', False)
+    return not win.situation_pending
 while ('frame' not in first or not filled()) and time.perf_counter() < deadline:
     app.processEvents()
     time.sleep(0.002)
 dash = time.perf_counter()
-times = win.time_slider.times if hasattr(win.time_slider, 'times') else []
+times = win.time_slider.times
 steps = []
 if times:
     picks = [times[int(i * (len(times) - 1) / 29)] for i in range(30)]
@@ -166,7 +165,7 @@ if times:
         win.time_slider.set_time(t)
         while time.perf_counter() - s0 < 10:
             app.processEvents()
-            if not getattr(win.dashboard, 'busy', False) and not getattr(win.canvas, 'busy', False):
+            if not win.situation_pending:
                 break
         steps.append(time.perf_counter() - s0)
 print(json.dumps({{

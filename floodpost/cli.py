@@ -56,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     i = sub.add_parser("info", help="layers, counts, extent and time span of a workspace")
     i.add_argument("workspace")
     i.add_argument("--json", action="store_true", help="print one JSON object")
+    i.add_argument("--check", action="store_true",
+                   help="also check every cell of the record tables and the log for damage (slower)")
     i.add_argument("--at", metavar="TIME",
                    help="totals as of this Beijing time, e.g. 2021-07-23T18:00 (default: now)")
 
@@ -166,11 +168,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _info(ws: Any, at: str | None = None) -> dict[str, Any]:
+def _info(ws: Any, at: str | None = None, check_all: bool = False) -> dict[str, Any]:
     from floodpost.data.situation import report
     from floodpost.data.timeutil import iso_local, parse_time
 
-    info = ws.info()
+    info = ws.info(check_all)
     span = ws.time_span()
     info["time_span"] = (
         {"start": iso_local(span[0]), "end": iso_local(span[1])} if span else None
@@ -188,7 +190,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     from floodpost.data.schema import ALL
 
     with _open(args.workspace) as ws:
-        info = _info(ws, args.at)
+        info = _info(ws, args.at, args.check)
     if args.json:
         print(json.dumps(info, ensure_ascii=False, indent=2))
         return 0

@@ -372,3 +372,19 @@ def test_gdal_is_not_asked_to_read_inside_our_transaction(demo_path):
                 capture_output=True, text=True, timeout=60,
             )
             assert probe.stdout.strip() == "database is locked"  # still ours
+
+
+def test_info_checks_the_layers_and_with_check_every_table(damaged):
+    """A season's records take a second to scan: ``info`` checks the layers, ``info --check`` everything."""
+    con = raw(damaged)
+    con.execute("UPDATE material_tally SET quantity = '一千' WHERE fid = 4")
+    con.commit()
+    con.close()
+    code, out, _ = cli("info", str(damaged), "--json")
+    assert code == 0
+    plain = {(d["layer"], d["fid"]) for d in json.loads(out)["damaged"]}
+    code, out, _ = cli("info", str(damaged), "--json", "--check")
+    assert code == 0
+    full = {(d["layer"], d["fid"]) for d in json.loads(out)["damaged"]}
+    assert ("hazards", 3) in plain and ("material_tally", 4) not in plain
+    assert ("material_tally", 4) in full and plain < full

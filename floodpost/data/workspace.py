@@ -1161,8 +1161,13 @@ class Workspace:
             return None
         return row[0], row[1]
 
-    def info(self) -> dict[str, Any]:
-        """Layer counts and extents for ``floodpost info``, and what is damaged (see :meth:`check`)."""
+    def info(self, check_all: bool = False) -> dict[str, Any]:
+        """Layer counts and extents for ``floodpost info``, and what is damaged (see :meth:`check`).
+
+        The layers are checked feature by feature; the record tables and the
+        log (a season holds hundreds of thousands of rows, a second to scan)
+        only with ``check_all``.
+        """
         out: dict[str, Any] = {"path": str(self.path), "schema_version": self.schema_version}
         out["layers"] = {
             k: {"count": self.count(k), "extent": self.extent(k)} for k in LAYERS if k in self.keys()
@@ -1170,11 +1175,12 @@ class Workspace:
         out["tables"] = {k: {"count": self.count(k)} for k in TABLES if k in self.keys()}
         out["extent"] = self.extent()
         out["damaged"] = [
-            {"layer": d.key, "fid": d.fid, "field": d.column, "problem": d.problem} for d in self.check()
+            {"layer": d.key, "fid": d.fid, "field": d.column, "problem": d.problem}
+            for d in self.check(None if check_all else [k for k in LAYERS if k in self.keys()])
         ]
         return out
 
-    def check(self) -> list[Damage]:
+    def check(self, keys: Sequence[str] | None = None) -> list[Damage]:
         """Every feature and cell of the workspace that cannot be read as stored (reported as ``read`` does).
 
         Reads each layer's geometry with the numpy parser, which looks at
@@ -1184,7 +1190,7 @@ class Workspace:
         that is not UTF-8 is found only when read).
         """
         found: list[Damage] = []
-        for key in self.keys():
+        for key in self.keys() if keys is None else keys:
             schema = ALL[key]
             odd = []
             for f in schema.fields:
