@@ -37,7 +37,9 @@ def test_a_season_log_is_read_off_the_gui_thread_and_opened_per_entry(qtbot, tmp
     qtbot.addWidget(panel)
     try:
         panel.set_workspace(ws, reader=lambda: Workspace.open(path))
-        assert panel.loading  # the window goes on meanwhile
+        assert not panel.loading and panel.model.total == 0  # hidden: nothing read at opening
+        panel.show()
+        assert panel.loading  # shown: read in a thread, the window goes on meanwhile
         qtbot.waitUntil(lambda: not panel.loading and panel.model.total > 0, timeout=30000)
         total = ws.count("situation_log")
         assert panel.model.total == total > 30_000

@@ -14,7 +14,7 @@ from typing import Any
 
 from floodpost.data.atomic import atomic_output
 from floodpost.data.schema import FORCE_CATEGORIES, MATERIAL_ITEMS, STORAGE_STATUS
-from floodpost.data.situation import as_of, delta, last_meeting
+from floodpost.data.situation import as_of, since_meeting
 from floodpost.data.timeutil import from_storage
 
 #: The counting word of each material in the brief. Records may say 个, 条 or 袋
@@ -46,10 +46,19 @@ def _signed(v: float, unit: str) -> str:
     return ("增加" if v > 0 else "减少") + _n(abs(v)) + unit if v else "持平"
 
 
-def meeting_brief(ws: Any, when: Any = None) -> str:
-    """The brief as of ``when`` (None: now), with the change since the last marked meeting."""
-    sit = as_of(ws, when)
-    t = sit.totals()
+def meeting_brief(ws: Any, when: Any = None, parts: tuple[Any, dict[str, Any], str | None, Any] | None = None) -> str:
+    """The brief as of ``when`` (None: now), with the change since the last marked meeting.
+
+    ``parts``: (situation, its totals, last meeting, change since it) when the
+    caller has them already (the window's worker computes them for the
+    dashboard too).
+    """
+    if parts is None:
+        sit = as_of(ws, when)
+        t = sit.totals()
+        meeting, d = since_meeting(ws, sit, t)
+    else:
+        sit, t, meeting, d = parts
     ev = t["evacuation"]
     p = ev["persons"]
     lines = [f"防汛态势简报（截至{_when(sit.at)}）", ""]
@@ -92,9 +101,7 @@ def meeting_brief(ws: Any, when: Any = None) -> str:
         f"四、工程抢险：加固堤防{_n(w.get('dike_m', 0))}米，投放沙袋{_n(w.get('sandbags', 0))}{bag}，"
         f"完成土方{_n(w.get('earth_m3', 0))}立方米，解救被困群众{_n(w.get('rescued', 0))}人。"
     )
-    meeting = last_meeting(ws, sit.at)
-    if meeting:
-        d = delta(as_of(ws, meeting).totals(), t)
+    if meeting and d is not None:
         dp = d["evacuation"]["persons"]
         lines.append(
             f"五、较上次会商（{_when(meeting)}）变化：已转移{_signed(dp['transferred'], '人')}，"

@@ -35,6 +35,7 @@ import json
 import threading
 import weakref
 from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -232,6 +233,22 @@ def _steps_by_key(keys: list[Any], times: np.ndarray, values: np.ndarray, width:
     return out
 
 
+def _steps_by_code(codes: np.ndarray, key: Any, times: np.ndarray, values: np.ndarray) -> dict[Any, Steps]:
+    """One scalar ``Steps`` per integer code (``key(code)`` names it), events in time order kept per code."""
+    codes = np.asarray(codes, dtype=np.int64)
+    if not len(codes):
+        return {}
+    order = np.argsort(codes, kind="stable")
+    sorted_codes = codes[order]
+    starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
+    ends = np.r_[starts[1:], len(codes)]
+    out = {}
+    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+        idx = order[a:b]
+        out[key(int(sorted_codes[a]))] = Steps(times[idx], values[idx], 1)
+    return out
+
+
 class _Table:
     """A record table's columns (Arrow) with its rows in (report time, fid) order.
 
@@ -252,6 +269,7 @@ class _Table:
         self.order = order
         self.columns = [c for c in table.column_names if c != fid_column]
         self._lists: dict[str, list[Any]] = {}
+        self._all: list[list[Any]] | None = None
 
     @classmethod
     def empty(cls) -> _Table:
@@ -274,6 +292,19 @@ class _Table:
             self._lists[column] = got
         return got
 
+    def codes(self, column: str) -> tuple[np.ndarray, list[Any]]:
+        """A text column as integer codes in row order (-1 for missing) and the values they stand for.
+
+        Arrow's dictionary encoding: no Python object per row (a season's
+        100,000 movements name a few dozen depots and items).
+        """
+        if column not in self.columns or not len(self):
+            return np.full(len(self), -1, dtype=np.int64), []
+        enc = self.arrow.column(column).combine_chunks().dictionary_encode()
+        idx = enc.indices.to_numpy(zero_copy_only=False)
+        codes = np.where(np.isnan(idx), -1, idx).astype(np.int64) if idx.dtype.kind == "f" else idx.astype(np.int64)
+        return codes[self.order], enc.dictionary.to_pylist()
+
     def number(self, column: str) -> np.ndarray:
         """A column as floats, missing (and unreadable) values as 0."""
         if column not in self.columns or not len(self):
@@ -288,9 +319,11 @@ class _Table:
         return arr
 
     def row(self, i: int) -> dict[str, Any]:
+        if self._all is None:
+            self._all = [self.values(c) for c in self.columns]
         out: dict[str, Any] = {"fid": int(self.fid[i])}
-        for c in self.columns:
-            out[c] = self.values(c)[i]
+        for c, values in zip(self.columns, self._all, strict=True):
+            out[c] = values[i]
         return out
 
     def rows(self) -> list[dict[str, Any]]:
@@ -323,8 +356,7 @@ class _Source:
 
     def token(self) -> tuple[Any, ...]:
         """Changes whenever anything was written, by this connection or another process."""
-        con = self.ws._con
-        return (id(con), con.total_changes, con.execute("PRAGMA data_version").fetchone()[0])
+        return self.ws.change_token()
 
     def table(self, key: str) -> _Table:
         """A whole record table, oldest report first.
@@ -525,23 +557,34 @@ class _Materials:
 
     def __init__(self, table: _Table, depots: set[str]) -> None:
         n = len(table)
-        depot = table.values("depot")
-        item = table.values("item")
-        kind = np.array(table.values("kind"), dtype=object)
-        dest = table.values("destination")
-        self.depots = set(depots) | set(depot)
+        # keys as small integers (a season's 100,000 movements: hashing tuples took a quarter second)
+        d_code, d_names = table.codes("depot")
+        t_code, t_names = table.codes("destination")
+        item_code, items = table.codes("item")
+        kind_code, kinds = table.codes("kind")
+        self.depots = set(depots) | {d for d in d_names if d is not None}
         q = table.number("quantity")
-        self.moves = _steps_by_key(list(zip(kind.tolist(), item, strict=True)), table.ms, q)
-        signed = np.where(kind == "stock_in", q, -q)
+        width = max(len(items), 1)
+        self.moves = _steps_by_code(kind_code * width + item_code, lambda c: (kinds[c // width], items[c % width]),
+                                    table.ms, q)
+        stock_in = kinds.index("stock_in") if "stock_in" in kinds else -2
+        signed = np.where(kind_code == stock_in, q, -q)
+        # one numbering for depots and destinations
+        names = list(dict.fromkeys([*d_names, *t_names]))
+        at = {nm: i for i, nm in enumerate(names)}
+        d_map = np.array([at[nm] for nm in d_names] or [0], dtype=np.int64)
+        t_map = np.array([at[nm] for nm in t_names] or [0], dtype=np.int64)
+        d_all = np.where(d_code >= 0, d_map[np.maximum(d_code, 0)], -1)
+        t_all = np.where(t_code >= 0, t_map[np.maximum(t_code, 0)], -1)
         # A dispatch to another depot (a forward point) moves the stock there.
-        moved = np.array([k == "dispatch" and d in self.depots and d != o for k, d, o in zip(kind, dest, depot, strict=True)],
-                         dtype=bool)
-        m = np.flatnonzero(moved)
-        keys = list(zip(depot, item, strict=True)) + [(dest[i], item[i]) for i in m]
+        known = np.array([nm in self.depots for nm in names] or [False], dtype=bool)
+        dispatch = kinds.index("dispatch") if "dispatch" in kinds else -2
+        m = np.flatnonzero((kind_code == dispatch) & (t_all >= 0) & known[np.maximum(t_all, 0)] & (t_all != d_all))
+        codes = np.concatenate([d_all * width + item_code, t_all[m] * width + item_code[m]])
         pos = np.concatenate([np.arange(n), m])
         ev = np.argsort(pos, kind="stable")  # per depot and item, in the rows' order
-        self.stock = _steps_by_key([keys[i] for i in ev], np.concatenate([table.ms, table.ms[m]])[ev],
-                                   np.concatenate([signed, q[m]])[ev])
+        self.stock = _steps_by_code(codes[ev], lambda c: (names[c // width], items[c % width]),
+                                    np.concatenate([table.ms, table.ms[m]])[ev], np.concatenate([signed, q[m]])[ev])
 
     def _stock_events(self, r: dict[str, Any], q: float) -> list[tuple[tuple[str, str], float]]:
         out = [((r["depot"], r["item"]), q if r["kind"] == "stock_in" else -q)]
@@ -691,6 +734,7 @@ class Engine:
         #: distinct report times (ms), and their stored text once asked for
         self.times = np.empty(0, dtype=np.int64)
         self._texts: list[str] | None = None
+        self._totals: dict[tuple[Any, str], dict[str, Any]] = {}
 
     # -- building
     def refresh(self) -> None:
@@ -707,7 +751,9 @@ class Engine:
     def _build(self) -> None:
         src = self.source
         self.log_fid = src.log_fid()
-        tables = {k: src.table(k) for k in RECORD_KEYS}
+        # GDAL reads without Python's lock: the four tables at once
+        with ThreadPoolExecutor(max_workers=len(RECORD_KEYS), thread_name_prefix="floodpost-fold") as pool:
+            tables = dict(zip(RECORD_KEYS, pool.map(src.table, RECORD_KEYS), strict=True))
         self.max_fids = {k: int(t.fid.max()) if len(t) else 0 for k, t in tables.items()}
         self.evacuation = _Evacuation(tables["evacuation"])
         self.works = _Works(tables["works"])
@@ -808,6 +854,19 @@ class Engine:
                 self._texts = _texts(self.times)
             return list(self._texts)
 
+    def totals(self, at: str) -> dict[str, Any]:
+        """``situation(at).totals()``, kept for the last few moments asked (a meeting's totals
+        are the base of every "since the meeting" figure while the slider moves)."""
+        with self.lock:
+            key = (self.token, at)
+            hit = self._totals.get(key)
+            if hit is None:
+                hit = self.situation(at).totals()
+                if len(self._totals) >= 16:
+                    self._totals.pop(next(iter(self._totals)))
+                self._totals[key] = hit
+            return hit
+
     def situation(self, at: str) -> Situation:
         """The moment ``at`` (stored text): one binary search per area, depot item and force."""
         t = _ms(at)
@@ -866,7 +925,7 @@ class Engine:
             for c, i in self.forces.categories.items():
                 values[("forces", "by_category", c, "teams")] = f[:, 4 + 2 * i]
                 values[("forces", "by_category", c, "personnel")] = f[:, 5 + 2 * i]
-            return Timeline(ts, values)
+            return Timeline(ts, values, np.asarray(g, dtype=np.int64))
 
 
 def _fid_span(fid: int | None, after: str | None) -> tuple[int, int] | None:
@@ -893,6 +952,8 @@ class Timeline:
 
     times: list[str]
     values: dict[tuple[str, ...], np.ndarray]
+    #: the same times as milliseconds since 1970 (UTC), for axes
+    ms: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
 
     def get(self, *path: str) -> np.ndarray:
         got = self.values.get(tuple(path))
@@ -940,6 +1001,26 @@ def last_meeting(ws: Any, before: str | None = None) -> str | None:
 def meetings(ws: Any) -> list[str]:
     """Times of every consultation meeting marked in the log, oldest first (the slider marks them)."""
     return _Source(ws).meetings()
+
+
+def since_meeting(ws: Any, sit: Situation, totals: dict[str, Any] | None = None) -> tuple[str | None, dict[str, Any] | None]:
+    """The last meeting at or before the moment of ``sit``, and what changed since (``delta`` of the totals).
+
+    Per area the change is left out: the headline figures and the brief read
+    the sums, and a season's thousand areas would make every slider step pay
+    for it.
+    """
+    meeting = last_meeting(ws, sit.at)
+    if meeting is None:
+        return None, None
+    now = sit.totals() if totals is None else totals
+    then = engine(ws).totals(meeting)
+    return meeting, delta(_without_areas(then), _without_areas(now))
+
+
+def _without_areas(totals: dict[str, Any]) -> dict[str, Any]:
+    ev = {k: v for k, v in totals["evacuation"].items() if k != "by_area"}
+    return {**totals, "evacuation": ev}
 
 
 def report(ws: Any, when: Any = None) -> dict[str, Any]:

@@ -50,24 +50,68 @@ QUERY_INDEXES: dict[str, tuple[str, tuple[str, ...]]] = {
     **{f"{k}_reported_at": (k, ("reported_at",)) for k, s in ALL.items() if "reported_at" in s.field_names},
 }
 
-_FILE_LOCKS: dict[str, threading.RLock] = {}
-_FILE_LOCKS_GUARD = threading.Lock()
-
-
-def file_lock(path: str | os.PathLike[str]) -> threading.RLock:
-    """This process's lock on one workspace file, held by every write and every GDAL read of it.
+class FileLock:
+    """This process's lock on one workspace file: our write transactions alone, GDAL's reads together.
 
     GDAL links its own copy of SQLite. POSIX file locks belong to the
     process, so when GDAL closes its handle on the file, the locks a
     connection of ours holds are gone, and another program could write in
-    the middle of our transaction. Holding this lock, a GDAL read never
-    closes while one of our threads is in a write transaction.
+    the middle of our transaction. Writes hold this lock exclusively and
+    GDAL reads share it, so a GDAL read never closes while one of our
+    threads is in a write transaction; several GDAL reads run at once. The
+    thread that writes may also read (and write again, nested).
     """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writer: int | None = None  # thread id
+        self._depth = 0
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        me = threading.get_ident()
+        with self._cond:
+            while (self._writer not in (None, me)) or (self._writer is None and self._readers):
+                self._cond.wait()
+            self._writer = me
+            self._depth += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._depth -= 1
+                if not self._depth:
+                    self._writer = None
+                    self._cond.notify_all()
+
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        me = threading.get_ident()
+        with self._cond:
+            while self._writer not in (None, me):
+                self._cond.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                if not self._readers:
+                    self._cond.notify_all()
+
+
+_FILE_LOCKS: dict[str, FileLock] = {}
+_FILE_LOCKS_GUARD = threading.Lock()
+
+
+def file_lock(path: str | os.PathLike[str]) -> FileLock:
+    """The :class:`FileLock` of one workspace file in this process."""
     key = os.path.realpath(os.fspath(path))
     with _FILE_LOCKS_GUARD:
         lock = _FILE_LOCKS.get(key)
         if lock is None:
-            lock = _FILE_LOCKS[key] = threading.RLock()
+            lock = _FILE_LOCKS[key] = FileLock()
         return lock
 
 
@@ -268,6 +312,14 @@ class Workspace:
                     {"schema_version": version}, {"schema_version": SCHEMA_VERSION, "changes": what},
                 )
 
+    def change_token(self) -> tuple[int, int, int]:
+        """Changes whenever the workspace was written, by this connection or another process.
+
+        What caches of derived data (the situation's fold, a layer's frame) compare.
+        """
+        con = self._con
+        return (id(con), con.total_changes, con.execute("PRAGMA data_version").fetchone()[0])
+
     def close(self) -> None:
         self._con.close()
 
@@ -295,7 +347,7 @@ class Workspace:
         if con.in_transaction:
             yield con
             return
-        with file_lock(self.path):
+        with file_lock(self.path).write():
             try:
                 con.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:
@@ -600,7 +652,7 @@ class Workspace:
             from pyogrio.raw import open_arrow
 
             n = self.count(key) if rows is None else rows
-            with file_lock(self.path), open_arrow(
+            with file_lock(self.path).read(), open_arrow(
                 self.path, layer=key, columns=cols, return_fids=True, use_pyarrow=True, batch_size=max(n, 1) + 1,
             ) as (meta, reader):
                 table = reader.read_all()
@@ -643,7 +695,7 @@ class Workspace:
 
         Five times quicker than row by row for the record tables of a season
         (100,000 material movements in 0.08 s). Times come as timestamps.
-        None inside a transaction of this connection (see :func:`file_lock`)
+        None inside a transaction of this connection (see :class:`FileLock`)
         or when GDAL cannot read the table: ``read`` then serves.
         """
         if self._con.in_transaction or key not in self.keys():
@@ -651,7 +703,7 @@ class Workspace:
         try:
             import pyogrio
 
-            with file_lock(self.path):
+            with file_lock(self.path).read():
                 _, table = pyogrio.read_arrow(str(self.path), layer=key, columns=None if columns is None else list(columns),
                                               return_fids=True, read_geometry=False)
             return table
@@ -883,7 +935,7 @@ class Workspace:
         if self._con.in_transaction:
             yield
             return
-        with file_lock(self.path):
+        with file_lock(self.path).write():
             self._begin_immediate()
             with self._finish():
                 yield

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from PySide6.QtGui import QImage
 
 from floodpost.layers.basemap import BasemapStack, VectorBasemap
@@ -39,6 +40,7 @@ class MapScene:
 
     layers: LayerList
     painter: MapPainter = field(default_factory=MapPainter)
+    _frames: dict[str, tuple[Any, Any]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_workspace(cls, workspace: Any, basemap: Any | None = None) -> MapScene:
@@ -80,7 +82,7 @@ class MapScene:
                 continue
             if at is None and getattr(layer, "_as_of", None) is None:
                 continue  # already showing everything
-            full = workspace.read(layer.key)
+            full = self._full_frame(workspace, layer.key)
             stored = (str(workspace.path), layer.key)
             layer.set_frame(full if at is None else full[full["reported_at"] <= at], stored)
             layer._as_of = at
@@ -102,13 +104,24 @@ class MapScene:
         # only the areas being evacuated need a shape for their bars
         evacuated = None
         if areas is not None and areas.count:
-            evacuated = areas.rows(areas.table["name"].astype(str).isin(list(situation.evacuation)).to_numpy())
+            names = set(situation.evacuation)
+            evacuated = areas.rows(np.fromiter((str(n) in names for n in areas.table["name"].to_numpy(dtype=object)),
+                                               dtype=bool, count=len(areas.table)))
         self.painter.overlays = [
             ForcesOverlay.from_frame(forces.frame if forces is not None else None),
             DepotOverlay.from_situation(situation, depots.frame if depots is not None else None),
             EvacuationOverlay.from_situation(situation, evacuated),
         ]
         return situation
+
+    def _full_frame(self, workspace: Any, key: str) -> Any:
+        """A record layer as stored, read again only after the workspace changed (every slider step filters it)."""
+        token = workspace.change_token()
+        hit = self._frames.get(key)
+        if hit is None or hit[0] != token:
+            hit = (token, workspace.read(key))
+            self._frames[key] = hit
+        return hit[1]
 
     def render(self, viewport: Viewport, *, scale: float = 1.0) -> tuple[QImage, RenderStats]:
         stats = RenderStats()

@@ -105,7 +105,9 @@ class _SignalQuit(QObject):
             pass
 
     def _handle(self, signum: int, frame: Any) -> None:
-        # Closing runs each window's closeEvent (settings saved, threads stopped).
+        # Closing runs each window's closeEvent (settings saved, threads stopped); the
+        # last window closing must not quit with 0 before the signal's own status.
+        self.app.setQuitOnLastWindowClosed(False)
         self.app.closeAllWindows()
         self.app.exit(128 + signum)
 

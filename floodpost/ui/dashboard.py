@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QMargins, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
 from floodpost.data.schema import FORCE_CATEGORIES
 from floodpost.data.situation import Timeline
 from floodpost.data.symbology import SYMBOLOGY
-from floodpost.data.timeutil import format_local, from_storage
+from floodpost.data.timeutil import format_local, from_storage, storage_ms
 
 STAGE_PENS = {"transferred": "#f28e2b", "sheltered": "#59a14f", "returned": "#4e79a7"}
 # The forces' curves in their map colours: the chart and the map name a category alike.
@@ -321,6 +322,10 @@ class Chart(QWidget):
 
     def add_curve(self, name: str, color: str) -> Any:
         curve = self.plot.plot(name=name, pen=pg.mkPen(color, width=2))
+        # a season has tens of thousands of report times: draw what is in view, a few per pixel
+        curve.setClipToView(True)
+        curve.setDownsampling(auto=True, method="peak")
+        curve.setSkipFiniteCheck(True)
         self.curves.append((curve, color))
         self.legend.add(color, name)
         return curve
@@ -549,7 +554,8 @@ class DashboardPanel(QWidget):
     def show_series(self, series: Any) -> None:
         """The curves at every report time (a :class:`floodpost.data.situation.Timeline`)."""
         self.series = series
-        xs = self._xs = [_epoch(t) for t in series.times]
+        ms = series.ms if len(series.ms) == len(series.times) else storage_ms(series.times)
+        xs = self._xs = (np.asarray(ms, dtype=np.float64) / 1000.0).tolist()
         for stage in STAGE_PENS:
             self.curves[f"evac:{stage}"].setData(xs, series.get("evacuation", "persons", stage))
         self.curves["mat:dispatch"].setData(xs, series.get("materials", "dispatch", "sandbag"))
@@ -581,8 +587,9 @@ class DashboardPanel(QWidget):
             chart.note.setVisible(bool(text))
 
     def curve_data(self, name: str) -> tuple[list[float], list[float]]:
-        """The points a curve shows (for tests and the brief)."""
-        x, y = self.curves[name].getData()
+        """The points of a curve, every report time (drawn clipped to the view and thinned per pixel)."""
+        curve = self.curves[name]
+        x, y = curve.xData, curve.yData
         return ([] if x is None else list(x)), ([] if y is None else list(y))
 
     def x_range(self) -> tuple[float, float]:

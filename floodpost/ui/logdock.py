@@ -364,6 +364,7 @@ class LogPanel(QWidget):
         self._loading: threading.Thread | None = None
         self._load_gen = 0
         self._refresh_after_load = False
+        self._want_load = False  # a workspace's log not read yet (waits for the panel to be shown)
         self.model = LogTableModel(self)
         self.model.details = self._details
         self._loaded.connect(self._on_loaded, Qt.ConnectionType.QueuedConnection)
@@ -471,12 +472,20 @@ class LogPanel(QWidget):
         self._on_use_time_change(False, apply=False)
         self.model.set_filter()
         self.model.set_log(None)
-        if workspace is not None:
+        self._want_load = workspace is not None
+        if workspace is not None and (reader is None or self.isVisible()):
             self._load()
         self._after_read()
 
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        """A log read in a worker thread is read when the panel is first shown, not at every opening."""
+        super().showEvent(event)
+        if self._want_load and self._loading is None and self.workspace is not None:
+            self._load()
+
     def _load(self) -> None:
         """Read the whole log's heads: in a worker thread when a reader is given, else here."""
+        self._want_load = False
         if self._reader is None:
             self.model.set_log(self.workspace.log_heads())
             return
@@ -541,6 +550,8 @@ class LogPanel(QWidget):
         if self._loading is not None:
             self._refresh_after_load = True  # the read in hand may have missed them
             return
+        if self._want_load:
+            return  # not read yet: the first read, when shown, takes everything
         keep = self._current_fid()
         last = self.model.last_fid()
         new = ws.log_heads(since=last)

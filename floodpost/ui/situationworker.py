@@ -40,13 +40,13 @@ class Moment:
 def compute_moment(ws: Any, when: str) -> Moment:
     """The figures as of ``when`` ("" for now), as the dashboard and the brief show them."""
     from floodpost.data.brief import meeting_brief
-    from floodpost.data.situation import as_of, delta, last_meeting
+    from floodpost.data.situation import as_of, since_meeting
 
     sit = as_of(ws, when or None)
     totals = sit.totals()
-    meeting = last_meeting(ws, sit.at)
-    change = delta(as_of(ws, meeting).totals(), totals) if meeting else None
-    return Moment(when, sit, totals, meeting, change, meeting_brief(ws, when or None))
+    meeting, change = since_meeting(ws, sit, totals)
+    brief = meeting_brief(ws, when or None, parts=(sit, totals, meeting, change))
+    return Moment(when, sit, totals, meeting, change, brief)
 
 
 class SituationWorker(QObject):

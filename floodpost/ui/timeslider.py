@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from floodpost.data.timeutil import format_local
+from floodpost.data.timeutil import format_local, storage_ms
 
 #: Seconds between steps while playing, by the speed the user picks.
 SPEEDS = (("×1", 1.5), ("×2", 0.75), ("×4", 0.35))
@@ -139,7 +139,7 @@ class TimeSlider(QWidget):
         shown = pending or self.current
         live = not shown or (self._live and not pending)
         self._times = list(times)
-        self._ms = [_ms(t) for t in self._times]
+        self._ms = storage_ms(self._times).tolist()
         self._t0 = self._ms[0] if self._ms else 0
         last = self._position(self._ms[-1]) if self._ms else 0
         self.slider.blockSignals(True)
