@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
+from tools import need_commands
 
 from floodpost.cli import main
 from floodpost.data.brief import ITEM_UNITS, meeting_brief, save_brief
@@ -116,9 +116,8 @@ def test_cli_brief_missing_workspace(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert not (tmp_path / "b.txt").exists()
 
 
-@pytest.mark.skipif(shutil.which("libreoffice") is None or shutil.which("pdfinfo") is None,
-                    reason="LibreOffice and poppler check the page as a reader opens it")
 def test_libreoffice_reads_an_a4_page(demo_path: Path, tmp_path: Path) -> None:
+    need_commands("libreoffice", "pdfinfo")  # LibreOffice and poppler check the page as a reader opens it
     out = save_brief(_brief(demo_path), tmp_path / "brief.docx")
     subprocess.run(["libreoffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
                     "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],

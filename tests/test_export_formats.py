@@ -26,6 +26,7 @@ import pytest
 import shapely
 from hypothesis import given
 from hypothesis import strategies as st
+from tools import need, need_validator
 
 from floodpost.data.atomic import OutputError
 from floodpost.data.export import GPKG_VERSION, export_layer, kml_color, label_column
@@ -75,8 +76,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory, demo_master: Path) -> Path
 
 def _soffice() -> str:
     exe = shutil.which("libreoffice") or shutil.which("soffice")
-    if exe is None:
-        pytest.skip("LibreOffice is not installed")
+    need(exe is not None, "LibreOffice")
     return exe
 
 
@@ -111,8 +111,7 @@ def test_geopackage_export_is_version_1_2_and_passes_gdals_validator(hostile: Pa
     finally:
         con.close()
     assert pyogrio.read_info(out, layer=key)["features"] == n
-    if not (VALIDATOR.exists() and SYSTEM_PYTHON.exists()):
-        pytest.skip("GDAL's validate_gpkg.py (python3-gdal) is not installed")
+    need_validator()
     run = subprocess.run([str(SYSTEM_PYTHON), str(VALIDATOR), str(out)], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "Req" not in run.stdout + run.stderr
@@ -191,8 +190,7 @@ def test_kml_carries_the_map_colours(hostile: Path, tmp_path: Path) -> None:
         assert url == f"#hazards-{code}" and url[1:] in styles
     # GDAL reads the document and resolves the styles
     ogrinfo = shutil.which("ogrinfo")
-    if ogrinfo is None:
-        pytest.skip("ogrinfo (gdal-bin) is not installed")
+    need(ogrinfo is not None, "ogrinfo (gdal-bin)")
     summary = subprocess.run([ogrinfo, "-al", "-so", str(out)], capture_output=True, text=True, timeout=120)
     assert summary.returncode == 0, summary.stderr
     assert f"Feature Count: {len(want)}" in summary.stdout
@@ -407,7 +405,8 @@ def _chromium() -> str:
         exe = shutil.which(name)
         if exe:
             return exe
-    pytest.skip("Chromium is not installed")
+    need(False, "Chromium")
+    return ""
 
 
 #: Put into a copy of the page: catch alert(), then put every popup and tooltip into the DOM

@@ -22,6 +22,7 @@ import numpy as np
 import pyogrio
 import pytest
 import shapely
+from tools import need_qgis, need_validator
 
 from floodpost.cli import main
 from floodpost.data import gpkg, qgis_styles
@@ -44,8 +45,7 @@ def _system_has(module: str) -> bool:
 
 def validate(path: Path) -> str:
     """GDAL's GeoPackage validator on ``path``: its output, asserting it found no error."""
-    if not VALIDATOR.exists():
-        pytest.skip("GDAL's validate_gpkg.py is not installed (python3-gdal)")
+    need_validator()
     r = subprocess.run([SYSTEM_PYTHON, str(VALIDATOR), str(path)], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
     return r.stdout + r.stderr
@@ -516,8 +516,7 @@ os._exit(0)  # QGIS may crash tearing itself down at interpreter exit; the work 
 
 
 def test_qgis_opens_the_demo_styled_with_all_nine_reservoirs(qapp, demo_path, tmp_path):
-    if not _system_has("qgis.core"):
-        pytest.skip("PyQGIS is not installed for the system python")
+    need_qgis()
     script = tmp_path / "q.py"
     script.write_text(QGIS_SCRIPT, encoding="utf-8")
     png = tmp_path / "qgis.png"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from tools import need_commands
 
 from floodpost.data.workspace import Workspace
 from floodpost.layers.legend import map_legend
@@ -99,8 +100,8 @@ def test_each_label_is_text_once_and_nothing_is_an_image(press_pdf) -> None:
         assert extracted.count(_squash(label)) == 1, label  # the halo is a path, not a second copy
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 def test_pdftotext_reads_the_same(press_pdf) -> None:
+    need_commands("pdftotext")
     lang, out, strings, _ = press_pdf
     got = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True,
                          check=True).stdout
@@ -111,8 +112,8 @@ def test_pdftotext_reads_the_same(press_pdf) -> None:
     assert not [c for c in got if 0x2E80 <= ord(c) <= 0x2FDF or (ord(c) < 0x20 and c not in "\n\f")]
 
 
-@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")
 def test_fonts_are_embedded_tagged_subsets_with_unicode_maps(press_pdf) -> None:
+    need_commands("pdffonts")
     _, out, _, _ = press_pdf
     lines = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout.splitlines()
     fonts = lines[2:]
