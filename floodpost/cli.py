@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -149,7 +148,7 @@ IMPORT_KEYS = (
 def _open(path: str) -> Any:
     from floodpost.data.workspace import Workspace
 
-    if not Path(path).exists():
+    if "://" not in path and not Path(path).exists():
         raise CommandError(f"{path}: no such workspace")
     ws = Workspace.open(path)
     # a damaged feature or cell is left out and named; the command goes on with the rest
@@ -461,6 +460,7 @@ def error_line(exc: BaseException) -> str:
     a library's multi-line report.
     """
     from floodpost.data.atomic import OutputError, cause_of
+    from floodpost.data.workspace import StorageError
 
     if isinstance(exc, OutputError):
         text = str(exc)
@@ -470,7 +470,7 @@ def error_line(exc: BaseException) -> str:
         text = str(exc.args[0])
     else:
         text = str(exc).strip() or type(exc).__name__
-        if not isinstance(exc, (CommandError, OSError, ValueError, KeyError, RuntimeError, sqlite3.Error)):
+        if not isinstance(exc, (CommandError, OSError, ValueError, KeyError, RuntimeError, StorageError)):
             text = f"{type(exc).__name__}: {text}"
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     return lines[0] if lines else type(exc).__name__
@@ -494,7 +494,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("FLOODPOST_DEBUG"):
             raise
         msg = error_line(exc)
-        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc) and getattr(args, "workspace", None):
+        if "database is locked" in str(exc) and getattr(args, "workspace", None) and args.workspace not in msg:
             msg = f"{args.workspace} is locked by another program ({exc}); close it there or try again"
         print(f"floodpost {command}: error: {msg}", file=sys.stderr)
         return EXIT_FAILED

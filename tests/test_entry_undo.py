@@ -25,7 +25,7 @@ from floodpost.data.tally import (
     stock_conflict,
     withdraw_rows,
 )
-from floodpost.data.workspace import Workspace
+from floodpost.data.workspace import Where, Workspace
 
 DAY = "2021-07-22T"
 
@@ -216,7 +216,7 @@ def test_undoing_a_stock_in_that_later_dispatches_used_is_refused(ws: Workspace)
     assert len(ws.log_entries()) == before
     # A dispatch into a forward point that then used it: taking the dispatch back would overdraw there.
     entry(ws, "material_tally", material(2000, "消耗", "14:00", depot="良相坡前置点"))
-    dispatch = int(ws.read("material_tally", "kind = 'dispatch'").index[-1])
+    dispatch = int(ws.read("material_tally", [Where("kind", "=", "dispatch")]).index[-1])
     assert "良相坡前置点" in str(stock_conflict(ws, removed=[dispatch]))
 
 

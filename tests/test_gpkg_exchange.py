@@ -25,9 +25,10 @@ import shapely
 from tools import need_qgis, need_validator
 
 from floodpost.cli import main
-from floodpost.data import gpkg, qgis_styles
-from floodpost.data import workspace as wsmod
 from floodpost.data.schema import LAYER_ORDER, LAYERS, STORAGE_EPSG
+from floodpost.data.store.gpkg import geopackage as gpkg
+from floodpost.data.store.gpkg import qgis_styles
+from floodpost.data.store.gpkg import store as wsmod
 from floodpost.data.symbology import SWATCH_KIND, SYMBOLOGY, parse_color
 from floodpost.data.workspace import Workspace
 

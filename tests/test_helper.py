@@ -18,7 +18,8 @@ from conftest import synthetic_layers
 from PySide6.QtGui import QImage
 
 from floodpost.data.shapes import Shapes
-from floodpost.data.workspace import Workspace, read_geometry
+from floodpost.data.store.gpkg import read_geometry
+from floodpost.data.workspace import Workspace
 from floodpost.layers.helper import ROW_STEP, RenderHelper
 from floodpost.layers.model import LayerList, drawing_columns
 from floodpost.layers.painter import MapPainter

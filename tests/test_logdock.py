@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from floodpost import i18n
-from floodpost.data import workspace as wsmod
 from floodpost.data.logexport import (
     HEADERS_ZH,
     change_rows,
@@ -23,6 +22,7 @@ from floodpost.data.logexport import (
     filter_log,
 )
 from floodpost.data.schema import ALL, LOG_ACTIONS
+from floodpost.data.store.gpkg import store as wsmod
 from floodpost.data.timeutil import BEIJING, format_local, to_storage
 from floodpost.data.workspace import Workspace
 from floodpost.ui.logdock import LogPanel, LogTableModel

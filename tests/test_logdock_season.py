@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 
-from floodpost.data import gpkg
+from floodpost.data.store.gpkg import geopackage as gpkg
 from floodpost.data.workspace import Workspace
 from floodpost.ui.logdock import LogPanel
 

@@ -124,7 +124,7 @@ def test_take_reorders_and_marks_missing() -> None:
 
 
 def test_geopackage_headers_are_stripped() -> None:
-    from floodpost.data import gpkg
+    from floodpost.data.store.gpkg import geopackage as gpkg
 
     geoms = _geoms(["POINT (1 2)", "LINESTRING (0 0, 1 1)", None])
     blobs = gpkg.encode(geoms, 4490)

@@ -21,8 +21,8 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from floodpost.data import gpkg
 from floodpost.data.situation import STAGES, WORK_FIELDS, as_of, report_times, series
+from floodpost.data.store.gpkg import geopackage as gpkg
 from floodpost.data.timeutil import to_storage
 from floodpost.data.workspace import Workspace
 

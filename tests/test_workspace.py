@@ -11,8 +11,8 @@ import sys
 import pytest
 import shapely
 
-from floodpost.data import workspace as wsmod
 from floodpost.data.schema import ALL, LAYERS, TABLES
+from floodpost.data.store.gpkg import store as wsmod
 from floodpost.data.validate import ValidationError
 from floodpost.data.workspace import Workspace, WorkspaceError
 
@@ -224,7 +224,7 @@ def test_read_selected_columns(ws):
 
 
 def test_blob_decoding_matches_the_reference_decoder():
-    from floodpost.data import gpkg
+    from floodpost.data.store.gpkg import geopackage as gpkg
 
     geoms = [
         shapely.Point(114.1, 35.2), None, shapely.Polygon(), shapely.MultiPoint([(0, 0), (1, 1)]),

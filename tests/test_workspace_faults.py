@@ -18,8 +18,9 @@ import pytest
 import shapely
 
 from floodpost.cli import main
-from floodpost.data import gpkg
-from floodpost.data.workspace import Damage, Workspace, WorkspaceError, read_geometry
+from floodpost.data.store.gpkg import geopackage as gpkg
+from floodpost.data.store.gpkg import read_geometry
+from floodpost.data.workspace import Damage, Workspace, WorkspaceError
 
 
 def raw(path: Path) -> sqlite3.Connection:
@@ -276,7 +277,7 @@ def test_writes_still_work_around_a_damaged_feature(damaged):
 # ------------------------------------------------------------------ kill -9 and a second writer, on the new paths
 PAUSE_IN = """
 import sys, time
-from floodpost.data import gpkg
+from floodpost.data.store.gpkg import geopackage as gpkg
 from floodpost.data.workspace import Workspace
 target = getattr(gpkg, sys.argv[2])
 def paused(*args, **kwargs):

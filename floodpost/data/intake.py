@@ -761,15 +761,12 @@ def _blank(value: Any) -> bool:
 def commit(ws: Any, prepared: Prepared, *, progress: Progress | None = None,
            operator: str | None = None) -> list[int]:
     """Write prepared rows in one transaction; cancelling rolls everything back."""
-    schema = schema_for(prepared.key)
-
     def tick(done: int, total: int) -> bool:
         return True if progress is None else progress("write", done, total) is not False
 
     try:
-        return ws._insert_valid(
-            prepared.key, schema, prepared.records, operator, None, prepared.source, tick
-        )
+        return ws.insert(prepared.key, prepared.records, operator=operator, source=prepared.source,
+                         progress=tick, validated=True)
     except InterruptedError:
         raise ImportCancelled("import cancelled; nothing was written") from None
 

@@ -342,11 +342,7 @@ def _ms_column(col: Any) -> np.ndarray:
 
 # ---------------------------------------------------------------- the source of records
 class _Source:
-    """What the engine reads from a workspace, in one place (the storage seam).
-
-    Today the GeoPackage workspace's connection; the storage protocol gives
-    the same queries for every back end.
-    """
+    """What the engine reads from a workspace, in one place: all of it through the storage protocol."""
 
     def __init__(self, ws: Any) -> None:
         self.ws = ws
@@ -378,20 +374,10 @@ class _Source:
 
     def rows(self, key: str, first: int, last: int) -> list[dict[str, Any]]:
         """The rows ``first``..``last`` by fid as plain dicts (a tally entry, an import): no frame for a row."""
-        cur = self.ws._con.execute(f'SELECT * FROM "{key}" WHERE fid BETWEEN ? AND ? ORDER BY fid', (first, last))
-        names = [d[0] for d in cur.description]
-        out = []
-        for values in cur.fetchall():
-            r = dict(zip(names, values, strict=True))
-            r.pop("geom", None)
-            out.append(r)
-        return out
+        return self.ws.rows(key, first, last)
 
     def max_fid(self, key: str) -> int:
-        if key not in self.keys():
-            return 0
-        row = self.ws._con.execute(f'SELECT max(fid) FROM "{key}"').fetchone()
-        return int(row[0] or 0)
+        return self.ws.max_fid(key)
 
     def depot_names(self) -> set[str]:
         if "depots" not in self.keys():
@@ -402,19 +388,14 @@ class _Source:
         """Storage areas' (name, status) by fid: names and statuses only, never 100,000 shapes."""
         if "storage_areas" not in self.keys():
             return {}
-        rows = self.ws._con.execute('SELECT fid, name, status FROM "storage_areas" ORDER BY fid').fetchall()
-        return {fid: (name, status) for fid, name, status in rows}
+        frame = self.ws.read("storage_areas", columns=["name", "status"], geometry=False)
+        return {int(fid): (name, _plain(status))
+                for fid, name, status in zip(frame.index, frame["name"], frame["status"], strict=True)}
 
     def edits(self, target: str) -> list[tuple[int, int, dict[str, Any]]]:
         """(logged at, feature fid, before-values) of every logged update of ``target``, oldest first."""
-        if "situation_log" not in self.keys():
-            return []
-        rows = self.ws._con.execute(
-            "SELECT at, feature_id, before FROM situation_log"
-            " WHERE action = 'update' AND target = ? ORDER BY fid", (target,)
-        ).fetchall()
         out = []
-        for at, fid, before in rows:
+        for at, fid, before in self.ws.log_edits(target):
             try:
                 old = json.loads(before) if before else None
             except ValueError:
@@ -425,16 +406,11 @@ class _Source:
         return out
 
     def log_fid(self) -> int:
-        if "situation_log" not in self.keys():
-            return 0
-        row = self.ws._con.execute("SELECT max(fid) FROM situation_log").fetchone()
-        return int(row[0] or 0)
+        return self.ws.log_max_fid()
 
     def log_since(self, fid: int) -> list[tuple[int, str, str | None, int | None, str | None]]:
         """(log fid, action, target, feature fid, after) of the entries after ``fid``."""
-        return self.ws._con.execute(
-            "SELECT fid, action, target, feature_id, after FROM situation_log WHERE fid > ? ORDER BY fid", (fid,)
-        ).fetchall()
+        return self.ws.log_since(fid)
 
     def meetings(self) -> list[str]:
         """Times of the consultation meetings marked (and not withdrawn), oldest first."""

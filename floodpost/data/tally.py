@@ -38,6 +38,7 @@ from floodpost.data.schema import Field, TableSchema, schema_for
 from floodpost.data.situation import STAGES, as_of
 from floodpost.data.timeutil import BEIJING, format_local, parse_time, to_storage
 from floodpost.data.validate import ValidationError, coerce_value
+from floodpost.data.workspace import Where
 
 #: The tables the tally entry writes.
 TALLY_KEYS = ("material_tally", "evacuation", "works")
@@ -439,7 +440,7 @@ def _check_material(ws: Any, rec: dict[str, Any]) -> list[Issue]:
         return issues
     # A late dispatch must not empty the depot under movements already recorded after it.
     later = ws.read(
-        "material_tally", "depot = ? AND item = ? AND reported_at > ?", (depot, item, at),
+        "material_tally", [Where("depot", "=", depot), Where("item", "=", item), Where("reported_at", ">", at)],
         columns=["quantity", "kind", "reported_at"],
     )
     balance = on_hand
@@ -475,7 +476,7 @@ def _previous_report(ws: Any, area: str, at: str) -> dict[str, Any] | None:
 
 def _next_report(ws: Any, area: str, at: str) -> dict[str, Any] | None:
     """The area's first report after ``at``; of two at that time, the later entry."""
-    frame = ws.read("evacuation", "area = ? AND reported_at > ?", (area, at))
+    frame = ws.read("evacuation", [Where("area", "=", area), Where("reported_at", ">", at)])
     if frame.empty:
         return None
     first = frame[frame["reported_at"] == frame["reported_at"].min()]
@@ -532,7 +533,7 @@ def _area_population(ws: Any, area: str) -> dict[str, float]:
     """Persons and households living in ``area`` when a storage area of that name says so."""
     if "storage_areas" not in ws.keys():  # noqa: SIM118
         return {}
-    frame = ws.read("storage_areas", "name = ?", (area,), columns=["persons", "households"], geometry=False)
+    frame = ws.read("storage_areas", [Where("name", "=", area)], columns=["persons", "households"], geometry=False)
     if frame.empty:
         return {}
     last = frame.iloc[-1]  # of two areas of one name, the last (as the map shows)
@@ -716,7 +717,7 @@ def rows_of(ws: Any, key: str, fids: Sequence[int]) -> list[dict[str, Any]]:
     wanted = sorted({int(f) for f in fids})
     if not wanted:
         return []
-    frame = ws.read(key, "fid >= ? AND fid <= ?", (wanted[0], wanted[-1]))
+    frame = ws.read(key, [Where("fid", "between", (wanted[0], wanted[-1]))])
     frame = frame[frame.index.isin(wanted)]
     if len(frame) != len(wanted):
         raise KeyError(f"{key}: {len(wanted) - len(frame)} of the {len(wanted)} rows are gone")

@@ -357,33 +357,28 @@ def _serve(conn: Connection, wanted: np.ndarray) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication, QImage, QPainter
 
-    from floodpost.data.workspace import read_geometry
+    from floodpost.data.workspace import Workspace
     from floodpost.layers.painter import MapPainter
     from floodpost.layers.prepared import PreparedGeometry
 
     app = QGuiApplication.instance() or QGuiApplication(["floodpost-render-helper"])  # noqa: F841
     painter = MapPainter()
-    stored: dict[tuple[str, str], tuple[tuple, np.ndarray, np.ndarray]] = {}
+    stored: dict[tuple[str, str], tuple[Any, np.ndarray, Any]] = {}
     layers: dict[str, tuple[int, PreparedGeometry]] = {}
     symbols: dict[Any, Any] = {}
     shms: dict[str, SharedMemory] = {}
 
-    def stamp(path: str) -> tuple:
-        out = []
-        for p in (path, path + "-wal"):
-            try:
-                st = os.stat(p)
-                out.append((st.st_mtime_ns, st.st_size))
-            except OSError:
-                out.append(None)
-        return tuple(out)
+    readers: dict[str, Any] = {}  # location -> the workspace opened read-only, kept open
 
-    def shapes(path: str, key: str) -> tuple[np.ndarray, Any]:
-        now = stamp(path)
-        hit = stored.get((path, key))
+    def shapes(location: str, key: str) -> tuple[np.ndarray, Any]:
+        ws = readers.get(location)
+        if ws is None:
+            ws = readers[location] = Workspace.open(location, read_only=True)
+        now = ws.change_token()  # a commit by the window (or anyone) changes it
+        hit = stored.get((location, key))
         if hit is None or hit[0] != now:
-            fids, geoms = read_geometry(path, key)
-            hit = stored[(path, key)] = (now, fids, geoms)
+            fids, geoms = ws.read_geometry(key)
+            hit = stored[(location, key)] = (now, fids, geoms)
         return hit[1], hit[2]
 
     def intern(items: list[Any]) -> list[Any]:
@@ -461,6 +456,8 @@ def _serve(conn: Connection, wanted: np.ndarray) -> None:
                 conn.send(("done", msg[1], False, 0.0, traceback.format_exc(limit=3), {}))
             elif kind == "layer":
                 layers.pop(msg[1], None)
+    for ws in readers.values():
+        ws.close()
     for shm in shms.values():
         shm.close()
 

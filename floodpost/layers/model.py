@@ -7,7 +7,6 @@ layer panel is an adapter over it, never a copy.
 from __future__ import annotations
 
 import os
-import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +20,7 @@ from psygnal.containers import EventedList
 from floodpost.data.schema import LAYER_ORDER, LAYERS, TableSchema
 from floodpost.data.shapes import Shapes
 from floodpost.data.symbology import SYMBOLOGY, Symbology
-from floodpost.data.workspace import geoframe
+from floodpost.data.workspace import StorageError, geoframe
 
 #: Layers with more features than this open with only the columns the map
 #: draws; a feature's other fields are read when it is identified (``Layer.record``).
@@ -182,7 +181,7 @@ class Layer:
             self._load_full(workspace)
 
     def _load_full(self, workspace: Any) -> None:
-        self.set_frame(workspace.read(self.key), (str(workspace.path), self.key))
+        self.set_frame(workspace.read(self.key), (workspace.location, self.key))
 
     def _load_lean(self, workspace: Any, got: tuple[Any, Shapes] | None) -> None:
         """Take what ``workspace.read_shapes`` returned (read through sqlite when it gave None)."""
@@ -194,9 +193,9 @@ class Layer:
 
     @property
     def geometry_source(self) -> tuple[str, str] | None:
-        """(workspace file, key) if the shapes are as stored there, else None."""
+        """(workspace location, key) if the shapes are as stored there, else None."""
         if self._source is not None:
-            return (str(self._source.path), self.key)
+            return (self._source.location, self.key)
         return self._geometry_source
 
     @property
@@ -210,7 +209,7 @@ class Layer:
         if source is not None:
             try:
                 return source.feature(self.key, int(fid)) or {}
-            except sqlite3.Error:  # the workspace was closed meanwhile
+            except StorageError:  # the workspace was closed meanwhile
                 return {}
         if self.frame is None or fid not in self.frame.index:
             return {}

@@ -83,7 +83,7 @@ class MapScene:
             if at is None and getattr(layer, "_as_of", None) is None:
                 continue  # already showing everything
             full = self._full_frame(workspace, layer.key)
-            stored = (str(workspace.path), layer.key)
+            stored = (workspace.location, layer.key)
             layer.set_frame(full if at is None else full[full["reported_at"] <= at], stored)
             layer._as_of = at
         areas = self.layers.get("storage_areas")
@@ -218,13 +218,13 @@ ILLUSTRATIVE = "示意数据"
 def is_illustrative(workspace: Any) -> bool:
     """Whether any row's ``source`` says its data is illustrative: such a page carries the 示意 mark."""
     from floodpost.data.schema import ALL
+    from floodpost.data.workspace import Where
 
     for key in workspace.keys():  # noqa: SIM118 - Workspace is not a mapping
         schema = ALL.get(key)
         if schema is None or "source" not in schema.field_names:
             continue
-        rows = workspace.read(key, where="source LIKE ?", params=(f"%{ILLUSTRATIVE}%",),
-                              columns=["source"], geometry=False)
+        rows = workspace.read(key, [Where("source", "like", f"%{ILLUSTRATIVE}%")], columns=["source"], geometry=False)
         if len(rows):
             return True
     return False

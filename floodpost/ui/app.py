@@ -34,7 +34,7 @@ def warm_up() -> None:
     try:
         import pyarrow  # noqa: F401
         import pyogrio  # noqa: F401
-    except ImportError:  # the sqlite3 path reads every layer then
+    except ImportError:  # without them every layer is read row by row
         pass
 
 

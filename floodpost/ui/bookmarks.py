@@ -8,6 +8,7 @@ Saved views are kept per workspace file in the user's settings.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,12 @@ class Bookmark:
     saved: bool = False  # made by the user (can be removed), not derived from the data
 
 
-def _key(path: str | Path) -> str:
-    return "bookmarks/" + str(Path(path).resolve()).replace("/", "|")
+def _key(location: str | Path) -> str:
+    """Bookmarks are kept per workspace, by its location (a file by its real path)."""
+    text = str(location)
+    if "://" not in text:
+        text = os.path.realpath(text)
+    return "bookmarks/" + text.replace("/", "|")
 
 
 def saved_bookmarks(path: str | Path) -> list[Bookmark]:

@@ -644,14 +644,14 @@ class CheckPage(QWizardPage):
         self.result.setPlainText(self.tr("Checking every row…"))
         w.button(QWizard.WizardButton.NextButton).setEnabled(False)
 
-        ws_path = w.workspace_path
+        location = w.location
 
         def work(progress: Any) -> Prepared:
             from floodpost.data.workspace import Workspace
 
             prepared = prepare(w.path, w.key, raw=w.raw, mapping=w.mapping, lon=w.lon, lat=w.lat, crs=crs,
                                constants=w.constants, progress=progress, **w.options)
-            with Workspace.open(ws_path) as ws:
+            with Workspace.open(location) as ws:
                 warning = stock_warning(ws, prepared)
             if warning is not None:
                 prepared.notes.insert(0, warning)
@@ -728,7 +728,7 @@ class ConfirmPage(QWizardPage):
             return True
         w = self.w
         p = w.prepared
-        ws_path = w.workspace_path
+        location = w.location
         w.button(QWizard.WizardButton.NextButton).setEnabled(False)
         w.button(QWizard.WizardButton.BackButton).setEnabled(False)
         self.summary.setText(self.tr("Writing %1 rows…").replace("%1", str(len(p.records))))
@@ -736,7 +736,7 @@ class ConfirmPage(QWizardPage):
         def work(progress: Any) -> list[int]:
             from floodpost.data.workspace import Workspace
 
-            with Workspace.open(ws_path) as ws:
+            with Workspace.open(location) as ws:
                 return commit(ws, p, progress=progress)
 
         def done(fids: list[int]) -> None:
@@ -805,9 +805,10 @@ class ImportWizard(QWizard):
     importFinished = Signal(int)
     imported = Signal(str, object, str)
 
-    def __init__(self, workspace_path: str | Path, parent: QWidget | None = None, lang: str = "zh") -> None:
+    def __init__(self, location: str | Path, parent: QWidget | None = None, lang: str = "zh") -> None:
         super().__init__(parent)
-        self.workspace_path = Path(workspace_path)
+        #: the workspace imported into, opened on the wizard's own connection (its thread writes)
+        self.location = str(location)
         self.lang = lang
         self.raw: RawTable | None = None
         self.key = ""

@@ -61,7 +61,7 @@ from floodpost.data.logexport import (
 )
 from floodpost.data.schema import ALL, LAYERS, TABLES
 from floodpost.data.timeutil import BEIJING, format_local
-from floodpost.data.workspace import Workspace
+from floodpost.data.workspace import Store, Where
 from floodpost.i18n import lang_short
 
 Index = QModelIndex | QPersistentModelIndex
@@ -354,9 +354,9 @@ class LogPanel(QWidget):
     #: the log's heads read in the worker thread (generation, frame or error text)
     _loaded = Signal(int, object)
 
-    def __init__(self, workspace: Workspace | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Store | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.workspace: Workspace | None = None
+        self.workspace: Store | None = None
         self._targets: list[str | None] = [None]
         self._operators: list[str | None] = [None]
         self._export: _ExportJob | None = None
@@ -451,7 +451,7 @@ class LogPanel(QWidget):
         return edit
 
     # ------------------------------------------------------------ public
-    def set_workspace(self, workspace: Workspace | None, reader: Any = None) -> None:
+    def set_workspace(self, workspace: Store | None, reader: Any = None) -> None:
         """Show the log of ``workspace`` (None empties the panel); filters start open.
 
         With ``reader`` (opens the workspace again, for a thread), a log is read
@@ -536,11 +536,7 @@ class LogPanel(QWidget):
         """The before/after of one entry, read when it is shown."""
         if self.workspace is None:
             return {}
-        got = self.workspace.read("situation_log", "fid = ?", (int(fid),), columns=["before", "after"])
-        if got.empty:
-            return {}
-        row = got.iloc[0]
-        return {k: (row[k] if _present(row[k]) else None) for k in ("before", "after")}
+        return self.workspace.log_values(fid)
 
     def refresh(self) -> None:
         """Read the entries recorded since the last read (all of them if the log was rewritten)."""
@@ -752,5 +748,5 @@ class LogPanel(QWidget):
         if self.workspace is None or key not in LAYERS or fid is None:
             return
         # deleted since: nothing to show on the map
-        if not self.workspace.read(key, "fid = ?", (int(fid),), columns=[]).empty:
+        if not self.workspace.read(key, [Where("fid", "=", int(fid))], columns=[]).empty:
             self.featureRequested.emit(key, int(fid))

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from floodpost import __version__
-from floodpost.data.workspace import Workspace
+from floodpost.data.workspace import Store, Workspace, same_location
 from floodpost.layers.model import LayerList
 from floodpost.layers.painter import MapPainter
 from floodpost.layers.scene import MapScene, default_basemap
@@ -65,7 +65,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.workspace: Workspace | None = None
+        self.workspace: Store | None = None
         self._situation: SituationWorker | None = None
         self._moment_gen = self._series_gen = 0
         self._moment_done = self._series_done = True
@@ -314,7 +314,7 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # noqa: BLE001 - every failure is told to the user
             QMessageBox.critical(self, self.tr("Cannot open workspace"), f"{path}\n\n{exc}")
             return False
-        same = self.workspace is not None and Path(self.workspace.path).resolve() == Path(path).resolve()
+        same = self.workspace is not None and same_location(self.workspace.location, ws.location)
         self._stop_situation()
         if self.workspace is not None:
             self.workspace.close()
@@ -322,14 +322,14 @@ class MainWindow(QMainWindow):
             self.time_slider.reset()  # another workspace opens at "now"
         self.workspace = ws
         self._set_scene(scene)
-        self.setWindowTitle(f"FloodPost — {Path(path).name}")
+        self.setWindowTitle(f"FloodPost — {ws.name}")
         self.statusBar().showMessage(self.tr("Opened %1").replace("%1", str(path)), 5000)
-        QSettings(SETTINGS_ORG, SETTINGS_APP).setValue("last_workspace", str(Path(path).resolve()))
+        QSettings(SETTINGS_ORG, SETTINGS_APP).setValue("last_workspace", ws.location)
         if ws.damage:
             self._show_damage(ws)
         return True
 
-    def _show_damage(self, ws: Workspace) -> None:
+    def _show_damage(self, ws: Store) -> None:
         """Name what of the workspace cannot be read (the rest is open as usual), without blocking."""
         from floodpost.data.schema import ALL
 
@@ -344,7 +344,7 @@ class MainWindow(QMainWindow):
             QMessageBox.Icon.Warning, self.tr("Damaged data"),
             self.tr("%1 features or cells of %2 cannot be read. Damaged features are left out of the map "
                     "and exports, damaged cells read as empty; everything else works. Restore them from "
-                    "a backup or enter them again.").replace("%1", str(len(lines))).replace("%2", ws.path.name),
+                    "a backup or enter them again.").replace("%1", str(len(lines))).replace("%2", ws.name),
             QMessageBox.StandardButton.Ok, self,
         )
         box.setDetailedText("\n".join(lines))
@@ -365,8 +365,7 @@ class MainWindow(QMainWindow):
         self._refresh_situation()
         if self.table.ws is not self.workspace:
             self.table.set_workspace(self.workspace)
-            path = self.workspace.path
-            self.log_panel.set_workspace(self.workspace, reader=lambda: Workspace.open(path))
+            self.log_panel.set_workspace(self.workspace, reader=self.workspace.reader)
             if self._tally is not None:
                 self._tally.set_workspace(self.workspace)
             self.undo_stack.clear()  # steps belong to the workspace they were made in
@@ -383,8 +382,7 @@ class MainWindow(QMainWindow):
             self.brief.show_text("")
             return
         if self._situation is None:
-            path = ws.path
-            worker = SituationWorker(lambda: Workspace.open(path), self)
+            worker = SituationWorker(ws.reader, self)
             connect_queued(worker.timesReady, self._on_times)
             connect_queued(worker.momentReady, self._on_moment)
             connect_queued(worker.seriesReady, self._on_series)
@@ -534,7 +532,7 @@ class MainWindow(QMainWindow):
     def reload(self) -> None:
         if self.workspace is not None:
             view = self.canvas.viewport
-            if self.open_workspace(self.workspace.path):
+            if self.open_workspace(self.workspace.location):
                 self.canvas.set_viewport(view)
 
     def open_dialog(self) -> None:
@@ -563,7 +561,7 @@ class MainWindow(QMainWindow):
         if self.workspace is None:
             QMessageBox.information(self, self.tr("Import data"), self.tr("Open a workspace first."))
             return
-        wizard = ImportWizard(self.workspace.path, self, lang=i18n.lang_short())
+        wizard = ImportWizard(self.workspace.location, self, lang=i18n.lang_short())
         wizard.imported.connect(self._after_import)
         self._wizard = wizard
         wizard.open()
@@ -984,7 +982,7 @@ class MainWindow(QMainWindow):
         if not times:
             QMessageBox.information(self, self.tr("Replay"), self.tr("The workspace has no reports to replay."))
             return
-        self._replay = ReplayDialog(self.workspace.path, times, parent=self)  # frames in Chinese unless chosen
+        self._replay = ReplayDialog(self.workspace.location, times, parent=self)  # frames in Chinese unless chosen
         self._replay.open()
 
     # ------------------------------------------------------------ meeting view
@@ -993,7 +991,7 @@ class MainWindow(QMainWindow):
 
         marks = default_bookmarks(self.scene, self.tr("Whole map"), self.tr("All storage areas"))
         if self.workspace is not None:
-            marks += saved_bookmarks(self.workspace.path)
+            marks += saved_bookmarks(self.workspace.location)
         return marks
 
     def _fill_bookmarks(self) -> None:
@@ -1039,9 +1037,9 @@ class MainWindow(QMainWindow):
         name, ok = QInputDialog.getText(self, self.tr("Add bookmark"), self.tr("Name of this view:"))
         if not ok or not name.strip():
             return
-        marks = [m for m in saved_bookmarks(self.workspace.path) if m.name != name.strip()]
+        marks = [m for m in saved_bookmarks(self.workspace.location) if m.name != name.strip()]
         marks.append(Bookmark(name.strip(), self.canvas.viewport.lonlat_extent, True))
-        save_bookmarks(self.workspace.path, marks)
+        save_bookmarks(self.workspace.location, marks)
         self._fill_bookmarks()
         self.statusBar().showMessage(self.tr("Bookmark saved: %1").replace("%1", name.strip()), 5000)
 

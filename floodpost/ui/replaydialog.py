@@ -29,9 +29,9 @@ class _Worker(QThread):
     done = Signal(str)
     failed = Signal(str)
 
-    def __init__(self, ws_path: Path, out: Path, options: dict[str, Any], parent: Any = None) -> None:
+    def __init__(self, location: str, out: Path, options: dict[str, Any], parent: Any = None) -> None:
         super().__init__(parent)
-        self.ws_path, self.out, self.options = ws_path, out, options
+        self.location, self.out, self.options = location, out, options
         self.stop = threading.Event()
 
     def run(self) -> None:
@@ -43,7 +43,7 @@ class _Worker(QThread):
             return not self.stop.is_set()
 
         try:
-            with Workspace.open(self.ws_path) as ws:  # its own connection, off the GUI thread
+            with Workspace.open(self.location) as ws:  # its own connection, off the GUI thread
                 write_replay(ws, self.out, progress=tick, **self.options)
         except ReplayCancelled:
             self.failed.emit("")
@@ -56,10 +56,10 @@ class _Worker(QThread):
 class ReplayDialog(QDialog):
     """The flood's course as an animated GIF of the press page."""
 
-    def __init__(self, ws_path: str | Path, times: list[str], lang: str = "zh", parent: QWidget | None = None) -> None:
+    def __init__(self, location: str | Path, times: list[str], lang: str = "zh", parent: QWidget | None = None) -> None:
         """``lang`` is the frames' language first chosen: Chinese unless asked otherwise, whatever the interface's."""
         super().__init__(parent)
-        self.ws_path = Path(ws_path)
+        self.location = str(location)
         self.setWindowTitle(self.tr("Replay for the press"))
         lay = QVBoxLayout(self)
         form = QFormLayout()
@@ -97,7 +97,7 @@ class ReplayDialog(QDialog):
             "start": self.start.currentData(), "end": self.end.currentData(), "size": self.size.currentData(),
             "title": self.title.text().strip(), "press": True, "lang": self.language.currentData(),
         }
-        self.worker = _Worker(self.ws_path, Path(out), options, self)
+        self.worker = _Worker(self.location, Path(out), options, self)
         self.worker.progressed.connect(self._progress)
         self.worker.done.connect(lambda p: self.status.setText(self.tr("Saved %1").replace("%1", p)))
         self.worker.failed.connect(

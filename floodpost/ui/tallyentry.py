@@ -47,7 +47,7 @@ from floodpost.data.schema import Field, schema_for
 from floodpost.data.situation import STAGES, as_of
 from floodpost.data.tally import Issue, TallyRejected, check_entry, describe, entry, read_time
 from floodpost.data.timeutil import format_local, now_storage
-from floodpost.data.workspace import Workspace
+from floodpost.data.workspace import Store, Workspace
 from floodpost.i18n import lang_short
 from floodpost.ui.notes import tr_note
 
@@ -192,7 +192,7 @@ class TallyEntryDialog(QDialog):
 
     def __init__(
         self,
-        workspace: Workspace | str | os.PathLike[str],
+        workspace: Store | str | os.PathLike[str],
         parent: QWidget | None = None,
         *,
         key: str = "material_tally",
@@ -214,9 +214,9 @@ class TallyEntryDialog(QDialog):
 
     # ------------------------------------------------------------ workspace
     @contextmanager
-    def _ws(self) -> Iterator[Workspace]:
-        """The workspace for one read or write; a path is opened for just that long."""
-        if isinstance(self._workspace, Workspace):
+    def _ws(self) -> Iterator[Store]:
+        """The workspace for one read or write; a location is opened for just that long."""
+        if isinstance(self._workspace, Store):
             yield self._workspace
             return
         ws = Workspace.open(self._workspace)
@@ -225,7 +225,7 @@ class TallyEntryDialog(QDialog):
         finally:
             ws.close()
 
-    def set_workspace(self, workspace: Workspace | str | os.PathLike[str]) -> None:
+    def set_workspace(self, workspace: Store | str | os.PathLike[str]) -> None:
         """Enter into another workspace (the main window opened a new one)."""
         self._workspace = workspace
         self.status_label.clear()

@@ -17,8 +17,8 @@ import base64
 import sqlite3
 from xml.sax.saxutils import escape, quoteattr
 
-from floodpost.data import gpkg
 from floodpost.data.schema import LAYERS, TableSchema
+from floodpost.data.store.gpkg import geopackage as gpkg
 from floodpost.data.symbology import (
     SWATCH_KIND,
     SYMBOLOGY,

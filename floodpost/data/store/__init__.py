@@ -1,0 +1,177 @@
+"""Where a workspace lives: one storage protocol, the back ends behind it.
+
+Everything outside this package reads and writes a workspace through
+:class:`Store` only: layer keys, reads with typed filters (:class:`Where`),
+the shapes of big layers, inserts, updates and deletes of validated rows as
+one transaction with their log entry, report times, the situation log, a
+change token, and a *location* that names the workspace for another thread
+or process (a GeoPackage path today; a ``postgresql://`` connection string
+when a post outgrows one desk). Nothing outside touches SQLite, a
+connection or the workspace's file: the import contract in
+``pyproject.toml`` and ``tests/test_architecture.py`` hold the line.
+
+Back ends:
+
+- :mod:`floodpost.data.store.gpkg` — one GeoPackage file (OGC standard,
+  SQLite inside; QGIS and GDAL open it as it is).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+#: Comparisons a :class:`Where` may make.
+OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "like", "in", "between")
+
+
+class StorageError(RuntimeError):
+    """The workspace cannot be read or written as asked; the message says which workspace and why."""
+
+
+@dataclass(frozen=True)
+class Where:
+    """One condition of a read: ``field`` (a schema field or ``fid``) ``op`` ``value``.
+
+    Examples
+    --------
+    >>> Where("area", "=", "良相坡"), Where("reported_at", ">", "2021-07-22T02:00:00.000Z")
+    ... # doctest: +SKIP
+    >>> Where("fid", "between", (10, 20)), Where("fid", "in", [3, 5, 8])  # doctest: +SKIP
+    """
+
+    field: str
+    op: str
+    value: Any
+
+    def __post_init__(self) -> None:
+        if self.op not in OPERATORS:
+            raise ValueError(f"unknown comparison {self.op!r}; use one of {', '.join(OPERATORS)}")
+        if self.op == "between" and (not isinstance(self.value, (tuple, list)) or len(self.value) != 2):
+            raise ValueError(f"'between' takes (low, high); got {self.value!r}")
+
+
+def fids_in(fids: Sequence[int]) -> Where:
+    """The rows with these fids."""
+    return Where("fid", "in", [int(f) for f in fids])
+
+
+@runtime_checkable
+class Store(Protocol):
+    """A workspace: layers and tables of the schema, and the situation log.
+
+    Every write is one transaction with its log entry; a failure leaves the
+    workspace as it was and raises :class:`StorageError` (or a validation
+    error naming the row). ``location`` opens the same workspace again
+    (:func:`open_store`), in another thread or process.
+    """
+
+    @property
+    def location(self) -> str: ...
+
+    @property
+    def name(self) -> str:
+        """A short name for messages and titles (the file name, the database name)."""
+        ...
+
+    # -- lifecycle
+    def close(self) -> None: ...
+    def __enter__(self) -> Store: ...
+    def __exit__(self, *exc: object) -> None: ...
+    def reader(self) -> Store:
+        """The same workspace on a connection of its own, for a worker thread."""
+        ...
+
+    def change_token(self) -> Any:
+        """Changes whenever anything was written, here or by another process."""
+        ...
+
+    # -- structure
+    def keys(self) -> list[str]: ...
+    def count(self, key: str) -> int: ...
+    def max_fid(self, key: str) -> int: ...
+    def extent(self, key: str | None = None) -> tuple[float, float, float, float] | None: ...
+    def time_span(self) -> tuple[str, str] | None: ...
+    def info(self, check_all: bool = False) -> dict[str, Any]: ...
+
+    # -- reading
+    def read(self, key: str, where: Sequence[Where] = (), *, columns: Sequence[str] | None = None,
+             bulk: bool = False, geometry: bool = True) -> Any: ...
+    def read_shapes(self, key: str, columns: Sequence[str], rows: int | None = None) -> Any: ...
+    def read_arrow(self, key: str, columns: Sequence[str] | None = None) -> Any: ...
+    def read_geometry(self, key: str) -> Any: ...
+    def feature(self, key: str, fid: int) -> dict[str, Any] | None: ...
+    def rows(self, key: str, first: int, last: int) -> list[dict[str, Any]]: ...
+
+    # -- the log
+    def log_entries(self, limit: int | None = None) -> Any: ...
+    def log_heads(self, since: int = 0) -> Any: ...
+    def log_values(self, fid: int) -> dict[str, Any]: ...
+    def log_since(self, fid: int) -> list[tuple[int, str, str | None, int | None, str | None]]: ...
+    def log_max_fid(self) -> int: ...
+    def log_edits(self, target: str) -> list[tuple[str, int, str | None]]: ...
+    def meetings(self, before: str | None = None) -> list[tuple[int, str, str]]: ...
+
+    # -- writing
+    def transaction(self) -> AbstractContextManager[Any]: ...
+    def locked(self) -> AbstractContextManager[None]: ...
+    def insert(self, key: str, rows: Any, *, operator: str | None = None, summary: str | None = None,
+               source: str | None = None, progress: Any = None, validated: bool = False) -> list[int]: ...
+    def insert_checked(self, key: str, rows: Any, check: Any, *, operator: str | None = None,
+                       summary: str | None = None) -> list[int]: ...
+    def update(self, key: str, fid: int, values: Mapping[str, Any], *, operator: str | None = None) -> None: ...
+    def delete(self, key: str, fids: Sequence[int], *, operator: str | None = None) -> None: ...
+    def restore(self, key: str, fid: int, values: Mapping[str, Any], *, operator: str | None = None) -> int: ...
+    def delete_rows(self, key: str, fids: Sequence[int], *, summary: str, operator: str | None = None,
+                    check: Any = None) -> None: ...
+    def restore_rows(self, key: str, rows: Sequence[Mapping[str, Any]], *, summary: str,
+                     operator: str | None = None) -> None: ...
+    def record_meeting(self, title: str, *, operator: str | None = None, at: Any = None) -> int: ...
+    def withdraw_meeting(self, fid: int, *, operator: str | None = None) -> dict[str, Any]: ...
+    def restore_meeting(self, mark: Mapping[str, Any], *, operator: str | None = None) -> None: ...
+
+
+def _backend(location: str | os.PathLike[str]) -> Any:
+    text = os.fspath(location)
+    if text.startswith(("postgresql://", "postgres://")):
+        raise StorageError(f"{text.split('@')[-1]}: the shared PostgreSQL workspace is not available in this version")
+    from floodpost.data.store.gpkg import GpkgStore
+
+    return GpkgStore
+
+
+def open_store(location: str | os.PathLike[str], *, read_only: bool = False) -> Store:
+    """Open the workspace at ``location`` (a GeoPackage path), migrating an older one.
+
+    ``read_only`` opens it for reading only (a second process that must never
+    write or migrate it, such as the render helper).
+    """
+    return _backend(location).open(location, read_only=read_only)
+
+
+def create_store(location: str | os.PathLike[str], *, overwrite: bool = False) -> Store:
+    """A new, empty workspace at ``location`` with every layer key and table."""
+    return _backend(location).create(location, overwrite=overwrite)
+
+
+def same_location(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    """Whether two locations name the same workspace (a file by its real path)."""
+    ta, tb = os.fspath(a), os.fspath(b)
+    if "://" in ta or "://" in tb:
+        return ta == tb
+    return os.path.realpath(ta) == os.path.realpath(tb)
+
+
+def iter_keys(store: Store, keys: Sequence[str]) -> Iterator[str]:
+    """Those of ``keys`` the workspace has, in the order given."""
+    have = set(store.keys())
+    return (k for k in keys if k in have)
+
+
+__all__ = [
+    "OPERATORS", "StorageError", "Store", "Where", "create_store", "fids_in", "iter_keys", "open_store",
+    "same_location",
+]
