@@ -16,6 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from floodpost import __version__
+from floodpost.data.formats import FORMATS as FILE_FORMATS
+from floodpost.data.formats import writable_suffixes
+from floodpost.data.schema import IMPORTABLE
 
 #: Exit status for bad input or a failed command (argparse uses 2 for usage).
 EXIT_FAILED = 1
@@ -95,8 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     im = sub.add_parser(
         "import", help="import a file into a layer or table: all rows or none",
-        description="Formats: Shapefile (.shp or zipped), GeoPackage, GeoJSON, KML/KMZ, "
-        "CSV/TXT and Excel (.xlsx/.xls) with coordinate columns.",
+        description="Formats: " + ", ".join(f"{f.en} ({' '.join(f.suffixes)})" for f in FILE_FORMATS if f.read)
+        + "; tables and spreadsheets with coordinate columns.",
     )
     im.add_argument("workspace")
     im.add_argument("file")
@@ -120,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("workspace")
     ex.add_argument("--layer", dest="key", required=True, metavar="KEY")
     ex.add_argument("-o", "--output", required=True,
-                    help="file to write: .gpkg .shp .zip .geojson .kml .kmz .csv .xlsx")
+                    help="file to write: " + " ".join(writable_suffixes()))
     ex.add_argument("--encoding", default="UTF-8", help="Shapefile/CSV text encoding (default UTF-8; GBK for old software)")
     ex.add_argument("--press", action="store_true", help="leave out names and phone numbers of persons")
 
@@ -138,10 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: What `floodpost import` may write to; the situation log is the app's own.
-IMPORT_KEYS = (
-    "rivers", "reservoirs", "reservoir_areas", "hazards", "waterlogging", "storage_areas", "forces", "depots",
-    "shelters", "material_tally", "evacuation", "works",
-)
+IMPORT_KEYS = IMPORTABLE
 
 
 # ------------------------------------------------------------------ commands

@@ -507,6 +507,7 @@
     </message>
     <message>
         <source>Import data</source>
+        <extracomment>the workspace imported into, opened on the wizard&apos;s own connection (its thread writes)</extracomment>
         <translation>导入数据</translation>
     </message>
     <message>
@@ -1082,10 +1083,6 @@ Nothing was changed; the step is no longer on the undo list.</source>
     <message>
         <source>Export %1 as</source>
         <translation>将%1导出为</translation>
-    </message>
-    <message>
-        <source>GeoPackage (*.gpkg);;Shapefile (*.shp);;Zipped Shapefile (*.zip);;GeoJSON (*.geojson);;KML (*.kml);;KMZ (*.kmz);;CSV (*.csv);;Excel (*.xlsx)</source>
-        <translation>GeoPackage (*.gpkg);;Shapefile (*.shp);;Shapefile 压缩包 (*.zip);;GeoJSON (*.geojson);;KML (*.kml);;KMZ (*.kmz);;CSV (*.csv);;Excel (*.xlsx)</translation>
     </message>
     <message>
         <source>Cannot export</source>

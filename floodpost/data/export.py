@@ -34,6 +34,7 @@ import struct
 import tempfile
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -43,6 +44,8 @@ import pandas as pd
 import shapely
 
 from floodpost.data.atomic import OutputError, atomic_output, atomic_outputs, write_failure
+from floodpost.data.formats import FORMATS as FILE_FORMATS
+from floodpost.data.formats import writable_suffixes, writer_for
 from floodpost.data.readers import codec_name
 from floodpost.data.redact import Redactor
 from floodpost.data.schema import STORAGE_EPSG, TableSchema, schema_for
@@ -52,18 +55,9 @@ from floodpost.data.synonyms import SHP_ALIASES
 from floodpost.data.timeutil import iso_local
 from floodpost.data.validate import ValidationError
 
-FORMATS = {
-    ".gpkg": "GeoPackage",
-    ".shp": "Shapefile",
-    ".zip": "zipped Shapefile",
-    ".geojson": "GeoJSON",
-    ".json": "GeoJSON",
-    ".kml": "KML",
-    ".kmz": "KMZ",
-    ".csv": "CSV",
-    ".xlsx": "Excel",
-}
-TABLE_FORMATS = (".csv", ".xlsx", ".gpkg")
+#: Export suffixes and their format names (from the one format table).
+FORMATS = {s: f.en for f in FILE_FORMATS if f.write for s in f.written_as}
+TABLE_FORMATS = writable_suffixes(tables_only=True)
 
 #: GeoPackage version of exports: the newest that GDAL 3.x and QGIS 3.22 accept without a warning.
 GPKG_VERSION = "1.2"
@@ -317,12 +311,13 @@ def export_layer(
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix not in FORMATS:
+    fmt = writer_for(suffix)
+    if fmt is None:
         raise ValidationError(
             f"unknown export format {suffix or '(none)'}; use one of {', '.join(FORMATS)}", source=path.name
         )
     schema, frame = _frame(ws, key, press)
-    if not schema.is_spatial and suffix not in TABLE_FORMATS:
+    if not schema.is_spatial and not fmt.tables:
         raise ValidationError(
             f"{key} is a table without geometry; export it as {', '.join(TABLE_FORMATS)}", source=path.name
         )
@@ -330,22 +325,15 @@ def export_layer(
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise write_failure(path, exc) from exc
-    if suffix == ".csv":
-        _export_csv(schema, frame, path, encoding)
-    elif suffix == ".xlsx":
-        human = _human(schema, frame)
-        with atomic_output(path, verify=verify_xlsx) as tmp:
-            write_xlsx(tmp, schema.zh, list(human.columns), human.itertuples(index=False), shown=path,
-                       widths=_column_widths(human))
-    elif suffix in (".kml", ".kmz"):
-        _export_kml(schema, _with_labels(schema, frame), path, suffix)
-    elif suffix == ".shp":
-        _export_shapefile(schema, frame, path, encoding)
-    elif suffix == ".zip":
-        _export_zipped_shapefile(schema, frame, path, encoding)
-    else:
-        _export_ogr(schema, frame, path, suffix)
+    WRITERS[fmt.key](schema, frame, path, encoding)
     return path
+
+
+def _export_xlsx(schema: TableSchema, frame: Any, path: Path, encoding: str) -> None:
+    human = _human(schema, frame)
+    with atomic_output(path, verify=verify_xlsx) as tmp:
+        write_xlsx(tmp, schema.zh, list(human.columns), human.itertuples(index=False), shown=path,
+                   widths=_column_widths(human))
 
 
 def _export_csv(schema: TableSchema, frame: Any, path: Path, encoding: str) -> None:
@@ -527,4 +515,16 @@ def _export_zipped_shapefile(schema: TableSchema, frame: Any, path: Path, encodi
                 zf.write(folder / f"{path.stem}{s}", f"{path.stem}{s}")
 
 
-__all__ = ["FORMATS", "GPKG_VERSION", "OutputError", "export_layer", "kml_color", "label_column"]
+#: One writer per format key of :data:`floodpost.data.formats.FORMATS`: (schema, frame, path, encoding).
+WRITERS: dict[str, Callable[[TableSchema, Any, Path, str], None]] = {
+    "gpkg": lambda schema, frame, path, enc: _export_ogr(schema, frame, path, ".gpkg"),
+    "geojson": lambda schema, frame, path, enc: _export_ogr(schema, frame, path, path.suffix.lower()),
+    "shapefile": _export_shapefile,
+    "zip": _export_zipped_shapefile,
+    "kml": lambda schema, frame, path, enc: _export_kml(schema, _with_labels(schema, frame), path, ".kml"),
+    "kmz": lambda schema, frame, path, enc: _export_kml(schema, _with_labels(schema, frame), path, ".kmz"),
+    "csv": _export_csv,
+    "xlsx": _export_xlsx,
+}
+
+__all__ = ["FORMATS", "GPKG_VERSION", "WRITERS", "OutputError", "export_layer", "kml_color", "label_column"]

@@ -19,6 +19,7 @@ import tempfile
 import warnings
 import xml.etree.ElementTree as ET
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,16 +28,17 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from floodpost.data.formats import FORMATS, by_suffix, readable_suffixes
 from floodpost.data.notes import Note
 from floodpost.data.schema import TableSchema
 from floodpost.data.sheets import unguard
 from floodpost.data.synonyms import header_score, normalise
 from floodpost.data.validate import ValidationError
 
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
-TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
-GIS_SUFFIXES = (".shp", ".zip", ".gpkg", ".geojson", ".json", ".kml", ".kmz")
-SUFFIXES = GIS_SUFFIXES + TEXT_SUFFIXES + SPREADSHEET_SUFFIXES
+SPREADSHEET_SUFFIXES = next(f for f in FORMATS if f.key == "xlsx").suffixes
+TEXT_SUFFIXES = next(f for f in FORMATS if f.key == "csv").suffixes
+SUFFIXES = readable_suffixes()
+GIS_SUFFIXES = tuple(s for s in SUFFIXES if s not in SPREADSHEET_SUFFIXES + TEXT_SUFFIXES)
 
 #: Rows that sum up the rows above them; never data.
 _TOTALS = re.compile(r"^(全市|全县|全区|全省|总|共)?(合计|总计|小计|累计|共计|汇总|总数)$|^(total|sum|subtotal|grandtotal)$")
@@ -743,25 +745,27 @@ def read_any(path: str | Path, *, schema: TableSchema | None = None, layer: str 
     if path.stat().st_size == 0:
         raise _fail(shown, Note("the file is empty"))
     suffix = path.suffix.lower()
-    if suffix == ".shp":
-        table = read_shapefile(path, encoding=encoding, shown=shown)
-    elif suffix == ".zip":
-        return read_zip(path, layer=layer, encoding=encoding)
-    elif suffix == ".gpkg":
-        table = read_gpkg(path, layer=layer, key=schema.key if schema else None,
-                          want_geometry=schema is None or schema.is_spatial)
-    elif suffix in (".geojson", ".json"):
-        table = _read_ogr(path, "GeoJSON", display=shown)
-    elif suffix == ".kml":
-        table = read_kml_bytes(path.read_bytes(), shown)
-    elif suffix == ".kmz":
-        table = read_kmz(path)
-    elif suffix in TEXT_SUFFIXES:
-        table = read_csv(path, schema, encoding=encoding)
-    elif suffix in SPREADSHEET_SUFFIXES:
-        table = read_spreadsheet(path, schema, sheet=layer)
-    else:
+    fmt = by_suffix(suffix)
+    if fmt is None or not fmt.read:
         raise _fail(shown, Note("unknown file type {suffix}; FloodPost reads {suffixes}", suffix=suffix or "(none)",
                                suffixes=", ".join(SUFFIXES)))
+    table = READERS[fmt.key](path, shown, schema, layer, encoding)
+    if fmt.key == "zip":
+        return table  # names its member itself
     table.path = shown
     return table
+
+
+#: One reader per format family (keys of :data:`floodpost.data.formats.FORMATS`):
+#: (path, the name to show, schema, layer or sheet, encoding) -> RawTable.
+READERS: dict[str, Callable[[Path, Path, TableSchema | None, str | None, str | None], RawTable]] = {
+    "shapefile": lambda p, shown, schema, layer, enc: read_shapefile(p, encoding=enc, shown=shown),
+    "zip": lambda p, shown, schema, layer, enc: read_zip(p, layer=layer, encoding=enc),
+    "gpkg": lambda p, shown, schema, layer, enc: read_gpkg(
+        p, layer=layer, key=schema.key if schema else None, want_geometry=schema is None or schema.is_spatial),
+    "geojson": lambda p, shown, schema, layer, enc: _read_ogr(p, "GeoJSON", display=shown),
+    "kml": lambda p, shown, schema, layer, enc: read_kml_bytes(p.read_bytes(), shown),
+    "kmz": lambda p, shown, schema, layer, enc: read_kmz(p),
+    "csv": lambda p, shown, schema, layer, enc: read_csv(p, schema, encoding=enc),
+    "xlsx": lambda p, shown, schema, layer, enc: read_spreadsheet(p, schema, sheet=layer),
+}

@@ -124,6 +124,11 @@ class TableSchema:
     outline_layer: str | None = None
     #: For such an outline layer: the field naming the feature an outline belongs to.
     owner_field: str | None = None
+    #: A tally: rows are records over time (movements, reports, works), entered
+    #: one by one in the tally window and folded by the situation engine.
+    is_record: bool = False
+    #: Whether ``floodpost import`` and the import wizard may write it (not the log).
+    importable: bool = True
 
     @property
     def is_spatial(self) -> bool:
@@ -490,6 +495,7 @@ _register(
             _NOTE,
         ),
         title_field="depot",
+        is_record=True,
     ),
 )
 _register(
@@ -517,6 +523,7 @@ _register(
             _NOTE,
         ),
         title_field="area",
+        is_record=True,
     ),
 )
 _register(
@@ -536,6 +543,7 @@ _register(
             _NOTE,
         ),
         title_field="place",
+        is_record=True,
     ),
 )
 _register(
@@ -555,10 +563,18 @@ _register(
             Field("after", "text", "修改后", "After"),
         ),
         title_field="summary",
+        importable=False,
     ),
 )
 
 ALL: dict[str, TableSchema] = {**LAYERS, **TABLES}
+
+#: The tallies: records over time, entered in the tally window.
+RECORD_TABLES: tuple[str, ...] = tuple(k for k, s in TABLES.items() if s.is_record)
+#: Everything with a report time (the tallies and the rescue forces): the situation's timeline.
+TIMED: tuple[str, ...] = (*RECORD_TABLES, *(k for k, s in LAYERS.items() if "reported_at" in s.field_names))
+#: What an import may write to, layers first (the situation log is the program's own).
+IMPORTABLE: tuple[str, ...] = tuple(k for k, s in ALL.items() if s.importable)
 
 #: Drawing order, bottom to top.
 LAYER_ORDER: tuple[str, ...] = (

@@ -44,13 +44,14 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from floodpost.data.schema import RECORD_TABLES, TIMED
 from floodpost.data.timeutil import iso_local, now_storage, to_storage
 
 STAGES = ("planned", "notified", "transferred", "sheltered", "returned")
 WORK_FIELDS = ("dike_m", "sandbags", "earth_m3", "rescued")
 MATERIAL_KINDS = ("stock_in", "dispatch", "consumed")
 #: Record tables whose report times make the timeline.
-RECORD_KEYS = ("evacuation", "works", "material_tally", "forces")
+RECORD_KEYS = TIMED
 #: Force fields an edit may change that the situation shows.
 FORCE_FIELDS = ("status", "personnel", "vehicles", "boats", "category")
 #: New rows up to this many are folded in one by one; more and the table is folded again.
@@ -750,7 +751,7 @@ class Engine:
         for _, action, target, fid, after in entries:
             if action in ("meeting", "create"):
                 continue
-            if target in ("evacuation", "works", "material_tally") and action in ("insert", "import"):
+            if target in RECORD_TABLES and action in ("insert", "import"):
                 span = _fid_span(fid, after)
                 if span is None:
                     return False

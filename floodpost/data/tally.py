@@ -34,14 +34,14 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from floodpost.data.notes import Note
-from floodpost.data.schema import Field, TableSchema, schema_for
+from floodpost.data.schema import RECORD_TABLES, Field, TableSchema, schema_for
 from floodpost.data.situation import STAGES, as_of
 from floodpost.data.timeutil import BEIJING, format_local, parse_time, to_storage
 from floodpost.data.validate import ValidationError, coerce_value
 from floodpost.data.workspace import Where
 
 #: The tables the tally entry writes.
-TALLY_KEYS = ("material_tally", "evacuation", "works")
+TALLY_KEYS = RECORD_TABLES
 #: Material kinds that take from a depot's stock.
 OUTGOING = ("dispatch", "consumed")
 #: A report time further ahead than this is probably a wrong date.

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from floodpost.data.formats import readable_suffixes
 from floodpost.data.intake import (
     ImportCancelled,
     Prepared,
@@ -47,18 +48,15 @@ from floodpost.data.intake import (
     stock_warning,
 )
 from floodpost.data.readers import RawTable, read_any
-from floodpost.data.schema import NOW, schema_for
+from floodpost.data.schema import IMPORTABLE, NOW, schema_for
 from floodpost.data.validate import ValidationError
 from floodpost.ui.notes import tr_error
 from floodpost.ui.notes import tr_note as _tr_note
 
 SETTINGS_ORG = "FloodPost"
 SETTINGS_APP = "FloodPost"
-IMPORT_KEYS = (
-    "hazards", "waterlogging", "reservoirs", "reservoir_areas", "rivers", "storage_areas", "forces", "depots",
-    "shelters", "material_tally", "evacuation", "works",
-)
-FILE_FILTER = "*.shp *.zip *.gpkg *.geojson *.json *.kml *.kmz *.csv *.txt *.tsv *.xlsx *.xlsm *.xls *.ods"
+IMPORT_KEYS = IMPORTABLE
+FILE_FILTER = " ".join(f"*{s}" for s in readable_suffixes())
 PREVIEW_ROWS = 200
 
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from floodpost import __version__
+from floodpost.data.schema import TIMED
 from floodpost.data.workspace import Store, Workspace, same_location
 from floodpost.layers.model import LayerList
 from floodpost.layers.painter import MapPainter
@@ -604,7 +605,9 @@ class MainWindow(QMainWindow):
     def export_dialog(self) -> None:
         from PySide6.QtWidgets import QInputDialog
 
+        from floodpost import i18n
         from floodpost.data.export import export_layer
+        from floodpost.data.formats import dialog_filter
         from floodpost.data.schema import ALL
 
         if self.workspace is None:
@@ -619,8 +622,7 @@ class MainWindow(QMainWindow):
         key = keys[labels.index(label)]
         path, _ = QFileDialog.getSaveFileName(
             self, self.tr("Export %1 as").replace("%1", ALL[key].zh), f"{key}.gpkg",
-            self.tr("GeoPackage (*.gpkg);;Shapefile (*.shp);;Zipped Shapefile (*.zip);;GeoJSON (*.geojson);;"
-                    "KML (*.kml);;KMZ (*.kmz);;CSV (*.csv);;Excel (*.xlsx)"),
+            dialog_filter("write", i18n.lang_short(), tables_only=not ALL[key].is_spatial),
         )
         if not path:
             return
@@ -706,7 +708,7 @@ class MainWindow(QMainWindow):
             layer.reload(ws)
         self.table.reload(key)
         self.log_panel.refresh()
-        if key in ("forces", "evacuation", "works", "material_tally", "storage_areas"):
+        if key in TIMED or key in ("storage_areas", "depots"):  # what the situation is folded from
             self._refresh_situation()
         self.canvas.request_render()
 

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 
 from floodpost.data.intake import _clean_value
 from floodpost.data.notes import Note
-from floodpost.data.schema import Field, schema_for
+from floodpost.data.schema import RECORD_TABLES, Field, schema_for
 from floodpost.data.situation import STAGES, as_of
 from floodpost.data.tally import Issue, TallyRejected, check_entry, describe, entry, read_time
 from floodpost.data.timeutil import format_local, now_storage
@@ -52,7 +52,7 @@ from floodpost.i18n import lang_short
 from floodpost.ui.notes import tr_note
 
 #: The tallies, in tab order.
-KEYS = ("material_tally", "evacuation", "works")
+KEYS = RECORD_TABLES
 #: The field that names the place a tally is about; it stays after a save.
 PLACE_FIELDS = {"material_tally": "depot", "evacuation": "area", "works": "place"}
 #: Text fields that stay after a save (the officer types runs of the same kind).
