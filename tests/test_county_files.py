@@ -1,0 +1,57 @@
+"""Files counties really send, imported and published as a user would (QA of issue 14).
+
+Each test here was written for a fault found by using the product on files it
+had never seen; it fails without the fix it names.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from floodpost.cli import main
+from floodpost.data.workspace import Workspace
+
+
+@pytest.fixture
+def ws_path(tmp_path: Path) -> Path:
+    path = tmp_path / "ws.gpkg"
+    Workspace.create(path).close()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "column", "reason"),
+    [
+        ("114.05", "", "纬度", "empty coordinate"),
+        ("114.05", "abc", "纬度", "'abc' is not a coordinate"),
+        ("", "35.70", "经度", "empty coordinate"),
+        # the reason mentions "latitude", but the fault is in the longitude cell
+        ("35.7N", "35.70", "经度", "belongs to a latitude"),
+    ],
+)
+def test_coordinate_error_names_the_cell_at_fault(
+    ws_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], lon: str, lat: str, column: str, reason: str
+) -> None:
+    """The refusal names the column of the bad cell, not whichever the wording happens to mention."""
+    src = tmp_path / "点.csv"
+    src.write_text(f"名称,灾害类型,经度,纬度\n甲,滑坡,114.05,35.70\n乙,滑坡,{lon},{lat}\n", encoding="utf-8")
+    before = ws_path.read_bytes()
+    assert main(["import", str(ws_path), str(src), "--as", "hazards"]) != 0
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert f"点.csv, row 3, column '{column}'" in err
+    assert reason in err
+    assert ws_path.read_bytes() == before
+
+
+def test_grid_metres_error_names_the_northing_column(
+    ws_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "gk.csv"
+    src.write_text("名称,灾害类型,X,Y\n甲,滑坡,38523000.5,3950000.2\n乙,滑坡,38523100.0,三九五\n", encoding="utf-8")
+    assert main(["import", str(ws_path), str(src), "--as", "hazards", "--lon", "X", "--lat", "Y",
+                 "--crs", "EPSG:4526"]) != 0
+    err = capsys.readouterr().err
+    assert "gk.csv, row 3, column 'Y'" in err
