@@ -55,3 +55,17 @@ def test_grid_metres_error_names_the_northing_column(
                  "--crs", "EPSG:4526"]) != 0
     err = capsys.readouterr().err
     assert "gk.csv, row 3, column 'Y'" in err
+
+
+@pytest.mark.parametrize("key", ["waterlogging", "rivers", "hazards", "forces", "depots", "storage_areas"])
+def test_qgis_legend_names_each_class_once(key: str) -> None:
+    """QGIS showed 其他 twice in the waterlogging legend: the kind 其他 and the catch-all."""
+    import xml.etree.ElementTree as ET
+
+    from floodpost.data import qgis_styles
+
+    root = ET.fromstring(qgis_styles.qml(key).split("\n", 1)[1])
+    labels = [c.get("label") for c in root.find("renderer-v2/categories")]
+    assert len(labels) == len(set(labels)), labels
+    names = [n.text for n in ET.fromstring(qgis_styles.sld(key)).iter("{http://www.opengis.net/se}Name")]
+    assert names.count("其他") <= 1, names
