@@ -69,3 +69,35 @@ def test_qgis_legend_names_each_class_once(key: str) -> None:
     assert len(labels) == len(set(labels)), labels
     names = [n.text for n in ET.fromstring(qgis_styles.sld(key)).iter("{http://www.opengis.net/se}Name")]
     assert names.count("其他") <= 1, names
+
+
+def test_tally_status_line_forgets_warnings_once_the_figure_is_corrected(qtbot, tmp_path: Path) -> None:
+    """Seen under Xvfb: after 5,000,000 sandbags was corrected, the warning and the Save-anyway
+    button went, but the line still said "check the warnings, then Save anyway"."""
+    import shapely
+    from PySide6.QtCore import Qt
+
+    from floodpost.ui.tallyentry import TallyEntryDialog
+
+    path = tmp_path / "ws.gpkg"
+    with Workspace.create(path) as ws:
+        ws.insert("depots", [{"name": "市仓库", "kind": "warehouse", "geometry": shapely.Point(114.3, 35.7)}])
+        ws.insert("material_tally", [{"depot": "市仓库", "item": "沙袋", "quantity": 3000,
+                                      "kind": "入库", "reported_at": "2021-07-22T08:00"}])
+    dlg = TallyEntryDialog(path, lang="zh", operator="值班员")
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.editor("depot").setEditText("市仓库")
+    dlg.editor("reported_at").setText("2021-07-22 12:00")
+    quantity = dlg.editor("quantity")
+    quantity.setText("5000000")
+    assert dlg.save() is None
+    assert dlg.save_anyway_button.isVisibleTo(dlg)
+    assert "Ctrl+Shift+Enter" in dlg.status_label.text()
+    quantity.setFocus()
+    qtbot.keyClick(quantity, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(quantity, "5000")
+    assert not dlg.save_anyway_button.isVisibleTo(dlg)
+    assert dlg.status_label.text() == ""
+    assert dlg.save() is not None
+    assert dlg.status_label.text().startswith("Saved") or "已保存" in dlg.status_label.text()
