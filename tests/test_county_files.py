@@ -101,3 +101,48 @@ def test_tally_status_line_forgets_warnings_once_the_figure_is_corrected(qtbot, 
     assert dlg.status_label.text() == ""
     assert dlg.save() is not None
     assert dlg.status_label.text().startswith("Saved") or "已保存" in dlg.status_label.text()
+
+
+def _zip_with_raw_names(path: Path, members: dict[str, bytes], encoding: str) -> Path:
+    """A zip whose names are stored in ``encoding`` without the UTF-8 flag, as Windows
+    (GBK) and Info-ZIP on Linux (UTF-8) write them."""
+    import zipfile
+
+    class RawName(zipfile.ZipInfo):
+        def _encodeFilenameFlags(self) -> tuple[bytes, int]:  # noqa: N802 - zipfile's name
+            return self.filename.encode(encoding), self.flag_bits & ~0x800
+
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(RawName(name), data)
+    return path
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8"])
+def test_zip_member_names_in_chinese_are_read_as_written(
+    ws_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], encoding: str
+) -> None:
+    import zipfile
+
+    import geopandas as gpd
+    import pyogrio
+    from shapely.geometry import Point
+
+    members: dict[str, bytes] = {}
+    for stem, kind in (("隐患点", "滑坡"), ("塌陷区", "地面塌陷")):
+        frame = gpd.GeoDataFrame({"名称": [f"{stem}一号"], "灾害类型": [kind]},
+                                 geometry=[Point(114.05, 35.7)], crs="EPSG:4490")
+        pyogrio.write_dataframe(frame, tmp_path / f"{stem}.shp", encoding="GBK")
+        for part in sorted(tmp_path.glob(f"{stem}.*")):
+            members[part.name] = part.read_bytes()
+    src = _zip_with_raw_names(tmp_path / "县里发来的.zip", members, encoding)
+    with zipfile.ZipFile(src) as zf:
+        assert not any(i.flag_bits & 0x800 for i in zf.infolist())
+
+    assert main(["import", str(ws_path), str(src), "--as", "hazards"]) != 0
+    err = capsys.readouterr().err
+    assert "隐患点" in err and "塌陷区" in err  # the layers named as the county named them
+    assert main(["import", str(ws_path), str(src), "--as", "hazards", "--layer", "塌陷区"]) == 0
+    assert "read 塌陷区.shp from the zip" in capsys.readouterr().out
+    with Workspace.open(ws_path) as ws:
+        assert list(ws.read("hazards")["name"]) == ["塌陷区一号"]

@@ -338,12 +338,38 @@ def read_shapefile(shp: Path, *, encoding: str | None = None, shown: Path | None
     return table
 
 
+def _zip_names(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Member name as the county wrote it → name in the zip.
+
+    Without the zip's UTF-8 flag Python reads names as CP437, but a zip made on
+    a Chinese Windows holds GBK names there, and Info-ZIP on Linux UTF-8 ones:
+    隐患点.shp came out as "ΘÜÉµéúτé╣.shp" in the report and never matched --layer.
+    """
+    names: dict[str, str] = {}
+    for info in zf.infolist():
+        name = info.filename
+        if not info.flag_bits & 0x800:
+            try:
+                raw = name.encode("cp437")
+            except UnicodeEncodeError:
+                raw = b""
+            for enc in ("utf-8", "gb18030"):
+                try:
+                    name = raw.decode(enc) if raw else name
+                    break
+                except UnicodeDecodeError:
+                    continue
+        names[name] = info.filename
+    return names
+
+
 def read_zip(path: Path, *, layer: str | None = None, encoding: str | None = None,
              workdir: Path | None = None) -> RawTable:
     """A zipped Shapefile (or a KML/GeoJSON inside a zip), as counties mail them."""
     try:
         zf = zipfile.ZipFile(path)
-        names = [n for n in zf.namelist() if not n.endswith("/") and "__MACOSX" not in n]
+        real = _zip_names(zf)
+        names = [n for n in real if not n.endswith("/") and "__MACOSX" not in n]
     except (zipfile.BadZipFile, OSError) as exc:
         raise _fail(path, Note("cannot open the zip file ({reason})", reason=str(exc))) from None
     shps = [n for n in names if n.lower().endswith(".shp")]
@@ -365,7 +391,7 @@ def read_zip(path: Path, *, layer: str | None = None, encoding: str | None = Non
             for n in names:
                 if n == member or (shps and n.startswith(stem + ".")):
                     target = tmp / ("data" + n[len(stem):] if n != member else "data" + Path(member).suffix.lower())
-                    target.write_bytes(zf.read(n))
+                    target.write_bytes(zf.read(real[n]))
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
             raise _fail(path, Note("the zip file is damaged ({reason})", reason=str(exc))) from None
         inner = tmp / ("data" + Path(member).suffix.lower())
