@@ -146,3 +146,26 @@ def test_zip_member_names_in_chinese_are_read_as_written(
     assert "read 塌陷区.shp from the zip" in capsys.readouterr().out
     with Workspace.open(ws_path) as ws:
         assert list(ws.read("hazards")["name"]) == ["塌陷区一号"]
+
+
+def test_a_cpg_that_lies_is_refused_on_the_header_not_on_field1(
+    ws_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """GBK names and values with a .cpg saying UTF-8: the names used to be decoded with
+    errors ignored, became field1, field2 …, and the refusal blamed "row 1, column 'field1'"."""
+    import geopandas as gpd
+    import pyogrio
+    from shapely.geometry import Point
+
+    frame = gpd.GeoDataFrame({"名称": ["大河涧滑坡"], "灾害类型": ["滑坡"]},
+                             geometry=[Point(114.05, 35.75)], crs="EPSG:4490")
+    shp = tmp_path / "隐患点.shp"
+    pyogrio.write_dataframe(frame, shp, encoding="GBK")
+    shp.with_suffix(".cpg").write_text("UTF-8")
+    before = ws_path.read_bytes()
+    assert main(["import", str(ws_path), str(shp), "--as", "hazards"]) != 0
+    err = capsys.readouterr().err.strip()
+    assert err.endswith("隐患点.shp: the name of column 1 is not utf-8; name the encoding (--encoding)")
+    assert "field1" not in err
+    assert ws_path.read_bytes() == before
+    assert main(["import", str(ws_path), str(shp), "--as", "hazards", "--encoding", "GBK"]) == 0

@@ -247,7 +247,7 @@ def read_dbf(dbf: Path, codec: str, shown: Path) -> pd.DataFrame:
         raw_name = data[pos : pos + 11].split(b"\0")[0]
         ftype = chr(data[pos + 11])
         flen, fdec = data[pos + 16], data[pos + 17]
-        name = raw_name.decode(codec, errors="ignore").strip() or f"field{len(fields) + 1}"
+        name = _dbf_name(raw_name, codec, shown, len(fields) + 1)
         fields.append((name, ftype, offset, flen, fdec))
         offset += flen
         pos += 32
@@ -267,6 +267,22 @@ def read_dbf(dbf: Path, codec: str, shown: Path) -> pd.DataFrame:
             cell = rec[off : off + flen]
             columns[name].append(_dbf_value(cell, ftype, fdec, codec, shown, r + 1, name))
     return pd.DataFrame(columns, dtype=object)
+
+
+def _dbf_name(raw: bytes, codec: str, shown: Path, number: int) -> str:
+    """A column name; only a character cut by the 10-byte limit is dropped.
+
+    Names decoded with errors ignored turned a GBK header read as UTF-8 (a wrong
+    .cpg) into field1, field2 …, and the refusal then blamed "column 'field1'".
+    """
+    try:
+        name = raw.decode(codec)
+    except UnicodeDecodeError as exc:
+        if not (exc.start >= len(raw) - 3 and exc.reason == "unexpected end of data"):
+            raise _fail(shown, Note("the name of column {number} is not {codec}; name the encoding (--encoding)",
+                                    number=number, codec=codec)) from None
+        name = raw[: exc.start].decode(codec)
+    return name.strip() or f"field{number}"
 
 
 def _dbf_value(cell: bytes, ftype: str, fdec: int, codec: str, shown: Path, row: int, col: str) -> Any:
