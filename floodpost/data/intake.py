@@ -357,12 +357,11 @@ def _points_from_columns(raw: RawTable, lon: str, lat: str, projected: bool) -> 
         x, y = xs[i], ys[i]
         try:
             if projected:
-                px, py = _metres(x, lon), _metres(y, lat)
+                px, py = _metres(x, "lon"), _metres(y, "lat")
             else:
                 px, py = parse_pair(x, y)
         except CoordinateError as exc:
-            msg = str(exc).lower()
-            col = f"{lon}/{lat}" if "exchanged" in msg else (lat if "latitude" in msg else lon)
+            col = {"lon": lon, "lat": lat}.get(exc.axis or "", f"{lon}/{lat}")
             raise ValidationError(reason_of(exc), source=raw.path.name, row=raw.where(int(i)), column=col) from None
         if not (np.isfinite(px) and np.isfinite(py)):
             raise ValidationError(Note("coordinate is not a number"), source=raw.path.name, row=raw.where(int(i)), column=lon)
@@ -370,11 +369,13 @@ def _points_from_columns(raw: RawTable, lon: str, lat: str, projected: bool) -> 
     return np.asarray(shapely.points(fx, fy), dtype=object)
 
 
-def _metres(value: Any, column: str) -> float:
+def _metres(value: Any, axis: str) -> float:
     try:
         return float(unicodedata.normalize("NFKC", str(value)).replace(",", "").strip())
     except ValueError:
-        raise CoordinateError(Note("'{text}' is not a grid coordinate in metres", text=str(value))) from None
+        exc = CoordinateError(Note("'{text}' is not a grid coordinate in metres", text=str(value)))
+        exc.axis = axis
+        raise exc from None
 
 
 def _looks_like_metres(raw: RawTable, lon: str, lat: str) -> bool:

@@ -249,7 +249,7 @@ def read_dbf(dbf: Path, codec: str, shown: Path) -> pd.DataFrame:
         raw_name = data[pos : pos + 11].split(b"\0")[0]
         ftype = chr(data[pos + 11])
         flen, fdec = data[pos + 16], data[pos + 17]
-        name = raw_name.decode(codec, errors="ignore").strip() or f"field{len(fields) + 1}"
+        name = _dbf_name(raw_name, codec, shown, len(fields) + 1)
         fields.append((name, ftype, offset, flen, fdec))
         offset += flen
         pos += 32
@@ -269,6 +269,22 @@ def read_dbf(dbf: Path, codec: str, shown: Path) -> pd.DataFrame:
             cell = rec[off : off + flen]
             columns[name].append(_dbf_value(cell, ftype, fdec, codec, shown, r + 1, name))
     return pd.DataFrame(columns, dtype=object)
+
+
+def _dbf_name(raw: bytes, codec: str, shown: Path, number: int) -> str:
+    """A column name; only a character cut by the 10-byte limit is dropped.
+
+    Names decoded with errors ignored turned a GBK header read as UTF-8 (a wrong
+    .cpg) into field1, field2 …, and the refusal then blamed "column 'field1'".
+    """
+    try:
+        name = raw.decode(codec)
+    except UnicodeDecodeError as exc:
+        if not (exc.start >= len(raw) - 3 and exc.reason == "unexpected end of data"):
+            raise _fail(shown, Note("the name of column {number} is not {codec}; name the encoding (--encoding)",
+                                    number=number, codec=codec)) from None
+        name = raw[: exc.start].decode(codec)
+    return name.strip() or f"field{number}"
 
 
 def _dbf_value(cell: bytes, ftype: str, fdec: int, codec: str, shown: Path, row: int, col: str) -> Any:
@@ -340,12 +356,38 @@ def read_shapefile(shp: Path, *, encoding: str | None = None, shown: Path | None
     return table
 
 
+def _zip_names(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Member name as the county wrote it → name in the zip.
+
+    Without the zip's UTF-8 flag Python reads names as CP437, but a zip made on
+    a Chinese Windows holds GBK names there, and Info-ZIP on Linux UTF-8 ones:
+    隐患点.shp came out as "ΘÜÉµéúτé╣.shp" in the report and never matched --layer.
+    """
+    names: dict[str, str] = {}
+    for info in zf.infolist():
+        name = info.filename
+        if not info.flag_bits & 0x800:
+            try:
+                raw = name.encode("cp437")
+            except UnicodeEncodeError:
+                raw = b""
+            for enc in ("utf-8", "gb18030"):
+                try:
+                    name = raw.decode(enc) if raw else name
+                    break
+                except UnicodeDecodeError:
+                    continue
+        names[name] = info.filename
+    return names
+
+
 def read_zip(path: Path, *, layer: str | None = None, encoding: str | None = None,
              workdir: Path | None = None) -> RawTable:
     """A zipped Shapefile (or a KML/GeoJSON inside a zip), as counties mail them."""
     try:
         zf = zipfile.ZipFile(path)
-        names = [n for n in zf.namelist() if not n.endswith("/") and "__MACOSX" not in n]
+        real = _zip_names(zf)
+        names = [n for n in real if not n.endswith("/") and "__MACOSX" not in n]
     except (zipfile.BadZipFile, OSError) as exc:
         raise _fail(path, Note("cannot open the zip file ({reason})", reason=str(exc))) from None
     shps = [n for n in names if n.lower().endswith(".shp")]
@@ -367,7 +409,7 @@ def read_zip(path: Path, *, layer: str | None = None, encoding: str | None = Non
             for n in names:
                 if n == member or (shps and n.startswith(stem + ".")):
                     target = tmp / ("data" + n[len(stem):] if n != member else "data" + Path(member).suffix.lower())
-                    target.write_bytes(zf.read(n))
+                    target.write_bytes(zf.read(real[n]))
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
             raise _fail(path, Note("the zip file is damaged ({reason})", reason=str(exc))) from None
         inner = tmp / ("data" + Path(member).suffix.lower())

@@ -156,6 +156,7 @@ _NOTES = (
     QT_TRANSLATE_NOOP("intake", 'cannot open the workbook ({reason}); is it complete?'),
     QT_TRANSLATE_NOOP("intake", "the workbook has no sheet '{sheet}' (it has {sheets})"),
     QT_TRANSLATE_NOOP("intake", 'text is not {codec}; name the encoding (--encoding)'),
+    QT_TRANSLATE_NOOP("intake", 'the name of column {number} is not {codec}; name the encoding (--encoding)'),
     QT_TRANSLATE_NOOP("intake", 'the zip file is damaged ({reason})'),
     QT_TRANSLATE_NOOP("intake", 'the KMZ holds no KML document'),
     QT_TRANSLATE_NOOP("intake", "cannot read sheet '{sheet}' ({reason})"),

@@ -206,6 +206,7 @@ class TallyEntryDialog(QDialog):
         self.operator = operator
         self.lang = lang or lang_short()
         self._shown_warnings: set[tuple[str, str | None, str]] = set()
+        self._status_tells_issues = False
         self._view_time = ""
         self.forms: dict[str, _Form] = {}
         self._build()
@@ -601,6 +602,7 @@ class TallyEntryDialog(QDialog):
         errors = [i for i in issues if i.level == "error"]
         if general:
             self._show_general(form, "\n".join(general), ERROR_STYLE if errors else WARNING_STYLE)
+        self._status_tells_issues = True
         if errors:
             self.status_label.setText(self.tr("Not saved: correct the fields in red."))
         else:
@@ -632,6 +634,10 @@ class TallyEntryDialog(QDialog):
     def _clear_issues(self) -> None:
         self._shown_warnings = set()
         self.save_anyway_button.hide()
+        if self._status_tells_issues:
+            # "check the warnings, then Save anyway" with no warning or button left on screen
+            self.status_label.clear()
+            self._status_tells_issues = False
         for form in self.forms.values():
             for label in form.messages.values():
                 label.clear()

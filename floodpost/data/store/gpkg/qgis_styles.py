@@ -146,6 +146,11 @@ def _symbol(name: str, kind: str, s: Symbol) -> str:
     )
 
 
+#: The catch-all class of a categorized style. Not 其他: that is a real class of
+#: some layers (a waterlogging spot's kind), and QGIS listed 其他 twice.
+ELSE_LABEL = "未分类"
+
+
 def _renderer(schema: TableSchema, sym: Symbology, kind: str) -> str:
     if not sym.classes or not sym.field:
         return (
@@ -161,7 +166,7 @@ def _renderer(schema: TableSchema, sym: Symbology, kind: str) -> str:
         symbols.append(_symbol(str(i), kind, symbol))
     # everything else (a code FloodPost does not know, or none) as FloodPost draws it
     n = len(sym.classes)
-    cats.append(f'<category symbol="{n}" value="" label={quoteattr("其他")} render="true"/>')
+    cats.append(f'<category symbol="{n}" value="" label={quoteattr(ELSE_LABEL)} render="true"/>')
     symbols.append(_symbol(str(n), kind, sym.default))
     return (
         f'<renderer-v2 type="categorizedSymbol" attr={quoteattr(sym.field)} symbollevels="0" '
@@ -300,7 +305,7 @@ def sld(key: str) -> str:
                 f"<ogc:Literal>{escape(code)}</ogc:Literal></ogc:PropertyIsEqualTo></ogc:Filter>"
                 f"{_sld_symbolizer(kind, symbol)}</se:Rule>"
             )
-        rules.append(f"<se:Rule><se:Name>其他</se:Name><se:ElseFilter/>{_sld_symbolizer(kind, sym.default)}</se:Rule>")
+        rules.append(f"<se:Rule><se:Name>{ELSE_LABEL}</se:Name><se:ElseFilter/>{_sld_symbolizer(kind, sym.default)}</se:Rule>")
     else:
         rules.append(f"<se:Rule><se:Name>{escape(schema.zh)}</se:Name>{_sld_symbolizer(kind, sym.default)}</se:Rule>")
     if sym.label is not None and sym.label.field in schema.field_names:
