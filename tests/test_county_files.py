@@ -62,7 +62,7 @@ def test_qgis_legend_names_each_class_once(key: str) -> None:
     """QGIS showed 其他 twice in the waterlogging legend: the kind 其他 and the catch-all."""
     import xml.etree.ElementTree as ET
 
-    from floodpost.data import qgis_styles
+    from floodpost.data.store.gpkg import qgis_styles
 
     root = ET.fromstring(qgis_styles.qml(key).split("\n", 1)[1])
     labels = [c.get("label") for c in root.find("renderer-v2/categories")]
