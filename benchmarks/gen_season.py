@@ -49,9 +49,9 @@ if str(ROOT) not in sys.path:  # run as a script from a fresh clone
 
 from floodpost.data.demo import build_demo  # noqa: E402
 from floodpost.data.schema import MATERIAL_ITEMS, schema_for  # noqa: E402
+from floodpost.data.schema.validate import validate_records  # noqa: E402
 from floodpost.data.store.gpkg import geopackage as gpkg  # noqa: E402
 from floodpost.data.timeutil import to_storage  # noqa: E402
-from floodpost.data.validate import validate_records  # noqa: E402
 from floodpost.data.workspace import Workspace  # noqa: E402
 
 DEFAULT_PATH = ROOT / "benchmarks" / "data" / "season.gpkg"

@@ -47,7 +47,7 @@ sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
 
 LAYERS = {"polygons": "storage_areas", "lines": "rivers", "points": "hazards"}
 
-# FloodPost's class colours (floodpost/data/symbology.py), for --categorized.
+# FloodPost's class colours (floodpost/data/schema/symbology.py), for --categorized.
 CATEGORIES = {
     "storage_areas": (
         "status",

@@ -51,10 +51,10 @@ def floodpost_figures(gpkg: Path, use_helper: bool = True, only_open: bool = Fal
 
     app = QApplication.instance() or QApplication([])
     from floodpost.data.workspace import Workspace
-    from floodpost.layers.helper import RenderHelper
     from floodpost.layers.model import LayerList
-    from floodpost.layers.painter import MapPainter
-    from floodpost.layers.viewport import Viewport
+    from floodpost.layers.model.viewport import Viewport
+    from floodpost.layers.render.helper import RenderHelper
+    from floodpost.layers.render.painter import MapPainter
     from floodpost.ui.app import warm_up
 
     warm_up()  # what the application imports at start-up
@@ -151,7 +151,7 @@ def pan_frames(app, layers, painter, helper=None) -> dict:
     from PySide6.QtGui import QMouseEvent
 
     from floodpost.layers.scene import MapScene
-    from floodpost.ui.canvas import MapCanvas
+    from floodpost.ui.map.canvas import MapCanvas
 
     canvas = MapCanvas(MapScene(layers, painter), helper=helper)
     canvas.resize(*SIZE)
@@ -196,8 +196,8 @@ def naive_baseline(gpkg: Path) -> dict:
     from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QTransform
 
     from floodpost.data.workspace import Workspace
-    from floodpost.layers.projection import project_coords
-    from floodpost.layers.viewport import Viewport
+    from floodpost.layers.model.projection import project_coords
+    from floodpost.layers.model.viewport import Viewport
 
     with Workspace.open(gpkg) as ws:
         frames = {k: ws.read(k) for k in KEYS}

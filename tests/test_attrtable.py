@@ -9,7 +9,7 @@ import shapely
 from PySide6.QtCore import QItemSelectionModel, Qt
 
 from floodpost.data.workspace import Workspace
-from floodpost.ui.attrtable import AttributeTable
+from floodpost.ui.docks.attrtable import AttributeTable
 
 
 @pytest.fixture

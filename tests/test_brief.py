@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from floodpost.data.brief import meeting_brief, save_brief
 from floodpost.data.situation import as_of, delta, last_meeting
+from floodpost.data.situation.brief import meeting_brief, save_brief
 from floodpost.data.workspace import Workspace
 
 AT = "2021-07-23T18:00"

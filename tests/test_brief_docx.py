@@ -11,7 +11,7 @@ import pytest
 from tools import need_commands
 
 from floodpost.cli import main
-from floodpost.data.brief import ITEM_UNITS, meeting_brief, save_brief
+from floodpost.data.situation.brief import ITEM_UNITS, meeting_brief, save_brief
 from floodpost.data.workspace import Workspace
 
 AT = "2021-07-23T18:00"

@@ -14,12 +14,12 @@ import shapely
 from PySide6.QtGui import QColor, QImage
 
 from floodpost.cli import main
-from floodpost.data.symbology import SYMBOLOGY
+from floodpost.data.schema.symbology import SYMBOLOGY
 from floodpost.data.workspace import Workspace
-from floodpost.layers.projection import to_mercator
+from floodpost.layers.model.projection import to_mercator
+from floodpost.layers.model.viewport import Viewport
+from floodpost.layers.render.symbols import qcolor
 from floodpost.layers.scene import MapScene
-from floodpost.layers.symbols import qcolor
-from floodpost.layers.viewport import Viewport
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -119,7 +119,7 @@ def test_chinese_labels_are_real_glyphs(qapp):
     """A CJK string must render with a font that has its glyphs, not the missing-glyph box."""
     from PySide6.QtGui import QRawFont
 
-    from floodpost.layers.fonts import cjk_family, map_font
+    from floodpost.layers.render.fonts import cjk_family, map_font
 
     raw = QRawFont.fromFont(map_font(12))
     text = "鹤壁市淇滨区良相坡蓄滞洪区"

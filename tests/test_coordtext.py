@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from floodpost.data.coordtext import (
+from floodpost.data.intake.coordtext import (
     CoordinateError,
     SwappedCoordinatesError,
     looks_swapped,

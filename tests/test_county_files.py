@@ -77,7 +77,7 @@ def test_tally_status_line_forgets_warnings_once_the_figure_is_corrected(qtbot, 
     import shapely
     from PySide6.QtCore import Qt
 
-    from floodpost.ui.tallyentry import TallyEntryDialog
+    from floodpost.ui.dialogs.tallyentry import TallyEntryDialog
 
     path = tmp_path / "ws.gpkg"
     with Workspace.create(path) as ws:

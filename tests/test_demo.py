@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import shapely
 
-from floodpost.data.demo import build_demo, city_boundary, county_boundaries, demo_records
+from floodpost.data.boundaries import city_boundary, county_boundaries
+from floodpost.data.demo import build_demo, demo_records
 from floodpost.data.schema import ALL, HAZARD_TYPES, LAYERS, TABLES
 from floodpost.data.timeutil import from_storage
 from floodpost.data.workspace import Workspace, WorkspaceError
@@ -288,7 +289,7 @@ def test_records_are_deterministic() -> None:
 
 def test_data_package_does_not_import_qt() -> None:
     code = (
-        "import floodpost.data.demo, floodpost.data.gcj02, sys; "
+        "import floodpost.data.demo, floodpost.data.intake.gcj02, sys; "
         "assert not any(m.startswith('PySide6') for m in sys.modules), "
         "[m for m in sys.modules if m.startswith('PySide6')]"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shapely
 
 from floodpost.data.workspace import Workspace
-from floodpost.ui.editing import DeleteCommand, InsertCommand
+from floodpost.ui.dialogs.editing import DeleteCommand, InsertCommand
 from floodpost.ui.mainwindow import MainWindow
 
 
@@ -85,7 +85,7 @@ def _fill_and_accept(values):
 
 
 def test_draw_an_area_vertex_by_vertex_then_move_it(qtbot, demo_path, monkeypatch):
-    from floodpost.ui.editing import FeatureForm
+    from floodpost.ui.dialogs.editing import FeatureForm
 
     monkeypatch.setattr(FeatureForm, "exec", _fill_and_accept({"name": "临时滞洪区", "status": "standby"}))
     win = MainWindow()

@@ -14,7 +14,7 @@ import pytest
 import shapely
 
 from floodpost.data.situation import as_of
-from floodpost.data.tally import (
+from floodpost.data.situation.tally import (
     MATERIALS,
     TallyRejected,
     UndoRefused,

@@ -30,14 +30,14 @@ from tools import need, need_validator
 
 from floodpost.data.atomic import OutputError
 from floodpost.data.export import GPKG_VERSION, export_layer, kml_color, label_column
+from floodpost.data.export.log import export_log_xlsx
+from floodpost.data.export.redact import MASK, Redactor, mask_text
 from floodpost.data.intake import import_file
-from floodpost.data.logexport import export_log_xlsx
-from floodpost.data.redact import MASK, Redactor, mask_text
 from floodpost.data.schema import LAYERS
+from floodpost.data.schema.symbology import SYMBOLOGY
 from floodpost.data.sheets import XLSX_CELL_LIMIT, csv_cell, unguard
-from floodpost.data.symbology import SYMBOLOGY
-from floodpost.data.webmap import build_web_map
 from floodpost.data.workspace import Workspace
+from floodpost.layers.output.webmap import build_web_map
 
 VALIDATOR = Path("/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py")
 SYSTEM_PYTHON = Path("/usr/bin/python3")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from floodpost.cli import main
-from floodpost.layers import fonts
+from floodpost.layers.render import fonts
 
 
 @pytest.mark.parametrize("args", [

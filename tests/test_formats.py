@@ -5,7 +5,7 @@ from __future__ import annotations
 from floodpost.cli import build_parser
 from floodpost.data.export import WRITERS
 from floodpost.data.formats import FORMATS, by_suffix, dialog_filter, readable_suffixes, writer_for
-from floodpost.data.readers import READERS, SUFFIXES
+from floodpost.data.intake.readers import READERS, SUFFIXES
 
 
 def test_every_format_has_its_reader_and_writer():
@@ -33,3 +33,13 @@ def test_the_command_line_and_the_dialogs_list_the_same_formats():
     assert all(f"*{s}" in read for s in readable_suffixes())
     tables = dialog_filter("write", "zh", tables_only=True)
     assert "*.csv" in tables and "*.shp" not in tables
+
+
+def test_every_basemap_is_a_basemap(qapp):
+    from floodpost.layers.basemap import Basemap, BasemapStack, VectorBasemap
+    from floodpost.layers.basemap.mbtiles import MBTilesBasemap
+    from floodpost.layers.scene import default_basemap
+
+    assert isinstance(default_basemap(), Basemap)
+    for cls in (BasemapStack, VectorBasemap, MBTilesBasemap):
+        assert callable(cls.paint) and callable(cls.bounds)

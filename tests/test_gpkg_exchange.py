@@ -26,10 +26,10 @@ from tools import need_qgis, need_validator
 
 from floodpost.cli import main
 from floodpost.data.schema import LAYER_ORDER, LAYERS, STORAGE_EPSG
+from floodpost.data.schema.symbology import SWATCH_KIND, SYMBOLOGY, parse_color
 from floodpost.data.store.gpkg import geopackage as gpkg
 from floodpost.data.store.gpkg import qgis_styles
 from floodpost.data.store.gpkg import store as wsmod
-from floodpost.data.symbology import SWATCH_KIND, SYMBOLOGY, parse_color
 from floodpost.data.workspace import Workspace
 
 SYSTEM_PYTHON = "/usr/bin/python3"
@@ -83,16 +83,16 @@ def test_reservoir_areas_sit_under_the_reservoirs_and_draw_from_the_registry():
     assert order.index("reservoir_areas") == order.index("reservoirs") - 1
     assert SYMBOLOGY["reservoir_areas"].default.fill  # an ordinary symbology entry
     assert LAYERS["reservoir_areas"].label("zh") == "水库水面"
-    import floodpost.data.symbology as sym
+    import floodpost.data.schema.symbology as sym
 
     assert not hasattr(sym, "RESERVOIR_POLYGON")
-    for path in ("floodpost/layers/painter.py", "floodpost/layers/legend.py", "floodpost/data/webmap.py"):
+    for path in ("floodpost/layers/render/painter.py", "floodpost/layers/output/legend.py", "floodpost/layers/output/webmap.py"):
         text = (Path(__file__).parent.parent / path).read_text(encoding="utf-8")
         assert '"reservoirs"' not in text, f"{path} still special-cases reservoirs"
 
 
 def test_legend_lists_the_water_surfaces_once(qapp):
-    from floodpost.layers.legend import legend_entries
+    from floodpost.layers.output.legend import legend_entries
 
     res = legend_entries("reservoirs")
     assert [e.kind for e in res] == ["point"] * 4

@@ -20,10 +20,10 @@ from PySide6.QtGui import QImage
 from floodpost.data.shapes import Shapes
 from floodpost.data.store.gpkg import read_geometry
 from floodpost.data.workspace import Workspace
-from floodpost.layers.helper import ROW_STEP, RenderHelper
 from floodpost.layers.model import LayerList, drawing_columns
-from floodpost.layers.painter import MapPainter
-from floodpost.layers.viewport import Viewport
+from floodpost.layers.model.viewport import Viewport
+from floodpost.layers.render.helper import ROW_STEP, RenderHelper
+from floodpost.layers.render.painter import MapPainter
 
 
 def _pixels(img: QImage) -> np.ndarray:
@@ -172,7 +172,7 @@ def test_a_hung_helper_is_not_waited_for(qapp, synthetic, helper) -> None:
 
 def test_canvas_starts_and_stops_its_helper(qtbot, synthetic, monkeypatch) -> None:
     from floodpost.layers.scene import MapScene
-    from floodpost.ui.canvas import MapCanvas
+    from floodpost.ui.map.canvas import MapCanvas
 
     monkeypatch.setenv("FLOODPOST_RENDER_HELPER", "1")
     canvas = MapCanvas(MapScene(synthetic, MapPainter()))

@@ -19,7 +19,7 @@ import pytest
 from floodpost.cli import main
 from floodpost.data.intake import import_file, prepare
 from floodpost.data.schema import ALL, NOW
-from floodpost.data.validate import ValidationError
+from floodpost.data.schema.validate import ValidationError
 from floodpost.data.workspace import Workspace
 
 FORCES = [
@@ -201,7 +201,7 @@ def _zh(qapp):
 
 
 def test_validation_reasons_are_chinese_in_the_chinese_wizard(qtbot, qapp, ws_path: Path, tmp_path: Path) -> None:
-    from floodpost.ui.importwizard import ImportWizard
+    from floodpost.ui.dialogs.importwizard import ImportWizard
 
     i18n = _zh(qapp)
     try:
@@ -233,7 +233,7 @@ def test_the_wizard_blocks_a_required_field_without_column_then_takes_a_value(
 ) -> None:
     from PySide6.QtWidgets import QWizard
 
-    from floodpost.ui.importwizard import CONSTANT, ImportWizard
+    from floodpost.ui.dialogs.importwizard import CONSTANT, ImportWizard
 
     i18n = _zh(qapp)
     try:
@@ -276,11 +276,11 @@ def test_the_wizard_blocks_a_required_field_without_column_then_takes_a_value(
 
 
 def test_every_note_the_wizard_shows_is_marked_for_translation() -> None:
-    import floodpost.data.coordtext as coordtext
     import floodpost.data.intake as intake
-    import floodpost.data.readers as readers
-    import floodpost.data.validate as validate
-    from floodpost.ui.importwizard import _NOTES, _VALIDATE_NOTES
+    import floodpost.data.intake.coordtext as coordtext
+    import floodpost.data.intake.readers as readers
+    import floodpost.data.schema.validate as validate
+    from floodpost.ui.dialogs.importwizard import _NOTES, _VALIDATE_NOTES
 
     def templates(module) -> set[str]:
         tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))

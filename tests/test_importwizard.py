@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtWidgets import QWizard
 
 from floodpost.data.workspace import Workspace
-from floodpost.ui.importwizard import ImportWizard
+from floodpost.ui.dialogs.importwizard import ImportWizard
 
 ROWS = [
     ["鹤壁市地质灾害隐患点统计表"],

@@ -22,11 +22,10 @@ import shapely
 from pyproj import Transformer
 
 from floodpost.cli import main
-from floodpost.data import gcj02
 from floodpost.data.export import export_layer
-from floodpost.data.intake import ImportCancelled, import_file, prepare
-from floodpost.data.readers import sniff_encoding
-from floodpost.data.validate import ValidationError
+from floodpost.data.intake import ImportCancelled, gcj02, import_file, prepare
+from floodpost.data.intake.readers import sniff_encoding
+from floodpost.data.schema.validate import ValidationError
 from floodpost.data.workspace import Workspace
 
 NAMES = ["淇河湾滑坡", "鹤山区黄庄塌陷", "石林镇崩塌", "纣王殿泥石流沟"]

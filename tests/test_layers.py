@@ -10,13 +10,13 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from floodpost.data.schema import LAYERS
-from floodpost.data.symbology import SYMBOLOGY, parse_color
-from floodpost.layers.identify import hit_test
-from floodpost.layers.legend import legend_entries, swatch_image
+from floodpost.data.schema.symbology import SYMBOLOGY, parse_color
 from floodpost.layers.model import Layer, LayerList
-from floodpost.layers.painter import MapPainter
-from floodpost.layers.projection import to_lonlat, to_mercator
-from floodpost.layers.viewport import Viewport
+from floodpost.layers.model.identify import hit_test
+from floodpost.layers.model.projection import to_lonlat, to_mercator
+from floodpost.layers.model.viewport import Viewport
+from floodpost.layers.output.legend import legend_entries, swatch_image
+from floodpost.layers.render.painter import MapPainter
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +155,7 @@ def test_big_layers_draw_from_shapes_and_build_frames_only_when_asked(app, demo_
     """A lean layer opens as attributes plus flat shapes; the map never needs its GeoDataFrame."""
     from floodpost.data.workspace import Workspace
     from floodpost.layers.model import drawing_columns
-    from floodpost.layers.prepared import PreparedGeometry
+    from floodpost.layers.render.prepared import PreparedGeometry
 
     with Workspace.open(demo_master) as ws:
         layers = LayerList.from_workspace(ws, lean_above=0)
@@ -166,7 +166,7 @@ def test_big_layers_draw_from_shapes_and_build_frames_only_when_asked(app, demo_
             layer = layers[key]
             assert layer.shapes is not None and not layer.built, key
         # clicks answer the same from shapes as from frames (checked again once frames exist)
-        from floodpost.layers.projection import to_mercator
+        from floodpost.layers.model.projection import to_mercator
 
         zoomed = vp.zoomed(2)
         clicks = []
@@ -203,7 +203,7 @@ def test_big_layers_draw_from_shapes_and_build_frames_only_when_asked(app, demo_
 def test_big_layers_are_prepared_in_the_threads_that_read_them(app, demo_master, monkeypatch):
     import threading
 
-    import floodpost.layers.painter as painter_module
+    import floodpost.layers.render.painter as painter_module
     from floodpost.data.workspace import Workspace
 
     painter = MapPainter()

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from floodpost import i18n
-from floodpost.data.logexport import (
+from floodpost.data.export.log import (
     HEADERS_ZH,
     change_rows,
     change_text,
@@ -25,7 +25,7 @@ from floodpost.data.schema import ALL, LOG_ACTIONS
 from floodpost.data.store.gpkg import store as wsmod
 from floodpost.data.timeutil import BEIJING, format_local, to_storage
 from floodpost.data.workspace import Workspace
-from floodpost.ui.logdock import LogPanel, LogTableModel
+from floodpost.ui.docks.logdock import LogPanel, LogTableModel
 
 T0 = datetime(2021, 7, 22, 8, 0, tzinfo=BEIJING)
 
@@ -203,7 +203,7 @@ def test_time_filter(panel):
     assert not panel.start_edit.isEnabled()
     panel.use_time.setChecked(True)
     assert m.rowCount() == 8  # the whole span, its last minute included
-    from floodpost.ui.logdock import _wall_clock
+    from floodpost.ui.docks.logdock import _wall_clock
 
     panel.start_edit.setDateTime(_wall_clock(datetime(2021, 7, 22, 8, 30)))
     panel.end_edit.setDateTime(_wall_clock(datetime(2021, 7, 22, 8, 50)))
@@ -298,7 +298,7 @@ def test_export_error_is_shown_and_writes_nothing(panel, qtbot, tmp_path, monkey
 
 
 def test_export_can_be_cancelled_and_keeps_the_old_file(panel, qtbot, tmp_path, monkeypatch):
-    import floodpost.data.logexport as lx
+    import floodpost.data.export.log as lx
 
     out = tmp_path / "out" / "log.xlsx"
     out.parent.mkdir()
@@ -386,7 +386,7 @@ def test_fifty_thousand_entries_load_and_filter(qtbot, tmp_path):
     panel.search.setText("条目4999")  # 4999 is a meeting; 49990 … 49999 but the meetings
     assert m.rowCount() == sum("条目4999" in r[5] for r in rows) == 8
     panel.search.clear()
-    from floodpost.ui.logdock import _wall_clock
+    from floodpost.ui.docks.logdock import _wall_clock
 
     panel.use_time.setChecked(True)
     panel.start_edit.setDateTime(_wall_clock(datetime(2021, 7, 21, 0, 0)))

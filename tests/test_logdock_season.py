@@ -10,7 +10,7 @@ import openpyxl
 
 from floodpost.data.store.gpkg import geopackage as gpkg
 from floodpost.data.workspace import Workspace
-from floodpost.ui.logdock import LogPanel
+from floodpost.ui.docks.logdock import LogPanel
 
 
 def _season_log(path: Path, n: int = 30_000) -> None:

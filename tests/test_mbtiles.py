@@ -25,8 +25,8 @@ from floodpost.data.tiles import (
     tile_to_lonlat,
     tiles_for_bbox,
 )
-from floodpost.layers.mbtiles import RESOLUTION_Z0, MBTilesBasemap, zoom_for_resolution
-from floodpost.layers.viewport import Viewport
+from floodpost.layers.basemap.mbtiles import RESOLUTION_Z0, MBTilesBasemap, zoom_for_resolution
+from floodpost.layers.model.viewport import Viewport
 
 ZOOMS = (1, 2, 3)
 #: JPEG blurs solid colours a little.
@@ -358,7 +358,7 @@ def test_background_opacity_and_bounds(qapp, tmp_path):
 
 
 def test_paints_from_a_worker_thread_and_through_the_map_painter(qapp, tmp_path):
-    from floodpost.layers.painter import MapPainter
+    from floodpost.layers.render.painter import MapPainter
 
     basemap = MBTilesBasemap(write_mbtiles(tmp_path / "t.mbtiles"), cache_size=16)
     results: dict[tuple[int, int], QImage] = {}

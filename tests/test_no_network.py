@@ -141,9 +141,9 @@ def test_cli_and_main_window_make_no_connection(qtbot, qapp, tmp_path, no_networ
 
 def test_mbtiles_basemap_renders_offline(qapp, tmp_path, demo_master, no_network):
     from floodpost.data.workspace import Workspace
-    from floodpost.layers.mbtiles import MBTilesBasemap
+    from floodpost.layers.basemap.mbtiles import MBTilesBasemap
+    from floodpost.layers.model.viewport import Viewport
     from floodpost.layers.scene import MapScene
-    from floodpost.layers.viewport import Viewport
 
     basemap = MBTilesBasemap(_tiny_mbtiles(tmp_path / "hebi.mbtiles"))
     with Workspace.open(demo_master) as ws:

@@ -29,7 +29,7 @@ import shapely
 
 from floodpost.data.atomic import OutputError, atomic_output, atomic_outputs, write_failure
 from floodpost.data.export import SHAPEFILE_PARTS, export_layer
-from floodpost.data.logexport import export_log_xlsx
+from floodpost.data.export.log import export_log_xlsx
 from floodpost.data.workspace import Workspace, WorkspaceError
 
 EXPORTS = [".gpkg", ".geojson", ".xlsx", ".csv", ".shp", ".zip", ".kml", ".kmz"]
@@ -143,7 +143,7 @@ def test_brief_writer_is_atomic(tmp_path: Path) -> None:
         "import resource, signal, sys\n"
         "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
         "resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))\n"
-        "from floodpost.data.brief import save_brief\n"
+        "from floodpost.data.situation.brief import save_brief\n"
         "from floodpost.data.atomic import OutputError\n"
         "try:\n"
         "    save_brief('防汛态势简报\\n' + '一、群众转移安置。\\n' * 2000, sys.argv[1])\n"

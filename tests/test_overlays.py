@@ -10,10 +10,10 @@ from PySide6.QtGui import QImage
 from floodpost.cli import main
 from floodpost.data.situation import as_of
 from floodpost.data.workspace import Workspace
-from floodpost.layers.overlays import BAR_H, BAR_W, STAGE_COLOURS
-from floodpost.layers.projection import to_mercator
+from floodpost.layers.model.projection import to_mercator
+from floodpost.layers.model.viewport import Viewport
+from floodpost.layers.render.overlays import BAR_H, BAR_W, STAGE_COLOURS
 from floodpost.layers.scene import MapScene
-from floodpost.layers.viewport import Viewport
 
 EARLY, LATE = "2021-07-22T12:00", "2021-07-24T21:00"
 BOUNDS = (114.35, 35.55, 114.75, 35.8)
@@ -68,7 +68,7 @@ def test_snapshots_at_two_times_differ_in_the_bars(qapp, demo_path: Path, tmp_pa
 
 
 def test_forces_and_depot_overlays_follow_the_records(qapp, demo_path: Path) -> None:
-    from floodpost.layers.overlays import DepotOverlay, ForcesOverlay
+    from floodpost.layers.render.overlays import DepotOverlay, ForcesOverlay
 
     with Workspace.open(demo_path) as ws:
         scene = MapScene.from_workspace(ws)

@@ -13,8 +13,8 @@ import pytest
 from tools import need_commands
 
 from floodpost.data.workspace import Workspace
-from floodpost.layers.legend import map_legend
-from floodpost.layers.pagetext import PageText
+from floodpost.layers.output.legend import map_legend
+from floodpost.layers.output.pagetext import PageText
 from floodpost.layers.scene import MapScene, compose_snapshot, page_subtitle
 
 TITLES = {"zh": "鹤壁市防汛态势图", "en": "Hebi flood situation"}
@@ -42,8 +42,8 @@ def press_pdf(request, qapp, demo_master: Path, tmp_path_factory: pytest.TempPat
         situation = scene.show_situation(ws, AT)
         subtitle = page_subtitle(ws, situation.at, True, lang)
     text = PageText(lang)
-    from floodpost.layers.layout import headline_figures
-    from floodpost.layers.overlays import stock_tag_text
+    from floodpost.layers.output.layout import headline_figures
+    from floodpost.layers.render.overlays import stock_tag_text
 
     # What the page must say, found independently of how it was laid out ...
     expected = [TITLES[lang], subtitle, text.translate("layout", "Legend"), text.translate("layout", "Key figures")]
@@ -125,8 +125,8 @@ def test_fonts_are_embedded_tagged_subsets_with_unicode_maps(press_pdf) -> None:
 
 
 def test_text_layer_rewrite_maps_radicals_to_the_ideographs(qapp) -> None:
-    from floodpost.layers.fonts import cjk_family
-    from floodpost.layers.pdftext import ordinary, parse_cmap, write_cmap
+    from floodpost.layers.output.pdftext import ordinary, parse_cmap, write_cmap
+    from floodpost.layers.render.fonts import cjk_family
 
     fonts = [(cjk_family(), False)]
     assert ordinary("\u2f08\u2ea0\u2f24\u2f54\t", fonts) == "人民大水 "

@@ -15,11 +15,12 @@ from PySide6.QtGui import QImage, QPainter
 from floodpost.cli import main
 from floodpost.data.situation import report_times
 from floodpost.data.workspace import Workspace
-from floodpost.layers.fonts import metrics
-from floodpost.layers.layout import LayoutOptions, compose, headline_figures
-from floodpost.layers.legend import map_legend
-from floodpost.layers.overlays import DepotOverlay, stock_tag_text
-from floodpost.layers.pagetext import PageText
+from floodpost.layers.model.viewport import Viewport
+from floodpost.layers.output.layout import LayoutOptions, compose, headline_figures
+from floodpost.layers.output.legend import map_legend
+from floodpost.layers.output.pagetext import PageText
+from floodpost.layers.render.fonts import metrics
+from floodpost.layers.render.overlays import DepotOverlay, stock_tag_text
 from floodpost.layers.scene import (
     MapScene,
     as_of_text,
@@ -27,7 +28,6 @@ from floodpost.layers.scene import (
     latest_report,
     page_subtitle,
 )
-from floodpost.layers.viewport import Viewport
 
 TITLE = "鹤壁市防汛态势图"
 AT = "2021-07-24T21:00"
@@ -133,7 +133,7 @@ def test_tags_bars_and_labels_never_overlap(scene_at) -> None:
 
 
 def _depot_pixels(scene, page) -> list[tuple[float, float]]:
-    from floodpost.layers.projection import to_mercator
+    from floodpost.layers.model.projection import to_mercator
 
     frame = page.parts["map"]
     vp = Viewport.for_lonlat(scene.full_extent(), int(frame.width()), int(frame.height()), 200.0)
@@ -244,7 +244,7 @@ def test_negative_stock_is_flagged_never_printed(scene_at, tmp_path: Path) -> No
     """Item 13 (map side): a pile the records make negative shows as an inconsistency, in red."""
     import pypdf
 
-    from floodpost.layers.layout import render_pdf
+    from floodpost.layers.output.layout import render_pdf
 
     scene, situation, _ = scene_at
     assert stock_tag_text(-2260, PageText("zh")) == "沙袋 账目不符：超调拨2,260"
@@ -266,7 +266,7 @@ def test_composer_page_language_time_and_review_note(qtbot, demo_path: Path, tmp
     """The composer: a Chinese page by default, the latest report's time, a note until a 审图号 is given."""
     import pypdf
 
-    from floodpost.ui.composer import ComposerDialog
+    from floodpost.ui.dialogs.composer import ComposerDialog
 
     with Workspace.open(demo_path) as ws:
         scene = MapScene.from_workspace(ws)
@@ -292,7 +292,7 @@ def test_composer_page_language_time_and_review_note(qtbot, demo_path: Path, tmp
 
 
 def test_replay_frames_are_chinese_by_default(qtbot, demo_path: Path) -> None:
-    from floodpost.ui.replaydialog import ReplayDialog
+    from floodpost.ui.dialogs.replaydialog import ReplayDialog
 
     with Workspace.open(demo_path) as ws:
         times = report_times(ws)

@@ -15,13 +15,13 @@ from conftest import synthetic_layers
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 
-from floodpost.data.symbology import BASEMAP
+from floodpost.data.schema.symbology import BASEMAP
 from floodpost.layers.model import LayerList
-from floodpost.layers.painter import MapPainter, classify, first_per_cell
-from floodpost.layers.prepared import PreparedGeometry
-from floodpost.layers.projection import project_coords
-from floodpost.layers.symbols import draw_marker, fill_brush_pen, line_pens, qpolygonf
-from floodpost.layers.viewport import Viewport
+from floodpost.layers.model.projection import project_coords
+from floodpost.layers.model.viewport import Viewport
+from floodpost.layers.render.painter import MapPainter, classify, first_per_cell
+from floodpost.layers.render.prepared import PreparedGeometry
+from floodpost.layers.render.symbols import draw_marker, fill_brush_pen, line_pens, qpolygonf
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +161,7 @@ def test_thinning_keeps_the_first_point_of_every_cell(cell):
 def test_classify_gives_each_feature_its_class_or_the_default():
     import pandas as pd
 
-    from floodpost.data.symbology import SYMBOLOGY
+    from floodpost.data.schema.symbology import SYMBOLOGY
 
     sym = SYMBOLOGY["hazards"]
     frame = pd.DataFrame({"hazard_type": ["collapse", None, "landslide", "flood", float("nan"), "subsidence"]})

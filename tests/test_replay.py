@@ -9,7 +9,7 @@ from PIL import Image, ImageChops
 
 from floodpost.data.situation import report_times
 from floodpost.data.workspace import Workspace
-from floodpost.layers.replay import ReplayCancelled, frame_times, write_replay
+from floodpost.layers.output.replay import ReplayCancelled, frame_times, write_replay
 
 START, END = "2021-07-22T00:00:00.000Z", "2021-07-23T12:00:00.000Z"
 
@@ -42,7 +42,7 @@ def test_frame_times_thins_evenly() -> None:
 
 
 def test_replay_dialog_runs_in_the_background(qtbot, demo_path: Path, tmp_path: Path) -> None:
-    from floodpost.ui.replaydialog import ReplayDialog
+    from floodpost.ui.dialogs.replaydialog import ReplayDialog
 
     with Workspace.open(demo_path) as ws:
         times = report_times(ws)

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import shapely
 
-from floodpost.data.tally import (
+from floodpost.data.schema.validate import ValidationError
+from floodpost.data.situation.tally import (
     Issue,
     TallyRejected,
     check_entry,
@@ -15,7 +16,6 @@ from floodpost.data.tally import (
     entry,
     read_time,
 )
-from floodpost.data.validate import ValidationError
 from floodpost.data.workspace import Workspace
 
 DAY = "2021-07-22T"

@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QWidget
 
-import floodpost.data.tally as tally
+import floodpost.data.situation.tally as tally
 from floodpost.data.workspace import Workspace
-from floodpost.ui.tallyentry import _NOTES, ERROR_STYLE, WARNING_STYLE, TallyEntryDialog
+from floodpost.ui.dialogs.tallyentry import _NOTES, ERROR_STYLE, WARNING_STYLE, TallyEntryDialog
 
 DAY = "2021-07-22T"
 CTRL = Qt.KeyboardModifier.ControlModifier

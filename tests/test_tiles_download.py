@@ -369,7 +369,7 @@ def test_estimate(server):
 # ------------------------------------------------------------------ the dialog
 @pytest.fixture
 def dialog(qtbot, server, tmp_path):
-    from floodpost.ui.tiledialog import PrepareTilesDialog
+    from floodpost.ui.dialogs.tiledialog import PrepareTilesDialog
 
     dlg = PrepareTilesDialog(BBOX, output=tmp_path / "dialog")  # the suffix is added
     qtbot.addWidget(dlg)

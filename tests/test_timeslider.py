@@ -6,7 +6,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 
 from floodpost.data.timeutil import to_storage
-from floodpost.ui.timeslider import TimeSlider
+from floodpost.ui.docks.timeslider import TimeSlider
 
 START = np.datetime64("2021-07-21T00:00")
 

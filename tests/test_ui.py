@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QImage
 
-from floodpost.layers.projection import to_mercator
+from floodpost.layers.model.projection import to_mercator
 from floodpost.ui.mainwindow import MainWindow
 
 

@@ -26,8 +26,8 @@ import pytest
 
 from floodpost.cli import main
 from floodpost.data.schema import LAYER_ORDER, LAYERS
-from floodpost.data.webmap import build_web_map
 from floodpost.data.workspace import Workspace
+from floodpost.layers.output.webmap import build_web_map
 
 #: Names a county might type (or a hostile file might carry); none may run.
 INJECTED = (
@@ -143,7 +143,7 @@ def test_page_holds_every_feature_of_every_layer(demo_master, demo_pages):
     assert "威胁人数 (人)" in popup
     assert row["resp_person"] in popup  # the full page keeps the responsible persons
     # Markers carry the registry's colour for their class.
-    from floodpost.data.symbology import SYMBOLOGY
+    from floodpost.data.schema.symbology import SYMBOLOGY
 
     fill = SYMBOLOGY["hazards"].symbol_for(row["hazard_type"]).fill
     assert f'fill="{fill}"' in first["properties"]["_icon"]

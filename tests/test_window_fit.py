@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
+from floodpost.data.schema.symbology import SYMBOLOGY
 from floodpost.data.situation import as_of, report_times
-from floodpost.data.symbology import SYMBOLOGY
 from floodpost.data.workspace import Workspace
-from floodpost.ui.dashboard import format_count, frame_range
+from floodpost.ui.docks.dashboard import format_count, frame_range
 from floodpost.ui.mainwindow import MainWindow, scale_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,7 +88,7 @@ def test_frame_leaves_a_far_off_record_outside():
 
 # ------------------------------------------------------------------ symbols
 def test_point_symbols_differ_by_shape_not_only_colour():
-    from floodpost.data.webmap import marker_svg
+    from floodpost.layers.output.webmap import marker_svg
 
     forces = SYMBOLOGY["forces"].classes
     assert len({s.shape for s in forces.values()}) == len(forces) == 7
@@ -107,7 +107,7 @@ def test_point_symbols_differ_by_shape_not_only_colour():
 def test_window_and_map_come_before_the_figures(qtbot, window, demo_path, monkeypatch):
     """The engine is held on an Event: the map still paints; the dashboard says it is computing."""
     import floodpost.data.situation as situation
-    import floodpost.ui.situationworker as sw
+    import floodpost.ui.docks.situationworker as sw
 
     gate = threading.Event()
     real_moment, real_series = sw.compute_moment, situation.series
@@ -143,7 +143,7 @@ def test_window_and_map_come_before_the_figures(qtbot, window, demo_path, monkey
 
 
 def test_a_newer_time_supersedes_an_older_one(qtbot, window, demo_path, monkeypatch):
-    import floodpost.ui.situationworker as sw
+    import floodpost.ui.docks.situationworker as sw
 
     _open(qtbot, window, demo_path)
     with Workspace.open(demo_path) as ws:
@@ -234,7 +234,7 @@ def test_chart_legends_list_every_series_outside_the_plot(qtbot, window, demo_pa
 
 
 def test_esc_clears_the_highlight_and_the_identify_panel(qtbot, window, demo_path):
-    from floodpost.layers.identify import Hit
+    from floodpost.layers.model.identify import Hit
 
     _open(qtbot, window, demo_path)
     fid = int(window.scene.layers["hazards"].frame.index[0])

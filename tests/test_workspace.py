@@ -12,8 +12,8 @@ import pytest
 import shapely
 
 from floodpost.data.schema import ALL, LAYERS, TABLES
+from floodpost.data.schema.validate import ValidationError
 from floodpost.data.store.gpkg import store as wsmod
-from floodpost.data.validate import ValidationError
 from floodpost.data.workspace import Workspace, WorkspaceError
 
 

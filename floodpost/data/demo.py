@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterable, Sequence
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +24,9 @@ import numpy as np
 import shapely
 from shapely.ops import nearest_points
 
+from floodpost.data.boundaries import county_boundaries
 from floodpost.data.schema import STORAGE_EPSG, schema_for
 from floodpost.data.workspace import Workspace
-from floodpost.resources import asset_path
 
 #: The ``source`` of every demo row: the figures are invented.
 DEMO_SOURCE = "示意数据 illustrative"
@@ -39,26 +38,6 @@ COUNTY_NAMES = ("鹤山区", "山城区", "淇滨区", "浚县", "淇县")
 
 Record = dict[str, Any]
 XY = tuple[float, float]
-
-
-# ------------------------------------------------------------------ boundaries
-@cache
-def _read_asset(name: str) -> gpd.GeoDataFrame:
-    frame = gpd.read_file(asset_path("boundaries", name))
-    return frame.set_crs(STORAGE_EPSG, allow_override=True)
-
-
-def county_boundaries() -> gpd.GeoDataFrame:
-    """The five counties of Hebi (name, adcode), EPSG:4490, from the shipped asset.
-
-    Read from disk (no network); a copy, so callers may change it freely.
-    """
-    return _read_asset("hebi_counties.geojson").copy()
-
-
-def city_boundary() -> gpd.GeoDataFrame:
-    """The outline of Hebi city (one row: 鹤壁市, 410600), EPSG:4490."""
-    return _read_asset("hebi_city.geojson").copy()
 
 
 # ------------------------------------------------------------------ helpers

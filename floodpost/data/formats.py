@@ -2,7 +2,7 @@
 
 Each format's suffixes, its name in both languages, and whether it is
 imported, exported and can hold a plain table. The readers
-(:data:`floodpost.data.readers.READERS`) and the exporter
+(:data:`floodpost.data.intake.readers.READERS`) and the exporter
 (:data:`floodpost.data.export.WRITERS`) register one function per format
 key; the command line's help and the file dialogs' filters are made from
 this table. A new format is one row here and one function there.

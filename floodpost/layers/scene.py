@@ -14,11 +14,11 @@ import numpy as np
 from PySide6.QtGui import QImage
 
 from floodpost.layers.basemap import BasemapStack, VectorBasemap
-from floodpost.layers.fonts import cjk_family
 from floodpost.layers.model import LayerList
-from floodpost.layers.pagetext import PageText
-from floodpost.layers.painter import MapPainter, RenderStats
-from floodpost.layers.viewport import Viewport
+from floodpost.layers.model.viewport import Viewport
+from floodpost.layers.output.pagetext import PageText
+from floodpost.layers.render.fonts import cjk_family
+from floodpost.layers.render.painter import MapPainter, RenderStats
 
 #: Hebi city, for an empty workspace with no basemap either.
 DEFAULT_BOUNDS = (113.95, 35.40, 114.75, 36.05)
@@ -26,7 +26,7 @@ DEFAULT_BOUNDS = (113.95, 35.40, 114.75, 36.05)
 
 def default_basemap() -> BasemapStack:
     """The shipped county boundaries (no raster tiles until the user adds some)."""
-    from floodpost.data.demo import county_boundaries
+    from floodpost.data.boundaries import county_boundaries
 
     try:
         return BasemapStack(VectorBasemap(county_boundaries()))
@@ -72,7 +72,7 @@ class MapScene:
         ``situation``: that moment already computed (by the window's worker thread)."""
         from floodpost.data.situation import as_of
         from floodpost.data.timeutil import to_storage
-        from floodpost.layers.overlays import DepotOverlay, EvacuationOverlay, ForcesOverlay
+        from floodpost.layers.render.overlays import DepotOverlay, EvacuationOverlay, ForcesOverlay
 
         if situation is None:
             situation = as_of(workspace, when)
@@ -249,10 +249,10 @@ def compose_snapshot(
     """The composed page (title, map, legend, scale bar, north arrow, figures) as PNG or PDF.
 
     The page is in ``lang`` (Chinese by default) whatever the interface's
-    language. Returns the :class:`~floodpost.layers.layout.ComposedPage`
+    language. Returns the :class:`~floodpost.layers.output.layout.ComposedPage`
     (its ``warnings`` are for the user).
     """
-    from floodpost.layers.layout import (
+    from floodpost.layers.output.layout import (
         PRESETS,
         LayoutOptions,
         headline_figures,

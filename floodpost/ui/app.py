@@ -48,7 +48,7 @@ def run(workspace: str | None = None, lang: str | None = None) -> int:
     app.setApplicationName("FloodPost")
     app.setOrganizationName("FloodPost")
     from floodpost import i18n
-    from floodpost.layers.fonts import FontError, cjk_family
+    from floodpost.layers.render.fonts import FontError, cjk_family
     from floodpost.ui.mainwindow import DEFAULT_SIZE, SETTINGS_APP, SETTINGS_ORG, MainWindow
 
     i18n.set_language(lang)

@@ -29,15 +29,15 @@ from floodpost import __version__
 from floodpost.data.schema import TIMED
 from floodpost.data.workspace import Store, Workspace, same_location
 from floodpost.layers.model import LayerList
-from floodpost.layers.painter import MapPainter
+from floodpost.layers.render.painter import MapPainter
 from floodpost.layers.scene import MapScene, default_basemap
-from floodpost.ui.attrtable import AttributeTable
-from floodpost.ui.canvas import MapCanvas
-from floodpost.ui.dashboard import DashboardPanel
-from floodpost.ui.identify import IdentifyPanel
-from floodpost.ui.layerpanel import LayerPanel, LegendView
-from floodpost.ui.situationworker import SituationWorker, connect_queued
-from floodpost.ui.timeslider import TimeSlider
+from floodpost.ui.docks.attrtable import AttributeTable
+from floodpost.ui.docks.dashboard import DashboardPanel
+from floodpost.ui.docks.situationworker import SituationWorker, connect_queued
+from floodpost.ui.docks.timeslider import TimeSlider
+from floodpost.ui.map.canvas import MapCanvas
+from floodpost.ui.map.identify import IdentifyPanel
+from floodpost.ui.map.layerpanel import LayerPanel, LegendView
 
 SETTINGS_ORG = "FloodPost"
 SETTINGS_APP = "FloodPost"
@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
         self.table.deleteRequested.connect(self.delete_features)
         self.table.formRequested.connect(self.feature_form)
         self.table.zoomRequested.connect(self.zoom_to_feature)
-        from floodpost.ui.logdock import LogPanel
+        from floodpost.ui.docks.logdock import LogPanel
 
         self.log_panel = LogPanel(parent=self)
         self.log_dock = self._dock(self.tr("Situation log"), "log", self.log_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
         self._tally: Any = None
         self._current: tuple[str, int] | None = None
         self._mode: tuple[str, str] | None = None  # ("add", key) or ("move", key)
-        from floodpost.ui.briefdock import BriefPanel
+        from floodpost.ui.docks.briefdock import BriefPanel
 
         self.brief = BriefPanel(self)
         self.brief_dock = self._dock(self.tr("Meeting brief"), "brief", self.brief, Qt.DockWidgetArea.RightDockWidgetArea)
@@ -483,7 +483,7 @@ class MainWindow(QMainWindow):
 
     def mark_meeting(self, title: str) -> bool:
         """Record a consultation meeting as one undoable step (undo takes the mark back out)."""
-        from floodpost.ui.editing import MeetingCommand
+        from floodpost.ui.dialogs.editing import MeetingCommand
 
         if self.workspace is None:
             return False
@@ -557,7 +557,7 @@ class MainWindow(QMainWindow):
     def import_dialog(self) -> None:
         """Open the import wizard on the current workspace; reload the map when it wrote."""
         from floodpost import i18n
-        from floodpost.ui.importwizard import ImportWizard
+        from floodpost.ui.dialogs.importwizard import ImportWizard
 
         if self.workspace is None:
             QMessageBox.information(self, self.tr("Import data"), self.tr("Open a workspace first."))
@@ -570,7 +570,7 @@ class MainWindow(QMainWindow):
     def _after_import(self, key: str, fids: list, source: str) -> None:
         """The wizard wrote (on its own connection): show the rows and make the import one undoable step."""
         from floodpost.data.schema import schema_for
-        from floodpost.ui.editing import RowsCommand
+        from floodpost.ui.dialogs.editing import RowsCommand
 
         if self.workspace is None:
             return
@@ -590,8 +590,8 @@ class MainWindow(QMainWindow):
     def _after_entry(self, key: str, fid: int) -> None:
         """A tally record the entry window wrote: one undoable step, and the picture refreshed."""
         from floodpost.data.schema import schema_for
-        from floodpost.data.tally import describe
-        from floodpost.ui.editing import RowsCommand
+        from floodpost.data.situation.tally import describe
+        from floodpost.ui.dialogs.editing import RowsCommand
 
         if self.workspace is None:
             return
@@ -649,7 +649,7 @@ class MainWindow(QMainWindow):
     def add_tiles(self, path: str | Path) -> bool:
         """Put an MBTiles cache under the map; say why not if the file is unusable."""
         from floodpost.data.tiles import MBTilesError
-        from floodpost.layers.mbtiles import MBTilesBasemap
+        from floodpost.layers.basemap.mbtiles import MBTilesBasemap
 
         try:
             raster = MBTilesBasemap(path)
@@ -675,7 +675,7 @@ class MainWindow(QMainWindow):
             self.add_tiles(path)
 
     def prepare_tiles_dialog(self) -> None:
-        from floodpost.ui.tiledialog import PrepareTilesDialog
+        from floodpost.ui.dialogs.tiledialog import PrepareTilesDialog
 
         dlg = PrepareTilesDialog(self.canvas.viewport.lonlat_extent, self)
         dlg.downloadFinished.connect(lambda result: self.add_tiles(result.path) if result.fetched or result.skipped else None)
@@ -723,8 +723,8 @@ class MainWindow(QMainWindow):
 
     def edit_value(self, key: str, fid: int, field: str, value: Any) -> None:
         from floodpost.data.schema import schema_for
-        from floodpost.data.validate import ValidationError, validate_record
-        from floodpost.ui.editing import UpdateCommand
+        from floodpost.data.schema.validate import ValidationError, validate_record
+        from floodpost.ui.dialogs.editing import UpdateCommand
 
         if self.workspace is None:
             return
@@ -741,7 +741,7 @@ class MainWindow(QMainWindow):
 
     def delete_features(self, key: str, fids: list) -> None:
         from floodpost.data.schema import schema_for
-        from floodpost.ui.editing import DeleteCommand
+        from floodpost.ui.dialogs.editing import DeleteCommand
 
         if self.workspace is None or not fids:
             return
@@ -761,7 +761,7 @@ class MainWindow(QMainWindow):
         """Open the schema form for a new row (fid -1) or an existing one, then write undoably."""
         from floodpost import i18n
         from floodpost.data.schema import schema_for
-        from floodpost.ui.editing import FeatureForm, InsertCommand, UpdateCommand
+        from floodpost.ui.dialogs.editing import FeatureForm, InsertCommand, UpdateCommand
 
         if self.workspace is None:
             return
@@ -875,7 +875,7 @@ class MainWindow(QMainWindow):
         from shapely.affinity import translate
 
         from floodpost.data.schema import schema_for
-        from floodpost.ui.editing import UpdateCommand
+        from floodpost.ui.dialogs.editing import UpdateCommand
 
         if self._mode is None:
             return
@@ -918,7 +918,7 @@ class MainWindow(QMainWindow):
     def tally_dialog(self) -> None:
         """The keyboard tally entry; every save refreshes the picture like any edit."""
         from floodpost import i18n
-        from floodpost.ui.tallyentry import TallyEntryDialog
+        from floodpost.ui.dialogs.tallyentry import TallyEntryDialog
 
         if self.workspace is None:
             return
@@ -941,7 +941,7 @@ class MainWindow(QMainWindow):
         """The press page of what the window shows: this view, at the slider's time."""
         from floodpost import i18n
         from floodpost.layers.scene import as_of_text
-        from floodpost.ui.composer import ComposerDialog
+        from floodpost.ui.dialogs.composer import ComposerDialog
 
         if self.workspace is None:
             return
@@ -959,7 +959,7 @@ class MainWindow(QMainWindow):
 
     def web_dialog(self) -> None:
         """Write the offline HTML map; press mode is asked for, and is the default."""
-        from floodpost.data.webmap import build_web_map
+        from floodpost.layers.output.webmap import build_web_map
 
         if self.workspace is None:
             return
@@ -976,7 +976,7 @@ class MainWindow(QMainWindow):
 
     def replay_dialog(self) -> None:
         from floodpost.data.situation import report_times
-        from floodpost.ui.replaydialog import ReplayDialog
+        from floodpost.ui.dialogs.replaydialog import ReplayDialog
 
         if self.workspace is None:
             return
@@ -989,7 +989,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ meeting view
     def bookmarks(self) -> list[Any]:
-        from floodpost.ui.bookmarks import default_bookmarks, saved_bookmarks
+        from floodpost.ui.map.bookmarks import default_bookmarks, saved_bookmarks
 
         marks = default_bookmarks(self.scene, self.tr("Whole map"), self.tr("All storage areas"))
         if self.workspace is not None:
@@ -1032,7 +1032,7 @@ class MainWindow(QMainWindow):
     def add_bookmark_dialog(self) -> None:
         from PySide6.QtWidgets import QInputDialog
 
-        from floodpost.ui.bookmarks import Bookmark, save_bookmarks, saved_bookmarks
+        from floodpost.ui.map.bookmarks import Bookmark, save_bookmarks, saved_bookmarks
 
         if self.workspace is None:
             return

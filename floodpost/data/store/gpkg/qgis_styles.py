@@ -2,7 +2,7 @@
 
 QGIS reads a GeoPackage layer's default style from the ``layer_styles``
 table of the same file. Writing ours there (QML generated from
-:mod:`floodpost.data.symbology` and the schema's Chinese labels) means a GIS
+:mod:`floodpost.data.schema.symbology` and the schema's Chinese labels) means a GIS
 officer who opens the workspace in QGIS sees the map FloodPost draws:
 categorized by the class field with the same colours, sizes and shapes as
 far as QGIS markers allow, names as labels, Chinese field aliases and
@@ -18,8 +18,7 @@ import sqlite3
 from xml.sax.saxutils import escape, quoteattr
 
 from floodpost.data.schema import LAYERS, TableSchema
-from floodpost.data.store.gpkg import geopackage as gpkg
-from floodpost.data.symbology import (
+from floodpost.data.schema.symbology import (
     SWATCH_KIND,
     SYMBOLOGY,
     LabelStyle,
@@ -27,6 +26,7 @@ from floodpost.data.symbology import (
     Symbology,
     parse_color,
 )
+from floodpost.data.store.gpkg import geopackage as gpkg
 
 #: The name our rows carry in ``layer_styles`` (a user's own styles are left alone).
 STYLE_NAME = "FloodPost"
@@ -51,7 +51,7 @@ _SIMPLE_SHAPES = {
 }
 
 #: Shapes QGIS 3.22 has no simple marker for: an SVG path on a 20×20 box,
-#: the outline ``floodpost.layers.symbols.marker_path`` draws.
+#: the outline ``floodpost.layers.render.symbols.marker_path`` draws.
 _SVG_SHAPES = {
     "house": "M10 0 L20 9 L17.5 9 L17.5 18.5 L2.5 18.5 L2.5 9 L0 9 Z",
     "flag": "M2 0 L3.5 0 L3.5 20 L2 20 Z M3.5 0 L20 4.5 L3.5 9 Z",

@@ -26,12 +26,12 @@ import pandas as pd
 import shapely
 
 from floodpost.data.schema import ALL, LAYERS, STORAGE_EPSG, TABLES, TableSchema, schema_for
+from floodpost.data.schema.validate import validate_record, validate_records
 from floodpost.data.shapes import Shapes, decode_wkb, gather_xy, gpkg_wkb
 from floodpost.data.store import StorageError, Where
 from floodpost.data.store.gpkg import geopackage as gpkg
 from floodpost.data.store.gpkg import qgis_styles
 from floodpost.data.timeutil import now_storage, parse_time, to_storage
-from floodpost.data.validate import validate_record, validate_records
 
 SCHEMA_VERSION = 2
 #: Seconds :meth:`Workspace.locked` waits for another writer before saying the workspace is busy.
@@ -918,7 +918,7 @@ class GpkgStore:
         One row is logged with its values (so it can be undone); many rows are
         logged as one import entry. ``progress(done, total)`` returning False
         cancels and rolls everything back. ``validated``: the records come
-        from :func:`~floodpost.data.validate.validate_records` already (an
+        from :func:`~floodpost.data.schema.validate.validate_records` already (an
         import checks every row before it asks to write).
         """
         schema = schema_for(key)

@@ -1,0 +1,238 @@
+"""Legend entries and their swatches, drawn by the same symbol code as the map.
+
+:func:`legend_entries` gives a layer's classes (the layer panel lists them
+all); :func:`map_legend` gives what one map actually shows: the classes
+present in each visible layer, the situation overlays (evacuation bars,
+stock tags, force halos) and the boundaries of the basemap, so the press
+page's legend explains every symbol on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
+
+from floodpost.data.schema import LAYERS
+from floodpost.data.schema.symbology import BASEMAP, SWATCH_KIND, SYMBOLOGY, Symbol
+from floodpost.layers.output.pagetext import PageText
+from floodpost.layers.render.symbols import draw_marker, fill_brush_pen, line_pens
+
+#: The overlays' own swatch kinds (drawn here, in the overlays' colours).
+OVERLAY_KINDS = ("bar", "chip", "tag", "tag_empty", "tag_inconsistent", "halo", "halo_withdrawn")
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One row of a legend: the symbol, how to draw it, and its label."""
+
+    key: str
+    code: str | None
+    symbol: Symbol
+    kind: str
+    label: str
+
+
+@dataclass(frozen=True)
+class LegendGroup:
+    """A heading (the layer's name) and its rows."""
+
+    title: str
+    entries: tuple[LegendEntry, ...]
+
+
+def _swatch_kind(key: str) -> str:
+    kind = SWATCH_KIND.get(key)
+    if kind is not None:
+        return kind
+    geometry = str(getattr(LAYERS[key], "geometry", "") or "").lower()
+    return "line" if "line" in geometry else "polygon" if "polygon" in geometry else "point"
+
+
+def legend_entries(key: str, lang: str = "zh", text: PageText | None = None) -> list[LegendEntry]:
+    """The classes of one layer, labelled from the schema's enum labels.
+
+    ``text`` gives the language of the few words not in the schema (a
+    press page's own); None: the interface's.
+    """
+    text = text or PageText.for_interface()
+    sym = SYMBOLOGY[key]
+    schema = LAYERS[key]
+    kind = _swatch_kind(key)
+    if not sym.classes:
+        return [LegendEntry(key, None, sym.default, kind, schema.label(lang))]
+    field = schema.field(sym.field) if sym.field else None
+    out = []
+    for code, symbol in sym.classes.items():
+        choice = field.choice(code) if field is not None else None
+        label = (choice.zh if lang.startswith("zh") else choice.en) if choice else code
+        out.append(LegendEntry(key, code, symbol, kind, label))
+    return out
+
+
+def _present(layer: Any) -> set[str] | None:
+    """Class codes the layer's features carry (None: the layer is not classified)."""
+    sym = layer.symbology
+    table = layer.table
+    if not sym.field or table is None or sym.field not in table:
+        return None
+    return set(map(str, table[sym.field].dropna().unique()))
+
+
+def map_legend(scene: Any, text: PageText) -> list[LegendGroup]:
+    """Every symbol the map shows, grouped by layer, top of the map first.
+
+    Only classes present in the data are listed; the situation overlays sit
+    with the layer they belong to (bars with the storage areas, stock tags
+    with the depots, halos with the forces), and the basemap's boundaries
+    come last.
+    """
+    lang = text.lang
+    overlays = {type(o).__name__: o for o in getattr(scene.painter, "overlays", [])}
+    groups = []
+    for layer in reversed(list(scene.layers)):
+        if not layer.visible or layer.count == 0:
+            continue
+        present = _present(layer)
+        entries = []
+        for e in legend_entries(layer.key, lang, text):
+            if present is None or e.code is None or e.code in present:
+                entries.append(e)
+        entries += _overlay_entries(layer.key, overlays, text)
+        if entries:
+            groups.append(LegendGroup(layer.title(lang), tuple(entries)))
+    basemap = getattr(scene.painter, "basemap", None)
+    vector = getattr(basemap, "vector", basemap)
+    if vector is not None and hasattr(vector, "counties") and len(vector.counties):
+        groups.append(LegendGroup(text.translate("legend", "Boundaries"), (
+            LegendEntry("basemap", "city", Symbol(stroke=BASEMAP["city_stroke"], stroke_width=1.6), "boundary",
+                        text.translate("legend", "City boundary")),
+            LegendEntry("basemap", "county", Symbol(stroke=BASEMAP["county_stroke"], stroke_width=1.0, dash=(6, 3)),
+                        "boundary", text.translate("legend", "County boundary")),
+        )))
+    return groups
+
+
+def _overlay_entries(key: str, overlays: dict[str, Any], text: PageText) -> list[LegendEntry]:
+    from floodpost.layers.render.overlays import STAGE_COLOURS, tag_kind
+
+    out: list[LegendEntry] = []
+    if key == "storage_areas" and getattr(overlays.get("EvacuationOverlay"), "bars", None):
+        bars = overlays["EvacuationOverlay"].bars
+        out.append(LegendEntry(key, "bar", Symbol(), "bar", text.translate("legend", "Evacuation (bar: persons planned)")))
+        stages = [("transferred", text.translate("legend", "Transferred")), ("sheltered", text.translate("legend", "Sheltered")),
+                  ("returned", text.translate("legend", "Returned home"))]
+        for stage, label in stages:
+            if stage == "transferred" or any(getattr(b, stage) > 0 for b in bars):
+                out.append(LegendEntry(key, stage, Symbol(fill=STAGE_COLOURS[stage]), "chip", label))
+    if key == "depots" and getattr(overlays.get("DepotOverlay"), "tags", None):
+        kinds = {tag_kind(t.bags) for t in overlays["DepotOverlay"].tags}
+        out.append(LegendEntry(key, "tag", Symbol(), "tag", text.translate("legend", "Sandbags on hand")))
+        if "empty" in kinds:
+            out.append(LegendEntry(key, "tag_empty", Symbol(), "tag_empty", text.translate("legend", "No sandbags left")))
+        if "inconsistent" in kinds:
+            out.append(LegendEntry(key, "tag_inconsistent", Symbol(), "tag_inconsistent",
+                                   text.translate("legend", "Records disagree (more sent out than held)")))
+    if key == "forces" and getattr(overlays.get("ForcesOverlay"), "items", None):
+        items = overlays["ForcesOverlay"].items
+        out.append(LegendEntry(key, "halo", Symbol(fill="#2e7d32"), "halo", text.translate("legend", "Circle size: personnel")))
+        if any(i[4] == "withdrawn" for i in items):
+            out.append(LegendEntry(key, "halo_withdrawn", Symbol(), "halo_withdrawn", text.translate("legend", "Withdrawn")))
+    return out
+
+
+def paint_swatch(
+    painter: QPainter, rect: QRectF, symbol: Symbol, kind: str, scale: float = 1.0, vector: bool = False,
+    text: PageText | None = None,
+) -> None:
+    """Draw one legend swatch into ``rect`` (device pixels)."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    c = rect.center()
+    if kind in OVERLAY_KINDS:
+        _paint_overlay_swatch(painter, rect, symbol, kind, scale, vector, text)
+    elif kind == "point":
+        # Keep big markers inside the swatch box.
+        fit = min(1.0, (min(rect.width(), rect.height()) - 2 * scale) / max(symbol.size * scale, 1))
+        draw_marker(painter, symbol, c.x(), c.y(), scale * fit)
+    elif kind in ("line", "boundary"):
+        if kind == "boundary":  # a straight stretch of boundary
+            path = QPainterPath(QPointF(rect.left() + 2 * scale, c.y()))
+            path.lineTo(QPointF(rect.right() - 2 * scale, c.y()))
+        else:
+            path = QPainterPath(QPointF(rect.left() + 2 * scale, c.y() + rect.height() * 0.2))
+            path.cubicTo(
+                QPointF(c.x() - rect.width() * 0.15, c.y() - rect.height() * 0.45),
+                QPointF(c.x() + rect.width() * 0.15, c.y() + rect.height() * 0.45),
+                QPointF(rect.right() - 2 * scale, c.y() - rect.height() * 0.2),
+            )
+        casing, pen = line_pens(symbol, scale)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if casing is not None:
+            painter.setPen(casing)
+            painter.drawPath(path)
+        painter.setPen(pen)
+        painter.drawPath(path)
+    else:
+        brush, pen = fill_brush_pen(symbol, scale)
+        painter.setBrush(brush)
+        painter.setPen(pen)
+        m = 2 * scale
+        painter.drawRect(rect.adjusted(m, m + rect.height() * 0.1, -m, -m - rect.height() * 0.1))
+    painter.restore()
+
+
+def _paint_overlay_swatch(painter: QPainter, rect: QRectF, symbol: Symbol, kind: str, scale: float,
+                          vector: bool, text: PageText | None) -> None:
+    from floodpost.layers.render.fonts import cjk_family
+    from floodpost.layers.render.overlays import STAGE_COLOURS, halo_pen_brush, paint_tag
+    from floodpost.layers.render.symbols import qcolor
+
+    c = rect.center()
+    h = min(rect.height() * 0.45, 9 * scale)
+    if kind == "bar":
+        bar = QRectF(rect.left() + 1 * scale, c.y() - h / 2, rect.width() - 2 * scale, h)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#d9d9d9"))
+        painter.drawRect(bar)
+        painter.setBrush(QColor(STAGE_COLOURS["transferred"]))
+        painter.drawRect(QRectF(bar.left(), bar.top(), bar.width() * 0.7, bar.height()))
+        painter.setBrush(QColor(STAGE_COLOURS["sheltered"]))
+        painter.drawRect(QRectF(bar.left(), bar.top() + h * 0.45, bar.width() * 0.4, h * 0.55))
+        painter.setPen(QPen(QColor("#333333"), max(1.0, scale)))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(bar)
+    elif kind == "chip":
+        painter.setPen(QPen(QColor("#333333"), max(0.5, 0.6 * scale)))
+        painter.setBrush(qcolor(symbol.fill))
+        painter.drawRect(QRectF(rect.left() + 3 * scale, c.y() - h / 2, rect.width() - 6 * scale, h))
+    elif kind.startswith("tag"):
+        from PySide6.QtGui import QFont
+
+        font = QFont(cjk_family())
+        font.setPixelSize(max(4, round(min(rect.height() * 0.55, 10 * scale))))
+        painter.setFont(font)
+        word = (text or PageText.for_interface()).translate("legend", "bags")
+        paint_tag(painter, rect.adjusted(0, rect.height() * 0.12, 0, -rect.height() * 0.12), word,
+                  {"tag": "stock", "tag_empty": "empty", "tag_inconsistent": "inconsistent"}[kind], scale, vector)
+    else:  # halos: a small and a larger circle
+        status = "withdrawn" if kind == "halo_withdrawn" else "on_duty"
+        pen, brush = halo_pen_brush(qcolor(symbol.fill or "#444444"), status, scale)
+        painter.setPen(pen)
+        painter.setBrush(brush)
+        r = min(rect.height() / 2 - scale, rect.width() / 3)
+        painter.drawEllipse(QPointF(c.x(), c.y()), r, r)
+        if kind == "halo":
+            painter.drawEllipse(QPointF(rect.left() + r * 0.55 + scale, c.y() + r * 0.45), r * 0.5, r * 0.5)
+
+
+def swatch_image(symbol: Symbol, kind: str, width: int = 28, height: int = 20, scale: float = 1.0) -> QImage:
+    """A swatch as a transparent image, for icons in the layer panel."""
+    img = QImage(int(width * scale), int(height * scale), QImage.Format.Format_ARGB32_Premultiplied)
+    img.fill(Qt.GlobalColor.transparent)
+    p = QPainter(img)
+    paint_swatch(p, QRectF(0, 0, img.width(), img.height()), symbol, kind, scale)
+    p.end()
+    return img

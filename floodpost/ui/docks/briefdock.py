@@ -1,0 +1,86 @@
+"""The meeting brief dock: the situation in Chinese sentences, to read out, copy or save.
+
+The window's worker thread writes the brief with the rest of the moment's
+figures (``floodpost.ui.docks.situationworker``); this dock shows it and asks for
+a fresh one when its Refresh button is pressed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from floodpost.data.situation.brief import save_brief
+
+
+class BriefPanel(QWidget):
+    """Follows the time slider; the text may be edited before it is copied or saved."""
+
+    # A fresh brief is wanted (for ``when``); the window computes it and calls ``show_text``.
+    refreshRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws: Any = None
+        self.when: str = ""
+        lay = QVBoxLayout(self)
+        self.text = QPlainTextEdit()
+        lay.addWidget(self.text, 1)
+        row = QHBoxLayout()
+        self.copy_btn = QPushButton(self.tr("&Copy"))
+        self.txt_btn = QPushButton(self.tr("Save .&txt…"))
+        self.docx_btn = QPushButton(self.tr("Save .&docx…"))
+        self.refresh_btn = QPushButton(self.tr("&Refresh"))
+        for b in (self.copy_btn, self.txt_btn, self.docx_btn, self.refresh_btn):
+            row.addWidget(b)
+        lay.addLayout(row)
+        self.copy_btn.clicked.connect(self.copy)
+        self.txt_btn.clicked.connect(lambda: self.save_dialog(".txt"))
+        self.docx_btn.clicked.connect(lambda: self.save_dialog(".docx"))
+        self.refresh_btn.clicked.connect(self.refresh)
+
+    def set_workspace(self, ws: Any) -> None:
+        self.ws = ws
+        self.refresh()
+
+    def set_time(self, stored: str) -> None:
+        self.when = stored
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.ws is None:
+            self.text.setPlainText("")
+            return
+        self.refreshRequested.emit()
+
+    def show_text(self, text: str) -> None:
+        """The brief as computed for the time shown."""
+        self.text.setPlainText(text)
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.text.toPlainText())
+
+    def save_dialog(self, suffix: str) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save the brief"), self.tr("brief") + suffix,
+            self.tr("Text (*.txt)") if suffix == ".txt" else self.tr("Word documents (*.docx)"),
+        )
+        if not path:
+            return
+        if not path.lower().endswith(suffix):
+            path += suffix
+        try:
+            save_brief(self.text.toPlainText(), path)
+        except Exception as exc:  # noqa: BLE001 - told to the user
+            QMessageBox.critical(self, self.tr("Cannot save"), f"{path}\n\n{exc}")

@@ -1,0 +1,619 @@
+"""The dashboard dock: headline figures with the change since the last meeting, and curves.
+
+Every number and every point of every curve comes from the as-of engine
+(``floodpost.data.situation``), so the dashboard, ``info --at`` and the
+brief can never disagree. The engine runs in the window's worker thread
+(``floodpost.ui.docks.situationworker``); this panel only shows what it is given,
+and says "computing…" meanwhile. The curves mark the time the slider shows
+and are framed on the records around it, so one far-off record (a test entry
+typed at the wall clock years later) cannot squash them.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QMargins, QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QLayout,
+    QLayoutItem,
+    QSizePolicy,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from floodpost.data.schema import FORCE_CATEGORIES
+from floodpost.data.schema.symbology import SYMBOLOGY
+from floodpost.data.situation import Timeline
+from floodpost.data.timeutil import format_local, from_storage, storage_ms
+
+STAGE_PENS = {"transferred": "#f28e2b", "sheltered": "#59a14f", "returned": "#4e79a7"}
+# The forces' curves in their map colours: the chart and the map name a category alike.
+CATEGORY_PENS = tuple(SYMBOLOGY["forces"].classes[c.code].fill or "#555555" for c in FORCE_CATEGORIES)
+# Records further apart than this make separate stretches of the chart's time axis.
+FRAME_GAP_S = 7 * 24 * 3600
+# A stretch with fewer records than this (and 2 % of them) is an outlier, not the flood.
+FRAME_MIN_RECORDS = 3
+# Plot height (pixels at the normal font) below which the charts go into tabs.
+STACK_PLOT_MIN = 110
+# Milliseconds a slider move may take before its figures are shown as stale.
+STALE_AFTER_MS = 250
+
+
+def _epoch(stored: str) -> float:
+    dt = from_storage(stored)
+    return dt.timestamp() if dt is not None else 0.0
+
+
+def format_count(value: float, spacing: float, zh: bool) -> str:
+    """Axis text for a count: 20万 / 1.5亿 in Chinese, 20k / 1.5M otherwise, never 2e+06."""
+    big = abs(value) if value else 0.0
+    units = ((1e8, "亿"), (1e4, "万")) if zh else ((1e6, "M"), (1e3, "k"))
+    unit, suffix = 1.0, ""
+    for u, s in units:
+        if big >= u:
+            unit, suffix = u, s
+            break
+    step = abs(spacing) / unit if spacing else 1.0
+    decimals = 0 if step >= 1 or step <= 0 else min(3, max(0, -math.floor(math.log10(step) + 1e-9)))
+    text = f"{value / unit:,.{decimals}f}"
+    if decimals and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", "0"):
+        return "0"
+    return text + suffix
+
+
+class CountAxis(pg.AxisItem):
+    """A value axis labelled in 万 (or k) instead of pyqtgraph's scientific notation."""
+
+    def __init__(self, zh: bool, **kwargs: Any) -> None:
+        super().__init__("left", **kwargs)
+        self.zh = zh
+        self.enableAutoSIPrefix(False)
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+        return [format_count(v * scale, spacing * scale, self.zh) for v in values]
+
+
+def frame_range(xs: list[float], shown: float | None) -> tuple[float, float, list[float]]:
+    """The x range to show and the record times left outside it.
+
+    Records form stretches separated by gaps of more than a week. With a time
+    shown (``shown``), the chart frames the stretch holding the last record at
+    or before it; for "now", the last stretch that is more than a stray entry.
+    """
+    if not xs:
+        return 0.0, 1.0, []
+    xs = sorted(xs)
+    runs: list[list[float]] = [[xs[0]]]
+    for a, b in zip(xs, xs[1:], strict=False):
+        if b - a > FRAME_GAP_S:
+            runs.append([])
+        runs[-1].append(b)
+    enough = max(FRAME_MIN_RECORDS, math.ceil(0.02 * len(xs)))
+    if shown is None:
+        solid = [r for r in runs if len(r) >= enough]
+        run = solid[-1] if solid else max(runs, key=len)
+    else:
+        before = [r for r in runs if r[0] <= shown]
+        run = before[-1] if before else runs[0]
+    lo, hi = run[0], run[-1]
+    if hi - lo < 3600:
+        lo, hi = lo - 3600, hi + 3600
+    outside = [x for x in xs if x < run[0] or x > run[-1]]
+    return lo, hi, outside
+
+
+# ------------------------------------------------------------------ widgets
+class _Figure(QWidget):
+    """One headline: big number, small label, change since the last meeting."""
+
+    def __init__(self, label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 2, 4, 2)
+        lay.setSpacing(0)
+        self.value = QLabel("–")
+        self._big_font()
+        self.caption = QLabel(label)
+        self.change = QLabel("")
+        for w in (self.value, self.caption, self.change):
+            w.setAlignment(Qt.AlignmentFlag.AlignLeft)
+            lay.addWidget(w)
+
+    def _big_font(self) -> None:
+        f = QFont(self.font())
+        f.setPointSizeF(f.pointSizeF() * 1.5)
+        f.setBold(True)
+        self.value.setFont(f)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """The number stays half again the size of the caption, also in meeting view."""
+        if event.type() == QEvent.Type.FontChange:
+            self._big_font()
+        super().changeEvent(event)
+
+    def set_stale(self, stale: bool) -> None:
+        """Grey the number while a newer one is being computed."""
+        self.value.setStyleSheet("color: #9a9a9a;" if stale else "")
+
+    def show_number(self, value: float, change: float | None, since: str) -> None:
+        self.set_stale(False)
+        self.value.setText(f"{value:,.0f}")
+        if change is None:
+            self.change.setText("")
+        else:
+            sign = "+" if change >= 0 else "−"
+            self.change.setText(f"{sign}{abs(change):,.0f} {since}")
+            self.change.setStyleSheet("color: #b35806;" if change > 0 else "color: #555;")
+
+
+class FlowLayout(QLayout):
+    """Items left to right, wrapping to the next row: a legend that never hides an entry."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 10) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self._gap = spacing
+        self.setContentsMargins(QMargins(0, 0, 0, 0))
+
+    def addItem(self, item: QLayoutItem) -> None:  # noqa: N802
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, i: int) -> QLayoutItem | None:  # noqa: N802
+        return self._items[i] if 0 <= i < len(self._items) else None
+
+    def takeAt(self, i: int) -> QLayoutItem | None:  # noqa: N802
+        return self._items.pop(i) if 0 <= i < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:  # noqa: N802
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        return self._place(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:  # noqa: N802
+        super().setGeometry(rect)
+        self._place(rect, move=True)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return self.minimumSize()
+
+    def minimumSize(self) -> QSize:  # noqa: N802
+        size = QSize()
+        for item in self._items:
+            size = size.expandedTo(item.minimumSize())
+        return size
+
+    def _place(self, rect: QRect, move: bool) -> int:
+        x, y, row = rect.x(), rect.y(), 0
+        for item in self._items:
+            hint = item.sizeHint()
+            if x + hint.width() > rect.right() + 1 and x > rect.x():
+                x, y, row = rect.x(), y + row + 2, 0
+            if move:
+                item.setGeometry(QRect(QPoint(x, y), hint))
+            x += hint.width() + self._gap
+            row = max(row, hint.height())
+        return y + row - rect.y()
+
+
+class _Swatch(QWidget):
+    """A short thick line in a curve's colour."""
+
+    def __init__(self, color: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.color = QColor(color)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        h = self.fontMetrics().height()
+        return QSize(int(h * 1.3), h)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        pen = p.pen()
+        pen.setColor(self.color)
+        pen.setWidthF(max(2.0, self.height() / 6))
+        p.setPen(pen)
+        y = self.height() / 2
+        p.drawLine(2, int(y), self.width() - 2, int(y))
+        p.end()
+
+
+class _LegendEntry(QWidget):
+    def __init__(self, color: str, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QGridLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setHorizontalSpacing(3)
+        self.swatch = _Swatch(color, self)
+        self.label = QLabel(text, self)
+        lay.addWidget(self.swatch, 0, 0)
+        lay.addWidget(self.label, 0, 1)
+
+
+class ChartLegend(QWidget):
+    """Every series of one chart, beside (under) the plot, never over the curves."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.flow = FlowLayout(self)
+        self.entries: list[_LegendEntry] = []
+        sp = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        sp.setHeightForWidth(True)
+        self.setSizePolicy(sp)
+
+    def add(self, color: str, text: str) -> None:
+        entry = _LegendEntry(color, text, self)
+        self.flow.addWidget(entry)
+        self.entries.append(entry)
+
+    def labels(self) -> list[str]:
+        return [e.label.text() for e in self.entries]
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        return self.flow.heightForWidth(width)
+
+
+class Chart(QWidget):
+    """A titled plot, its legend below it, and a note on records left off the time axis."""
+
+    def __init__(self, title: str, zh: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel(title, self)
+        f = self.title.font()
+        f.setBold(True)
+        self.title.setFont(f)
+        self.plot = pg.PlotWidget(
+            axisItems={"bottom": pg.DateAxisItem(orientation="bottom", utcOffset=-8 * 3600),
+                       "left": CountAxis(zh)},
+        )
+        self.plot.setMinimumHeight(50)
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.plot.setMenuEnabled(False)
+        vb = self.plot.getViewBox()
+        vb.setAutoVisible(y=True)  # the y range follows what the framed x range shows
+        self.legend = ChartLegend(self)
+        self.note = QLabel("", self)
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #7a5200;")
+        self.note.hide()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 2, 0, 2)
+        lay.setSpacing(2)
+        lay.addWidget(self.title)
+        lay.addWidget(self.plot, 1)
+        lay.addWidget(self.legend)
+        lay.addWidget(self.note)
+        self.curves: list[Any] = []
+        self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen("#888", style=Qt.PenStyle.DashLine))
+        self.marker.setVisible(False)
+        self.plot.addItem(self.marker)
+        self.meeting_lines: list[Any] = []
+
+    def set_meetings(self, xs: list[float]) -> None:
+        """Thin red lines at the consultation meetings (epoch seconds), under the curves."""
+        for line in self.meeting_lines:
+            self.plot.removeItem(line)
+        self.meeting_lines = []
+        for x in xs:
+            line = pg.InfiniteLine(pos=x, angle=90, pen=pg.mkPen(QColor(192, 57, 43, 90), width=1))
+            line.setZValue(-10)
+            self.plot.addItem(line, ignoreBounds=True)
+            self.meeting_lines.append(line)
+
+    def add_curve(self, name: str, color: str) -> Any:
+        curve = self.plot.plot(name=name, pen=pg.mkPen(color, width=2))
+        # a season has tens of thousands of report times: draw what is in view, a few per pixel
+        curve.setClipToView(True)
+        curve.setDownsampling(auto=True, method="peak")
+        curve.setSkipFiniteCheck(True)
+        self.curves.append((curve, color))
+        self.legend.add(color, name)
+        return curve
+
+    def stack_height(self) -> int:
+        """Height this chart needs to be read when stacked with the others."""
+        scale = self.font().pointSizeF() / max(QFont().pointSizeF(), 1.0)
+        w = max(self.width(), 200)
+        return int(self.title.sizeHint().height() + STACK_PLOT_MIN * scale + self.legend.heightForWidth(w) + 8)
+
+    def apply_font(self) -> None:
+        """Axis labels and curve widths follow the panel's font (larger in meeting view)."""
+        font = QFont(self.font())
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
+        for name in ("left", "bottom"):
+            axis = self.plot.getAxis(name)
+            axis.setTickFont(font)
+        scale = self.font().pointSizeF() / max(QFont().pointSizeF(), 1.0)
+        for curve, color in self.curves:
+            curve.setPen(pg.mkPen(color, width=2 * scale))
+        bold = QFont(self.font())
+        bold.setBold(True)
+        self.title.setFont(bold)
+
+
+class ChartArea(QWidget):
+    """The three charts stacked while each gets a readable height, else one per tab."""
+
+    def __init__(self, charts: list[Chart], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.charts = charts
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self._lay = QVBoxLayout(self)
+        self._lay.setContentsMargins(0, 0, 0, 0)
+        # The dock decides the height; the charts never push the window past the screen.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.setMinimumHeight(120)
+        self.mode = ""
+        self._arrange("stack")
+
+    def _arrange(self, mode: str) -> None:
+        if mode == self.mode:
+            return
+        current = self.tabs.currentIndex()
+        for chart in self.charts:
+            chart.setParent(None)
+        while self._lay.count():
+            self._lay.takeAt(0)
+        self.tabs.clear()
+        if mode == "stack":
+            self.tabs.hide()
+            for chart in self.charts:
+                chart.title.show()
+                self._lay.addWidget(chart, 1)
+                chart.show()
+        else:
+            for chart in self.charts:
+                chart.title.hide()
+                self.tabs.addTab(chart, chart.title.text())
+            self.tabs.setCurrentIndex(max(current, 0))
+            self._lay.addWidget(self.tabs)
+            self.tabs.show()
+        self.mode = mode
+
+    def fit(self) -> None:
+        need = sum(c.stack_height() for c in self.charts)
+        self._arrange("stack" if self.height() >= need else "tabs")
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.fit()
+
+
+class DashboardPanel(QWidget):
+    """Headline figures and three charts, shown from the worker's results.
+
+    ``show_moment`` and ``show_series`` take what
+    :class:`~floodpost.ui.docks.situationworker.SituationWorker` computed;
+    ``set_time`` asks the window for the figures at another time.
+    """
+
+    # The figures as of this stored time are wanted ("" for now); the window computes them.
+    refreshRequested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from floodpost import i18n
+
+        pg.setConfigOptions(antialias=True, background="w", foreground="#333")
+        # New figures must never widen the dock and squeeze the map.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.series: Timeline = Timeline([], {})
+        self._xs: list[float] = []  # the report times as epoch seconds, once per series
+        self.shown = ""
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        grid = QGridLayout()
+        self.figures = {
+            "transferred": _Figure(self.tr("persons transferred")),
+            "sheltered": _Figure(self.tr("persons sheltered")),
+            "returned": _Figure(self.tr("persons returned")),
+            "personnel": _Figure(self.tr("rescue personnel")),
+            "sandbags_dispatched": _Figure(self.tr("sandbags dispatched (bags)")),
+            "sandbags_placed": _Figure(self.tr("sandbags placed (bags)")),
+        }
+        for i, w in enumerate(self.figures.values()):
+            grid.addWidget(w, i // 2, i % 2)
+        lay.addLayout(grid)
+        self.meeting = QLabel("")
+        self.meeting.setWordWrap(True)
+        lay.addWidget(self.meeting)
+        self.status = QLabel("")
+        self.status.setStyleSheet("color: #1565c0;")
+        lay.addWidget(self.status)
+        zh = i18n.lang_short() == "zh"
+        self.evac = Chart(self.tr("Evacuation (persons)"), zh)
+        self.mat = Chart(self.tr("Sandbags, cumulative (bags)"), zh)
+        self.force = Chart(self.tr("Personnel deployed by category"), zh)
+        self.charts = ChartArea([self.evac, self.mat, self.force], self)
+        lay.addWidget(self.charts, 1)
+        # the names the tests and older callers use
+        self.evac_plot, self.mat_plot, self.force_plot = self.evac.plot, self.mat.plot, self.force.plot
+        self.curves: dict[str, Any] = {}
+        names = {"transferred": self.tr("transferred"), "sheltered": self.tr("sheltered"),
+                 "returned": self.tr("returned")}
+        for stage, pen in STAGE_PENS.items():
+            self.curves[f"evac:{stage}"] = self.evac.add_curve(names[stage], pen)
+        self.curves["mat:dispatch"] = self.mat.add_curve(self.tr("dispatched"), "#e15759")
+        self.curves["mat:consumed"] = self.mat.add_curve(self.tr("used (tally)"), "#b07aa1")
+        self.curves["mat:placed"] = self.mat.add_curve(self.tr("placed (works)"), "#76b7b2")
+        for c, pen in zip(FORCE_CATEGORIES, CATEGORY_PENS, strict=True):
+            self.curves[f"force:{c.code}"] = self.force.add_curve(c.zh if zh else c.en, pen)
+        self.markers = [ch.marker for ch in (self.evac, self.mat, self.force)]
+        self._stale = QTimer(self)
+        self._stale.setSingleShot(True)
+        self._stale.timeout.connect(self._mark_stale)
+        self._series_busy = False
+        self._moment_busy = False
+        for chart in (self.evac, self.mat, self.force):
+            chart.apply_font()
+
+    # ------------------------------------------------------------ state from the window
+    def clear(self) -> None:
+        """No workspace: dashes and empty curves."""
+        self.series = Timeline([], {})
+        self._xs = []
+        for curve in self.curves.values():
+            curve.setData([], [])
+        for f in self.figures.values():
+            f.value.setText("–")
+            f.change.setText("")
+        self.meeting.setText("")
+        self.set_busy(moment=False, series=False)
+
+    def set_busy(self, moment: bool | None = None, series: bool | None = None, progress: str = "") -> None:
+        """Say "computing…" while the worker has the figures or the curves in hand."""
+        if moment is not None:
+            self._moment_busy = moment
+            if moment:
+                self._stale.start(STALE_AFTER_MS)
+            else:
+                self._stale.stop()
+        if series is not None:
+            self._series_busy = series
+        if self._series_busy:
+            text = self.tr("Computing the curves…") + (f" {progress}" if progress else "")
+        elif self._moment_busy and self._stale_shown:
+            text = self.tr("Computing…")
+        else:
+            text = ""
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+
+    _stale_shown = False
+
+    def _mark_stale(self) -> None:
+        self._stale_shown = True
+        for f in self.figures.values():
+            f.set_stale(True)
+        self.set_busy()
+
+    def set_time(self, stored: str) -> None:
+        """Ask for the figures as of ``stored`` ("" for now); they arrive through ``show_moment``."""
+        self.move_marker(stored)
+        self.refreshRequested.emit(stored)
+
+    def set_meetings(self, meetings: list[str]) -> None:
+        """Mark the consultation meetings (stored times) on every chart's time axis."""
+        xs = [_epoch(m) for m in meetings]
+        for chart in (self.evac, self.mat, self.force):
+            chart.set_meetings(xs)
+
+    def move_marker(self, stored: str) -> None:
+        """The dashed line at the time shown, and the charts framed around it; at once."""
+        self.shown = stored
+        x = _epoch(stored) if stored else None
+        for m in self.markers:
+            m.setVisible(x is not None)
+            if x is not None:
+                m.setValue(x)
+        self._frame()
+
+    def show_moment(self, moment: Any) -> None:
+        """Headlines as of the moment, with the change since the meeting before it."""
+        self._stale.stop()
+        self._stale_shown = False
+        totals, change = moment.totals, moment.change
+        since = self.tr("since the meeting")
+        values = {
+            "transferred": ("evacuation", "persons", "transferred"),
+            "sheltered": ("evacuation", "persons", "sheltered"),
+            "returned": ("evacuation", "persons", "returned"),
+            "personnel": ("forces", "personnel"),
+            "sandbags_dispatched": ("materials", "dispatch", "sandbag"),
+            "sandbags_placed": ("works", "sandbags"),
+        }
+        for key, path in values.items():
+            self.figures[key].show_number(_dig(totals, path), _dig(change, path) if change else None, since)
+        if moment.meeting:
+            self.meeting.setText(self.tr("Last consultation meeting: %1").replace("%1", format_local(moment.meeting)))
+        else:
+            self.meeting.setText(self.tr("No consultation meeting marked yet (Ctrl+M marks one)."))
+        self.set_busy(moment=False)
+
+    def show_series(self, series: Any) -> None:
+        """The curves at every report time (a :class:`floodpost.data.situation.Timeline`)."""
+        self.series = series
+        ms = series.ms if len(series.ms) == len(series.times) else storage_ms(series.times)
+        xs = self._xs = (np.asarray(ms, dtype=np.float64) / 1000.0).tolist()
+        for stage in STAGE_PENS:
+            self.curves[f"evac:{stage}"].setData(xs, series.get("evacuation", "persons", stage))
+        self.curves["mat:dispatch"].setData(xs, series.get("materials", "dispatch", "sandbag"))
+        self.curves["mat:consumed"].setData(xs, series.get("materials", "consumed", "sandbag"))
+        self.curves["mat:placed"].setData(xs, series.get("works", "sandbags"))
+        for c in FORCE_CATEGORIES:
+            self.curves[f"force:{c.code}"].setData(xs, series.get("forces", "by_category", c.code, "personnel"))
+        self._frame()
+        self.set_busy(series=False)
+
+    def _frame(self) -> None:
+        """Frame every chart's time axis on the stretch of records around the time shown."""
+        xs = self._xs
+        if not xs:
+            return
+        lo, hi, outside = frame_range(xs, _epoch(self.shown) if self.shown else None)
+        if outside:
+            far = max(outside, key=lambda x: min(abs(x - lo), abs(x - hi)))
+            text = (self.tr("%1 report time(s) outside this time axis, e.g. %2")
+                    .replace("%1", str(len(outside)))
+                    .replace("%2", format_local(_from_epoch(far))))
+        else:
+            text = ""
+        for chart in (self.evac, self.mat, self.force):
+            chart.plot.setXRange(lo, hi, padding=0.02)
+            vb = chart.plot.getViewBox()
+            vb.enableAutoRange(axis=pg.ViewBox.YAxis)
+            chart.note.setText(text)
+            chart.note.setVisible(bool(text))
+
+    def curve_data(self, name: str) -> tuple[list[float], list[float]]:
+        """The points of a curve, every report time (drawn clipped to the view and thinned per pixel)."""
+        curve = self.curves[name]
+        x, y = curve.xData, curve.yData
+        return ([] if x is None else list(x)), ([] if y is None else list(y))
+
+    def x_range(self) -> tuple[float, float]:
+        """The time range the charts show (epoch seconds)."""
+        (lo, hi), _ = self.evac_plot.getViewBox().viewRange()
+        return lo, hi
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.FontChange:
+            for chart in (self.evac, self.mat, self.force):
+                chart.apply_font()
+            self.charts.fit()
+        super().changeEvent(event)
+
+
+def _from_epoch(x: float) -> str:
+    from datetime import datetime, timezone
+
+    return datetime.fromtimestamp(x, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def _dig(tree: Any, path: tuple[str, ...]) -> float:
+    for p in path:
+        if not isinstance(tree, dict):
+            return 0.0
+        tree = tree.get(p, 0)
+    return float(tree or 0)

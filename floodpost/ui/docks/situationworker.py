@@ -1,0 +1,183 @@
+"""The situation engine off the GUI thread.
+
+Opening a season's workspace, moving the time slider and saving a tally all
+ask the as-of engine (``floodpost.data.situation``) for figures; with
+thousands of records the dashboard's curves take many seconds. One worker
+thread answers, with its own read connection to the workspace, and hands
+plain results back through queued Qt signals: the models (layers, slider,
+dashboard) change only on the GUI thread.
+
+A newer request supersedes an older one of its kind. A moment (the figures
+at one time) is answered before the curves; the engine folds the records
+once, so the curves over a season's tens of thousands of report times come
+in one step (well under a second) after the slider's stops.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+
+THREAD_NAME = "floodpost-situation"
+
+
+@dataclass
+class Moment:
+    """Everything shown for one time: the map's overlays, the headlines and the brief."""
+
+    when: str  # the stored time asked for, "" for now
+    situation: Any  # floodpost.data.situation.Situation
+    totals: dict[str, Any]
+    meeting: str | None  # the last consultation meeting at or before it
+    change: dict[str, Any] | None  # totals minus those at the meeting
+    brief: str
+
+
+def compute_moment(ws: Any, when: str) -> Moment:
+    """The figures as of ``when`` ("" for now), as the dashboard and the brief show them."""
+    from floodpost.data.situation import as_of, since_meeting
+    from floodpost.data.situation.brief import meeting_brief
+
+    sit = as_of(ws, when or None)
+    totals = sit.totals()
+    meeting, change = since_meeting(ws, sit, totals)
+    brief = meeting_brief(ws, when or None, parts=(sit, totals, meeting, change))
+    return Moment(when, sit, totals, meeting, change, brief)
+
+
+class SituationWorker(QObject):
+    """One thread, one read connection, the newest request of each kind.
+
+    ``open_reader`` opens the workspace for the thread (called in it, once);
+    the connection is closed when the worker stops.
+    """
+
+    #: generation, (report times, meeting times): the slider's stops and marks
+    timesReady = Signal(int, object)
+    #: generation, Moment
+    momentReady = Signal(int, object)
+    #: generation, floodpost.data.situation.Timeline (the curves)
+    seriesReady = Signal(int, object)
+    #: generation, message
+    failed = Signal(int, str)
+
+    def __init__(self, open_reader: Callable[[], Any], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._open_reader = open_reader
+        self._cond = threading.Condition()
+        self._generation = 0
+        self._moment: tuple[int, str] | None = None
+        self._series: tuple[int, list[str] | None] | None = None  # None: read the times first
+        self._stop = False
+        self._busy = False
+        self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
+        self._thread.start()
+
+    # ------------------------------------------------------------ requests (GUI thread)
+    def refresh(self, when: str) -> int:
+        """Times, the moment ``when`` and the curves, after opening or a change; returns its generation."""
+        with self._cond:
+            self._generation += 1
+            self._moment = (self._generation, when)
+            self._series = (self._generation, None)
+            self._cond.notify()
+            return self._generation
+
+    def moment(self, when: str) -> int:
+        """The figures as of ``when`` only (a slider move); returns its generation."""
+        with self._cond:
+            self._generation += 1
+            self._moment = (self._generation, when)
+            self._cond.notify()
+            return self._generation
+
+    @property
+    def idle(self) -> bool:
+        """Nothing asked for is still being computed."""
+        with self._cond:
+            return self._moment is None and self._series is None and not self._busy
+
+    def stop(self) -> None:
+        """Drop what is pending, finish the slice in hand, close the connection, end the thread."""
+        with self._cond:
+            self._stop = True
+            self._moment = self._series = None
+            self._cond.notify()
+        self._thread.join(timeout=30)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    # ------------------------------------------------------------ the thread
+    def _run(self) -> None:
+        ws = None
+        try:
+            while True:
+                with self._cond:
+                    while self._moment is None and self._series is None and not self._stop:
+                        self._busy = False
+                        self._cond.wait()
+                    if self._stop:
+                        return
+                    self._busy = True
+                    if self._moment is not None:
+                        job: tuple[str, Any] = ("moment", self._moment)
+                        self._moment = None
+                    else:
+                        job = ("series", self._series)
+                if ws is None:
+                    try:
+                        ws = self._open_reader()
+                    except Exception as exc:  # noqa: BLE001 - told to the window
+                        self._fail(job[1][0], exc)
+                        with self._cond:
+                            self._series = None
+                        continue
+                try:
+                    if job[0] == "moment":
+                        gen, when = job[1]
+                        result = compute_moment(ws, when)
+                        self.momentReady.emit(gen, result)
+                    else:
+                        self._series_step(ws, *job[1])
+                except Exception as exc:  # noqa: BLE001 - a bad record must not kill the thread
+                    self._fail(job[1][0], exc)
+                    if job[0] == "series":
+                        with self._cond:
+                            if self._series is not None and self._series[0] == job[1][0]:
+                                self._series = None
+        finally:
+            if ws is not None:
+                ws.close()
+
+    def _fail(self, gen: int, exc: BaseException) -> None:
+        self.failed.emit(gen, str(exc) or type(exc).__name__)
+
+    def _series_step(self, ws: Any, gen: int, times: list[str] | None) -> None:
+        """The slider's stops first, then the curves; the request stays pending until the curves."""
+        from floodpost.data.situation import meetings, report_times, series
+
+        if times is None:
+            times = report_times(ws)
+            self.timesReady.emit(gen, (times, meetings(ws)))
+            with self._cond:
+                if self._series is not None and self._series[0] == gen:
+                    self._series = (gen, times)
+            return
+        curves = series(ws)
+        with self._cond:
+            current = self._series is not None and self._series[0] == gen
+            if current:
+                self._series = None
+        if current:  # else superseded meanwhile: a newer request starts over
+            self.seriesReady.emit(gen, curves)
+
+
+def connect_queued(signal: Any, slot: Any) -> None:
+    """Deliver a worker's signal on the GUI thread."""
+    signal.connect(slot, Qt.ConnectionType.QueuedConnection)
