@@ -38,9 +38,8 @@ from floodpost.ui.docks.timeslider import TimeSlider
 from floodpost.ui.map.canvas import MapCanvas
 from floodpost.ui.map.identify import IdentifyPanel
 from floodpost.ui.map.layerpanel import LayerPanel, LegendView
+from floodpost.ui.settings import SETTINGS_APP, SETTINGS_ORG
 
-SETTINGS_ORG = "FloodPost"
-SETTINGS_APP = "FloodPost"
 # The window's size on a screen that has room for it.
 DEFAULT_SIZE = (1400, 900)
 # How much larger type, symbols and map labels are in meeting view.
@@ -67,6 +66,8 @@ class MainWindow(QMainWindow):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace: Store | None = None
+        #: the window's layout before meeting view (restored when it ends); None outside it
+        self._meeting_state: tuple[Any, bool, Any] | None = None
         self._situation: SituationWorker | None = None
         self._moment_gen = self._series_gen = 0
         self._moment_done = self._series_done = True
@@ -818,7 +819,7 @@ class MainWindow(QMainWindow):
         drawing = on and mode[0] == "draw"
         self.act_finish.setEnabled(drawing)
         self.act_unvertex.setEnabled(drawing)
-        self.act_cancel.setEnabled(on or getattr(self, "_meeting_state", None) is not None)
+        self.act_cancel.setEnabled(on or self._meeting_state is not None)
 
     def finish_sketch(self) -> None:
         import shapely
@@ -850,9 +851,9 @@ class MainWindow(QMainWindow):
             self.identify.show_hits([])  # also takes the highlight off the map
             self.canvas.set_highlight(None)
             self._current = None
-            if getattr(self, "_meeting_state", None) is not None:
+            if self._meeting_state is not None:
                 self.dashboard_dock.raise_()  # the big screen goes back to the figures
-        elif getattr(self, "_meeting_state", None) is not None:
+        elif self._meeting_state is not None:
             self.toggle_meeting_view(False)
 
     def start_move(self) -> None:
@@ -1051,9 +1052,9 @@ class MainWindow(QMainWindow):
         The menu bar and the drawing time go; a strip says what Alt+1…9 jump to.
         Every change is undone on the way back.
         """
-        on = (not getattr(self, "_meeting_state", None)) if on is None or not isinstance(on, bool) else on
+        on = (not self._meeting_state) if on is None or not isinstance(on, bool) else on
         extent = self.canvas.viewport.lonlat_extent  # what the map shows stays in view
-        if on and getattr(self, "_meeting_state", None) is None:
+        if on and self._meeting_state is None:
             self._meeting_state = (self.saveState(), self.isMaximized(), self.geometry())
             for dock in (self.layer_dock, self.identify_dock, self.table_dock, self.log_dock):
                 dock.hide()
@@ -1077,7 +1078,7 @@ class MainWindow(QMainWindow):
             self._meeting_extent = extent
             QTimer.singleShot(300, self, self._settle_meeting_view)
             self.act_cancel.setEnabled(True)
-        elif not on and getattr(self, "_meeting_state", None) is not None:
+        elif not on and self._meeting_state is not None:
             state, maximized, geometry = self._meeting_state
             self._meeting_state = None
             for w in (self.dashboard, self.time_slider, self.bookmark_bar, self.meeting_legend):
@@ -1092,7 +1093,7 @@ class MainWindow(QMainWindow):
                 self.setGeometry(geometry)
             self._restore_docks(state)
             self.act_cancel.setEnabled(self._mode is not None)
-        self.act_meeting_view.setChecked(getattr(self, "_meeting_state", None) is not None)
+        self.act_meeting_view.setChecked(self._meeting_state is not None)
         self.layout().activate()  # the docks' new sizes now, so the map is fitted to its own
         if self.canvas._fitted:
             self.canvas.zoom_to_lonlat(extent)
@@ -1103,7 +1104,7 @@ class MainWindow(QMainWindow):
         A bare X server (no window manager, as on a test rig) ignores the
         full-screen state; the window then takes the screen's geometry itself.
         """
-        if getattr(self, "_meeting_state", None) is None:
+        if self._meeting_state is None:
             return
         screen = self.screen()
         if screen is not None and self.geometry() != screen.geometry():
@@ -1115,7 +1116,7 @@ class MainWindow(QMainWindow):
             self.canvas.zoom_to_lonlat(self._meeting_extent)
 
     def _on_legend_width(self, width: int) -> None:
-        if getattr(self, "_meeting_state", None) is not None and self.legend_dock.isVisible():
+        if self._meeting_state is not None and self.legend_dock.isVisible():
             screen = self.screen().geometry() if self.screen() is not None else QRect(0, 0, *DEFAULT_SIZE)
             self.resizeDocks([self.legend_dock], [min(width, int(screen.width() * 0.25))], Qt.Orientation.Horizontal)
 
@@ -1232,7 +1233,7 @@ class MainWindow(QMainWindow):
         self.layout().invalidate()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if getattr(self, "_meeting_state", None) is not None:
+        if self._meeting_state is not None:
             self.toggle_meeting_view(False)  # remember the working layout, not the big screen's
         s = QSettings(SETTINGS_ORG, SETTINGS_APP)
         s.setValue("geometry", self.saveGeometry())

@@ -21,7 +21,7 @@ import numpy as np
 import shapely
 
 from floodpost.data.intake import gcj02
-from floodpost.data.intake.coordtext import CoordinateError, parse_pair
+from floodpost.data.intake.coordtext import CHINA_BOUNDS, CoordinateError, parse_pair
 from floodpost.data.intake.readers import RawTable, read_any
 from floodpost.data.intake.synonyms import (
     LAT_SYNONYMS,
@@ -36,9 +36,6 @@ from floodpost.data.notes import Note
 from floodpost.data.schema import NOW, STORAGE_EPSG, Field, TableSchema, schema_for
 from floodpost.data.schema.validate import ValidationError, coerce_value, reason_of, validate_record
 from floodpost.data.timeutil import now_storage
-
-#: Where China lies, in degrees: a coordinate outside it is in the wrong system.
-CHINA_BOUNDS = (73.0, 3.0, 136.0, 54.0)
 
 #: Words spreadsheets put in a number cell to mean "nothing".
 _NONE_WORDS = {"-", "—", "——", "/", "无", "暂无", "n/a", "na", "null", "none", "--"}

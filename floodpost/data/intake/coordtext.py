@@ -88,7 +88,7 @@ _DECIMAL_COMMA = re.compile(r"[0-9],[0-9]")
 
 
 def looks_swapped(lon: float, lat: float) -> bool:
-    """True when (lat, lon) would lie in China (lon 73..136, lat 3..54) but (lon, lat) would not.
+    """True when (lat, lon) would lie in China (:data:`CHINA_BOUNDS`) but (lon, lat) would not.
 
     Every point of interest to the post is in China, so a pair that only lands
     there with its columns exchanged was almost surely typed into the wrong ones.
@@ -144,8 +144,13 @@ def _blamed(axis: str, func: Any, *args: Any) -> Any:
         raise
 
 
+#: Where China lies, in degrees (with a margin): a coordinate outside it is in the wrong system,
+#: or its columns are swapped. The one box every plausibility check uses.
+CHINA_BOUNDS = (73.0, 3.0, 136.0, 54.0)
+
+
 def _in_china(lon: float, lat: float) -> bool:
-    return 73.0 <= lon <= 136.0 and 3.0 <= lat <= 54.0
+    return CHINA_BOUNDS[0] <= lon <= CHINA_BOUNDS[2] and CHINA_BOUNDS[1] <= lat <= CHINA_BOUNDS[3]
 
 
 def _check_axis(degrees: float, hemisphere: str | None, axis: str | None, shown: str) -> None:

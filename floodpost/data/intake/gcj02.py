@@ -21,7 +21,9 @@ from numpy.typing import ArrayLike, NDArray
 A = 6378245.0
 EE = 0.00669342162296594323
 
-#: Box outside which coordinates are not offset (lon_min, lat_min, lon_max, lat_max).
+#: Box outside which coordinates are not offset (lon_min, lat_min, lon_max, lat_max): part of
+#: the GCJ-02 formula as phone map apps apply it, so tighter than the plausibility check's
+#: :data:`floodpost.data.intake.coordtext.CHINA_BOUNDS` on purpose.
 CHINA_BOX = (73.66, 3.86, 135.05, 53.55)
 
 _TOLERANCE = 1e-9  # degrees, ~0.1 mm

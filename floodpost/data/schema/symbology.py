@@ -53,9 +53,6 @@ class Symbology:
     label: LabelStyle | None = field(default_factory=LabelStyle)
     size_field: str | None = None  # reserved: proportional symbols
 
-    def class_codes(self) -> list[str]:
-        return list(self.classes)
-
     def symbol_for(self, code: Any) -> Symbol:
         return self.classes.get(str(code), self.default) if code is not None else self.default
 

@@ -44,12 +44,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from floodpost.data.schema import MATERIAL_KINDS as _MATERIAL_KIND_CHOICES
 from floodpost.data.schema import RECORD_TABLES, TIMED
 from floodpost.data.timeutil import iso_local, now_storage, to_storage
 
 STAGES = ("planned", "notified", "transferred", "sheltered", "returned")
 WORK_FIELDS = ("dike_m", "sandbags", "earth_m3", "rescued")
-MATERIAL_KINDS = ("stock_in", "dispatch", "consumed")
+MATERIAL_KINDS = tuple(c.code for c in _MATERIAL_KIND_CHOICES)
 #: Record tables whose report times make the timeline.
 RECORD_KEYS = TIMED
 #: Force fields an edit may change that the situation shows.

@@ -9,8 +9,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Sequence
 
+#: Radius of the Web Mercator sphere, metres (the map's display projection and XYZ tiles).
+R = 6378137.0
 #: Half the width of the Web Mercator world in metres; tile (0, 0) starts at (-ORIGIN, ORIGIN).
-ORIGIN = 20037508.342789244
+ORIGIN = math.pi * R
 #: Latitude limit of Web Mercator, degrees.
 MAX_LAT = 85.05112877980659
 #: Deepest zoom level accepted anywhere (about 2 cm per pixel).

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-R = 6378137.0
-MAX_LAT = 85.05112877980659
+from floodpost.data.tiles.maths import MAX_LAT, R  # one Web Mercator for the map and the tiles
 
 
 def to_mercator(lon: np.ndarray | float, lat: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:

@@ -825,10 +825,6 @@ class MapPainter:
             _LabelBatch(src.style.priority, order, [str(t) for t in src.texts[idx]], ax, ay, kind, offset, src.style)
         )
 
-    def paint_labels(self, painter: QPainter, queue: list[_LabelBatch], viewport: Viewport, scale: float) -> int:
-        """Place and draw labels; returns how many were drawn."""
-        return self.draw_labels(painter, self.place_labels(queue, viewport, scale), scale)
-
     def place_labels(
         self, queue: list[_LabelBatch], viewport: Viewport, scale: float, reserved: Sequence[Placement] = (),
     ) -> list[tuple[str, LabelStyle, float, float]]:

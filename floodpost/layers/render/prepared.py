@@ -22,7 +22,7 @@ from PySide6.QtGui import QPainterPath, QPolygonF
 
 from floodpost.data.schema.symbology import LabelStyle, Symbol
 from floodpost.data.shapes import Shapes, line_strings, ragged_arange, run_bounds
-from floodpost.layers.model.projection import project_coords, to_mercator
+from floodpost.layers.model.projection import R, project_coords, to_mercator
 from floodpost.layers.render.symbols import qpolygonf
 
 POINT, LINE, POLYGON = 0, 1, 2
@@ -339,7 +339,7 @@ class PreparedGeometry:
         # degree-space deviation d is at most d * k / cos(phi) Mercator metres
         # (k metres per degree), so this tolerance keeps every deviation within
         # half the band's finest pixel, as simplifying in Mercator would.
-        k = np.pi / 180 * 6378137.0
+        k = np.pi / 180 * R
         return 0.5 * 2.0**band * np.cos(np.radians(min(self._max_lat, 85.0))) / k
 
     def parts_in(self, extent: tuple[float, float, float, float]) -> np.ndarray:

@@ -40,9 +40,8 @@ from floodpost.layers.output.layout import (
 )
 from floodpost.layers.output.pagetext import PageText
 from floodpost.layers.scene import is_illustrative, page_subtitle
+from floodpost.ui.settings import SETTINGS_APP, SETTINGS_ORG
 
-SETTINGS_ORG = "FloodPost"
-SETTINGS_APP = "FloodPost"
 PREVIEW_W = 760
 
 

@@ -52,9 +52,8 @@ from floodpost.data.schema import IMPORTABLE, NOW, schema_for
 from floodpost.data.schema.validate import ValidationError
 from floodpost.ui.notes import tr_error
 from floodpost.ui.notes import tr_note as _tr_note
+from floodpost.ui.settings import SETTINGS_APP, SETTINGS_ORG
 
-SETTINGS_ORG = "FloodPost"
-SETTINGS_APP = "FloodPost"
 IMPORT_KEYS = IMPORTABLE
 FILE_FILTER = " ".join(f"*{s}" for s in readable_suffixes())
 PREVIEW_ROWS = 200

@@ -15,8 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QSettings
 
-SETTINGS_ORG = "FloodPost"
-SETTINGS_APP = "FloodPost"
+from floodpost.ui.settings import SETTINGS_APP, SETTINGS_ORG
 
 
 @dataclass(frozen=True)

@@ -68,10 +68,6 @@ class _RenderWorker:
             self._cond.notify()
         self._thread.join(timeout=5)
 
-    @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
-
     def _stale(self, gen: int) -> bool:
         return self._stop or gen != self._generation
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import struct
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import shapely
+
+from floodpost.data.shapes import decode_wkb, gather_xy, gpkg_wkb
 
 APPLICATION_ID = 0x47504B47  # "GPKG"
 USER_VERSION = 10300
@@ -126,23 +128,41 @@ def encode(geoms: Sequence[shapely.Geometry | None] | np.ndarray, srs_id: int) -
     return out
 
 
-def decode(blobs: Iterable[bytes | None]) -> np.ndarray:
-    """Decode GeoPackage blobs into a numpy array of shapely geometries."""
-    wkbs: list[bytes | None] = []
-    for blob in blobs:
-        if blob is None:
-            wkbs.append(None)
-            continue
-        if blob[:2] != b"GP":
-            raise ValueError("not a GeoPackage geometry blob")
-        flags = blob[3]
-        env = (flags >> 1) & 0b111
-        if env not in _ENVELOPE_BYTES:
-            raise ValueError(f"bad GeoPackage envelope code {env}")
-        wkbs.append(bytes(blob[8 + _ENVELOPE_BYTES[env]:]))
-    if not wkbs:
-        return np.empty(0, dtype=object)
-    return shapely.from_wkb(np.array(wkbs, dtype=object))
+def decode(blobs: Sequence[bytes | None], bad: dict[int, str] | None = None) -> np.ndarray:
+    """GeoPackage blobs to shapely geometries (None for a missing one).
+
+    The headers are parsed for all blobs at once with numpy
+    (:func:`~floodpost.data.shapes.gpkg_wkb`). Little-endian 2D points (the
+    bulk of point layers) are built straight from their coordinates;
+    everything else is handed to ``shapely.from_wkb`` in one call. Given
+    ``bad``, a blob that cannot be read gives None and ``bad[i]`` says why;
+    without, it raises.
+    """
+    n = len(blobs)
+    out = np.empty(n, dtype=object)
+    if n == 0:
+        return out
+    joined, w, w_end, empty = gpkg_wkb(blobs, bad)
+    wlen = w_end - w
+    idx = np.flatnonzero(wlen > 0)
+    if not len(idx):
+        return out
+    w, wlen, empty = w[idx], wlen[idx], empty[idx]
+    buf = np.frombuffer(joined, dtype=np.uint8)
+    # little-endian 2D point, not flagged empty: [1][1 0 0 0][x][y]
+    pt = (wlen == 21) & ~empty
+    pt[pt] = (buf[w[pt]] == 1) & (buf[w[pt] + 1] == 1) & np.all(buf[w[pt, None] + np.arange(2, 5)] == 0, axis=1)
+    if pt.any():
+        out[idx[pt]] = shapely.points(gather_xy(joined, w[pt] + 5, np.ones(int(pt.sum()), dtype=np.int64)))
+    rest = np.flatnonzero(~pt)
+    if len(rest):
+        wkbs = np.empty(len(rest), dtype=object)
+        wkbs[:] = [joined[a : a + m] for a, m in zip(w[rest].tolist(), wlen[rest].tolist(), strict=True)]
+        found: dict[int, str] | None = None if bad is None else {}
+        out[idx[rest]] = decode_wkb(wkbs, found)
+        if found and bad is not None:
+            bad.update({int(idx[rest[j]]): why for j, why in found.items()})
+    return out
 
 
 def _envelope(blob: bytes | None) -> tuple[float, float, float, float] | None:

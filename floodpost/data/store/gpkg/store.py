@@ -27,7 +27,7 @@ import shapely
 
 from floodpost.data.schema import ALL, LAYERS, STORAGE_EPSG, TABLES, TableSchema, schema_for
 from floodpost.data.schema.validate import validate_record, validate_records
-from floodpost.data.shapes import Shapes, decode_wkb, gather_xy, gpkg_wkb
+from floodpost.data.shapes import Shapes, decode_wkb, gpkg_wkb
 from floodpost.data.store import StorageError, Where
 from floodpost.data.store.gpkg import geopackage as gpkg
 from floodpost.data.store.gpkg import qgis_styles
@@ -645,7 +645,7 @@ class GpkgStore:
         geoms = None
         if spatial:
             bad: dict[int, str] = {}
-            geoms = _decode_blobs(values[1], bad)
+            geoms = gpkg.decode(values[1], bad)
             if bad:
                 found += [Damage(key, int(fids[j]), None, why) for j, why in sorted(bad.items())]
                 if not keep_damaged:
@@ -1340,7 +1340,7 @@ class GpkgStore:
             bad: dict[int, str] = {}
             buf, starts, ends, empty = gpkg_wkb(blobs, bad)
             if bad or Shapes.from_wkb(buf, starts, np.where(empty, starts, ends)) is None:
-                _decode_blobs(blobs, bad)
+                gpkg.decode(blobs, bad)
             found += [Damage(key, int(rows[i][0]), None, why) for i, why in sorted(bad.items())]
         self._report(found)
         return list(self.damage)
@@ -1436,7 +1436,7 @@ def _reservoirs_as_points(c: sqlite3.Connection) -> str | None:
         _create_table(c, areas)
     rows = c.execute('SELECT fid, geom, "name", "county", "source" FROM "reservoirs" WHERE geom IS NOT NULL').fetchall()
     bad: dict[int, str] = {}
-    geoms = _decode_blobs([r[1] for r in rows], bad)
+    geoms = gpkg.decode([r[1] for r in rows], bad)
     moved: list[str] = []
     points, outlines = [], []
     for i, (fid, _, name, county, source) in enumerate(rows):
@@ -1572,7 +1572,7 @@ def read_geometry(path: str | os.PathLike[str], key: str) -> tuple[np.ndarray, S
     buf, starts, ends, empty = gpkg_wkb([r[1] for r in rows], bad)
     shapes = Shapes.from_wkb(buf, starts, np.where(empty, starts, ends)) if not bad else None
     if shapes is None:  # damaged shapes are missing here; the process that reads the table reports them
-        shapes = Shapes.from_geometries(_decode_blobs([r[1] for r in rows], {}))
+        shapes = Shapes.from_geometries(gpkg.decode([r[1] for r in rows], {}))
     return fids, shapes
 
 
@@ -1657,43 +1657,6 @@ def _shown(value: Any) -> str:
         return f"binary data ({len(value)} bytes)"
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "…"
-
-
-def _decode_blobs(blobs: Sequence[bytes | None], bad: dict[int, str] | None = None) -> np.ndarray:
-    """GeoPackage blobs to shapely geometries; the same result as ``gpkg.decode``, faster.
-
-    The headers are parsed for all blobs at once with numpy
-    (:func:`~floodpost.data.shapes.gpkg_wkb`). Little-endian 2D points (the
-    bulk of point layers) are built straight from their coordinates;
-    everything else is handed to ``shapely.from_wkb`` in one call. Given
-    ``bad``, a blob that cannot be read gives None and ``bad[i]`` says why;
-    without, it raises.
-    """
-    n = len(blobs)
-    out = np.empty(n, dtype=object)
-    if n == 0:
-        return out
-    joined, w, w_end, empty = gpkg_wkb(blobs, bad)
-    wlen = w_end - w
-    idx = np.flatnonzero(wlen > 0)
-    if not len(idx):
-        return out
-    w, wlen, empty = w[idx], wlen[idx], empty[idx]
-    buf = np.frombuffer(joined, dtype=np.uint8)
-    # little-endian 2D point, not flagged empty: [1][1 0 0 0][x][y]
-    pt = (wlen == 21) & ~empty
-    pt[pt] = (buf[w[pt]] == 1) & (buf[w[pt] + 1] == 1) & np.all(buf[w[pt, None] + np.arange(2, 5)] == 0, axis=1)
-    if pt.any():
-        out[idx[pt]] = shapely.points(gather_xy(joined, w[pt] + 5, np.ones(int(pt.sum()), dtype=np.int64)))
-    rest = np.flatnonzero(~pt)
-    if len(rest):
-        wkbs = np.empty(len(rest), dtype=object)
-        wkbs[:] = [joined[a : a + m] for a, m in zip(w[rest].tolist(), wlen[rest].tolist(), strict=True)]
-        found: dict[int, str] | None = None if bad is None else {}
-        out[idx[rest]] = decode_wkb(wkbs, found)
-        if found and bad is not None:
-            bad.update({int(idx[rest[j]]): why for j, why in found.items()})
-    return out
 
 
 def _plain(value: Any) -> Any:
