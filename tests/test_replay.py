@@ -65,3 +65,20 @@ def test_cli_replay(qapp, demo_path: Path, tmp_path: Path) -> None:
     assert Image.open(out).n_frames >= 3
     assert main(["replay", str(demo_path), "-o", str(tmp_path / "x.gif"), "--from", "2030-01-01T00:00"]) == 1
     assert main(["replay", str(demo_path), "-o", str(tmp_path / "x.avi")]) == 1
+
+
+def test_frames_without_a_title_carry_the_page_title(qapp, demo_path: Path, tmp_path: Path, monkeypatch) -> None:
+    """No empty band over the subtitle: the replay's title is the press page's own when none is given."""
+    import floodpost.layers.output.replay as replay
+
+    titles = []
+    real = replay.compose
+
+    def spy(painter, page, scene, bounds, options, scale):
+        titles.append(options.title)
+        return real(painter, page, scene, bounds, options, scale)
+
+    monkeypatch.setattr(replay, "compose", spy)
+    with Workspace.open(demo_path) as ws:
+        write_replay(ws, tmp_path / "r.gif", start=START, end="2021-07-22T06:00:00.000Z", size=(320, 180))
+    assert titles and set(titles) == {"防汛态势图"}

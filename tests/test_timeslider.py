@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt
 
-from floodpost.data.timeutil import to_storage
+from floodpost.data.timeutil import storage_ms, to_storage
 from floodpost.ui.docks.timeslider import TimeSlider
 
 START = np.datetime64("2021-07-21T00:00")
@@ -97,3 +97,18 @@ def test_a_time_asked_before_the_stops_arrive_is_shown_once_they_do(qtbot):
     assert s.current == ""
     s.set_times(times)
     assert s.current == times[1] and seen == [times[1]]
+
+
+def test_a_stray_report_years_later_does_not_squeeze_the_flood(qtbot):
+    """A test entry saved at today's date: the flood keeps the groove, the entry stays reachable."""
+    flood = [to_storage(f"2021-07-{d} {h:02d}:00") for d in range(21, 26) for h in range(0, 24, 2)]
+    stray = to_storage("2026-12-04 10:00")
+    s = _slider(qtbot, [*flood, stray])
+    flood_steps = s._position(storage_ms([flood[-1]])[0])  # noqa: SLF001
+    assert flood_steps / s.slider.maximum() > 0.9
+    s.set_time(flood[-1])
+    assert s.current == flood[-1]
+    s.step_report(+1)
+    assert s.current == stray
+    s.step_report(+1)
+    assert s.current == ""

@@ -76,6 +76,7 @@ def write_replay(
     if not times:
         raise ValueError("no report times in that range")
     text = PageText(lang)
+    title = title or text.translate("layout", "Flood situation map")  # as the press page: never an empty band
     scene = MapScene.from_workspace(workspace)
     area = bounds or scene.full_extent()
     illustrative = is_illustrative(workspace)

@@ -2,7 +2,9 @@
 
 The groove is a time axis, a minute per step from the first report to the
 last, so a season of 50,000 report times is dragged like the demo's fifty
-and a quiet night takes the room a night takes. Wherever it stops, the
+and a quiet night takes the room a night takes; only a gap of days with no
+report at all (a stray entry dated years later) is closed up to a few hours'
+width. Wherever it stops, the
 picture is the one of the last report at or before that moment (nothing
 changes between reports), and that report's time is what the slider says.
 Consultation meetings are marked on the groove. "Now" is its own state at
@@ -15,8 +17,10 @@ report, PgUp/PgDn a day, Home the first report, End now, Space plays.
 from __future__ import annotations
 
 import bisect
+import math
 from datetime import datetime, timezone
 
+import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QPainter, QPaintEvent, QPen, QShortcut
 from PySide6.QtWidgets import (
@@ -35,7 +39,22 @@ from floodpost.data.timeutil import format_local, storage_ms
 #: Seconds between steps while playing, by the speed the user picks.
 SPEEDS = (("×1", 1.5), ("×2", 0.75), ("×4", 0.35))
 MINUTE_MS = 60_000
+#: A stretch with no report longer than this (a stray entry years later, a quiet
+#: week between two floods) takes only GAP_STEPS of the groove, so the flood keeps
+#: the slider's width and the stray report can still be reached.
+GAP_MS = 3 * 24 * 3600 * 1000
+GAP_STEPS = 6 * 60
 HOUR, DAY = 60, 1440  # in slider steps (minutes)
+
+
+def _knots(ms: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """(report time, slider position) of every report: a minute a step, a quiet gap GAP_STEPS at most."""
+    if not ms:
+        return np.zeros(1), np.zeros(1)
+    t = np.asarray(ms, dtype=np.float64)
+    steps = np.diff(t) / MINUTE_MS
+    steps = np.where(np.diff(t) > GAP_MS, np.minimum(steps, GAP_STEPS), steps)
+    return t, np.concatenate([[0.0], np.cumsum(steps)])
 
 
 def _ms(stored: str) -> int:
@@ -97,6 +116,7 @@ class TimeSlider(QWidget):
         self._ms: list[int] = []
         self._meetings: list[str] = []
         self._t0 = 0  # ms of the first report: slider position 0
+        self._knots = (np.zeros(1), np.zeros(1))  # (ms, position) of the reports, gaps closed up
         self._pending = ""  # a time asked for before the stops were read
         self._said = ""  # the time last announced by timeChanged
         self._live = True
@@ -141,6 +161,7 @@ class TimeSlider(QWidget):
         self._times = list(times)
         self._ms = storage_ms(self._times).tolist()
         self._t0 = self._ms[0] if self._ms else 0
+        self._knots = _knots(self._ms)
         last = self._position(self._ms[-1]) if self._ms else 0
         self.slider.blockSignals(True)
         self.slider.setRange(0, last + 1 if self._ms else 0)  # the last position is "now"
@@ -219,12 +240,23 @@ class TimeSlider(QWidget):
 
     # ------------------------------------------------------------ positions
     def _position(self, ms: int) -> int:
-        """The slider position (minutes after the first report) at or after ``ms``."""
-        return max(0, -(-(ms - self._t0) // MINUTE_MS))
+        """The slider position of a time: minutes after the first report, long quiet gaps closed up."""
+        t, p = self._knots
+        if ms <= t[0]:
+            return 0
+        if ms >= t[-1]:
+            return int(math.ceil(p[-1] + (ms - t[-1]) / MINUTE_MS))
+        return int(math.ceil(float(np.interp(ms, t, p)) - 1e-9))
+
+    def _time_at(self, pos: int) -> float:
+        t, p = self._knots
+        if pos >= p[-1]:
+            return float(t[-1] + (pos - p[-1]) * MINUTE_MS)
+        return float(np.interp(pos, p, t))
 
     def _report_at(self, pos: int) -> int:
         """Index of the last report at or before slider position ``pos`` (-1 before the first)."""
-        return bisect.bisect_right(self._ms, self._t0 + pos * MINUTE_MS) - 1
+        return bisect.bisect_right(self._ms, self._time_at(pos)) - 1
 
     # ------------------------------------------------------------ reactions
     def _on_value(self, i: int) -> None:
