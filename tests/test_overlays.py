@@ -92,3 +92,21 @@ def test_storage_fill_shows_status_as_it_was(qapp, demo_path: Path) -> None:
         scene.show_situation(ws, None)
         now = scene.layers["storage_areas"].frame.loc[fid, "status"]
     assert before != "closed" and now == "closed"
+
+
+def test_force_halos_show_the_status_at_the_time_shown(qapp, tmp_path: Path) -> None:
+    """A team withdrawn today was on duty in July 2021: the halo at that time says so."""
+    import shapely
+
+    path = tmp_path / "ws.gpkg"
+    with Workspace.create(path) as ws:
+        fid = ws.insert("forces", [{"name": "消防大队", "category": "fire", "personnel": 100, "status": "on_duty",
+                                    "reported_at": "2021-07-22T09:00", "geometry": shapely.Point(114.3, 35.7)}])[0]
+        ws.update("forces", fid, {"status": "withdrawn", "personnel": 40})  # logged now, long after
+        scene = MapScene.from_workspace(ws)
+        scene.show_situation(ws, EARLY)
+        then = scene.painter.overlays[0].items
+        scene.show_situation(ws, None)
+        now = scene.painter.overlays[0].items
+    assert [(i[2], i[4]) for i in then] == [(100, "on_duty")]
+    assert [(i[2], i[4]) for i in now] == [(40, "withdrawn")]

@@ -83,8 +83,11 @@ class MapScene:
             if at is None and getattr(layer, "_as_of", None) is None:
                 continue  # already showing everything
             full = self._full_frame(workspace, layer.key)
-            stored = (workspace.location, layer.key)
-            layer.set_frame(full if at is None else full[full["reported_at"] <= at], stored)
+            keep = np.ones(len(full), dtype=bool) if at is None else (full["reported_at"] <= at).to_numpy(dtype=bool)
+            shown = (id(full), keep.tobytes())
+            if getattr(layer, "_shown", None) != shown:  # a slider step within one report's stretch changes nothing
+                layer.set_frame(full if at is None else full[keep], (workspace.location, layer.key))
+                layer._shown = shown
             layer._as_of = at
         areas = self.layers.get("storage_areas")
         if areas is not None and areas.count:
@@ -108,7 +111,7 @@ class MapScene:
             evacuated = areas.rows(np.fromiter((str(n) in names for n in areas.table["name"].to_numpy(dtype=object)),
                                                dtype=bool, count=len(areas.table)))
         self.painter.overlays = [
-            ForcesOverlay.from_frame(forces.frame if forces is not None else None),
+            ForcesOverlay.from_situation(situation, forces.frame if forces is not None else None),
             DepotOverlay.from_situation(situation, depots.frame if depots is not None else None),
             EvacuationOverlay.from_situation(situation, evacuated),
         ]

@@ -225,6 +225,22 @@ class ForcesOverlay:
             items.append((g.x, g.y, n, str(cat), str(status)))
         return cls(items)
 
+    @classmethod
+    def from_situation(cls, situation: Any, frame: Any) -> ForcesOverlay:
+        """Halos of the forces reported by the moment, with personnel and status as they were then."""
+        if frame is None or len(frame) == 0:
+            return cls([])
+        where = {int(f): g for f, g in zip(frame.index, frame.geometry, strict=True)}
+        items = []
+        for f in situation.forces:
+            g = where.get(int(f["fid"]))
+            if g is None or g.is_empty:
+                continue
+            men = f.get("personnel")
+            n = 0 if men is None or men != men else int(men)
+            items.append((g.x, g.y, n, str(f.get("category")), str(f.get("status"))))
+        return cls(items)
+
     @staticmethod
     def radius(personnel: int, scale: float = 1.0) -> float:
         """Area grows with personnel: 100 people ≈ 10 px, 1,000 ≈ 25 px."""
