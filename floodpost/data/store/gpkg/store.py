@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -596,7 +595,7 @@ class GpkgStore:
         bulk: bool = False,
         geometry: bool = True,
         keep_damaged: bool = False,
-    ) -> gpd.GeoDataFrame | pd.DataFrame:
+    ) -> Any:
         """Read a layer (GeoDataFrame in EPSG:4490) or a table (DataFrame), indexed by fid.
 
         ``columns`` limits the attribute columns read (the geometry always
@@ -655,6 +654,8 @@ class GpkgStore:
                     data = {name: col[keep] for name, col in data.items()}
         self._report(found)
         if spatial:
+            import geopandas as gpd  # only for layers read with their shapes: commands that read none start sooner
+
             frame = gpd.GeoDataFrame(
                 data,
                 geometry=gpd.GeoSeries(geoms, crs=f"EPSG:{STORAGE_EPSG}"),
@@ -897,7 +898,7 @@ class GpkgStore:
     def _records(rows: Any) -> list[dict[str, Any]]:
         if isinstance(rows, pd.DataFrame):
             frame = rows
-            if isinstance(rows, gpd.GeoDataFrame) and rows.geometry.name != "geometry":
+            if hasattr(rows, "geometry") and getattr(rows.geometry, "name", "geometry") != "geometry":
                 frame = rows.rename_geometry("geometry")
             return frame.to_dict("records")
         return [dict(r) for r in rows]
@@ -1515,9 +1516,11 @@ def _declare_geometry(c: sqlite3.Connection, table: str, kind: str) -> None:
         c.execute("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?", (seq[0], table))
 
 
-def geoframe(table: pd.DataFrame, geoms: np.ndarray) -> gpd.GeoDataFrame:
+def geoframe(table: pd.DataFrame, geoms: np.ndarray) -> Any:
     """``table`` with lon/lat ``geoms`` (one per row) as its geometry column, in the storage CRS."""
     crs = f"EPSG:{STORAGE_EPSG}"
+    import geopandas as gpd
+
     return gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(geoms, index=table.index, crs=crs), crs=crs)
 
 
