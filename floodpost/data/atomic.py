@@ -50,7 +50,7 @@ def _known_cause(exc: BaseException) -> str | None:
         if code in _CAUSES:
             return _CAUSES[code]
         low = str(e).lower()
-        # sqlite3, GDAL and zipfile report some errno conditions in words only
+        # SQLite, GDAL and zipfile report some errno conditions in words only
         # (libxml2, under openpyxl, says IO_ENOSPC / IO_EFBIG)
         if "database or disk is full" in low or "no space left" in low or "disk full" in low or "io_enospc" in low:
             return "disk full"
