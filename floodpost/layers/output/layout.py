@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,88 +153,151 @@ def compose(painter: QPainter, page: QRectF, scene: Any, bounds: tuple[float, fl
     return page
 
 
+@dataclass
+class PageContext:
+    """What the page's elements share while the page is composed: where things went, what to warn about."""
+
+    painter: QPainter
+    page: QRectF
+    scene: Any
+    bounds: tuple[float, float, float, float]
+    options: LayoutOptions
+    u: float  # one "point" of the layout in device pixels at 96 dpi
+    text: PageText
+    vector: bool
+    parts: dict[str, QRectF] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    labels: list[tuple[str, float, float]] = field(default_factory=list)
+    fit: Any = None  # the legend as fitted into the side panel
+    side: QRectF = field(default_factory=QRectF)
+    viewport: Any = None
+    stats: Any = None
+
+    @property
+    def margin(self) -> float:
+        return 24 * self.u
+
+
+def _title(c: PageContext) -> None:
+    p, m = c.painter, c.margin
+    p.setFont(map_font(22, bold=True, scale=c.u))
+    p.setPen(QColor("#102a43"))
+    c.parts["title"] = QRectF(c.page.left() + m, c.page.top() + m, c.page.width() - 2 * m, p.fontMetrics().height())
+    _put_in(p, c.parts["title"], Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, c.options.title, c.vector)
+
+
+def _subtitle(c: PageContext) -> None:
+    p, title = c.painter, c.parts["title"]
+    p.setFont(map_font(12, scale=c.u))
+    p.setPen(QColor("#334e68"))
+    c.parts["subtitle"] = QRectF(title.left(), title.bottom() + 4 * c.u, title.width(), p.fontMetrics().height())
+    _put_in(p, c.parts["subtitle"], Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, c.options.subtitle,
+            c.vector)
+
+
+def _illustrative_mark(c: PageContext) -> None:
+    if c.options.illustrative:
+        c.parts["illustrative"] = _paint_stamp(c.painter, QPointF(c.page.right() - c.margin, c.page.top() + c.margin),
+                                               c.text.translate("layout", "Illustrative data, not records"), c.u,
+                                               c.vector)
+
+
+def _footer(c: PageContext) -> None:
+    p, m, o, text = c.painter, c.margin, c.options, c.text
+    p.setFont(map_font(8.5, scale=c.u))
+    fh = p.fontMetrics().height()
+    foot = QRectF(c.page.left() + m, c.page.bottom() - m - fh, c.page.width() - 2 * m, fh)
+    left = "  ".join(t for t in (
+        text.translate("layout", "Data: %1").replace("%1", o.source) if o.source else "",
+        text.translate("layout", "Made by: %1").replace("%1", o.producer) if o.producer else "",
+    ) if t)
+    right = text.translate("layout", "Map review number: %1").replace("%1", o.review_number) if o.review_number else ""
+    p.setPen(QColor("#486581"))
+    _put_in(p, foot, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, left, c.vector)
+    _put_in(p, foot, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, right, c.vector)
+    c.parts["footer"] = foot
+
+
+def _panels(c: PageContext) -> None:
+    """Share the page between the map and the side panel, as wide as the legend needs (draws nothing)."""
+    u, m = c.u, c.margin
+    top = c.parts["subtitle"].bottom() + 14 * u
+    bottom = c.parts["footer"].top() - 10 * u
+    groups = map_legend(c.scene, c.text)
+    base = max(230 * u, c.page.width() * 0.2)
+    panels = []
+    for width in (base, base * 1.2, base * 1.4):
+        head_h = _headline_height(c.painter, c.options.headline, width, u, c.vector, c.text)
+        panels.append((width, bottom - top - head_h - 12 * u))
+    width, c.fit = _fit_legend(groups, panels, u, c.vector)
+    if not c.fit.fits:
+        c.warnings.append(QCoreApplication.translate(
+            "layout", "The legend is set in %1 pt type to fit; a larger page would be easier to read.").replace(
+                "%1", f"{c.fit.pt:g}"))
+    c.side = QRectF(c.page.right() - m - width, top, width, bottom - top)
+    map_rect = QRectF(c.page.left() + m, top, c.side.left() - 14 * u - (c.page.left() + m), c.side.height())
+    # Whole device pixels: the map is drawn exactly as a plain snapshot of its size would be.
+    c.parts["map"] = QRectF(round(map_rect.left()), round(map_rect.top()), int(map_rect.width()),
+                            int(map_rect.height()))
+
+
+def _headline(c: PageContext) -> None:
+    y = _paint_headline(c.painter, c.side, c.options.headline, c.u, c.vector, c.text)
+    c.parts["headline"] = QRectF(c.side.left(), c.side.top(), c.side.width(), y - c.side.top())
+
+
+def _legend(c: PageContext) -> None:
+    y = c.parts["headline"].bottom()
+    c.parts["legend"] = _paint_legend(
+        c.painter, QRectF(c.side.left(), y + 12 * c.u, c.side.width(), c.side.bottom() - y - 12 * c.u),
+        c.fit, c.u, c.vector, c.text)
+
+
+def _map(c: PageContext) -> None:
+    """The map, by the canvas's painter, clipped to its frame, and the frame."""
+    p, u, map_rect = c.painter, c.u, c.parts["map"]
+    c.viewport = Viewport.for_lonlat(c.bounds, max(1, int(map_rect.width())), max(1, int(map_rect.height())), 96 * u)
+    p.save()
+    p.translate(map_rect.topLeft())
+    p.setClipRect(QRectF(0, 0, map_rect.width(), map_rect.height()))
+    c.stats = c.scene.painter.paint(p, c.viewport, list(c.scene.layers), scale=u, page_text=c.text)
+    p.restore()
+    if c.stats.hidden:
+        c.warnings.append(QCoreApplication.translate(
+            "layout", "%1 stock tags found no room on the map and are left out.").replace("%1", str(c.stats.hidden)))
+    c.labels = [(t, x + map_rect.left(), yb + map_rect.top()) for t, _, x, yb in c.stats.placed]
+    p.setPen(QPen(QColor("#243b53"), 1.2 * u))
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.drawRect(map_rect)
+
+
+def _scale_bar(c: PageContext) -> None:
+    c.parts["scalebar"] = _paint_scale_bar(c.painter, c.parts["map"], c.viewport, c.u, c.vector)
+
+
+def _north_arrow(c: PageContext) -> None:
+    c.parts["north"] = _paint_north(c.painter, c.parts["map"], c.u, c.vector)
+
+
+#: The page, element by element, in the order they are placed and drawn. Each is a small
+#: painter of its own part that records where it went in ``parts``; a new element on the
+#: page is one function here (placed after the elements whose places it needs).
+PAGE_ELEMENTS: tuple[Callable[[PageContext], None], ...] = (
+    _title, _subtitle, _illustrative_mark, _footer, _panels, _headline, _legend, _map, _scale_bar, _north_arrow,
+)
+
+
 def _compose(painter: QPainter, page: QRectF, scene: Any, bounds: tuple[float, float, float, float],
              options: LayoutOptions, scale: float) -> ComposedPage:
-    u = scale  # one "point" of the layout in device pixels at 96 dpi
-    m = 24 * u
-    text = PageText(options.lang)
-    vector = is_vector(painter)
-    warnings: list[str] = []
+    c = PageContext(painter, page, scene, bounds, options, scale, PageText(options.lang), is_vector(painter))
     painter.save()
     painter.fillRect(page, QColor("#ffffff"))
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-    parts: dict[str, QRectF] = {}
-    # Title and subtitle.
-    painter.setFont(map_font(22, bold=True, scale=u))
-    painter.setPen(QColor("#102a43"))
-    th = painter.fontMetrics().height()
-    parts["title"] = QRectF(page.left() + m, page.top() + m, page.width() - 2 * m, th)
-    _put_in(painter, parts["title"], Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter,
-                 options.title, vector)
-    painter.setFont(map_font(12, scale=u))
-    painter.setPen(QColor("#334e68"))
-    sh = painter.fontMetrics().height()
-    parts["subtitle"] = QRectF(parts["title"].left(), parts["title"].bottom() + 4 * u, parts["title"].width(), sh)
-    _put_in(painter, parts["subtitle"], Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-                 options.subtitle, vector)
-    if options.illustrative:
-        parts["illustrative"] = _paint_stamp(painter, QPointF(page.right() - m, page.top() + m),
-                                             text.translate("layout", "Illustrative data, not records"), u, vector)
-    # Footer.
-    painter.setFont(map_font(8.5, scale=u))
-    fh = painter.fontMetrics().height()
-    foot = QRectF(page.left() + m, page.bottom() - m - fh, page.width() - 2 * m, fh)
-    left = "  ".join(t for t in (
-        text.translate("layout", "Data: %1").replace("%1", options.source) if options.source else "",
-        text.translate("layout", "Made by: %1").replace("%1", options.producer) if options.producer else "",
-    ) if t)
-    right = text.translate("layout", "Map review number: %1").replace("%1", options.review_number) if options.review_number else ""
-    painter.setPen(QColor("#486581"))
-    _put_in(painter, foot, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, left, vector)
-    _put_in(painter, foot, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, right, vector)
-    parts["footer"] = foot
-    # Side panel: headline figures, then the legend, as wide as the legend needs.
-    top = parts["subtitle"].bottom() + 14 * u
-    bottom = foot.top() - 10 * u
-    groups = map_legend(scene, text)
-    base = max(230 * u, page.width() * 0.2)
-    panels = []
-    for width in (base, base * 1.2, base * 1.4):
-        head_h = _headline_height(painter, options.headline, width, u, vector, text)
-        panels.append((width, bottom - top - head_h - 12 * u))
-    width, fit = _fit_legend(groups, panels, u, vector)
-    if not fit.fits:
-        warnings.append(QCoreApplication.translate(
-            "layout", "The legend is set in %1 pt type to fit; a larger page would be easier to read.").replace(
-                "%1", f"{fit.pt:g}"))
-    side = QRectF(page.right() - m - width, top, width, bottom - top)
-    map_rect = QRectF(page.left() + m, top, side.left() - 14 * u - (page.left() + m), side.height())
-    # Whole device pixels: the map is drawn exactly as a plain snapshot of its size would be.
-    map_rect = QRectF(round(map_rect.left()), round(map_rect.top()), int(map_rect.width()), int(map_rect.height()))
-    parts["map"] = map_rect
-    y = _paint_headline(painter, side, options.headline, u, vector, text)
-    parts["headline"] = QRectF(side.left(), side.top(), side.width(), y - side.top())
-    parts["legend"] = _paint_legend(painter, QRectF(side.left(), y + 12 * u, side.width(), side.bottom() - y - 12 * u),
-                                    fit, u, vector, text)
-    # The map, by the canvas's painter, clipped to its frame.
-    vp = Viewport.for_lonlat(bounds, max(1, int(map_rect.width())), max(1, int(map_rect.height())), 96 * u)
-    painter.save()
-    painter.translate(map_rect.topLeft())
-    painter.setClipRect(QRectF(0, 0, map_rect.width(), map_rect.height()))
-    stats = scene.painter.paint(painter, vp, list(scene.layers), scale=u, page_text=text)
+    for element in PAGE_ELEMENTS:
+        element(c)
     painter.restore()
-    if stats.hidden:
-        warnings.append(QCoreApplication.translate(
-            "layout", "%1 stock tags found no room on the map and are left out.").replace("%1", str(stats.hidden)))
-    labels = [(t, x + map_rect.left(), yb + map_rect.top()) for t, _, x, yb in stats.placed]
-    painter.setPen(QPen(QColor("#243b53"), 1.2 * u))
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.drawRect(map_rect)
-    parts["scalebar"] = _paint_scale_bar(painter, map_rect, vp, u, vector)
-    parts["north"] = _paint_north(painter, map_rect, u, vector)
-    painter.restore()
-    return ComposedPage(parts, labels, warnings, fit.pt, stats)
+    return ComposedPage(c.parts, c.labels, c.warnings, c.fit.pt, c.stats)
 
 
 def _paint_stamp(painter: QPainter, top_right: QPointF, label: str, u: float, vector: bool) -> QRectF:
