@@ -27,7 +27,8 @@ from floodpost.data.schema.symbology import SYMBOLOGY
 from floodpost.data.situation import as_of, report_times
 from floodpost.data.workspace import Workspace
 from floodpost.ui.docks.dashboard import format_count, frame_range
-from floodpost.ui.mainwindow import MainWindow, scale_text
+from floodpost.ui.mainwindow import MainWindow
+from floodpost.ui.window import scale_text
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 def default_workspace() -> Path:
     """The last workspace opened, else the demo in the user's data folder (built once)."""
-    from floodpost.ui.mainwindow import SETTINGS_APP, SETTINGS_ORG
+    from floodpost.ui.settings import SETTINGS_APP, SETTINGS_ORG
 
     last = QSettings(SETTINGS_ORG, SETTINGS_APP).value("last_workspace")
     if last and Path(str(last)).is_file():
@@ -49,7 +49,9 @@ def run(workspace: str | None = None, lang: str | None = None) -> int:
     app.setOrganizationName("FloodPost")
     from floodpost import i18n
     from floodpost.layers.render.fonts import FontError, cjk_family
-    from floodpost.ui.mainwindow import DEFAULT_SIZE, SETTINGS_APP, SETTINGS_ORG, MainWindow
+    from floodpost.ui.mainwindow import MainWindow
+    from floodpost.ui.settings import SETTINGS_APP, SETTINGS_ORG
+    from floodpost.ui.window import DEFAULT_SIZE
 
     i18n.set_language(lang)
     warm_up()

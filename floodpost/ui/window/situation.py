@@ -1,0 +1,141 @@
+"""The situation off the GUI thread: the worker's moments and curves, the slider's time, meetings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+
+from floodpost.ui.docks.situationworker import SituationWorker, connect_queued
+
+
+class SituationMixin:
+    """Methods of the main window (see :mod:`floodpost.ui.window`)."""
+
+    # ------------------------------------------------------------ situation (worker thread)
+    def _refresh_situation(self) -> None:
+        """Slider stops, dashboard curves, figures, brief and the map's time after opening or a change."""
+        ws = self.workspace
+        if ws is None:
+            self._stop_situation()
+            self.time_slider.set_times([])
+            self.dashboard.clear()
+            self.brief.show_text("")
+            return
+        if self._situation is None:
+            worker = SituationWorker(ws.reader, self)
+            connect_queued(worker.timesReady, self._on_times)
+            connect_queued(worker.momentReady, self._on_moment)
+            connect_queued(worker.seriesReady, self._on_series)
+            connect_queued(worker.failed, self._on_situation_failed)
+            self._situation = worker
+        self.brief.ws = ws  # the dock's Refresh asks again
+        self.dashboard.move_marker(self.time_slider.current)
+        self._moment_gen = self._series_gen = self._situation.refresh(self.time_slider.current)
+        self._moment_done = self._series_done = False
+        self.dashboard.set_busy(moment=True, series=True)
+
+    def _ask_moment(self, stored: str) -> None:
+        """The figures as of ``stored`` ("" for now), from the worker."""
+        if self._situation is None:
+            return
+        self._moment_gen = self._situation.moment(stored)
+        self._moment_done = False
+        self.dashboard.set_busy(moment=True)
+
+    def _stop_situation(self) -> None:
+        """End the worker and its connection; its late results are dropped by generation."""
+        if self._situation is not None:
+            self._situation.stop()
+            self._situation.deleteLater()
+            self._situation = None
+        self._moment_done = self._series_done = True
+
+    @property
+    def situation_pending(self) -> bool:
+        """Figures or curves asked for and not yet shown."""
+        return not (self._moment_done and self._series_done)
+
+    def _ready(self) -> None:
+        if not self.situation_pending:
+            self.situationReady.emit()
+
+    def _on_times(self, gen: int, stops: tuple[list[str], list[str]]) -> None:
+        if gen == self._series_gen and self._situation is not None:
+            times, meetings = stops
+            self.time_slider.set_times(times, meetings)
+            self.dashboard.set_meetings(meetings)
+
+    def _on_moment(self, gen: int, moment: Any) -> None:
+        if gen != self._moment_gen or self._situation is None or self.workspace is None:
+            return  # superseded, or from a workspace closed since
+        try:
+            self.scene.show_situation(self.workspace, moment.when or None, situation=moment.situation)
+        except Exception as exc:  # noqa: BLE001 - keep the window usable, say why
+            self.statusBar().showMessage(QCoreApplication.translate("MainWindow", "Cannot show that time: %1").replace("%1", str(exc)), 8000)
+        self.dashboard.show_moment(moment)
+        self.brief.when = moment.when
+        self.brief.show_text(moment.brief)
+        self.canvas.request_render()
+        self._moment_done = True
+        self._ready()
+
+    def _on_series(self, gen: int, series: Any) -> None:
+        if gen != self._series_gen or self._situation is None:
+            return
+        self.dashboard.show_series(series)
+        self._series_done = True
+        self._ready()
+
+    def _on_situation_failed(self, gen: int, message: str) -> None:
+        if gen not in (self._moment_gen, self._series_gen):
+            return
+        self.statusBar().showMessage(QCoreApplication.translate("MainWindow", "Cannot compute the situation: %1").replace("%1", message), 10000)
+        if gen == self._moment_gen:
+            self._moment_done = True
+        if gen == self._series_gen:
+            self._series_done = True
+        self.dashboard.set_busy(moment=not self._moment_done, series=not self._series_done)
+        self._ready()
+
+    def show_time(self, stored: str) -> None:
+        """Map overlays, dashboard and brief as of ``stored`` (a stored time, "" for now).
+
+        The curves' marker moves at once; the figures follow from the worker.
+        """
+        if self.workspace is None:
+            return
+        self.dashboard.move_marker(stored)
+        self._ask_moment(stored)
+
+    def mark_meeting_dialog(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        from floodpost.data.timeutil import format_local, now_storage
+
+        if self.workspace is None:
+            return
+        default = QCoreApplication.translate("MainWindow", "Consultation meeting %1").replace("%1", format_local(now_storage()))
+        title, ok = QInputDialog.getText(self, QCoreApplication.translate("MainWindow", "Mark consultation meeting"), QCoreApplication.translate("MainWindow", "Meeting:"), text=default)
+        if not ok:
+            return
+        self.mark_meeting(title.strip() or default)
+
+    def mark_meeting(self, title: str) -> bool:
+        """Record a consultation meeting as one undoable step (undo takes the mark back out)."""
+        from floodpost.ui.dialogs.editing import MeetingCommand
+
+        if self.workspace is None:
+            return False
+        text = QCoreApplication.translate("MainWindow", "Mark meeting %1").replace("%1", title)
+        count = self.undo_stack.count()
+        self.undo_stack.push(MeetingCommand(self.workspace, title, self._meeting_changed, self._refused, text))
+        if self.undo_stack.count() == count:  # refused: already told
+            return False
+        self.statusBar().showMessage(QCoreApplication.translate("MainWindow", "Meeting recorded: %1").replace("%1", title), 5000)
+        return True
+
+    def _meeting_changed(self, _key: str = "") -> None:
+        self.dashboard.set_time(self.time_slider.current)
+        self.brief.refresh()
+        self.log_panel.refresh()
