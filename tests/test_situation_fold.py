@@ -39,7 +39,8 @@ def _rows(con: sqlite3.Connection, table: str) -> list[dict[str, Any]]:
     names = [d[0] for d in cur.description]
     rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
     for r in rows:
-        r.pop("geom", None)
+        for storage_only in ("geom", "uuid", "row_version"):  # not fields: the fold never shows them
+            r.pop(storage_only, None)
     rows.sort(key=lambda r: r.get("reported_at") or "")
     return rows
 

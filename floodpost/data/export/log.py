@@ -99,7 +99,8 @@ def change_rows(
         return [("", "" if old is None else str(old), "" if new is None else str(new))]
     old_d = old if isinstance(old, dict) else {}
     new_d = new if isinstance(new, dict) else {}
-    keys = list(dict.fromkeys([*old_d, *new_d]))
+    # the rows' storage identity is for synchronising copies, not for people
+    keys = [k for k in dict.fromkeys([*old_d, *new_d]) if k not in ("uuid", "uuids")]
     schema = ALL.get(target) if isinstance(target, str) else None
     if schema is not None and set(keys) <= {*schema.field_names, "geometry"}:
         # a feature's values: in form order; anything else (an import) as recorded

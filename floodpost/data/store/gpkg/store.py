@@ -14,6 +14,7 @@ import random
 import sqlite3
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,9 +31,10 @@ from floodpost.data.shapes import Shapes, decode_wkb, gpkg_wkb
 from floodpost.data.store import StorageError, Where
 from floodpost.data.store.gpkg import geopackage as gpkg
 from floodpost.data.store.gpkg import qgis_styles
+from floodpost.data.store.identity import deleted_uuids, identity_columns, new_uuids
 from floodpost.data.timeutil import now_storage, parse_time, to_storage
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: Seconds :meth:`Workspace.locked` waits for another writer before saying the workspace is busy.
 LOCK_WAIT = 30.0
 
@@ -355,7 +357,8 @@ class GpkgStore:
         out = []
         for values in cur.fetchall():
             r = dict(zip(names, values, strict=True))
-            r.pop("geom", None)
+            for storage_only in ("geom", "uuid", "row_version"):
+                r.pop(storage_only, None)
             out.append(r)
         return out
 
@@ -504,7 +507,7 @@ class GpkgStore:
             return True
         if any(not gpkg.has_rtree(self._con, key) for key, s in LAYERS.items() if s.is_spatial):
             return True
-        if self._missing_indexes(self._con):
+        if self._missing_indexes(self._con) or _lacks_identity(self._con):
             return True
         return bool(qgis_styles.missing(self._con))
 
@@ -533,6 +536,9 @@ class GpkgStore:
                         c.execute(f'ALTER TABLE "{key}" ADD COLUMN "{f.name}" {f.sql_type}')
                 if new:
                     added.append(f"{key} 增加字段 {', '.join(new)}")
+        identity = _add_identity(c)
+        if identity:
+            added.append(identity)
         indexed = []
         for key, schema in LAYERS.items():
             if schema.is_spatial and not gpkg.has_rtree(c, key):
@@ -782,8 +788,10 @@ class GpkgStore:
         try:
             import pyogrio
 
+            if columns is None:  # the schema's fields, not the storage-level identity columns
+                columns = schema_for(key).field_names
             with file_lock(self.path).read():
-                _, table = pyogrio.read_arrow(str(self.path), layer=key, columns=None if columns is None else list(columns),
+                _, table = pyogrio.read_arrow(str(self.path), layer=key, columns=list(columns),
                                               return_fids=True, read_geometry=False)
             return table
         except Exception:  # noqa: BLE001 - GDAL refused (odd types, a locked file)
@@ -859,9 +867,10 @@ class GpkgStore:
         at: Any = None,
     ) -> None:
         c.execute(
-            "INSERT INTO situation_log (at, operator, action, target, feature_id, summary, before, after)"
-            " VALUES (?,?,?,?,?,?,?,?)",
+            "INSERT INTO situation_log (uuid, at, operator, action, target, feature_id, summary, before, after)"
+            " VALUES (?,?,?,?,?,?,?,?,?)",
             (
+                str(uuid.uuid4()),
                 to_storage(at) if at is not None else now_storage(),
                 operator or default_operator(),
                 action,
@@ -936,12 +945,14 @@ class GpkgStore:
         source: str | None,
         progress: Callable[[int, int], bool] | None,
         fids_given: Sequence[int] | None = None,
+        uuids_given: Sequence[str | None] | None = None,
     ) -> list[int]:
         outlines: list[dict[str, Any]] = []
         if schema.outline_layer:
             records, outlines = _split_outlines(schema, records)
         cols = schema.field_names
-        names = (["geom"] if schema.is_spatial else []) + [f'"{c}"' for c in cols]
+        names = ["uuid"] + (["geom"] if schema.is_spatial else []) + [f'"{c}"' for c in cols]
+        uuids = [u or str(uuid.uuid4()) for u in uuids_given] if uuids_given is not None else new_uuids(len(records))
         if fids_given is not None:
             names = ["fid", *names]
         sql = f'INSERT INTO "{key}" ({", ".join(names)}) VALUES ({", ".join("?" * len(names))})'
@@ -962,6 +973,7 @@ class GpkgStore:
                         values = [r.get(col) for col in cols]
                         if schema.is_spatial:
                             values.insert(0, blobs[i])
+                        values.insert(0, uuids[i])
                         if fids_given is not None:
                             values.insert(0, int(fids_given[i]))
                         cur.execute(sql, values)
@@ -986,6 +998,7 @@ class GpkgStore:
                 after = {k: v for k, v in records[0].items() if k != "geometry"}
                 if schema.is_spatial:
                     after["geometry"] = records[0]["geometry"].wkt
+                after["uuid"] = uuids[0]
                 text = (summary or f"{schema.zh}: {records[0].get(schema.title_field) or ''}") + note
                 self._log(c, "insert", key, fids[0], text, None, {**after, **extra}, operator)
             elif total > 1:
@@ -1092,9 +1105,12 @@ class GpkgStore:
                 before = {k: _plain(v) for k, v in old.items() if k not in ("geometry", "fid")}
                 if schema.is_spatial and old.get("geometry") is not None:
                     before["geometry"] = old["geometry"].wkt
+                before["uuid"] = self._uuids(key, fids).get(fids[0])
             else:
+                known = self._uuids(key, fids)
                 before = {"count": len(fids), "first_fid": min(fids, default=None),
-                          "last_fid": max(fids, default=None), "fids": fids}
+                          "last_fid": max(fids, default=None), "fids": fids,
+                          "uuids": [known.get(f) for f in fids]}
             cur = c.executemany(f'DELETE FROM "{key}" WHERE fid = ?', [(f,) for f in fids])
             if cur.rowcount != len(fids):
                 raise KeyError(f"{key}: {len(fids) - max(cur.rowcount, 0)} of the {len(fids)} rows are gone")
@@ -1120,18 +1136,20 @@ class GpkgStore:
             taken = [f for f in fids if self._con.execute(f'SELECT 1 FROM "{key}" WHERE fid = ?', (int(f),)).fetchone()]
             if taken:
                 raise ValueError(f"{key} already has rows {', '.join(map(str, taken[:5]))}")
-            return self._insert_valid(key, schema, clean, operator, summary, None, None, fids_given=list(fids))
+            uuids = deleted_uuids(self.log_deletes(key), fids)
+            return self._insert_valid(key, schema, clean, operator, summary, None, None, fids_given=list(fids),
+                                      uuids_given=[uuids.get(int(f)) for f in fids])
 
     def _write_outlines(self, c: sqlite3.Connection, schema: TableSchema, rows: list[dict[str, Any]]) -> list[int]:
         """Add outline rows (validated) inside the caller's transaction; their fids."""
         cols = schema.field_names
-        names = ["geom", *(f'"{c}"' for c in cols)]
+        names = ["uuid", "geom", *(f'"{c}"' for c in cols)]
         sql = f'INSERT INTO "{schema.key}" ({", ".join(names)}) VALUES ({", ".join("?" * len(names))})'
         geoms = np.array([r["geometry"] for r in rows], dtype=object)
         blobs = gpkg.encode(geoms, STORAGE_EPSG)
         fids = []
-        for blob, r in zip(blobs, rows, strict=True):
-            cur = c.execute(sql, [blob, *(r.get(col) for col in cols)])
+        for blob, r, u in zip(blobs, rows, new_uuids(len(rows)), strict=True):
+            cur = c.execute(sql, [u, blob, *(r.get(col) for col in cols)])
             fids.append(int(cur.lastrowid))
         self._grow_extent(c, schema.key, geoms)
         return fids
@@ -1145,8 +1163,35 @@ class GpkgStore:
         record = validate_record(schema, values, source=key, row=fid)
         if self._con.execute(f'SELECT 1 FROM "{key}" WHERE fid = ?', (fid,)).fetchone():
             raise ValueError(f"{key} already has a feature {fid}")
-        self._insert_valid(key, schema, [record], operator, None, None, None, fids_given=[fid])
+        uuids = deleted_uuids(self.log_deletes(key), [fid])
+        self._insert_valid(key, schema, [record], operator, None, None, None, fids_given=[fid],
+                           uuids_given=[uuids.get(int(fid))])
         return fid
+
+    def identity(self, key: str) -> pd.DataFrame:
+        """Each row's storage identity by fid: ``uuid`` and (but in the log) ``row_version``."""
+        cols = identity_columns(schema_for(key).key)
+        rows = self._con.execute(f'SELECT fid, {", ".join(cols)} FROM "{key}" ORDER BY fid').fetchall()
+        frame = pd.DataFrame([r[1:] for r in rows], columns=list(cols), index=pd.Index([r[0] for r in rows], name="fid"))
+        if "row_version" in frame:
+            frame["row_version"] = frame["row_version"].astype("int64")
+        return frame
+
+    def _uuids(self, key: str, fids: Sequence[int]) -> dict[int, str]:
+        """The uuids of some rows by fid (for the log of their deletion, so an undo puts the same back)."""
+        out: dict[int, str] = {}
+        for start in range(0, len(fids), 500):
+            part = [int(f) for f in fids[start:start + 500]]
+            out.update(self._con.execute(
+                f'SELECT fid, uuid FROM "{key}" WHERE fid IN ({",".join("?" * len(part))})', part).fetchall())
+        return out
+
+    def log_deletes(self, key: str, limit: int = 50) -> list[tuple[int | None, str | None]]:
+        """(feature fid, before) of the newest logged deletions from ``key``, newest first."""
+        return self._con.execute(
+            "SELECT feature_id, before FROM situation_log WHERE action = 'delete' AND target = ?"
+            " ORDER BY fid DESC LIMIT ?", (key, int(limit)),
+        ).fetchall()
 
     def update(
         self,
@@ -1183,7 +1228,8 @@ class GpkgStore:
         if not sets:
             return
         with self.transaction() as c:
-            c.execute(f'UPDATE "{key}" SET {", ".join(sets)} WHERE fid = ?', (*params, fid))
+            c.execute(f'UPDATE "{key}" SET {", ".join(sets)}, row_version = row_version + 1 WHERE fid = ?',
+                      (*params, fid))
             if "geometry" in clean:
                 self._grow_extent(c, key, np.array([clean["geometry"]], dtype=object))
             else:
@@ -1202,6 +1248,7 @@ class GpkgStore:
                 before = {k: _plain(v) for k, v in old.items() if k not in ("geometry", "fid")}
                 if schema.is_spatial and old.get("geometry") is not None:
                     before["geometry"] = old["geometry"].wkt
+                before["uuid"] = self._uuids(key, [fid]).get(fid)
                 c.execute(f'DELETE FROM "{key}" WHERE fid = ?', (fid,))
                 title = old.get(schema.title_field) or fid
                 self._log(c, "delete", key, fid, f"{schema.zh}: {title}", before, None, operator)
@@ -1386,7 +1433,9 @@ def _create_table(c: sqlite3.Connection, schema: TableSchema) -> None:
     if schema.is_spatial:
         defs.append(f"geom {schema.geometry}")
     defs += [f'"{f.name}" {f.sql_type}' for f in schema.fields]
+    defs += [_IDENTITY_SQL[col] for col in identity_columns(key)]
     c.execute(f'CREATE TABLE "{key}" ({", ".join(defs)})')
+    c.execute(f'CREATE UNIQUE INDEX "{key}_uuid" ON "{key}" (uuid)')
     c.execute(
         "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id)"
         " VALUES (?,?,?,?,?)",
@@ -1405,6 +1454,56 @@ def _create_table(c: sqlite3.Connection, schema: TableSchema) -> None:
         )
     if "reported_at" in schema.field_names:
         c.execute(f'CREATE INDEX "{key}_reported_at" ON "{key}" (reported_at)')
+
+
+#: How the storage-level columns are declared (plain columns: GDAL's validator and QGIS take them as attributes).
+_IDENTITY_SQL = {"uuid": "uuid TEXT", "row_version": "row_version INTEGER NOT NULL DEFAULT 1"}
+
+
+def _add_identity(c: sqlite3.Connection) -> str | None:
+    """Give every table its ``uuid`` (and ``row_version``) columns and every row without a uuid one.
+
+    Schema 2 → 3 does it for a whole workspace; each later open does it for
+    rows another program (QGIS, GDAL) added without one. A unique index keeps
+    two rows from sharing a uuid and finds the rows lacking one at once.
+    """
+    tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    added, filled = [], 0
+    for key in ALL:
+        if key not in tables:
+            continue
+        cols = {r[1] for r in c.execute(f'PRAGMA table_info("{key}")')}
+        new = [col for col in identity_columns(key) if col not in cols]
+        for col in new:
+            c.execute(f'ALTER TABLE "{key}" ADD COLUMN {_IDENTITY_SQL[col]}')
+        if new:
+            added.append(key)
+        c.execute(f'CREATE UNIQUE INDEX IF NOT EXISTS "{key}_uuid" ON "{key}" (uuid)')
+        fids = [r[0] for r in c.execute(f'SELECT fid FROM "{key}" WHERE uuid IS NULL')]
+        if fids:
+            c.executemany(f'UPDATE "{key}" SET uuid = ? WHERE fid = ?', zip(new_uuids(len(fids)), fids, strict=True))
+            filled += len(fids)
+    if not added and not filled:
+        return None
+    parts = []
+    if added:
+        parts.append(f"{len(added)} 个图层和表增加唯一标识 uuid 与行版本 row_version")
+    if filled:
+        parts.append(f"{filled} 条记录补上 uuid")
+    return "，".join(parts)
+
+
+def _lacks_identity(c: sqlite3.Connection) -> bool:
+    """Whether some table lacks the identity columns or some row its uuid (an index lookup per table)."""
+    for key in ALL:
+        cols = {r[1] for r in c.execute(f'PRAGMA table_info("{key}")')}
+        if not cols:
+            continue
+        if set(identity_columns(key)) - cols:
+            return True
+        if c.execute(f'SELECT 1 FROM "{key}" WHERE uuid IS NULL LIMIT 1').fetchone():
+            return True
+    return False
 
 
 def _open_problem(path: Path, exc: sqlite3.DatabaseError) -> str:
@@ -1471,6 +1570,7 @@ def _reservoirs_as_points(c: sqlite3.Connection) -> str | None:
 
 
 MIGRATIONS[1] = _reservoirs_as_points
+MIGRATIONS[2] = _add_identity
 
 
 def _declare_geometry(c: sqlite3.Connection, table: str, kind: str) -> None:

@@ -1,0 +1,86 @@
+"""Every row's identity: a uuid that survives copies and undo, a row version bumped by each update.
+
+GeoPackage side (schema 3 and its migration); tests/test_postgis_store.py runs
+the same through both back ends.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import shapely
+
+from floodpost.data.schema import ALL
+from floodpost.data.situation.tally import restore_rows, rows_of, withdraw_rows
+from floodpost.data.store.gpkg import store as gpkgstore
+from floodpost.data.workspace import Workspace
+from tests.tools import VALIDATOR, need_validator
+
+
+def _as_schema_2(path: Path) -> None:
+    """Take the identity columns out again, as a workspace written before schema 3 had none."""
+    con = sqlite3.connect(path)
+    con.execute("BEGIN")
+    for key in ALL:
+        con.execute(f'DROP INDEX IF EXISTS "{key}_uuid"')
+        for col in ("uuid", "row_version"):
+            if col in {r[1] for r in con.execute(f'PRAGMA table_info("{key}")')}:
+                con.execute(f'ALTER TABLE "{key}" DROP COLUMN {col}')
+    con.execute("UPDATE floodpost_meta SET value = '2' WHERE key = 'schema_version'")
+    con.execute("COMMIT")
+    con.close()
+
+
+def test_a_schema_2_workspace_gets_a_uuid_on_every_row_when_opened(demo_path: Path) -> None:
+    _as_schema_2(demo_path)
+    with Workspace.open(demo_path) as ws:
+        assert ws.schema_version == gpkgstore.SCHEMA_VERSION == 3
+        seen: set[str] = set()
+        keys = ws.keys()
+        for key in keys:
+            ids = ws.identity(key)
+            assert len(ids) == ws.count(key)
+            assert ids["uuid"].notna().all() and ids["uuid"].str.len().eq(36).all(), key
+            seen |= set(ids["uuid"])
+            if key != "situation_log":
+                assert (ids["row_version"] == 1).all()
+        assert len(seen) == sum(ws.count(k) for k in keys)  # unique across the workspace
+        log = ws.log_entries()
+        assert "uuid" in log.iloc[-1]["summary"] and log.iloc[-1]["action"] == "migrate"
+    need_validator()
+    r = subprocess.run(["/usr/bin/python3", str(VALIDATOR), str(demo_path)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_rows_added_by_another_program_get_a_uuid_on_the_next_open(demo_path: Path) -> None:
+    con = sqlite3.connect(demo_path)
+    con.execute("INSERT INTO works (place, reported_at) VALUES ('外来', '2021-07-22T02:00:00.000Z')")
+    con.commit()
+    con.close()
+    with Workspace.open(demo_path) as ws:
+        assert ws.identity("works")["uuid"].notna().all()
+
+
+def test_updates_bump_the_row_version_and_undo_keeps_the_uuid(tmp_path: Path) -> None:
+    with Workspace.create(tmp_path / "ws.gpkg") as ws:
+        [fid] = ws.insert("hazards", [{"name": "东山", "hazard_type": "landslide",
+                                       "geometry": shapely.Point(114.1, 35.9)}])
+        first = ws.identity("hazards").loc[fid]
+        ws.update("hazards", fid, {"name": "东山滑坡"})
+        ws.update("hazards", fid, {"geometry": shapely.Point(114.2, 35.9)})
+        assert ws.identity("hazards").loc[fid, "row_version"] == first["row_version"] + 2
+        values = ws.feature("hazards", fid)
+        ws.delete("hazards", [fid])
+        ws.restore("hazards", fid, {k: v for k, v in values.items() if k != "fid"})
+        assert ws.identity("hazards").loc[fid, "uuid"] == first["uuid"]
+        # many rows at once (a tally entry's or an import's undo and redo)
+        fids = ws.insert("works", [{"place": f"堤{i}", "reported_at": "2021-07-22T02:00"} for i in range(3)])
+        uuids = ws.identity("works")["uuid"].to_dict()
+        saved = rows_of(ws, "works", fids)
+        withdraw_rows(ws, "works", fids, summary="撤销")
+        assert ws.count("works") == 0
+        restore_rows(ws, "works", saved, summary="重做")
+        assert ws.identity("works")["uuid"].to_dict() == uuids
+        assert "uuid" not in ws.read("works").columns and "uuid" not in ws.rows("works", 1, 3)[0]
