@@ -85,3 +85,6 @@ def synthetic_layers(seed: int, polygons: int, lines: int, points: int, labels: 
         Layer("hazards", frame(pts, name=["h"] * k, hazard_type=rng.choice(["landslide", "collapse"], k)),
               labels=labels),
     ])
+
+
+from tests.pg import pg_cluster, pg_url  # noqa: E402,F401 - the PostgreSQL server's fixtures, for every test file
