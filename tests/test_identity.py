@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+import pytest
 import shapely
 
 from floodpost.data.schema import ALL
@@ -84,3 +85,30 @@ def test_updates_bump_the_row_version_and_undo_keeps_the_uuid(tmp_path: Path) ->
         restore_rows(ws, "works", saved, summary="重做")
         assert ws.identity("works")["uuid"].to_dict() == uuids
         assert "uuid" not in ws.read("works").columns and "uuid" not in ws.rows("works", 1, 3)[0]
+
+
+def test_a_stale_edit_is_refused_with_the_current_row(tmp_path):
+    """Two workstations edit the same feature: the second, made on the old version, gets the choice."""
+    from floodpost.data.store import StaleEdit
+    from floodpost.data.workspace import Workspace
+
+    path = tmp_path / "w.gpkg"
+    from shapely.geometry import Point
+    with Workspace.create(path) as ws:
+        (fid,) = ws.insert("hazards", [{"name": "甲", "hazard_type": "landslide", "geometry": Point(114, 35)}])
+    with Workspace.open(path) as a, Workspace.open(path) as b:
+        va, vb = a.row_version("hazards", fid), b.row_version("hazards", fid)
+        assert va == vb == 1
+        a.update("hazards", fid, {"name": "乙"}, expected_version=va)
+        assert b.row_version("hazards", fid) == 2
+        with pytest.raises(StaleEdit) as err:
+            b.update("hazards", fid, {"name": "丙"}, expected_version=vb)
+        assert err.value.current["name"] == "乙" and err.value.current_version == 2
+        assert b.feature("hazards", fid)["name"] == "乙"  # nothing written, nothing lost
+        b.update("hazards", fid, {"name": "丙"}, expected_version=err.value.current_version)  # overwrite, knowingly
+        assert a.feature("hazards", fid)["name"] == "丙" and a.row_version("hazards", fid) == 3
+        a.delete("hazards", [fid])
+        with pytest.raises(StaleEdit) as err:
+            b.update("hazards", fid, {"name": "丁"}, expected_version=3)
+        assert err.value.current is None
+        assert a.watch_fd() is None and a.drain_notifications() == []

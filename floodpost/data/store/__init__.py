@@ -32,6 +32,29 @@ class StorageError(RuntimeError):
     """The workspace cannot be read or written as asked; the message says which workspace and why."""
 
 
+class StaleEdit(StorageError):
+    """An update made against a row version someone else has changed since (optimistic locking).
+
+    ``current`` holds the row's values as they are now (None when it was
+    deleted) and ``current_version`` its row version, so the user can choose:
+    keep theirs, overwrite (update again with ``expected_version=current_version``),
+    or keep both (insert the edited values as a copy). Never a silent lost update.
+    """
+
+    def __init__(self, key: str, fid: int, expected: int, current: Mapping[str, Any] | None,
+                 current_version: int | None, message: str | None = None) -> None:
+        self.key, self.fid, self.expected = key, int(fid), int(expected)
+        self.current = dict(current) if current is not None else None
+        self.current_version = current_version
+        super().__init__(message or (
+            f"{key} #{fid} was changed by someone else (version {current_version}, edit made on {expected})"
+            if current is not None else f"{key} #{fid} was deleted by someone else"))
+
+
+class ReadOnlyWorkspace(StorageError):
+    """The workspace (or the user's role on it) does not allow writing."""
+
+
 @dataclass(frozen=True)
 class Where:
     """One condition of a read: ``field`` (a schema field or ``fid``) ``op`` ``value``.
@@ -89,6 +112,19 @@ class Store(Protocol):
         """Changes whenever anything was written, here or by another process."""
         ...
 
+    # -- live updates (a shared workspace pushes; a file returns None and is re-read on change_token)
+    def watch_fd(self) -> int | None:
+        """A socket that becomes readable when another client wrote (a Qt socket notifier watches it), or None."""
+        ...
+
+    def drain_notifications(self) -> list[int]:
+        """Consume what arrived on :meth:`watch_fd` without blocking: the situation-log fids announced.
+
+        The caller then reads what changed with :meth:`log_since` and re-reads
+        only those rows. Empty when nothing arrived.
+        """
+        ...
+
     # -- structure
     def keys(self) -> list[str]: ...
     def count(self, key: str) -> int: ...
@@ -122,7 +158,14 @@ class Store(Protocol):
                source: str | None = None, progress: Any = None, validated: bool = False) -> list[int]: ...
     def insert_checked(self, key: str, rows: Any, check: Any, *, operator: str | None = None,
                        summary: str | None = None) -> list[int]: ...
-    def update(self, key: str, fid: int, values: Mapping[str, Any], *, operator: str | None = None) -> None: ...
+    def update(self, key: str, fid: int, values: Mapping[str, Any], *, operator: str | None = None,
+               expected_version: int | None = None) -> None:
+        """Change one row; with ``expected_version`` raise :class:`StaleEdit` unless the row still has it."""
+        ...
+
+    def row_version(self, key: str, fid: int) -> int | None:
+        """The row's version now (None when the row is gone): an edit form keeps it for ``expected_version``."""
+        ...
     def delete(self, key: str, fids: Sequence[int], *, operator: str | None = None) -> None: ...
     def restore(self, key: str, fid: int, values: Mapping[str, Any], *, operator: str | None = None) -> int: ...
     def delete_rows(self, key: str, fids: Sequence[int], *, summary: str, operator: str | None = None,
@@ -172,6 +215,6 @@ def iter_keys(store: Store, keys: Sequence[str]) -> Iterator[str]:
 
 
 __all__ = [
-    "OPERATORS", "StorageError", "Store", "Where", "create_store", "fids_in", "iter_keys", "open_store",
+    "OPERATORS", "ReadOnlyWorkspace", "StaleEdit", "StorageError", "Store", "Where", "create_store", "fids_in", "iter_keys", "open_store",
     "same_location",
 ]

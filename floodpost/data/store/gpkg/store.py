@@ -28,7 +28,7 @@ import shapely
 from floodpost.data.schema import ALL, LAYERS, STORAGE_EPSG, TABLES, TableSchema, schema_for
 from floodpost.data.schema.validate import validate_record, validate_records
 from floodpost.data.shapes import Shapes, decode_wkb, gpkg_wkb
-from floodpost.data.store import StorageError, Where
+from floodpost.data.store import StaleEdit, StorageError, Where
 from floodpost.data.store.gpkg import geopackage as gpkg
 from floodpost.data.store.gpkg import qgis_styles
 from floodpost.data.store.identity import deleted_uuids, identity_columns, new_uuids
@@ -398,6 +398,21 @@ class GpkgStore:
         """
         con = self._con
         return (id(con), con.total_changes, con.execute("PRAGMA data_version").fetchone()[0])
+
+    def row_version(self, key: str, fid: int) -> int | None:
+        """The row's version now, None when it is gone (the log has none: it is never updated)."""
+        schema_for(key)
+        if key == "situation_log":
+            return None
+        row = self._con.execute(f'SELECT row_version FROM "{key}" WHERE fid = ?', (int(fid),)).fetchone()
+        return None if row is None else int(row[0])
+
+    def watch_fd(self) -> None:
+        """A file pushes nothing: other processes' writes show in :meth:`change_token`."""
+        return None
+
+    def drain_notifications(self) -> list[int]:
+        return []
 
     def close(self) -> None:
         self._con.close()
@@ -1200,8 +1215,14 @@ class GpkgStore:
         values: Mapping[str, Any],
         *,
         operator: str | None = None,
+        expected_version: int | None = None,
     ) -> None:
-        """Change some fields (and/or the geometry) of one feature, logging before/after."""
+        """Change some fields (and/or the geometry) of one feature, logging before/after.
+
+        With ``expected_version`` (the row version the edit started from) the
+        check and the write are one transaction: :class:`StaleEdit` when
+        another writer got there first, never a silent lost update.
+        """
         schema = schema_for(key)
         clean = validate_record(schema, values, partial=True, row=fid, source=key)
         g = clean.get("geometry")
@@ -1212,6 +1233,8 @@ class GpkgStore:
             )
         old = self.feature(key, fid)
         if old is None:
+            if expected_version is not None:
+                raise StaleEdit(key, fid, expected_version, None, None)
             raise KeyError(f"{key} has no feature {fid}")
         sets, params, before, after = [], [], {}, {}
         for name, value in clean.items():
@@ -1228,6 +1251,11 @@ class GpkgStore:
         if not sets:
             return
         with self.transaction() as c:
+            if expected_version is not None:
+                now = c.execute(f'SELECT row_version FROM "{key}" WHERE fid = ?', (fid,)).fetchone()
+                if now is None or int(now[0]) != int(expected_version):
+                    current = self.feature(key, fid)
+                    raise StaleEdit(key, fid, expected_version, current, None if now is None else int(now[0]))
             c.execute(f'UPDATE "{key}" SET {", ".join(sets)}, row_version = row_version + 1 WHERE fid = ?',
                       (*params, fid))
             if "geometry" in clean:
