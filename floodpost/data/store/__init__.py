@@ -112,6 +112,21 @@ class Store(Protocol):
         """Changes whenever anything was written, here or by another process."""
         ...
 
+    def can_write(self) -> bool:
+        """Whether this user may write here (a read-only file, a ``viewer`` role on a server: False)."""
+        ...
+
+    # -- copying whole workspaces (push, pull, a local replica): storage-level, unlogged
+    def dump(self, key: str) -> Any:
+        """Every row of ``key`` as stored: a (Geo)DataFrame with ``fid``, ``uuid``, ``row_version``
+        (not in the log) and every field, geometry in EPSG:4490; the log with all its columns."""
+        ...
+
+    def load(self, key: str, frame: Any) -> None:
+        """Write :meth:`dump`'s rows verbatim (same fids, uuids, versions, log entries) into an empty table;
+        no log entry of its own. For ``floodpost push``/``pull`` and replicas, not for users' changes."""
+        ...
+
     # -- live updates (a shared workspace pushes; a file returns None and is re-read on change_token)
     def watch_fd(self) -> int | None:
         """A socket that becomes readable when another client wrote (a Qt socket notifier watches it), or None."""

@@ -191,6 +191,8 @@ class GpkgStore:
         self._functions = functions or gpkg.SqlFunctions()
         #: Features and cells found unreadable so far (each once), in the order found.
         self.damage: list[Damage] = []
+        #: Opened with ``read_only`` (the render helper): nothing may be written.
+        self.read_only = False
         #: Called with each new :class:`Damage` (the CLI prints a warning, the window lists it).
         self.on_damage: Callable[[Damage], Any] | None = None
         self._damage_seen: set[tuple[str, int, str | None]] = set()
@@ -213,7 +215,9 @@ class GpkgStore:
             functions = gpkg.register_functions(con)
         except sqlite3.DatabaseError as exc:
             raise WorkspaceError(_open_problem(p, exc)) from None
-        return cls(p, con, functions)
+        ws = cls(p, con, functions)
+        ws.read_only = True
+        return ws
 
     @classmethod
     def create(cls, path: str | os.PathLike[str], overwrite: bool = False) -> GpkgStore:
@@ -406,6 +410,9 @@ class GpkgStore:
             return None
         row = self._con.execute(f'SELECT row_version FROM "{key}" WHERE fid = ?', (int(fid),)).fetchone()
         return None if row is None else int(row[0])
+
+    def can_write(self) -> bool:
+        return not self.read_only
 
     def watch_fd(self) -> None:
         """A file pushes nothing: other processes' writes show in :meth:`change_token`."""
