@@ -14,6 +14,8 @@ Back ends:
 
 - :mod:`floodpost.data.store.gpkg` — one GeoPackage file (OGC standard,
   SQLite inside; QGIS and GDAL open it as it is).
+- :mod:`floodpost.data.store.postgis` — a PostgreSQL/PostGIS database shared
+  by the post's workstations (``postgresql://…`` or ``service=NAME``).
 """
 
 from __future__ import annotations
@@ -192,17 +194,26 @@ class Store(Protocol):
     def restore_meeting(self, mark: Mapping[str, Any], *, operator: str | None = None) -> None: ...
 
 
-def _backend(location: str | os.PathLike[str]) -> Any:
-    text = os.fspath(location)
+def is_server_location(location: str | os.PathLike[str]) -> bool:
+    """Whether ``location`` names a database (``postgresql://…``, ``postgres://…``, ``service=NAME``), not a file."""
+    text = os.fspath(location).strip()
     if text.startswith(("postgresql://", "postgres://")):
-        raise StorageError(f"{text.split('@')[-1]}: the shared PostgreSQL workspace is not available in this version")
+        return True
+    return text.startswith(("service=", "host=", "dbname=")) and not os.path.exists(text)
+
+
+def _backend(location: str | os.PathLike[str]) -> Any:
+    if is_server_location(location):
+        from floodpost.data.store.postgis import PostgisStore
+
+        return PostgisStore
     from floodpost.data.store.gpkg import GpkgStore
 
     return GpkgStore
 
 
 def open_store(location: str | os.PathLike[str], *, read_only: bool = False) -> Store:
-    """Open the workspace at ``location`` (a GeoPackage path), migrating an older one.
+    """Open the workspace at ``location`` (a GeoPackage path or a database), migrating an older one.
 
     ``read_only`` opens it for reading only (a second process that must never
     write or migrate it, such as the render helper).
@@ -216,10 +227,15 @@ def create_store(location: str | os.PathLike[str], *, overwrite: bool = False) -
 
 
 def same_location(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
-    """Whether two locations name the same workspace (a file by its real path)."""
+    """Whether two locations name the same workspace (a file by its real path, a database by its
+    connection string without password)."""
     ta, tb = os.fspath(a), os.fspath(b)
-    if "://" in ta or "://" in tb:
-        return ta == tb
+    if is_server_location(ta) or is_server_location(tb):
+        if not (is_server_location(ta) and is_server_location(tb)):
+            return False
+        from floodpost.data.store.postgis import redact
+
+        return redact(ta) == redact(tb)
     return os.path.realpath(ta) == os.path.realpath(tb)
 
 
@@ -230,6 +246,7 @@ def iter_keys(store: Store, keys: Sequence[str]) -> Iterator[str]:
 
 
 __all__ = [
-    "OPERATORS", "ReadOnlyWorkspace", "StaleEdit", "StorageError", "Store", "Where", "create_store", "fids_in", "iter_keys", "open_store",
+    "OPERATORS", "ReadOnlyWorkspace", "StaleEdit", "StorageError", "Store", "Where", "create_store", "fids_in", "is_server_location", "iter_keys",
+    "open_store",
     "same_location",
 ]
