@@ -88,3 +88,57 @@ def synthetic_layers(seed: int, polygons: int, lines: int, points: int, labels: 
 
 
 from tests.pg import pg_cluster, pg_url  # noqa: E402,F401 - the PostgreSQL server's fixtures, for every test file
+
+# ---------------------------------------------------------------- both storage back ends
+
+BACKENDS = ("gpkg", "postgis")
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Each storage back end in turn: the storage and situation tests run against both."""
+    return str(request.param)
+
+
+@pytest.fixture
+def ws_location(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """Where a new workspace of the back end goes: a GeoPackage path, or an empty PostGIS database."""
+    if backend == "gpkg":
+        return tmp_path / "ws.gpkg"
+    return request.getfixturevalue("pg_url")
+
+
+def direct_sql(location: Any, sql: str) -> None:
+    """Another program's write straight into the tables (sqlite3, QGIS, psql): no FloodPost in between."""
+    text = os.fspath(location)
+    if text.startswith(("postgresql://", "postgres://")):
+        import psycopg
+
+        with psycopg.connect(text, autocommit=True) as con:
+            con.execute(sql)
+        return
+    import sqlite3
+
+    con = sqlite3.connect(text)
+    with con:
+        con.execute(sql)
+    con.close()
+
+
+def fingerprint(location: Any) -> Any:
+    """What a workspace holds, to compare before and after a refused write (a file's bytes; a database's rows)."""
+    text = os.fspath(location)
+    if not text.startswith(("postgresql://", "postgres://")):
+        return Path(text).read_bytes()
+    from floodpost.data.workspace import Workspace
+
+    with Workspace.open(text) as ws:
+        out = {}
+        for key in list(ws.keys()):
+            frame = ws.read(key)
+            if hasattr(frame, "geometry"):
+                wkt = list(frame.geometry.to_wkt())
+                frame = __import__("pandas").DataFrame(frame.drop(columns="geometry"))
+                frame = frame.assign(geometry=wkt)
+            out[key] = frame.astype(object).where(frame.notna(), None).to_dict("split")
+        return out

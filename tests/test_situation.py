@@ -11,6 +11,7 @@ import shapely
 from floodpost.cli import main
 from floodpost.data.situation import as_of, delta, report
 from floodpost.data.workspace import Workspace
+from tests.conftest import direct_sql
 
 DAY = "2021-07-22T"
 
@@ -22,8 +23,8 @@ def evac(area: str, hour: str, transferred: int, sheltered: int = 0) -> dict:
 
 
 @pytest.fixture
-def ws_path(tmp_path: Path) -> Path:
-    path = tmp_path / "ws.gpkg"
+def ws_path(ws_location: Path) -> Path:
+    path = ws_location
     with Workspace.create(path) as ws:
         ws.insert("evacuation", [evac("良相坡", "08:00", 100), evac("良相坡", "20:00", 300, 120),
                                  evac("共渠西", "10:00", 50)])
@@ -112,17 +113,13 @@ def test_info_json_at_two_times_only_grows_with_records(demo_path: Path, capsys:
 
 def test_situation_is_read_again_after_any_write(ws_path: Path) -> None:
     """The records are kept between calls, but never past a write (ours or another process's)."""
-    import sqlite3
-
     with Workspace.open(ws_path) as ws:
         first = as_of(ws, DAY + "23:00")
         assert as_of(ws, DAY + "23:00").evacuation == first.evacuation
         ws.insert("evacuation", [evac("共渠西", "21:00", 80)])
         assert as_of(ws, DAY + "23:00").evacuation["共渠西"]["transferred_persons"] == 80
-        other = sqlite3.connect(ws_path)  # another process's write, straight into the table
-        with other:
-            other.execute("UPDATE evacuation SET transferred_persons = 90 WHERE transferred_persons = 80")
-        other.close()
+        # another process's write, straight into the table
+        direct_sql(ws_path, "UPDATE evacuation SET transferred_persons = 90 WHERE transferred_persons = 80")
         assert as_of(ws, DAY + "23:00").evacuation["共渠西"]["transferred_persons"] == 90
         areas_before = as_of(ws).storage_status
         ws.insert("storage_areas", [{"name": "崔家桥", "status": "standby",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import subprocess
@@ -15,11 +14,7 @@ from floodpost.data.schema import ALL, LAYERS, TABLES
 from floodpost.data.schema.validate import ValidationError
 from floodpost.data.store.gpkg import store as wsmod
 from floodpost.data.workspace import Workspace, WorkspaceError
-
-
-def _digest(path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
+from tests.conftest import fingerprint
 
 SAMPLES = {
     "storage_areas": {"name": "良相坡", "status": "启用", "persons": 31000, "area_km2": 98.5,
@@ -46,13 +41,22 @@ SAMPLES = {
 
 
 @pytest.fixture
-def ws(tmp_path):
+def ws(ws_location):
+    """A new workspace of each back end (the storage contract is the same)."""
+    w = Workspace.create(ws_location)
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def gpkg_ws(tmp_path):
+    """A new GeoPackage workspace, for what only a file has (GDAL reads it, its bytes)."""
     w = Workspace.create(tmp_path / "w.gpkg")
     yield w
     w.close()
 
 
-def test_every_key_round_trips(ws, tmp_path):
+def test_every_key_round_trips(ws):
     for key, rec in SAMPLES.items():
         [fid] = ws.insert(key, [rec], operator="值班员")
         back = ws.feature(key, fid)
@@ -67,7 +71,7 @@ def test_every_key_round_trips(ws, tmp_path):
             else:
                 assert back[name] == value, (key, name)
     ws.close()
-    again = Workspace.open(tmp_path / "w.gpkg")
+    again = Workspace.open(ws.location)
     assert again.keys() == list(ALL)
     assert all(again.count(k) == 1 for k in SAMPLES)
     # enums stored as stable codes, whichever language they were typed in
@@ -77,7 +81,8 @@ def test_every_key_round_trips(ws, tmp_path):
     again.close()
 
 
-def test_gdal_sees_every_layer(ws, tmp_path):
+def test_gdal_sees_every_layer(gpkg_ws):
+    ws = gpkg_ws
     pyogrio = pytest.importorskip("pyogrio")
     ws.insert("hazards", [SAMPLES["hazards"]])
     names = {row[0] for row in pyogrio.list_layers(ws.path)}
@@ -110,9 +115,9 @@ def test_bulk_insert_is_one_log_entry(ws):
     assert json.loads(log.iloc[-1]["after"])["count"] == 50
 
 
-def test_bad_row_writes_nothing(ws, tmp_path):
+def test_bad_row_writes_nothing(ws):
     ws.insert("hazards", [SAMPLES["hazards"]])
-    before = _digest(ws.path)
+    before = fingerprint(ws.location)
     rows = [SAMPLES["hazards"], dict(SAMPLES["hazards"], hazard_type="volcano")]
     with pytest.raises(ValidationError) as exc:
         ws.insert("hazards", rows, source="bad.csv")
@@ -121,7 +126,7 @@ def test_bad_row_writes_nothing(ws, tmp_path):
         ws.insert("waterlogging", [dict(SAMPLES["waterlogging"], max_depth=-1)])
     with pytest.raises(ValidationError):
         ws.insert("hazards", [dict(SAMPLES["hazards"], geometry=shapely.LineString([(0, 0), (1, 1)]))])
-    assert _digest(ws.path) == before
+    assert fingerprint(ws.location) == before
     assert ws.count("hazards") == 1
 
 

@@ -11,6 +11,7 @@ LISTEN/NOTIFY on :meth:`PostgisStore.watch_fd`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -275,10 +276,9 @@ class PostgisStore:
 
         store = cls(text, text, con, read_only=read_only)
         if version < SCHEMA_VERSION and not read_only:
-            try:
+            # a role that may not upgrade reads it as it is; the admin upgrades with server init
+            with contextlib.suppress(psycopg.Error, ReadOnlyWorkspace):
                 store._upgrade(version)
-            except (psycopg.Error, ReadOnlyWorkspace):
-                pass  # a role that may not upgrade reads it as it is; the admin upgrades with server init
         return store
 
     def _upgrade(self, version: int) -> None:
@@ -538,7 +538,7 @@ class PostgisStore:
     def _select(self, key: str, where: Sequence[Where], fields: Sequence[Any], spatial: bool,
                 extra: Sequence[str] = ()) -> tuple[np.ndarray, dict[str, Any], list[Any] | None, dict[str, Any]]:
         """fids, typed field columns, WKB (or None) and extra columns of one query, whole columns at once."""
-        select = ["fid"] + ([f"ST_AsBinary(geom, 'NDR')"] if spatial else []) + [f'"{f.name}"' for f in fields]
+        select = ["fid"] + (["ST_AsBinary(geom, 'NDR')"] if spatial else []) + [f'"{f.name}"' for f in fields]
         select += [f"{c}::text" if c == "uuid" else c for c in extra]
         clause, params = _where_sql(schema_for(key), where)
         rows = self._all(f'SELECT {", ".join(select)} FROM "{key}"{clause} ORDER BY fid', params, binary=True)
