@@ -1031,10 +1031,15 @@ class PostgisStore:
 
         No log entry of its own and no trigger logging; one notification of
         the newest log fid when the log was loaded. The fid sequence is set
-        past the highest fid loaded.
+        past the highest fid loaded. The log of a workspace just made (its
+        ``create``/``migrate`` entries only) is replaced by the one loaded:
+        the log is append-only below its owner, so loading a log is the
+        owner's job (the login that ran ``floodpost server init``).
         """
         schema = schema_for(key)
-        if self.count(key):
+        own = key == "situation_log" and not self._all(
+            "SELECT 1 FROM situation_log WHERE action NOT IN ('create', 'migrate') LIMIT 1")
+        if self.count(key) and not own:
             raise StorageError(f"{self.name}: {key} is not empty; load writes into an empty table only")
         table = frame
         if "fid" in getattr(table, "columns", ()):
@@ -1048,6 +1053,8 @@ class PostgisStore:
             versions = [int(v) for v in table["row_version"]] if "row_version" in table.columns else [1] * len(fids)
         with self.transaction() as con:
             con.execute("SELECT set_config('floodpost.loading', 'on', true)")
+            if own:  # a new workspace's own creation entry gives way to the log copied in (the owner may)
+                con.execute("DELETE FROM situation_log")
             self._write_rows(con, schema, records, uuids, fids, versions=versions)
             if fids:
                 _bump_sequence(con, key)
