@@ -96,9 +96,13 @@ def test_an_editor_writes_but_the_log_is_append_only(pg_cluster: Cluster, server
         assert ws.can_write()
         [fid] = ws.insert("hazards", [{**HAZARD, "name": "南山"}], operator="值班员")
         ws.update("hazards", fid, {"persons": 5})
+        values = {k: v for k, v in ws.feature("hazards", fid).items() if k != "fid"}
         ws.delete("hazards", [fid])
-        ws.record_meeting("第1次会商")
-        assert list(ws.log_entries()["action"])[-4:] == ["insert", "update", "delete", "meeting"]
+        assert ws.restore("hazards", fid, values) == fid  # the undo: same fid, and an editor may do it
+        mark = ws.record_meeting("第1次会商")
+        ws.withdraw_meeting(mark)
+        assert list(ws.log_entries()["action"])[-6:] == ["insert", "update", "delete", "insert", "meeting", "withdraw"]
+        assert ws.meetings() == []
     for url in (editor, admin):
         with psycopg.connect(url, autocommit=True) as con:
             for sql in ("UPDATE situation_log SET summary = 'x'", "DELETE FROM situation_log",
@@ -203,6 +207,16 @@ def test_a_stale_edit_from_another_client(server: str) -> None:
             b.update("hazards", 1, {"persons": 2}, expected_version=v)
         assert err.value.current["persons"] == 1 and err.value.current_version == v + 1
         assert b.feature("hazards", 1)["persons"] == 1
+
+
+def test_a_dropped_connection_is_opened_again_for_the_next_read(pg_cluster: Cluster, server: str) -> None:
+    with Workspace.open(server) as ws:
+        assert ws.count("hazards") == 2
+        pg_cluster.sql(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{server.rsplit('/', 1)[1]}'"
+                       " AND pid <> pg_backend_pid()")
+        assert ws.count("hazards") == 2  # read again on a new connection
+        ws.update("hazards", 1, {"persons": 4})
+        assert ws.feature("hazards", 1)["persons"] == 4
 
 
 # ---------------------------------------------------------------- whole-workspace copies

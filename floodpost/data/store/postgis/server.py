@@ -232,6 +232,7 @@ def grants_sql(database: str) -> list[str]:
         f'GRANT INSERT ON "situation_log" TO {EDITOR}',
         f'REVOKE UPDATE, DELETE, TRUNCATE ON "situation_log" FROM {VIEWER}, {EDITOR}, {ADMIN}',
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {EDITOR}",
+        f"GRANT UPDATE ON ALL SEQUENCES IN SCHEMA public TO {ADMIN}",
         f"GRANT ALL ON floodpost_meta TO {ADMIN}",
         f"GRANT CREATE ON SCHEMA public TO {ADMIN}",
         f'GRANT TRUNCATE ON {data} TO {ADMIN}',

@@ -214,7 +214,6 @@ class PostgisStore:
         self._depth = 0
         self._writes = 0
         self._listen: Any = None
-        self._keys: list[str] | None = None
 
     # ------------------------------------------------------------ lifecycle
     @classmethod
@@ -329,16 +328,29 @@ class PostgisStore:
         return self._con.cursor(binary=binary)
 
     def _all(self, sql: str, params: Sequence[Any] = (), binary: bool = False) -> list[tuple[Any, ...]]:
+        """The rows of one query. Outside a transaction, a connection the server dropped (a restart,
+        a network blip) is opened again and the read tried once more: reads are safe to repeat."""
         import psycopg
 
-        try:
-            with self._cursor(binary) as cur:
-                cur.execute(sql, params)
-                return cur.fetchall()
-        except psycopg.errors.InsufficientPrivilege as exc:
-            raise StorageError(f"{self.name}: {_cause(exc)}") from None
-        except psycopg.OperationalError as exc:
-            raise StorageError(f"{self.name}: {_cause(exc)}") from None
+        for attempt in (0, 1):
+            if not self._depth:
+                self._reconnect_if_broken()
+            try:
+                with self._cursor(binary) as cur:
+                    cur.execute(sql, params)
+                    return cur.fetchall()
+            except psycopg.errors.InsufficientPrivilege as exc:
+                raise StorageError(f"{self.name}: {_cause(exc)}") from None
+            except psycopg.OperationalError as exc:
+                if attempt or self._depth or not self._con.broken:
+                    raise StorageError(f"{self.name}: {_cause(exc)}") from None
+        raise AssertionError("unreachable")
+
+    def _reconnect_if_broken(self) -> None:
+        if self._con.broken or self._con.closed:
+            if self._con.closed and not self._con.broken:
+                raise StorageError(f"{self.name}: the workspace was closed")
+            self._con = _connect(self._conninfo, self._description, read_only=self.read_only)
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         rows = self._all(sql, params)
@@ -362,6 +374,7 @@ class PostgisStore:
             raise ReadOnlyWorkspace(f"{self.name}: opened read-only; nothing was changed")
         import psycopg
 
+        self._reconnect_if_broken()
         try:
             with self._con.transaction():
                 self._depth += 1
@@ -377,7 +390,10 @@ class PostgisStore:
         except psycopg.errors.ReadOnlySqlTransaction:
             raise ReadOnlyWorkspace(f"{self.name}: opened read-only; nothing was changed") from None
         except psycopg.OperationalError as exc:
-            raise StorageError(f"{self.name}: {_cause(exc)}; nothing was changed") from None
+            raise StorageError(f"{self.name}: lost the server ({_cause(exc)}); the change was not confirmed, "
+                               "see the log once the server is back before entering it again") from None
+        except psycopg.Error as exc:
+            raise StorageError(f"{self.name}: cannot write ({_cause(exc)}); nothing was changed") from None
         self._writes += 1
 
     @contextmanager
@@ -429,8 +445,11 @@ class PostgisStore:
         out: list[int] = []
         try:
             pgconn.consume_input()
-        except Exception as exc:  # noqa: BLE001 - the server went away: say so, the caller reconnects
-            raise StorageError(f"{self.name}: lost the connection that receives changes ({exc})") from None
+        except Exception as exc:  # noqa: BLE001 - the server went away: say so; the next watch_fd reconnects
+            self._listen.close()
+            self._listen = None
+            raise StorageError(f"{self.name}: lost the connection that receives changes ({exc}); "
+                               "call watch_fd() again for the new socket") from None
         while True:
             n = pgconn.notifies()
             if n is None:
@@ -1063,11 +1082,20 @@ class PostgisStore:
 
 
 def _bump_sequence(con: Any, key: str) -> None:
-    """Set the fid sequence past the highest fid (rows written with their own fids)."""
-    con.execute(f"SELECT setval(pg_get_serial_sequence('\"{key}\"', 'fid'),"
-                f' greatest((SELECT max(fid) FROM "{key}"), (SELECT last_value FROM'
-                f" pg_sequences WHERE schemaname = current_schema() AND sequencename ="
-                f" split_part(pg_get_serial_sequence('\"{key}\"', 'fid'), '.', 2)), 1))")
+    """Set the fid sequence past the highest fid when rows written with their own fids went beyond it.
+
+    An undo puts back fids the sequence issued already (nothing to do: an
+    editor may not set sequences); a load writes a copy's fids.
+    """
+    with con.cursor() as cur:
+        cur.execute(f"SELECT pg_get_serial_sequence('\"{key}\"', 'fid'), (SELECT max(fid) FROM \"{key}\")")
+        seq, top = cur.fetchone()
+        if top is None:
+            return
+        cur.execute(f"SELECT last_value, is_called FROM {seq}")
+        last, called = cur.fetchone()
+        if int(top) > (int(last) if called else int(last) - 1):
+            cur.execute("SELECT setval(%s, %s)", (seq, int(top)))
 
 
 def _try_roles(con: Any) -> None:
