@@ -802,7 +802,9 @@ class PostgisStore:
                             row.append(blobs[i])
                         if versions is not None:
                             row.append(int(versions[i]))
-                        row += [_plain(r.get(c)) for c in cols]
+                        for c in cols:
+                            v = r.get(c)
+                            row.append(v if v is None or type(v) in (str, int, float) else _plain(v))
                         copy.write_row(row)
                 if progress is not None and progress(min(start + chunk, total), total) is False:
                     raise InterruptedError("import cancelled; nothing was written")
