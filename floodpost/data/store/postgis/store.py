@@ -804,7 +804,8 @@ class PostgisStore:
                             row.append(int(versions[i]))
                         for c in cols:
                             v = r.get(c)
-                            row.append(v if v is None or type(v) in (str, int, float) else _plain(v))
+                            # NaN (a missing cell of a frame) is NULL: _plain says so; str and int pass as they are
+                            row.append(v if v is None or type(v) is str or type(v) is int else _plain(v))
                         copy.write_row(row)
                 if progress is not None and progress(min(start + chunk, total), total) is False:
                     raise InterruptedError("import cancelled; nothing was written")
