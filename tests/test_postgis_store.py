@@ -83,8 +83,11 @@ def test_a_viewer_reads_and_the_server_refuses_its_writes(pg_cluster: Cluster, s
             ws.update("hazards", 1, {"persons": 1})
         with pytest.raises(ReadOnlyWorkspace):
             ws.record_meeting("第1次会商")
-    with Workspace.open(server) as ws:
+    with Workspace.open(server) as ws, Workspace.open(viewer) as screen:
         assert ws.count("hazards") == 2 and ws.can_write()
+        screen.watch_fd()  # the meeting screen reads only, and is told of every change
+        mark = ws.record_meeting("第1次会商")
+        assert _wait_notified(screen) == [mark]
 
 
 def test_an_editor_writes_but_the_log_is_append_only(pg_cluster: Cluster, server: str) -> None:
@@ -149,6 +152,12 @@ def test_a_direct_update_is_logged_and_announced(pg_cluster: Cluster, server: st
         assert gone["name"] == "西山崩塌" and len(gone["uuid"]) == 36
         # the situation engine and the undo read these like FloodPost's own entries
         assert ws.log_edits("hazards")[-1][1] == 1
+    import socket
+
+    with psycopg.connect(server) as con:  # who wrote, from where: the database user and the workstation
+        rows = con.execute("SELECT action, db_user, workstation FROM situation_log ORDER BY fid").fetchall()
+    assert rows[-1][1].startswith("u_editor_") and rows[-1][2] == "127.0.0.1"  # QGIS: its client address
+    assert rows[1] == ("import", "postgres", f"floodpost@{socket.gethostname()}"[:63])  # FloodPost names itself
 
 
 def test_own_writes_are_logged_once_and_announced(server: str) -> None:
@@ -237,7 +246,15 @@ def _dump(ws: Any, key: str) -> Any:
     return out
 
 
+def _norm(frame: Any) -> Any:
+    """A dump by fid, columns in name order (a dump may give the fid as a column or as the index)."""
+    if "fid" in frame.columns:
+        frame = frame.set_index("fid")
+    return frame[sorted(frame.columns)]
+
+
 def _same(a: Any, b: Any, key: str) -> None:
+    a, b = _norm(a), _norm(b)
     assert list(a.index) == list(b.index), key
     assert list(a.columns) == list(b.columns), key
     for c in a.columns:
