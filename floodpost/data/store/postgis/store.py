@@ -1068,11 +1068,12 @@ class PostgisStore:
             table = table.set_index("fid")
         fids = [int(f) for f in table.index]
         records = self._records(table)
-        uuids = [str(u) if u is not None and not (isinstance(u, float) and u != u) else str(uuid.uuid4())
+        uuids = [str(uuid.uuid4()) if u is None or pd.isna(u) else str(u)  # a row without one gets one
                  for u in (table["uuid"] if "uuid" in table.columns else [None] * len(fids))]
         versions = None
         if "row_version" in identity_columns(key):
-            versions = [int(v) for v in table["row_version"]] if "row_version" in table.columns else [1] * len(fids)
+            versions = ([1 if pd.isna(v) else int(v) for v in table["row_version"]]
+                        if "row_version" in table.columns else [1] * len(fids))
         with self.transaction() as con:
             con.execute("SELECT set_config('floodpost.loading', 'on', true)")
             if own:  # a new workspace's own creation entry gives way to the log copied in (the owner may)
