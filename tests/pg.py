@@ -50,6 +50,8 @@ class Cluster:
 
     port: int
     folder: Path
+    bindir: Path | None = None
+    user: str | None = None  # the system user the server runs as (root may not)
 
     def url(self, database: str = "postgres", user: str = SUPERUSER) -> str:
         return f"postgresql://{user}@127.0.0.1:{self.port}/{database}"
@@ -59,6 +61,13 @@ class Cluster:
 
         with psycopg.connect(self.url(database), autocommit=True) as con:
             con.execute(statement)
+
+    def restart(self) -> None:
+        """Stop the server (every connection dropped) and start it again on the same port."""
+        r = _run_as(self.user, [str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast",
+                                "-w", "-t", "60", "-l", str(self.folder / "log"), "restart"])
+        if r.returncode:
+            raise RuntimeError(f"the test server did not restart: {r.stderr or r.stdout}")
 
     def new_database(self, template: str = "floodpost_template") -> str:
         """A fresh database (PostGIS in it) for one test; its URL."""
@@ -105,7 +114,7 @@ def pg_cluster() -> Iterator[Cluster]:
         log = (folder / "log").read_text(errors="replace") if (folder / "log").exists() else ""
         shutil.rmtree(folder, ignore_errors=True)
         pytest.fail(f"the test server did not start: {r.stderr or r.stdout}\n{log[-2000:]}")
-    cluster = Cluster(port, folder)
+    cluster = Cluster(port, folder, bindir, as_user)
     try:
         cluster.sql("CREATE DATABASE floodpost_template")
         cluster.sql("CREATE EXTENSION postgis", "floodpost_template")

@@ -228,6 +228,24 @@ def test_a_dropped_connection_is_opened_again_for_the_next_read(pg_cluster: Clus
         assert ws.feature("hazards", 1)["persons"] == 4
 
 
+def test_the_server_restarted_mid_session_loses_and_duplicates_nothing(pg_cluster: Cluster, server: str) -> None:
+    record = {"place": "卫河", "sandbags": 100, "reported_at": "2021-07-22T08:00"}
+    with Workspace.open(server) as ws, Workspace.open(server) as screen:
+        screen.watch_fd()
+        ws.insert("works", [record])
+        assert len(_wait_notified(screen)) == 1
+        pg_cluster.restart()
+        assert ws.count("works") == 1  # the dropped connection is opened again
+        ws.insert("works", [record])  # the write after the restart: written once
+        with pytest.raises(StorageError, match="watch_fd"):
+            screen.drain_notifications()  # told the live connection went, and given a new one
+        screen.watch_fd()
+        ws.insert("works", [record])
+        assert len(_wait_notified(screen)) == 1
+        assert screen.count("works") == 3 and screen.read("works")["sandbags"].sum() == 300
+        assert list(screen.log_entries()["action"]) == ["create", "import", "insert", "insert", "insert"]
+
+
 # ---------------------------------------------------------------- whole-workspace copies
 def _dump(ws: Any, key: str) -> Any:
     """A workspace's rows as stored: ``dump`` where the back end has it, else built from ``read`` and

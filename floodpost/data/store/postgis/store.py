@@ -374,15 +374,15 @@ class PostgisStore:
             raise ReadOnlyWorkspace(f"{self.name}: opened read-only; nothing was changed")
         import psycopg
 
-        self._reconnect_if_broken()
+        self._begin()
+        self._depth += 1
         try:
-            with self._con.transaction():
-                self._depth += 1
-                try:
-                    self._con.execute("SELECT set_config('floodpost.logged', 'on', true)")
-                    yield self._con
-                finally:
-                    self._depth -= 1
+            try:
+                yield self._con
+                self._con.execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
         except psycopg.errors.InsufficientPrivilege as exc:
             raise ReadOnlyWorkspace(
                 f"{self.name}: the database role {self._con.info.user!r} may not write this "
@@ -394,7 +394,33 @@ class PostgisStore:
                                "see the log once the server is back before entering it again") from None
         except psycopg.Error as exc:
             raise StorageError(f"{self.name}: cannot write ({_cause(exc)}); nothing was changed") from None
+        finally:
+            self._depth -= 1
         self._writes += 1
+
+    def _begin(self) -> None:
+        """BEGIN, marked as FloodPost's own; a connection the server dropped while idle is opened again
+        once (nothing of the write was sent yet, so trying again cannot write it twice)."""
+        import psycopg
+
+        for attempt in (0, 1):
+            self._reconnect_if_broken()
+            try:
+                self._con.execute("BEGIN; SELECT set_config('floodpost.logged', 'on', true)")
+                return
+            except psycopg.OperationalError as exc:
+                if attempt or not self._con.broken:
+                    raise StorageError(f"{self.name}: {_cause(exc)}; nothing was changed") from None
+
+    def _rollback(self) -> None:
+        import psycopg
+
+        if self._con.broken or self._con.closed:
+            return
+        try:  # noqa: SIM105 - the error that brought us here is the one to report
+            self._con.execute("ROLLBACK")
+        except psycopg.Error:
+            pass
 
     @contextmanager
     def locked(self) -> Iterator[None]:
@@ -443,13 +469,20 @@ class PostgisStore:
             return []
         pgconn = self._listen.pgconn
         out: list[int] = []
+        from psycopg import pq
+
         try:
             pgconn.consume_input()
-        except Exception as exc:  # noqa: BLE001 - the server went away: say so; the next watch_fd reconnects
+            pgconn.consume_input()  # a server that said goodbye and closed: the second read finds the end
+            lost = pgconn.status != pq.ConnStatus.OK
+            problem = pgconn.error_message.decode(errors="replace").strip() if lost else ""
+        except Exception as exc:  # noqa: BLE001 - the server went away
+            lost, problem = True, str(exc)
+        if lost:  # say so: the next watch_fd() connects again, and gives the new socket
             self._listen.close()
             self._listen = None
-            raise StorageError(f"{self.name}: lost the connection that receives changes ({exc}); "
-                               "call watch_fd() again for the new socket") from None
+            raise StorageError(f"{self.name}: lost the connection that receives changes ({problem}); "
+                               "call watch_fd() again for the new socket")
         while True:
             n = pgconn.notifies()
             if n is None:
