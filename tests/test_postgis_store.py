@@ -338,6 +338,13 @@ def test_connection_problems_name_the_server_and_the_cause(pg_cluster: Cluster, 
         Workspace.create(pg_url)
 
 
+def test_a_login_without_a_floodpost_role_is_told_so(pg_cluster: Cluster, server: str) -> None:
+    nobody = f"u_nobody_{uuid.uuid4().hex[:8]}"
+    pg_cluster.sql(f"CREATE ROLE {nobody} LOGIN")
+    with pytest.raises(StorageError, match="permission denied.*ask the administrator"):
+        Workspace.open(server.replace("postgresql://postgres@", f"postgresql://{nobody}@"))
+
+
 def test_layers_are_typed_and_indexed_on_the_server(server: str) -> None:
     import psycopg
 

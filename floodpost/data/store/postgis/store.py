@@ -257,6 +257,8 @@ class PostgisStore:
         text = os.fspath(location)
         description = _describe(text)
         con = _connect(text, description, read_only=read_only)
+        import psycopg
+
         try:
             with con.cursor() as cur:
                 if not _has_meta(cur):
@@ -268,15 +270,17 @@ class PostgisStore:
             if version > SCHEMA_VERSION:
                 raise StorageError(f"{description}: written by a newer FloodPost (schema {version} > "
                                    f"{SCHEMA_VERSION}); open it with that version")
+        except psycopg.Error as exc:
+            con.close()
+            hint = "; ask the administrator for a floodpost role" if "permission" in str(exc) else ""
+            raise StorageError(f"{description}: {_cause(exc)}{hint}") from None
         except BaseException:
             con.close()
             raise
-        import psycopg
-
         store = cls(text, text, con, read_only=read_only)
         if version < SCHEMA_VERSION and not read_only:
             # a role that may not upgrade reads it as it is; the admin upgrades with server init
-            with contextlib.suppress(psycopg.Error, ReadOnlyWorkspace):
+            with contextlib.suppress(StorageError):
                 store._upgrade(version)
         return store
 
