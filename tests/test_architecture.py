@@ -62,8 +62,9 @@ def test_a_forbidden_import_breaks_a_contract(tmp_path):
 
 
 def test_nothing_outside_the_store_touches_sqlite_or_a_connection():
-    """The storage seam: no sqlite3, no private connection, no workspace file path outside floodpost/data/store."""
-    pattern = re.compile(r"\bsqlite3\b|\._con\b|\b(ws|workspace|store)\.path\b|_insert_valid")
+    """The storage seam: no sqlite3 or psycopg, no private connection, no workspace file path outside
+    floodpost/data/store."""
+    pattern = re.compile(r"\bsqlite3\b|\bpsycopg\b|\._con\b|\b(ws|workspace|store)\.path\b|_insert_valid")
     offenders = []
     for path in (ROOT / "floodpost").rglob("*.py"):
         rel = path.relative_to(ROOT).as_posix()
