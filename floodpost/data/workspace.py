@@ -1,8 +1,9 @@
 """Opening and creating workspaces by location: where the rest of FloodPost starts.
 
-A workspace is a :class:`~floodpost.data.store.Store`; today a GeoPackage
-file (:class:`~floodpost.data.store.gpkg.GpkgStore`), later also a shared
-PostgreSQL/PostGIS database, behind the same protocol. Code outside the
+A workspace is a :class:`~floodpost.data.store.Store`: a GeoPackage file
+(:class:`~floodpost.data.store.gpkg.GpkgStore`) or a PostgreSQL/PostGIS
+database shared by the post (:class:`~floodpost.data.store.postgis.PostgisStore`,
+opened by a ``postgresql://…`` URL or ``service=NAME``), behind the same protocol. Code outside the
 storage package names workspaces by their ``location`` and never by a
 connection or a file handle.
 
