@@ -324,6 +324,20 @@ def test_a_location_never_keeps_a_password(pg_cluster: Cluster, pg_url: str) -> 
     assert same_location(secret, pg_url) and not same_location(pg_url, pg_url + "x")
 
 
+def test_a_service_name_opens_the_workspace(pg_cluster: Cluster, pg_url: str, tmp_path: Any,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """``service=NAME``: where the server is and who connects live in libpq's service file, not in FloodPost."""
+    database = pg_url.rsplit("/", 1)[1]
+    services = tmp_path / "pg_service.conf"
+    services.write_text(f"[flood]\nhost=127.0.0.1\nport={pg_cluster.port}\ndbname={database}\nuser=postgres\n")
+    monkeypatch.setenv("PGSERVICEFILE", str(services))
+    with Workspace.create("service=flood") as ws:
+        ws.insert("hazards", [HAZARD])
+        assert ws.location == "service=flood" and ws.name == "service flood"
+    with Workspace.open("service=flood") as ws, Workspace.open(pg_url) as same:
+        assert ws.count("hazards") == same.count("hazards") == 1
+
+
 def test_connection_problems_name_the_server_and_the_cause(pg_cluster: Cluster, pg_url: str) -> None:
     missing = pg_url.rsplit("/", 1)[0] + "/no_such_db"
     with pytest.raises(StorageError, match="no such database") as err:
