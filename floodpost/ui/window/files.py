@@ -62,6 +62,16 @@ class FilesMixin:
         if path:
             self.open_workspace(path)
 
+    def connect_dialog(self) -> None:
+        """文件 → 连接共享工作空间…: open a shared workspace on the post's PostgreSQL server."""
+        from floodpost.ui.dialogs.connect import ConnectDialog
+
+        dialog = ConnectDialog(self)
+        if dialog.exec() != ConnectDialog.DialogCode.Accepted:
+            return
+        if self.open_workspace(dialog.location()):
+            dialog.remember()
+
     def demo_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self, QCoreApplication.translate("MainWindow", "Save the demo workspace as"), "demo.gpkg", QCoreApplication.translate("MainWindow", "FloodPost workspaces (*.gpkg)")
