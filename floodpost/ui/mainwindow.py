@@ -312,6 +312,7 @@ class MainWindow(SituationMixin, FilesMixin, EditingMixin, MeetingMixin, ScreenM
         if not same:
             self.time_slider.reset()  # another workspace opens at "now"
         self.workspace = ws
+        self.opened_as = str(path)  # as given, a typed password included: reload connects again with it (memory only)
         self._set_scene(scene)
         self.setWindowTitle(f"FloodPost — {display_name(ws.location)}")
         self.statusBar().showMessage(self.tr("Opened %1").replace("%1", strip_password(str(path))), 5000)

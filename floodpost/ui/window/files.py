@@ -52,7 +52,9 @@ class FilesMixin:
     def reload(self) -> None:
         if self.workspace is not None:
             view = self.canvas.viewport
-            if self.open_workspace(self.workspace.location):
+            # the location as opened: a shared one's ``location`` holds no password, the one typed is needed again
+            location = getattr(self, "opened_as", None) or self.workspace.location
+            if self.open_workspace(location):
                 self.canvas.set_viewport(view)
 
     def open_dialog(self) -> None:
