@@ -135,7 +135,7 @@ def _copy_tables(source: Store, target: Store, report: TransferReport, progress:
     for i, key in enumerate(keys):
         if progress is not None:
             progress(key, i, len(keys))
-        frame = source.dump(key)
+        frame = _missing_as_none(source.dump(key))
         target.load(key, frame)
         report.counts[key] = len(frame)
     if progress is not None:
@@ -143,6 +143,25 @@ def _copy_tables(source: Store, target: Store, report: TransferReport, progress:
     wrong = [f"{k} {target.count(k)} of {n}" for k, n in report.counts.items() if target.count(k) != n]
     if wrong:
         raise TransferError(f"{report.destination}: counts differ after the copy: {', '.join(wrong)}")
+
+
+def _missing_as_none(frame: Any) -> Any:
+    """Text columns with None for a missing cell, not NaN: pandas' text dtype reads an empty cell as NaN,
+    and a back end that binds it as text would store the word "nan"."""
+    import pandas as pd
+
+    out = frame
+    for col in frame.columns:
+        if col == "geometry" or pd.api.types.is_numeric_dtype(frame[col].dtype):
+            continue
+        series = frame[col]
+        if series.isna().any() or not pd.api.types.is_object_dtype(series.dtype):
+            if out is frame:
+                out = frame.copy()
+            values = series.astype(object).to_numpy(copy=True)
+            values[series.isna().to_numpy()] = None
+            out[col] = pd.Series(values, index=frame.index, dtype=object)
+    return out
 
 
 __all__ = ["Progress", "TransferError", "TransferReport", "copy_workspace"]

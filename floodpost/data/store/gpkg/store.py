@@ -426,7 +426,7 @@ class GpkgStore:
         """Every row of ``key`` as stored, for a copy to another workspace (push, pull, a replica).
 
         Indexed by fid: every field typed as :meth:`read` gives it, then
-        ``uuid`` and (but in the log) ``row_version``; a layer as a
+        ``uuid`` and (but in the log) ``row_version``, then ``geometry``; a layer as a
         GeoDataFrame in EPSG:4490 with its damaged shapes kept as empty
         ones (a copy must not lose a row), a table as a DataFrame; the log
         with all its columns.
@@ -436,7 +436,8 @@ class GpkgStore:
         ident = self.identity(schema.key)
         for col in ident.columns:
             frame[col] = ident[col].reindex(frame.index).to_numpy()
-        return frame
+        # the PostGIS back end's order: fields, identity, then the geometry
+        return frame[[*schema.field_names, *ident.columns, *(["geometry"] if schema.is_spatial else [])]]
 
     def load(self, key: str, frame: Any) -> None:
         """Write :meth:`dump`'s rows (of this or another back end) verbatim into an empty table.
