@@ -462,7 +462,7 @@ class GpkgStore:
         uuids = _loaded_uuids(table, n)
         versions = ([int(v) if _plain(v) is not None else 1 for v in table["row_version"]]
                     if "row_version" in ident and "row_version" in table.columns else [1] * n)
-        data = [[_stored(v) for v in table[c].tolist()] for c in cols]
+        data = [_stored_column(table[c]) for c in cols]
         geoms = np.empty(n, dtype=object)
         if schema.is_spatial and "geometry" in table.columns:
             geoms[:] = list(table["geometry"])
@@ -1893,6 +1893,18 @@ def _stored(value: Any) -> Any:
     if isinstance(value, (pd.Timestamp, np.datetime64)) or hasattr(value, "isoformat"):
         return to_storage(value)
     return value
+
+
+def _stored_column(series: pd.Series) -> list[Any]:
+    """A frame's column as SQLite binds it, a column at a time (a county's 200,000 rows: no call per cell
+    but for odd values)."""
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        return [_stored(v) for v in series.tolist()]
+    values = series.to_numpy(dtype=object, na_value=None).tolist()
+    plain = (str, int, float, type(None))
+    if not pd.api.types.is_object_dtype(series.dtype) and not pd.api.types.is_string_dtype(series.dtype):
+        return values  # numbers: Python ints and floats already
+    return [v if type(v) in plain else _stored(v) for v in values]
 
 
 def _loaded_uuids(table: pd.DataFrame, n: int) -> list[str]:
