@@ -164,12 +164,12 @@ IMPORT_KEYS = IMPORTABLE
 # ------------------------------------------------------------------ commands
 def _open(location: str) -> Any:
     """Open a workspace by its location: a GeoPackage path or a shared one (passed on unchanged)."""
-    from floodpost.data.workspace import Workspace, display_name, is_shared_location
+    from floodpost.data.workspace import Workspace, is_shared_location
 
     if not is_shared_location(location) and not Path(location).exists():
         raise CommandError(f"{location}: no such workspace")
     ws = Workspace.open(location)
-    shown = display_name(location)
+    shown = _shown(location)  # the file as given, a server's location without password
     # a damaged feature or cell is left out and named; the command goes on with the rest
     ws.on_damage = lambda d: print(f"floodpost: warning: {shown}: {d}", file=sys.stderr)
     return ws

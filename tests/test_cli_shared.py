@@ -48,8 +48,11 @@ def test_a_message_quoting_a_location_loses_its_password() -> None:
 
 # ------------------------------------------------------------------ every command reaches open_store unchanged
 @pytest.fixture
-def reached(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """open_store records its location and refuses (no server here), mentioning the location as a back end might."""
+def reached(monkeypatch: pytest.MonkeyPatch, qapp) -> list[str]:  # noqa: ANN001
+    """open_store records its location and refuses (no server here), mentioning the location as a back end might.
+
+    ``qapp``: snapshot and replay would otherwise make a QGuiApplication, and a later widget test would abort.
+    """
     seen: list[str] = []
 
     def fake_open(location, read_only: bool = False):  # noqa: ANN001, ANN202
