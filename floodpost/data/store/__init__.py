@@ -261,7 +261,6 @@ def strip_password(text: str | os.PathLike[str]) -> str:
     out = os.fspath(text)
     out = _URL_SECRET.sub(r"\1@", out)
     out = _QUERY_SECRET.sub(lambda m: m.group(1) if m.group(0).endswith("&") else "", out)
-    out = re.sub(r"\?(?=#|\s|$)", "", out) if "://" in out else out
     return _KV_SECRET.sub("", out).strip() if "password" in out.lower() else out
 
 
