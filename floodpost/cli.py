@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     g = sub.add_parser("gui", help="open the map window (the default)")
-    g.add_argument("workspace", nargs="?", help="GeoPackage workspace to open")
+    g.add_argument("workspace", nargs="?", help="workspace to open: a GeoPackage file or a shared one (postgresql://…, service=NAME)")
 
     d = sub.add_parser("demo", help="build the illustrative Hebi workspace")
     d.add_argument("-o", "--output", default="demo.gpkg", help="where to write it (default: demo.gpkg)")
@@ -132,6 +132,23 @@ def build_parser() -> argparse.ArgumentParser:
     br.add_argument("--at", metavar="TIME", help="the situation as of this Beijing time (default: now)")
     br.add_argument("-o", "--output", required=True, help="file to write: .docx or .txt")
 
+    pu = sub.add_parser("push", help="copy a workspace into a shared one (a GeoPackage into PostgreSQL)",
+                        description="Copies every layer, table and the situation log verbatim (same ids and "
+                        "versions). The destination must be empty unless --force is given.")
+    pu.add_argument("workspace", metavar="SOURCE", help="the workspace to copy, e.g. demo.gpkg")
+    pu.add_argument("destination", metavar="DESTINATION", help="postgresql://USER@HOST/DATABASE or service=NAME")
+    pu.add_argument("--force", action="store_true", help="replace a workspace already at the destination")
+
+    pl = sub.add_parser("pull", help="copy a shared workspace into a GeoPackage (a laptop, an archive, a hand-over)")
+    pl.add_argument("workspace", metavar="SOURCE", help="postgresql://USER@HOST/DATABASE or service=NAME")
+    pl.add_argument("destination", metavar="OUT.gpkg", help="the GeoPackage to write")
+    pl.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+    sv = sub.add_parser("server", help="set up the shared workspace on a PostgreSQL server")
+    svs = sv.add_subparsers(dest="server_command", metavar="ACTION", required=True)
+    si = svs.add_parser("init", help="create PostGIS, the tables, triggers and the three roles (run once, as the owner)")
+    si.add_argument("workspace", metavar="LOCATION", help="postgresql://OWNER@HOST/DATABASE or service=NAME")
+
     w = sub.add_parser("web", help="write the map as one self-contained HTML file that opens offline")
     w.add_argument("workspace")
     w.add_argument("-o", "--output", required=True, help="HTML file to write")
@@ -145,14 +162,16 @@ IMPORT_KEYS = IMPORTABLE
 
 
 # ------------------------------------------------------------------ commands
-def _open(path: str) -> Any:
-    from floodpost.data.workspace import Workspace
+def _open(location: str) -> Any:
+    """Open a workspace by its location: a GeoPackage path or a shared one (passed on unchanged)."""
+    from floodpost.data.workspace import Workspace, is_shared_location
 
-    if "://" not in path and not Path(path).exists():
-        raise CommandError(f"{path}: no such workspace")
-    ws = Workspace.open(path)
+    if not is_shared_location(location) and not Path(location).exists():
+        raise CommandError(f"{location}: no such workspace")
+    ws = Workspace.open(location)
+    shown = _shown(location)  # the file as given, a server's location without password
     # a damaged feature or cell is left out and named; the command goes on with the rest
-    ws.on_damage = lambda d: print(f"floodpost: warning: {path}: {d}", file=sys.stderr)
+    ws.on_damage = lambda d: print(f"floodpost: warning: {shown}: {d}", file=sys.stderr)
     return ws
 
 
@@ -191,10 +210,12 @@ def cmd_info(args: argparse.Namespace) -> int:
 
     with _open(args.workspace) as ws:
         info = _info(ws, args.at, args.check)
+    if "path" in info:
+        info["path"] = _shown(info["path"])
     if args.json:
         print(json.dumps(info, ensure_ascii=False, indent=2))
         return 0
-    print(f"{info['path']}  (schema version {info['schema_version']})")
+    print(f"{_shown(info.get('path') or args.workspace)}  (schema version {info['schema_version']})")
     for group in ("layers", "tables"):
         for key, item in info[group].items():
             label = ALL[key].zh
@@ -328,16 +349,18 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     if args.key not in IMPORT_KEYS:
         raise CommandError(f"--as {args.key}: not a layer or table to import into; use one of {', '.join(IMPORT_KEYS)}")
+    from floodpost.data.workspace import is_shared_location
+
     constants = _constants(args.constants)
-    ws_path = Path(args.workspace)
-    if not ws_path.exists():
+    location = args.workspace
+    if not is_shared_location(location) and not Path(location).exists():
         if not args.create:
-            raise CommandError(f"{ws_path}: no such workspace (pass --create to make a new one)")
-        ws_path.parent.mkdir(parents=True, exist_ok=True)
-        Workspace.create(ws_path).close()
+            raise CommandError(f"{location}: no such workspace (pass --create to make a new one)")
+        Path(location).parent.mkdir(parents=True, exist_ok=True)
+        Workspace.create(location).close()
     from floodpost.data.schema.validate import ValidationError
 
-    with _open(str(ws_path)) as ws:
+    with _open(location) as ws:
         try:
             report = import_file(
                 ws, args.file, args.key, lon=args.lon, lat=args.lat, crs=args.crs,
@@ -433,6 +456,58 @@ def _frame_printer() -> Any:
     return None if show is None else (lambda done, total: show("drawing", done, total))
 
 
+def _shown(location: str) -> str:
+    """A location as it may be printed: never with a password."""
+    from floodpost.data.workspace import strip_password
+
+    return strip_password(str(location))
+
+
+def _copy(args: argparse.Namespace, verb: str) -> int:
+    from floodpost.data.transfer import copy_workspace
+
+    def show(key: str, done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            end = "\n" if done == total else ""
+            print(f"\r{verb} {done}/{total} tables {key:<15}", end=end, file=sys.stderr, flush=True)
+
+    report = copy_workspace(args.workspace, args.destination, progress=show, overwrite=args.force)
+    for line in report.lines():
+        print(line)
+    return 0
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    """A workspace into a shared one (usually a GeoPackage into PostgreSQL), verbatim."""
+    from floodpost.data.workspace import is_shared_location
+
+    if not is_shared_location(args.destination):
+        print(f"floodpost push: note: {_shown(args.destination)} is a file, not a server; copying anyway",
+              file=sys.stderr)
+    return _copy(args, "pushing")
+
+
+def cmd_pull(args: argparse.Namespace) -> int:
+    """A shared workspace into a GeoPackage file, written whole or not at all."""
+    from floodpost.data.workspace import is_shared_location
+
+    if is_shared_location(args.destination):
+        raise CommandError(f"{_shown(args.destination)}: pull writes a GeoPackage file; use push to copy into a server")
+    if Path(args.destination).suffix.lower() != ".gpkg":
+        raise CommandError(f"{args.destination}: pull writes a GeoPackage (.gpkg) file")
+    return _copy(args, "pulling")
+
+
+def cmd_server(args: argparse.Namespace) -> int:
+    """``server init``: the schema, triggers and roles of a shared workspace, once per database."""
+    from floodpost.data.workspace import init_server
+
+    init_server(args.workspace)
+    print(f"{_shown(args.workspace)}: ready for FloodPost (roles floodpost_viewer, floodpost_editor, floodpost_admin); "
+          "load a workspace with 'floodpost push WS.gpkg LOCATION'")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from floodpost.ui.app import run
 
@@ -449,6 +524,9 @@ COMMANDS = {
     "web": cmd_web,
     "brief": cmd_brief,
     "replay": cmd_replay,
+    "push": cmd_push,
+    "pull": cmd_pull,
+    "server": cmd_server,
 }
 
 
@@ -473,8 +551,10 @@ def error_line(exc: BaseException) -> str:
         text = str(exc).strip() or type(exc).__name__
         if not isinstance(exc, (CommandError, OSError, ValueError, KeyError, RuntimeError, StorageError)):
             text = f"{type(exc).__name__}: {text}"
+    from floodpost.data.workspace import strip_password
+
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    return lines[0] if lines else type(exc).__name__
+    return strip_password(lines[0]) if lines else type(exc).__name__
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -496,7 +576,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         msg = error_line(exc)
         if "database is locked" in str(exc) and getattr(args, "workspace", None) and args.workspace not in msg:
-            msg = f"{args.workspace} is locked by another program ({exc}); close it there or try again"
+            msg = _shown(f"{args.workspace} is locked by another program ({exc}); close it there or try again")
         print(f"floodpost {command}: error: {msg}", file=sys.stderr)
         return EXIT_FAILED
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
 from pathlib import Path
 
 import openpyxl
@@ -20,9 +21,9 @@ def _season_log(path: Path, n: int = 30_000) -> None:
     gpkg.register_functions(con)
     with con:
         con.executemany(
-            "INSERT INTO situation_log (at, operator, action, target, feature_id, summary, before, after)"
-            " VALUES (?,?,?,?,?,?,?,?)",
-            [(f"2021-07-{22 + i // 10000:02d}T{(i // 600) % 24:02d}:{i % 60:02d}:00.000Z", "值班员", "update",
+            "INSERT INTO situation_log (uuid, at, operator, action, target, feature_id, summary, before, after)"
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            [(str(uuid.uuid4()), f"2021-07-{22 + i // 10000:02d}T{(i // 600) % 24:02d}:{i % 60:02d}:00.000Z", "值班员", "update",
               "waterlogging", i % 50 + 1, f"城市易涝点: {i}", json.dumps({"status": "normal"}),
               json.dumps({"status": "ponding"})) for i in range(n)],
         )

@@ -314,6 +314,69 @@
     </message>
 </context>
 <context>
+    <name>ConnectDialog</name>
+    <message>
+        <source>Connect to shared workspace</source>
+        <translation>连接共享工作空间</translation>
+    </message>
+    <message>
+        <source>&amp;Server</source>
+        <translation>服务器(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Ser&amp;vice name</source>
+        <translation>服务名(&amp;V)</translation>
+    </message>
+    <message>
+        <source>e.g. 10.1.2.3 or gis-server</source>
+        <translation>例如 10.1.2.3 或 gis-server</translation>
+    </message>
+    <message>
+        <source>your login, e.g. duty1</source>
+        <translation>您的登录名，例如 duty1</translation>
+    </message>
+    <message>
+        <source>e.g. floodpost</source>
+        <translation>例如 floodpost</translation>
+    </message>
+    <message>
+        <source>only if pgpass or the service file has none</source>
+        <translation>仅当 pgpass 或服务文件中没有密码时填写</translation>
+    </message>
+    <message>
+        <source>&amp;Host:</source>
+        <translation>主机(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>端口(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>&amp;Database:</source>
+        <translation>数据库(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>&amp;User:</source>
+        <translation>用户(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>Service &amp;name:</source>
+        <translation>服务名(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>Pass&amp;word:</source>
+        <translation>密码(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>The password is used for this connection only and is never saved. To connect without typing it, ask IT to put it in your pgpass file (~/.pgpass, on Windows %APPDATA%\postgresql\pgpass.conf) or to set up a service in the service file (pg_service.conf): these are PostgreSQL&apos;s own files, FloodPost only reads them through the PostgreSQL client library.</source>
+        <translation>密码只用于本次连接，不会保存。如不想每次输入，请信息化人员把密码写入您的 pgpass 文件（~/.pgpass，Windows 下为 %APPDATA%\postgresql\pgpass.conf），或在服务文件（pg_service.conf）中配置一个服务：这些是 PostgreSQL 自己的文件，FloodPost 只通过 PostgreSQL 客户端库读取它们。</translation>
+    </message>
+    <message>
+        <source>&amp;Connect</source>
+        <translation>连接(&amp;C)</translation>
+    </message>
+</context>
+<context>
     <name>DashboardPanel</name>
     <message>
         <source>persons transferred</source>
@@ -764,6 +827,14 @@
     <message>
         <source>&amp;Open workspace…</source>
         <translation>打开工作空间(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>&amp;Connect to shared workspace…</source>
+        <translation>连接共享工作空间(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Open the post&apos;s shared workspace on a PostgreSQL server</source>
+        <translation>打开指挥部 PostgreSQL 服务器上的共享工作空间</translation>
     </message>
     <message>
         <source>New &amp;demo workspace…</source>

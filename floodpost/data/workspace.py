@@ -22,9 +22,12 @@ from floodpost.data.store import (
     Store,
     Where,
     create_store,
+    display_name,
     fids_in,
+    is_shared_location,
     open_store,
     same_location,
+    strip_password,
 )
 from floodpost.data.store.gpkg.store import Damage, WorkspaceError, default_operator, geoframe
 
@@ -43,7 +46,24 @@ class Workspace:
         return create_store(location, overwrite=overwrite)
 
 
+def init_server(location: str) -> None:
+    """Set a PostgreSQL database up for FloodPost once (``floodpost server init``): schema, roles, triggers.
+
+    The PostGIS back end is imported only here, so a FloodPost without it
+    (or without psycopg) still runs on files and says plainly what is missing.
+    """
+    if not is_shared_location(location):
+        raise StorageError(f"{strip_password(location)}: not a database location; "
+                           "give postgresql://USER@HOST/DATABASE or service=NAME")
+    try:
+        from floodpost.data.store.postgis import init_server as setup
+    except ImportError as exc:
+        raise StorageError(f"the shared PostgreSQL workspace is not available in this FloodPost ({exc.name or exc})"
+                           ) from None
+    setup(location)
+
+
 __all__ = [
-    "Damage", "StorageError", "Store", "Where", "Workspace", "WorkspaceError", "default_operator", "fids_in",
-    "geoframe", "same_location",
+    "Damage", "StorageError", "Store", "Where", "Workspace", "WorkspaceError", "default_operator", "display_name",
+    "fids_in", "geoframe", "init_server", "is_shared_location", "same_location", "strip_password",
 ]

@@ -12,11 +12,15 @@ from PySide6.QtCore import QObject, QSettings, QSocketNotifier, QStandardPaths, 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 
-def default_workspace() -> Path:
-    """The last workspace opened, else the demo in the user's data folder (built once)."""
+def default_workspace() -> str | Path:
+    """The last workspace opened (a file still there, or a shared one), else the demo in the user's
+    data folder (built once)."""
+    from floodpost.data.workspace import is_shared_location
     from floodpost.ui.settings import SETTINGS_APP, SETTINGS_ORG
 
     last = QSettings(SETTINGS_ORG, SETTINGS_APP).value("last_workspace")
+    if last and is_shared_location(str(last)):
+        return str(last)  # kept without a password: libpq's pgpass or service file supplies it
     if last and Path(str(last)).is_file():
         return Path(str(last))
     folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
@@ -69,7 +73,7 @@ def run(workspace: str | None = None, lang: str | None = None) -> int:
     app.processEvents()  # the window on screen before the workspace is read
     QTimer.singleShot(0, win.keep_on_screen)  # with the window manager's frame on, it must fit too
     interrupt = quit_on_signals(app)
-    path = Path(workspace) if workspace else default_workspace()
+    path = workspace or default_workspace()  # a file or a shared location, as given
     QTimer.singleShot(0, lambda: win.open_workspace(path))
     try:
         return app.exec()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from floodpost import __version__
-from floodpost.data.workspace import Store, Workspace, same_location
+from floodpost.data.workspace import Store, Workspace, display_name, same_location, strip_password
 from floodpost.layers.model import LayerList
 from floodpost.layers.render.painter import MapPainter
 from floodpost.layers.scene import MapScene, default_basemap
@@ -159,6 +159,10 @@ class MainWindow(SituationMixin, FilesMixin, EditingMixin, MeetingMixin, ScreenM
 
     def _actions(self) -> None:
         self.act_open = self._action(self.tr("&Open workspace…"), self.open_dialog, QKeySequence.StandardKey.Open)
+        self.act_connect = self._action(
+            self.tr("&Connect to shared workspace…"), self.connect_dialog, QKeySequence("Ctrl+Shift+O"),
+            self.tr("Open the post's shared workspace on a PostgreSQL server"),
+        )
         self.act_demo = self._action(
             self.tr("New &demo workspace…"), self.demo_dialog, None,
             self.tr("Build the illustrative Hebi workspace and open it"),
@@ -244,7 +248,7 @@ class MainWindow(SituationMixin, FilesMixin, EditingMixin, MeetingMixin, ScreenM
         )
 
         m = self.menuBar().addMenu(self.tr("&File"))
-        for a in (self.act_open, self.act_demo, self.act_reload):
+        for a in (self.act_open, self.act_connect, self.act_demo, self.act_reload):
             m.addAction(a)
         m.addSeparator()
         m.addAction(self.act_import)
@@ -299,7 +303,7 @@ class MainWindow(SituationMixin, FilesMixin, EditingMixin, MeetingMixin, ScreenM
             ws = Workspace.open(path)
             scene = MapScene.from_workspace(ws, self.scene.painter.basemap)
         except Exception as exc:  # noqa: BLE001 - every failure is told to the user
-            QMessageBox.critical(self, self.tr("Cannot open workspace"), f"{path}\n\n{exc}")
+            QMessageBox.critical(self, self.tr("Cannot open workspace"), strip_password(f"{path}\n\n{exc}"))
             return False
         same = self.workspace is not None and same_location(self.workspace.location, ws.location)
         self._stop_situation()
@@ -308,10 +312,11 @@ class MainWindow(SituationMixin, FilesMixin, EditingMixin, MeetingMixin, ScreenM
         if not same:
             self.time_slider.reset()  # another workspace opens at "now"
         self.workspace = ws
+        self.opened_as = str(path)  # as given, a typed password included: reload connects again with it (memory only)
         self._set_scene(scene)
-        self.setWindowTitle(f"FloodPost — {ws.name}")
-        self.statusBar().showMessage(self.tr("Opened %1").replace("%1", str(path)), 5000)
-        QSettings(SETTINGS_ORG, SETTINGS_APP).setValue("last_workspace", ws.location)
+        self.setWindowTitle(f"FloodPost — {display_name(ws.location)}")
+        self.statusBar().showMessage(self.tr("Opened %1").replace("%1", strip_password(str(path))), 5000)
+        QSettings(SETTINGS_ORG, SETTINGS_APP).setValue("last_workspace", strip_password(ws.location))
         if ws.damage:
             self._show_damage(ws)
         return True

@@ -21,6 +21,7 @@ Back ends:
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -243,6 +244,66 @@ def iter_keys(store: Store, keys: Sequence[str]) -> Iterator[str]:
     """Those of ``keys`` the workspace has, in the order given."""
     have = set(store.keys())
     return (k for k in keys if k in have)
+
+
+# -- locations as people see them: shared or a file, and never with a password
+#    (the CLI, the window's title, QSettings and logs take them from here)
+_URL_SCHEMES = ("postgresql://", "postgres://")
+_KV_START = ("service=", "host=", "hostaddr=", "dbname=", "user=", "port=")
+#: ``user:secret@`` of a URL (a raw ``@`` or ``/`` in a URL's password must be percent-encoded)
+_URL_SECRET = re.compile(r"((?:postgres|postgresql)://[^:/@\s]*):[^@/\s]*@", re.IGNORECASE)
+#: ``password=…`` of a URL's query
+_QUERY_SECRET = re.compile(r"([?&])password=[^&#\s]*&?", re.IGNORECASE)
+#: ``password=…`` of a libpq key/value string (quoted values may hold spaces)
+_KV_SECRET = re.compile(r"\s*\bpassword\s*=\s*(?:'(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
+
+
+def is_shared_location(location: str | os.PathLike[str]) -> bool:
+    """Whether ``location`` names a database (``postgresql://…``, ``postgres://…``, ``service=NAME``,
+    ``host=… dbname=…``), not a GeoPackage file: what decides whether to treat it as a path."""
+    text = os.fspath(location).strip()
+    if text.lower().startswith(_URL_SCHEMES):
+        return True
+    return text.lower().startswith(_KV_START) and "=" in text and not os.path.exists(text)
+
+
+def strip_password(text: str | os.PathLike[str]) -> str:
+    """``text`` (a location, or a message quoting one) with every password taken out.
+
+    What may be kept in settings, shown in a title or printed: a password
+    typed into a location is for connecting, once. Credentials belong in
+    libpq's pgpass or service file.
+    """
+    out = os.fspath(text)
+    out = _URL_SECRET.sub(r"\1@", out)
+    out = _QUERY_SECRET.sub(lambda m: m.group(1) if m.group(0).endswith("&") else "", out)
+    return _KV_SECRET.sub("", out).strip() if "password" in out.lower() else out
+
+
+def display_name(location: str | os.PathLike[str]) -> str:
+    """A short name of a workspace for titles and messages: the file name, or ``database @ host``
+    (``service NAME``) of a shared one, without a password."""
+    text = strip_password(location).strip()
+    if not is_shared_location(text):
+        return os.path.basename(text.rstrip("/\\")) or text
+    if text.lower().startswith(_URL_SCHEMES):
+        from urllib.parse import parse_qs, unquote, urlsplit
+
+        parts = urlsplit(text)
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        if "service" in query and not parts.path.strip("/"):
+            return f"service {query['service']}"
+        db = unquote(parts.path.lstrip("/")) or query.get("dbname") or unquote(parts.username or "") or "postgres"
+        try:
+            host = parts.hostname or query.get("host") or "localhost"
+        except ValueError:
+            host = "?"
+        return f"{db} @ {host}"
+    pairs = dict(re.findall(r"(\w+)\s*=\s*('(?:[^'\\]|\\.)*'|\S+)", text))
+    pairs = {k: v.strip("'") for k, v in pairs.items()}
+    if "service" in pairs and "dbname" not in pairs:
+        return f"service {pairs['service']}"
+    return f"{pairs.get('dbname') or pairs.get('user') or 'postgres'} @ {pairs.get('host') or 'localhost'}"
 
 
 __all__ = [

@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QSettings
 
+from floodpost.data.workspace import is_shared_location, strip_password
 from floodpost.ui.settings import SETTINGS_APP, SETTINGS_ORG
 
 
@@ -26,9 +27,9 @@ class Bookmark:
 
 
 def _key(location: str | Path) -> str:
-    """Bookmarks are kept per workspace, by its location (a file by its real path)."""
-    text = str(location)
-    if "://" not in text:
+    """Bookmarks are kept per workspace, by its location (a file by its real path, a server's without password)."""
+    text = strip_password(str(location))
+    if not is_shared_location(text):
         text = os.path.realpath(text)
     return "bookmarks/" + text.replace("/", "|")
 

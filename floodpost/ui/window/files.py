@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
 )
 
+from floodpost.data.workspace import same_location
 from floodpost.layers.scene import MapScene
 from floodpost.ui.settings import SETTINGS_APP, SETTINGS_ORG
 
@@ -52,8 +53,18 @@ class FilesMixin:
     def reload(self) -> None:
         if self.workspace is not None:
             view = self.canvas.viewport
-            if self.open_workspace(self.workspace.location):
+            if self.open_workspace(self.connect_location()):
                 self.canvas.set_viewport(view)
+
+    def connect_location(self) -> str:
+        """The open workspace's location for another connection (a reload, the import wizard, a replay).
+
+        As it was opened: a shared workspace's ``location`` holds no password,
+        and one typed in the connect dialog is needed again (kept in memory only).
+        """
+        assert self.workspace is not None
+        opened = getattr(self, "opened_as", None)
+        return opened if opened and same_location(opened, self.workspace.location) else self.workspace.location
 
     def open_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -61,6 +72,16 @@ class FilesMixin:
         )
         if path:
             self.open_workspace(path)
+
+    def connect_dialog(self) -> None:
+        """文件 → 连接共享工作空间…: open a shared workspace on the post's PostgreSQL server."""
+        from floodpost.ui.dialogs.connect import ConnectDialog
+
+        dialog = ConnectDialog(self)
+        if dialog.exec() != ConnectDialog.DialogCode.Accepted:
+            return
+        if self.open_workspace(dialog.location()):
+            dialog.remember()
 
     def demo_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -81,7 +102,7 @@ class FilesMixin:
         if self.workspace is None:
             QMessageBox.information(self, QCoreApplication.translate("MainWindow", "Import data"), QCoreApplication.translate("MainWindow", "Open a workspace first."))
             return
-        wizard = ImportWizard(self.workspace.location, self, lang=i18n.lang_short())
+        wizard = ImportWizard(self.connect_location(), self, lang=i18n.lang_short())
         wizard.imported.connect(self._after_import)
         self._wizard = wizard
         wizard.open()
@@ -269,5 +290,5 @@ class FilesMixin:
         if not times:
             QMessageBox.information(self, QCoreApplication.translate("MainWindow", "Replay"), QCoreApplication.translate("MainWindow", "The workspace has no reports to replay."))
             return
-        self._replay = ReplayDialog(self.workspace.location, times, parent=self)  # frames in Chinese unless chosen
+        self._replay = ReplayDialog(self.connect_location(), times, parent=self)  # frames in Chinese unless chosen
         self._replay.open()
