@@ -50,7 +50,7 @@ def init_server(location: str) -> None:
     """Set a PostgreSQL database up for FloodPost once (``floodpost server init``): schema, roles, triggers.
 
     The PostGIS back end is imported only here, so a FloodPost without it
-    (or without psycopg) still runs on files and says plainly what is missing.
+    (or without its database driver) still runs on files and says plainly what is missing.
     """
     if not is_shared_location(location):
         raise StorageError(f"{strip_password(location)}: not a database location; "
