@@ -421,6 +421,80 @@ class GpkgStore:
     def drain_notifications(self) -> list[int]:
         return []
 
+    # ------------------------------------------------------------ whole-workspace copies
+    def dump(self, key: str) -> Any:
+        """Every row of ``key`` as stored, for a copy to another workspace (push, pull, a replica).
+
+        Indexed by fid: every field typed as :meth:`read` gives it, then
+        ``uuid`` and (but in the log) ``row_version``, then ``geometry``; a layer as a
+        GeoDataFrame in EPSG:4490 with its damaged shapes kept as empty
+        ones (a copy must not lose a row), a table as a DataFrame; the log
+        with all its columns.
+        """
+        schema = schema_for(key)
+        frame = self.read(key, keep_damaged=True)
+        ident = self.identity(schema.key)
+        for col in ident.columns:
+            frame[col] = ident[col].reindex(frame.index).to_numpy()
+        # the PostGIS back end's order: fields, identity, then the geometry
+        return frame[[*schema.field_names, *ident.columns, *(["geometry"] if schema.is_spatial else [])]]
+
+    def load(self, key: str, frame: Any) -> None:
+        """Write :meth:`dump`'s rows (of this or another back end) verbatim into an empty table.
+
+        Same fids, uuids, row versions and log entries; no log entry of its
+        own; the R-tree, extent and ``gpkg_contents`` kept as an insert keeps
+        them. One transaction per table, rows in bulk. The log of a workspace
+        just made (its ``create``/``migrate`` entries only) gives way to the
+        log loaded, so a copy's log is the original's. Values are not
+        validated again: they come from a workspace, as they were stored.
+        """
+        schema = schema_for(key)
+        ident = identity_columns(schema.key)
+        table = frame.set_index("fid") if "fid" in getattr(frame, "columns", ()) else frame
+        if hasattr(table, "geometry") and getattr(table.geometry, "name", "geometry") != "geometry":
+            table = table.rename_geometry("geometry")
+        n = len(table)
+        fids = [int(f) for f in table.index]
+        if len(set(fids)) != n:
+            raise StorageError(f"{self.name}: {key}: the rows to load repeat a fid")
+        cols = [c for c in schema.field_names if c in table.columns]
+        uuids = _loaded_uuids(table, n)
+        versions = ([int(v) if _plain(v) is not None else 1 for v in table["row_version"]]
+                    if "row_version" in ident and "row_version" in table.columns else [1] * n)
+        data = [_stored_column(table[c]) for c in cols]
+        geoms = np.empty(n, dtype=object)
+        if schema.is_spatial and "geometry" in table.columns:
+            geoms[:] = list(table["geometry"])
+            geoms[:] = [g if isinstance(g, shapely.Geometry) and not g.is_empty else None for g in geoms]
+        names = ["fid", "uuid", *(["row_version"] if "row_version" in ident else []),
+                 *(["geom"] if schema.is_spatial else []), *(f'"{c}"' for c in cols)]
+        sql = f'INSERT INTO "{schema.key}" ({", ".join(names)}) VALUES ({", ".join("?" * len(names))})'
+        parts: list[list[Any]] = [fids, uuids]
+        if "row_version" in ident:
+            parts.append(versions)
+        if schema.is_spatial:
+            parts.append(gpkg.encode(geoms, STORAGE_EPSG))
+        parts += data
+        with self.transaction() as c:
+            here = int(c.execute(f'SELECT count(*) FROM "{schema.key}"').fetchone()[0])
+            if here and key == "situation_log" and not c.execute(
+                "SELECT 1 FROM situation_log WHERE action NOT IN ('create', 'migrate') LIMIT 1"
+            ).fetchone():
+                c.execute("DELETE FROM situation_log")  # a new workspace's own entries give way
+            elif here:
+                raise StorageError(f"{self.name}: {key} is not empty ({here} rows); load writes into an empty table only")
+            self._functions.triggers_index = False
+            try:
+                c.executemany(sql, zip(*parts, strict=True))
+            finally:
+                self._functions.triggers_index = True
+            if schema.is_spatial:
+                if n:
+                    gpkg.index_rows(c, schema.key, fids, geoms)
+                self._grow_extent(c, schema.key, geoms[[g is not None for g in geoms]] if n else geoms)
+            self._touch(c, schema.key)
+
     def close(self) -> None:
         self._con.close()
 
@@ -1811,3 +1885,30 @@ def _plain(value: Any) -> Any:
     except (TypeError, ValueError):
         pass
     return value
+
+
+def _stored(value: Any) -> Any:
+    """A frame's cell as SQLite stores it: None for missing, plain ints and floats, times as stored text."""
+    value = _plain(value)
+    if isinstance(value, (pd.Timestamp, np.datetime64)) or hasattr(value, "isoformat"):
+        return to_storage(value)
+    return value
+
+
+def _stored_column(series: pd.Series) -> list[Any]:
+    """A frame's column as SQLite binds it, a column at a time (a county's 200,000 rows: no call per cell
+    but for odd values)."""
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        return [_stored(v) for v in series.tolist()]
+    values = series.to_numpy(dtype=object, na_value=None).tolist()
+    plain = (str, int, float, type(None))
+    if not pd.api.types.is_object_dtype(series.dtype) and not pd.api.types.is_string_dtype(series.dtype):
+        return values  # numbers: Python ints and floats already
+    return [v if type(v) in plain else _stored(v) for v in values]
+
+
+def _loaded_uuids(table: pd.DataFrame, n: int) -> list[str]:
+    """The uuids of rows to load; a row without one (a frame from elsewhere) gets a new one."""
+    if "uuid" not in table.columns:
+        return new_uuids(n)
+    return [str(u) if _plain(u) is not None else str(uuid.uuid4()) for u in table["uuid"].tolist()]
