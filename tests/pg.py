@@ -50,6 +50,9 @@ class Cluster:
 
     port: int
     folder: Path
+    bindir: Path | None = None
+    as_user: str | None = None
+    options: str = ""
 
     def url(self, database: str = "postgres", user: str = SUPERUSER) -> str:
         return f"postgresql://{user}@127.0.0.1:{self.port}/{database}"
@@ -59,6 +62,20 @@ class Cluster:
 
         with psycopg.connect(self.url(database), autocommit=True) as con:
             con.execute(statement)
+
+    def stop(self) -> None:
+        """Stop the server (``-m fast``: clients are cut off as by an outage); :meth:`start` brings it back."""
+        assert self.bindir is not None
+        r = _run_as(self.as_user, [str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast",
+                                   "-w", "stop"])
+        assert r.returncode == 0, r.stderr or r.stdout
+
+    def start(self) -> None:
+        """Start the stopped server again on the same port."""
+        assert self.bindir is not None
+        r = _run_as(self.as_user, [str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"), "-o", self.options,
+                                   "-l", str(self.folder / "log"), "-w", "-t", "60", "start"])
+        assert r.returncode == 0, r.stderr or r.stdout
 
     def new_database(self, template: str = "floodpost_template") -> str:
         """A fresh database (PostGIS in it) for one test; its URL."""
@@ -105,7 +122,7 @@ def pg_cluster() -> Iterator[Cluster]:
         log = (folder / "log").read_text(errors="replace") if (folder / "log").exists() else ""
         shutil.rmtree(folder, ignore_errors=True)
         pytest.fail(f"the test server did not start: {r.stderr or r.stdout}\n{log[-2000:]}")
-    cluster = Cluster(port, folder)
+    cluster = Cluster(port, folder, bindir, as_user, options)
     try:
         cluster.sql("CREATE DATABASE floodpost_template")
         cluster.sql("CREATE EXTENSION postgis", "floodpost_template")
