@@ -231,3 +231,41 @@ def test_workspace_open_with_a_replica_folder(shared: str, tmp_path: Path) -> No
         assert ws.location == shared
     with Workspace.open(shared) as ws:  # without a folder: the plain store
         assert not isinstance(ws, ReplicatedStore)
+
+
+def test_replica_catches_up_with_every_kind_of_change(demo_path: Path, pg_url: str, tmp_path: Path) -> None:
+    """Others' inserts, edits, deletions, imports, undone imports, meetings and a QGIS-style direct edit
+    reach the replica value for value (fids, uuids, row versions, the log), its R-trees kept."""
+    import sqlite3
+
+    from floodpost.data.store.gpkg import GpkgStore
+    from tests.conftest import direct_sql
+    from tests.test_postgis_store import _same
+
+    with Workspace.open(demo_path) as src, Workspace.create(pg_url) as dst:
+        for key in list(src.keys()):
+            dst.load(key, src.dump(key))
+    clock = Clock()
+    rs = open_rs(pg_url, tmp_path / "replicas", clock)
+    with open_store(pg_url) as other:
+        other.insert("hazards", [{"name": "新增滑坡", "hazard_type": "滑坡", "geometry": shapely.Point(114.2, 35.8)}])
+        first = int(other.read("reservoirs").index[0])
+        other.update("reservoirs", first, {"note": "已核实", "geometry": shapely.Point(114.3, 35.7)})
+        other.delete("shelters", [int(other.read("shelters").index[-1])])
+        fids = other.insert("works", [{"place": f"堤段{i}", "sandbags": i, "reported_at": "2021-07-24 08:00"}
+                                      for i in range(3)])
+        other.delete_rows("works", fids[:2], summary="撤销导入")
+        other.record_meeting("第二次会商")
+    direct_sql(pg_url, "UPDATE hazards SET persons = 77 WHERE fid = (SELECT min(fid) FROM hazards)")
+    clock.later()
+    assert rs.poll().online
+    rs.close()
+    with open_store(pg_url) as server, GpkgStore.open(tmp_path / "replicas" / rs.replica_path.name) as replica:
+        for key in list(server.keys()):
+            _same(server.dump(key), replica.dump(key), key)
+    con = sqlite3.connect(rs.replica_path)
+    for key in ("hazards", "reservoirs", "shelters"):
+        rtree = con.execute(f'SELECT count(*) FROM "rtree_{key}_geom"').fetchone()[0]
+        rows = con.execute(f'SELECT count(*) FROM "{key}" WHERE geom IS NOT NULL').fetchone()[0]
+        assert rtree == rows, key
+    con.close()

@@ -76,7 +76,7 @@ import shapely
 
 from floodpost.data.schema import ALL, schema_for
 from floodpost.data.schema.validate import validate_record, validate_records
-from floodpost.data.store import ReadOnlyWorkspace, StaleEdit, StorageError
+from floodpost.data.store import ReadOnlyWorkspace, StaleEdit, StorageError, Where
 from floodpost.data.store.gpkg.store import GpkgStore, _plain
 from floodpost.data.store.identity import new_uuids
 from floodpost.data.timeutil import now_storage, to_storage
@@ -434,7 +434,13 @@ class ReplicatedStore:
         return int(row[0]) if row and str(row[0]).lstrip("-").isdigit() else -1
 
     def _refresh(self) -> None:
-        """Copy again every table the server's new log entries name (and the log); all in one replica transaction."""
+        """Bring the replica up to the server's log, in one replica transaction.
+
+        The rows the new log entries name (by feature fid, or an import's fid
+        range) are read again and replace the replica's; the log entries are
+        appended; a table an entry names without rows (a deletion of many
+        rows, outlines, a schema change) is copied again whole.
+        """
         assert self._replica is not None
         server = self._server
         synced = self._synced()
@@ -443,28 +449,49 @@ class ReplicatedStore:
             self._last_refresh = self._clock()
             return
         keys = set(server.keys())
+        whole: set[str] = set()
+        rows: dict[str, set[int]] = {}
         if synced < 0 or top < synced:
-            changed = set(keys)  # a replica of unknown age, or a workspace loaded again: all of it
+            whole = set(keys)  # a replica of unknown age, or a workspace loaded again: all of it
         else:
-            changed = {"situation_log"}
-            for _fid, action, target, _feature, after in server.log_since(synced):
-                if target in ALL:
-                    changed.add(target)
-                    outline = ALL[target].outline_layer
-                    if outline:
-                        changed.add(outline)
-                elif action in ("migrate", "create"):
-                    changed = set(keys)
+            for _fid, action, target, feature, after in server.log_since(synced):
+                if action in ("migrate", "create"):
+                    whole = set(keys)
                     break
-                if after and '"outlines"' in after:
-                    with contextlib.suppress(ValueError, TypeError, KeyError):
-                        changed.add(json.loads(after)["outlines"]["layer"])
-        changed &= keys
-        frames = {key: server.dump(key) for key in sorted(changed)}
+                info = _after(after)
+                outlines = info.get("outlines") if isinstance(info.get("outlines"), dict) else None
+                if outlines and outlines.get("layer") in ALL:
+                    rows.setdefault(outlines["layer"], set()).update(int(f) for f in outlines.get("fids") or [])
+                if target not in ALL or target == "situation_log":
+                    continue
+                if feature is not None:
+                    rows.setdefault(target, set()).add(int(feature))
+                elif action == "import" and isinstance(info.get("first_fid"), int) \
+                        and isinstance(info.get("last_fid"), int) and info["last_fid"] - info["first_fid"] < 20000:
+                    rows.setdefault(target, set()).update(range(info["first_fid"], info["last_fid"] + 1))
+                else:
+                    whole.add(target)
+        whole &= keys
+        frames = {key: server.dump(key) for key in sorted(whole)}
+        parts = {key: (sorted(fids), server.dump(key, [Where("fid", "in", sorted(fids))]))
+                 for key, fids in rows.items() if key in keys and key not in whole}
+        log = None if "situation_log" in whole else server.dump("situation_log", [Where("fid", ">", synced)])
         with self._replica.transaction() as c:
             for key, frame in frames.items():
                 c.execute(f'DELETE FROM "{key}"')
                 self._replica.load(key, frame)
+            for key, (fids, frame) in parts.items():
+                for start in range(0, len(fids), 500):
+                    chunk = fids[start:start + 500]
+                    c.execute(f'DELETE FROM "{key}" WHERE fid IN ({",".join("?" * len(chunk))})', chunk)
+                uuids = [str(u) for u in frame["uuid"]]  # rows typed offline, now on the server under its fids
+                for start in range(0, len(uuids), 500):
+                    chunk_u = uuids[start:start + 500]
+                    c.execute(f'DELETE FROM "{key}" WHERE uuid IN ({",".join("?" * len(chunk_u))})', chunk_u)
+                _put_rows(self._replica, c, key, frame)
+            if log is not None:
+                c.execute("DELETE FROM situation_log WHERE fid > ?", (synced,))  # offline entries give way
+                _put_rows(self._replica, c, "situation_log", log)
             _set_meta(c, "synced_log_fid", str(top))
             _set_meta(c, "last_contact", now_storage())
         self._last_refresh = self._clock()
@@ -960,6 +987,51 @@ class ReplicatedStore:
 
     def __repr__(self) -> str:
         return f"ReplicatedStore({self.location!r}, {str(self.replica_path)!r}, {'online' if self.online else 'offline'})"
+
+
+def _after(text: str | None) -> dict[str, Any]:
+    try:
+        value = json.loads(text) if text else {}
+    except (TypeError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _put_rows(store: GpkgStore, c: sqlite3.Connection, key: str, frame: Any) -> None:
+    """Rows of a server dump written verbatim (fids, uuids, versions) where the replica has none of those fids.
+
+    The row-level twin of :meth:`GpkgStore.load` (which takes an empty table
+    only), for the catch-up; R-tree triggers index the shapes row by row.
+    """
+    n = len(frame)
+    if not n:
+        return
+    from floodpost.data.schema import STORAGE_EPSG
+    from floodpost.data.store.gpkg import geopackage as gpkg
+    from floodpost.data.store.gpkg.store import _loaded_uuids, _stored_column
+    from floodpost.data.store.identity import identity_columns
+
+    schema = schema_for(key)
+    ident = identity_columns(key)
+    cols = [col for col in schema.field_names if col in frame.columns]
+    names = ["fid", "uuid"]
+    parts: list[list[Any]] = [[int(f) for f in frame.index], _loaded_uuids(frame, n)]
+    if "row_version" in ident:
+        names.append("row_version")
+        parts.append([int(v) if _plain(v) is not None else 1 for v in frame["row_version"]])
+    geoms = np.empty(n, dtype=object)
+    if schema.is_spatial:
+        geoms[:] = [g if isinstance(g, shapely.Geometry) and not g.is_empty else None for g in frame.geometry]
+        names.append("geom")
+        parts.append(gpkg.encode(geoms, STORAGE_EPSG))
+    names += [f'"{col}"' for col in cols]
+    parts += [_stored_column(frame[col]) for col in cols]
+    c.executemany(f'INSERT INTO "{key}" ({", ".join(names)}) VALUES ({", ".join("?" * len(names))})',
+                  zip(*parts, strict=True))
+    if schema.is_spatial:
+        store._grow_extent(c, key, geoms[[g is not None for g in geoms]])
+    else:
+        store._touch(c, key)
 
 
 def _set_meta(c: sqlite3.Connection, key: str, value: str) -> None:

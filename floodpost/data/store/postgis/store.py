@@ -1074,12 +1074,13 @@ class PostgisStore:
             self._log(self._con, "restore", "situation_log", fid, f"恢复会商标记: {row['summary']}", None, row, operator)
 
     # ------------------------------------------------------------ whole-workspace copies
-    def dump(self, key: str) -> Any:
+    def dump(self, key: str, where: Sequence[Where] = ()) -> Any:
         """Every row of ``key`` as stored: fid index, every field, ``uuid``, ``row_version`` (not the log's),
-        geometry in EPSG:4490 for a layer; the log with all its fields."""
+        geometry in EPSG:4490 for a layer; the log with all its fields. ``where``: only those rows (the
+        outage replica catches up on the rows the log names)."""
         schema = schema_for(key)
         extra = identity_columns(key)
-        fids, data, wkb, more = self._select(key, (), list(schema.fields), schema.is_spatial, extra)
+        fids, data, wkb, more = self._select(key, where, list(schema.fields), schema.is_spatial, extra)
         for c in extra:
             data[c] = np.array(more[c], dtype=object) if c == "uuid" else np.array(more[c], dtype=np.int64)
         table = pd.DataFrame(data, columns=[*schema.field_names, *extra], index=pd.Index(fids, name="fid"))
