@@ -269,3 +269,51 @@ def test_replica_catches_up_with_every_kind_of_change(demo_path: Path, pg_url: s
         rows = con.execute(f'SELECT count(*) FROM "{key}" WHERE geom IS NOT NULL').fetchone()[0]
         assert rtree == rows, key
     con.close()
+
+
+def test_online_the_wrapper_writes_as_the_server_does(shared: str, tmp_path: Path) -> None:
+    """Online: stale edits raise at once, desks dispatching from one stock through their replicated stores
+    never overdraw (the server's advisory lock is kept), undo/redo of rows work, nothing is queued."""
+    import threading
+
+    from floodpost.data.situation.tally import TallyRejected, entry
+
+    with open_rs(shared, tmp_path / "a", Clock()) as a, open_store(shared) as b:
+        hazard = int(a.read("hazards").index[0])
+        v = a.row_version("hazards", hazard)
+        b.update("hazards", hazard, {"persons": 1}, expected_version=v)
+        with pytest.raises(StaleEdit):
+            a.update("hazards", hazard, {"persons": 2}, expected_version=v)
+        fids = a.insert("works", [{"place": f"堤{i}", "reported_at": "2021-07-23 12:00"} for i in range(2)])
+        rows = [a.feature("works", f) for f in fids]
+        a.delete_rows("works", fids, summary="撤销")
+        a.restore_rows("works", fids, [{k: v for k, v in r.items() if k != "fid"} for r in rows], summary="重做")
+        assert sql(shared, "SELECT count(*) FROM works WHERE place LIKE '堤_'") == [(2,)]
+        a.insert("depots", [{"name": "市仓库", "kind": "warehouse", "geometry": shapely.Point(114.3, 35.7)}])
+        a.insert("material_tally", [{"depot": "市仓库", "item": "沙袋", "quantity": 100, "kind": "入库",
+                                     "reported_at": "2021-07-22T08:00"}])
+        assert a.connection_state().queued == 0
+    written: list[int] = []
+    errors: list[BaseException] = []
+
+    def desk(n: int) -> None:
+        try:
+            with open_rs(shared, tmp_path / f"desk{n}", Clock()) as ws:
+                for _ in range(8):
+                    try:
+                        entry(ws, "material_tally", {"depot": "市仓库", "item": "沙袋", "quantity": 10, "kind": "调拨",
+                                                     "reported_at": "2021-07-22T12:00"}, accept_warnings=True)
+                        written.append(n)
+                    except TallyRejected:
+                        pass
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=desk, args=(n,)) for n in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not errors, errors
+    assert len(written) == 10
+    assert sql(shared, "SELECT sum(quantity) FROM material_tally WHERE kind = 'dispatch'") == [(100,)]

@@ -247,7 +247,7 @@ class ReplicatedStore:
         self._generation = 0
         self._may_write = True
         self.read_only = False
-        self.on_damage: Callable[[Any], Any] | None = None
+        self._on_damage: Callable[[Any], Any] | None = None
 
     # ------------------------------------------------------------ opening
     @classmethod
@@ -405,6 +405,7 @@ class ReplicatedStore:
             with contextlib.suppress(Exception):
                 self._server.close()
         self._server = server
+        server.on_damage = self._on_damage
         self._problem = None
         self._backoff = 0
         self._generation += 1
@@ -536,6 +537,10 @@ class ReplicatedStore:
             except StorageError as exc:
                 if self._lost(exc):
                     return False
+                with contextlib.suppress(StorageError):
+                    if self._server.entry_committed(entry_uuid):  # another window sent it at the same moment
+                        self._done(seq)
+                        continue
                 self._conflict(seq, exc)
                 blocked.update((key, u) for u in uuids)
             except (KeyError, ValueError, TypeError) as exc:
@@ -682,6 +687,14 @@ class ReplicatedStore:
                        entry.expected_version, entry.operator, self.workstation, now_storage()))
         return result
 
+    def _server_lock(self) -> None:
+        """The advisory lock ``PostgisStore.locked()`` takes, taken in the open ``queued_entry`` transaction
+        (``locked()`` inside a transaction only joins it): a check and its write stay alone among desks."""
+        from floodpost.data.store.postgis.store import LOCK_KEY
+
+        with self._server.transaction() as con:
+            con.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
+
     def _replica_identity(self, c: sqlite3.Connection, key: str, fid: int) -> tuple[str, int | None]:
         row = c.execute(f'SELECT uuid, {"row_version" if key != "situation_log" else "NULL"} FROM "{key}"'
                         " WHERE fid = ?", (int(fid),)).fetchone()
@@ -719,12 +732,9 @@ class ReplicatedStore:
         records = validate_records(schema, GpkgStore._records(rows), source=key)
 
         def online() -> list[int]:
-            from floodpost.data.store.postgis.store import LOCK_KEY
-
-            with self._server.transaction() as con:  # joins queued_entry's: take the lock locked() would
-                con.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
-                check()
-                return self._server.insert(key, records, operator=operator, summary=summary, validated=True)
+            self._server_lock()
+            check()
+            return self._server.insert(key, records, operator=operator, summary=summary, validated=True)
 
         def offline(c: Any) -> tuple[list[int], _Entry]:
             uuids = new_uuids(len(records))
@@ -782,6 +792,7 @@ class ReplicatedStore:
         fids = [int(f) for f in fids]
 
         def online() -> None:
+            self._server_lock()
             self._server.delete_rows(key, fids, summary=summary, operator=operator, check=check)
 
         def offline(c: Any) -> tuple[None, _Entry]:
@@ -814,6 +825,7 @@ class ReplicatedStore:
         schema = schema_for(key)
 
         def online() -> list[int]:
+            self._server_lock()
             return self._server.restore_rows(key, fids, records, summary=summary, operator=operator, check=check)
 
         def offline(c: Any) -> tuple[list[int], _Entry]:
@@ -841,12 +853,20 @@ class ReplicatedStore:
     def withdraw_meeting(self, fid: int, *, operator: str | None = None) -> dict[str, Any]:
         """Online only: a meeting mark's log fid is the server's (offline marks have none yet)."""
         self._online_only("withdrawing a meeting mark")
-        return self._server.withdraw_meeting(fid, operator=operator)
+        try:
+            return self._server.withdraw_meeting(fid, operator=operator)
+        except StorageError as exc:
+            self._lost(exc)
+            raise
 
     def restore_meeting(self, mark: Mapping[str, Any], *, operator: str | None = None) -> None:
         """Online only, as :meth:`withdraw_meeting`."""
         self._online_only("restoring a meeting mark")
-        self._server.restore_meeting(mark, operator=operator)
+        try:
+            self._server.restore_meeting(mark, operator=operator)
+        except StorageError as exc:
+            self._lost(exc)
+            raise
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:
@@ -919,7 +939,20 @@ class ReplicatedStore:
 
     @property
     def damage(self) -> list[Any]:
+        """Cells found unreadable by the store now serving (server or replica)."""
         return list(self._active().damage)
+
+    @property
+    def on_damage(self) -> Callable[[Any], Any] | None:
+        return self._on_damage
+
+    @on_damage.setter
+    def on_damage(self, callback: Callable[[Any], Any] | None) -> None:
+        """Called with each new damaged cell, by whichever store finds it."""
+        self._on_damage = callback
+        for store in (self._server, self._replica):
+            if store is not None:
+                store.on_damage = callback
 
     def reader(self) -> Any:
         """A store of its own for a worker thread: the server's while online, the replica's while offline.
