@@ -317,3 +317,44 @@ def test_online_the_wrapper_writes_as_the_server_does(shared: str, tmp_path: Pat
     assert not errors, errors
     assert len(written) == 10
     assert sql(shared, "SELECT sum(quantity) FROM material_tally WHERE kind = 'dispatch'") == [(100,)]
+
+
+def test_an_online_write_whose_answer_was_lost_arrives_once(shared: str, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server committed, the answer never came back (the cable pulled at that moment): the write is
+    queued under the same entry uuid, and the replay sees the server has it."""
+    from contextlib import contextmanager
+
+    from floodpost.data.store.postgis import PostgisStore
+
+    real = PostgisStore.queued_entry
+
+    @contextmanager
+    def lost_answer(self: PostgisStore, entry_uuid: str, note: str = "") -> Any:
+        with real(self, entry_uuid, note) as con:
+            yield con
+        self._con.close()  # committed; then the connection is gone before the client hears of it
+        raise StorageError(f"{self.name}: lost the server (server closed the connection unexpectedly); "
+                           "the change was not confirmed")
+
+    clock = Clock()
+    rs = open_rs(shared, tmp_path / "replicas", clock)
+    sql(shared, "SELECT nextval(pg_get_serial_sequence('works', 'fid'))")  # a rolled-back insert's gap
+    monkeypatch.setattr(PostgisStore, "queued_entry", lost_answer)
+    rs.insert("works", [{"place": "应答丢失", "sandbags": 9, "reported_at": "2021-07-23 17:00"}])
+    monkeypatch.undo()
+    state = rs.connection_state()
+    assert not state.online and state.queued == 1
+    assert "应答丢失" in set(rs.read("works")["place"])  # shown from the replica meanwhile
+    with open_store(shared) as other:  # the server's fids move on: the replica's guess is not the server's
+        other.insert("works", [{"place": "别人", "reported_at": "2021-07-23 17:01"}])
+    clock.later()
+    assert rs.poll().online and rs.connection_state().queued == 0
+    assert sql(shared, "SELECT count(*) FROM works WHERE place = '应答丢失'") == [(1,)]
+    rs.close()
+    from floodpost.data.store.gpkg import GpkgStore
+
+    with GpkgStore.open(rs.replica_path) as replica:  # the replica holds the server's row, once
+        places = replica.read("works")["place"]
+        assert list(places).count("应答丢失") == 1
+        assert sorted(places.index) == [r[0] for r in sql(shared, "SELECT fid FROM works ORDER BY fid")]

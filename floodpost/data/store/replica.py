@@ -524,6 +524,8 @@ class ReplicatedStore:
             payload = loads(payload_text)
             try:
                 if self._server.entry_committed(entry_uuid):
+                    if op == "insert" and key:
+                        self._forget_local(key, uuids)
                     self._done(seq)
                     continue
                 if op in ("update", "delete") and any((key, u) in blocked for u in uuids):
@@ -548,6 +550,19 @@ class ReplicatedStore:
                 blocked.update((key, u) for u in uuids)
         self._contact()
         return True
+
+    def _forget_local(self, key: str, uuids: list[str]) -> None:
+        """Drop the replica's rows of an insert the server committed under other uuids (an online write whose
+        answer was lost: the server chose its own); the refresh that follows brings the server's rows."""
+        assert self._replica is not None
+        with self._server.transaction() as con:
+            there = {str(r[0]) for r in con.execute(f'SELECT uuid::text FROM "{key}" WHERE uuid = ANY(%s::uuid[])',
+                                                      (uuids,)).fetchall()}
+        local = [u for u in uuids if u not in there]
+        with self._replica.transaction() as c:
+            for start in range(0, len(local), 500):
+                chunk = local[start:start + 500]
+                c.execute(f'DELETE FROM "{key}" WHERE uuid IN ({",".join("?" * len(chunk))})', chunk)
 
     def _done(self, seq: int) -> None:
         assert self._replica is not None
@@ -660,6 +675,13 @@ class ReplicatedStore:
                 if full:
                     self._server.insert(conflict.key, [full], operator=conflict.operator)
         assert self._replica is not None
+        if conflict.op == "insert" and conflict.key:  # rows the server refused: the replica's copies go
+            ids = [str(u) for u in json.loads(self._replica._con.execute(
+                "SELECT uuids FROM floodpost_outbox WHERE seq = ?", (conflict.seq,)).fetchone()[0])]
+            with self._replica.transaction() as c:
+                for start in range(0, len(ids), 500):
+                    chunk = ids[start:start + 500]
+                    c.execute(f'DELETE FROM "{conflict.key}" WHERE uuid IN ({",".join("?" * len(chunk))})', chunk)
         self._done(conflict.seq)
         if self.online and not self._queued():
             self._refresh()
