@@ -358,3 +358,23 @@ def test_an_online_write_whose_answer_was_lost_arrives_once(shared: str, tmp_pat
         places = replica.read("works")["place"]
         assert list(places).count("应答丢失") == 1
         assert sorted(places.index) == [r[0] for r in sql(shared, "SELECT fid FROM works ORDER BY fid")]
+
+
+def test_an_offline_edit_of_a_row_deleted_meanwhile_can_be_kept(shared: str, server_back: Any, tmp_path: Path) -> None:
+    clock = Clock()
+    rs = open_rs(shared, tmp_path / "replicas", clock)
+    hazard = int(rs.read("hazards").index[0])
+    server_back.stop()
+    rs.update("hazards", hazard, {"persons": 55})
+    server_back.start()
+    with open_store(shared) as other:
+        other.delete("hazards", [hazard])
+    clock.later()
+    assert rs.poll().conflicts == 1
+    (conflict,) = rs.conflicts()
+    assert isinstance(conflict.error, StaleEdit) and conflict.error.current is None
+    assert conflict.mine is not None and conflict.mine["name"] == "东山滑坡"
+    rs.resolve(conflict, "mine")  # put it back as this desk had it, with the edit
+    assert sql(shared, "SELECT name, persons, ST_AsText(geom) FROM hazards") == [("东山滑坡", 55, "POINT(114.1 35.9)")]
+    assert rs.connection_state().conflicts == 0
+    rs.close()

@@ -197,6 +197,8 @@ class Conflict:
     error: StorageError
     operator: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The whole row as this desk had it after the queued edit (updates), for "mine" on a deleted row and "both".
+    mine: dict[str, Any] | None = None
 
 
 @dataclass
@@ -570,11 +572,20 @@ class ReplicatedStore:
             c.execute("DELETE FROM floodpost_outbox WHERE seq = ?", (seq,))
 
     def _conflict(self, seq: int, exc: StorageError) -> None:
+        """Keep a refused entry as a conflict, with the row as this desk has it (before the refresh that
+        brings theirs), so "mine" and "both" can write the whole row even if they deleted it."""
         assert self._replica is not None
         problem: dict[str, Any] = {"message": str(exc)}
         if isinstance(exc, StaleEdit):
             problem.update(stale=True, key=exc.key, fid=exc.fid, expected=exc.expected, current=exc.current,
                            current_version=exc.current_version)
+        row = self._replica._con.execute("SELECT op, key, uuids FROM floodpost_outbox WHERE seq = ?", (seq,)).fetchone()
+        if row and row[0] == "update" and row[1] in ALL:
+            ids = json.loads(row[2])
+            found = self._replica._con.execute(f'SELECT fid FROM "{row[1]}" WHERE uuid = ?', (ids[0],)).fetchone()
+            if found:
+                mine = self._replica.feature(row[1], int(found[0])) or {}
+                problem["mine"] = {k: v for k, v in mine.items() if k != "fid"}
         with self._replica.transaction() as c:
             c.execute("UPDATE floodpost_outbox SET state = 'conflict', problem = ? WHERE seq = ?", (dumps(problem), seq))
 
@@ -643,7 +654,7 @@ class ReplicatedStore:
             ids = json.loads(uuids)
             values = data.get("values") or (data.get("rows") or [{}])[0]
             out.append(Conflict(seq, op, key, ids[0] if ids else None, dict(values), expected, ws, entered, error,
-                                operator, data))
+                                operator, data, p.get("mine")))
         return out
 
     def resolve(self, conflict: Conflict, choice: str) -> None:
@@ -651,8 +662,10 @@ class ReplicatedStore:
 
         ``theirs``: keep the server's row, drop what was typed here. ``mine``:
         write the typed values over theirs (an update on their version; a row
-        they deleted is inserted again). ``both``: keep theirs and add the
-        typed values as a new row (a copy). Raises StorageError offline.
+        they deleted is inserted again as this desk had it; a deletion made
+        anyway). ``both``: keep theirs and add this desk's row as a new one (a
+        copy; for a deletion, the same as theirs). Raises StorageError offline
+        for mine and both.
         """
         if choice not in ("theirs", "mine", "both"):
             raise ValueError(f"choose theirs, mine or both, not {choice!r}")
@@ -668,10 +681,9 @@ class ReplicatedStore:
                                     expected_version=current)
             elif choice == "mine" and conflict.op == "delete" and current is not None:
                 self._server.delete(conflict.key, [err.fid], operator=conflict.operator)
-            elif conflict.op in ("update", "insert") or (choice == "both" and values):
-                full = dict(err.current or {}) if isinstance(err, StaleEdit) else {}
-                full = {k: v for k, v in full.items() if k in schema.field_names or k == "geometry"}
-                full.update(values)
+            elif conflict.op in ("update", "insert"):  # a copy: their row stays (or is gone), the typed one is added
+                base = conflict.mine or (err.current if isinstance(err, StaleEdit) else None) or {}
+                full = {k: v for k, v in {**base, **values}.items() if k in schema.field_names or k == "geometry"}
                 if full:
                     self._server.insert(conflict.key, [full], operator=conflict.operator)
         assert self._replica is not None
