@@ -378,3 +378,15 @@ def test_an_offline_edit_of_a_row_deleted_meanwhile_can_be_kept(shared: str, ser
     assert sql(shared, "SELECT name, persons, ST_AsText(geom) FROM hazards") == [("东山滑坡", 55, "POINT(114.1 35.9)")]
     assert rs.connection_state().conflicts == 0
     rs.close()
+
+
+def test_connections_give_up_in_seconds_on_a_silent_lan() -> None:
+    """A dead switch drops packets without refusing: the replicated store's connections carry libpq
+    timeouts (connect, keepalives, TCP user timeout) unless the location sets its own."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    from floodpost.data.store.replica import with_timeouts
+
+    got = conninfo_to_dict(with_timeouts("postgresql://duty@gis-server/flood?connect_timeout=10"))
+    assert got["connect_timeout"] == "10" and got["tcp_user_timeout"] == "5000" and got["keepalives"] == "1"
+    assert got["host"] == "gis-server" and got["dbname"] == "flood" and got["user"] == "duty"

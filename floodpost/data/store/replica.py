@@ -103,6 +103,12 @@ CREATE TABLE IF NOT EXISTS floodpost_outbox (
 )"""
 _META_SQL = "CREATE TABLE IF NOT EXISTS floodpost_replica (key TEXT PRIMARY KEY, value TEXT)"
 
+#: libpq settings a replicated store connects with unless the location sets them: a LAN that fails silently
+#: (packets dropped, no refusal) is noticed in seconds, not after the TCP timeouts of minutes, and a
+#: reconnection attempt from the window's timer never blocks it for long.
+TIMEOUTS = {"connect_timeout": "3", "keepalives": "1", "keepalives_idle": "5", "keepalives_interval": "2",
+            "keepalives_count": "2", "tcp_user_timeout": "5000"}
+
 #: Words of a StorageError that mean the server is out of reach (not: refused, wrong password, no such database).
 _OUTAGE = re.compile(r"cannot connect|lost the server|lost the connection|connection refused|server closed|"
                      r"terminating connection|starting up|shutting down|timeout|timed out|no route|"
@@ -211,6 +217,14 @@ class _Entry:
     operator: str | None = None
 
 
+def with_timeouts(location: str) -> str:
+    """``location`` with :data:`TIMEOUTS` added where it does not set them (a libpq key=value string)."""
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    given = conninfo_to_dict(location)
+    return make_conninfo(location, **{k: v for k, v in TIMEOUTS.items() if k not in given})
+
+
 def replica_path(location: str, replica_dir: str | os.PathLike[str]) -> Path:
     """The replica file of a shared workspace in ``replica_dir`` (one per server database, no password in the name)."""
     from floodpost.data.store.postgis import redact
@@ -233,10 +247,11 @@ class ReplicatedStore:
 
     def __init__(self, location: str, replica_dir: str | os.PathLike[str], *, workstation: str | None = None,
                  clock: Callable[[], float] = time.monotonic, refresh_every: float = REFRESH_EVERY) -> None:
-        self._conninfo = os.fspath(location)  # may hold a password: memory only, like PostgisStore
+        self._location = os.fspath(location)
+        self._conninfo = with_timeouts(self._location)  # may hold a password: memory only, like PostgisStore
         self._dir = Path(replica_dir)
         self._dir.mkdir(parents=True, exist_ok=True)
-        self.replica_path = replica_path(self._conninfo, self._dir)
+        self.replica_path = replica_path(self._location, self._dir)
         self.workstation = workstation or socket.gethostname()
         self._clock = clock
         self._refresh_every = refresh_every
@@ -1029,7 +1044,7 @@ class ReplicatedStore:
         """The server's location without a password (what settings keep; the replica follows from it)."""
         from floodpost.data.store.postgis import redact
 
-        return redact(self._conninfo)
+        return redact(self._location)
 
     @property
     def name(self) -> str:
