@@ -390,3 +390,25 @@ def test_connections_give_up_in_seconds_on_a_silent_lan() -> None:
     got = conninfo_to_dict(with_timeouts("postgresql://duty@gis-server/flood?connect_timeout=10"))
     assert got["connect_timeout"] == "10" and got["tcp_user_timeout"] == "5000" and got["keepalives"] == "1"
     assert got["host"] == "gis-server" and got["dbname"] == "flood" and got["user"] == "duty"
+
+
+def test_a_change_committed_after_a_later_one_still_reaches_the_replica(shared: str, tmp_path: Path) -> None:
+    """Log fids are drawn at insert and seen at commit: an entry numbered before another but committed
+    after the refresh that saw the other is picked up by the next refresh (it looks back)."""
+    from floodpost.data.store.gpkg import GpkgStore
+
+    clock = Clock()
+    rs = open_rs(shared, tmp_path / "replicas", clock)
+    with open_store(shared) as slow, open_store(shared) as quick:
+        with slow.transaction():
+            slow.insert("hazards", [{"name": "慢提交", "hazard_type": "滑坡", "geometry": shapely.Point(114, 35)}])
+            quick.insert("hazards", [{"name": "快提交", "hazard_type": "崩塌", "geometry": shapely.Point(114, 35.1)}])
+            clock.later()
+            rs.poll()  # sees the quick one (the higher log fid) only
+        clock.later()
+        rs.poll()
+    rs.close()
+    with GpkgStore.open(rs.replica_path) as replica:
+        assert {"慢提交", "快提交"} <= set(replica.read("hazards")["name"])
+        assert replica.log_max_fid() == sql(shared, "SELECT max(fid) FROM situation_log")[0][0]
+        assert replica.count("situation_log") == sql(shared, "SELECT count(*) FROM situation_log")[0][0]

@@ -103,6 +103,10 @@ CREATE TABLE IF NOT EXISTS floodpost_outbox (
 )"""
 _META_SQL = "CREATE TABLE IF NOT EXISTS floodpost_replica (key TEXT PRIMARY KEY, value TEXT)"
 
+#: Log entries a refresh looks back past the last one it saw: a transaction that drew its log fid before
+#: another but committed after it would otherwise be missed (fids are drawn at insert, seen at commit).
+LOOKBACK = 200
+
 #: libpq settings a replicated store connects with unless the location sets them: a LAN that fails silently
 #: (packets dropped, no refusal) is noticed in seconds, not after the TCP timeouts of minutes, and a
 #: reconnection attempt from the window's timer never blocks it for long.
@@ -389,10 +393,10 @@ class ReplicatedStore:
             self.try_reconnect()
         else:
             try:
-                top = self._server.log_max_fid()
+                self._server.log_max_fid()  # is it there?
                 self._contact()
-                if self._clock() - self._last_refresh >= self._refresh_every and top != self._synced():
-                    self._sync()
+                if self._clock() - self._last_refresh >= self._refresh_every:
+                    self._sync()  # the refresh itself sees whether anything is new
             except StorageError as exc:
                 if not self._lost(exc):
                     raise
@@ -457,13 +461,19 @@ class ReplicatedStore:
         The rows the new log entries name (by feature fid, or an import's fid
         range) are read again and replace the replica's; the log entries are
         appended; a table an entry names without rows (a deletion of many
-        rows, outlines, a schema change) is copied again whole.
+        rows, outlines, a schema change) is copied again whole. It looks
+        :data:`LOOKBACK` entries further back than the last refresh (an entry
+        committed after a later one is not missed; rows read twice are harmless).
         """
         assert self._replica is not None
         server = self._server
         synced = self._synced()
         top = server.log_max_fid()
-        if top == synced:
+        since = max(0, synced - LOOKBACK)
+        entries = server.log_since(since) if 0 <= synced <= top else []
+        known = {int(r[0]) for r in self._replica._con.execute("SELECT fid FROM situation_log WHERE fid > ?",
+                                                                (since,))}
+        if top == synced and {int(e[0]) for e in entries} == known:
             self._last_refresh = self._clock()
             return
         keys = set(server.keys())
@@ -472,8 +482,9 @@ class ReplicatedStore:
         if synced < 0 or top < synced:
             whole = set(keys)  # a replica of unknown age, or a workspace loaded again: all of it
         else:
-            for _fid, action, target, feature, after in server.log_since(synced):
-                if action in ("migrate", "create"):
+            for log_fid, action, target, feature, after in entries:
+                seen = log_fid <= synced  # looked back at: rows only (a whole copy was made then, if any)
+                if action in ("migrate", "create") and not seen:
                     whole = set(keys)
                     break
                 info = _after(after)
@@ -487,13 +498,13 @@ class ReplicatedStore:
                 elif action == "import" and isinstance(info.get("first_fid"), int) \
                         and isinstance(info.get("last_fid"), int) and info["last_fid"] - info["first_fid"] < 20000:
                     rows.setdefault(target, set()).update(range(info["first_fid"], info["last_fid"] + 1))
-                else:
+                elif not seen:
                     whole.add(target)
         whole &= keys
         frames = {key: server.dump(key) for key in sorted(whole)}
         parts = {key: (sorted(fids), server.dump(key, [Where("fid", "in", sorted(fids))]))
                  for key, fids in rows.items() if key in keys and key not in whole}
-        log = None if "situation_log" in whole else server.dump("situation_log", [Where("fid", ">", synced)])
+        log = None if "situation_log" in whole else server.dump("situation_log", [Where("fid", ">", since)])
         with self._replica.transaction() as c:
             for key, frame in frames.items():
                 c.execute(f'DELETE FROM "{key}"')
@@ -508,7 +519,7 @@ class ReplicatedStore:
                     c.execute(f'DELETE FROM "{key}" WHERE uuid IN ({",".join("?" * len(chunk_u))})', chunk_u)
                 _put_rows(self._replica, c, key, frame)
             if log is not None:
-                c.execute("DELETE FROM situation_log WHERE fid > ?", (synced,))  # offline entries give way
+                c.execute("DELETE FROM situation_log WHERE fid > ?", (since,))  # offline entries give way too
                 _put_rows(self._replica, c, "situation_log", log)
             _set_meta(c, "synced_log_fid", str(top))
             _set_meta(c, "last_contact", now_storage())
