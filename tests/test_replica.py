@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import shapely
 
-from floodpost.data.store import StaleEdit, StorageError, create_store, open_store
+from floodpost.data.store import StaleEdit, StorageError, Store, create_store, open_store
 from floodpost.data.store.replica import BACKOFF, ReplicatedStore
 from floodpost.data.workspace import Workspace
 
@@ -229,6 +229,7 @@ def test_workspace_open_with_a_replica_folder(shared: str, tmp_path: Path) -> No
         assert isinstance(ws, ReplicatedStore)
         assert ws.count("hazards") == 1 and ws.connection_state().online
         assert ws.location == shared
+        assert isinstance(ws, Store)  # the storage protocol, as the window expects it
     with Workspace.open(shared) as ws:  # without a folder: the plain store
         assert not isinstance(ws, ReplicatedStore)
 
@@ -374,7 +375,7 @@ def test_an_offline_edit_of_a_row_deleted_meanwhile_can_be_kept(shared: str, ser
     (conflict,) = rs.conflicts()
     assert isinstance(conflict.error, StaleEdit) and conflict.error.current is None
     assert conflict.mine is not None and conflict.mine["name"] == "东山滑坡"
-    rs.resolve(conflict, "mine")  # put it back as this desk had it, with the edit
+    rs.resolve(conflict, "restore")  # the dialog's word: put it back as this desk had it, with the edit
     assert sql(shared, "SELECT name, persons, ST_AsText(geom) FROM hazards") == [("东山滑坡", 55, "POINT(114.1 35.9)")]
     assert rs.connection_state().conflicts == 0
     rs.close()

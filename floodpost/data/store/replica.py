@@ -691,8 +691,10 @@ class ReplicatedStore:
         they deleted is inserted again as this desk had it; a deletion made
         anyway). ``both``: keep theirs and add this desk's row as a new one (a
         copy; for a deletion, the same as theirs). Raises StorageError offline
-        for mine and both.
+        for mine and both. The conflict dialog's own words are taken too:
+        ``overwrite`` and ``restore`` are mine, ``drop`` is theirs.
         """
+        choice = _CHOICES.get(choice, choice)
         if choice not in ("theirs", "mine", "both"):
             raise ValueError(f"choose theirs, mine or both, not {choice!r}")
         if choice != "theirs":
@@ -1080,6 +1082,10 @@ class ReplicatedStore:
 
     def __repr__(self) -> str:
         return f"ReplicatedStore({self.location!r}, {str(self.replica_path)!r}, {'online' if self.online else 'offline'})"
+
+
+#: The conflict dialog's choices (ui/dialogs/conflict.py) in :meth:`ReplicatedStore.resolve`'s words.
+_CHOICES = {"overwrite": "mine", "restore": "mine", "drop": "theirs"}
 
 
 def _after(text: str | None) -> dict[str, Any]:
