@@ -413,3 +413,17 @@ def test_a_change_committed_after_a_later_one_still_reaches_the_replica(shared: 
         assert {"慢提交", "快提交"} <= set(replica.read("hazards")["name"])
         assert replica.log_max_fid() == sql(shared, "SELECT max(fid) FROM situation_log")[0][0]
         assert replica.count("situation_log") == sql(shared, "SELECT count(*) FROM situation_log")[0][0]
+
+
+def test_an_unreadable_replica_is_set_aside_and_copied_again(shared: str, tmp_path: Path) -> None:
+    folder = tmp_path / "replicas"
+    with open_rs(shared, folder, Clock()) as rs:
+        path = rs.replica_path
+    path.write_bytes(b"not a GeoPackage any more" * 100)
+    with open_rs(shared, folder, Clock()) as rs:
+        assert rs.connection_state().online and rs.set_aside is not None and rs.set_aside.exists()
+        assert rs.set_aside.read_bytes().startswith(b"not a GeoPackage")
+    from floodpost.data.store.gpkg import GpkgStore
+
+    with GpkgStore.open(path) as replica:
+        assert replica.count("hazards") == 1

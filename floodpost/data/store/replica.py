@@ -267,6 +267,8 @@ class ReplicatedStore:
         self._last_refresh = -1e18
         self._generation = 0
         self._may_write = True
+        #: Where an unreadable replica was moved when a new one was made (the window may say so), else None.
+        self.set_aside: Path | None = None
         self.read_only = False
         self._on_damage: Callable[[Any], Any] | None = None
 
@@ -301,8 +303,11 @@ class ReplicatedStore:
         try:
             self._may_write = self._server.can_write()
             if self.replica_path.exists():
-                self._open_replica()
-            else:
+                try:
+                    self._open_replica()
+                except (StorageError, sqlite3.DatabaseError):
+                    self._set_aside()
+            if self._replica is None:
                 self._replica = self._full_copy()
             self._contact()
             self._sync()
@@ -312,6 +317,14 @@ class ReplicatedStore:
                 raise
             self._offline(exc)
         return self
+
+    def _set_aside(self) -> None:
+        """A replica that no longer opens (a damaged disk, a half-copied file) is moved aside, never deleted
+        (it may hold queued changes someone can still read), and a new one is copied from the server."""
+        self._replica = None
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        self.set_aside = self.replica_path.with_name(f"{self.replica_path.stem}.unreadable-{stamp}.gpkg")
+        os.replace(self.replica_path, self.set_aside)
 
     def _open_replica(self) -> None:
         self._replica = GpkgStore.open(self.replica_path)
