@@ -427,3 +427,28 @@ def test_an_unreadable_replica_is_set_aside_and_copied_again(shared: str, tmp_pa
 
     with GpkgStore.open(path) as replica:
         assert replica.count("hazards") == 1
+
+
+def test_a_viewer_queues_nothing(shared: str, pg_cluster: Any, server_back: Any, tmp_path: Path) -> None:
+    """A viewer login keeps its replica (the meeting screen goes on showing the picture) but may not
+    write, online or offline: nothing is queued that the server would refuse anyway."""
+    import uuid
+
+    from floodpost.data.store import ReadOnlyWorkspace
+    from floodpost.data.store.postgis import init_server
+
+    init_server(shared)
+    name = f"u_viewer_{uuid.uuid4().hex[:8]}"
+    pg_cluster.sql(f"CREATE ROLE {name} LOGIN IN ROLE floodpost_viewer")
+    url = shared.replace("postgresql://postgres@", f"postgresql://{name}@")
+    clock = Clock()
+    rs = open_rs(url, tmp_path / "replicas", clock)
+    assert not rs.can_write() and rs.count("hazards") == 1
+    with pytest.raises(ReadOnlyWorkspace):
+        rs.insert("works", [{"place": "屏幕", "reported_at": "2021-07-23 12:00"}])
+    server_back.stop()
+    assert rs.count("hazards") == 1 and not rs.connection_state().online
+    with pytest.raises(ReadOnlyWorkspace):
+        rs.insert("works", [{"place": "屏幕", "reported_at": "2021-07-23 12:00"}])
+    assert rs.connection_state().queued == 0
+    rs.close()
