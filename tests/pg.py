@@ -51,8 +51,7 @@ class Cluster:
     port: int
     folder: Path
     bindir: Path | None = None
-    as_user: str | None = None
-    options: str = ""
+    user: str | None = None  # the system user the server runs as (root may not)
 
     def url(self, database: str = "postgres", user: str = SUPERUSER) -> str:
         return f"postgresql://{user}@127.0.0.1:{self.port}/{database}"
@@ -63,25 +62,37 @@ class Cluster:
         with psycopg.connect(self.url(database), autocommit=True) as con:
             con.execute(statement)
 
-    def stop(self) -> None:
-        """Stop the server (``-m fast``: clients are cut off as by an outage); :meth:`start` brings it back."""
-        assert self.bindir is not None
-        r = _run_as(self.as_user, [str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast",
-                                   "-w", "stop"])
-        assert r.returncode == 0, r.stderr or r.stdout
-
-    def start(self) -> None:
-        """Start the stopped server again on the same port."""
-        assert self.bindir is not None
-        r = _run_as(self.as_user, [str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"), "-o", self.options,
-                                   "-l", str(self.folder / "log"), "-w", "-t", "60", "start"])
-        assert r.returncode == 0, r.stderr or r.stdout
+    def restart(self) -> None:
+        """Stop the server (every connection dropped) and start it again on the same port."""
+        r = _run_as(self.user, [str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast",
+                                "-w", "-t", "60", "-l", str(self.folder / "log"), "restart"])
+        if r.returncode:
+            raise RuntimeError(f"the test server did not restart: {r.stderr or r.stdout}")
 
     def new_database(self, template: str = "floodpost_template") -> str:
         """A fresh database (PostGIS in it) for one test; its URL."""
         name = "t_" + uuid.uuid4().hex[:12]
         self.sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         return self.url(name)
+
+    def stop(self) -> None:
+        """Stop the server (``-m fast``: clients are cut off as by an outage) until :meth:`start`."""
+        r = _run_as(self.user, [str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast",
+                                "-w", "-t", "60", "stop"])
+        if r.returncode:
+            raise RuntimeError(f"the test server did not stop: {r.stderr or r.stdout}")
+
+    def start(self) -> None:
+        """Start a stopped server again on the same port, with the options it last ran with."""
+        import shlex
+
+        data = self.folder / "data"
+        words = shlex.split((data / "postmaster.opts").read_text())[1:]  # without the postgres binary
+        options = [w for i, w in enumerate(words) if w != "-D" and (i == 0 or words[i - 1] != "-D")]
+        r = _run_as(self.user, [str(self.bindir / "pg_ctl"), "-D", str(data), "-o", shlex.join(options),
+                                "-l", str(self.folder / "log"), "-w", "-t", "60", "start"])
+        if r.returncode:
+            raise RuntimeError(f"the test server did not start again: {r.stderr or r.stdout}")
 
 
 def _run_as(user: str | None, args: list[str], **kw) -> subprocess.CompletedProcess:
@@ -122,7 +133,7 @@ def pg_cluster() -> Iterator[Cluster]:
         log = (folder / "log").read_text(errors="replace") if (folder / "log").exists() else ""
         shutil.rmtree(folder, ignore_errors=True)
         pytest.fail(f"the test server did not start: {r.stderr or r.stdout}\n{log[-2000:]}")
-    cluster = Cluster(port, folder, bindir, as_user, options)
+    cluster = Cluster(port, folder, bindir, as_user)
     try:
         cluster.sql("CREATE DATABASE floodpost_template")
         cluster.sql("CREATE EXTENSION postgis", "floodpost_template")
