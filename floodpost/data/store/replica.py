@@ -115,7 +115,7 @@ TIMEOUTS = {"connect_timeout": "3", "keepalives": "1", "keepalives_idle": "5", "
 
 #: Words of a StorageError that mean the server is out of reach (not: refused, wrong password, no such database).
 _OUTAGE = re.compile(r"cannot connect|lost the server|lost the connection|connection refused|server closed|"
-                     r"terminating connection|starting up|shutting down|timeout|timed out|no route|"
+                     r"terminating connection|starting up|shutting down|timeout expired|timed out|no route|"
                      r"connection.*(reset|closed)|could not receive|could not send|not confirmed", re.I)
 
 
