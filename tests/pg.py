@@ -75,6 +75,25 @@ class Cluster:
         self.sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         return self.url(name)
 
+    def stop(self) -> None:
+        """Stop the server (``-m fast``: clients are cut off as by an outage) until :meth:`start`."""
+        r = _run_as(self.user, [str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast",
+                                "-w", "-t", "60", "stop"])
+        if r.returncode:
+            raise RuntimeError(f"the test server did not stop: {r.stderr or r.stdout}")
+
+    def start(self) -> None:
+        """Start a stopped server again on the same port, with the options it last ran with."""
+        import shlex
+
+        data = self.folder / "data"
+        words = shlex.split((data / "postmaster.opts").read_text())[1:]  # without the postgres binary
+        options = [w for i, w in enumerate(words) if w != "-D" and (i == 0 or words[i - 1] != "-D")]
+        r = _run_as(self.user, [str(self.bindir / "pg_ctl"), "-D", str(data), "-o", shlex.join(options),
+                                "-l", str(self.folder / "log"), "-w", "-t", "60", "start"])
+        if r.returncode:
+            raise RuntimeError(f"the test server did not start again: {r.stderr or r.stdout}")
+
 
 def _run_as(user: str | None, args: list[str], **kw) -> subprocess.CompletedProcess:
     cmd = (["runuser", "-u", user, "--"] if user else []) + args

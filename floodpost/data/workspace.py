@@ -36,9 +36,15 @@ class Workspace:
     """The entry points: :meth:`open` and :meth:`create` give a :class:`~floodpost.data.store.Store`."""
 
     @staticmethod
-    def open(location: str | os.PathLike[str], read_only: bool = False) -> Store:
-        """Open the workspace at ``location``, migrating an older schema (unless ``read_only``)."""
-        return open_store(location, read_only=read_only)
+    def open(location: str | os.PathLike[str], read_only: bool = False,
+             replica_dir: str | os.PathLike[str] | None = None) -> Store:
+        """Open the workspace at ``location``, migrating an older schema (unless ``read_only``).
+
+        ``replica_dir``: for a shared workspace, the folder of its local replica and outbox, so the
+        window keeps working when the server cannot be reached (the store then has ``poll()``,
+        ``connection_state()``, ``conflicts()``, ``resolve()``: see ``floodpost.data.store.replica``).
+        """
+        return open_store(location, read_only=read_only, replica_dir=replica_dir)
 
     @staticmethod
     def create(location: str | os.PathLike[str], overwrite: bool = False) -> Store:

@@ -213,12 +213,19 @@ def _backend(location: str | os.PathLike[str]) -> Any:
     return GpkgStore
 
 
-def open_store(location: str | os.PathLike[str], *, read_only: bool = False) -> Store:
+def open_store(location: str | os.PathLike[str], *, read_only: bool = False,
+               replica_dir: str | os.PathLike[str] | None = None) -> Store:
     """Open the workspace at ``location`` (a GeoPackage path or a database), migrating an older one.
 
     ``read_only`` opens it for reading only (a second process that must never
-    write or migrate it, such as the render helper).
+    write or migrate it, such as the render helper). ``replica_dir`` (a
+    shared workspace, not read-only): keep a local replica there and keep
+    working through an outage (:class:`~floodpost.data.store.replica.ReplicatedStore`).
     """
+    if replica_dir is not None and not read_only and is_server_location(location):
+        from floodpost.data.store.replica import ReplicatedStore
+
+        return ReplicatedStore.open(location, replica_dir)
     return _backend(location).open(location, read_only=read_only)
 
 

@@ -168,11 +168,11 @@ def _json(value: Any) -> str:
 
 
 def _insert_log(cur: Any, action: str, target: str | None, fid: int | None, summary: str, before: Any,
-                after: Any, operator: str | None, at: Any = None) -> int:
+                after: Any, operator: str | None, at: Any = None, entry_uuid: str | None = None) -> int:
     cur.execute(
         "INSERT INTO situation_log (uuid, at, operator, action, target, feature_id, summary, before, after)"
         " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s) RETURNING fid",
-        (str(uuid.uuid4()), to_storage(at) if at is not None else now_storage(), operator or default_operator(),
+        (entry_uuid or str(uuid.uuid4()), to_storage(at) if at is not None else now_storage(), operator or default_operator(),
          action, target, fid, summary, None if before is None else _json(before),
          None if after is None else _json(after)),
     )
@@ -214,6 +214,8 @@ class PostgisStore:
         self._depth = 0
         self._writes = 0
         self._listen: Any = None
+        #: (uuid, note) for the next log entry written: a queued change being sent (:meth:`queued_entry`).
+        self._entry: tuple[str, str] | None = None
 
     # ------------------------------------------------------------ lifecycle
     @classmethod
@@ -783,8 +785,32 @@ class PostgisStore:
     # ------------------------------------------------------------ writing
     def _log(self, con: Any, action: str, target: str | None, fid: int | None, summary: str, before: Any,
              after: Any, operator: str | None = None, at: Any = None) -> int:
+        entry, self._entry = self._entry, None
         with con.cursor() as cur:
-            return _insert_log(cur, action, target, fid, summary, before, after, operator, at)
+            if entry is None:
+                return _insert_log(cur, action, target, fid, summary, before, after, operator, at)
+            return _insert_log(cur, action, target, fid, summary + entry[1], before, after, operator, at,
+                               entry_uuid=entry[0])
+
+    @contextmanager
+    def queued_entry(self, entry_uuid: str, note: str = "") -> Iterator[Any]:
+        """Send one change a workstation queued (the outage outbox of :mod:`floodpost.data.store.replica`)
+        as ONE transaction whose first log entry takes ``entry_uuid`` and ends its summary with ``note``.
+
+        The log entry commits with the change, so :meth:`entry_committed` tells
+        a change the server has from one it never got, even when the commit's
+        answer was lost: sent twice, stored once. Writes inside join it.
+        """
+        with self.transaction() as con:
+            self._entry = (str(entry_uuid), note)
+            try:
+                yield con
+            finally:
+                self._entry = None
+
+    def entry_committed(self, entry_uuid: str) -> bool:
+        """Whether a log entry with this uuid is on the server (a queued change sent before)."""
+        return self._one("SELECT 1 FROM situation_log WHERE uuid = %s::uuid", (str(entry_uuid),)) is not None
 
     @staticmethod
     def _records(rows: Any) -> list[dict[str, Any]]:
@@ -797,16 +823,31 @@ class PostgisStore:
 
     def insert(self, key: str, rows: Any, *, operator: str | None = None, summary: str | None = None,
                source: str | None = None, progress: Callable[[int, int], bool] | None = None,
-               validated: bool = False) -> list[int]:
+               validated: bool = False, uuids: Sequence[str] | None = None) -> list[int]:
         """Validate and add features or rows in one transaction; return their fids.
 
         One row is logged with its values (so it can be undone); many rows as
         one import entry. ``progress(done, total)`` returning False cancels and
-        rolls everything back.
+        rolls everything back. ``uuids`` (one per row) is the rows' identity
+        chosen elsewhere (rows typed in offline): a row whose uuid the table
+        holds already is not written again, its fid is returned (the unique
+        index on uuid refuses a duplicate sent at the same moment).
         """
         schema = schema_for(key)
         records = self._records(rows) if validated else validate_records(schema, self._records(rows), source=source)
-        return self._insert_valid(key, schema, records, operator, summary, source, progress)
+        if uuids is None:
+            return self._insert_valid(key, schema, records, operator, summary, source, progress)
+        given = [str(u) for u in uuids]
+        if len(given) != len(records):
+            raise ValueError(f"{key}: {len(given)} uuids for {len(records)} rows")
+        have = {u: int(f) for u, f in self._all(f'SELECT uuid::text, fid FROM "{key}" WHERE uuid = ANY(%s::uuid[])',
+                                                (given,))}
+        todo = [i for i, u in enumerate(given) if u not in have]
+        if todo:
+            fids = self._insert_valid(key, schema, [records[i] for i in todo], operator, summary, source, progress,
+                                      uuids_given=[given[i] for i in todo])
+            have.update(zip((given[i] for i in todo), fids, strict=True))
+        return [have[u] for u in given]
 
     def _write_rows(self, con: Any, schema: TableSchema, records: Sequence[Mapping[str, Any]], uuids: Sequence[str],
                     fids: Sequence[int], progress: Callable[[int, int], bool] | None = None,
@@ -1070,12 +1111,13 @@ class PostgisStore:
             self._log(self._con, "restore", "situation_log", fid, f"恢复会商标记: {row['summary']}", None, row, operator)
 
     # ------------------------------------------------------------ whole-workspace copies
-    def dump(self, key: str) -> Any:
+    def dump(self, key: str, where: Sequence[Where] = ()) -> Any:
         """Every row of ``key`` as stored: fid index, every field, ``uuid``, ``row_version`` (not the log's),
-        geometry in EPSG:4490 for a layer; the log with all its fields."""
+        geometry in EPSG:4490 for a layer; the log with all its fields. ``where``: only those rows (the
+        outage replica catches up on the rows the log names)."""
         schema = schema_for(key)
         extra = identity_columns(key)
-        fids, data, wkb, more = self._select(key, (), list(schema.fields), schema.is_spatial, extra)
+        fids, data, wkb, more = self._select(key, where, list(schema.fields), schema.is_spatial, extra)
         for c in extra:
             data[c] = np.array(more[c], dtype=object) if c == "uuid" else np.array(more[c], dtype=np.int64)
         table = pd.DataFrame(data, columns=[*schema.field_names, *extra], index=pd.Index(fids, name="fid"))
