@@ -60,15 +60,14 @@ class EvacuationOverlay:
     @classmethod
     def from_situation(cls, situation: Any, areas_frame: Any) -> EvacuationOverlay:
         """Bars for every evacuation area that has a storage-area polygon of the same name."""
+        return cls.from_anchors(situation, area_anchors(areas_frame))
+
+    @classmethod
+    def from_anchors(cls, situation: Any, anchors: dict[str, tuple[float, float, float]]) -> EvacuationOverlay:
+        """Bars for the evacuation areas with an anchor (:func:`area_anchors`; the map keeps them per layer)."""
         bars = []
-        if areas_frame is None or len(areas_frame) == 0:
+        if not anchors:
             return cls(bars)
-        anchors = {}
-        for name, geom in zip(areas_frame["name"], areas_frame.geometry, strict=True):
-            if geom is not None and not geom.is_empty:
-                p = shapely.point_on_surface(geom)
-                b = geom.bounds
-                anchors[str(name)] = (p.x, p.y, b[2] - b[0])
         for area, rec in situation.evacuation.items():
             if area not in anchors:
                 continue
@@ -118,6 +117,22 @@ class EvacuationOverlay:
         _place_alone(plan.placements, viewport, scale)
         plan.paint(painter, is_vector(painter))
         return len(plan.items)
+
+
+def area_anchors(areas_frame: Any) -> dict[str, tuple[float, float, float]]:
+    """Each named area's bar anchor: a point on its surface and its east-west extent.
+
+    Of several areas with one name, the last with a shape counts.
+    """
+    anchors: dict[str, tuple[float, float, float]] = {}
+    if areas_frame is None or len(areas_frame) == 0:
+        return anchors
+    for name, geom in zip(areas_frame["name"], areas_frame.geometry, strict=True):
+        if geom is not None and not geom.is_empty:
+            p = shapely.point_on_surface(geom)
+            b = geom.bounds
+            anchors[str(name)] = (p.x, p.y, b[2] - b[0])
+    return anchors
 
 
 def _area_label_half(scale: float) -> float:

@@ -195,6 +195,9 @@ class LegendView(QWidget):
         return len(self._columns(self._rows(), height)) * self.column_width() + 4
 
     def _changed(self, *args: Any) -> None:
+        signal = getattr(args[0], "signal", None) if args else None
+        if getattr(signal, "name", None) == "version":
+            return  # new data, same classes (a slider step refilters the forces): nothing to redraw here
         if self.flow:
             self.setMinimumHeight(self.row_height() * 4)
             self.setMinimumWidth(self.column_width())
