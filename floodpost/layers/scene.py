@@ -81,6 +81,8 @@ class MapScene:
         if situation is None:
             situation = as_of(workspace, when)
         at = to_storage(when) if when is not None else None
+        # what a step of the slider refilters: the painter keeps the picture under it
+        self.painter.volatile = frozenset(la.key for la in self.layers if "reported_at" in la.schema.field_names)
         for layer in self.layers:
             if "reported_at" not in layer.schema.field_names or layer.table is None:
                 continue
