@@ -7,13 +7,16 @@ picture at a time T is the same everywhere. QtGui only.
 
 from __future__ import annotations
 
+import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
 import shapely
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 
 from floodpost.layers.model.projection import to_mercator
 from floodpost.layers.model.viewport import Viewport
@@ -289,18 +292,63 @@ class _HalosPlan:
         px, py = _screen(viewport, [(i[0], i[1]) for i in items])
         painter.save()
         sym = SYMBOLOGY["forces"]
+        # On screen, each halo is stamped from a small picture drawn once (a season's
+        # hundreds of antialiased ellipses took a quarter of a slider step); on paper
+        # and under a scaled page they stay ellipses.
+        stamp = not is_vector(painter) and painter.transform().isIdentity()
         drawn = 0
-        for (_, _, men, cat, status), x, y in zip(items, px, py, strict=True):
+        for (_, _, men, cat, status), x, y in zip(items, px.tolist(), py.tolist(), strict=True):
             r = ForcesOverlay.radius(men, scale)
             if x + r < 0 or y + r < 0 or x - r > viewport.width or y - r > viewport.height:
                 continue
-            pen, brush = halo_pen_brush(qcolor(sym.symbol_for(cat).fill or "#444444"), status, scale)
-            painter.setPen(pen)
-            painter.setBrush(brush)
-            painter.drawEllipse(QRectF(float(x) - r, float(y) - r, 2 * r, 2 * r))
+            fill = sym.symbol_for(cat).fill or "#444444"
+            if stamp:
+                _stamp_halo(painter, fill, status, scale, r, x, y)
+            else:
+                pen, brush = halo_pen_brush(qcolor(fill), status, scale)
+                painter.setPen(pen)
+                painter.setBrush(brush)
+                painter.drawEllipse(QRectF(x - r, y - r, 2 * r, 2 * r))
             drawn += 1
         painter.restore()
         return drawn
+
+
+#: Halo pictures kept (colour, status, scale, radius, quarter-pixel offset): a season's forces need a few hundred.
+HALO_CACHE = 4096
+_halos: OrderedDict[tuple[Any, ...], tuple[QImage, int]] = OrderedDict()
+_halos_lock = threading.Lock()
+
+
+def _stamp_halo(painter: QPainter, fill: str, status: str, scale: float, r: float, x: float, y: float) -> None:
+    """One halo centred on (x, y) to a quarter pixel: its picture drawn once, then stamped."""
+    from floodpost.layers.render.symbols import qcolor
+
+    ix, iy = math.floor(x), math.floor(y)
+    fx, fy = round((x - ix) * 4) / 4, round((y - iy) * 4) / 4
+    key = (fill, status, scale, r, fx, fy)
+    with _halos_lock:
+        hit = _halos.get(key)
+        if hit is not None:
+            _halos.move_to_end(key)
+    if hit is None:
+        c = math.ceil(r + 2 * scale + 2)  # room for the pen
+        img = QImage(2 * c + 2, 2 * c + 2, QImage.Format.Format_ARGB32_Premultiplied)
+        img.fill(Qt.GlobalColor.transparent)
+        p = QPainter(img)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        pen, brush = halo_pen_brush(qcolor(fill), status, scale)
+        p.setPen(pen)
+        p.setBrush(brush)
+        p.drawEllipse(QRectF(c + fx - r, c + fy - r, 2 * r, 2 * r))
+        p.end()
+        hit = (img, c)
+        with _halos_lock:
+            _halos[key] = hit
+            while len(_halos) > HALO_CACHE:
+                _halos.popitem(last=False)
+    img, c = hit
+    painter.drawImage(ix - c, iy - c, img)
 
 
 def halo_pen_brush(colour: QColor, status: str, scale: float = 1.0) -> tuple[QPen, QBrush]:
