@@ -161,6 +161,11 @@ while ('frame' not in first or not filled()) and time.perf_counter() < deadline:
     time.sleep(0.002)
 dash = time.perf_counter()
 times = win.time_slider.times
+# Wait as the event loop does, asleep until an event comes (the worker's figures, the
+# map's frame); a loop spinning processEvents would take Python's lock from both threads.
+from PySide6.QtCore import QEventLoop, QTimer
+tick = QTimer(); tick.start(20)  # wakes the wait up now and then whatever happens
+wait = QEventLoop.ProcessEventsFlag.WaitForMoreEvents
 steps, figures = [], []
 frames = []
 win.canvas.rendered.connect(lambda *a: frames.append(time.perf_counter()))
@@ -173,13 +178,13 @@ if times:
         s0 = time.perf_counter()
         win.time_slider.set_time(t)
         while time.perf_counter() - s0 < 10:
-            app.processEvents()
+            app.processEvents(wait)
             if not win.situation_pending:
                 break
         s1 = time.perf_counter()
         # ... and the map painted with the moment's layers and overlays
         while time.perf_counter() - s0 < 10 and not (frames and frames[-1] > s1):
-            app.processEvents()
+            app.processEvents(wait)
         figures.append(s1 - s0)
         steps.append((frames[-1] if frames else float('nan')) - s0)
 print(json.dumps({{

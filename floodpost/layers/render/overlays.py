@@ -314,18 +314,18 @@ class _HalosPlan:
         return drawn
 
 
-#: Halo pictures kept (colour, status, scale, radius, quarter-pixel offset): a season's forces need a few hundred.
+#: Halo pictures kept (colour, status, scale, radius, half-pixel offset): a season's forces need a few hundred.
 HALO_CACHE = 4096
 _halos: OrderedDict[tuple[Any, ...], tuple[QImage, int]] = OrderedDict()
 _halos_lock = threading.Lock()
 
 
 def _stamp_halo(painter: QPainter, fill: str, status: str, scale: float, r: float, x: float, y: float) -> None:
-    """One halo centred on (x, y) to a quarter pixel: its picture drawn once, then stamped."""
+    """One halo centred on (x, y) to half a pixel: its picture drawn once, then stamped."""
     from floodpost.layers.render.symbols import qcolor
 
     ix, iy = math.floor(x), math.floor(y)
-    fx, fy = round((x - ix) * 4) / 4, round((y - iy) * 4) / 4
+    fx, fy = round((x - ix) * 2) / 2, round((y - iy) * 2) / 2
     key = (fill, status, scale, r, fx, fy)
     with _halos_lock:
         hit = _halos.get(key)
