@@ -84,18 +84,26 @@ class Situation:
         by_kind: dict[str, dict[str, int]] = defaultdict(lambda: {s: 0 for s in STAGES})
         keys = [f"{s}_persons" for s in STAGES]
         sums = self.sums
-        for area, rec in sorted(self.evacuation.items()):
-            got = [int(rec.get(k) or 0) for k in keys]
-            by_area[area] = dict(zip(STAGES, got, strict=True))
-            if sums is None:
-                kind = by_kind[rec.get("area_kind") or "other"]
-                for s, v in zip(STAGES, got, strict=True):
-                    persons[s] += v
-                    households[s] += int(rec.get(f"{s}_households") or 0)
-                    kind[s] += v
+        stages = sums.get("stages") if sums is not None else None
+        if stages is not None:
+            # each area's latest report as the engine read it once (not 1,000 records a step)
+            by_area = {area: dict(zip(STAGES, got, strict=True)) for area, (got, _) in sorted(stages.items())}
+        else:
+            for area, rec in sorted(self.evacuation.items()):
+                got = [int(rec.get(k) or 0) for k in keys]
+                by_area[area] = dict(zip(STAGES, got, strict=True))
+                if sums is None:
+                    kind = by_kind[rec.get("area_kind") or "other"]
+                    for s, v in zip(STAGES, got, strict=True):
+                        persons[s] += v
+                        households[s] += int(rec.get(f"{s}_households") or 0)
+                        kind[s] += v
         if sums is not None:
             persons, households = dict(sums["persons"]), dict(sums["households"])
-            kinds = {rec.get("area_kind") or "other" for rec in self.evacuation.values()}
+            if stages is not None:
+                kinds = {k for _, k in stages.values()}
+            else:
+                kinds = {rec.get("area_kind") or "other" for rec in self.evacuation.values()}
             by_kind = {k: dict(sums["by_kind"][k]) for k in kinds}
             forces = {**sums["forces"], "by_category": {c: dict(v) for c, v in sums["by_category"].items()}}
         else:
@@ -462,6 +470,7 @@ class _Evacuation:
             self.area_times[area] = table.ms[idx].tolist()
             self.area_rows[area] = idx.tolist()
         self._dicts: dict[int, dict[str, Any]] = {}
+        self._facts: dict[int, tuple[list[int], str]] = {}  # row -> (persons by stage, area kind)
 
     def add(self, r: dict[str, Any]) -> None:
         """A report entered now: it holds from its time until the area's next report."""
@@ -507,6 +516,28 @@ class _Evacuation:
             if i >= 0:
                 out[area] = self._row(self.area_rows[area][i])
         return out
+
+    def stages_at(self, t: int, rows: bool = True) -> tuple[dict[str, dict[str, Any]], dict[str, tuple[list[int], str]]]:
+        """The areas' latest reports at ``t`` (left out unless ``rows``) and each one's persons by
+        stage and area kind, worked out once per report rather than at every moment asked."""
+        out: dict[str, dict[str, Any]] = {}
+        stages: dict[str, tuple[list[int], str]] = {}
+        facts = self._facts
+        for area, times in self.area_times.items():
+            i = bisect.bisect_right(times, t) - 1
+            if i < 0:
+                continue
+            handle = self.area_rows[area][i]
+            got = facts.get(handle) if not isinstance(handle, dict) else None
+            if got is None:
+                rec = self._row(handle)
+                got = ([int(rec.get(f"{s}_persons") or 0) for s in STAGES], rec.get("area_kind") or "other")
+                if not isinstance(handle, dict):
+                    facts[handle] = got
+            stages[area] = got
+            if rows:
+                out[area] = self._row(handle)
+        return out, stages
 
 
 def _evac_vector(r: dict[str, Any]) -> np.ndarray:
@@ -582,16 +613,18 @@ class _Materials:
         for key, signed in self._stock_events(r, q):
             self.stock.setdefault(key, Steps.empty(1)).add(t, np.array([signed]))
 
-    def at(self, t: int) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
+    def at(self, t: int, stock: bool = True) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
         materials: dict[str, dict[str, float]] = {k: {} for k in MATERIAL_KINDS}
         for (kind, item), s in self.moves.items():
             if s.first() is not None and s.first() <= t:
                 materials.setdefault(kind, {})[item] = _number(s.at(t)[0])
-        stock: dict[str, dict[str, float]] = {}
+        on_hand: dict[str, dict[str, float]] = {}
+        if not stock:
+            return materials, on_hand
         for (depot, item), s in self.stock.items():
             if s.first() is not None and s.first() <= t:
-                stock.setdefault(depot, {})[item] = _number(s.at(t)[0])
-        return materials, stock
+                on_hand.setdefault(depot, {})[item] = _number(s.at(t)[0])
+        return materials, on_hand
 
 
 class _Forces:
@@ -834,28 +867,37 @@ class Engine:
 
     def totals(self, at: str) -> dict[str, Any]:
         """``situation(at).totals()``, kept for the last few moments asked (a meeting's totals
-        are the base of every "since the meeting" figure while the slider moves)."""
+        are the base of every "since the meeting" figure while the slider moves).
+
+        Only what the totals read is looked up: not the areas' records, the
+        forces one by one or the depots' stock.
+        """
         with self.lock:
             key = (self.token, at)
             hit = self._totals.get(key)
             if hit is None:
-                hit = self.situation(at).totals()
+                hit = self.situation(at, details=False).totals()
                 if len(self._totals) >= 16:
                     self._totals.pop(next(iter(self._totals)))
                 self._totals[key] = hit
             return hit
 
-    def situation(self, at: str) -> Situation:
-        """The moment ``at`` (stored text): one binary search per area, depot item and force."""
+    def situation(self, at: str, details: bool = True) -> Situation:
+        """The moment ``at`` (stored text): one binary search per area, depot item and force.
+
+        Without ``details`` the moment has only what :meth:`Situation.totals`
+        reads (no area records, forces or stock): for the engine's own totals.
+        """
         t = _ms(at)
         with self.lock:
             sit = Situation(at=at)
-            sit.evacuation = self.evacuation.at(t)
+            sit.evacuation, stages = self.evacuation.stages_at(t, rows=details)
             sit.works = self.works.at(t)
-            sit.materials, sit.stock = self.materials.at(t)
-            sit.forces = self.forces.at(t)
+            sit.materials, sit.stock = self.materials.at(t, stock=details)
+            sit.forces = self.forces.at(t) if details else []
             sit.storage_status = self.storage.at(t)
             sit.sums = self._sums(t)
+            sit.sums["stages"] = stages
             return sit
 
     def _sums(self, t: int) -> dict[str, Any]:
