@@ -19,6 +19,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QMargins, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
+    QGraphicsItem,
     QGridLayout,
     QLabel,
     QLayout,
@@ -377,6 +378,9 @@ class Chart(QWidget):
         curve.setClipToView(True)
         curve.setDownsampling(auto=True, method="peak")
         curve.setSkipFiniteCheck(True)
+        # Kept as a picture between changes of data or axes: a slider step moves the marker
+        # only, and every curve of a season (26,000 points) was drawn again under it.
+        curve.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.curves.append((curve, color))
         self.legend.add(color, name)
         return curve
