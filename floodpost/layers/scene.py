@@ -115,11 +115,24 @@ class MapScene:
         forces = self.layers.get("forces")
         depots = self.layers.get("depots")
         self.painter.overlays = [
-            ForcesOverlay.from_situation(situation, forces.frame if forces is not None else None),
+            ForcesOverlay.from_places(situation, self._force_places(forces)),
             DepotOverlay.from_situation(situation, depots.frame if depots is not None else None),
             EvacuationOverlay.from_anchors(situation, self._anchors(areas, situation.evacuation)),
         ]
         return situation
+
+    def _force_places(self, forces: Any) -> dict[int, tuple[float, float]]:
+        """The forces' points by fid, found once per version of the layer (not at every step)."""
+        from floodpost.layers.render.overlays import force_places
+
+        if forces is None:
+            return {}
+        token = (forces.data_token, forces.version)
+        hit = self._anchor_cache.get("forces")
+        if hit is None or hit[0] != token:
+            hit = (token, force_places(forces.frame))
+            self._anchor_cache["forces"] = hit
+        return hit[1]
 
     def _anchors(self, areas: Any, names: Any) -> dict[str, tuple[float, float, float]]:
         """Where the evacuation bars of ``names`` go: the storage areas' anchors, found once per area.
@@ -133,7 +146,7 @@ class MapScene:
         if areas is None or not areas.count:
             return {}
         token = (areas.data_token, id(areas.shapes))
-        cache = self._anchor_cache
+        cache = self._anchor_cache.setdefault("areas", {})
         if cache.get("token") != token:
             cache.clear()
             cache["token"] = token

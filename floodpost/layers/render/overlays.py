@@ -246,18 +246,23 @@ class ForcesOverlay:
     @classmethod
     def from_situation(cls, situation: Any, frame: Any) -> ForcesOverlay:
         """Halos of the forces reported by the moment, with personnel and status as they were then."""
-        if frame is None or len(frame) == 0:
+        return cls.from_places(situation, force_places(frame))
+
+    @classmethod
+    def from_places(cls, situation: Any, where: dict[int, tuple[float, float]]) -> ForcesOverlay:
+        """Halos of the moment's forces at their places (:func:`force_places`; the map keeps them per frame)."""
+        if not where:
             return cls([])
-        where = {int(f): g for f, g in zip(frame.index, frame.geometry, strict=True)}
         items = []
         for f in situation.forces:
-            g = where.get(int(f["fid"]))
-            if g is None or g.is_empty:
+            xy = where.get(int(f["fid"]))
+            if xy is None:
                 continue
             men = f.get("personnel")
             n = 0 if men is None or men != men else int(men)
-            items.append((g.x, g.y, n, str(f.get("category")), str(f.get("status"))))
+            items.append((xy[0], xy[1], n, str(f.get("category")), str(f.get("status"))))
         return cls(items)
+
 
     @staticmethod
     def radius(personnel: int, scale: float = 1.0) -> float:
@@ -270,6 +275,14 @@ class ForcesOverlay:
 
     def paint(self, painter: QPainter, viewport: Viewport, scale: float = 1.0) -> int:
         return self.plan(viewport, scale).draw(painter)
+
+
+def force_places(frame: Any) -> dict[int, tuple[float, float]]:
+    """Each force's point by fid (forces without one are left out)."""
+    if frame is None or len(frame) == 0:
+        return {}
+    return {int(f): (g.x, g.y) for f, g in zip(frame.index, frame.geometry, strict=True)
+            if g is not None and not g.is_empty}
 
 
 class _HalosPlan:

@@ -63,8 +63,17 @@ class LayerListModel(QAbstractListModel):
         self.endResetModel()
 
     def _on_child_event(self, *args: Any) -> None:
-        if self.rowCount():
-            self.dataChanged.emit(self.index(0), self.index(self.rowCount() - 1))
+        n = self.rowCount()
+        if not n:
+            return
+        # the layer that changed, when the event says (a slider step changes the forces' count only)
+        path = getattr(args[0], "path", None) if args else None
+        index = getattr(path[0], "index", None) if path else None
+        if index is not None and 0 <= index < n:
+            row = self.index(n - 1 - index)
+            self.dataChanged.emit(row, row)
+        else:
+            self.dataChanged.emit(self.index(0), self.index(n - 1))
 
     def layer(self, row: int) -> Layer:
         return self._layers[len(self._layers) - 1 - row]
