@@ -267,7 +267,7 @@ class ForcesOverlay:
     @staticmethod
     def radius(personnel: int, scale: float = 1.0) -> float:
         """Area grows with personnel: 100 people ≈ 10 px, 1,000 ≈ 25 px."""
-        return (5.0 + 0.6 * float(np.sqrt(max(personnel, 0)))) * scale
+        return (5.0 + 0.6 * math.sqrt(max(personnel, 0))) * scale
 
     def plan(self, viewport: Viewport, scale: float = 1.0, page_text: PageText | None = None) -> _HalosPlan:
         """Halos lie under the labels and reserve nothing."""
@@ -340,10 +340,7 @@ def _stamp_halo(painter: QPainter, fill: str, status: str, scale: float, r: floa
     ix, iy = math.floor(x), math.floor(y)
     fx, fy = round((x - ix) * 2) / 2, round((y - iy) * 2) / 2
     key = (fill, status, scale, r, fx, fy)
-    with _halos_lock:
-        hit = _halos.get(key)
-        if hit is not None:
-            _halos.move_to_end(key)
+    hit = _halos.get(key)  # one dict lookup is safe between threads; changes take the lock
     if hit is None:
         c = math.ceil(r + 2 * scale + 2)  # room for the pen
         img = QImage(2 * c + 2, 2 * c + 2, QImage.Format.Format_ARGB32_Premultiplied)
