@@ -649,24 +649,37 @@ class _Forces:
         self.categories = {c: i for i, c in enumerate(cats)}
         events.sort(key=lambda e: e[0])
         width = 4 + 2 * len(cats)
-        deltas = np.zeros((len(events), width))
-        for k, (_, old, new) in enumerate(events):
-            if new is not None:
-                deltas[k] += self._vector(new, width)
-            if old is not None:
-                deltas[k] -= self._vector(old, width)
+        # each value (a force between two edits) is one before one event and after the next:
+        # its vector is worked out once, the events take differences of rows
+        rows: dict[int, int] = {}
+        values: list[dict[str, Any]] = []
+
+        def row(v: dict[str, Any] | None) -> int:
+            if v is None:
+                return -1  # the zero row at the end
+            i = rows.get(id(v))
+            if i is None:
+                i = rows[id(v)] = len(values)
+                values.append(v)
+            return i
+
+        new_rows = np.array([row(e[2]) for e in events], dtype=np.int64)
+        old_rows = np.array([row(e[1]) for e in events], dtype=np.int64)
+        vectors = np.zeros((len(values) + 1, width))
+        for i, v in enumerate(values):
+            self._vector_into(vectors[i], v)
+        deltas = vectors[new_rows] - vectors[old_rows] if len(events) else np.zeros((0, width))
         self.steps = Steps([e[0] for e in events], deltas, width)
 
-    def _vector(self, v: dict[str, Any], width: int) -> np.ndarray:
-        out = np.zeros(width)
+    def _vector_into(self, out: np.ndarray, v: dict[str, Any]) -> None:
+        """What one force adds to the sums (teams, personnel, vehicles, boats, per category), into ``out`` (zeros)."""
         if v.get("status") == "withdrawn":
-            return out
+            return
         men = int(v.get("personnel") or 0)
         out[:4] = (1, men, int(v.get("vehicles") or 0), int(v.get("boats") or 0))
         c = self.categories[str(v.get("category"))]
         out[4 + 2 * c] = 1
         out[5 + 2 * c] = men
-        return out
 
     def at(self, t: int) -> list[dict[str, Any]]:
         out = []
@@ -859,6 +872,14 @@ class Engine:
             self._texts = None
 
     # -- answers
+    def time_span(self) -> tuple[str, str] | None:
+        """The first and last report times (stored text): two of them, not a season's 26,000 as text."""
+        with self.lock:
+            if not len(self.times):
+                return None
+            first, last = _texts(self.times[[0, -1]])
+            return first, last
+
     def report_times(self) -> list[str]:
         with self.lock:
             if self._texts is None:
@@ -1052,9 +1073,14 @@ def report(ws: Any, when: Any = None) -> dict[str, Any]:
     if meeting is not None:
         out["since_last_meeting"] = {
             "meeting_at": iso_local(meeting),
-            "delta": delta(as_of(ws, meeting).totals(), totals),
+            "delta": delta(engine(ws).totals(meeting), totals),
         }
     return out
+
+
+def time_span(ws: Any) -> tuple[str, str] | None:
+    """The first and last report times of the record tables (storage form), or None without any."""
+    return engine(ws).time_span()
 
 
 def report_times(ws: Any) -> list[str]:
