@@ -58,6 +58,12 @@ FORCE_FIELDS = ("status", "personnel", "vehicles", "boats", "category")
 #: New rows up to this many are folded in one by one; more and the table is folded again.
 FOLD_IN_LIMIT = 2000
 EVAC_COLUMNS = tuple(f"{s}_{u}" for u in ("persons", "households") for s in STAGES)
+#: The columns the fold reads of the tables it only sums (the others it reads whole: a
+#: moment shows each area's latest report and each force as recorded).
+FOLD_COLUMNS = {
+    "material_tally": ("depot", "destination", "item", "kind", "quantity", "reported_at"),
+    "works": (*WORK_FIELDS, "reported_at"),
+}
 
 
 @dataclass
@@ -365,17 +371,19 @@ class _Source:
         return self.ws.change_token()
 
     def table(self, key: str) -> _Table:
-        """A whole record table, oldest report first.
+        """A whole record table, oldest report first, with the columns the fold reads.
 
         Through GDAL's Arrow stream: 100,000 movements in 0.08 s rather than
-        0.4 s row by row.
+        0.4 s row by row. Movements and works are summed, never shown one by
+        one: their notes, sources and places stay unread.
         """
         if key not in self.keys():
             return _Table.empty()
-        table = self.ws.read_arrow(key)
+        columns = FOLD_COLUMNS.get(key)
+        table = self.ws.read_arrow(key, columns)
         if table is not None:
             return _Table(table)
-        frame = self.ws.read(key, geometry=False)  # GDAL refused, or inside a transaction: row by row
+        frame = self.ws.read(key, geometry=False, columns=columns)  # GDAL refused, or inside a transaction: row by row
         data = {"fid": pa.array(frame.index.to_numpy(dtype=np.int64))}
         for c in frame.columns:
             col = frame[c]
