@@ -438,7 +438,8 @@ class MapPainter:
             return None
         raster = getattr(self.basemap, "raster", None)
         vector = getattr(self.basemap, "vector", None)
-        view = (viewport, scale, background, id(self.basemap), id(raster), getattr(vector, "fill_land", None))
+        # the basemap objects themselves, not their ids: a new tile cache may take a closed one's id
+        view = (viewport, scale, background, self.basemap, raster, getattr(vector, "fill_land", None))
         under = tuple((la.key, la.version, la.data_token, la.visible, la.opacity, la.count) for la in layers[:prefix])
         key = (view, under)
         again, self._last_view = self._last_view == view, view
