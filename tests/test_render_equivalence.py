@@ -212,3 +212,20 @@ def test_slider_steps_drawn_over_the_kept_base_equal_full_redraws(app, demo_path
             assert img == ref, t
         assert scene.painter._base is not None and scene.painter._base.image is not None
         assert fresh.painter._base is None
+
+
+@pytest.mark.parametrize("labels", [40, 600])
+def test_label_placement_with_and_without_the_bulk_test_agree(app, monkeypatch, labels):
+    """Dropping candidates on wholly taken cells first is only sooner: the labels placed are the same."""
+    from floodpost.layers.render import painter as painter_mod
+
+    layers = synthetic_layers(seed=labels, polygons=labels, lines=5, points=labels, labels=True)
+    vp = Viewport.for_lonlat(layers.bounds(), 640, 420, 96.0)
+    got = []
+    for bulk_above in (0, 10**9):
+        monkeypatch.setattr(painter_mod, "BULK_TEST_ABOVE", bulk_above)
+        stats = painter_mod.RenderStats()
+        img = MapPainter().render_image(vp, layers, stats=stats)
+        got.append((img, stats.placed))
+    assert got[0][1] == got[1][1] and len(got[0][1]) > 5
+    assert got[0][0] == got[1][0]

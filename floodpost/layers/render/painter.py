@@ -67,6 +67,9 @@ THIN_PX = 16.0
 #: With more visible line vertices than this, lines are drawn one pixel wide
 #: without casing; with more visible polygons than DENSE_POLYGONS, outlines too.
 DENSE_LINE_VERTICES = 30000
+#: Label candidates in one group above which the placement first drops, in bulk, those lying
+#: on wholly taken cells (an integral image of the taken cells, rebuilt after each placement).
+BULK_TEST_ABOVE = 256
 DENSE_POLYGONS = 2000
 
 
@@ -966,16 +969,22 @@ class MapPainter:
             j1 = np.clip(np.floor(y1 / g), 0, covered.shape[0]).astype(np.int64)
             has_cells = (i1 > i0) & (j1 > j0)
             ncand = x0.shape[1]
+            # the bulk test pays for itself on many candidates; a few (a map's hundred
+            # labels in small groups, the overlays' tags) go straight to the exact test
+            bulk = x0.size > BULK_TEST_ABOVE
             for start in range(0, len(x0), 384):
                 sl = slice(start, start + 384)
-                if stale:
-                    integral[1:, 1:] = covered.cumsum(0, dtype=np.int32).cumsum(1, dtype=np.int32)
-                    stale = False
-                hits = (
-                    integral[j1[sl], i1[sl]] - integral[j0[sl], i1[sl]]
-                    - integral[j1[sl], i0[sl]] + integral[j0[sl], i0[sl]]
-                )
-                ins = inside[sl] & ~(has_cells[sl] & (hits > 0))
+                if not bulk:
+                    ins = inside[sl]
+                else:
+                    if stale:
+                        integral[1:, 1:] = covered.cumsum(0, dtype=np.int32).cumsum(1, dtype=np.int32)
+                        stale = False
+                    hits = (
+                        integral[j1[sl], i1[sl]] - integral[j0[sl], i1[sl]]
+                        - integral[j1[sl], i0[sl]] + integral[j0[sl], i0[sl]]
+                    )
+                    ins = inside[sl] & ~(has_cells[sl] & (hits > 0))
                 rows = np.flatnonzero((inside[sl] if force else ins).any(axis=1)) + start
                 for k, ok, rx0, ry0, rx1, ry1 in zip(
                     rows.tolist(), inside[rows].tolist(), x0[rows].tolist(), y0[rows].tolist(),
