@@ -328,7 +328,7 @@ class _HalosPlan:
 
 
 #: Halo pictures kept (colour, status, scale, radius, half-pixel offset): a season's forces need a few hundred.
-HALO_CACHE = 4096
+HALO_CACHE = 2048
 _halos: OrderedDict[tuple[Any, ...], tuple[QImage, int]] = OrderedDict()
 _halos_lock = threading.Lock()
 
