@@ -67,10 +67,10 @@ THIN_PX = 16.0
 #: With more visible line vertices than this, lines are drawn one pixel wide
 #: without casing; with more visible polygons than DENSE_POLYGONS, outlines too.
 DENSE_LINE_VERTICES = 30000
+DENSE_POLYGONS = 2000
 #: Label candidates in one group above which the placement first drops, in bulk, those lying
 #: on wholly taken cells (an integral image of the taken cells, rebuilt after each placement).
 BULK_TEST_ABOVE = 256
-DENSE_POLYGONS = 2000
 
 
 class Cancelled(Exception):

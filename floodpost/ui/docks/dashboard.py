@@ -113,7 +113,6 @@ def frame_range(xs: list[float], shown: float | None) -> tuple[float, float, lis
     return lo, hi, outside
 
 
-
 class Framing:
     """:func:`frame_range` over one series' record times, its stretches found once.
 
