@@ -187,12 +187,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _info(ws: Any, at: str | None = None, check_all: bool = False) -> dict[str, Any]:
-    from floodpost.data.situation import report, report_times
+    from floodpost.data.situation import report, time_span
     from floodpost.data.timeutil import iso_local, parse_time
 
     info = ws.info(check_all)
-    times = report_times(ws)  # the fold reads the records anyway; a season's min/max scans took a tenth of a second
-    span = (times[0], times[-1]) if times else None
+    span = time_span(ws)  # the fold reads the records anyway; a season's min/max scans took a tenth of a second
     info["time_span"] = (
         {"start": iso_local(span[0]), "end": iso_local(span[1])} if span else None
     )

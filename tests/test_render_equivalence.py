@@ -189,3 +189,43 @@ def test_lines_simplified_in_several_threads_are_the_same(app):
     for t in threads:
         t.join()
     assert np.array_equal(busy.line_segments(idx, 5), calm.line_segments(idx, 5))
+
+
+def test_slider_steps_drawn_over_the_kept_base_equal_full_redraws(app, demo_path):
+    """The picture kept under the forces (issue 16) leaves every pixel as a redraw from scratch."""
+    from floodpost.data.situation import report_times
+    from floodpost.data.workspace import Workspace
+    from floodpost.layers.scene import MapScene
+
+    with Workspace.open(demo_path) as ws:
+        scene = MapScene.from_workspace(ws)
+        fresh = MapScene.from_workspace(ws)
+        vp = scene.viewport(640, 420)
+        times = report_times(ws)
+        steps = [times[len(times) // 3], times[len(times) // 3], times[-1], times[0], times[len(times) // 2], None]
+        for t in steps:
+            scene.show_situation(ws, t)
+            img, _ = scene.render(vp)
+            fresh.show_situation(ws, t)
+            fresh.painter.volatile = frozenset()  # never keeps a base
+            ref = fresh.painter.render_image(vp, fresh.layers)
+            assert img == ref, t
+        assert scene.painter._base is not None and scene.painter._base.image is not None
+        assert fresh.painter._base is None
+
+
+@pytest.mark.parametrize("labels", [40, 600])
+def test_label_placement_with_and_without_the_bulk_test_agree(app, monkeypatch, labels):
+    """Dropping candidates on wholly taken cells first is only sooner: the labels placed are the same."""
+    from floodpost.layers.render import painter as painter_mod
+
+    layers = synthetic_layers(seed=labels, polygons=labels, lines=5, points=labels, labels=True)
+    vp = Viewport.for_lonlat(layers.bounds(), 640, 420, 96.0)
+    got = []
+    for bulk_above in (0, 10**9):
+        monkeypatch.setattr(painter_mod, "BULK_TEST_ABOVE", bulk_above)
+        stats = painter_mod.RenderStats()
+        img = MapPainter().render_image(vp, layers, stats=stats)
+        got.append((img, stats.placed))
+    assert got[0][1] == got[1][1] and len(got[0][1]) > 5
+    assert got[0][0] == got[1][0]

@@ -247,3 +247,23 @@ def test_tile_basemap_shows_under_county_outlines(qtbot, window, tmp_path):
         window.remove_tiles()
     _wait_idle(qtbot, canvas)
     assert canvas._image.pixelColor(round(px), round(py)).red() != 200
+
+
+def test_new_data_repaints_one_layer_row_and_leaves_the_legend(qapp):
+    """A slider step refilters the forces: their row's count changes, the legend (classes) does not."""
+    from floodpost.layers.model import Layer, LayerList
+    from floodpost.ui.map.layerpanel import LayerListModel, LegendView
+
+    layers = LayerList([Layer("storage_areas"), Layer("depots"), Layer("forces")])
+    model = LayerListModel(layers)
+    legend = LegendView(layers)
+    rows: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda a, b, *_: rows.append((a.row(), b.row())))
+    repaints: list[int] = []
+    legend.update = lambda *a: repaints.append(1)  # type: ignore[method-assign]
+    layers[2].version += 1  # new data for the forces, drawn on top: row 0
+    assert rows == [(0, 0)] and not repaints
+    height = legend.minimumHeight()
+    layers[0].visible = False  # a change the legend shows
+    assert rows[-1] == (2, 2) and repaints
+    assert legend.minimumHeight() < height

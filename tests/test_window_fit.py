@@ -26,7 +26,7 @@ from PySide6.QtCore import QSettings, Qt
 from floodpost.data.schema.symbology import SYMBOLOGY
 from floodpost.data.situation import as_of, report_times
 from floodpost.data.workspace import Workspace
-from floodpost.ui.docks.dashboard import format_count, frame_range
+from floodpost.ui.docks.dashboard import Framing, format_count, frame_range
 from floodpost.ui.mainwindow import MainWindow
 from floodpost.ui.window import scale_text
 
@@ -85,6 +85,25 @@ def test_frame_leaves_a_far_off_record_outside():
     assert hi - lo < 6 * day and outside == [stray]
     lo, hi, _ = frame_range([*flood, stray], stray + 10)  # the user slid to it: it is shown
     assert lo <= stray <= hi
+
+
+def test_framing_found_once_frames_as_frame_range_does():
+    """The stretches a slider step looks up are those ``frame_range`` walks to, on any record times."""
+    import random
+
+    rng = random.Random(16)
+    day = 86400.0
+    for _ in range(200):
+        xs = []
+        for _ in range(rng.randint(1, 5)):  # a few stretches, some a stray entry or two
+            start = rng.uniform(0, 400) * day
+            xs += [start + rng.uniform(0, rng.choice([0.0, 0.01, 2.0, 6.0])) * day for _ in range(rng.choice([1, 2, 3, 40]))]
+        rng.shuffle(xs)
+        framing = Framing(xs)
+        for shown in [None, *(rng.uniform(-10, 420) * day for _ in range(6)), *rng.sample(xs, min(3, len(xs)))]:
+            lo, hi, outside = frame_range(xs, shown)
+            far = max(outside, key=lambda x: min(abs(x - lo), abs(x - hi))) if outside else None
+            assert framing.frame(shown) == (lo, hi, len(outside), far)
 
 
 # ------------------------------------------------------------------ symbols

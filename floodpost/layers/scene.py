@@ -20,6 +20,9 @@ from floodpost.layers.output.pagetext import PageText
 from floodpost.layers.render.fonts import cjk_family
 from floodpost.layers.render.painter import MapPainter, RenderStats
 
+#: Sorts after every stored time: a record with no report time is not shown as of a moment.
+_NEVER = "\U0010ffff"
+
 #: Hebi city, for an empty workspace with no basemap either.
 DEFAULT_BOUNDS = (113.95, 35.40, 114.75, 36.05)
 
@@ -40,7 +43,8 @@ class MapScene:
 
     layers: LayerList
     painter: MapPainter = field(default_factory=MapPainter)
-    _frames: dict[str, tuple[Any, Any]] = field(default_factory=dict, repr=False)
+    _frames: dict[str, tuple[Any, Any, Any]] = field(default_factory=dict, repr=False)
+    _anchor_cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_workspace(cls, workspace: Any, basemap: Any | None = None) -> MapScene:
@@ -77,13 +81,15 @@ class MapScene:
         if situation is None:
             situation = as_of(workspace, when)
         at = to_storage(when) if when is not None else None
+        # what a step of the slider refilters: the painter keeps the picture under it
+        self.painter.volatile = frozenset(la.key for la in self.layers if "reported_at" in la.schema.field_names)
         for layer in self.layers:
             if "reported_at" not in layer.schema.field_names or layer.table is None:
                 continue
             if at is None and getattr(layer, "_as_of", None) is None:
                 continue  # already showing everything
-            full = self._full_frame(workspace, layer.key)
-            keep = np.ones(len(full), dtype=bool) if at is None else (full["reported_at"] <= at).to_numpy(dtype=bool)
+            full, times = self._full_frame(workspace, layer.key)
+            keep = np.ones(len(full), dtype=bool) if at is None else times <= at
             shown = (id(full), keep.tobytes())
             if getattr(layer, "_shown", None) != shown:  # a slider step within one report's stretch changes nothing
                 layer.set_frame(full if at is None else full[keep], (workspace.location, layer.key))
@@ -91,40 +97,89 @@ class MapScene:
             layer._as_of = at
         areas = self.layers.get("storage_areas")
         if areas is not None and areas.count:
-            # Fills show each area's status as it was at the time shown.
-            table = areas.table
-            was = table["name"].map(situation.storage_status).fillna(table["status"])
-            if not was.equals(table["status"]):
-                table = table.copy()
-                table["status"] = was
-                areas.set_columns(table)
-                areas._as_of = at
-            elif at is None and getattr(areas, "_as_of", None) is not None:
-                areas.reload(workspace)
-                areas._as_of = None
+            # Fills show each area's status as it was at the time shown; the same statuses
+            # as at the last step (most steps) leave the layer as it is without a look.
+            key = (areas.data_token, areas.version, at is None, tuple(sorted(situation.storage_status.items())))
+            if getattr(areas, "_status_key", None) != key:
+                table = areas.table
+                was = table["name"].map(situation.storage_status).fillna(table["status"])
+                if not was.equals(table["status"]):
+                    table = table.copy()
+                    table["status"] = was
+                    areas.set_columns(table)
+                    areas._as_of = at
+                elif at is None and getattr(areas, "_as_of", None) is not None:
+                    areas.reload(workspace)
+                    areas._as_of = None
+                areas._status_key = (areas.data_token, areas.version, at is None, key[3])
         forces = self.layers.get("forces")
         depots = self.layers.get("depots")
-        # only the areas being evacuated need a shape for their bars
-        evacuated = None
-        if areas is not None and areas.count:
-            names = set(situation.evacuation)
-            evacuated = areas.rows(np.fromiter((str(n) in names for n in areas.table["name"].to_numpy(dtype=object)),
-                                               dtype=bool, count=len(areas.table)))
         self.painter.overlays = [
-            ForcesOverlay.from_situation(situation, forces.frame if forces is not None else None),
+            ForcesOverlay.from_places(situation, self._force_places(forces)),
             DepotOverlay.from_situation(situation, depots.frame if depots is not None else None),
-            EvacuationOverlay.from_situation(situation, evacuated),
+            EvacuationOverlay.from_anchors(situation, self._anchors(areas, situation.evacuation)),
         ]
         return situation
 
-    def _full_frame(self, workspace: Any, key: str) -> Any:
-        """A record layer as stored, read again only after the workspace changed (every slider step filters it)."""
+    def _force_places(self, forces: Any) -> dict[int, tuple[float, float]]:
+        """The forces' points by fid, found once per version of the layer (not at every step)."""
+        from floodpost.layers.render.overlays import force_places
+
+        if forces is None:
+            return {}
+        token = (forces.data_token, forces.version)
+        hit = self._anchor_cache.get("forces")
+        if hit is None or hit[0] != token:
+            hit = (token, force_places(forces.frame))
+            self._anchor_cache["forces"] = hit
+        return hit[1]
+
+    def _anchors(self, areas: Any, names: Any) -> dict[str, tuple[float, float, float]]:
+        """Where the evacuation bars of ``names`` go: the storage areas' anchors, found once per area.
+
+        Only the areas being evacuated get a shape (a county's 100,000 areas
+        are never made shapely geometries for this); each is found once per
+        version of the layer's shapes, not at every slider step.
+        """
+        from floodpost.layers.render.overlays import area_anchors
+
+        if areas is None or not areas.count:
+            return {}
+        token = (areas.data_token, id(areas.shapes))
+        cache = self._anchor_cache.setdefault("areas", {})
+        if cache.get("token") != token:
+            cache.clear()
+            cache["token"] = token
+            cache["found"] = {}
+            where: dict[str, list[int]] = {}
+            for i, n in enumerate(areas.table["name"].to_numpy(dtype=object).tolist()):
+                where.setdefault(str(n), []).append(i)
+            cache["where"] = where
+        found: dict[str, Any] = cache["found"]
+        where = cache["where"]
+        new = [str(n) for n in names if str(n) not in found]
+        if new:
+            mask = np.zeros(areas.count, dtype=bool)
+            for n in new:
+                found[n] = None
+                for i in where.get(n, ()):
+                    mask[i] = True
+            if mask.any():
+                found.update(area_anchors(areas.rows(mask)))
+        return {n: found[str(n)] for n in names if found.get(str(n)) is not None}
+
+    def _full_frame(self, workspace: Any, key: str) -> tuple[Any, np.ndarray]:
+        """A record layer as stored and its report times, read again only after the workspace changed
+        (every slider step filters it)."""
         token = workspace.change_token()
         hit = self._frames.get(key)
         if hit is None or hit[0] != token:
-            hit = (token, workspace.read(key))
+            full = workspace.read(key)
+            # a missing time is never at or before a moment (as pandas compares a missing value)
+            times = np.array([t if isinstance(t, str) else _NEVER for t in full["reported_at"].tolist()], dtype=object)
+            hit = (token, full, times)
             self._frames[key] = hit
-        return hit[1]
+        return hit[1], hit[2]
 
     def render(self, viewport: Viewport, *, scale: float = 1.0) -> tuple[QImage, RenderStats]:
         stats = RenderStats()

@@ -7,13 +7,16 @@ picture at a time T is the same everywhere. QtGui only.
 
 from __future__ import annotations
 
+import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
 import shapely
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 
 from floodpost.layers.model.projection import to_mercator
 from floodpost.layers.model.viewport import Viewport
@@ -60,15 +63,14 @@ class EvacuationOverlay:
     @classmethod
     def from_situation(cls, situation: Any, areas_frame: Any) -> EvacuationOverlay:
         """Bars for every evacuation area that has a storage-area polygon of the same name."""
+        return cls.from_anchors(situation, area_anchors(areas_frame))
+
+    @classmethod
+    def from_anchors(cls, situation: Any, anchors: dict[str, tuple[float, float, float]]) -> EvacuationOverlay:
+        """Bars for the evacuation areas with an anchor (:func:`area_anchors`; the map keeps them per layer)."""
         bars = []
-        if areas_frame is None or len(areas_frame) == 0:
+        if not anchors:
             return cls(bars)
-        anchors = {}
-        for name, geom in zip(areas_frame["name"], areas_frame.geometry, strict=True):
-            if geom is not None and not geom.is_empty:
-                p = shapely.point_on_surface(geom)
-                b = geom.bounds
-                anchors[str(name)] = (p.x, p.y, b[2] - b[0])
         for area, rec in situation.evacuation.items():
             if area not in anchors:
                 continue
@@ -118,6 +120,22 @@ class EvacuationOverlay:
         _place_alone(plan.placements, viewport, scale)
         plan.paint(painter, is_vector(painter))
         return len(plan.items)
+
+
+def area_anchors(areas_frame: Any) -> dict[str, tuple[float, float, float]]:
+    """Each named area's bar anchor: a point on its surface and its east-west extent.
+
+    Of several areas with one name, the last with a shape counts.
+    """
+    anchors: dict[str, tuple[float, float, float]] = {}
+    if areas_frame is None or len(areas_frame) == 0:
+        return anchors
+    for name, geom in zip(areas_frame["name"], areas_frame.geometry, strict=True):
+        if geom is not None and not geom.is_empty:
+            p = shapely.point_on_surface(geom)
+            b = geom.bounds
+            anchors[str(name)] = (p.x, p.y, b[2] - b[0])
+    return anchors
 
 
 def _area_label_half(scale: float) -> float:
@@ -228,23 +246,28 @@ class ForcesOverlay:
     @classmethod
     def from_situation(cls, situation: Any, frame: Any) -> ForcesOverlay:
         """Halos of the forces reported by the moment, with personnel and status as they were then."""
-        if frame is None or len(frame) == 0:
+        return cls.from_places(situation, force_places(frame))
+
+    @classmethod
+    def from_places(cls, situation: Any, where: dict[int, tuple[float, float]]) -> ForcesOverlay:
+        """Halos of the moment's forces at their places (:func:`force_places`; the map keeps them per frame)."""
+        if not where:
             return cls([])
-        where = {int(f): g for f, g in zip(frame.index, frame.geometry, strict=True)}
         items = []
         for f in situation.forces:
-            g = where.get(int(f["fid"]))
-            if g is None or g.is_empty:
+            xy = where.get(int(f["fid"]))
+            if xy is None:
                 continue
             men = f.get("personnel")
             n = 0 if men is None or men != men else int(men)
-            items.append((g.x, g.y, n, str(f.get("category")), str(f.get("status"))))
+            items.append((xy[0], xy[1], n, str(f.get("category")), str(f.get("status"))))
         return cls(items)
+
 
     @staticmethod
     def radius(personnel: int, scale: float = 1.0) -> float:
         """Area grows with personnel: 100 people ≈ 10 px, 1,000 ≈ 25 px."""
-        return (5.0 + 0.6 * float(np.sqrt(max(personnel, 0)))) * scale
+        return (5.0 + 0.6 * math.sqrt(max(personnel, 0))) * scale
 
     def plan(self, viewport: Viewport, scale: float = 1.0, page_text: PageText | None = None) -> _HalosPlan:
         """Halos lie under the labels and reserve nothing."""
@@ -252,6 +275,14 @@ class ForcesOverlay:
 
     def paint(self, painter: QPainter, viewport: Viewport, scale: float = 1.0) -> int:
         return self.plan(viewport, scale).draw(painter)
+
+
+def force_places(frame: Any) -> dict[int, tuple[float, float]]:
+    """Each force's point by fid (forces without one are left out)."""
+    if frame is None or len(frame) == 0:
+        return {}
+    return {int(f): (g.x, g.y) for f, g in zip(frame.index, frame.geometry, strict=True)
+            if g is not None and not g.is_empty}
 
 
 class _HalosPlan:
@@ -274,18 +305,60 @@ class _HalosPlan:
         px, py = _screen(viewport, [(i[0], i[1]) for i in items])
         painter.save()
         sym = SYMBOLOGY["forces"]
+        # On screen, each halo is stamped from a small picture drawn once (a season's
+        # hundreds of antialiased ellipses took a quarter of a slider step); on paper
+        # and under a scaled page they stay ellipses.
+        stamp = not is_vector(painter) and painter.transform().isIdentity()
         drawn = 0
-        for (_, _, men, cat, status), x, y in zip(items, px, py, strict=True):
+        for (_, _, men, cat, status), x, y in zip(items, px.tolist(), py.tolist(), strict=True):
             r = ForcesOverlay.radius(men, scale)
             if x + r < 0 or y + r < 0 or x - r > viewport.width or y - r > viewport.height:
                 continue
-            pen, brush = halo_pen_brush(qcolor(sym.symbol_for(cat).fill or "#444444"), status, scale)
-            painter.setPen(pen)
-            painter.setBrush(brush)
-            painter.drawEllipse(QRectF(float(x) - r, float(y) - r, 2 * r, 2 * r))
+            fill = sym.symbol_for(cat).fill or "#444444"
+            if stamp:
+                _stamp_halo(painter, fill, status, scale, r, x, y)
+            else:
+                pen, brush = halo_pen_brush(qcolor(fill), status, scale)
+                painter.setPen(pen)
+                painter.setBrush(brush)
+                painter.drawEllipse(QRectF(x - r, y - r, 2 * r, 2 * r))
             drawn += 1
         painter.restore()
         return drawn
+
+
+#: Halo pictures kept (colour, status, scale, radius, half-pixel offset): a season's forces need a few hundred.
+HALO_CACHE = 2048
+_halos: OrderedDict[tuple[Any, ...], tuple[QImage, int]] = OrderedDict()
+_halos_lock = threading.Lock()
+
+
+def _stamp_halo(painter: QPainter, fill: str, status: str, scale: float, r: float, x: float, y: float) -> None:
+    """One halo centred on (x, y) to half a pixel: its picture drawn once, then stamped."""
+    from floodpost.layers.render.symbols import qcolor
+
+    ix, iy = math.floor(x), math.floor(y)
+    fx, fy = round((x - ix) * 2) / 2, round((y - iy) * 2) / 2
+    key = (fill, status, scale, r, fx, fy)
+    hit = _halos.get(key)  # one dict lookup is safe between threads; changes take the lock
+    if hit is None:
+        c = math.ceil(r + 2 * scale + 2)  # room for the pen
+        img = QImage(2 * c + 2, 2 * c + 2, QImage.Format.Format_ARGB32_Premultiplied)
+        img.fill(Qt.GlobalColor.transparent)
+        p = QPainter(img)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        pen, brush = halo_pen_brush(qcolor(fill), status, scale)
+        p.setPen(pen)
+        p.setBrush(brush)
+        p.drawEllipse(QRectF(c + fx - r, c + fy - r, 2 * r, 2 * r))
+        p.end()
+        hit = (img, c)
+        with _halos_lock:
+            _halos[key] = hit
+            while len(_halos) > HALO_CACHE:
+                _halos.popitem(last=False)
+    img, c = hit
+    painter.drawImage(ix - c, iy - c, img)
 
 
 def halo_pen_brush(colour: QColor, status: str, scale: float = 1.0) -> tuple[QPen, QBrush]:

@@ -68,6 +68,9 @@ THIN_PX = 16.0
 #: without casing; with more visible polygons than DENSE_POLYGONS, outlines too.
 DENSE_LINE_VERTICES = 30000
 DENSE_POLYGONS = 2000
+#: Label candidates in one group above which the placement first drops, in bulk, those lying
+#: on wholly taken cells (an integral image of the taken cells, rebuilt after each placement).
+BULK_TEST_ABOVE = 256
 
 
 class Cancelled(Exception):
@@ -222,6 +225,17 @@ class _LegacyPlan:
         return 0
 
 
+@dataclass(eq=False)
+class _Base:
+    """The picture under the first volatile layer: basemap and the layers below, with their labels."""
+
+    key: tuple[Any, ...]
+    prefix: int  # the layers below this index are in ``image``
+    image: QImage | None = None
+    labels: list[Any] = field(default_factory=list)  # the basemap's label candidates
+    counts: dict[str, int] = field(default_factory=dict)  # features drawn per layer
+
+
 class MapPainter:
     """Paints layers into any QPainter; caches prepared geometry per layer version.
 
@@ -242,6 +256,12 @@ class MapPainter:
         self.overlays: list[Any] = []
         #: A RenderHelper process sharing ``render_image`` frames (the canvas sets one).
         self.helper: Any | None = None
+        #: Keys of the layers a step of the time slider changes (the scene filters them by
+        #: report time): ``render_image`` keeps the picture of what lies under the first of
+        #: them, so a step redraws only those layers, the overlays and the labels.
+        self.volatile: frozenset[str] = frozenset()
+        self._base: _Base | None = None
+        self._last_view: tuple[Any, ...] | None = None
 
     # ---------------------------------------------------------- preparation
     def prepared(self, layer: Layer) -> PreparedGeometry:
@@ -288,6 +308,7 @@ class MapPainter:
         cancelled: Callable[[], bool] | None = None,
         helper: Any | None = None,
         page_text: Any | None = None,
+        reuse_base: bool = False,
     ) -> RenderStats:
         """Draw the map for ``viewport`` into ``painter``.
 
@@ -304,8 +325,9 @@ class MapPainter:
         check = cancelled or (lambda: False)
         label_queue: list[_LabelBatch] = []
         todo = [layer for layer in layers if layer.visible and layer.count > 0]
+        base = self._base_plan(viewport, layers, scale, background) if reuse_base and not is_vector(painter) else None
         job = None
-        if helper is not None and todo and helper.acquire():
+        if helper is not None and todo and base is None and helper.acquire():
             try:
                 job = helper.submit(viewport, [(la.key, la.version, la.opacity) for la in todo], scale)
             finally:
@@ -313,7 +335,7 @@ class MapPainter:
                     helper.release()
         try:
             got = self._paint(painter, viewport, layers, stats, label_queue, check, scale,
-                              labels, background, helper, job, page_text)
+                              labels, background, helper, job, page_text, base)
         finally:
             if job is not None:
                 helper.release()
@@ -329,7 +351,7 @@ class MapPainter:
     def _paint(
         self, painter: QPainter, viewport: Viewport, layers: Sequence[Layer], stats: RenderStats,
         label_queue: list[_LabelBatch], check: Callable[[], bool], scale: float, labels: bool,
-        background: bool, helper: Any, job: Any, page_text: Any,
+        background: bool, helper: Any, job: Any, page_text: Any, base: _Base | None = None,
     ) -> RenderStats:
         def stop() -> None:
             if job is not None:
@@ -340,19 +362,30 @@ class MapPainter:
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-        if self.basemap is not None:
+        start = 0  # layers below this one are in the base picture
+        if base is not None and base.image is not None:
+            painter.drawImage(QPointF(0, 0), base.image)
+            label_queue.extend(base.labels)
+            for key, n in base.counts.items():
+                stats.per_layer[key] = n
+            start = base.prefix
+        elif self.basemap is not None:
             self.basemap.paint(self, painter, viewport, scale=scale, background=background, labels=label_queue)
         elif background:
             painter.fillRect(QRectF(0, 0, viewport.width, viewport.height), QColor("#eef2f5"))
+        basemap_labels = list(label_queue)
         top = viewport.height if job is None else job.top
-        self._warm_lines(viewport, top, layers, scale)
+        self._warm_lines(viewport, top, list(layers)[start:], scale)
         t_own = time.perf_counter()
         for order, layer in enumerate(layers):
+            if base is not None and base.image is None and order == base.prefix:
+                self._keep_base(base, painter, basemap_labels, stats)
             if not layer.visible or layer.count == 0:
                 continue
             if check():
                 stop()
-            self._paint_band(painter, viewport, 0, top, layer, scale, stats)
+            if order >= start:
+                self._paint_band(painter, viewport, 0, top, layer, scale, stats)
             if labels and layer.labels:
                 self.collect_labels(self.prepared(layer), viewport, order, scale, label_queue)
         t_own = time.perf_counter() - t_own
@@ -391,6 +424,44 @@ class MapPainter:
             stats.placed = placed
         painter.restore()
         return stats
+
+    def _base_plan(self, viewport: Viewport, layers: Sequence[Layer], scale: float, background: bool) -> _Base | None:
+        """The kept picture under the first volatile layer if it still holds, or a plan to keep it
+        this frame; None: draw as usual (with the helper).
+
+        A picture is kept only for a view drawn twice in a row (a slider step, a new
+        entry), never while panning or zooming: that frame is drawn by this thread
+        alone to be kept, where the helper would have drawn part of it.
+        """
+        layers = list(layers)  # a slice of the evented list would be a new evented list
+        keys = [layer.key for layer in layers]
+        prefix = next((i for i, k in enumerate(keys) if k in self.volatile), len(keys))
+        if prefix == len(keys):
+            self._base = None
+            return None
+        raster = getattr(self.basemap, "raster", None)
+        vector = getattr(self.basemap, "vector", None)
+        # the basemap objects themselves, not their ids: a new tile cache may take a closed one's id
+        view = (viewport, scale, background, self.basemap, raster, getattr(vector, "fill_land", None))
+        under = tuple((la.key, la.version, la.data_token, la.visible, la.opacity, la.count) for la in layers[:prefix])
+        key = (view, under)
+        again, self._last_view = self._last_view == view, view
+        held = self._base
+        if held is not None and held.key == key:
+            return held
+        if not again:
+            self._base = None
+            return None
+        return _Base(key, prefix)
+
+    def _keep_base(self, base: _Base, painter: QPainter, labels: list[_LabelBatch], stats: RenderStats) -> None:
+        """Keep what is drawn so far (the basemap and the layers under the first volatile one)."""
+        device = painter.device()
+        if isinstance(device, QImage):
+            base.image = device.copy()
+            base.labels = list(labels)
+            base.counts = dict(stats.per_layer)
+            self._base = base
 
     @staticmethod
     def _plan(overlay: Any, viewport: Viewport, scale: float, page_text: Any) -> Any:
@@ -898,16 +969,22 @@ class MapPainter:
             j1 = np.clip(np.floor(y1 / g), 0, covered.shape[0]).astype(np.int64)
             has_cells = (i1 > i0) & (j1 > j0)
             ncand = x0.shape[1]
+            # the bulk test pays for itself on many candidates; a few (a map's hundred
+            # labels in small groups, the overlays' tags) go straight to the exact test
+            bulk = x0.size > BULK_TEST_ABOVE
             for start in range(0, len(x0), 384):
                 sl = slice(start, start + 384)
-                if stale:
-                    integral[1:, 1:] = covered.cumsum(0, dtype=np.int32).cumsum(1, dtype=np.int32)
-                    stale = False
-                hits = (
-                    integral[j1[sl], i1[sl]] - integral[j0[sl], i1[sl]]
-                    - integral[j1[sl], i0[sl]] + integral[j0[sl], i0[sl]]
-                )
-                ins = inside[sl] & ~(has_cells[sl] & (hits > 0))
+                if not bulk:
+                    ins = inside[sl]
+                else:
+                    if stale:
+                        integral[1:, 1:] = covered.cumsum(0, dtype=np.int32).cumsum(1, dtype=np.int32)
+                        stale = False
+                    hits = (
+                        integral[j1[sl], i1[sl]] - integral[j0[sl], i1[sl]]
+                        - integral[j1[sl], i0[sl]] + integral[j0[sl], i0[sl]]
+                    )
+                    ins = inside[sl] & ~(has_cells[sl] & (hits > 0))
                 rows = np.flatnonzero((inside[sl] if force else ins).any(axis=1)) + start
                 for k, ok, rx0, ry0, rx1, ry1 in zip(
                     rows.tolist(), inside[rows].tolist(), x0[rows].tolist(), y0[rows].tolist(),
@@ -1033,7 +1110,8 @@ class MapPainter:
         img.fill(QColor("#ffffff"))
         p = QPainter(img)
         try:
-            got = self.paint(p, viewport, layers, scale=scale, labels=labels, cancelled=cancelled, helper=self.helper)
+            got = self.paint(p, viewport, layers, scale=scale, labels=labels, cancelled=cancelled, helper=self.helper,
+                             reuse_base=True)
             if stats is not None:
                 stats.__dict__.update(got.__dict__)
         finally:

@@ -19,6 +19,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QMargins, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
+    QGraphicsItem,
     QGridLayout,
     QLabel,
     QLayout,
@@ -110,6 +111,54 @@ def frame_range(xs: list[float], shown: float | None) -> tuple[float, float, lis
         lo, hi = lo - 3600, hi + 3600
     outside = [x for x in xs if x < run[0] or x > run[-1]]
     return lo, hi, outside
+
+
+class Framing:
+    """:func:`frame_range` over one series' record times, its stretches found once.
+
+    A slider step only moves the time shown: finding the stretch around it is
+    a binary search into stretches computed when the curves came, not a sort
+    and a walk over a season's 26,000 report times at every step.
+    """
+
+    def __init__(self, xs: list[float] | np.ndarray) -> None:
+        x = np.sort(np.asarray(xs, dtype=np.float64))
+        self.xs = x
+        n = len(x)
+        breaks = np.flatnonzero(np.diff(x) > FRAME_GAP_S) + 1 if n else np.empty(0, dtype=np.int64)
+        self.starts = np.concatenate([[0], breaks]).astype(np.int64) if n else np.empty(0, dtype=np.int64)
+        self.ends = np.concatenate([breaks, [n]]).astype(np.int64) if n else np.empty(0, dtype=np.int64)
+        enough = max(FRAME_MIN_RECORDS, math.ceil(0.02 * n))
+        sizes = self.ends - self.starts
+        solid = np.flatnonzero(sizes >= enough)
+        # for "now": the last solid stretch, else the longest (the first of equals, as max() picks)
+        self.now_run = int(solid[-1]) if len(solid) else (int(np.argmax(sizes)) if n else 0)
+
+    def frame(self, shown: float | None) -> tuple[float, float, int, float | None]:
+        """(lo, hi, records outside, the one farthest off) as :func:`frame_range` finds them."""
+        x = self.xs
+        if not len(x):
+            return 0.0, 1.0, 0, None
+        if shown is None:
+            k = self.now_run
+        else:
+            # the last stretch starting at or before ``shown``, else the first
+            k = max(int(np.searchsorted(x[self.starts], shown, side="right")) - 1, 0)
+        a, b = int(self.starts[k]), int(self.ends[k])
+        r0, r1 = float(x[a]), float(x[b - 1])
+        lo, hi = r0, r1
+        if hi - lo < 3600:
+            lo, hi = lo - 3600, hi + 3600
+        # records before the stretch are below r0, after it above r1: strictly, as the stretches split
+        below = int(np.searchsorted(x, r0, side="left"))
+        above = len(x) - int(np.searchsorted(x, r1, side="right"))
+        outside = below + above
+        if not outside:
+            return lo, hi, 0, None
+        # the farthest from the frame is one of the two ends (the first of equals, in time order)
+        cands = ([float(x[0])] if below else []) + ([float(x[-1])] if above else [])
+        far = max(cands, key=lambda v: min(abs(v - lo), abs(v - hi)))
+        return lo, hi, outside, far
 
 
 # ------------------------------------------------------------------ widgets
@@ -308,6 +357,8 @@ class Chart(QWidget):
         self.marker.setVisible(False)
         self.plot.addItem(self.marker)
         self.meeting_lines: list[Any] = []
+        #: the x range last set by the dashboard's framing (a hand zoom changes the view's)
+        self.framed_x: tuple[float, ...] = ()
 
     def set_meetings(self, xs: list[float]) -> None:
         """Thin red lines at the consultation meetings (epoch seconds), under the curves."""
@@ -326,6 +377,9 @@ class Chart(QWidget):
         curve.setClipToView(True)
         curve.setDownsampling(auto=True, method="peak")
         curve.setSkipFiniteCheck(True)
+        # Kept as a picture between changes of data or axes: a slider step moves the marker
+        # only, and every curve of a season (26,000 points) was drawn again under it.
+        curve.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.curves.append((curve, color))
         self.legend.add(color, name)
         return curve
@@ -420,6 +474,8 @@ class DashboardPanel(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.series: Timeline = Timeline([], {})
         self._xs: list[float] = []  # the report times as epoch seconds, once per series
+        self._framing = Framing([])
+        self._framed: tuple[Any, ...] | None = None  # what the charts were last framed on
         self.shown = ""
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
@@ -473,6 +529,8 @@ class DashboardPanel(QWidget):
         """No workspace: dashes and empty curves."""
         self.series = Timeline([], {})
         self._xs = []
+        self._framing = Framing([])
+        self._framed = None
         for curve in self.curves.values():
             curve.setData([], [])
         for f in self.figures.values():
@@ -556,6 +614,8 @@ class DashboardPanel(QWidget):
         self.series = series
         ms = series.ms if len(series.ms) == len(series.times) else storage_ms(series.times)
         xs = self._xs = (np.asarray(ms, dtype=np.float64) / 1000.0).tolist()
+        self._framing = Framing(xs)
+        self._framed = None
         for stage in STAGE_PENS:
             self.curves[f"evac:{stage}"].setData(xs, series.get("evacuation", "persons", stage))
         self.curves["mat:dispatch"].setData(xs, series.get("materials", "dispatch", "sandbag"))
@@ -567,15 +627,20 @@ class DashboardPanel(QWidget):
         self.set_busy(series=False)
 
     def _frame(self) -> None:
-        """Frame every chart's time axis on the stretch of records around the time shown."""
-        xs = self._xs
-        if not xs:
+        """Frame every chart's time axis on the stretch of records around the time shown.
+
+        Only when the frame changes: a slider step within the flood moves the
+        marker and leaves the axes (and the curves drawn on them) as they are.
+        """
+        if not self._xs:
             return
-        lo, hi, outside = frame_range(xs, _epoch(self.shown) if self.shown else None)
+        lo, hi, outside, far = self._framing.frame(_epoch(self.shown) if self.shown else None)
+        if self._framed == (lo, hi, outside, far) and all(self._as_framed(c) for c in (self.evac, self.mat, self.force)):
+            return
+        self._framed = (lo, hi, outside, far)
         if outside:
-            far = max(outside, key=lambda x: min(abs(x - lo), abs(x - hi)))
             text = (self.tr("%1 report time(s) outside this time axis, e.g. %2")
-                    .replace("%1", str(len(outside)))
+                    .replace("%1", str(outside))
                     .replace("%2", format_local(_from_epoch(far))))
         else:
             text = ""
@@ -585,6 +650,13 @@ class DashboardPanel(QWidget):
             vb.enableAutoRange(axis=pg.ViewBox.YAxis)
             chart.note.setText(text)
             chart.note.setVisible(bool(text))
+            chart.framed_x = tuple(vb.viewRange()[0])
+
+    @staticmethod
+    def _as_framed(chart: Chart) -> bool:
+        """The chart still shows the range it was framed on (not zoomed or panned by hand since)."""
+        vb = chart.plot.getViewBox()
+        return tuple(vb.viewRange()[0]) == chart.framed_x and bool(vb.autoRangeEnabled()[1])
 
     def curve_data(self, name: str) -> tuple[list[float], list[float]]:
         """The points of a curve, every report time (drawn clipped to the view and thinned per pixel)."""

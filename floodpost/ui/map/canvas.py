@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -138,6 +140,8 @@ class MapCanvas(QWidget):
         self.sketch_closed = False
         self._highlight_src: tuple[str, int] | None = None
         self._pending = 0
+        self._holding = 0  # inside batched(): layer changes wait for its end
+        self._held = False
         #: Symbols, lines and labels drawn this many times their size (meeting view: larger).
         self.symbol_scale = 1.0
         self.last_stats: RenderStats | None = None
@@ -175,9 +179,31 @@ class MapCanvas(QWidget):
             self.zoom_full()
 
     def _on_layers_change(self, event: Any = None) -> None:
+        if self._holding:
+            self._held = True
+            return
         if self._highlight_src is not None:
             self.set_highlight(*self._highlight_src)
         self.request_render()
+
+    @contextmanager
+    def batched(self) -> Iterator[None]:
+        """Changes of the layers inside ask for one frame at the end, not one each.
+
+        A slider step refilters the forces and recolours the storage areas, then
+        sets the overlays: a frame started at the first change would be drawn for
+        nothing, and the step's own frame would wait for it.
+        """
+        self._holding += 1
+        try:
+            yield
+        finally:
+            self._holding -= 1
+            if not self._holding:
+                held, self._held = self._held, False
+                if held and self._highlight_src is not None:
+                    self.set_highlight(*self._highlight_src)
+                self.request_render()
 
     @property
     def viewport(self) -> Viewport:

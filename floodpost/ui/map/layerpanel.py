@@ -63,8 +63,17 @@ class LayerListModel(QAbstractListModel):
         self.endResetModel()
 
     def _on_child_event(self, *args: Any) -> None:
-        if self.rowCount():
-            self.dataChanged.emit(self.index(0), self.index(self.rowCount() - 1))
+        n = self.rowCount()
+        if not n:
+            return
+        # the layer that changed, when the event says (a slider step changes the forces' count only)
+        path = getattr(args[0], "path", None) if args else None
+        index = getattr(path[0], "index", None) if path else None
+        if index is not None and 0 <= index < n:
+            row = self.index(n - 1 - index)
+            self.dataChanged.emit(row, row)
+        else:
+            self.dataChanged.emit(self.index(0), self.index(n - 1))
 
     def layer(self, row: int) -> Layer:
         return self._layers[len(self._layers) - 1 - row]
@@ -195,6 +204,9 @@ class LegendView(QWidget):
         return len(self._columns(self._rows(), height)) * self.column_width() + 4
 
     def _changed(self, *args: Any) -> None:
+        signal = getattr(args[0], "signal", None) if args else None
+        if getattr(signal, "name", None) == "version":
+            return  # new data, same classes (a slider step refilters the forces): nothing to redraw here
         if self.flow:
             self.setMinimumHeight(self.row_height() * 4)
             self.setMinimumWidth(self.column_width())

@@ -69,14 +69,14 @@ class SituationMixin:
     def _on_moment(self, gen: int, moment: Any) -> None:
         if gen != self._moment_gen or self._situation is None or self.workspace is None:
             return  # superseded, or from a workspace closed since
-        try:
-            self.scene.show_situation(self.workspace, moment.when or None, situation=moment.situation)
-        except Exception as exc:  # noqa: BLE001 - keep the window usable, say why
-            self.statusBar().showMessage(QCoreApplication.translate("MainWindow", "Cannot show that time: %1").replace("%1", str(exc)), 8000)
+        with self.canvas.batched():  # one frame for the step, asked for before the figures are set
+            try:
+                self.scene.show_situation(self.workspace, moment.when or None, situation=moment.situation)
+            except Exception as exc:  # noqa: BLE001 - keep the window usable, say why
+                self.statusBar().showMessage(QCoreApplication.translate("MainWindow", "Cannot show that time: %1").replace("%1", str(exc)), 8000)
         self.dashboard.show_moment(moment)
         self.brief.when = moment.when
         self.brief.show_text(moment.brief)
-        self.canvas.request_render()
         self._moment_done = True
         self._ready()
 
