@@ -55,7 +55,7 @@ def reached(monkeypatch: pytest.MonkeyPatch, qapp) -> list[str]:  # noqa: ANN001
     """
     seen: list[str] = []
 
-    def fake_open(location, read_only: bool = False):  # noqa: ANN001, ANN202
+    def fake_open(location, read_only: bool = False, **kw):  # noqa: ANN001, ANN003, ANN202
         seen.append(location)
         raise StorageError(f"{location}: no server here")
 
