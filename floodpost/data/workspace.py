@@ -17,6 +17,8 @@ from __future__ import annotations
 import os
 
 from floodpost.data.store import (
+    ReadOnlyWorkspace,
+    StaleEdit,
     StorageError,
     Store,
     Where,
@@ -43,6 +45,6 @@ class Workspace:
 
 
 __all__ = [
-    "Damage", "StorageError", "Store", "Where", "Workspace", "WorkspaceError", "default_operator", "fids_in",
+    "Damage", "ReadOnlyWorkspace", "StaleEdit", "StorageError", "Store", "Where", "Workspace", "WorkspaceError", "default_operator", "fids_in",
     "geoframe", "same_location",
 ]
