@@ -43,10 +43,6 @@ RETRY_FIRST, RETRY_MAX = 2.0, 60.0
 SITUATION_KEYS = (*TIMED, "storage_areas", "depots")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
-
-
 class ChangeReader(QObject):
     """One thread with its own connection that reads what changed since a log entry.
 
@@ -252,7 +248,7 @@ class LiveMixin:
         if lost and self._live_pushes:
             self._live_failed(message)
         else:
-            self.statusBar().showMessage(_tr("Cannot read the changes: %1").replace("%1", message), 10000)
+            self.statusBar().showMessage(QCoreApplication.translate("MainWindow", "Cannot read the changes: %1").replace("%1", message), 10000)
 
     def apply_changes(self, changes: Changes) -> None:
         """Put another workstation's changes on the screen: the rows named, not whole layers.
@@ -331,7 +327,7 @@ class LiveMixin:
             fd = ws.watch_fd()
             if fd is not None:
                 self._live_arm(fd)
-            self.statusBar().showMessage(_tr("Connection to the shared workspace is back"), 8000)
+            self.statusBar().showMessage(QCoreApplication.translate("MainWindow", "Connection to the shared workspace is back"), 8000)
             self.live_catch_up()  # what was written while it was down
         self._show_badge()
 
@@ -344,7 +340,7 @@ class LiveMixin:
         self._live_error = message
         if first:
             self.statusBar().showMessage(
-                _tr("The shared workspace cannot be reached; the window shows the last state it received"), 15000)
+                QCoreApplication.translate("MainWindow", "The shared workspace cannot be reached; the window shows the last state it received"), 15000)
         self._show_badge()
         self._live_clock.start()
         self._live_timer.start(int(self._live_retry * 1000))
@@ -364,25 +360,25 @@ class LiveMixin:
     def live_badge_text(self) -> str:
         """The badge's words: connected, or disconnected with the time since the last contact."""
         if not self._live_lost:
-            return _tr("Connected")
+            return QCoreApplication.translate("MainWindow", "Connected")
         if self._live_contact is None:
-            return _tr("Disconnected")
+            return QCoreApplication.translate("MainWindow", "Disconnected")
         minutes = int((time.time() - self._live_contact) // 60)
         if minutes < 1:
-            return _tr("Disconnected · last contact less than a minute ago")
+            return QCoreApplication.translate("MainWindow", "Disconnected · last contact less than a minute ago")
         if minutes < 120:
-            return _tr("Disconnected · last contact %1 min ago").replace("%1", str(minutes))
-        return _tr("Disconnected · last contact %1 h ago").replace("%1", str(minutes // 60))
+            return QCoreApplication.translate("MainWindow", "Disconnected · last contact %1 min ago").replace("%1", str(minutes))
+        return QCoreApplication.translate("MainWindow", "Disconnected · last contact %1 h ago").replace("%1", str(minutes // 60))
 
     def _show_badge(self) -> None:
         badge = self.live_badge
         badge.setText(self.live_badge_text())
         if self._live_lost:
             badge.setStyleSheet("QLabel { color: white; background: #c62828; padding: 1px 8px; border-radius: 3px; }")
-            badge.setToolTip(_tr("The server does not answer: %1").replace("%1", self._live_error))
+            badge.setToolTip(QCoreApplication.translate("MainWindow", "The server does not answer: %1").replace("%1", self._live_error))
         else:
             badge.setStyleSheet("QLabel { color: white; background: #2e7d32; padding: 1px 8px; border-radius: 3px; }")
-            badge.setToolTip(_tr("Changes made at other workstations appear here within seconds"))
+            badge.setToolTip(QCoreApplication.translate("MainWindow", "Changes made at other workstations appear here within seconds"))
 
     # ------------------------------------------------------------ Qt
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
