@@ -392,6 +392,10 @@
         <source>Location / shape</source>
         <translation>位置/形状</translation>
     </message>
+    <message>
+        <source>(deleted)</source>
+        <translation>（已删除）</translation>
+    </message>
 </context>
 <context>
     <name>DashboardPanel</name>

@@ -92,6 +92,7 @@ class ConflictDialog(QDialog):
         self.table = QTableWidget(0, 3, self)
         self.table.setHorizontalHeaderLabels([self.tr("Field"), self.tr("Theirs (now)"), self.tr("Mine")])
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self._fill()
@@ -151,7 +152,7 @@ class ConflictDialog(QDialog):
             r = self.table.rowCount()
             self.table.insertRow(r)
             self.table.setItem(r, 0, QTableWidgetItem(self._label(name)))
-            a = QTableWidgetItem("" if self.deleted else self._text(name, their))
+            a = QTableWidgetItem(self.tr("(deleted)") if self.deleted else self._text(name, their))
             b = QTableWidgetItem(self._text(name, mine))
             if not self.deleted and not _same(their, mine):
                 for item in (a, b):
@@ -161,7 +162,6 @@ class ConflictDialog(QDialog):
                     item.setFont(f)
             self.table.setItem(r, 1, a)
             self.table.setItem(r, 2, b)
-        self.table.resizeRowsToContents()
 
     def shown(self) -> list[tuple[str, str, str]]:
         """(field, theirs, mine) as shown, row by row (tests read what the officer reads)."""
