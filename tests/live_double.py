@@ -44,6 +44,13 @@ class NotifyingStore:
     def hang_up(self) -> None:
         self._server.close()
 
+    def reconnect(self) -> None:
+        """The server is back: a new connection (a new socket, as a real reconnect gives)."""
+        self._mine.close()
+        self._mine, self._server = socket.socketpair()
+        self._mine.setblocking(False)
+        self.reads_fail = False
+
     # -- the contract
     def watch_fd(self) -> int | None:
         return self._mine.fileno()

@@ -283,3 +283,60 @@ def test_a_refused_write_from_the_server_is_a_clear_message(qtbot, window, monke
     fid = int(store.read("hazards").index[0])
     window.edit_value("hazards", fid, "name", "x")
     assert told == [read_only_text()]
+
+
+def test_the_badge_comes_back_with_the_server_and_catches_up(qtbot, window, other, double):
+    store = double[-1]
+    store.reads_fail = True
+    store.hang_up()
+    qtbot.waitUntil(lambda: window._live_lost, timeout=2000)
+    fid = other.insert("hazards", [{"name": "断线时新增", "hazard_type": "collapse",
+                                    "geometry": shapely.Point(114.3, 35.8)}])[0]
+    store.reconnect()
+    window._live_retry_now()  # what the back-off timer does
+    qtbot.waitUntil(lambda: not window._live_lost, timeout=2000)
+    assert window.live_badge.text() == window.tr("Connected")
+    qtbot.waitUntil(lambda: fid in window.scene.layers["hazards"].frame.index, timeout=2000)
+    assert window._live_notifier.isEnabled() and window._live_notifier.socket() == store.watch_fd()
+    other.update("hazards", fid, {"name": "重连后改名"})
+    store.notify(other.log_max_fid())  # the new socket is watched
+    qtbot.waitUntil(lambda: window.scene.layers["hazards"].frame.loc[fid, "name"] == "重连后改名", timeout=2000)
+
+
+def test_an_undo_against_a_change_elsewhere_asks_and_keeps_the_stack_consistent(qtbot, window, other):
+    ws = window.workspace
+    fid = int(ws.read("hazards").index[0])
+    window.edit_value("hazards", fid, "name", "我的名字")
+    assert window.undo_stack.count() == 1
+    other.update("hazards", fid, {"name": "对方后来改的"})
+    asked: list = []
+    window.choose_conflict = lambda d: (asked.append(d), conflict.THEIRS)[1]
+    window.undo_stack.undo()
+    assert len(asked) == 1 and conflict.BOTH not in asked[0].buttons  # an undo has no copy to keep
+    assert ws.feature("hazards", fid)["name"] == "对方后来改的"  # theirs stays
+    assert window.undo_stack.count() == 0  # the step left the stack: nothing to redo over theirs
+    window.edit_value("hazards", fid, "name", "再改一次")
+    other.update("hazards", fid, {"name": "对方又改"})
+    window.choose_conflict = lambda d: conflict.OVERWRITE
+    window.undo_stack.undo()  # overwrite: the undo goes through over theirs
+    assert ws.feature("hazards", fid)["name"] == "对方后来改的"
+    assert window.undo_stack.canRedo()
+
+
+def test_a_file_changed_by_another_program_shows_when_the_window_is_activated(qtbot, demo_path, monkeypatch):
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    assert win.open_workspace(demo_path)
+    assert win.workspace.watch_fd() is None and not win.live_badge.isVisibleTo(win)
+    with REAL_OPEN(demo_path) as other:
+        fid = other.insert("hazards", [{"name": "另一进程新增", "hazard_type": "landslide",
+                                        "geometry": shapely.Point(114.2, 35.7)}])[0]
+    reloads = _count_calls(monkeypatch, Layer, "reload")
+    win._live_check_file()  # what activating the window does
+    qtbot.waitUntil(lambda: fid in win.scene.layers["hazards"].frame.index, timeout=2000)
+    assert reloads == []
+    before = win._live_gen
+    win._live_check_file()  # nothing changed since: no read at all
+    assert win._live_gen == before
+    win.close()
