@@ -113,17 +113,22 @@ def test_features_added_changed_and_deleted_elsewhere_show_on_the_map_and_table(
     qtbot.waitUntil(lambda: fid in window.scene.layers["hazards"].frame.index, timeout=2000)
     assert window.scene.layers["hazards"].count == count + 1
     assert fid in window.table.model.fids
+    from floodpost.layers.model.identify import Hit
+
+    window.identify.show_hits([Hit("hazards", fid, 0.0)])
 
     other.update("hazards", fid, {"name": "改名的滑坡点"})
     store.notify(other.log_max_fid())
     qtbot.waitUntil(lambda: window.scene.layers["hazards"].frame.loc[fid, "name"] == "改名的滑坡点", timeout=2000)
     row = window.table.model.fids.index(fid)
     assert window.table.model.columns["name"][row] == "改名的滑坡点"
+    assert window.identify.title.text().startswith("改名的滑坡点")  # the feature shown is shown anew
 
     other.delete("hazards", [fid])
     store.notify(other.log_max_fid())
     qtbot.waitUntil(lambda: fid not in window.scene.layers["hazards"].frame.index, timeout=2000)
     assert fid not in window.table.model.fids
+    assert window.identify.current() is None
     assert reloads == [] and loads == []
     assert window.log_panel.model.last_fid() == other.log_max_fid()  # the log lists the three entries
 

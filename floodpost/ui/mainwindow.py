@@ -324,10 +324,10 @@ class MainWindow(LiveMixin, SituationMixin, FilesMixin, EditingMixin, MeetingMix
         self._edit_starts.clear()
         self._move_start = None
         self._set_scene(scene)
-        self._apply_access()
         self._live_start()
         self.setWindowTitle(f"FloodPost — {ws.name}")
         self.statusBar().showMessage(self.tr("Opened %1").replace("%1", str(path)), 5000)
+        self._apply_access()  # after "Opened": a viewer reads why nothing can be edited
         QSettings(SETTINGS_ORG, SETTINGS_APP).setValue("last_workspace", ws.location)
         if ws.damage:
             self._show_damage(ws)
@@ -362,7 +362,8 @@ class MainWindow(LiveMixin, SituationMixin, FilesMixin, EditingMixin, MeetingMix
         self.access_label.setVisible(not can)
         self.access_label.setToolTip(reason)
         if not can:
-            self.statusBar().showMessage(reason, 10000)
+            self.statusBar().showMessage(
+                self.tr("Opened %1").replace("%1", ws.name) + " — " + reason, 15000)
 
     def _show_damage(self, ws: Store) -> None:
         """Name what of the workspace cannot be read (the rest is open as usual), without blocking."""

@@ -274,6 +274,7 @@ class LiveMixin:
                 layer.reload(ws)
                 changes.full.add(key)  # said honestly to whoever listens
             self.table.update_rows(key, self._attributes(rows), gone)
+            self.identify.refresh(key, [] if rows is None else [int(f) for f in rows.index], gone)
             if self._current is not None and self._current[0] == key and self._current[1] in gone:
                 self._current = None
                 self.canvas.set_highlight(None, None)
