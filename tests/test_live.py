@@ -345,3 +345,41 @@ def test_a_file_changed_by_another_program_shows_when_the_window_is_activated(qt
     win._live_check_file()  # nothing changed since: no read at all
     assert win._live_gen == before
     win.close()
+
+
+def test_the_form_writes_against_the_version_it_opened_with(qtbot, window, other, monkeypatch):
+    """The form shows every field; saving it must not write back over a change made while it was open."""
+    from floodpost.ui.dialogs.editing import FeatureForm
+
+    ws = window.workspace
+    fid = int(ws.read("hazards").index[0])
+
+    def fill_while_they_edit(form):
+        other.update("hazards", fid, {"persons": 999})  # meanwhile, at the other workstation
+        form.widgets["name"].setText("表单里的名字")
+        form._try_accept()
+        return form.result()
+
+    monkeypatch.setattr(FeatureForm, "exec", fill_while_they_edit)
+    shown: list = []
+    window.choose_conflict = lambda d: (shown.append(d), conflict.OVERWRITE)[1]
+    window.feature_form("hazards", fid)
+    assert len(shown) == 1
+    rows = {r[0]: r[1:] for r in shown[0].shown()}
+    assert any(theirs == "999" for theirs, _mine in rows.values())  # their change is in plain sight
+    assert ws.feature("hazards", fid)["name"] == "表单里的名字"
+
+
+def test_a_layer_takes_rows_in_place():
+    import geopandas as gpd
+
+    frame = gpd.GeoDataFrame({"name": ["a", "b", "c"]}, geometry=[shapely.Point(i, i) for i in range(3)],
+                             crs="EPSG:4490", index=[1, 2, 3])
+    frame.index.name = "fid"
+    layer = Layer("hazards", frame)
+    version = layer.version
+    rows = gpd.GeoDataFrame({"name": ["B", "d"]}, geometry=[shapely.Point(9, 9), shapely.Point(4, 4)],
+                            crs="EPSG:4490", index=[2, 4])
+    assert layer.apply_rows(rows, gone=[3])
+    assert list(layer.frame.index) == [1, 2, 4] and list(layer.frame["name"]) == ["a", "B", "d"]
+    assert layer.frame.geometry.loc[2].equals(shapely.Point(9, 9)) and layer.version == version + 1
