@@ -139,3 +139,4 @@ class SituationMixin:
         self.dashboard.set_time(self.time_slider.current)
         self.brief.refresh()
         self.log_panel.refresh()
+        self._live_own_write()
