@@ -309,6 +309,8 @@ class MainWindow(LiveMixin, SituationMixin, FilesMixin, EditingMixin, MeetingMix
         """
         try:
             ws = Workspace.open(path)
+            # before the layers are read: a change landing meanwhile is caught up, never missed
+            seen = ws.log_max_fid()
             scene = MapScene.from_workspace(ws, self.scene.painter.basemap)
         except Exception as exc:  # noqa: BLE001 - every failure is told to the user
             QMessageBox.critical(self, self.tr("Cannot open workspace"), f"{path}\n\n{exc}")
@@ -324,7 +326,7 @@ class MainWindow(LiveMixin, SituationMixin, FilesMixin, EditingMixin, MeetingMix
         self._edit_starts.clear()
         self._move_start = None
         self._set_scene(scene)
-        self._live_start()
+        self._live_start(seen)
         self.setWindowTitle(f"FloodPost — {ws.name}")
         self.statusBar().showMessage(self.tr("Opened %1").replace("%1", str(path)), 5000)
         self._apply_access()  # after "Opened": a viewer reads why nothing can be edited

@@ -150,13 +150,17 @@ class LiveMixin:
         self._live_clock.timeout.connect(self._show_badge)
 
     # ------------------------------------------------------------ start and stop with the workspace
-    def _live_start(self) -> None:
-        """Watch the workspace just opened: its socket if it pushes, else its change token."""
+    def _live_start(self, seen: int | None = None) -> None:
+        """Watch the workspace just opened: its socket if it pushes, else its change token.
+
+        ``seen`` is the newest log entry before its layers were read: what was
+        logged after it is caught up at once (shown twice rather than missed).
+        """
         self._live_stop()
         ws = self.workspace
         if ws is None:
             return
-        self._live_log_fid = ws.log_max_fid()
+        self._live_log_fid = ws.log_max_fid() if seen is None else int(seen)
         self._live_token = ws.change_token()
         self._live_lost = False
         self._live_error = ""
@@ -173,6 +177,8 @@ class LiveMixin:
         self._live_contact = time.time()
         self._show_badge()
         self.live_badge.show()
+        if seen is not None and ws.log_max_fid() > self._live_log_fid:
+            self.live_catch_up()  # written while the layers were being read
 
     def _live_arm(self, fd: int) -> None:
         if self._live_notifier is not None:
