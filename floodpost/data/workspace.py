@@ -18,6 +18,8 @@ from __future__ import annotations
 import os
 
 from floodpost.data.store import (
+    ReadOnlyWorkspace,
+    StaleEdit,
     StorageError,
     Store,
     Where,
@@ -70,6 +72,6 @@ def init_server(location: str) -> None:
 
 
 __all__ = [
-    "Damage", "StorageError", "Store", "Where", "Workspace", "WorkspaceError", "default_operator", "display_name",
+    "Damage", "ReadOnlyWorkspace", "StaleEdit", "StorageError", "Store", "Where", "Workspace", "WorkspaceError", "default_operator", "display_name",
     "fids_in", "geoframe", "init_server", "is_shared_location", "same_location", "strip_password",
 ]

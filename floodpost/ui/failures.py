@@ -26,9 +26,23 @@ def _causes() -> dict[str, str]:
     }
 
 
+def read_only_text() -> str:
+    """Why nothing can be written: the account's role on the workspace (a viewer) or a read-only file."""
+    return QCoreApplication.translate("failures", "Read-only: this account has no write permission")
+
+
 def describe_failure(exc: BaseException) -> str:
-    """The message of ``exc`` for a dialog: translated for a file that could not be written."""
+    """The message of ``exc`` for a dialog: translated for a file that could not be written,
+    a workspace this account may not write, an edit another workstation got to first."""
     from floodpost.data.atomic import OutputError
+    from floodpost.data.workspace import ReadOnlyWorkspace, StaleEdit
+
+    if isinstance(exc, ReadOnlyWorkspace):
+        return read_only_text()
+    if isinstance(exc, StaleEdit):
+        return (QCoreApplication.translate("failures", "The record was deleted at another workstation")
+                if exc.current is None else
+                QCoreApplication.translate("failures", "The record was changed at another workstation"))
 
     if isinstance(exc, OutputError):
         cause = _causes().get(exc.cause, exc.cause)

@@ -37,16 +37,19 @@ from floodpost.ui.settings import SETTINGS_APP, SETTINGS_ORG
 from floodpost.ui.window import scale_text
 from floodpost.ui.window.editing import EditingMixin
 from floodpost.ui.window.files import FilesMixin
+from floodpost.ui.window.live import LiveMixin
 from floodpost.ui.window.meeting import MeetingMixin
 from floodpost.ui.window.screen import ScreenMixin
 from floodpost.ui.window.situation import SituationMixin
 
 
-class MainWindow(SituationMixin, FilesMixin, EditingMixin, MeetingMixin, ScreenMixin, QMainWindow):
+class MainWindow(LiveMixin, SituationMixin, FilesMixin, EditingMixin, MeetingMixin, ScreenMixin, QMainWindow):
     """One workspace on the map; everything the duty officer needs in reach."""
 
     # The dashboard, the brief and the map's overlays show the latest figures asked for.
     situationReady = Signal()
+    # Another workstation's changes are on the screen (a floodpost.data.changes.Changes).
+    liveChanged = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,6 +84,10 @@ class MainWindow(SituationMixin, FilesMixin, EditingMixin, MeetingMixin, ScreenM
         self.table_dock = self._dock(self.tr("Attribute table"), "table", self.table, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.table_dock.hide()
         self.table.editRequested.connect(self.edit_value)
+        self.table.editStarted.connect(self._note_edit_start)
+        #: edits begun and not yet saved: (key, fid) → EditStart (the row version they go with)
+        self._edit_starts: dict[tuple[str, int], Any] = {}
+        self._move_start: Any = None
         self.table.deleteRequested.connect(self.delete_features)
         self.table.formRequested.connect(self.feature_form)
         self.table.zoomRequested.connect(self.zoom_to_feature)
@@ -119,6 +126,7 @@ class MainWindow(SituationMixin, FilesMixin, EditingMixin, MeetingMixin, ScreenM
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, bar)
         self.time_slider.timeChanged.connect(self.show_time)
         self._status()
+        self._live_init()
         self._actions()
         self.canvas.featuresClicked.connect(self._on_features_clicked)
         self.canvas.clicked.connect(self._on_map_click)
@@ -143,6 +151,10 @@ class MainWindow(SituationMixin, FilesMixin, EditingMixin, MeetingMixin, ScreenM
         for w in (self.timing, self.scale, self.coords):
             w.setMinimumWidth(120)
             self.statusBar().addPermanentWidget(w)
+        self.access_label = QLabel(self.tr("Read-only"), self)
+        self.access_label.setStyleSheet("QLabel { color: white; background: #6d4c41; padding: 1px 8px; border-radius: 3px; }")
+        self.access_label.hide()
+        self.statusBar().addPermanentWidget(self.access_label)
         self.canvas.cursorMoved.connect(self._on_cursor)
         self.canvas.viewChanged.connect(self._on_view)
         self.canvas.rendered.connect(lambda s: self.timing.setText(self.tr("drawn in %1 ms").replace("%1", f"{s * 1000:.0f}")))
@@ -301,25 +313,64 @@ class MainWindow(SituationMixin, FilesMixin, EditingMixin, MeetingMixin, ScreenM
         """
         try:
             ws = Workspace.open(path)
+            # before the layers are read: a change landing meanwhile is caught up, never missed
+            seen = ws.log_max_fid()
             scene = MapScene.from_workspace(ws, self.scene.painter.basemap)
         except Exception as exc:  # noqa: BLE001 - every failure is told to the user
             QMessageBox.critical(self, self.tr("Cannot open workspace"), strip_password(f"{path}\n\n{exc}"))
             return False
         same = self.workspace is not None and same_location(self.workspace.location, ws.location)
         self._stop_situation()
+        self._live_stop()
         if self.workspace is not None:
             self.workspace.close()
         if not same:
             self.time_slider.reset()  # another workspace opens at "now"
         self.workspace = ws
         self.opened_as = str(path)  # as given, a typed password included: reload connects again with it (memory only)
+        self._edit_starts.clear()
+        self._move_start = None
         self._set_scene(scene)
+        self._live_start(seen)
         self.setWindowTitle(f"FloodPost — {display_name(ws.location)}")
         self.statusBar().showMessage(self.tr("Opened %1").replace("%1", strip_password(str(path))), 5000)
+        self._apply_access()  # after "Opened": a viewer reads why nothing can be edited
         QSettings(SETTINGS_ORG, SETTINGS_APP).setValue("last_workspace", strip_password(ws.location))
         if ws.damage:
             self._show_damage(ws)
         return True
+
+    def _write_actions(self) -> list[QAction]:
+        """The actions that write to the workspace (a viewer may use none of them)."""
+        return [self.act_add, self.act_move, self.act_edit, self.act_delete, self.act_tally,
+                self.act_import, self.act_meeting]
+
+    def _apply_access(self) -> None:
+        """Disable what writes when this account may not write the workspace, and say why.
+
+        The server refuses a viewer's writes anyway (a ReadOnlyWorkspace is
+        told plainly); this keeps the officer from typing what cannot be saved.
+        """
+        from floodpost.ui.failures import read_only_text
+
+        ws = self.workspace
+        can = ws is None or ws.can_write()
+        reason = "" if can else read_only_text()
+        for act in self._write_actions():
+            act.setEnabled(can)
+            act.setToolTip(reason or act.text().replace("&", "").rstrip("…"))
+            if not can:
+                act.setStatusTip(reason)
+            elif act.statusTip() == read_only_text():
+                act.setStatusTip("")
+        self.table.set_read_only(not can, reason)
+        if self._tally is not None and not can:
+            self._tally.hide()
+        self.access_label.setVisible(not can)
+        self.access_label.setToolTip(reason)
+        if not can:
+            self.statusBar().showMessage(
+                self.tr("Opened %1").replace("%1", ws.name) + " — " + reason, 15000)
 
     def _show_damage(self, ws: Store) -> None:
         """Name what of the workspace cannot be read (the rest is open as usual), without blocking."""
@@ -412,6 +463,7 @@ class MainWindow(SituationMixin, FilesMixin, EditingMixin, MeetingMixin, ScreenM
         s.setValue("geometry", self.saveGeometry())
         s.setValue("state", self.saveState())
         self._stop_situation()
+        self._live_stop()
         self.layer_panel.detach()
         self.meeting_legend.detach()
         if self.log_panel.exporting:

@@ -180,6 +180,36 @@ class Layer:
         else:
             self._load_full(workspace)
 
+    def apply_rows(self, rows: Any, gone: Any = ()) -> bool:
+        """Put rows another workstation changed in place, without reading the layer again.
+
+        ``rows`` (a GeoDataFrame read by fid with every column, as
+        :meth:`reload` reads) replaces the rows with those fids or adds them;
+        the fids in ``gone`` leave. A shared workspace pushes single changes
+        to every screen, and re-reading a county's layer for each would take
+        seconds. Returns False when this layer cannot take rows (it opened
+        lean, or holds no frame): the caller reloads it instead.
+        """
+        frame = self._frame
+        if frame is None or self._source is not None or self._shapes is not None:
+            return False
+        if rows is not None and len(rows) and not set(frame.columns) <= set(rows.columns):
+            return False
+        import geopandas as gpd
+        import pandas as pd
+
+        out = frame.drop(index=[f for f in {*map(int, gone), *(rows.index if rows is not None else ())}
+                                if f in frame.index])
+        if rows is not None and len(rows):
+            part = rows[list(frame.columns)]
+            out = pd.concat([out, part]) if len(out) else part.copy()
+        out = out.sort_index()
+        if not isinstance(out, gpd.GeoDataFrame):
+            out = gpd.GeoDataFrame(out, geometry=frame.geometry.name, crs=frame.crs)
+        out.index.name = frame.index.name
+        self.set_frame(out, self._geometry_source)
+        return True
+
     def _load_full(self, workspace: Any) -> None:
         self.set_frame(workspace.read(self.key), (workspace.location, self.key))
 

@@ -15,6 +15,7 @@ the step leaves the stack (Qt drops a command that marks itself obsolete).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -37,6 +38,38 @@ from floodpost.ui.notes import tr_note
 Changed = Callable[[str], None]
 #: Told (step text, "undo" or "redo", the exception) when the records refuse a step.
 Refused = Callable[[str, str, BaseException], None]
+#: Asked (the step, the StaleEdit, the values it wanted to write, "undo" or "redo") when another
+#: workstation changed the row first; returns the row version after writing over theirs, or None
+#: when theirs stay (the step then leaves the stack).
+Stale = Callable[[Any, Any, dict[str, Any], str], "int | None"]
+
+
+#: The row version each feature had after this process's own latest write to it, per open workspace.
+#: An undo or redo checks against it: a row this window itself put back (the undo of a delete) is
+#: not "changed by someone else", a row another workstation changed since is.
+_VERSIONS: weakref.WeakKeyDictionary[Any, dict[tuple[str, int], int]] = weakref.WeakKeyDictionary()
+
+
+def note_versions(ws: Any, key: str, fids: Any) -> None:
+    """Remember the rows' versions right after our own write to them."""
+    try:
+        known = _VERSIONS.setdefault(ws, {})
+    except TypeError:  # a store that cannot be weakly referenced: undo then checks against the step's own
+        return
+    for fid in fids:
+        version = ws.row_version(key, int(fid))
+        if version is None:
+            known.pop((key, int(fid)), None)
+        else:
+            known[(key, int(fid))] = int(version)
+
+
+def known_version(ws: Any, key: str, fid: int, default: int | None) -> int | None:
+    """The row's version after our own latest write to it (``default`` when we wrote none)."""
+    try:
+        return _VERSIONS.get(ws, {}).get((key, int(fid)), default)
+    except TypeError:
+        return default
 
 
 def _plain(v: Any) -> Any:
@@ -51,36 +84,93 @@ def _plain(v: Any) -> Any:
 
 
 class UpdateCommand(QUndoCommand):
-    """Change some values (or the geometry) of one feature."""
+    """Change some values (or the geometry) of one feature.
 
-    def __init__(self, ws: Any, key: str, fid: int, new: dict[str, Any], changed: Changed, text: str) -> None:
+    With ``version`` (the row version the workspace had when the edit began,
+    or after this step's last write) every write checks it (optimistic
+    locking): when another workstation changed the row meanwhile, ``stale``
+    is asked what to do (the conflict dialog), and the step either goes on
+    over theirs or leaves the stack, nothing written — never a silent lost
+    update. ``written`` says the window has written it already (after such
+    a choice): the first redo only records it. ``old`` are the values an
+    undo puts back (default: as stored now).
+    """
+
+    def __init__(self, ws: Any, key: str, fid: int, new: dict[str, Any], changed: Changed, text: str, *,
+                 old: dict[str, Any] | None = None, version: int | None = None, written: bool = False,
+                 stale: Stale | None = None, refused: Refused | None = None) -> None:
         super().__init__(text)
         self.ws, self.key, self.fid, self.new, self.changed = ws, key, fid, dict(new), changed
-        old = ws.feature(key, fid) or {}
-        self.old = {k: _plain(old.get(k)) for k in new}
+        if old is None:
+            now = ws.feature(key, fid) or {}
+            old = {k: now.get(k) for k in new}
+        self.old = {k: _plain(old.get(k)) if k != "geometry" else old.get(k) for k in new}
+        self.version = version
+        self.stale, self.refused = stale, refused
+        self._written = written
 
     def redo(self) -> None:
-        self.ws.update(self.key, self.fid, self.new)
-        self.changed(self.key)
+        if self._written:
+            self._written = False
+            self.changed(self.key)
+            return
+        self._write(self.new, "redo")
 
     def undo(self) -> None:
-        self.ws.update(self.key, self.fid, self.old)
+        self._write(self.old, "undo")
+
+    def _write(self, values: dict[str, Any], what: str) -> None:
+        from floodpost.data.workspace import StaleEdit
+
+        expected = None if self.version is None else known_version(self.ws, self.key, self.fid, self.version)
+        try:
+            self.ws.update(self.key, self.fid, values, expected_version=expected)
+        except StaleEdit as exc:
+            if self.stale is None:
+                raise
+            version = self.stale(self, exc, values, what)
+            if version is None:  # theirs kept (or the row is gone): the step leaves the stack
+                self.setObsolete(True)
+                self.changed(self.key)
+                return
+            note_versions(self.ws, self.key, [self.fid])
+            self.version = version
+            self.changed(self.key)
+            return
+        except Exception as exc:
+            if self.refused is None:
+                raise
+            self.setObsolete(True)
+            self.refused(self.text(), what, exc)
+            return
+        if self.version is not None:
+            note_versions(self.ws, self.key, [self.fid])
+            self.version = known_version(self.ws, self.key, self.fid, self.version)
         self.changed(self.key)
 
 
 class InsertCommand(QUndoCommand):
-    """Add one feature; undo deletes it, redo puts it back under the same fid."""
+    """Add one feature; undo deletes it, redo puts it back under the same fid.
 
-    def __init__(self, ws: Any, key: str, values: dict[str, Any], changed: Changed, text: str) -> None:
+    ``fid`` given: the window inserted it already (a copy kept after a
+    conflict); the first redo only records it.
+    """
+
+    def __init__(self, ws: Any, key: str, values: dict[str, Any], changed: Changed, text: str,
+                 fid: int | None = None) -> None:
         super().__init__(text)
         self.ws, self.key, self.values, self.changed = ws, key, dict(values), changed
-        self.fid: int | None = None
+        self.fid: int | None = fid
+        self._written = fid is not None
 
     def redo(self) -> None:
-        if self.fid is None:
+        if self._written:
+            self._written = False
+        elif self.fid is None:
             self.fid = self.ws.insert(self.key, [self.values])[0]
         else:
             self.ws.restore(self.key, self.fid, self.values)
+        note_versions(self.ws, self.key, [self.fid])
         self.changed(self.key)
 
     def undo(self) -> None:
@@ -110,6 +200,7 @@ class DeleteCommand(QUndoCommand):
     def undo(self) -> None:
         for fid in self.fids:
             self.ws.restore(self.key, fid, self.records[fid])
+        note_versions(self.ws, self.key, self.fids)
         self.changed(self.key)
 
 

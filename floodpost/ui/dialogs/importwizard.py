@@ -220,8 +220,14 @@ def tr_note(note: object) -> str:
 
 def error_text(exc: BaseException) -> str:
     """Why a step failed, in the interface language: a refusal's located reason, else the error's type and text."""
+    from floodpost.data.workspace import ReadOnlyWorkspace
+
     if isinstance(exc, ValidationError):
         return tr_error(exc, "intake")
+    if isinstance(exc, ReadOnlyWorkspace):
+        from floodpost.ui.failures import read_only_text
+
+        return read_only_text()
     return f"{type(exc).__name__}: {tr_error(exc, 'intake')}"
 
 

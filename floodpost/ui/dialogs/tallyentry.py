@@ -550,7 +550,9 @@ class TallyEntryDialog(QDialog):
             return None
         except Exception as exc:  # noqa: BLE001 - shown to the officer, nothing written
             self._clear_issues()
-            self._show_general(form, self.tr("Not saved: %1").replace("%1", str(exc)), ERROR_STYLE)
+            from floodpost.ui.failures import describe_failure
+
+            self._show_general(form, self.tr("Not saved: %1").replace("%1", describe_failure(exc)), ERROR_STYLE)
             return None
         self._after_save(key, rec, fid)
         return fid

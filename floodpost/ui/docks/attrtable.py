@@ -37,11 +37,15 @@ class FeatureTableModel(QAbstractTableModel):
     """One layer or table of the workspace; rows by fid, columns by schema field."""
 
     editRequested = Signal(str, int, str, object)
+    #: a cell editor opened on (key, fid): the window notes the row's version the edit starts from
+    editStarted = Signal(str, int)
 
     def __init__(self, parent: Any = None, lang: str = "zh") -> None:
         super().__init__(parent)
         self.lang = lang
         self.key = ""
+        #: a read-only workspace (a viewer's role): no cell is editable
+        self.read_only = False
         self.schema: TableSchema | None = None
         self.fids: list[int] = []
         #: stored values by field, one list per column (None for missing)
@@ -62,6 +66,47 @@ class FeatureTableModel(QAbstractTableModel):
                 for f in self.schema.fields
             }
         self.endResetModel()
+
+    def update_rows(self, key: str, rows: Any, gone: Any = ()) -> bool:
+        """Show rows another workstation changed (read by fid), add new ones, drop ``gone``; no full read.
+
+        A pushed change touches a few rows; reading the whole layer again
+        for each would stall the window on a county's 100,000 rows. New rows
+        go to the end (the officer's sort order is kept for the rest).
+        Returns False when this model shows another key.
+        """
+        if key != self.key or self.schema is None:
+            return False
+        gone = {int(f) for f in gone}
+        if rows is not None:
+            gone -= {int(f) for f in rows.index}
+        row_of = {f: i for i, f in enumerate(self.fids)}
+        for fid in sorted((row_of[f] for f in gone if f in row_of), reverse=True):
+            self.beginRemoveRows(QModelIndex(), fid, fid)
+            del self.fids[fid]
+            for col in self.columns.values():
+                del col[fid]
+            self.endRemoveRows()
+        if rows is None or not len(rows):
+            return True
+        row_of = {f: i for i, f in enumerate(self.fids)}
+        names = [f.name for f in self.schema.fields]
+        last = len(names) - 1
+        for fid, rec in zip(rows.index.tolist(), rows[names].astype(object).itertuples(index=False), strict=True):
+            values = [None if _missing(v) else v for v in rec]
+            i = row_of.get(int(fid))
+            if i is None:
+                n = len(self.fids)
+                self.beginInsertRows(QModelIndex(), n, n)
+                self.fids.append(int(fid))
+                for name, v in zip(names, values, strict=True):
+                    self.columns.setdefault(name, []).append(v)
+                self.endInsertRows()
+            else:
+                for name, v in zip(names, values, strict=True):
+                    self.columns[name][i] = v
+                self.dataChanged.emit(self.index(i, 0), self.index(i, last))
+        return True
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Order the rows by one field's stored values, empty cells last either way.
@@ -118,8 +163,8 @@ class FeatureTableModel(QAbstractTableModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = super().flags(index)
-        if self.key == "situation_log":
-            return base  # the log is append-only
+        if self.key == "situation_log" or self.read_only:
+            return base  # the log is append-only; a viewer writes nothing
         return base | Qt.ItemFlag.ItemIsEditable
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
@@ -155,6 +200,9 @@ class _Delegate(QStyledItemDelegate):
 
     def createEditor(self, parent: QWidget, option: Any, index: Index) -> QWidget:  # noqa: N802
         f = self._field(index)
+        src = index.model().mapToSource(index) if hasattr(index.model(), "mapToSource") else index
+        if 0 <= src.row() < len(self.model.fids):  # the edit starts now: the window notes the row's version
+            self.model.editStarted.emit(self.model.key, int(self.model.fids[src.row()]))
         if f is not None and f.type == "enum":
             combo = QComboBox(parent)
             if not f.required:
@@ -182,6 +230,7 @@ class AttributeTable(QWidget):
     """Choose a layer or table, read and edit its rows; asks the window for every write."""
 
     editRequested = Signal(str, int, str, object)
+    editStarted = Signal(str, int)
     deleteRequested = Signal(str, list)
     formRequested = Signal(str, int)  # fid -1: a new record
     zoomRequested = Signal(str, int)
@@ -220,6 +269,8 @@ class AttributeTable(QWidget):
         )
         lay.addWidget(self.view)
         self.model.editRequested.connect(self.editRequested)
+        self.model.editStarted.connect(self.editStarted)
+        self._read_only_reason = ""
         self.layer.currentIndexChanged.connect(lambda _i: self.reload())
         self.add_btn.clicked.connect(lambda: self.formRequested.emit(self.key, -1))
         self.edit_btn.clicked.connect(self._edit)
@@ -259,11 +310,25 @@ class AttributeTable(QWidget):
         if header.sortIndicatorSection() >= 0:  # keep the order the officer chose
             self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self.count.setText(self.tr("%1 rows").replace("%1", str(self.model.rowCount())))
-        read_only = self.key == "situation_log"
+        read_only = self.key == "situation_log" or self.model.read_only
         for b in (self.add_btn, self.edit_btn, self.delete_btn):
             b.setEnabled(not read_only and self.ws is not None)
+            b.setToolTip(self._read_only_reason if self.model.read_only else "")
         self.zoom_btn.setEnabled(schema_for(self.key).is_spatial)
         self.view.resizeColumnsToContents()
+
+    def set_read_only(self, read_only: bool, reason: str = "") -> None:
+        """A workspace this account may not write: no cell editor, no New/Edit/Delete (``reason`` as their tip)."""
+        self.model.read_only = read_only
+        self._read_only_reason = reason
+        for b in (self.add_btn, self.edit_btn, self.delete_btn):
+            b.setEnabled(not read_only and self.key != "situation_log")
+            b.setToolTip(reason if read_only else "")
+
+    def update_rows(self, key: str, rows: Any, gone: Any = ()) -> None:
+        """Rows another workstation changed (see :meth:`FeatureTableModel.update_rows`); the count follows."""
+        if self.model.update_rows(key, rows, gone):
+            self.count.setText(self.tr("%1 rows").replace("%1", str(self.model.rowCount())))
 
     def selected_fids(self) -> list[int]:
         rows = {i.row() for i in self.view.selectionModel().selectedRows()}

@@ -107,6 +107,16 @@ class IdentifyPanel(QWidget):
         rec.pop("fid", None)
         return rec
 
+    def refresh(self, key: str, fids: Any, gone: Any = ()) -> None:
+        """Show again a feature another workstation changed; drop the ones it deleted."""
+        hit = self.current()
+        if hit is None or hit.key != key:
+            return
+        if hit.fid in set(gone):
+            self.show_hits([h for h in self._hits if not (h.key == key and h.fid in set(gone))])
+        elif hit.fid in set(fids):
+            self._show_index(self.chooser.currentIndex())
+
     def current(self) -> Hit | None:
         i = self.chooser.currentIndex()
         return self._hits[i] if 0 <= i < len(self._hits) else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -10,6 +11,22 @@ from PySide6.QtWidgets import (
 )
 
 from floodpost.data.schema import TIMED
+from floodpost.data.workspace import StaleEdit
+
+
+@dataclass
+class EditStart:
+    """A feature as it was when an edit of it began: its row version and its values.
+
+    The version goes with the write (``expected_version``), so another
+    workstation's change made meanwhile is found, not overwritten; the values
+    are what undo puts back and what a kept copy is made from.
+    """
+
+    key: str
+    fid: int
+    version: int | None
+    record: dict[str, Any] = field(default_factory=dict)
 
 
 class EditingMixin:
@@ -39,20 +56,167 @@ class EditingMixin:
         if key in TIMED or key in ("storage_areas", "depots"):  # what the situation is folded from
             self._refresh_situation()
         self.canvas.request_render()
+        self._live_own_write()
 
     def _push(self, command: Any) -> bool:
         """Run a command (its redo writes); on refusal say why and keep nothing."""
+        if not self._may_write():
+            return False
         try:
             self.undo_stack.push(command)
         except Exception as exc:  # noqa: BLE001 - validation and storage errors are told
-            QMessageBox.warning(self, QCoreApplication.translate("MainWindow", "Not saved"), str(exc))
+            self._not_saved(exc)
             return False
         return True
+
+    def _may_write(self) -> bool:
+        """False (and the officer told why) when this account may not write the workspace."""
+        if self.workspace is not None and not self.workspace.can_write():
+            from floodpost.ui.failures import read_only_text
+
+            self.statusBar().showMessage(read_only_text(), 8000)
+            QMessageBox.warning(self, QCoreApplication.translate("MainWindow", "Not saved"), read_only_text())
+            return False
+        return True
+
+    def _not_saved(self, exc: BaseException) -> None:
+        from floodpost.ui.failures import describe_failure
+
+        QMessageBox.warning(self, QCoreApplication.translate("MainWindow", "Not saved"), describe_failure(exc))
+
+    # ------------------------------------------------------------ edits that know where they started
+    def begin_edit(self, key: str, fid: int) -> EditStart:
+        """Note the row's version and values now: the edit of it starts here.
+
+        The version is read first: a change that lands between the two reads
+        then shows as a conflict, and can never slip through unnoticed.
+        """
+        ws = self.workspace
+        version = ws.row_version(key, int(fid))
+        record = ws.feature(key, int(fid)) or {}
+        return EditStart(key, int(fid), version, dict(record))
+
+    def _note_edit_start(self, key: str, fid: int) -> None:
+        """A cell editor of the attribute table opened on a row."""
+        if self.workspace is not None:
+            self._edit_starts[(key, int(fid))] = self.begin_edit(key, fid)
+
+    def save_edit(self, start: EditStart, values: dict[str, Any], text: str) -> bool:
+        """Write an edit that began at ``start``; another workstation's change meanwhile brings the choice.
+
+        What is done goes on the undo stack as what happened: an update
+        (over theirs when so chosen, undo then puts theirs back), a new copy,
+        or nothing.
+        """
+        from floodpost.ui.dialogs.editing import UpdateCommand, note_versions
+
+        ws = self.workspace
+        if ws is None or not self._may_write():
+            return False
+        key, fid = start.key, start.fid
+        try:
+            ws.update(key, fid, values, expected_version=start.version)
+        except StaleEdit as exc:
+            return self._stale_edit(exc, start, values, text)
+        except Exception as exc:  # noqa: BLE001 - validation and storage errors are told
+            self._not_saved(exc)
+            return False
+        note_versions(ws, key, [fid])
+        old = {k: start.record.get(k) for k in values}
+        self.undo_stack.push(UpdateCommand(ws, key, fid, values, self._changed, text, old=old,
+                                           version=ws.row_version(key, fid), written=True,
+                                           stale=self._stale_step, refused=self._refused))
+        return True
+
+    def choose_conflict(self, dialog: Any) -> str:
+        """Show the conflict dialog and return the choice (tests put a chooser of their own here)."""
+        return dialog.ask()
+
+    def _ask_conflict(self, exc: StaleEdit, key: str, mine: dict[str, Any], base: dict[str, Any] | None,
+                      allow_copy: bool = True) -> str:
+        from floodpost import i18n
+        from floodpost.data.schema import schema_for
+        from floodpost.ui.dialogs.conflict import ConflictDialog
+
+        dialog = ConflictDialog(schema_for(key), exc.current, base, mine, self, lang=i18n.lang_short(),
+                                allow_copy=allow_copy)
+        self.conflict_dialog = dialog
+        try:
+            return self.choose_conflict(dialog)
+        finally:
+            dialog.deleteLater()
+
+    def _stale_edit(self, exc: StaleEdit, start: EditStart, values: dict[str, Any], text: str) -> bool:
+        """Another workstation changed (or deleted) the row since ``start``: ask, then do what was chosen."""
+        from floodpost.data.schema import schema_for
+        from floodpost.ui.dialogs import conflict
+        from floodpost.ui.dialogs.editing import InsertCommand, UpdateCommand, note_versions
+
+        ws = self.workspace
+        key, fid = start.key, start.fid
+        choice = self._ask_conflict(exc, key, values, start.record)
+        if choice == conflict.OVERWRITE and exc.current is not None:
+            theirs = exc.current
+            try:
+                ws.update(key, fid, values, expected_version=exc.current_version)
+            except StaleEdit as again:  # a third change meanwhile: ask again, showing that one
+                return self._stale_edit(again, start, values, text)
+            except Exception as err:  # noqa: BLE001 - told
+                self._not_saved(err)
+                return False
+            note_versions(ws, key, [fid])
+            self.undo_stack.push(UpdateCommand(
+                ws, key, fid, values, self._changed,
+                QCoreApplication.translate("MainWindow", "%1 (over another workstation's change)").replace("%1", text),
+                old={k: theirs.get(k) for k in values}, version=ws.row_version(key, fid), written=True,
+                stale=self._stale_step, refused=self._refused))
+            return True
+        if choice in (conflict.BOTH, conflict.RESTORE):
+            schema = schema_for(key)
+            record = copy_values(schema, start.record, values)
+            try:
+                new_fid = ws.insert(key, [record])[0]
+            except Exception as err:  # noqa: BLE001 - told
+                self._not_saved(err)
+                return False
+            what = (QCoreApplication.translate("MainWindow", "Restore %1 as a new record") if choice == conflict.RESTORE
+                    else QCoreApplication.translate("MainWindow", "Keep my version of %1 as a copy"))
+            self.undo_stack.push(InsertCommand(ws, key, record, self._changed,
+                                               what.replace("%1", f"{schema.zh} {fid}"), fid=new_fid))
+            self.statusBar().showMessage(
+                QCoreApplication.translate("MainWindow", "Your version was saved as a new record (%1)")
+                .replace("%1", f"{schema.zh} {new_fid}"), 10000)
+            return True
+        self._changed(key)  # theirs, as they are now
+        self.statusBar().showMessage(QCoreApplication.translate(
+            "MainWindow", "Your edit was not saved; the record shows the other workstation's values"), 10000)
+        return False
+
+    def _stale_step(self, command: Any, exc: StaleEdit, values: dict[str, Any], what: str) -> int | None:
+        """An undo or redo met another workstation's change: overwrite it, or drop the step (returns None)."""
+        from floodpost.ui.dialogs import conflict
+
+        ws = self.workspace
+        if exc.current is None:
+            self._refused(command.text(), what, exc)
+            return None
+        choice = self._ask_conflict(exc, command.key, values, exc.current, allow_copy=False)
+        if choice != conflict.OVERWRITE:
+            self.statusBar().showMessage(QCoreApplication.translate(
+                "MainWindow", "Kept the other workstation's values; the step is no longer on the undo list"), 10000)
+            return None
+        try:
+            ws.update(command.key, command.fid, values, expected_version=exc.current_version)
+        except StaleEdit as again:
+            return self._stale_step(command, again, values, what)
+        except Exception as err:  # noqa: BLE001 - told
+            self._refused(command.text(), what, err)
+            return None
+        return ws.row_version(command.key, command.fid)
 
     def edit_value(self, key: str, fid: int, field: str, value: Any) -> None:
         from floodpost.data.schema import schema_for
         from floodpost.data.schema.validate import ValidationError, validate_record
-        from floodpost.ui.dialogs.editing import UpdateCommand
 
         if self.workspace is None:
             return
@@ -65,7 +229,8 @@ class EditingMixin:
             QMessageBox.warning(self, QCoreApplication.translate("MainWindow", "Not saved"), tr_error(exc, "validate"))
             return
         text = QCoreApplication.translate("MainWindow", "Edit %1 of %2").replace("%1", schema.field(field).zh).replace("%2", f"{schema.zh} {fid}")
-        self._push(UpdateCommand(self.workspace, key, fid, clean, self._changed, text))
+        start = self._edit_starts.pop((key, int(fid)), None) or self.begin_edit(key, fid)
+        self.save_edit(start, clean, text)
 
     def delete_features(self, key: str, fids: list) -> None:
         from floodpost.data.schema import schema_for
@@ -89,7 +254,7 @@ class EditingMixin:
         """Open the schema form for a new row (fid -1) or an existing one, then write undoably."""
         from floodpost import i18n
         from floodpost.data.schema import schema_for
-        from floodpost.ui.dialogs.editing import FeatureForm, InsertCommand, UpdateCommand
+        from floodpost.ui.dialogs.editing import FeatureForm, InsertCommand
 
         if self.workspace is None:
             return
@@ -97,14 +262,15 @@ class EditingMixin:
         if fid < 0 and schema.is_spatial and geometry is None:
             self.start_add(key)  # the geometry first, from the map
             return
-        initial = self.workspace.feature(key, fid) if fid >= 0 else {"geometry": geometry}
+        start = self.begin_edit(key, fid) if fid >= 0 else None
+        initial = start.record if start is not None else {"geometry": geometry}
         form = FeatureForm(schema, initial, self, lang=i18n.lang_short())
         if form.exec() != FeatureForm.DialogCode.Accepted:
             return
         values = form.values()
-        if fid >= 0:
+        if start is not None:
             text = QCoreApplication.translate("MainWindow", "Edit %1").replace("%1", f"{schema.zh} {fid}")
-            self._push(UpdateCommand(self.workspace, key, fid, values, self._changed, text))
+            self.save_edit(start, values, text)
         else:
             text = QCoreApplication.translate("MainWindow", "Add %1").replace("%1", schema.zh)
             self._push(InsertCommand(self.workspace, key, values, self._changed, text))
@@ -189,7 +355,8 @@ class EditingMixin:
         if self._current is None or self.workspace is None:
             QMessageBox.information(self, QCoreApplication.translate("MainWindow", "Move feature"), QCoreApplication.translate("MainWindow", "Click a feature on the map first."))
             return
-        key, _fid = self._current
+        key, fid = self._current
+        self._move_start = self.begin_edit(key, fid)  # the move starts here: its version goes with the write
         self._set_mode(("move", key))
         what = QCoreApplication.translate("MainWindow", "the point") if "Point" in schema_for(key).allowed_geometries else QCoreApplication.translate("MainWindow", "the middle of the feature")
         self.statusBar().showMessage(QCoreApplication.translate("MainWindow", "Click where %1 should be (Esc cancels)").replace("%1", what))
@@ -203,7 +370,6 @@ class EditingMixin:
         from shapely.affinity import translate
 
         from floodpost.data.schema import schema_for
-        from floodpost.ui.dialogs.editing import UpdateCommand
 
         if self._mode is None:
             return
@@ -218,7 +384,11 @@ class EditingMixin:
             self.feature_form(key, -1, geometry=point)
         elif mode == "move" and self._current is not None:
             _key, fid = self._current
-            old = (self.workspace.feature(key, fid) or {}).get("geometry")
+            start = self._move_start
+            if start is None or (start.key, start.fid) != (key, fid):
+                start = self.begin_edit(key, fid)
+            self._move_start = None
+            old = (self.workspace.feature(key, fid) or start.record).get("geometry")
             if old is None:
                 return
             if old.geom_type == "Point":
@@ -227,7 +397,7 @@ class EditingMixin:
                 anchor = old.representative_point()
                 moved = translate(old, lon - anchor.x, lat - anchor.y)
             text = QCoreApplication.translate("MainWindow", "Move %1").replace("%1", f"{schema_for(key).zh} {fid}")
-            self._push(UpdateCommand(self.workspace, key, fid, {"geometry": moved}, self._changed, text))
+            self.save_edit(start, {"geometry": moved}, text)
 
     def keyPressEvent(self, event: Any) -> None:  # noqa: N802
         if event.key() == Qt.Key.Key_Escape:
@@ -242,3 +412,14 @@ class EditingMixin:
     def _delete_current(self) -> None:
         if self._current is not None:
             self.delete_features(self._current[0], [self._current[1]])
+
+
+def copy_values(schema: Any, record: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """A whole feature for a new copy: the record as the edit began, with the edited values."""
+    from floodpost.ui.dialogs.editing import _plain
+
+    out = {f: _plain(record.get(f)) for f in schema.field_names}
+    if schema.is_spatial:
+        out["geometry"] = record.get("geometry")
+    out.update(values)
+    return {k: v for k, v in out.items() if v is not None}

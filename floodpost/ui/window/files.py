@@ -22,9 +22,11 @@ class FilesMixin:
 
     def _refused(self, text: str, what: str, exc: BaseException) -> None:
         """An undo or redo the records do not allow: say why (without blocking), nothing was written."""
+        from floodpost.data.workspace import ReadOnlyWorkspace, StaleEdit
+        from floodpost.ui.failures import describe_failure
         from floodpost.ui.notes import tr_error
 
-        reason = tr_error(exc, "tally")
+        reason = describe_failure(exc) if isinstance(exc, (ReadOnlyWorkspace, StaleEdit)) else tr_error(exc, "tally")
         head = (QCoreApplication.translate("MainWindow", "Cannot undo “%1”") if what == "undo" else QCoreApplication.translate("MainWindow", "Cannot redo “%1”")).replace("%1", text)
         body = QCoreApplication.translate("MainWindow", "%1\n\nNothing was changed; the step is no longer on the undo list.").replace("%1", reason)
         self.statusBar().showMessage(f"{head} — {reason}", 15000)

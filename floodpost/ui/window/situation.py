@@ -125,7 +125,7 @@ class SituationMixin:
         """Record a consultation meeting as one undoable step (undo takes the mark back out)."""
         from floodpost.ui.dialogs.editing import MeetingCommand
 
-        if self.workspace is None:
+        if self.workspace is None or not self._may_write():
             return False
         text = QCoreApplication.translate("MainWindow", "Mark meeting %1").replace("%1", title)
         count = self.undo_stack.count()
@@ -139,3 +139,4 @@ class SituationMixin:
         self.dashboard.set_time(self.time_slider.current)
         self.brief.refresh()
         self.log_panel.refresh()
+        self._live_own_write()

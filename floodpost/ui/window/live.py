@@ -1,0 +1,394 @@
+"""Live updates: another workstation's changes on this screen within seconds, and the connection badge.
+
+A shared workspace hands out a socket (``Store.watch_fd``) that becomes
+readable when another client wrote. A ``QSocketNotifier`` watches it (no
+polling loop): the window drains the notifications, a worker thread with its
+own connection reads the log since the last entry shown and exactly the rows
+it names (:func:`floodpost.data.changes.read_changes`), and the GUI thread
+puts those rows into the map layers and the attribute table and asks for the
+situation again — the same refresh its own writes take (``_changed``), whose
+fold catches up from the log instead of folding everything again.
+
+A GeoPackage pushes nothing (``watch_fd`` is None); another program's writes
+to the same file are picked up when the window is activated, by one cheap
+comparison of ``Store.change_token``.
+
+The badge in the status bar says whether the server answers: "已连接", or
+"连接中断 · 最后联系 3 分钟前" after a read failed. The window keeps
+showing the last state it has; while the connection is down one read is
+tried again now and then (back-off up to a minute) to find out when it is
+back. Keeping a replica and queueing edits during an outage is not done here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSocketNotifier, QTimer, Signal
+from PySide6.QtWidgets import QLabel
+
+from floodpost.data.changes import Changes, read_changes
+from floodpost.data.schema import TIMED
+from floodpost.data.workspace import StorageError
+from floodpost.ui.docks.situationworker import connect_queued
+
+THREAD_NAME = "floodpost-changes"
+#: Seconds between tries to reach a server that stopped answering: first, and at most.
+RETRY_FIRST, RETRY_MAX = 2.0, 60.0
+#: Tables the situation is folded from (their change asks for the figures again).
+SITUATION_KEYS = (*TIMED, "storage_areas", "depots")
+
+
+class ChangeReader(QObject):
+    """One thread with its own connection that reads what changed since a log entry.
+
+    The newest request wins (its ``since`` covers the older ones); results
+    and failures come back through queued signals with the request's
+    generation. Modelled on the situation worker.
+    """
+
+    #: generation, Changes
+    changesReady = Signal(int, object)
+    #: generation, message, whether the workspace could not be reached (a StorageError)
+    failed = Signal(int, str, bool)
+
+    def __init__(self, open_reader: Callable[[], Any], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._open_reader = open_reader
+        self._cond = threading.Condition()
+        self._generation = 0
+        self._job: tuple[int, int] | None = None
+        self._stop = False
+        self._busy = False
+        self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
+        self._thread.start()
+
+    def ask(self, since: int) -> int:
+        """Read the changes after log fid ``since``; returns the request's generation."""
+        with self._cond:
+            self._generation += 1
+            self._job = (self._generation, int(since))
+            self._cond.notify()
+            return self._generation
+
+    @property
+    def idle(self) -> bool:
+        with self._cond:
+            return self._job is None and not self._busy
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stop = True
+            self._job = None
+            self._cond.notify()
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        ws = None
+        try:
+            while True:
+                with self._cond:
+                    while self._job is None and not self._stop:
+                        self._busy = False
+                        self._cond.wait()
+                    if self._stop:
+                        return
+                    gen, since = self._job
+                    self._job = None
+                    self._busy = True
+                try:
+                    if ws is None:
+                        ws = self._open_reader()
+                    changes = read_changes(ws, since)
+                except Exception as exc:  # noqa: BLE001 - told to the window; the thread lives on
+                    lost = isinstance(exc, (StorageError, OSError))
+                    if lost and ws is not None:  # a connection that failed is opened afresh next time
+                        with contextlib.suppress(Exception):  # it is broken already
+                            ws.close()
+                        ws = None
+                    self.failed.emit(gen, str(exc) or type(exc).__name__, lost)
+                    continue
+                self.changesReady.emit(gen, changes)
+        finally:
+            if ws is not None:
+                ws.close()
+
+
+class LiveMixin:
+    """Methods of the main window (see :mod:`floodpost.ui.window`)."""
+
+    # ``liveChanged`` (a Signal with each Changes put on the screen) is declared on MainWindow:
+    # a mixin that is no QObject cannot hold one.
+
+    def _live_init(self) -> None:
+        """The badge and the state; called once from the window's constructor."""
+        self._live_notifier: QSocketNotifier | None = None
+        self._live_pushes = False  # the workspace has a socket (a server), not a file
+        self._live_reader: ChangeReader | None = None
+        self._live_log_fid = 0
+        self._live_gen = 0
+        self._live_busy = False
+        self._live_again = False
+        self._live_token: Any = None
+        self._live_contact: float | None = None  # time.time() of the last answer
+        self._live_lost = False
+        self._live_error = ""
+        self._live_retry = RETRY_FIRST
+        self.live_badge = QLabel(self)
+        self.live_badge.setObjectName("live_badge")
+        self.live_badge.hide()
+        self.statusBar().addPermanentWidget(self.live_badge)
+        self._live_timer = QTimer(self)  # only while disconnected: the badge's "N 分钟前" and one retry
+        self._live_timer.setSingleShot(True)
+        self._live_timer.timeout.connect(self._live_retry_now)
+        self._live_clock = QTimer(self)
+        self._live_clock.setInterval(30_000)
+        self._live_clock.timeout.connect(self._show_badge)
+
+    # ------------------------------------------------------------ start and stop with the workspace
+    def _live_start(self, seen: int | None = None) -> None:
+        """Watch the workspace just opened: its socket if it pushes, else its change token.
+
+        ``seen`` is the newest log entry before its layers were read: what was
+        logged after it is caught up at once (shown twice rather than missed).
+        """
+        self._live_stop()
+        ws = self.workspace
+        if ws is None:
+            return
+        self._live_log_fid = ws.log_max_fid() if seen is None else int(seen)
+        self._live_token = ws.change_token()
+        self._live_lost = False
+        self._live_error = ""
+        self._live_retry = RETRY_FIRST
+        self._live_reader = ChangeReader(ws.reader, self)
+        connect_queued(self._live_reader.changesReady, self._on_live_changes)
+        connect_queued(self._live_reader.failed, self._on_live_failed)
+        fd = ws.watch_fd()
+        self._live_pushes = fd is not None
+        if fd is None:
+            self.live_badge.hide()
+            return
+        self._live_arm(fd)
+        self._live_contact = time.time()
+        self._show_badge()
+        self.live_badge.show()
+        if seen is not None and ws.log_max_fid() > self._live_log_fid:
+            self.live_catch_up()  # written while the layers were being read
+
+    def _live_arm(self, fd: int) -> None:
+        if self._live_notifier is not None:
+            self._live_notifier.setEnabled(False)
+            self._live_notifier.deleteLater()
+        self._live_notifier = QSocketNotifier(fd, QSocketNotifier.Type.Read, self)
+        self._live_notifier.activated.connect(self._on_live_socket)
+
+    def _live_stop(self) -> None:
+        """Stop watching (another workspace opens, or the window closes)."""
+        if self._live_notifier is not None:
+            self._live_notifier.setEnabled(False)
+            self._live_notifier.deleteLater()
+            self._live_notifier = None
+        if self._live_reader is not None:
+            self._live_reader.stop()
+            self._live_reader.deleteLater()
+            self._live_reader = None
+        self._live_timer.stop()
+        self._live_clock.stop()
+        self._live_busy = self._live_again = False
+        self._live_pushes = self._live_lost = False
+        self.live_badge.hide()
+
+    @property
+    def live_pending(self) -> bool:
+        """Changes announced and not yet on the screen."""
+        return self._live_busy or self._live_again
+
+    # ------------------------------------------------------------ notifications
+    def _on_live_socket(self, *_: Any) -> None:
+        """The socket is readable: take what arrived and read what changed."""
+        ws = self.workspace
+        if ws is None:
+            return
+        try:
+            ws.drain_notifications()
+        except (StorageError, OSError) as exc:
+            self._live_failed(str(exc) or type(exc).__name__)
+            return
+        self._live_contacted()
+        self.live_catch_up()
+
+    def live_catch_up(self) -> None:
+        """Read (off the GUI thread) and show everything logged since the last entry shown."""
+        if self._live_reader is None:
+            return
+        if self._live_busy:
+            self._live_again = True  # the read in hand may have missed it: once more afterwards
+            return
+        self._live_busy = True
+        self._live_gen = self._live_reader.ask(self._live_log_fid)
+
+    def _on_live_changes(self, gen: int, changes: Changes) -> None:
+        if gen != self._live_gen or self.workspace is None:
+            return
+        self._live_busy = False
+        if self._live_pushes:
+            self._live_contacted()
+        self._live_log_fid = max(self._live_log_fid, changes.log_fid)
+        if not changes.empty:
+            self.apply_changes(changes)
+        self._live_token = self.workspace.change_token()
+        if self._live_again:
+            self._live_again = False
+            self.live_catch_up()
+
+    def _on_live_failed(self, gen: int, message: str, lost: bool) -> None:
+        if gen != self._live_gen:
+            return
+        self._live_busy = False
+        self._live_again = False
+        if lost and self._live_pushes:
+            self._live_failed(message)
+        else:
+            self.statusBar().showMessage(QCoreApplication.translate("MainWindow", "Cannot read the changes: %1").replace("%1", message), 10000)
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Put another workstation's changes on the screen: the rows named, not whole layers.
+
+        Layers take the changed rows in place (a layer opened lean, with its
+        drawing columns only, is read again: the smallest honest refresh it
+        allows); the attribute table patches its rows; the log lists the new
+        entries; the figures, curves, overlays and brief are asked for again
+        from the worker, whose fold catches up from the log.
+        """
+        ws = self.workspace
+        if ws is None:
+            return
+        for key in changes.keys:
+            layer = self.scene.layers.get(key)
+            if key in changes.full:
+                if layer is not None:
+                    layer.reload(ws)
+                self.table.reload(key)
+                continue
+            rows, gone = changes.rows.get(key), changes.gone.get(key, set())
+            if layer is not None and not layer.apply_rows(rows, gone):
+                layer.reload(ws)
+                changes.full.add(key)  # said honestly to whoever listens
+            self.table.update_rows(key, self._attributes(rows), gone)
+            self.identify.refresh(key, [] if rows is None else [int(f) for f in rows.index], gone)
+            if self._current is not None and self._current[0] == key and self._current[1] in gone:
+                self._current = None
+                self.canvas.set_highlight(None, None)
+        self.log_panel.refresh()
+        if changes.meeting or any(k in SITUATION_KEYS for k in changes.keys):
+            self._refresh_situation()
+        if self._tally is not None and changes.keys & {"storage_areas", "depots", "villages"}:
+            self._tally.refresh_names()
+        self.canvas.request_render()
+        self.liveChanged.emit(changes)
+
+    @staticmethod
+    def _attributes(rows: Any) -> Any:
+        if rows is None or "geometry" not in getattr(rows, "columns", ()):
+            return rows
+        import pandas as pd
+
+        return pd.DataFrame(rows.drop(columns=rows.geometry.name))
+
+    # ------------------------------------------------------------ a file changed by another program
+    def _live_check_file(self) -> None:
+        """The window came to the front: if another program wrote the file meanwhile, show what it wrote."""
+        ws = self.workspace
+        if ws is None or self._live_reader is None or self._live_pushes:
+            return
+        try:
+            token = ws.change_token()
+        except StorageError:
+            return
+        if token != self._live_token:
+            self._live_token = token
+            self.live_catch_up()
+
+    def _live_own_write(self) -> None:
+        """After this window's own write: a file's token moves on (its own change needs no catch-up)."""
+        ws = self.workspace
+        if ws is not None and not self._live_pushes:
+            self._live_token = ws.change_token()
+
+    # ------------------------------------------------------------ the badge
+    def _live_contacted(self) -> None:
+        self._live_contact = time.time()
+        was_lost = self._live_lost
+        self._live_lost = False
+        self._live_error = ""
+        self._live_retry = RETRY_FIRST
+        self._live_timer.stop()
+        self._live_clock.stop()
+        ws = self.workspace
+        if was_lost and ws is not None:
+            fd = ws.watch_fd()
+            if fd is not None:
+                self._live_arm(fd)
+            self.statusBar().showMessage(QCoreApplication.translate("MainWindow", "Connection to the shared workspace is back"), 8000)
+            self.live_catch_up()  # what was written while it was down
+        self._show_badge()
+
+    def _live_failed(self, message: str) -> None:
+        """The server stopped answering: say so, keep the last state, try again later."""
+        if self._live_notifier is not None:
+            self._live_notifier.setEnabled(False)  # a dead socket stays readable: no busy loop
+        first = not self._live_lost
+        self._live_lost = True
+        self._live_error = message
+        if first:
+            self.statusBar().showMessage(
+                QCoreApplication.translate("MainWindow", "The shared workspace cannot be reached; the window shows the last state it received"), 15000)
+        self._show_badge()
+        self._live_clock.start()
+        self._live_timer.start(int(self._live_retry * 1000))
+        self._live_retry = min(self._live_retry * 2, RETRY_MAX)
+
+    def _live_retry_now(self) -> None:
+        ws = self.workspace
+        if ws is None or not self._live_lost:
+            return
+        try:
+            ws.drain_notifications()
+        except (StorageError, OSError) as exc:
+            self._live_failed(str(exc) or type(exc).__name__)
+            return
+        self.live_catch_up()  # a read that works brings the badge back
+
+    def live_badge_text(self) -> str:
+        """The badge's words: connected, or disconnected with the time since the last contact."""
+        if not self._live_lost:
+            return QCoreApplication.translate("MainWindow", "Connected")
+        if self._live_contact is None:
+            return QCoreApplication.translate("MainWindow", "Disconnected")
+        minutes = int((time.time() - self._live_contact) // 60)
+        if minutes < 1:
+            return QCoreApplication.translate("MainWindow", "Disconnected · last contact less than a minute ago")
+        if minutes < 120:
+            return QCoreApplication.translate("MainWindow", "Disconnected · last contact %1 min ago").replace("%1", str(minutes))
+        return QCoreApplication.translate("MainWindow", "Disconnected · last contact %1 h ago").replace("%1", str(minutes // 60))
+
+    def _show_badge(self) -> None:
+        badge = self.live_badge
+        badge.setText(self.live_badge_text())
+        if self._live_lost:
+            badge.setStyleSheet("QLabel { color: white; background: #c62828; padding: 1px 8px; border-radius: 3px; }")
+            badge.setToolTip(QCoreApplication.translate("MainWindow", "The server does not answer: %1").replace("%1", self._live_error))
+        else:
+            badge.setStyleSheet("QLabel { color: white; background: #2e7d32; padding: 1px 8px; border-radius: 3px; }")
+            badge.setToolTip(QCoreApplication.translate("MainWindow", "Changes made at other workstations appear here within seconds"))
+
+    # ------------------------------------------------------------ Qt
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self._live_check_file()
+        super().changeEvent(event)
