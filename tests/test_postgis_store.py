@@ -371,3 +371,19 @@ def test_layers_are_typed_and_indexed_on_the_server(server: str) -> None:
         frame = ws.read("hazards")
         assert frame.crs.to_epsg() == 4490 and frame.index.name == "fid"
         assert np.asarray(ws.read_geometry("hazards")[0]).tolist() == [1, 2]
+
+
+def test_load_writes_a_missing_text_cell_as_null(pg_url: str) -> None:
+    """pandas gives NaN for an empty text cell; the server must store NULL, not the word 'nan'."""
+    import psycopg
+
+    frame = pd.DataFrame({"fid": [1, 2], "name": ["甲", "乙"], "county": ["淇县", np.nan], "note": [np.nan, "备注"],
+                          "capacity": pd.array([100, None], dtype="Int64")})
+    import geopandas as gpd
+
+    frame = gpd.GeoDataFrame(frame, geometry=[shapely.Point(114, 35), shapely.Point(114.1, 35.1)], crs=4490)
+    with Workspace.create(pg_url) as ws:
+        ws.load("shelters", frame)
+        assert ws.feature("shelters", 2)["county"] is None and ws.feature("shelters", 1)["note"] is None
+    with psycopg.connect(pg_url) as con:
+        assert con.execute("SELECT count(*) FROM shelters WHERE county = 'nan' OR note = 'nan'").fetchone()[0] == 0

@@ -195,16 +195,8 @@ class Store(Protocol):
     def restore_meeting(self, mark: Mapping[str, Any], *, operator: str | None = None) -> None: ...
 
 
-def is_server_location(location: str | os.PathLike[str]) -> bool:
-    """Whether ``location`` names a database (``postgresql://…``, ``postgres://…``, ``service=NAME``), not a file."""
-    text = os.fspath(location).strip()
-    if text.startswith(("postgresql://", "postgres://")):
-        return True
-    return text.startswith(("service=", "host=", "dbname=")) and not os.path.exists(text)
-
-
 def _backend(location: str | os.PathLike[str]) -> Any:
-    if is_server_location(location):
+    if is_shared_location(location):
         from floodpost.data.store.postgis import PostgisStore
 
         return PostgisStore
@@ -222,7 +214,7 @@ def open_store(location: str | os.PathLike[str], *, read_only: bool = False,
     shared workspace, not read-only): keep a local replica there and keep
     working through an outage (:class:`~floodpost.data.store.replica.ReplicatedStore`).
     """
-    if replica_dir is not None and not read_only and is_server_location(location):
+    if replica_dir is not None and not read_only and is_shared_location(location):
         from floodpost.data.store.replica import ReplicatedStore
 
         return ReplicatedStore.open(location, replica_dir)
@@ -238,8 +230,8 @@ def same_location(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
     """Whether two locations name the same workspace (a file by its real path, a database by its
     connection string without password)."""
     ta, tb = os.fspath(a), os.fspath(b)
-    if is_server_location(ta) or is_server_location(tb):
-        if not (is_server_location(ta) and is_server_location(tb)):
+    if is_shared_location(ta) or is_shared_location(tb):
+        if not (is_shared_location(ta) and is_shared_location(tb)):
             return False
         from floodpost.data.store.postgis import redact
 
@@ -314,7 +306,7 @@ def display_name(location: str | os.PathLike[str]) -> str:
 
 
 __all__ = [
-    "OPERATORS", "ReadOnlyWorkspace", "StaleEdit", "StorageError", "Store", "Where", "create_store", "fids_in", "is_server_location", "iter_keys",
+    "OPERATORS", "ReadOnlyWorkspace", "StaleEdit", "StorageError", "Store", "Where", "create_store", "fids_in", "iter_keys",
     "open_store",
     "same_location",
 ]

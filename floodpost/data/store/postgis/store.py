@@ -51,13 +51,15 @@ TIME_RE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:"
 
 def is_location(text: str | os.PathLike[str]) -> bool:
     """Whether ``text`` names a database (a URL or a libpq ``key=value`` string) rather than a file."""
-    from floodpost.data.store import is_server_location
+    from floodpost.data.store import is_shared_location
 
-    return is_server_location(text)
+    return is_shared_location(text)
 
 
 def redact(location: str) -> str:
-    """``location`` without any password in it (what may be kept, shown and written to settings)."""
+    """``location`` parsed and written again without its password: the canonical form a store keeps as its
+    ``location`` (compared by ``same_location``). Free text quoting a location is scrubbed by
+    :func:`floodpost.data.store.strip_password` instead."""
     text = os.fspath(location).strip()
     if text.startswith(("postgresql://", "postgres://")):
         parts = urllib.parse.urlsplit(text)
@@ -1146,7 +1148,9 @@ class PostgisStore:
         if "fid" in getattr(table, "columns", ()):
             table = table.set_index("fid")
         fids = [int(f) for f in table.index]
-        records = self._records(table)
+        # a missing cell of a text column comes as NaN from pandas: NULL, never the word 'nan'
+        records = [{k: (None if v is pd.NA or (isinstance(v, float) and v != v) else v) for k, v in r.items()}
+                   for r in self._records(table)]
         uuids = [str(uuid.uuid4()) if u is None or pd.isna(u) else str(u)  # a row without one gets one
                  for u in (table["uuid"] if "uuid" in table.columns else [None] * len(fids))]
         versions = None
