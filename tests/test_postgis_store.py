@@ -377,7 +377,7 @@ def test_load_writes_a_missing_text_cell_as_null(pg_url: str) -> None:
     """pandas gives NaN for an empty text cell; the server must store NULL, not the word 'nan'."""
     import psycopg
 
-    frame = pd.DataFrame({"fid": [1, 2], "name": ["甲", "乙"], "county": ["淇县", np.nan], "note": [np.nan, "备注"],
+    frame = pd.DataFrame({"fid": [1, 2], "name": ["甲", "乙"], "county": pd.array(["淇县", None], dtype="str"), "note": pd.array([None, "备注"], dtype="str"),
                           "capacity": pd.array([100, None], dtype="Int64")})
     import geopandas as gpd
 
