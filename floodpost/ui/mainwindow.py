@@ -359,7 +359,7 @@ class MainWindow(LiveMixin, SituationMixin, FilesMixin, EditingMixin, MeetingMix
             self._show_damage(ws)
         return True
 
-    #: Where the local replicas of shared workspaces are kept (None: the app's data folder / replicas).
+    # Where the local replicas of shared workspaces are kept (None: the app's data folder / replicas).
     replica_dir: str | Path | None = None
 
     def _open_store(self, path: str | Path) -> Any:

@@ -72,7 +72,7 @@ class ConflictDialog(QDialog):
         self.theirs, self.base, self.mine = theirs, dict(base or {}), dict(mine)
         self.deleted = theirs is None
         self.choice: str | None = None
-        #: Closed without a choice: ``ask`` returns "" (decided later: a change queued offline stays queued).
+        # Closed without a choice: ``ask`` returns "" (decided later: a change queued offline stays queued).
         self.postpone = postpone
         self.setWindowTitle(self.tr("Edit conflict"))
         lay = QVBoxLayout(self)

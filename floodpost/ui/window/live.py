@@ -167,7 +167,7 @@ class LiveMixin:
         self._replica_online = True  # whether what the window shows was read from the server
         self._replica_asking = False
         self._conflicts_postponed: set[int] = set()
-        #: Milliseconds between polls of a replicated store.
+        # Milliseconds between polls of a replicated store.
         self.poll_ms = outage.POLL_MS
         self.live_badge = Badge(self)
         self.live_badge.clicked.connect(self._on_badge_clicked)
@@ -441,13 +441,12 @@ class LiveMixin:
         badge.setText(self.live_badge_text())
         state = self._replica_state if outage.replicated(self.workspace) else None
         if state is not None:
-            tr = QCoreApplication.translate
             color = "#2e7d32" if state.online and not state.conflicts else "#ef6c00" if state.online else "#c62828"
             badge.setStyleSheet(f"QLabel {{ color: white; background: {color}; padding: 1px 8px; border-radius: 3px; }}")
-            tip = tr("MainWindow", "Changes made at other workstations appear here within seconds") if state.online else \
-                tr("MainWindow", "The server does not answer: %1").replace("%1", state.problem or "") + "\n" + \
-                tr("MainWindow", "The window shows and edits the local replica; what is entered is sent when the server is back")
-            badge.setToolTip(tip + "\n" + tr("MainWindow", "Click to reconnect now"))
+            tip = QCoreApplication.translate("MainWindow", "Changes made at other workstations appear here within seconds") if state.online else \
+                QCoreApplication.translate("MainWindow", "The server does not answer: %1").replace("%1", state.problem or "") + "\n" + \
+                QCoreApplication.translate("MainWindow", "The window shows and edits the local replica; what is entered is sent when the server is back")
+            badge.setToolTip(tip + "\n" + QCoreApplication.translate("MainWindow", "Click to reconnect now"))
             return
         if self._live_lost:
             badge.setStyleSheet("QLabel { color: white; background: #c62828; padding: 1px 8px; border-radius: 3px; }")
@@ -510,12 +509,11 @@ class LiveMixin:
             # (Online, a refresh of the replica changes nothing the window reads: the server's live updates do.)
             self._replica_reread()
         self._replica_gen = state.generation
-        tr = QCoreApplication.translate
         if was_online and not state.online:
-            self.statusBar().showMessage(tr("MainWindow", "The shared workspace cannot be reached; working on the local replica, "
+            self.statusBar().showMessage(QCoreApplication.translate("MainWindow", "The shared workspace cannot be reached; working on the local replica, "
                                             "entries are sent when the server is back"), 15000)
         elif state.online and not was_online:
-            self.statusBar().showMessage(tr("MainWindow", "Connection to the shared workspace is back"), 8000)
+            self.statusBar().showMessage(QCoreApplication.translate("MainWindow", "Connection to the shared workspace is back"), 8000)
         self._show_badge()
         self._live_timer.start(self.poll_ms)
         if state.online and state.conflicts > len(self._conflicts_postponed):
@@ -607,23 +605,22 @@ class LiveMixin:
         return done
 
     def _replica_badge_text(self, state: Any) -> str:
-        tr = QCoreApplication.translate
         if state.online:
-            parts = [tr("MainWindow", "Connected")]
+            parts = [QCoreApplication.translate("MainWindow", "Connected")]
         else:
             minutes = _minutes_since(state.last_contact)
             if minutes is None:
-                parts = [tr("MainWindow", "Offline")]
+                parts = [QCoreApplication.translate("MainWindow", "Offline")]
             elif minutes < 1:
-                parts = [tr("MainWindow", "Offline · last contact less than a minute ago")]
+                parts = [QCoreApplication.translate("MainWindow", "Offline · last contact less than a minute ago")]
             elif minutes < 120:
-                parts = [tr("MainWindow", "Offline · last contact %1 min ago").replace("%1", str(minutes))]
+                parts = [QCoreApplication.translate("MainWindow", "Offline · last contact %1 min ago").replace("%1", str(minutes))]
             else:
-                parts = [tr("MainWindow", "Offline · last contact %1 h ago").replace("%1", str(minutes // 60))]
+                parts = [QCoreApplication.translate("MainWindow", "Offline · last contact %1 h ago").replace("%1", str(minutes // 60))]
         if state.queued:
-            parts.append(tr("MainWindow", "%1 to send").replace("%1", str(state.queued)))
+            parts.append(QCoreApplication.translate("MainWindow", "%1 to send").replace("%1", str(state.queued)))
         if state.conflicts:
-            parts.append(tr("MainWindow", "%1 conflicts").replace("%1", str(state.conflicts)))
+            parts.append(QCoreApplication.translate("MainWindow", "%1 conflicts").replace("%1", str(state.conflicts)))
         return " · ".join(parts)
 
     # ------------------------------------------------------------ Qt
