@@ -1147,6 +1147,10 @@
         <translation>已打开 %1</translation>
     </message>
     <message>
+        <source>Local replica</source>
+        <translation>本地副本</translation>
+    </message>
+    <message>
         <source>The local replica could not be read; it was set aside as %1 and copied again</source>
         <translation>本地副本无法读取，已另存为 %1 并重新复制</translation>
     </message>

@@ -374,9 +374,9 @@ class MainWindow(LiveMixin, SituationMixin, FilesMixin, EditingMixin, MeetingMix
         if not replicated(ws):
             return ws
         guard = StoreGuard(ws)
-        if ws.set_aside is not None:
-            self.statusBar().showMessage(self.tr("The local replica could not be read; it was set aside as %1 and copied again").replace(
-                "%1", str(ws.set_aside)), 15000)
+        if ws.set_aside is not None:  # said after "Opened …"; the old file may hold queued changes
+            QMessageBox.warning(self, self.tr("Local replica"), self.tr(
+                "The local replica could not be read; it was set aside as %1 and copied again").replace("%1", str(ws.set_aside)))
         return guard
 
     def _write_actions(self) -> list[QAction]:

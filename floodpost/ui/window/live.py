@@ -501,6 +501,9 @@ class LiveMixin:
         ws = self.workspace
         if ws is None or not outage.replicated(ws) or self._replica_worker is None:
             return
+        sender = self.sender()
+        if isinstance(sender, outage.PollWorker) and sender is not self._replica_worker:
+            return  # the store of a workspace closed since
         was_online = self._replica_online
         self._replica_state = state
         self._live_lost = not state.online
@@ -520,6 +523,9 @@ class LiveMixin:
             self.resolve_replica_conflicts(only_new=True)
 
     def _on_replica_poll_failed(self, message: str) -> None:
+        sender = self.sender()
+        if isinstance(sender, outage.PollWorker) and sender is not self._replica_worker:
+            return
         self.statusBar().showMessage(QCoreApplication.translate("MainWindow", "The shared workspace: %1").replace("%1", message), 10000)
         if self._replica_worker is not None:
             self._live_timer.start(self.poll_ms)
