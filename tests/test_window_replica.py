@@ -159,7 +159,7 @@ def test_a_conflict_found_in_the_replay_is_asked_and_may_be_postponed(qtbot, sha
     win.close()
 
 
-def test_a_feature_added_offline_shows_at_once(qtbot, shared: str, server_back: Any, tmp_path: Path) -> None:
+def test_features_edits_and_a_meeting_mark_offline_show_at_once_and_arrive_once(qtbot, shared: str, server_back: Any, tmp_path: Path) -> None:
     win = open_window(qtbot, shared, tmp_path / "replicas")
     server_back.stop()
     qtbot.waitUntil(lambda: win.live_badge.text().startswith(win.tr("Offline")), timeout=15000)
@@ -168,9 +168,17 @@ def test_a_feature_added_offline_shows_at_once(qtbot, shared: str, server_back: 
                                             "geometry": shapely.Point(114.3, 35.8)}])[0]
     win._changed("hazards")  # the window's own-write refresh (what the add tool's command calls)
     assert win.scene.layers["hazards"].frame.loc[fid, "name"] == "离线新增"
+    other = int(win.scene.layers["hazards"].frame.index[0])
+    assert win.save_edit(win.begin_edit("hazards", other), {"persons": 42}, "edit")  # the form's path
+    assert win.scene.layers["hazards"].frame.loc[other, "persons"] == 42
+    assert win.mark_meeting("离线会商")
+    qtbot.waitUntil(lambda: win.tr("%1 to send").replace("%1", "3") in win.live_badge.text(), timeout=5000)
     server_back.start()
     win.reconnect_now()
     qtbot.waitUntil(lambda: win.live_badge.text() == win.tr("Connected"), timeout=20000)
     assert sql(shared, "SELECT count(*) FROM hazards WHERE name = %s", ("离线新增",)) == [(1,)]
+    assert sql(shared, "SELECT count(*) FROM hazards WHERE persons = 42") == [(1,)]
+    assert sql(shared, "SELECT count(*) FROM situation_log WHERE action = 'meeting' AND summary LIKE %s",
+               ("%离线会商%",)) == [(1,)]
     qtbot.waitUntil(lambda: "离线新增" in set(win.scene.layers["hazards"].frame["name"]), timeout=10000)
     win.close()

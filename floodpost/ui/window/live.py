@@ -469,7 +469,7 @@ class LiveMixin:
             connect_queued(self._replica_worker.failed, self._on_replica_poll_failed)
         self._live_lost = not state.online
         self._live_timer.start(self.poll_ms)
-        if state.conflicts:
+        if state.conflicts and state.online:  # left from an earlier session (offline: once it is back)
             QTimer.singleShot(0, lambda: self.resolve_replica_conflicts(only_new=True))
 
     def _replica_poll(self, force: bool = False) -> None:
