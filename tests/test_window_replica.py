@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import shapely
+from PySide6.QtCore import Qt, QTimer
 
 from floodpost.data.situation.tally import entry
 from floodpost.data.timeutil import now_storage
@@ -82,11 +83,15 @@ def test_the_window_works_through_an_outage_and_sends_once(qtbot, shared: str, s
     viewer = open_window(qtbot, shared, tmp_path / "viewer-replicas")  # a second workstation
     before = placed(win)
     view = win.canvas.viewport
+    moment = win.time_slider.times[len(win.time_slider.times) // 2]
+    win.time_slider.set_time(moment)
 
     server_back.stop()
-    qtbot.waitUntil(lambda: win.live_badge.text().startswith(win.tr("Offline")), timeout=15000)
+    qtbot.waitUntil(lambda: win.live_badge.text().startswith(win.tr("Offline")), timeout=8000)
     assert win.act_reconnect.isEnabled()
     qtbot.waitUntil(lambda: not win.situation_pending, timeout=20000)
+    assert win.time_slider.current == moment and win.canvas.viewport == view  # re-read from the replica, kept
+    win.time_slider.go_now()
 
     enter_tally(win, PLACE, 700)
     qtbot.waitUntil(lambda: placed(win) == before + 700, timeout=10000)  # shown at once, from the replica
@@ -103,7 +108,7 @@ def test_the_window_works_through_an_outage_and_sends_once(qtbot, shared: str, s
 
     server_back.start()
     # the other workstation is back first (its badge's own reconnection), and watches the server again
-    viewer.reconnect_now()
+    qtbot.mouseClick(viewer.live_badge, Qt.MouseButton.LeftButton)  # a click on the badge reconnects now
     qtbot.waitUntil(lambda: viewer.live_badge.text() == viewer.tr("Connected"), timeout=20000)
     qtbot.waitUntil(lambda: not viewer.situation_pending and not viewer.live_pending, timeout=20000)
     assert placed(viewer) == before
@@ -182,3 +187,44 @@ def test_features_edits_and_a_meeting_mark_offline_show_at_once_and_arrive_once(
                ("%离线会商%",)) == [(1,)]
     qtbot.waitUntil(lambda: "离线新增" in set(win.scene.layers["hazards"].frame["name"]), timeout=10000)
     win.close()
+
+
+def test_the_conflict_dialog_closed_without_a_choice_postpones(qtbot) -> None:
+    from floodpost.data.schema import schema_for
+
+    dialog = conflict.ConflictDialog(schema_for("hazards"), {"name": "甲", "persons": 15}, None,
+                                     {"name": "甲", "persons": 99}, lang="zh", postpone=True)
+    qtbot.addWidget(dialog)
+    QTimer.singleShot(0, dialog.reject)
+    assert dialog.ask() == ""
+    plain = conflict.ConflictDialog(schema_for("hazards"), {"name": "甲"}, None, {"name": "乙"}, lang="zh")
+    qtbot.addWidget(plain)
+    QTimer.singleShot(0, plain.reject)
+    assert plain.ask() == conflict.THEIRS  # an edit in hand: closing keeps theirs, as before
+
+
+def test_the_guard_holds_one_lock_around_the_store(tmp_path: Path) -> None:
+    import threading
+
+    from floodpost.ui.window.outage import StoreGuard, replicated
+
+    with Workspace.create(tmp_path / "w.gpkg") as store:
+        guard = StoreGuard(store)
+        assert not replicated(guard) and guard.count("hazards") == 0
+        entered = threading.Event()
+        done: list[int] = []
+
+        def other() -> None:
+            entered.set()
+            done.append(guard.count("hazards"))  # waits for the transaction below
+
+        with guard.transaction():
+            t = threading.Thread(target=other)
+            t.start()
+            entered.wait(5)
+            t.join(0.3)
+            assert done == []  # still waiting: the store is never used by two threads at once
+        t.join(5)
+        assert done == [0]
+        guard.on_damage = print
+        assert store.on_damage is print
