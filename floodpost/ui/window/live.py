@@ -566,6 +566,7 @@ class LiveMixin:
         asked again from 文件 → 同步冲突). Returns how many were resolved."""
         from floodpost import i18n
         from floodpost.data.schema import schema_for
+        from floodpost.data.timeutil import format_local
         from floodpost.ui.dialogs.conflict import ConflictDialog
 
         ws = self.workspace
@@ -583,7 +584,7 @@ class LiveMixin:
                 dialog = ConflictDialog(schema_for(conflict.key), theirs, None, mine, self, lang=i18n.lang_short(),
                                         allow_copy=conflict.op != "delete", postpone=True)
                 dialog.setWindowTitle(QCoreApplication.translate("MainWindow", "Entered offline at %1, %2").replace(
-                    "%1", conflict.workstation).replace("%2", conflict.entered_at))
+                    "%1", conflict.workstation).replace("%2", format_local(conflict.entered_at)))
                 self.conflict_dialog = dialog
                 try:
                     choice = self.choose_conflict(dialog)
