@@ -149,6 +149,38 @@ class Damage:
         return f"{where}: {self.problem}; {what}"
 
 
+class DamageLedger:
+    """What a back end found unreadable so far, each feature or cell once (both back ends keep one).
+
+    Reads run in several threads (the window's workers), hence the lock.
+    """
+
+    def _init_damage(self) -> None:
+        #: Features and cells found unreadable so far (each once), in the order found.
+        self.damage: list[Damage] = []
+        #: Told of each damaged feature or cell when first found (the window lists them).
+        self.on_damage: Callable[[Damage], Any] | None = None
+        self._damage_seen: set[tuple[str, int, str | None]] = set()
+        self._damage_lock = threading.Lock()
+
+    def _report(self, found: Sequence[Damage]) -> None:
+        """Remember damage not seen before and tell ``on_damage`` about it (once per feature or cell)."""
+        if not found:
+            return
+        new = []
+        with self._damage_lock:
+            for d in found:
+                mark = (d.key, d.fid, d.column)
+                if mark not in self._damage_seen:
+                    self._damage_seen.add(mark)
+                    self.damage.append(d)
+                    new.append(d)
+        if self.on_damage is not None:
+            for d in new:
+                self.on_damage(d)
+
+
+
 class _BadText(str):
     """Text of a cell that is not valid UTF-8, decoded with replacement characters."""
 
@@ -175,7 +207,7 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-class GpkgStore:
+class GpkgStore(DamageLedger):
     """A workspace in one GeoPackage file (the :class:`~floodpost.data.store.Store` of a desk).
 
     Examples
@@ -189,14 +221,9 @@ class GpkgStore:
         self.path = path
         self._con = con
         self._functions = functions or gpkg.SqlFunctions()
-        #: Features and cells found unreadable so far (each once), in the order found.
-        self.damage: list[Damage] = []
+        self._init_damage()
         #: Opened with ``read_only`` (the render helper): nothing may be written.
         self.read_only = False
-        #: Called with each new :class:`Damage` (the CLI prints a warning, the window lists it).
-        self.on_damage: Callable[[Damage], Any] | None = None
-        self._damage_seen: set[tuple[str, int, str | None]] = set()
-        self._damage_lock = threading.Lock()
 
     # ------------------------------------------------------------ lifecycle
     @staticmethod
@@ -787,22 +814,6 @@ class GpkgStore:
             return con.execute(sql, params).fetchall()
         finally:
             con.text_factory = str
-
-    def _report(self, found: Sequence[Damage]) -> None:
-        """Remember damage not seen before and tell ``on_damage`` about it (once per feature or cell)."""
-        if not found:
-            return
-        new = []
-        with self._damage_lock:
-            for d in found:
-                mark = (d.key, d.fid, d.column)
-                if mark not in self._damage_seen:
-                    self._damage_seen.add(mark)
-                    self.damage.append(d)
-                    new.append(d)
-        if self.on_damage is not None:
-            for d in new:
-                self.on_damage(d)
 
     def read_shapes(
         self, key: str, columns: Sequence[str], rows: int | None = None

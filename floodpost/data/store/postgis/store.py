@@ -15,7 +15,6 @@ import contextlib
 import json
 import os
 import socket
-import threading
 import urllib.parse
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -32,6 +31,7 @@ from floodpost.data.shapes import Shapes
 from floodpost.data.store import ReadOnlyWorkspace, StaleEdit, StorageError, Where
 from floodpost.data.store.gpkg.store import (
     Damage,
+    DamageLedger,
     _column,
     _plain,
     _split_outlines,
@@ -193,7 +193,7 @@ def _wkb(geoms: Sequence[Any]) -> list[bytes | None]:
     return list(shapely.to_wkb(arr, byte_order=1))
 
 
-class PostgisStore:
+class PostgisStore(DamageLedger):
     """A workspace in a PostgreSQL/PostGIS database (the :class:`~floodpost.data.store.Store` of a post).
 
     Examples
@@ -208,11 +208,7 @@ class PostgisStore:
         self._con = con
         self._description = _describe(self._location)
         self.read_only = read_only
-        #: Cells found unreadable (a time that is not one, typed in by another client), each once.
-        self.damage: list[Damage] = []
-        self.on_damage: Callable[[Damage], Any] | None = None
-        self._damage_seen: set[tuple[str, int, str | None]] = set()
-        self._damage_lock = threading.Lock()
+        self._init_damage()  # cells found unreadable (a time that is not one, typed in by another client)
         self._depth = 0
         self._writes = 0
         self._listen: Any = None
@@ -578,21 +574,6 @@ class PostgisStore:
                 if suspects:
                     self.read(key, [Where("fid", "in", suspects)], geometry=False)
         return list(self.damage)
-
-    def _report(self, found: Sequence[Damage]) -> None:
-        if not found:
-            return
-        new = []
-        with self._damage_lock:
-            for d in found:
-                mark = (d.key, d.fid, d.column)
-                if mark not in self._damage_seen:
-                    self._damage_seen.add(mark)
-                    self.damage.append(d)
-                    new.append(d)
-        if self.on_damage is not None:
-            for d in new:
-                self.on_damage(d)
 
     # ------------------------------------------------------------ reading
     def _select(self, key: str, where: Sequence[Where], fields: Sequence[Any], spatial: bool,
