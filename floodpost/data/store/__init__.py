@@ -5,8 +5,8 @@ Everything outside this package reads and writes a workspace through
 the shapes of big layers, inserts, updates and deletes of validated rows as
 one transaction with their log entry, report times, the situation log, a
 change token, and a *location* that names the workspace for another thread
-or process (a GeoPackage path today; a ``postgresql://`` connection string
-when a post outgrows one desk). Nothing outside touches SQLite, a
+or process (a GeoPackage path, or a ``postgresql://…`` / ``service=NAME``
+location when a post outgrows one desk). Nothing outside touches SQLite, a
 connection or the workspace's file: the import contract in
 ``pyproject.toml`` and ``tests/test_architecture.py`` hold the line.
 
@@ -16,6 +16,9 @@ Back ends:
   SQLite inside; QGIS and GDAL open it as it is).
 - :mod:`floodpost.data.store.postgis` — a PostgreSQL/PostGIS database shared
   by the post's workstations (``postgresql://…`` or ``service=NAME``).
+- :mod:`floodpost.data.store.replica` — a shared workspace with a local
+  GeoPackage replica and an outbox, for the window to keep working through an
+  outage (``open_store(location, replica_dir=…)``).
 """
 
 from __future__ import annotations
