@@ -59,4 +59,36 @@ def deleted_uuids(entries: Iterable[tuple[int | None, Any]], fids: Sequence[int]
     return out
 
 
-__all__ = ["IDENTITY_COLUMNS", "deleted_uuids", "identity_columns", "new_uuids"]
+def insert_entry(schema: Any, records: Sequence[dict[str, Any]], fids: Sequence[int], uuids: Sequence[str],
+                 summary: str | None, source: str | None, outlines: tuple[str, Sequence[int], str] | None,
+                 ) -> tuple[str, int | None, str, dict[str, Any]] | None:
+    """The log entry of an insert, the same in every back end: (action, feature fid, summary, after).
+
+    One row is an ``insert`` with its values (so it can be undone); many rows
+    one ``import`` with their fid range. ``outlines`` is (outline layer key,
+    its new fids, its Chinese name) when polygons went to an outline layer.
+    """
+    total = len(records)
+    if not total:
+        return None
+    extra: dict[str, Any] = {}
+    note = ""
+    if outlines:
+        layer, ofids, zh = outlines
+        extra = {"outlines": {"layer": layer, "fids": list(ofids)}}
+        note = f"；{len(ofids)} 个范围存入{zh}"
+    if total == 1:
+        after = {k: v for k, v in records[0].items() if k != "geometry"}
+        if schema.is_spatial:
+            after["geometry"] = records[0]["geometry"].wkt
+        after["uuid"] = uuids[0]
+        text = (summary or f"{schema.zh}: {records[0].get(schema.title_field) or ''}") + note
+        return "insert", fids[0], text, {**after, **extra}
+    text = summary or f"{schema.zh}: {total} 条"
+    if source:
+        text += f" ← {source}"
+    return "import", None, text + note, {"count": total, "first_fid": fids[0], "last_fid": fids[-1],
+                                         "source": source, **extra}
+
+
+__all__ = ["IDENTITY_COLUMNS", "deleted_uuids", "identity_columns", "insert_entry", "new_uuids"]

@@ -31,7 +31,7 @@ from floodpost.data.shapes import Shapes, decode_wkb, gpkg_wkb
 from floodpost.data.store import StaleEdit, StorageError, Where
 from floodpost.data.store.gpkg import geopackage as gpkg
 from floodpost.data.store.gpkg import qgis_styles
-from floodpost.data.store.identity import deleted_uuids, identity_columns, new_uuids
+from floodpost.data.store.identity import deleted_uuids, identity_columns, insert_entry, new_uuids
 from floodpost.data.timeutil import now_storage, parse_time, to_storage
 
 SCHEMA_VERSION = 3
@@ -1095,28 +1095,14 @@ class GpkgStore(DamageLedger):
                 self._grow_extent(c, key, geoms)
             else:
                 self._touch(c, key)
-            extra: dict[str, Any] = {}
-            note = ""
+            made = None
             if outlines:
-                outline_fids = self._write_outlines(c, LAYERS[schema.outline_layer or ""], outlines)
-                extra = {"outlines": {"layer": schema.outline_layer, "fids": outline_fids}}
-                note = f"；{len(outlines)} 个范围存入{LAYERS[schema.outline_layer or ''].zh}"
-            if total == 1:
-                after = {k: v for k, v in records[0].items() if k != "geometry"}
-                if schema.is_spatial:
-                    after["geometry"] = records[0]["geometry"].wkt
-                after["uuid"] = uuids[0]
-                text = (summary or f"{schema.zh}: {records[0].get(schema.title_field) or ''}") + note
-                self._log(c, "insert", key, fids[0], text, None, {**after, **extra}, operator)
-            elif total > 1:
-                text = summary or f"{schema.zh}: {total} 条"
-                if source:
-                    text += f" ← {source}"
-                self._log(
-                    c, "import", key, None, text + note, None,
-                    {"count": total, "first_fid": fids[0], "last_fid": fids[-1], "source": source, **extra},
-                    operator,
-                )
+                oschema = LAYERS[schema.outline_layer or ""]
+                made = (oschema.key, self._write_outlines(c, oschema, outlines), oschema.zh)
+            entry = insert_entry(schema, records, fids, uuids, summary, source, made)
+            if entry is not None:
+                action, feature, text, after = entry
+                self._log(c, action, key, feature, text, None, after, operator)
         return fids
 
     @contextmanager

@@ -38,7 +38,7 @@ from floodpost.data.store.gpkg.store import (
     default_operator,
     geoframe,
 )
-from floodpost.data.store.identity import deleted_uuids, identity_columns, new_uuids
+from floodpost.data.store.identity import deleted_uuids, identity_columns, insert_entry, new_uuids
 from floodpost.data.store.postgis import server
 from floodpost.data.timeutil import now_storage, to_storage
 
@@ -895,28 +895,16 @@ class PostgisStore(DamageLedger):
             self._write_rows(con, schema, records, uuids, fids, progress)
             if fids_given is not None and fids:
                 _bump_sequence(con, key)
-            extra: dict[str, Any] = {}
-            note = ""
+            made = None
             if outlines:
                 oschema = LAYERS[schema.outline_layer or ""]
                 ofids = self._new_fids(con, oschema.key, len(outlines))
                 self._write_rows(con, oschema, outlines, new_uuids(len(outlines)), ofids)
-                extra = {"outlines": {"layer": schema.outline_layer, "fids": ofids}}
-                note = f"；{len(outlines)} 个范围存入{oschema.zh}"
-            if total == 1:
-                after = {k: v for k, v in records[0].items() if k != "geometry"}
-                if schema.is_spatial:
-                    after["geometry"] = records[0]["geometry"].wkt
-                after["uuid"] = uuids[0]
-                text = (summary or f"{schema.zh}: {records[0].get(schema.title_field) or ''}") + note
-                self._log(con, "insert", key, fids[0], text, None, {**after, **extra}, operator)
-            elif total > 1:
-                text = summary or f"{schema.zh}: {total} 条"
-                if source:
-                    text += f" ← {source}"
-                self._log(con, "import", key, None, text + note, None,
-                          {"count": total, "first_fid": fids[0], "last_fid": fids[-1], "source": source, **extra},
-                          operator)
+                made = (oschema.key, ofids, oschema.zh)
+            entry = insert_entry(schema, records, fids, uuids, summary, source, made)
+            if entry is not None:
+                action, feature, text, after = entry
+                self._log(con, action, key, feature, text, None, after, operator)
         return fids
 
     def insert_checked(self, key: str, rows: Any, check: Callable[[], None], *, operator: str | None = None,
