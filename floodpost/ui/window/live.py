@@ -33,7 +33,6 @@ are put to the officer in the conflict dialog (postponed ones stay counted).
 from __future__ import annotations
 
 import contextlib
-import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -48,6 +47,7 @@ from floodpost.data.schema import TIMED
 from floodpost.data.workspace import StaleEdit, StorageError
 from floodpost.ui.docks.situationworker import connect_queued
 from floodpost.ui.window import outage
+from floodpost.ui.window.jobthread import JobThread
 
 THREAD_NAME = "floodpost-changes"
 #: Seconds between tries to reach a server that stopped answering: first, and at most.
@@ -56,7 +56,7 @@ RETRY_FIRST, RETRY_MAX = 2.0, 60.0
 SITUATION_KEYS = (*TIMED, "storage_areas", "depots")
 
 
-class ChangeReader(QObject):
+class ChangeReader(JobThread):
     """One thread with its own connection that reads what changed since a log entry.
 
     The newest request wins (its ``since`` covers the older ones); results
@@ -70,65 +70,39 @@ class ChangeReader(QObject):
     failed = Signal(int, str, bool)
 
     def __init__(self, open_reader: Callable[[], Any], parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(THREAD_NAME, parent)
         self._open_reader = open_reader
-        self._cond = threading.Condition()
         self._generation = 0
-        self._job: tuple[int, int] | None = None
-        self._stop = False
-        self._busy = False
-        self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
-        self._thread.start()
+        self._ws: Any = None
+        self._start()
 
     def ask(self, since: int) -> int:
         """Read the changes after log fid ``since``; returns the request's generation."""
         with self._cond:
             self._generation += 1
-            self._job = (self._generation, int(since))
-            self._cond.notify()
-            return self._generation
+            gen = self._generation
+        self._put((gen, int(since)))
+        return gen
 
-    @property
-    def idle(self) -> bool:
-        with self._cond:
-            return self._job is None and not self._busy
-
-    def stop(self) -> None:
-        with self._cond:
-            self._stop = True
-            self._job = None
-            self._cond.notify()
-        self._thread.join(timeout=30)
-
-    def _run(self) -> None:
-        ws = None
+    def _work(self, job: tuple[int, int]) -> None:
+        gen, since = job
         try:
-            while True:
-                with self._cond:
-                    while self._job is None and not self._stop:
-                        self._busy = False
-                        self._cond.wait()
-                    if self._stop:
-                        return
-                    gen, since = self._job
-                    self._job = None
-                    self._busy = True
-                try:
-                    if ws is None:
-                        ws = self._open_reader()
-                    changes = read_changes(ws, since)
-                except Exception as exc:  # noqa: BLE001 - told to the window; the thread lives on
-                    lost = isinstance(exc, (StorageError, OSError))
-                    if lost and ws is not None:  # a connection that failed is opened afresh next time
-                        with contextlib.suppress(Exception):  # it is broken already
-                            ws.close()
-                        ws = None
-                    self.failed.emit(gen, str(exc) or type(exc).__name__, lost)
-                    continue
-                self.changesReady.emit(gen, changes)
-        finally:
-            if ws is not None:
-                ws.close()
+            if self._ws is None:
+                self._ws = self._open_reader()
+            changes = read_changes(self._ws, since)
+        except Exception as exc:  # noqa: BLE001 - told to the window; the thread lives on
+            lost = isinstance(exc, (StorageError, OSError))
+            if lost and self._ws is not None:  # a connection that failed is opened afresh next time
+                with contextlib.suppress(Exception):  # it is broken already
+                    self._ws.close()
+                self._ws = None
+            self.failed.emit(gen, str(exc) or type(exc).__name__, lost)
+            return
+        self.changesReady.emit(gen, changes)
+
+    def _finish(self) -> None:
+        if self._ws is not None:
+            self._ws.close()
 
 
 class Badge(QLabel):

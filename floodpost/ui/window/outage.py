@@ -26,6 +26,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from floodpost.ui.window.jobthread import JobThread
+
 #: Milliseconds between polls of a replicated store (tests make it shorter).
 POLL_MS = 3000
 THREAD_NAME = "floodpost-replica-poll"
@@ -89,7 +91,7 @@ def replicated(ws: Any) -> bool:
     return ws is not None and callable(getattr(ws, "poll", None)) and callable(getattr(ws, "connection_state", None))
 
 
-class PollWorker(QObject):
+class PollWorker(JobThread):
     """One thread that polls the store (or forces a reconnection) when asked; the state comes back queued."""
 
     #: ConnectionState
@@ -98,54 +100,28 @@ class PollWorker(QObject):
     failed = Signal(str)
 
     def __init__(self, guard: StoreGuard, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(THREAD_NAME, parent)
         self._guard = guard
-        self._cond = threading.Condition()
-        self._job: str | None = None
-        self._stop = False
-        self._busy = False
-        self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
-        self._thread.start()
+        self._start()
 
     def ask(self, force: bool = False) -> None:
         """Poll now (``force``: reconnect now whatever the back-off says)."""
-        with self._cond:
-            if self._job != "force":
-                self._job = "force" if force else "poll"
-            self._cond.notify()
+        self._put("force" if force else "poll")
 
-    @property
-    def idle(self) -> bool:
-        with self._cond:
-            return self._job is None and not self._busy
+    def _merge(self, waiting: str | None, new: str) -> str:
+        return "force" if "force" in (waiting, new) else new  # a forced try is not lost to a tick
 
-    def stop(self) -> None:
-        with self._cond:
-            self._stop = True
-            self._job = None
-            self._cond.notify()
-        self._thread.join(timeout=30)
-
-    def _run(self) -> None:
-        while True:
-            with self._cond:
-                while self._job is None and not self._stop:
-                    self._busy = False
-                    self._cond.wait()
-                if self._stop:
+    def _work(self, job: str) -> None:
+        try:
+            with self._guard.lock:
+                if self.stopping:
                     return
-                job, self._job = self._job, None
-                self._busy = True
-            try:
-                with self._guard.lock:
-                    if self._stop:
-                        return
-                    if job == "force":
-                        self._guard.try_reconnect(force=True)
-                        state = self._guard.connection_state()
-                    else:
-                        state = self._guard.poll()
-            except Exception as exc:  # noqa: BLE001 - told to the window; the thread lives on
-                self.failed.emit(str(exc) or type(exc).__name__)
-                continue
-            self.polled.emit(state)
+                if job == "force":
+                    self._guard.try_reconnect(force=True)
+                    state = self._guard.connection_state()
+                else:
+                    state = self._guard.poll()
+        except Exception as exc:  # noqa: BLE001 - told to the window; the thread lives on
+            self.failed.emit(str(exc) or type(exc).__name__)
+            return
+        self.polled.emit(state)
