@@ -33,7 +33,7 @@ from floodpost.data.intake.synonyms import (
     suggest_mapping,
 )
 from floodpost.data.notes import Note
-from floodpost.data.schema import NOW, STORAGE_EPSG, Field, TableSchema, schema_for
+from floodpost.data.schema import LAYERS, NOW, STORAGE_EPSG, Field, TableSchema, schema_for
 from floodpost.data.schema.validate import ValidationError, coerce_value, reason_of, validate_record
 from floodpost.data.timeutil import now_storage
 
@@ -739,7 +739,8 @@ def prepare(
     if repaired:
         notes.append(Note("{n} invalid geometries repaired (self-intersections and the like)", n=len(repaired)))
     if schema.outline_layer and records:
-        outlined = sum(1 for r in records if r["geometry"].geom_type in ("Polygon", "MultiPolygon"))
+        kept = LAYERS[schema.outline_layer].allowed_geometries
+        outlined = sum(1 for r in records if r["geometry"].geom_type in kept)
         if outlined:
             notes.append(Note("{n} outlines kept in {layer}; each is placed on the map as a point on its outline",
                               n=outlined, layer=schema.outline_layer))

@@ -240,6 +240,54 @@ AREA_KINDS = _choices(
     ("township", "乡镇", "Township"),
     ("village", "村", "Village"),
 )
+INCIDENT_KINDS = _choices(
+    ("piping", "管涌", "Piping"),
+    ("seepage", "渗水", "Seepage"),
+    ("overtopping", "漫溢", "Overtopping"),
+    ("breach", "决口", "Breach"),
+    ("bank_collapse", "崩岸", "Bank collapse"),
+    ("landslide", "滑坡/泥石流", "Landslide / debris flow"),
+    ("road_cut", "道路中断", "Road cut"),
+    ("trapped", "人员被困", "People trapped"),
+    ("waterlogging", "内涝", "Waterlogging"),
+    ("other", "其他", "Other"),
+)
+INCIDENT_SEVERITY = _choices(
+    ("general", "一般", "General (IV)"),
+    ("large", "较大", "Large (III)"),
+    ("major", "重大", "Major (II)"),
+    ("extreme", "特别重大", "Extremely serious (I)"),
+)
+INCIDENT_STATUS = _choices(
+    ("reported", "已报告", "Reported"),
+    ("handling", "处置中", "Being handled"),
+    ("controlled", "已控制", "Under control"),
+    ("closed", "已结束", "Closed"),
+)
+DISPATCH_ACTIONS = _choices(
+    ("send", "派出", "Sent"),
+    ("recall", "撤回", "Recalled"),
+)
+WARNING_LEVELS = _choices(
+    ("blue", "蓝色（Ⅳ级）", "Blue (IV)"),
+    ("yellow", "黄色（Ⅲ级）", "Yellow (III)"),
+    ("orange", "橙色（Ⅱ级）", "Orange (II)"),
+    ("red", "红色（Ⅰ级）", "Red (I)"),
+)
+WARNING_KINDS = _choices(
+    ("rain", "暴雨", "Rainstorm"),
+    ("river", "河道洪水", "River flood"),
+    ("reservoir", "水库", "Reservoir"),
+    ("geohazard", "地质灾害", "Geological hazard"),
+    ("waterlogging", "城市内涝", "Urban waterlogging"),
+)
+ANSWER_WAYS = _choices(
+    ("phone", "电话", "Phone"),
+    ("sms", "短信", "SMS"),
+    ("radio", "对讲/广播", "Radio"),
+    ("in_person", "当面", "In person"),
+    ("no_answer", "未应答", "No answer"),
+)
 LOG_ACTIONS = _choices(
     ("insert", "新增", "Added"),
     ("update", "修改", "Changed"),
@@ -547,6 +595,179 @@ _register(
     ),
 )
 _register(
+    LAYERS,
+    TableSchema(
+        "villages",
+        "村庄/社区",
+        "Villages",
+        (
+            _NAME,
+            Field("township", "text", "乡镇（街道）", "Township"),
+            _COUNTY,
+            Field("households", "int", "户数", "Households", "户", minimum=0),
+            Field("persons", "int", "人口", "Persons", "人", minimum=0),
+            # the person a warning is carried to and who answers it (叫应)
+            *_person("head", "村级责任人", "Village lead"),
+            _SOURCE,
+            _NOTE,
+        ),
+        geometry="POINT",
+        # a village drawn as its boundary is stored as a point on it plus the outline in village_areas
+        allowed_geometries=("Point", "Polygon", "MultiPolygon"),
+        outline_layer="village_areas",
+    ),
+)
+_register(
+    LAYERS,
+    TableSchema(
+        "village_areas",
+        "村庄范围",
+        "Village boundaries",
+        (
+            _NAME,
+            Field("village", "text", "所属村庄", "Village"),
+            Field("township", "text", "乡镇（街道）", "Township"),
+            _COUNTY,
+            _SOURCE,
+            _NOTE,
+        ),
+        geometry="MULTIPOLYGON",
+        allowed_geometries=("Polygon", "MultiPolygon"),
+        owner_field="village",
+    ),
+)
+_register(
+    LAYERS,
+    TableSchema(
+        "incidents",
+        "险情",
+        "Incidents",
+        (
+            Field("name", "text", "险情名称", "Incident", required=True),
+            Field("kind", "enum", "险情类型", "Kind", required=True, choices=INCIDENT_KINDS),
+            Field(
+                "severity", "enum", "险情等级", "Severity",
+                required=True, choices=INCIDENT_SEVERITY, default="general",
+            ),
+            _COUNTY,
+            Field("place", "text", "位置", "Place"),
+            Field("threatened", "int", "威胁人数", "Persons threatened", "人", minimum=0),
+            Field("trapped", "int", "被困人数", "Persons trapped", "人", minimum=0),
+            *_person("reporter", "报告人", "Reported by"),
+            _REPORTED,
+            _SOURCE,
+            _NOTE,
+        ),
+        geometry="POINT",
+        # a dike section (a line) is stored as a point on it plus the line in incident_sections
+        allowed_geometries=("Point", "LineString", "MultiLineString"),
+        outline_layer="incident_sections",
+    ),
+)
+_register(
+    LAYERS,
+    TableSchema(
+        "incident_sections",
+        "险情堤段",
+        "Incident dike sections",
+        (
+            _NAME,
+            Field("incident", "text", "所属险情", "Incident"),
+            _COUNTY,
+            _SOURCE,
+            _NOTE,
+        ),
+        geometry="MULTILINESTRING",
+        allowed_geometries=("LineString", "MultiLineString"),
+        owner_field="incident",
+    ),
+)
+
+_register(
+    TABLES,
+    TableSchema(
+        "incident_status",
+        "险情处置",
+        "Incident status",
+        (
+            Field("incident", "text", "险情", "Incident", required=True),
+            Field("status", "enum", "状态", "Status", required=True, choices=INCIDENT_STATUS),
+            Field("threatened", "int", "威胁人数", "Persons threatened", "人", minimum=0),
+            Field("trapped", "int", "被困人数", "Persons trapped", "人", minimum=0),
+            Field("rescued", "int", "已解救", "Persons rescued", "人", minimum=0),
+            _REPORTED,
+            _SOURCE,
+            _NOTE,
+        ),
+        title_field="incident",
+        is_record=True,
+    ),
+)
+_register(
+    TABLES,
+    TableSchema(
+        "dispatches",
+        "力量调派",
+        "Dispatches",
+        (
+            Field("force", "text", "救援力量", "Force", required=True),
+            Field("incident", "text", "险情", "Incident", required=True),
+            Field("action", "enum", "调派", "Action", required=True, choices=DISPATCH_ACTIONS, default="send"),
+            Field("personnel", "int", "人数", "Personnel", "人", required=True, minimum=0),
+            Field("vehicles", "int", "车辆", "Vehicles", "台", minimum=0),
+            Field("boats", "int", "舟艇", "Boats", "艘", minimum=0),
+            Field("task", "text", "任务", "Task"),
+            _REPORTED,
+            _SOURCE,
+            _NOTE,
+        ),
+        title_field="force",
+        is_record=True,
+    ),
+)
+_register(
+    TABLES,
+    TableSchema(
+        "warnings",
+        "预警",
+        "Warnings",
+        (
+            Field("name", "text", "预警名称", "Warning", required=True),
+            Field("level", "enum", "预警级别", "Level", required=True, choices=WARNING_LEVELS),
+            Field("kind", "enum", "预警类型", "Kind", required=True, choices=WARNING_KINDS),
+            Field("text", "text", "预警内容", "Text"),
+            Field("issuer", "text", "发布单位", "Issued by"),
+            # one per recipient, separated by "；": 县 / 县/乡镇 / 县/乡镇/村, or layer:name for
+            # the responsible persons of a feature (hazards:名称)
+            Field("recipients", "text", "发送对象", "Recipients", required=True),
+            Field("reported_at", "datetime", "发布时间", "Issued at", required=True, default=NOW),
+            Field("ends_at", "datetime", "解除时间", "Lifted at"),
+            _SOURCE,
+            _NOTE,
+        ),
+        is_record=True,
+    ),
+)
+_register(
+    TABLES,
+    TableSchema(
+        "acknowledgements",
+        "预警叫应",
+        "Warning acknowledgements",
+        (
+            Field("warning", "text", "预警", "Warning", required=True),
+            Field("recipient", "text", "接收对象", "Recipient", required=True),
+            Field("how", "enum", "应答方式", "Answered by", required=True, choices=ANSWER_WAYS, default="phone"),
+            *_person("by", "应答人", "Answered by whom"),
+            Field("reported_at", "datetime", "应答时间", "Answered at", required=True, default=NOW),
+            _SOURCE,
+            _NOTE,
+        ),
+        title_field="recipient",
+        is_record=True,
+    ),
+)
+_register(
     TABLES,
     TableSchema(
         "situation_log",
@@ -579,14 +800,18 @@ IMPORTABLE: tuple[str, ...] = tuple(k for k, s in ALL.items() if s.importable)
 #: Drawing order, bottom to top.
 LAYER_ORDER: tuple[str, ...] = (
     "storage_areas",
+    "village_areas",
     "rivers",
+    "incident_sections",
     "reservoir_areas",
     "reservoirs",
+    "villages",
     "waterlogging",
     "hazards",
     "depots",
     "shelters",
     "forces",
+    "incidents",
 )
 
 

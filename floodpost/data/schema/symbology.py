@@ -110,6 +110,20 @@ _DEPOTS = {
     "warehouse": Symbol(fill="#795548", stroke="#ffffff", shape="square", size=13),
     "front": Symbol(fill="#a1887f", stroke="#ffffff", shape="square", size=10),
 }
+# Incidents: one shape per kind, in alarm colours; their status as of the slider's
+# moment (uncontrolled, controlled, closed) is drawn over these by the situation overlay.
+_INCIDENTS = {
+    "piping": Symbol(fill="#c62828", stroke="#ffffff", stroke_width=1.5, shape="circle", size=15),
+    "seepage": Symbol(fill="#1976d2", stroke="#ffffff", stroke_width=1.5, shape="hexagon", size=15),
+    "overtopping": Symbol(fill="#0d47a1", stroke="#ffffff", stroke_width=1.5, shape="square", size=15),
+    "breach": Symbol(fill="#b71c1c", stroke="#ffeb3b", stroke_width=2.0, shape="star", size=19),
+    "bank_collapse": Symbol(fill="#6d4c41", stroke="#ffffff", stroke_width=1.5, shape="diamond", size=16),
+    "landslide": Symbol(fill="#e65100", stroke="#ffffff", stroke_width=1.5, shape="triangle", size=16),
+    "road_cut": Symbol(fill="#424242", stroke="#ffffff", stroke_width=1.5, shape="cross", size=16),
+    "trapped": Symbol(fill="#d81b60", stroke="#ffffff", stroke_width=1.5, shape="flag", size=17),
+    "waterlogging": Symbol(fill="#00838f", stroke="#ffffff", stroke_width=1.5, shape="pentagon", size=15),
+    "other": Symbol(fill="#8e24aa", stroke="#ffffff", stroke_width=1.5, shape="house", size=14),
+}
 
 #: Registry: layer key -> symbology. Adding a layer kind is one entry here.
 SYMBOLOGY: dict[str, Symbology] = {
@@ -136,6 +150,20 @@ SYMBOLOGY: dict[str, Symbology] = {
     "shelters": Symbology(
         None, {}, Symbol(fill="#43a047", stroke="#ffffff", shape="house", size=13),
         LabelStyle(priority=40),
+    ),
+    # villages are many and small; warnings colour them as of the slider's moment
+    "villages": Symbology(
+        None, {}, Symbol(fill="#fafafa", stroke="#546e7a", stroke_width=1.2, shape="circle", size=7),
+        LabelStyle(size=8, color="#37474f", priority=20, max_scale=150_000),
+    ),
+    "village_areas": Symbology(
+        None, {}, Symbol(fill="#eceff133", stroke="#90a4ae", stroke_width=0.8, dash=(3, 2)), label=None,
+    ),
+    "incidents": Symbology(
+        "kind", _INCIDENTS, _INCIDENTS["other"], LabelStyle(size=9.5, bold=True, color="#b71c1c", priority=95),
+    ),
+    "incident_sections": Symbology(
+        None, {}, Symbol(stroke="#e53935", stroke_width=5.0, casing="#ffffff"), label=None,
     ),
 }
 
@@ -166,6 +194,10 @@ SWATCH_KIND = {
     "forces": "point",
     "depots": "point",
     "shelters": "point",
+    "villages": "point",
+    "village_areas": "polygon",
+    "incidents": "point",
+    "incident_sections": "line",
 }
 
 

@@ -46,6 +46,8 @@ import pyarrow as pa
 
 from floodpost.data.schema import MATERIAL_KINDS as _MATERIAL_KIND_CHOICES
 from floodpost.data.schema import RECORD_TABLES, TIMED
+from floodpost.data.situation.operations import KEYS as OPERATION_KEYS
+from floodpost.data.situation.operations import Operations, OperationsFold
 from floodpost.data.timeutil import iso_local, now_storage, to_storage
 
 STAGES = ("planned", "notified", "transferred", "sheltered", "returned")
@@ -63,6 +65,8 @@ EVAC_COLUMNS = tuple(f"{s}_{u}" for u in ("persons", "households") for s in STAG
 FOLD_COLUMNS = {
     "material_tally": ("depot", "destination", "item", "kind", "quantity", "reported_at"),
     "works": (*WORK_FIELDS, "reported_at"),
+    # incidents: what their state and the map's label need, not their shapes or reporters
+    "incidents": ("name", "kind", "severity", "county", "place", "threatened", "trapped", "reported_at"),
 }
 
 
@@ -77,6 +81,8 @@ class Situation:
     stock: dict[str, dict[str, float]] = field(default_factory=dict)  # depot -> item -> on hand
     forces: list[dict[str, Any]] = field(default_factory=list)  # forces reported by then
     storage_status: dict[str, str] = field(default_factory=dict)  # storage area name -> status
+    #: incidents, forces sent to them, warnings and their recipients (see ``operations``)
+    operations: Operations | None = field(default=None, compare=False)
 
     #: Sums the engine already holds for this moment (evacuation by stage and area
     #: kind, forces by category): ``totals`` takes them instead of looping again.
@@ -123,7 +129,7 @@ class Situation:
                 forces["teams"] += 1
                 for k in ("personnel", "vehicles", "boats"):
                     forces[k] += int(f.get(k) or 0)
-        return {
+        out = {
             "evacuation": {
                 "persons": persons,
                 "households": households,
@@ -135,6 +141,9 @@ class Situation:
             "works": {k: _number(v) for k, v in self.works.items()},
             "storage_areas": dict(Counter(self.storage_status.values())),
         }
+        if self.operations is not None:
+            out.update(self.operations.totals(forces))
+        return out
 
 
 def _number(v: float) -> float | int:
@@ -792,6 +801,7 @@ class Engine:
         self.materials = _Materials(tables["material_tally"], src.depot_names())
         self.forces = _Forces(tables["forces"], src.edits("forces"))
         self.storage = _Storage(src.areas(), src.edits("storage_areas"))
+        self.ops = OperationsFold({k: tables[k].rows() for k in OPERATION_KEYS}, _ms)
         times = np.unique(np.concatenate([t.ms for t in tables.values()]))
         self._set_times(times)
 
@@ -849,12 +859,21 @@ class Engine:
             if not self.materials.knows(r):
                 return False
             self.materials.add(r)
+        elif key in OPERATION_KEYS:
+            return self.ops.add(key, r)
         return True
 
     def _rebuild(self, key: str) -> None:
         src = self.source
         if key == "storage_areas":
             self.storage = _Storage(src.areas(), src.edits("storage_areas"))
+            return
+        if key in OPERATION_KEYS:  # small tables that refer to each other: the part folded again whole
+            tables = {k: src.table(k) for k in OPERATION_KEYS}
+            for k, t in tables.items():
+                self.max_fids[k] = int(t.fid.max()) if len(t) else 0
+            self.ops = OperationsFold({k: t.rows() for k, t in tables.items()}, _ms)
+            self._set_times(np.union1d(self.times, np.concatenate([t.ms for t in tables.values()])))
             return
         table = src.table(key)
         self.max_fids[key] = int(table.fid.max()) if len(table) else 0
@@ -925,6 +944,7 @@ class Engine:
             sit.materials, sit.stock = self.materials.at(t, stock=details)
             sit.forces = self.forces.at(t) if details else []
             sit.storage_status = self.storage.at(t)
+            sit.operations = self.ops.at(t, details=details)
             sit.sums = self._sums(t)
             sit.sums["stages"] = stages
             return sit
@@ -974,6 +994,7 @@ class Engine:
             for c, i in self.forces.categories.items():
                 values[("forces", "by_category", c, "teams")] = f[:, 4 + 2 * i]
                 values[("forces", "by_category", c, "personnel")] = f[:, 5 + 2 * i]
+            values.update(self.ops.series(np.asarray(g, dtype=np.int64)))
             return Timeline(ts, values, np.asarray(g, dtype=np.int64))
 
 

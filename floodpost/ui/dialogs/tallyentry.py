@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 
 from floodpost.data.intake import _clean_value
 from floodpost.data.notes import Note
-from floodpost.data.schema import RECORD_TABLES, Field, schema_for
+from floodpost.data.schema import Field, schema_for
 from floodpost.data.situation import STAGES, as_of
 from floodpost.data.situation.tally import (
     Issue,
@@ -59,13 +59,19 @@ from floodpost.i18n import lang_short
 from floodpost.ui.notes import tr_note
 
 #: The tallies, in tab order.
-KEYS = RECORD_TABLES
+KEYS = ("material_tally", "evacuation", "works")
 #: The field that names the place a tally is about; it stays after a save.
-PLACE_FIELDS = {"material_tally": "depot", "evacuation": "area", "works": "place"}
+PLACE_FIELDS = {"material_tally": "depot", "evacuation": "area", "works": "place",
+                "incident_status": "incident", "dispatches": "force", "warnings": "name",
+                "acknowledgements": "warning"}
 #: Text fields that stay after a save (the officer types runs of the same kind).
 KEPT_FIELDS = {"material_tally": ("depot", "item", "unit", "kind", "source"),
                "evacuation": ("area", "area_kind", "source"),
-               "works": ("place", "source")}
+               "works": ("place", "source"),
+               "incident_status": ("incident", "source"),
+               "dispatches": ("force", "incident", "action", "source"),
+               "warnings": ("level", "kind", "issuer", "recipients", "source"),
+               "acknowledgements": ("warning", "how", "source")}
 ERROR_STYLE = "QLabel { color: #b00020; }"
 AMBER = "#8a5a00"
 WARNING_STYLE = f"QLabel {{ color: {AMBER}; background: #fff4ce; padding: 1px 4px; }}"

@@ -34,7 +34,7 @@ from floodpost.data.store.gpkg import qgis_styles
 from floodpost.data.store.identity import deleted_uuids, identity_columns, insert_entry, new_uuids
 from floodpost.data.timeutil import now_storage, parse_time, to_storage
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: Seconds :meth:`Workspace.locked` waits for another writer before saying the workspace is busy.
 LOCK_WAIT = 30.0
 
@@ -1517,7 +1517,7 @@ def _split_outlines(
     outlines: list[dict[str, Any]] = []
     for i, r in enumerate(records):
         g = r.get("geometry")
-        if g is None or g.geom_type not in ("Polygon", "MultiPolygon"):
+        if g is None or g.geom_type not in outline_schema.allowed_geometries:
             points.append(r)
             continue
         title = r.get(schema.title_field)
@@ -1528,8 +1528,21 @@ def _split_outlines(
             outline[outline_schema.owner_field] = title
         outline["geometry"] = g
         outlines.append(validate_record(outline_schema, outline, source=outline_schema.key, row=i + 1))
-        points.append({**r, "geometry": shapely.point_on_surface(g)})
+        points.append({**r, "geometry": anchor_point(g)})
     return points, outlines
+
+
+def anchor_point(g: Any) -> Any:
+    """Where a feature kept as a point sits on its outline: inside a polygon, at the middle of a line.
+
+    A dike section's incident sits halfway along the section (on its longest
+    part), where an officer would put the marker by hand.
+    """
+    if g.geom_type in ("LineString", "MultiLineString"):
+        parts = list(getattr(g, "geoms", [g]))
+        longest = max(parts, key=lambda p: p.length)
+        return shapely.line_interpolate_point(longest, 0.5, normalized=True)
+    return shapely.point_on_surface(g)
 
 
 def _create_table(c: sqlite3.Connection, schema: TableSchema) -> None:

@@ -1,0 +1,521 @@
+"""Operations as of any moment: incidents (险情), forces sent to them, warnings and who answered.
+
+The rules, each a plain reading of the records (the property tests recompute
+them literally):
+
+- **An incident** exists from its ``reported_at``. Its status at T is that of
+  its latest ``incident_status`` record at or before T (ties: the one entered
+  later), "reported" before any. Its persons threatened, trapped and rescued
+  are the latest record at or before T that gives each figure, else the
+  incident's own figure (rescued: 0). Status records name the incident.
+- **A dispatch** record sends (or recalls) personnel, vehicles and boats of a
+  force to an incident. What a force has at an incident at T is the sum of
+  its sends less its recalls since the incident was last closed, never below
+  zero, and nothing while the incident is closed: closing an incident brings
+  its teams back. A force's committed personnel is the sum over incidents.
+- **A warning** is named; its latest row at or before T is the warning as
+  issued then (a re-issue under the same name, an upgrade, replaces the
+  recipients and the level, and is answered anew). It is active until its
+  ``ends_at``. A recipient has answered at T when an acknowledgement for the
+  warning and recipient, other than "no answer", lies between the current
+  row's issue time and T. Unanswered after ``ANSWER_MINUTES`` it is overdue.
+
+How it stays cheap: every incident, force, warning and recipient is an
+*entity* whose contribution to the sums is a few steps in time; a new
+record recomputes only the entities it touches (their old steps taken off,
+the new ones put on), so the totals at any moment are one binary search and
+the curves one sampling, as for the tallies.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from floodpost.data import recipients as rcp
+from floodpost.data.schema import INCIDENT_KINDS, INCIDENT_STATUS, WARNING_LEVELS
+
+STATUSES = tuple(c.code for c in INCIDENT_STATUS)
+#: Statuses of an incident still out of control (what the chief asks first).
+UNCONTROLLED = ("reported", "handling")
+KINDS = tuple(c.code for c in INCIDENT_KINDS)
+LEVELS = tuple(c.code for c in WARNING_LEVELS)
+#: Minutes after a warning's issue a recipient that has not answered is overdue (叫应 time limit).
+ANSWER_MINUTES = 30
+MINUTE_MS = 60_000
+#: The record tables and layer this part of the fold reads.
+KEYS = ("incidents", "incident_status", "dispatches", "warnings", "acknowledgements")
+INCIDENT_FIGURES = ("threatened", "trapped", "rescued")
+_INF = float("inf")
+
+# vector layouts of the entities' contributions
+_I_WIDTH = len(STATUSES) + 1 + len(INCIDENT_FIGURES) + len(KINDS)  # one-hot status, uncontrolled, figures, kind
+_F_WIDTH = 4  # personnel, vehicles, boats, committed (a force with anything out)
+_W_WIDTH = 1 + len(LEVELS)  # active, one-hot level
+_R_WIDTH = 4  # recipients, answered, unanswered, overdue
+
+
+def _text(v: Any) -> str:
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    return str(v).strip()
+
+
+def _int(v: Any) -> int:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return 0
+    return int(f) if f == f else 0
+
+
+def _figure(v: Any) -> int | None:
+    if v is None or (isinstance(v, float) and v != v) or v == "":
+        return None
+    return _int(v)
+
+
+class _Contrib:
+    """Sums over entities whose values change at a few times each.
+
+    While building, steps are collected and sorted once; afterwards an
+    entity's change takes its old steps off and puts the new ones on.
+    """
+
+    def __init__(self, width: int) -> None:
+        from floodpost.data.situation import Steps  # the tallies' steps: one structure for both
+
+        self._steps_cls = Steps
+        self.width = width
+        self.entities: dict[Any, list[tuple[int, np.ndarray]]] = {}
+        self._pending: list[tuple[int, np.ndarray]] | None = []
+        self.steps = Steps.empty(width)
+
+    def set(self, entity: Any, points: list[tuple[int, np.ndarray]]) -> None:
+        """The entity's value from each point's time on (points in time order; zero before the first)."""
+        deltas: list[tuple[int, np.ndarray]] = []
+        prev = np.zeros(self.width)
+        for t, v in points:
+            d = v - prev
+            if d.any():
+                deltas.append((t, d))
+            prev = v
+        old = self.entities.get(entity, [])
+        if self._pending is not None:
+            self._pending.extend(deltas)
+        else:
+            for t, d in old:
+                self.steps.add(t, -d)
+            for t, d in deltas:
+                self.steps.add(t, d)
+        if deltas:
+            self.entities[entity] = deltas
+        else:
+            self.entities.pop(entity, None)
+
+    def finish(self) -> None:
+        """End of the build: the collected steps in time order, in one go."""
+        pending = self._pending or []
+        self._pending = None
+        if not pending:
+            return
+        pending.sort(key=lambda e: e[0])
+        self.steps = self._steps_cls([t for t, _ in pending], np.array([d for _, d in pending]), self.width)
+
+    def at(self, t: int) -> np.ndarray:
+        return self.steps.at(t)
+
+    def sample(self, times: np.ndarray) -> np.ndarray:
+        return self.steps.sample(times)
+
+
+def _insort(seq: list[tuple[Any, ...]], item: tuple[Any, ...]) -> None:
+    bisect.insort(seq, item, key=lambda e: (e[0], e[1]))
+
+
+def _latest(seq: list[tuple[Any, ...]], t: float) -> int:
+    """Index of the last (time, fid, ...) entry at or before ``t``, or -1."""
+    return bisect.bisect_right(seq, t, key=lambda e: e[0]) - 1
+
+
+@dataclass
+class Operations:
+    """The operations part of one moment: what the map, the lists and the brief show."""
+
+    at: int  # ms
+    incidents: list[dict[str, Any]] = field(default_factory=list)
+    dispatches: list[dict[str, Any]] = field(default_factory=list)
+    committed: dict[str, dict[str, int]] = field(default_factory=dict)  # force -> personnel/vehicles/boats
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    recipients: list[dict[str, Any]] = field(default_factory=list)
+    #: the sums from the steps: incidents, forces committed, warnings, recipients
+    sums: dict[str, Any] = field(default_factory=dict)
+
+    def totals(self, forces: dict[str, Any] | None = None) -> dict[str, Any]:
+        """``info --json``'s incidents, dispatch and warnings; ``forces`` (the moment's force totals)
+        gives the available teams and personnel."""
+        s = self.sums
+        inc = s["incidents"]
+        out_i = {
+            "total": int(sum(inc[: len(STATUSES)])),
+            "by_status": {st: int(inc[i]) for i, st in enumerate(STATUSES)},
+            "uncontrolled": int(inc[len(STATUSES)]),
+            "by_kind": {k: int(inc[len(STATUSES) + 4 + i]) for i, k in enumerate(KINDS)
+                        if inc[len(STATUSES) + 4 + i]},
+            **{f: int(inc[len(STATUSES) + 1 + i]) for i, f in enumerate(INCIDENT_FIGURES)},
+        }
+        f = s["forces"]
+        out_d: dict[str, int] = {
+            "teams_committed": int(f[3]),
+            "personnel_committed": int(f[0]),
+            "vehicles_committed": int(f[1]),
+            "boats_committed": int(f[2]),
+        }
+        if forces is not None:
+            out_d["teams_available"] = max(0, int(forces.get("teams", 0)) - out_d["teams_committed"])
+            out_d["personnel_available"] = max(0, int(forces.get("personnel", 0)) - out_d["personnel_committed"])
+        w, r = s["warnings"], s["recipients"]
+        out_w = {
+            "active": int(w[0]),
+            "by_level": {lv: int(w[1 + i]) for i, lv in enumerate(LEVELS) if w[1 + i]},
+            "recipients": int(r[0]),
+            "answered": int(r[1]),
+            "unanswered": int(r[2]),
+            "overdue": int(r[3]),
+            "answer_minutes": ANSWER_MINUTES,
+        }
+        return {"incidents": out_i, "dispatch": out_d, "warnings": out_w}
+
+
+class OperationsFold:
+    """The fold of incidents, dispatches, warnings and acknowledgements; kept current record by record."""
+
+    def __init__(self, tables: dict[str, list[dict[str, Any]]], ms: Callable[[Any], int]) -> None:
+        self._ms = ms
+        #: incident fid -> (report ms, row); names -> fids
+        self.incidents: dict[int, tuple[int, dict[str, Any]]] = {}
+        self.by_name: dict[str, list[int]] = defaultdict(list)
+        #: incident name -> [(ms, fid, row)] status records in time order
+        self.status: dict[str, list[tuple[int, int, dict[str, Any]]]] = defaultdict(list)
+        #: incident name -> [(ms, fid)] of its closing records
+        self.closings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        #: (force, incident) -> [(ms, fid, (personnel, vehicles, boats) signed, row)]
+        self.pairs: dict[tuple[str, str], list[tuple[int, int, tuple[int, int, int], dict[str, Any]]]] = \
+            defaultdict(list)
+        self.force_pairs: dict[str, set[str]] = defaultdict(set)  # force -> incidents
+        self.incident_forces: dict[str, set[str]] = defaultdict(set)  # incident -> forces
+        #: warning name -> [(ms, fid, row, recipient keys, ends ms)]
+        self.warnings: dict[str, list[tuple[int, int, dict[str, Any], list[str], float]]] = defaultdict(list)
+        #: (warning, recipient) -> [(ms, fid, row)] acknowledgements
+        self.acks: dict[tuple[str, str], list[tuple[int, int, dict[str, Any]]]] = defaultdict(list)
+        self.incident_sums = _Contrib(_I_WIDTH)
+        self.force_sums = _Contrib(_F_WIDTH)
+        self.warning_sums = _Contrib(_W_WIDTH)
+        self.recipient_sums = _Contrib(_R_WIDTH)
+        for r in tables.get("incidents", []):
+            self._put_incident(r)
+        for r in tables.get("incident_status", []):
+            self._put_status(r)
+        for r in tables.get("dispatches", []):
+            self._put_dispatch(r)
+        for r in tables.get("warnings", []):
+            self._put_warning(r)
+        for r in tables.get("acknowledgements", []):
+            self._put_ack(r)
+        for fid in self.incidents:
+            self._incident_entity(fid)
+        for force in self.force_pairs:
+            self._force_entity(force)
+        for name in self.warnings:
+            self._warning_entity(name)
+        for pair in self._recipient_pairs(self.warnings):
+            self._recipient_entity(*pair)
+        for c in (self.incident_sums, self.force_sums, self.warning_sums, self.recipient_sums):
+            c.finish()
+
+    # ------------------------------------------------------------ putting records in
+    def _put_incident(self, r: dict[str, Any]) -> None:
+        fid = int(r["fid"])
+        self.incidents[fid] = (self._ms(r.get("reported_at")), r)
+        self.by_name[_text(r.get("name"))].append(fid)
+
+    def _put_status(self, r: dict[str, Any]) -> str:
+        name = _text(r.get("incident"))
+        t, fid = self._ms(r.get("reported_at")), int(r["fid"])
+        _insort(self.status[name], (t, fid, r))
+        if r.get("status") == "closed":
+            _insort(self.closings[name], (t, fid))
+        return name
+
+    def _put_dispatch(self, r: dict[str, Any]) -> str:
+        force, incident = _text(r.get("force")), _text(r.get("incident"))
+        sign = -1 if r.get("action") == "recall" else 1
+        amounts = (sign * _int(r.get("personnel")), sign * _int(r.get("vehicles")), sign * _int(r.get("boats")))
+        _insort(self.pairs[(force, incident)], (self._ms(r.get("reported_at")), int(r["fid"]), amounts, r))
+        self.force_pairs[force].add(incident)
+        self.incident_forces[incident].add(force)
+        return force
+
+    def _put_warning(self, r: dict[str, Any]) -> str:
+        name = _text(r.get("name"))
+        ends = r.get("ends_at")
+        end_ms = float(self._ms(ends)) if ends else _INF
+        row = (self._ms(r.get("reported_at")), int(r["fid"]), r, rcp.split(r.get("recipients")), end_ms)
+        _insort(self.warnings[name], row)
+        return name
+
+    def _put_ack(self, r: dict[str, Any]) -> tuple[str, str]:
+        pair = (_text(r.get("warning")), rcp.normalise(_text(r.get("recipient"))))
+        _insort(self.acks[pair], (self._ms(r.get("reported_at")), int(r["fid"]), r))
+        return pair
+
+    def add(self, key: str, r: dict[str, Any]) -> bool:
+        """One new record, its entities recomputed; False for what only a rebuild explains (a new incident)."""
+        if key == "incident_status":
+            name = self._put_status(r)
+            for fid in self.by_name.get(name, []):
+                self._incident_entity(fid)
+            for force in self.incident_forces.get(name, ()):
+                self._force_entity(force)
+        elif key == "dispatches":
+            self._force_entity(self._put_dispatch(r))
+        elif key == "warnings":
+            name = self._put_warning(r)
+            self._warning_entity(name)
+            for pair in self._recipient_pairs({name: self.warnings[name]}):
+                self._recipient_entity(*pair)
+        elif key == "acknowledgements":
+            self._recipient_entity(*self._put_ack(r))
+        else:
+            return False
+        return True
+
+    # ------------------------------------------------------------ the state of one entity at T
+    def incident_state(self, fid: int, t: float) -> dict[str, Any] | None:
+        t0, row = self.incidents[fid]
+        if t0 > t:
+            return None
+        seq = self.status.get(_text(row.get("name")), [])
+        i = _latest(seq, t)
+        status = seq[i][2].get("status") if i >= 0 else "reported"
+        status = status if status in STATUSES else "reported"
+        figures = {"threatened": _figure(row.get("threatened")) or 0,
+                   "trapped": _figure(row.get("trapped")) or 0, "rescued": 0}
+        for f in INCIDENT_FIGURES:
+            for j in range(i, -1, -1):
+                v = _figure(seq[j][2].get(f))
+                if v is not None:
+                    figures[f] = v
+                    break
+        return {"status": status, "status_ms": seq[i][0] if i >= 0 else t0, **figures}
+
+    def _incident_vector(self, fid: int, t: float) -> np.ndarray:
+        v = np.zeros(_I_WIDTH)
+        s = self.incident_state(fid, t)
+        if s is None:
+            return v
+        v[STATUSES.index(s["status"])] = 1
+        v[len(STATUSES)] = 1 if s["status"] in UNCONTROLLED else 0
+        for i, f in enumerate(INCIDENT_FIGURES):
+            v[len(STATUSES) + 1 + i] = s[f]
+        kind = self.incidents[fid][1].get("kind")
+        v[len(STATUSES) + 4 + (KINDS.index(kind) if kind in KINDS else KINDS.index("other"))] = 1
+        return v
+
+    def _incident_entity(self, fid: int) -> None:
+        t0, row = self.incidents[fid]
+        times = sorted({t0, *(e[0] for e in self.status.get(_text(row.get("name")), []) if e[0] > t0)})
+        self.incident_sums.set(("i", fid), [(t, self._incident_vector(fid, t)) for t in times])
+
+    def pair_amounts(self, force: str, incident: str, t: float) -> tuple[int, int, int]:
+        """What ``force`` has at ``incident`` at ``t`` (personnel, vehicles, boats)."""
+        status = self.status.get(incident, [])
+        i = _latest(status, t)
+        if i >= 0 and status[i][2].get("status") == "closed":
+            return 0, 0, 0
+        closings = self.closings.get(incident, [])
+        j = _latest(closings, t)
+        since = closings[j][0] if j >= 0 else -_INF
+        seq = self.pairs.get((force, incident), [])
+        total = [0, 0, 0]
+        for e in seq[: _latest(seq, t) + 1]:
+            if e[0] > since:
+                for k in range(3):
+                    total[k] += e[2][k]
+        return max(0, total[0]), max(0, total[1]), max(0, total[2])
+
+    def _force_vector(self, force: str, t: float) -> np.ndarray:
+        v = np.zeros(_F_WIDTH)
+        for incident in self.force_pairs.get(force, ()):
+            v[:3] += self.pair_amounts(force, incident, t)
+        v[3] = 1 if v[:3].any() else 0
+        return v
+
+    def _force_entity(self, force: str) -> None:
+        times: set[int] = set()
+        for incident in self.force_pairs.get(force, ()):
+            times.update(e[0] for e in self.pairs.get((force, incident), []))
+            times.update(e[0] for e in self.closings.get(incident, []))
+            times.update(e[0] for e in self.status.get(incident, []))  # a reopening after a closing
+        self.force_sums.set(("f", force), [(t, self._force_vector(force, t)) for t in sorted(times)])
+
+    def warning_row(self, name: str, t: float) -> tuple[int, int, dict[str, Any], list[str], float] | None:
+        """The warning as issued at ``t`` (its latest row), or None if not issued yet or lifted."""
+        seq = self.warnings.get(name, [])
+        i = _latest(seq, t)
+        if i < 0 or seq[i][4] <= t:
+            return None
+        return seq[i]
+
+    def _warning_vector(self, name: str, t: float) -> np.ndarray:
+        v = np.zeros(_W_WIDTH)
+        row = self.warning_row(name, t)
+        if row is not None:
+            v[0] = 1
+            level = row[2].get("level")
+            if level in LEVELS:
+                v[1 + LEVELS.index(level)] = 1
+        return v
+
+    def _warning_entity(self, name: str) -> None:
+        seq = self.warnings.get(name, [])
+        times = sorted({e[0] for e in seq} | {int(e[4]) for e in seq if e[4] != _INF})
+        self.warning_sums.set(("w", name), [(t, self._warning_vector(name, t)) for t in times])
+
+    def recipient_state(self, name: str, key: str, t: float, minutes: int = ANSWER_MINUTES
+                        ) -> dict[str, Any] | None:
+        """A recipient of an active warning at ``t``: answered when, how, waiting how long."""
+        row = self.warning_row(name, t)
+        if row is None or key not in row[3]:
+            return None
+        issued = row[0]
+        answered = None
+        attempts = 0
+        for at, _, ack in self.acks.get((name, key), []):
+            if at > t:
+                break
+            if at < issued:
+                continue
+            if ack.get("how") == "no_answer":
+                attempts += 1
+            elif answered is None:
+                answered = (at, ack)
+        waiting = 0.0 if answered is not None else max(0.0, (t - issued) / MINUTE_MS)
+        return {
+            "issued_ms": issued,
+            "answered_ms": answered[0] if answered else None,
+            "ack": answered[1] if answered else None,
+            "attempts": attempts,
+            "waiting_min": waiting,
+            "overdue": answered is None and t - issued >= minutes * MINUTE_MS,
+        }
+
+    def _recipient_vector(self, name: str, key: str, t: float) -> np.ndarray:
+        v = np.zeros(_R_WIDTH)
+        s = self.recipient_state(name, key, t)
+        if s is not None:
+            done = s["answered_ms"] is not None
+            v[:] = (1, 1 if done else 0, 0 if done else 1, 1 if s["overdue"] else 0)
+        return v
+
+    def _recipient_entity(self, name: str, key: str) -> None:
+        times: set[int] = set()
+        for e in self.warnings.get(name, []):
+            times.add(e[0])
+            times.add(e[0] + ANSWER_MINUTES * MINUTE_MS)
+            if e[4] != _INF:
+                times.add(int(e[4]))
+        times.update(e[0] for e in self.acks.get((name, key), []))
+        self.recipient_sums.set(("r", name, key), [(t, self._recipient_vector(name, key, t)) for t in sorted(times)])
+
+    @staticmethod
+    def _recipient_pairs(warnings: dict[str, list[Any]]) -> Iterable[tuple[str, str]]:
+        for name, seq in warnings.items():
+            keys: dict[str, None] = {}
+            for e in seq:
+                keys.update(dict.fromkeys(e[3]))
+            for key in keys:
+                yield name, key
+
+    # ------------------------------------------------------------ a moment
+    def sums(self, t: int) -> dict[str, np.ndarray]:
+        return {"incidents": self.incident_sums.at(t), "forces": self.force_sums.at(t),
+                "warnings": self.warning_sums.at(t), "recipients": self.recipient_sums.at(t)}
+
+    def at(self, t: int, details: bool = True, minutes: int = ANSWER_MINUTES) -> Operations:
+        """The moment ``t`` (ms): with ``details`` the incidents, dispatches and recipients one by one."""
+        ops = Operations(at=t, sums=self.sums(t))
+        if not details:
+            return ops
+        committed: dict[str, dict[str, int]] = {}
+        by_incident: dict[str, list[str]] = defaultdict(list)
+        men_at: dict[str, int] = defaultdict(int)
+        for (force, incident), seq in self.pairs.items():
+            p, v, b = self.pair_amounts(force, incident, t)
+            if not (p or v or b):
+                continue
+            sent = [e for e in seq if e[0] <= t and e[2][0] >= 0]
+            last = sent[-1][3] if sent else {}
+            ops.dispatches.append({"force": force, "incident": incident, "personnel": p, "vehicles": v,
+                                   "boats": b, "task": last.get("task"),
+                                   "since": last.get("reported_at")})
+            c = committed.setdefault(force, {"personnel": 0, "vehicles": 0, "boats": 0})
+            c["personnel"] += p
+            c["vehicles"] += v
+            c["boats"] += b
+            by_incident[incident].append(force)
+            men_at[incident] += p
+        ops.committed = committed
+        for fid in sorted(self.incidents, key=lambda f: (self.incidents[f][0], f)):
+            s = self.incident_state(fid, t)
+            if s is None:
+                continue
+            t0, row = self.incidents[fid]
+            name = _text(row.get("name"))
+            ops.incidents.append({
+                **row, **s,
+                "uncontrolled": s["status"] in UNCONTROLLED,
+                "age_min": max(0.0, (t - t0) / MINUTE_MS),
+                "forces": sorted(by_incident.get(name, [])),
+                "personnel_on_site": men_at.get(name, 0),
+            })
+        for name in self.warnings:
+            row = self.warning_row(name, t)
+            if row is None:
+                continue
+            answered = 0
+            for key in row[3]:
+                s = self.recipient_state(name, key, t, minutes)
+                if s is None:
+                    continue
+                answered += s["answered_ms"] is not None
+                ops.recipients.append({"warning": name, "recipient": key, "level": row[2].get("level"),
+                                       "kind": row[2].get("kind"), **s})
+            ops.warnings.append({**row[2], "recipients": list(row[3]), "issued_ms": row[0],
+                                 "answered": answered, "total": len(row[3])})
+        ops.recipients.sort(key=lambda r: (r["answered_ms"] is not None, -r["waiting_min"]))
+        return ops
+
+    def series(self, times: np.ndarray) -> dict[tuple[str, ...], np.ndarray]:
+        """Curves at ``times``: incidents by status and uncontrolled, forces committed, recipients answered."""
+        out: dict[tuple[str, ...], np.ndarray] = {}
+        inc = self.incident_sums.sample(times)
+        for i, s in enumerate(STATUSES):
+            out[("incidents", "by_status", s)] = inc[:, i]
+        out[("incidents", "uncontrolled")] = inc[:, len(STATUSES)]
+        for i, f in enumerate(INCIDENT_FIGURES):
+            out[("incidents", f)] = inc[:, len(STATUSES) + 1 + i]
+        f = self.force_sums.sample(times)
+        for i, k in enumerate(("personnel_committed", "vehicles_committed", "boats_committed", "teams_committed")):
+            out[("dispatch", k)] = f[:, i]
+        w = self.warning_sums.sample(times)
+        out[("warnings", "active")] = w[:, 0]
+        r = self.recipient_sums.sample(times)
+        for i, k in enumerate(("recipients", "answered", "unanswered", "overdue")):
+            out[("warnings", k)] = r[:, i]
+        return out
