@@ -184,7 +184,8 @@ class WarningDialog(QDialog):
                  "reservoirs": self.tr("Responsible persons of the reservoirs in these counties (%1)")}
         options = QVBoxLayout()
         for layer in FEATURE_OPTIONS:
-            box = QCheckBox(texts[layer], self)
+            box = QCheckBox(texts[layer].replace("%1", "0"), self)
+            box.setProperty("template", texts[layer])
             box.toggled.connect(self._update_count)
             self.feature_checks[layer] = box
             options.addWidget(box)
@@ -381,7 +382,7 @@ class WarningDialog(QDialog):
         counties = self._counties_reached(area)
         for layer, box in self.feature_checks.items():
             n = sum(1 for c, _ in self._features.get(layer, []) if c in counties)
-            box.setText(box.text().rsplit("(", 1)[0] + f"({n})")
+            box.setText(str(box.property("template")).replace("%1", str(n)))
         feats = self.feature_keys(area)
         kinds = [rcp.parse(k).kind for k in area]
         villages = [(c, t, v) for c, tw in self._village_index().items() for t, vs in tw.items() for v in vs]

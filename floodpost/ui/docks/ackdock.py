@@ -45,7 +45,7 @@ from floodpost.data.situation.operations import ANSWER_MINUTES, MINUTE_MS
 from floodpost.data.situation.tally import TallyRejected, check_entry, entry, read_time
 from floodpost.data.timeutil import format_local, now_storage, parse_time
 from floodpost.i18n import lang_short
-from floodpost.ui.dialogs.warning import LEVEL_COLOURS, level_icon
+from floodpost.ui.dialogs.warning import level_icon
 from floodpost.ui.notes import tr_note
 from floodpost.ui.settings import settings
 
@@ -168,6 +168,10 @@ class AckPanel(QWidget):
         self.table.setWordWrap(False)
         head = self.table.horizontalHeader()
         head.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # a long warning name is cut short (the whole in its tooltip): the dock is narrow
+        head.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(0, self.fontMetrics().horizontalAdvance("暴雨橙色预警（第1") + 12)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         head.setStretchLastSection(True)
         self.table.itemDoubleClicked.connect(lambda item: self.zoom_to(item.row()))
         self.table.itemSelectionChanged.connect(self._update_buttons)
@@ -291,14 +295,14 @@ class AckPanel(QWidget):
             delay = max(0.0, (r["answered_ms"] - r["issued_ms"]) / MINUTE_MS)
             ack = r.get("ack") or {}
             parts = [self._ways.get(ack.get("how"), str(ack.get("how") or "")),
-                     format_local(ack.get("reported_at")) if ack.get("reported_at") else "",
-                     str(ack.get("by_person") or "")]
+                     _short_time(ack.get("reported_at"), r["issued_ms"]), str(ack.get("by_person") or "")]
             answer = " · ".join(p for p in parts if p)
             waiting = f"{delay:.0f}"
         else:
             answer = self.tr("not answered")
             waiting = f"{r['waiting_min']:.0f}"
-        cells = [r["warning"], self._levels.get(r.get("level"), str(r.get("level") or "")),
+        level = self._levels.get(r.get("level"), str(r.get("level") or ""))
+        cells = [r["warning"], level.split("（")[0].split(" (")[0],
                  rcp.label(r["recipient"], self._names), waiting, str(r.get("attempts") or 0), answer]
         for c, text in enumerate(cells):
             item = QTableWidgetItem(text)
@@ -315,7 +319,9 @@ class AckPanel(QWidget):
                     item.setFont(f)
             if c == 1:
                 item.setIcon(level_icon(str(r.get("level"))))
-                item.setToolTip(LEVEL_COLOURS.get(str(r.get("level")), ""))
+                item.setToolTip(level)
+            if c in (0, 2):
+                item.setToolTip(text)
             if c == 5 and done:
                 item.setToolTip(self.tr("Answered %1 min after the issue").replace("%1", waiting))
             self.table.setItem(i, c, item)
@@ -430,6 +436,15 @@ class AckPanel(QWidget):
             return
         if len(frame):
             self.extentRequested.emit(tuple(float(v) for v in frame.total_bounds))
+
+
+def _short_time(stored: Any, issued_ms: int) -> str:
+    """An answer's time: ``08:20`` on the day of the issue, ``07-21 08:20`` after it."""
+    if not stored:
+        return ""
+    full = format_local(stored)
+    same_day = full[:10] == format_local(_iso(issued_ms))[:10]
+    return full[11:] if same_day else full[5:]
 
 
 def _iso(ms: int) -> str:
