@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from floodpost import i18n
 from floodpost.data.situation import as_of
@@ -175,3 +176,60 @@ def test_the_dock_follows_the_slider_and_an_answer_is_one_undoable_step(qtbot, w
     assert seen == [("villages", 1)] and win._current == ("villages", 1)
     qtbot.waitUntil(lambda: not win.situation_pending, timeout=20_000)
     win.close()
+
+
+def test_the_answer_dialog_writes_what_was_typed_and_tells_a_bad_time(qtbot, panel: AckPanel, monkeypatch) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    from floodpost.ui.docks.ackdock import AnswerDialog
+
+    show(panel, "08:40")
+    assert panel.select(W1, YOU)
+    typed = iter([("sms", "李四", "13800000000", "昨天"), ("sms", "李四", "13800000000", "2021-07-20 08:42")])
+    errors = []
+
+    def fake_exec(dlg: AnswerDialog) -> int:
+        if errors is not None and dlg.message.text():
+            errors.append(dlg.message.text())
+        try:
+            how, person, phone, when = next(typed)
+        except StopIteration:
+            return QDialog.DialogCode.Rejected
+        dlg.how.setCurrentIndex(dlg.how.findData(how))
+        dlg.person.setText(person)
+        dlg.phone.setText(phone)
+        dlg.when.setText(when)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(AnswerDialog, "exec", fake_exec)
+    fid = panel.answer_dialog()
+    assert errors == ["无法识别时间 昨天"]
+    row = panel.ws.feature("acknowledgements", fid)
+    assert (row["warning"], row["recipient"], row["how"], row["by_person"], row["by_phone"], row["reported_at"]) == (
+        W1, YOU, "sms", "李四", "13800000000", bj("08:42"))
+
+
+def test_double_click_goes_to_the_village_the_feature_or_the_county(qtbot, panel: AckPanel) -> None:
+    panel.ws.insert("warnings", [{"name": "地灾预警", "level": "yellow", "kind": "geohazard",
+                                  "recipients": "hazards:屯子滑坡；鹤山区", "reported_at": bj("08:30")}])
+    show(panel, "08:40")
+    features, extents = [], []
+    panel.featureRequested.connect(lambda key, fid: features.append((key, fid)))
+    panel.extentRequested.connect(extents.append)
+    rows = {r["recipient"]: i for i, r in enumerate(panel.rows)}
+    assert rcp_label(panel, rows["hazards:屯子滑坡"]) == "地质灾害隐患点：屯子滑坡"
+    panel.table.scrollToItem(panel.table.item(rows[LIANG], 2))
+    rect = panel.table.visualItemRect(panel.table.item(rows[LIANG], 2))
+    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    panel.zoom_to(rows["hazards:屯子滑坡"])
+    assert features == [("villages", 4), ("hazards", 3)]
+    panel.zoom_to(rows[XUN])  # a county: its villages
+    panel.zoom_to(rows["鹤山区"])  # a county with no village entered: its boundary
+    assert extents[0] == pytest.approx((114.50, 35.60, 114.52, 35.62))
+    x0, y0, x1, y1 = extents[1]
+    assert 114.0 < x0 < x1 < 114.4 and 35.8 < y0 < y1 < 36.1  # 鹤山区 lies in the north-west
+
+
+def rcp_label(panel: AckPanel, row: int) -> str:
+    return panel.table.item(row, 2).text()

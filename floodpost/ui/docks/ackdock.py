@@ -410,6 +410,11 @@ class AckPanel(QWidget):
         self.status.setStyleSheet("QLabel { color: #b00020; }" if error else "")
 
     # ------------------------------------------------------------ zoom
+    def _zoom_county(self, county: str) -> None:
+        bounds = _county_bounds(county)
+        if bounds is not None:
+            self.extentRequested.emit(bounds)
+
     def zoom_to(self, row: int) -> None:
         """The map to the recipient of ``row``: its village or feature, or its township's or county's villages."""
         if self.ws is None or not 0 <= row < len(self.rows):
@@ -424,9 +429,14 @@ class AckPanel(QWidget):
                 if len(found):
                     self.featureRequested.emit(r.layer, int(found.index[0]))
             return
-        if "villages" not in keys:
+        frame = None
+        if "villages" in keys:
+            frame = self.ws.read("villages", [Where("county", "=", r.county)], columns=["name", "township", "county"])
+        if r.kind == "county" and (frame is None or not len(frame)):
+            self._zoom_county(r.county)  # a county with no villages entered: its boundary
             return
-        frame = self.ws.read("villages", [Where("county", "=", r.county)], columns=["name", "township", "county"])
+        if frame is None:
+            return
         if r.kind != "county":
             frame = frame[frame["township"] == r.township]
         if r.kind == "village":
@@ -436,6 +446,14 @@ class AckPanel(QWidget):
             return
         if len(frame):
             self.extentRequested.emit(tuple(float(v) for v in frame.total_bounds))
+
+
+def _county_bounds(county: str) -> tuple[float, float, float, float] | None:
+    from floodpost.data.boundaries import county_boundaries
+
+    frame = county_boundaries()
+    frame = frame[frame["name"] == county]
+    return tuple(float(v) for v in frame.total_bounds) if len(frame) else None  # type: ignore[return-value]
 
 
 def _short_time(stored: Any, issued_ms: int) -> str:
