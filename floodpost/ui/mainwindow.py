@@ -117,6 +117,17 @@ class MainWindow(LiveMixin, SituationMixin, FilesMixin, EditingMixin, MeetingMix
         self.tabifyDockWidget(self.dashboard_dock, self.brief_dock)
         self.dashboard_dock.raise_()
         self.brief.refreshRequested.connect(lambda: self._ask_moment(self.time_slider.current))
+        from floodpost.ui.docks.ackdock import AckPanel
+
+        # 预警叫应: who has not answered the active warnings at the slider's moment
+        self.ack_panel = AckPanel(self, lang=i18n.lang_short())
+        self.ack_dock = self._dock(self.tr("Warning acknowledgements"), "acks", self.ack_panel,
+                                   Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.brief_dock, self.ack_dock)
+        self.dashboard_dock.raise_()
+        self.ack_panel.saved.connect(self._after_record)
+        self.ack_panel.featureRequested.connect(self.zoom_to_feature)
+        self.ack_panel.extentRequested.connect(self.canvas.zoom_to_lonlat)
         # Meeting view: the legend on its own (the layer panel is hidden there) and the bookmark strip.
         self.meeting_legend = LegendView(self.scene.layers, self, flow=True)
         self.legend_dock = self._dock(self.tr("Legend"), "legend", self.meeting_legend, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -133,6 +144,7 @@ class MainWindow(LiveMixin, SituationMixin, FilesMixin, EditingMixin, MeetingMix
         bar.addWidget(self.time_slider)
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, bar)
         self.time_slider.timeChanged.connect(self.show_time)
+        self.time_slider.timeChanged.connect(self.ack_panel.set_view_time)
         self._status()
         self._live_init()
         self._actions()
@@ -242,6 +254,12 @@ class MainWindow(LiveMixin, SituationMixin, FilesMixin, EditingMixin, MeetingMix
             self.tr("&Tally entry…"), self.tally_dialog, QKeySequence("Ctrl+R"),
             self.tr("Enter materials, evacuation and works figures from the keyboard"),
         )
+        self.act_warning = self._action(
+            self.tr("Issue &warning…"), self.warning_dialog, QKeySequence("Ctrl+Shift+W"),
+            self.tr("Send a warning to counties, townships, villages and responsible persons"),
+        )
+        self.act_acks = self.ack_dock.toggleViewAction()
+        self.act_acks.setShortcut(QKeySequence("Ctrl+Shift+K"))
         self.act_log = self._action(self.tr("Situation &log"), self.show_log, QKeySequence("Ctrl+Shift+L"))
         self.act_meeting_view = self._action(
             self.tr("&Meeting view"), self.toggle_meeting_view, QKeySequence("F11"),
@@ -301,6 +319,7 @@ class MainWindow(LiveMixin, SituationMixin, FilesMixin, EditingMixin, MeetingMix
             e.addAction(a)
         e.addSeparator()
         e.addAction(self.act_tally)
+        e.addAction(self.act_warning)
         e.addAction(self.act_table)
         e.addAction(self.act_log)
         v = self.menuBar().addMenu(self.tr("&View"))
@@ -311,6 +330,7 @@ class MainWindow(LiveMixin, SituationMixin, FilesMixin, EditingMixin, MeetingMix
         v.addAction(self.identify_dock.toggleViewAction())
         v.addAction(self.dashboard_dock.toggleViewAction())
         v.addAction(self.brief_dock.toggleViewAction())
+        v.addAction(self.act_acks)
         v.addSeparator()
         v.addAction(self.act_meeting_view)
         self.bookmark_menu = v.addMenu(self.tr("Book&marks"))
@@ -382,7 +402,7 @@ class MainWindow(LiveMixin, SituationMixin, FilesMixin, EditingMixin, MeetingMix
     def _write_actions(self) -> list[QAction]:
         """The actions that write to the workspace (a viewer may use none of them)."""
         return [self.act_add, self.act_move, self.act_edit, self.act_delete, self.act_tally,
-                self.act_import, self.act_meeting]
+                self.act_import, self.act_meeting, self.act_warning]
 
     def _apply_access(self) -> None:
         """Disable what writes when this account may not write the workspace, and say why.
@@ -450,9 +470,38 @@ class MainWindow(LiveMixin, SituationMixin, FilesMixin, EditingMixin, MeetingMix
             self.log_panel.set_workspace(self.workspace, reader=self.workspace.reader)
             if self._tally is not None:
                 self._tally.set_workspace(self.workspace)
+            self.ack_panel.set_workspace(self.workspace)
             self.undo_stack.clear()  # steps belong to the workspace they were made in
         self._fill_bookmarks()
 
+
+    # ------------------------------------------------------------ warnings (预警叫应)
+    def warning_dialog(self) -> None:
+        """Issue a warning: one ``warnings`` record, one undoable step."""
+        from floodpost.ui.dialogs.warning import WarningDialog
+
+        if self.workspace is None or not self._may_write():
+            return
+        dlg = WarningDialog(self.workspace, self, view_time=self.time_slider.current)
+        dlg.saved.connect(self._after_record)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._warning = dlg
+        dlg.open()
+
+    def _after_record(self, key: str, fid: int) -> None:
+        """A warning or an answer written by its dialog or the 叫应 dock: one undoable step, the picture refreshed."""
+        from floodpost.data.schema import schema_for
+        from floodpost.data.situation.tally import describe
+        from floodpost.ui.dialogs.editing import RowsCommand
+
+        if self.workspace is None:
+            return
+        rec = self.workspace.feature(key, fid) or {}
+        what = (self.tr("Issue warning %1") if key == "warnings" else self.tr("Record answer %1")).replace(
+            "%1", str(rec.get("name") if key == "warnings" else rec.get("recipient")))
+        summary = f"{schema_for(key).zh}: {describe(key, rec)}"
+        self.undo_stack.push(RowsCommand(self.workspace, key, [fid], self._changed, self._refused, what, summary))
+        self._changed(key)
 
     # ------------------------------------------------------------ reactions
     def _zoom_current_layer(self) -> None:

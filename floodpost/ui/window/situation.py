@@ -21,6 +21,7 @@ class SituationMixin:
             self.time_slider.set_times([])
             self.dashboard.clear()
             self.brief.show_text("")
+            self.ack_panel.clear()
             return
         if self._situation is None:
             worker = SituationWorker(ws.reader, self)
@@ -77,6 +78,7 @@ class SituationMixin:
         self.dashboard.show_moment(moment)
         self.brief.when = moment.when
         self.brief.show_text(moment.brief)
+        self.ack_panel.show_moment(moment)
         self._moment_done = True
         self._ready()
 
