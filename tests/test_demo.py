@@ -393,8 +393,8 @@ def test_operations_at_noon_on_the_22nd(ws: Workspace) -> None:
     assert inc["total"] == 8
     assert inc["by_status"] == {"reported": 1, "handling": 6, "controlled": 1, "closed": 0}
     assert inc["uncontrolled"] == 7
-    # threatened: 0+46+120+12+3200+12800+5600 (+6 in the tunnel); trapped: 7 (泥石流) + 12 (大河涧乡)
-    assert (inc["threatened"], inc["trapped"], inc["rescued"]) == (21784, 19, 9)
+    # threatened: 0+46+120+12+3200+12800+5600 (+6 in the tunnel); trapped 3+7+12+6, of them rescued 3 and 6
+    assert (inc["threatened"], inc["trapped"], inc["rescued"]) == (21784, 28, 9)
     d = t["dispatch"]
     # the 矿山救护大队 30+40+20 in the hills, 浚县 firemen 60 and police 40 at the old town's dike
     assert (d["teams_committed"], d["personnel_committed"], d["vehicles_committed"]) == (3, 190, 30)
@@ -409,6 +409,7 @@ def test_operations_at_the_end(ws: Workspace) -> None:
     inc = sit.totals()["incidents"]
     assert inc["total"] == 16
     assert inc["by_status"] == {"reported": 1, "handling": 1, "controlled": 2, "closed": 12}
+    assert inc["trapped"] == inc["rescued"] == 3 + 7 + 12 + 6 + 420 + 65 + 180  # everyone trapped is out
     uncontrolled = {i["name"] for i in sit.operations.incidents if i["uncontrolled"]}
     assert uncontrolled == {"卫河小河段管涌群", "卫河善堂段渗水"}
     d = sit.totals()["dispatch"]
@@ -503,6 +504,6 @@ def test_unanswered_at_noon_on_the_22nd_recomputed(ws: Workspace) -> None:
             elif t_ms - _ms(w["reported_at"]) >= 30 * 60_000:
                 overdue += 1
     got = situation.as_of(ws, at).totals()["warnings"]
-    assert total == 5 + 88 + 40  # counties and villages of the red round, every hazard point
+    assert total == 5 + 59 + 28 + 40  # counties, villages in and around the areas (red round), hazard points
     assert (got["recipients"], got["answered"], got["overdue"]) == (total, answered, overdue)
     assert got["by_level"] == {"orange": 1, "red": 1}

@@ -826,9 +826,9 @@ _TOWNSHIPS: dict[str, tuple[tuple[str, float, float], ...]] = {
     ),
 }
 # how many villages lie inside each storage area (their households and persons add up to the area's)
-_INSIDE = {"良相坡": 20, "共渠西": 16, "白寺坡": 13, "长虹渠": 12, "小滩坡": 7}
+_INSIDE = {"良相坡": 20, "共渠西": 16, "白寺坡": 6, "长虹渠": 10, "小滩坡": 7}
 #: villages near the storage areas but outside them, warned with them
-_AROUND = 20
+_AROUND = 28
 _VILLAGE_STEMS = "刘王李张杨孙马冯何罗高许范吕周程尚魏白蒋苏宋郭彭申丁汤牛田耿邢卢齐郝姚"
 _VILLAGE_TAILS = "庄营寨屯店湾固堤"
 #: hazard points whose village is in the village layer (the hill incidents happen there)
@@ -986,25 +986,26 @@ _INCIDENTS: tuple[tuple[str, str, str, str, str, str, int, int, tuple[int, int, 
      900, 0, (25, 15, 10), ("dike", "卫河", 114.715, 35.776, -1, 0), "巡堤发现背水坡渗水，待核查"),
 )
 
-# key -> [(status, (day, h, m), threatened, trapped, rescued, note)]; figures None where unchanged
+# key -> [(status, (day, h, m), threatened, trapped, rescued, note)]; figures None where unchanged.
+# "trapped" is everyone trapped there so far, "rescued" those of them brought out (被困N人，已解救M人).
 _STATUS: dict[str, list[tuple[str, tuple[int, int, int], int | None, int | None, int | None, str | None]]] = {
     "I16": [("handling", (22, 1, 30), None, None, None, "封闭隧道，抽排积水"),
-            ("handling", (22, 3, 0), None, 0, 6, "被困6人救出"),
+            ("handling", (22, 3, 0), None, None, 6, "被困6人救出"),
             ("controlled", (22, 9, 0), None, None, None, None),
             ("closed", (23, 18, 0), None, None, None, "积水排尽，恢复通行")],
     "I13": [("handling", (22, 12, 0), None, None, None, "清理塌方"),
             ("controlled", (23, 18, 0), None, None, None, "单车道通行"),
             ("closed", (24, 16, 0), None, None, None, "恢复通行")],
     "I11": [("handling", (22, 6, 0), None, None, None, "乡村干部组织转移"),
-            ("handling", (22, 11, 0), None, 0, 3, "被困3人救出"),
+            ("handling", (22, 11, 0), None, None, 3, "被困3人救出"),
             ("controlled", (22, 16, 0), None, None, None, None),
             ("closed", (24, 18, 0), 0, None, None, "受威胁群众全部转移")],
     "I12": [("handling", (22, 6, 40), None, None, None, None),
-            ("handling", (22, 13, 30), None, 0, 7, "被困7人全部救出"),
+            ("handling", (22, 13, 30), None, None, 7, "被困7人全部救出"),
             ("controlled", (23, 10, 0), None, None, None, None),
             ("closed", (25, 10, 0), None, None, None, None)],
     "I14": [("handling", (22, 8, 10), None, None, None, None),
-            ("controlled", (22, 15, 0), None, 0, 12, "12人全部救出"),
+            ("controlled", (22, 15, 0), None, None, 12, "12人全部救出"),
             ("closed", (22, 20, 0), None, None, None, None)],
     "I1": [("handling", (22, 10, 50), None, None, None, "村组巡堤人员先期处置"),
            ("controlled", (23, 4, 0), None, None, None, "反滤围井压渗"),
