@@ -5,7 +5,11 @@ figure, person and phone number placed on them is made up, in the style and
 scale of the July 2021 flood, and every row says so in its ``source``. It
 gives new users, the tests and the screenshots one believable picture of the
 post: rivers and storage areas along the 卫河, hazards in the western hills,
-waterlogging in the new city, and tallies over 21-25 July 2021.
+waterlogging in the new city, and tallies over 21-25 July 2021; and the
+operations of those days: the villages in and around the storage areas, the
+险情 on the 卫河 and 共产主义渠 dikes and in the hills with their status
+records, the forces sent to them, and the warnings carried down to the
+counties, villages and hazard points with who answered and when.
 
 Everything is deterministic (``numpy.random.default_rng(2021)``) and goes
 through ``Workspace.insert``, so the demo is validated like any import.
@@ -955,7 +959,7 @@ _INCIDENTS: tuple[tuple[str, str, str, str, str, str, int, int, tuple[int, int, 
     ("I16", "九州路下穿隧道积水车辆被困", "waterlogging", "large", "淇滨区", "九州路下穿京广铁路隧道",
      6, 6, (22, 1, 10), ("spot", "九州路下穿京广铁路隧道"), "隧道积水约2.5米，2辆车6人被困"),
     ("I13", "庙口镇后峪公路塌方中断", "road_cut", "general", "淇县", "庙口镇至黄洞乡公路后峪段",
-     0, 0, (22, 4, 30), ("hazard", "后峪村北坡滑坡", 0.006, -0.002), "山体塌方阻断道路，黄洞乡方向交通中断"),
+     0, 0, (21, 21, 50), ("hazard", "后峪村北坡滑坡", 0.006, -0.002), "山体塌方阻断道路，黄洞乡方向交通中断"),
     ("I11", "黄洞乡南山村山体滑坡", "landslide", "large", "淇县", "黄洞乡南山村后山",
      46, 3, (22, 5, 20), ("hazard", "南山村后山滑坡", 0.002, -0.001), "滑坡体冲毁民房3间，3人被困"),
     ("I12", "姬家山乡牛心山村泥石流", "landslide", "major", "鹤山区", "姬家山乡牛心山村沟口",
