@@ -30,7 +30,15 @@ MINIMA = {
     "material_tally": 15,
     "evacuation": 15,
     "works": 15,
+    "villages": 80,
+    "incidents": 12,
+    "incident_status": 30,
+    "dispatches": 20,
+    "warnings": 3,
+    "acknowledgements": 150,
 }
+#: kept by the layer above them (a village drawn as its boundary, an incident on a dike section)
+OUTLINES = {"village_areas": 15, "incident_sections": 4}
 COUNTIES = {"鹤山区", "山城区", "淇滨区", "浚县", "淇县"}
 FAKE_PHONE = re.compile(r"^(0392-555\d{4}|1390392\d{4})$")
 
@@ -107,7 +115,7 @@ def test_build_refuses_to_overwrite_unless_asked(tmp_path: Path) -> None:
 
 def test_every_layer_key_present_with_minimum_counts(ws: Workspace) -> None:
     assert set(ws.keys()) == set(ALL)
-    for key, minimum in MINIMA.items():
+    for key, minimum in {**MINIMA, **OUTLINES}.items():
         assert ws.count(key) >= minimum, key
 
 
@@ -294,3 +302,208 @@ def test_data_package_does_not_import_qt() -> None:
         "[m for m in sys.modules if m.startswith('PySide6')]"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# ------------------------------------------------------------------ operations (issue 18)
+STORAGE_NAMES = ("良相坡", "共渠西", "白寺坡", "长虹渠", "小滩坡")
+REAL_TOWNSHIPS = {
+    "浚县": {"新镇镇", "小河镇", "白寺镇", "王庄镇", "浚州街道", "黎阳街道", "卫溪街道", "屯子镇", "善堂镇", "卫贤镇"},
+    "淇滨区": {"钜桥镇", "大赉店镇", "金山街道", "上峪乡", "大河涧乡"},
+    "淇县": {"高村镇", "北阳镇", "西岗镇", "庙口镇", "黄洞乡", "朝歌街道"},
+    "鹤山区": {"姬家山乡", "鹤壁集镇", "中山路街道", "九矿广场街道"},
+}
+
+
+def test_villages_fill_the_storage_areas(ws: Workspace, counties) -> None:
+    villages = ws.read("villages")
+    areas = ws.read("storage_areas").set_index("name")
+    assert 60 <= len(villages) <= 120
+    # village keys (county/township/name) are unique: the warning chain addresses them
+    assert not villages.duplicated(["county", "township", "name"]).any()
+    for name in STORAGE_NAMES:
+        inside = villages[[areas.loc[name].geometry.contains(g) for g in villages.geometry]]
+        assert len(inside) >= 5, name
+        # the people living in a storage area are the people of its villages
+        assert inside["households"].sum() == areas.loc[name, "households"], name
+        assert inside["persons"].sum() == areas.loc[name, "persons"], name
+    for county, town, geom in zip(villages["county"], villages["township"], villages.geometry, strict=True):
+        assert counties[county].contains(geom), (county, town)
+        assert town in REAL_TOWNSHIPS[county], (county, town)
+    ratio = villages["persons"] / villages["households"]
+    assert ratio.between(2.8, 4.2).all()
+    assert villages["head_person"].notna().all() and villages["head_phone"].notna().all()
+    assert "岗坡村" in set(villages[villages["township"] == "钜桥镇"]["name"])  # the evacuation table's village
+
+
+def test_some_villages_are_drawn_as_their_outline(ws: Workspace) -> None:
+    villages = ws.read("villages").set_index("name")
+    outlines = ws.read("village_areas")
+    assert 15 <= len(outlines) < len(villages)
+    assert set(outlines.geometry.geom_type) == {"MultiPolygon"}
+    for owner, township, geom in zip(outlines["village"], outlines["township"], outlines.geometry, strict=True):
+        assert geom.is_valid and geom.contains(villages.loc[owner].geometry)
+        assert township == villages.loc[owner, "township"]
+    geoms = list(outlines.geometry)
+    for i, g in enumerate(geoms):
+        for other in geoms[i + 1:]:
+            assert not g.intersects(other)
+
+
+def test_incidents_on_the_dikes_and_in_the_hills(ws: Workspace) -> None:
+    incidents = ws.read("incidents").set_index("name")
+    rivers = ws.read("rivers").set_index("name")
+    dikes = shapely.union(rivers.loc["卫河"].geometry, rivers.loc["共产主义渠"].geometry)
+    dike_kinds = {"piping", "seepage", "overtopping", "breach", "bank_collapse"}
+    assert dike_kinds | {"landslide", "road_cut", "trapped"} <= set(incidents["kind"])
+    assert 12 <= len(incidents) <= 20
+    on_dike = incidents[incidents["kind"].isin(dike_kinds)]
+    for geom in on_dike.geometry:
+        assert geom.distance(dikes) < 0.0025  # on a dike, beside the river's line
+    hills = incidents[incidents["kind"].isin(["landslide", "road_cut"])]
+    assert set(hills["county"]) <= {"淇县", "鹤山区", "淇滨区"} and (hills.geometry.x < 114.2).all()
+    # dike sections: lines along the dike, each naming its incident, which sits on it
+    sections = ws.read("incident_sections")
+    assert set(sections.geometry.geom_type) == {"MultiLineString"} and len(sections) >= 4
+    for owner, geom in zip(sections["incident"], sections.geometry, strict=True):
+        assert incidents.loc[owner, "kind"] in dike_kinds
+        assert geom.distance(incidents.loc[owner].geometry) < 1e-6
+        vertices = shapely.points(shapely.get_coordinates(geom))
+        assert shapely.distance(vertices, dikes).max() < 0.0025  # the whole section is along a dike
+    first, last = ws.time_span()
+    assert (incidents["reported_at"] >= first).all() and (incidents["reported_at"] <= last).all()
+    status = ws.read("incident_status")
+    assert set(status["incident"]) <= set(incidents.index)
+    assert (status["reported_at"] <= last).all()
+    for name, rows in status.groupby("incident"):
+        assert (rows["reported_at"] > incidents.loc[name, "reported_at"]).all(), name
+
+
+def _ms(text: str) -> int:
+    from floodpost.data.timeutil import storage_ms
+
+    return int(storage_ms([text])[0])
+
+
+def test_operations_at_noon_on_the_22nd(ws: Workspace) -> None:
+    """Hand-counted from the demo's tables: what the chief sees at 2021-07-22 12:00."""
+    from floodpost.data import situation
+
+    t = situation.as_of(ws, "2021-07-22 12:00").totals()
+    inc = t["incidents"]
+    assert inc["total"] == 8
+    assert inc["by_status"] == {"reported": 1, "handling": 6, "controlled": 1, "closed": 0}
+    assert inc["uncontrolled"] == 7
+    # threatened: 0+46+120+12+3200+12800+5600 (+6 in the tunnel); trapped 3+7+12+6, of them rescued 3 and 6
+    assert (inc["threatened"], inc["trapped"], inc["rescued"]) == (21784, 28, 9)
+    d = t["dispatch"]
+    # the 矿山救护大队 30+40+20 in the hills, 浚县 firemen 60 and police 40 at the old town's dike
+    assert (d["teams_committed"], d["personnel_committed"], d["vehicles_committed"]) == (3, 190, 30)
+    assert d["personnel_available"] == 126 + 90 + 140 - 190
+
+
+def test_operations_at_the_end(ws: Workspace) -> None:
+    """At the demo's last report: the breach and 屯子 controlled, 小河 piping handled, 善堂 seepage unchecked."""
+    from floodpost.data import situation
+
+    sit = situation.as_of(ws, "2021-07-25 18:00")
+    inc = sit.totals()["incidents"]
+    assert inc["total"] == 16
+    assert inc["by_status"] == {"reported": 1, "handling": 1, "controlled": 2, "closed": 12}
+    assert inc["trapped"] == inc["rescued"] == 3 + 7 + 12 + 6 + 420 + 65 + 180  # everyone trapped is out
+    uncontrolled = {i["name"] for i in sit.operations.incidents if i["uncontrolled"]}
+    assert uncontrolled == {"卫河小河段管涌群", "卫河善堂段渗水"}
+    d = sit.totals()["dispatch"]
+    # 决口: 解放军 300-200, 武警 200, 舟桥 180-120, 安能 60, 省消防 80; 小河: 解放军 200, 省消防 100;
+    # 屯子: 民兵 100, 义工 120
+    assert d["personnel_committed"] == 100 + 200 + 60 + 60 + 80 + 200 + 100 + 100 + 120
+    assert d["teams_committed"] == 7
+    assert d["boats_committed"] == 4 + 4 + 8 + 2 + 8 + 8
+
+
+def test_no_force_sends_more_than_it_has(ws: Workspace) -> None:
+    from floodpost.data import situation
+
+    forces = ws.read("forces").set_index("name")
+    dispatches = ws.read("dispatches")
+    assert {"send", "recall"} == set(dispatches["action"])
+    assert set(dispatches["force"]) <= set(forces.index)
+    assert not set(dispatches["force"]) & set(forces[forces["status"] == "withdrawn"].index)
+    for _, row in dispatches.iterrows():
+        assert row["reported_at"] >= forces.loc[row["force"], "reported_at"], row["force"]
+    for when in sorted(set(dispatches["reported_at"])):
+        committed = situation.as_of(ws, from_storage(when)).operations.committed
+        for force, c in committed.items():
+            for k in ("personnel", "vehicles", "boats"):
+                assert c[k] <= forces.loc[force, k], (when, force, k)
+
+
+def test_warning_rounds_and_who_answered(ws: Workspace) -> None:
+    from floodpost.data import recipients as rcp
+
+    warnings = ws.read("warnings").sort_values("reported_at")
+    assert list(zip(warnings["name"], warnings["level"], warnings["kind"], strict=True)) == [
+        ("鹤壁市暴雨预警", "orange", "rain"),
+        ("鹤壁市地质灾害气象风险预警", "orange", "geohazard"),
+        ("鹤壁市暴雨预警", "red", "rain"),  # the upgrade: same warning, re-issued red
+    ]
+    villages = ws.read("villages")
+    areas = shapely.union_all(ws.read("storage_areas").geometry.values)
+    inside = {rcp.village_key(c, t, n) for c, t, n, g in
+              zip(villages["county"], villages["township"], villages["name"], villages.geometry, strict=True)
+              if areas.contains(g)}
+    rain1, geo, rain2 = (rcp.split(r) for r in warnings["recipients"])
+    assert set(COUNTIES) <= set(rain1) and inside <= set(rain1)
+    assert set(rain1) < set(rain2)  # the red round reaches the villages around the areas too
+    assert set(rain2) - set(COUNTIES) - inside  # ... and some outside them
+    assert set(geo) == {rcp.feature_key("hazards", n) for n in ws.read("hazards")["name"]}
+    assert (warnings.loc[warnings["kind"] == "rain", "issuer"] == "鹤壁市防汛抗旱指挥部办公室").all()
+
+    acks = ws.read("acknowledgements")
+    assert {"phone", "sms", "radio", "no_answer"} <= set(acks["how"])
+    issued = {(r["name"], r["reported_at"]): rcp.split(r["recipients"]) for _, r in warnings.iterrows()}
+    late = never = 0
+    for (name, at), keys in issued.items():
+        mine = acks[(acks["warning"] == name) & (acks["reported_at"] >= at)]
+        if name == "鹤壁市暴雨预警" and at == warnings["reported_at"].iloc[0]:
+            mine = mine[mine["reported_at"] < warnings["reported_at"].iloc[2]]
+        for key in keys:
+            answers = mine[(mine["recipient"] == key) & (mine["how"] != "no_answer")]
+            if answers.empty:
+                never += 1
+            elif (_ms(answers["reported_at"].min()) - _ms(at)) > 30 * 60_000:
+                late += 1
+    total = sum(len(k) for k in issued.values())
+    assert 0 < never < total * 0.15 and 0 < late < total * 0.3
+    assert set(acks["recipient"]) <= {k for keys in issued.values() for k in keys}
+    answered = acks[acks["how"] != "no_answer"]
+    assert answered["by_person"].notna().all()
+    assert acks[acks["how"] == "no_answer"]["by_person"].isna().all()
+
+
+def test_unanswered_at_noon_on_the_22nd_recomputed(ws: Workspace) -> None:
+    """The engine's 已叫应 N/M against a plain count over the tables."""
+    from floodpost.data import recipients as rcp
+    from floodpost.data import situation
+    from floodpost.data.timeutil import to_storage
+
+    at = "2021-07-22 12:00"
+    t = to_storage(at)
+    t_ms = _ms(t)
+    warnings = ws.read("warnings")
+    acks = ws.read("acknowledgements")
+    current = warnings[warnings["reported_at"] <= t].sort_values("reported_at").groupby("name").tail(1)
+    current = current[current["ends_at"].isna() | (current["ends_at"] > t)]
+    total = answered = overdue = 0
+    for _, w in current.iterrows():
+        for key in rcp.split(w["recipients"]):
+            total += 1
+            got = acks[(acks["warning"] == w["name"]) & (acks["recipient"] == key) & (acks["how"] != "no_answer")
+                       & (acks["reported_at"] >= w["reported_at"]) & (acks["reported_at"] <= t)]
+            if len(got):
+                answered += 1
+            elif t_ms - _ms(w["reported_at"]) >= 30 * 60_000:
+                overdue += 1
+    got = situation.as_of(ws, at).totals()["warnings"]
+    assert total == 5 + 59 + 28 + 40  # counties, villages in and around the areas (red round), hazard points
+    assert (got["recipients"], got["answered"], got["overdue"]) == (total, answered, overdue)
+    assert got["by_level"] == {"orange": 1, "red": 1}

@@ -35,10 +35,10 @@ def test_opens_demo_with_every_layer(window):
     keys = [layer.key for layer in window.scene.layers]
     assert set(keys) == {
         "storage_areas", "rivers", "reservoir_areas", "reservoirs", "hazards", "waterlogging", "forces", "depots",
-        "shelters",
+        "shelters", "villages", "village_areas", "incidents", "incident_sections",
     }
     assert all(layer.count > 0 for layer in window.scene.layers)
-    assert window.layer_panel.model.rowCount() == 9
+    assert window.layer_panel.model.rowCount() == 13
 
 
 def test_drag_pans_the_view(qtbot, window):

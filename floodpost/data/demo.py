@@ -5,7 +5,11 @@ figure, person and phone number placed on them is made up, in the style and
 scale of the July 2021 flood, and every row says so in its ``source``. It
 gives new users, the tests and the screenshots one believable picture of the
 post: rivers and storage areas along the 卫河, hazards in the western hills,
-waterlogging in the new city, and tallies over 21-25 July 2021.
+waterlogging in the new city, and tallies over 21-25 July 2021; and the
+operations of those days: the villages in and around the storage areas, the
+险情 on the 卫河 and 共产主义渠 dikes and in the hills with their status
+records, the forces sent to them, and the warnings carried down to the
+counties, villages and hazard points with who answered and when.
 
 Everything is deterministic (``numpy.random.default_rng(2021)``) and goes
 through ``Workspace.insert``, so the demo is validated like any import.
@@ -806,6 +810,502 @@ def _works(b: _Builder) -> list[Record]:
     return rows
 
 
+# ------------------------------------------------------------------ villages
+# Township seats (lon, lat), roughly where the towns lie: each village takes the
+# nearest seat of its county as its township. Names are real, positions rough.
+_TOWNSHIPS: dict[str, tuple[tuple[str, float, float], ...]] = {
+    "浚县": (
+        ("新镇镇", 114.370, 35.560), ("小河镇", 114.470, 35.660), ("白寺镇", 114.480, 35.575),
+        ("王庄镇", 114.600, 35.630), ("浚州街道", 114.553, 35.675), ("黎阳街道", 114.560, 35.695),
+        ("卫溪街道", 114.572, 35.666), ("屯子镇", 114.640, 35.755), ("善堂镇", 114.680, 35.715),
+        ("卫贤镇", 114.470, 35.720),
+    ),
+    "淇滨区": (
+        ("钜桥镇", 114.330, 35.670), ("大赉店镇", 114.330, 35.790), ("金山街道", 114.250, 35.720),
+        ("上峪乡", 114.090, 35.800), ("大河涧乡", 114.080, 35.870),
+    ),
+    "淇县": (
+        ("高村镇", 114.280, 35.560), ("北阳镇", 114.230, 35.660), ("西岗镇", 114.110, 35.590),
+        ("庙口镇", 114.060, 35.630), ("黄洞乡", 114.040, 35.670), ("朝歌街道", 114.200, 35.610),
+    ),
+}
+# how many villages lie inside each storage area (their households and persons add up to the area's)
+_INSIDE = {"良相坡": 20, "共渠西": 16, "白寺坡": 6, "长虹渠": 10, "小滩坡": 7}
+#: villages near the storage areas but outside them, warned with them
+_AROUND = 28
+_VILLAGE_STEMS = "刘王李张杨孙马冯何罗高许范吕周程尚魏白蒋苏宋郭彭申丁汤牛田耿邢卢齐郝姚"
+_VILLAGE_TAILS = "庄营寨屯店湾固堤"
+#: hazard points whose village is in the village layer (the hill incidents happen there)
+_HILL_VILLAGES = 8
+
+
+def _split_total(total: int, weights: Sequence[float]) -> list[int]:
+    """``total`` split in proportion to ``weights``, in whole numbers that add up exactly."""
+    w = np.asarray(weights, dtype=float)
+    raw = w / w.sum() * total
+    out = np.floor(raw).astype(int)
+    for i in np.argsort(raw - out)[::-1][: total - int(out.sum())]:
+        out[i] += 1
+    return [int(v) for v in out]
+
+
+def _township(county: str, pt: shapely.Point) -> str:
+    seats = _TOWNSHIPS[county]
+    return min(seats, key=lambda s: (s[1] - pt.x) ** 2 + (s[2] - pt.y) ** 2)[0]
+
+
+def _village_outline(b: _Builder, pt: shapely.Point, clip: shapely.Geometry) -> shapely.Geometry:
+    """A village's built-up area as a small irregular outline around its point."""
+    rx = float(b.rng.uniform(0.0032, 0.0040))
+    shape = b.blob(pt.x, pt.y, rx, rx * float(b.rng.uniform(0.7, 0.95)), float(b.rng.uniform(0, 180)))
+    shape = shapely.make_valid(shape).intersection(clip)
+    return _multi(shape, "Polygon")
+
+
+def _villages(b: _Builder, done: dict[str, list[Record]]) -> list[Record]:
+    """Villages in and around the storage areas (the warning chain's last link), and a few in the hills."""
+    areas = {r["name"]: r for r in done["storage_areas"]}
+    plains = shapely.union_all([b.inner[c] for c in ("浚县", "淇滨区", "淇县")])
+    rivers = shapely.buffer(shapely.union_all(list(_river_lines().values())), 0.003)
+    towns = shapely.union_all([shapely.Point(114.553, 35.671).buffer(0.010),
+                               shapely.box(114.20, 35.70, 114.33, 35.80)])
+    stems = [f"{s}{t}" for s in _VILLAGE_STEMS for t in _VILLAGE_TAILS]
+    taken_names = {v for v in _VILLAGES}
+    names = iter(n for n in b.rng.permutation(stems).tolist() if n not in taken_names)
+    rows: list[Record] = []
+    placed: list[shapely.Point] = []
+
+    def add(pt: shapely.Point, hh: int, persons: int, clip: shapely.Geometry | None, note: str | None,
+            name: str | None = None, county: str | None = None, town: str | None = None) -> None:
+        county = county or b.county_of(pt) or "浚县"
+        town = town or _township(county, pt)
+        if name is None:
+            stem = next(names)
+            name = f"{stem}社区" if town.endswith("街道") else f"{stem}村"
+        geom: shapely.Geometry = pt
+        if clip is not None and b.rng.random() < 0.3:
+            outline = _village_outline(b, pt, clip)
+            if not outline.is_empty and outline.contains(pt):
+                geom = outline
+        rows.append({
+            "name": name,
+            "township": town,
+            "county": county,
+            "households": hh,
+            "persons": persons,
+            **b.people("head"),
+            "source": DEMO_SOURCE,
+            "note": note,
+            "geometry": geom,
+        })
+
+    for area, n in _INSIDE.items():
+        shape = areas[area]["geometry"]
+        inner = shapely.buffer(shape, -0.003)
+        points = b.scatter(inner, n, spacing=0.011, avoid=placed)
+        placed += points
+        households = _split_total(int(areas[area]["households"]), b.rng.uniform(0.5, 1.6, n))
+        # persons per household vary a little from village to village; the sums are the area's
+        persons = _split_total(int(areas[area]["persons"]), np.array(households) * b.rng.uniform(3.3, 3.7, n))
+        for pt, hh, pp in zip(points, households, persons, strict=True):
+            add(pt, hh, pp, inner, f"位于{area}蓄滞洪区内")
+    # the village the evacuation table reports on
+    gangpo = next(r for r in rows if r["county"] == "淇滨区" and r["township"] == "钜桥镇")
+    gangpo["name"] = "岗坡村"
+    storage = shapely.union_all([a["geometry"] for a in areas.values()])
+    ring = shapely.buffer(storage, 0.03).difference(shapely.buffer(storage, 0.004))
+    ring = ring.intersection(plains).difference(rivers).difference(towns)
+    for pt in b.scatter(ring, _AROUND, spacing=0.011, avoid=placed):
+        placed.append(pt)
+        hh = int(b.rng.integers(180, 980))
+        add(pt, hh, round(hh * float(b.rng.uniform(3.2, 3.8))), ring, "蓄滞洪区周边")
+    # villages of hazard points in the hills, where the hill incidents happen
+    struck = [_struck_hazard(done["hazards"], w) for *_, w, _n in _INCIDENTS if w[0] == "hazard"]
+    hills = [h for h in done["hazards"] if h["county"] in ("淇县", "鹤山区", "淇滨区")
+             and h["hazard_type"] in ("landslide", "debris_flow") and h not in struck]
+    for h in [*struck, *hills[: _HILL_VILLAGES - len(struck)]]:
+        g = h["geometry"]
+        pt = b.place(round(g.x + 0.004, 5), round(g.y - 0.003, 5), h["county"])
+        hh = int(b.rng.integers(40, 220))
+        add(pt, hh, round(hh * float(b.rng.uniform(3.0, 3.6))), None, "山区村，地质灾害隐患点附近",
+            name=h["name"].split("村")[0] + "村", county=h["county"], town=h["town"])
+    return rows
+
+
+# ------------------------------------------------------------------ incidents
+_END = (25, 18, 0)  # the demo's last report (works, 25 July 18:00)
+
+
+def _on_dike(river: str, x: float, y: float, side: int, km: float = 0.0) -> shapely.Geometry:
+    """A point (``km`` 0) or a dike section of ``km`` on the ``side`` bank (+1 left, -1 right) near (x, y)."""
+    from shapely.ops import substring
+
+    line = _river_lines()[river]
+    dike = shapely.offset_curve(line, side * 0.0016)
+    at = dike.project(shapely.Point(x, y))
+    if km <= 0:
+        p = dike.interpolate(at)
+        return shapely.Point(round(p.x, 6), round(p.y, 6))
+    half = km / 100.0 / 2  # about 100 km to a degree here
+    part = substring(dike, max(0.0, at - half), min(dike.length, at + half))
+    return shapely.set_precision(part, 1e-6)
+
+
+# key, name, kind, severity, county, place, threatened, trapped, reported (day, h, m), where, note
+# where: ("dike", river, x, y, side, km), ("village", storage area), ("hazard", hazard name, dx, dy)
+# or ("spot", waterlogging spot)
+_INCIDENTS: tuple[tuple[str, str, str, str, str, str, int, int, tuple[int, int, int], tuple[Any, ...], str],
+                  ...] = (
+    ("I16", "九州路下穿隧道积水车辆被困", "waterlogging", "large", "淇滨区", "九州路下穿京广铁路隧道",
+     6, 6, (22, 1, 10), ("spot", "九州路下穿京广铁路隧道"), "隧道积水约2.5米，2辆车6人被困"),
+    ("I13", "庙口镇后峪公路塌方中断", "road_cut", "general", "淇县", "庙口镇至黄洞乡公路后峪段",
+     0, 0, (21, 21, 50), ("hazard", "后峪村北坡滑坡", 0.006, -0.002), "山体塌方阻断道路，黄洞乡方向交通中断"),
+    ("I11", "黄洞乡南山村山体滑坡", "landslide", "large", "淇县", "黄洞乡南山村后山",
+     46, 3, (22, 5, 20), ("hazard", "南山村后山滑坡", 0.002, -0.001), "滑坡体冲毁民房3间，3人被困"),
+    ("I12", "姬家山乡牛心山村泥石流", "landslide", "major", "鹤山区", "姬家山乡牛心山村沟口",
+     120, 7, (22, 6, 10), ("hazard", "牛心山村南坡滑坡", 0.002, 0.002), "沟谷泥石流冲入村庄"),
+    ("I14", "大河涧乡黄庄村人员被困", "trapped", "general", "淇滨区", "大河涧乡黄庄村",
+     12, 12, (22, 7, 40), ("hazard", "黄庄村后山滑坡", 0.003, -0.003), "山洪围困，12人被困于高处"),
+    ("I1", "卫河新镇段左堤管涌", "piping", "major", "浚县", "卫河左堤 K31+350（新镇镇）",
+     3200, 0, (22, 10, 20), ("dike", "卫河", 114.345, 35.586, 1, 0), "背水坡脚出现直径约0.3米管涌"),
+    ("I8", "浚县古城护城堤渗水", "seepage", "large", "浚县", "卫河右堤 古城段 K52+100–K52+900",
+     12800, 0, (22, 10, 30), ("dike", "卫河", 114.545, 35.672, -1, 0.8), "护城堤背水面大面积渗水"),
+    ("I2", "卫河新镇段右堤渗水", "seepage", "large", "浚县", "卫河右堤 K33+200–K34+800（新镇镇）",
+     5600, 0, (22, 11, 40), ("dike", "卫河", 114.367, 35.577, -1, 1.6), "堤身渗水，长约1.6公里"),
+    ("I3", "卫河新镇镇彭村段决口", "breach", "extreme", "浚县", "卫河左堤 K37+600（新镇镇彭村）",
+     12000, 420, (22, 18, 40), ("dike", "卫河", 114.395, 35.588, 1, 0.4), "决口宽约40米，洪水进入良相坡"),
+    ("I4", "共产主义渠刘庄段漫溢", "overtopping", "major", "浚县", "共产主义渠左堤 K46+000–K47+200",
+     8600, 0, (22, 21, 30), ("dike", "共产主义渠", 114.575, 35.728, 1, 1.2), "洪水漫过堤顶，抢筑子堤"),
+    ("I10", "共渠西群众被困", "trapped", "large", "淇滨区", "共渠西蓄滞洪区",
+     65, 65, (22, 23, 10), ("village", "共渠西"), "分洪后65人未及转移，被困房顶"),
+    ("I5", "共产主义渠左堤崩岸", "bank_collapse", "large", "淇滨区", "共产主义渠左堤 K12+300",
+     2400, 0, (23, 5, 50), ("dike", "共产主义渠", 114.330, 35.636, 1, 0), "迎水坡崩塌约60米"),
+    ("I9", "良相坡群众被困", "trapped", "major", "浚县", "良相坡蓄滞洪区",
+     180, 180, (23, 7, 30), ("village", "良相坡"), "决口洪水进村，180人被困"),
+    ("I6", "卫河小河段管涌群", "piping", "major", "浚县", "卫河左堤 K44+500（小河镇）",
+     4100, 0, (24, 16, 30), ("dike", "卫河", 114.470, 35.625, 1, 0), "背水侧出现管涌群7处"),
+    ("I7", "卫河屯子段漫溢", "overtopping", "large", "浚县", "卫河右堤 K63+000–K64+000（屯子镇）",
+     3800, 0, (24, 3, 20), ("dike", "卫河", 114.660, 35.754, -1, 1.0), "局部堤段洪水漫顶"),
+    ("I15", "卫河善堂段渗水", "seepage", "general", "浚县", "卫河右堤 K68+400（善堂镇）",
+     900, 0, (25, 15, 10), ("dike", "卫河", 114.715, 35.776, -1, 0), "巡堤发现背水坡渗水，待核查"),
+)
+
+# key -> [(status, (day, h, m), threatened, trapped, rescued, note)]; figures None where unchanged.
+# "trapped" is everyone trapped there so far, "rescued" those of them brought out (被困N人，已解救M人).
+_STATUS: dict[str, list[tuple[str, tuple[int, int, int], int | None, int | None, int | None, str | None]]] = {
+    "I16": [("handling", (22, 1, 30), None, None, None, "封闭隧道，抽排积水"),
+            ("handling", (22, 3, 0), None, None, 6, "被困6人救出"),
+            ("controlled", (22, 9, 0), None, None, None, None),
+            ("closed", (23, 18, 0), None, None, None, "积水排尽，恢复通行")],
+    "I13": [("handling", (22, 12, 0), None, None, None, "清理塌方"),
+            ("controlled", (23, 18, 0), None, None, None, "单车道通行"),
+            ("closed", (24, 16, 0), None, None, None, "恢复通行")],
+    "I11": [("handling", (22, 6, 0), None, None, None, "乡村干部组织转移"),
+            ("handling", (22, 11, 0), None, None, 3, "被困3人救出"),
+            ("controlled", (22, 16, 0), None, None, None, None),
+            ("closed", (24, 18, 0), 0, None, None, "受威胁群众全部转移")],
+    "I12": [("handling", (22, 6, 40), None, None, None, None),
+            ("handling", (22, 13, 30), None, None, 7, "被困7人全部救出"),
+            ("controlled", (23, 10, 0), None, None, None, None),
+            ("closed", (25, 10, 0), None, None, None, None)],
+    "I14": [("handling", (22, 8, 10), None, None, None, None),
+            ("controlled", (22, 15, 0), None, None, 12, "12人全部救出"),
+            ("closed", (22, 20, 0), None, None, None, None)],
+    "I1": [("handling", (22, 10, 50), None, None, None, "村组巡堤人员先期处置"),
+           ("controlled", (23, 4, 0), None, None, None, "反滤围井压渗"),
+           ("closed", (24, 10, 0), None, None, None, None)],
+    "I8": [("handling", (22, 11, 0), None, None, None, None),
+           ("controlled", (23, 20, 0), None, None, None, "开挖导渗沟"),
+           ("closed", (25, 9, 0), None, None, None, None)],
+    "I2": [("handling", (22, 12, 20), None, None, None, None),
+           ("controlled", (23, 9, 0), None, None, None, "铺设土工布反滤"),
+           ("closed", (25, 8, 0), None, None, None, None)],
+    "I3": [("handling", (22, 19, 0), None, None, None, "组织抢险、转移群众"),
+           ("handling", (23, 6, 0), None, 420, 260, "冲锋舟转移260人"),
+           ("handling", (23, 18, 0), 31000, 420, 420, "被困群众全部转移"),
+           ("controlled", (24, 22, 0), None, None, None, "决口合龙")],
+    "I4": [("handling", (22, 22, 0), None, None, None, "抢筑子堤"),
+           ("controlled", (23, 16, 0), None, None, None, None),
+           ("closed", (25, 12, 0), None, None, None, None)],
+    "I10": [("handling", (22, 23, 40), None, None, None, None),
+            ("controlled", (23, 9, 0), None, 65, 65, "65人全部救出"),
+            ("closed", (23, 16, 0), None, None, None, None)],
+    "I5": [("handling", (23, 6, 30), None, None, None, "抛石护坡"),
+           ("controlled", (24, 3, 0), None, None, None, None),
+           ("closed", (25, 16, 0), None, None, None, None)],
+    "I9": [("handling", (23, 8, 0), None, None, None, None),
+           ("handling", (23, 14, 0), None, 180, 120, None),
+           ("controlled", (23, 20, 0), None, 180, 180, "被困群众全部转移"),
+           ("closed", (24, 12, 0), None, None, None, None)],
+    "I6": [("handling", (24, 17, 0), None, None, None, "围井导渗，持续处置")],
+    "I7": [("handling", (24, 4, 0), None, None, None, "抢筑子堤"),
+           ("controlled", (25, 5, 0), None, None, None, None)],
+    # I15: reported only, still unchecked at the demo's end
+}
+
+# force, incident key, action, personnel, vehicles, boats, (day, h, m), task
+_DISPATCHES: tuple[tuple[str, str, str, int, int, int, tuple[int, int, int], str], ...] = (
+    ("鹤煤集团矿山救护大队", "I11", "send", 30, 4, 0, (22, 9, 0), "搜救被困群众"),
+    ("鹤煤集团矿山救护大队", "I12", "send", 40, 6, 0, (22, 9, 0), "泥石流现场搜救"),
+    ("鹤煤集团矿山救护大队", "I14", "send", 20, 2, 0, (22, 9, 30), "解救被困群众"),
+    ("鹤壁市消防救援支队浚县大队", "I8", "send", 60, 8, 0, (22, 11, 0), "排水导渗"),
+    ("浚县公安局交通管制组", "I8", "send", 40, 10, 0, (22, 11, 30), "古城周边交通管制"),
+    ("浚县人武部基干民兵应急连", "I1", "send", 200, 6, 0, (22, 13, 0), "围井压渗"),
+    ("浚县人武部基干民兵应急连", "I2", "send", 150, 4, 0, (22, 13, 0), "巡堤查险、铺设反滤"),
+    ("解放军某部抢险分队", "I1", "send", 300, 12, 0, (22, 17, 30), "反滤围井"),
+    ("解放军某部抢险分队", "I2", "send", 150, 8, 0, (22, 17, 30), "堤防加固"),
+    ("解放军某部抢险分队", "I3", "send", 300, 20, 10, (22, 19, 30), "堵口抢险"),
+    ("鹤壁蓝天救援队", "I3", "send", 50, 6, 8, (22, 19, 30), "水上转移群众"),
+    ("浚县人武部基干民兵应急连", "I4", "send", 200, 6, 0, (22, 22, 10), "抢筑子堤"),
+    ("武警鹤壁支队", "I3", "send", 200, 14, 4, (22, 22, 30), "堵口抢险"),
+    ("鹤壁市消防救援支队浚县大队", "I10", "send", 26, 4, 4, (22, 23, 40), "解救被困群众"),
+    ("武警鹤壁支队", "I4", "send", 80, 6, 0, (23, 0, 30), "抢筑子堤"),
+    ("中国安能抢险队（示意）", "I1", "send", 80, 20, 2, (23, 3, 0), "管涌处置"),
+    ("浚县人武部基干民兵应急连", "I5", "send", 40, 2, 0, (23, 6, 30), "抛石护坡"),
+    ("某工兵团舟桥分队", "I3", "send", 180, 12, 24, (23, 7, 0), "架设舟桥、转移群众"),
+    ("浚县人武部基干民兵应急连", "I1", "recall", 100, 3, 0, (23, 8, 0), "险情趋稳，部分撤回"),
+    ("某工兵团舟桥分队", "I9", "send", 60, 4, 6, (23, 8, 0), "冲锋舟转移被困群众"),
+    ("鹤壁蓝天救援队", "I9", "send", 14, 2, 0, (23, 8, 0), "引导转移"),
+    ("鹤壁市消防救援支队浚县大队", "I9", "send", 40, 6, 6, (23, 8, 30), "水上救援"),
+    ("中国安能抢险队（示意）", "I3", "send", 60, 16, 2, (23, 10, 0), "大型机械堵口"),
+    ("淇县基干民兵抢险队", "I13", "send", 50, 6, 0, (23, 11, 0), "清理塌方"),
+    ("省消防救援总队跨区增援分队", "I3", "send", 80, 10, 8, (23, 15, 0), "水上搜救"),
+    ("浚县人武部基干民兵应急连", "I7", "send", 100, 4, 0, (24, 4, 10), "抢筑子堤"),
+    ("鹤壁蓝天救援队", "I3", "recall", 50, 6, 8, (24, 6, 0), "转移任务完成"),
+    ("浚县义工联合会", "I7", "send", 120, 3, 0, (24, 9, 0), "装填沙袋"),
+    ("解放军某部抢险分队", "I6", "send", 200, 10, 0, (24, 17, 0), "管涌群处置"),
+    ("省消防救援总队跨区增援分队", "I6", "send", 100, 12, 8, (24, 17, 30), "排水抢险"),
+    ("某工兵团舟桥分队", "I3", "recall", 120, 8, 16, (24, 20, 0), "决口合龙在即，部分撤回"),
+    ("解放军某部抢险分队", "I3", "recall", 200, 12, 6, (25, 8, 0), "险情已控制，轮换休整"),
+)
+
+
+def _incident_geometry(b: _Builder, where: tuple[Any, ...], villages: list[Record],
+                       hazards: dict[str, Record], waterlogging: list[Record]) -> shapely.Geometry:
+    kind = where[0]
+    if kind == "dike":
+        return _on_dike(*where[1:])
+    if kind == "spot":
+        spots = [w for w in waterlogging if w["name"] == where[1]] or [
+            w for w in waterlogging if w["kind"] == "underpass"]
+        return spots[0]["geometry"]
+    if kind == "hazard":
+        h = _struck_hazard(list(hazards.values()), where)
+        g = h["geometry"]
+        return b.place(round(g.x + where[2], 5), round(g.y + where[3], 5), h["county"])
+    # a village inside the storage area: the first in the demo's order
+    v = next(r for r in villages if r["note"] == f"位于{where[1]}蓄滞洪区内")
+    g = v["geometry"]
+    return g if g.geom_type == "Point" else shapely.point_on_surface(g)
+
+
+def _struck_hazard(hazards: list[Record], where: tuple[Any, ...]) -> Record:
+    """The hazard point a hill incident strikes: by name, or (another seed) the first of its kind."""
+    named = [h for h in hazards if h["name"] == where[1]]
+    if named:
+        return named[0]
+    kind = "landslide" if "滑坡" in where[1] else "debris_flow"
+    return next(h for h in hazards if h["hazard_type"] == kind and h["county"] != "山城区")
+
+
+def _incident_names() -> dict[str, str]:
+    return {row[0]: row[1] for row in _INCIDENTS}
+
+
+def _incidents(b: _Builder, done: dict[str, list[Record]]) -> list[Record]:
+    hazards = {h["name"]: h for h in done["hazards"]}
+    rows: list[Record] = []
+    for _key, name, kind, severity, county, place, threatened, trapped, at, where, note in _INCIDENTS:
+        geom = _incident_geometry(b, where, done["villages"], hazards, done["waterlogging"])
+        if where[0] == "village":
+            village = next(r for r in done["villages"] if r["note"] == f"位于{where[1]}蓄滞洪区内")
+            place = f"{place} {village['township']}{village['name']}"
+            county = village["county"]
+        rows.append({
+            "name": name,
+            "kind": kind,
+            "severity": severity,
+            "county": county,
+            "place": place,
+            "threatened": threatened,
+            "trapped": trapped,
+            **b.people("reporter"),
+            "reported_at": b.when(*at),
+            "source": DEMO_SOURCE,
+            "note": note,
+            "geometry": geom,
+        })
+    return rows
+
+
+def _incident_status(b: _Builder, done: dict[str, list[Record]]) -> list[Record]:
+    names = _incident_names()
+    rows = []
+    for key, steps in _STATUS.items():
+        for status, at, threatened, trapped, rescued, note in steps:
+            rows.append({
+                "incident": names[key],
+                "status": status,
+                "threatened": threatened,
+                "trapped": trapped,
+                "rescued": rescued,
+                "reported_at": b.when(*at),
+                "source": DEMO_SOURCE,
+                "note": note,
+            })
+    rows.sort(key=lambda r: r["reported_at"])
+    return rows
+
+
+def _dispatches(b: _Builder, done: dict[str, list[Record]]) -> list[Record]:
+    names = _incident_names()
+    forces = {f["name"]: f for f in done["forces"]}
+    rows = []
+    for force, key, action, men, cars, boats, at, task in _DISPATCHES:
+        when = b.when(*at)
+        if when < forces[force]["reported_at"]:
+            raise ValueError(f"demo dispatch of {force} at {when} before it is reported")
+        rows.append({
+            "force": force,
+            "incident": names[key],
+            "action": action,
+            "personnel": men,
+            "vehicles": cars,
+            "boats": boats,
+            "task": task,
+            "reported_at": when,
+            "source": DEMO_SOURCE,
+            "note": None,
+        })
+    _check_commitments(rows, forces, done["incident_status"])
+    return rows
+
+
+def _check_commitments(rows: list[Record], forces: dict[str, Record], status: list[Record]) -> None:
+    """No force ever has more out than it has (the rule of the operations fold, replayed)."""
+    out: dict[tuple[str, str], list[int]] = {}
+    closed = sorted((r["reported_at"], r["incident"]) for r in status if r["status"] == "closed")
+    events = sorted([(r["reported_at"], 1, r) for r in rows] + [(t, 0, {"closed": n}) for t, n in closed],
+                    key=lambda e: (e[0], e[1]))
+    for _t, _k, r in events:
+        if "closed" in r:
+            for pair in [p for p in out if p[1] == r["closed"]]:
+                del out[pair]
+            continue
+        sign = -1 if r["action"] == "recall" else 1
+        have = out.setdefault((r["force"], r["incident"]), [0, 0, 0])
+        for i, f in enumerate(("personnel", "vehicles", "boats")):
+            have[i] = max(0, have[i] + sign * r[f])
+        for i, f in enumerate(("personnel", "vehicles", "boats")):
+            total = sum(v[i] for (force, _), v in out.items() if force == r["force"])
+            if total > int(forces[r["force"]][f] or 0):
+                raise ValueError(f"demo commits {total} {f} of {r['force']}, which has {forces[r['force']][f]}")
+
+
+# ------------------------------------------------------------------ warnings and answers
+_CITY_OFFICE = "鹤壁市防汛抗旱指挥部办公室"
+_RAIN = "鹤壁市暴雨预警"
+_GEO = "鹤壁市地质灾害气象风险预警"
+# name, level, kind, text, issuer, (day, h, m), ends, recipients ("round1", "round2", "hazards")
+_WARNINGS: tuple[tuple[str, str, str, str, str, tuple[int, int, int], tuple[int, int, int] | None, str], ...] = (
+    (_RAIN, "orange", "rain",
+     "预计21日白天到22日，我市有大暴雨，局部特大暴雨。请各县区立即进入防御状态，"
+     "蓄滞洪区内群众做好转移准备（示意）", _CITY_OFFICE, (21, 11, 30), None, "round1"),
+    (_GEO, "orange", "geohazard",
+     "21日16时至23日16时，我市西部山区发生地质灾害的风险高。请各隐患点责任人加强巡查，"
+     "发现险情立即组织群众撤离（示意）", "鹤壁市自然资源和规划局、鹤壁市气象局（示意）",
+     (21, 16, 0), (25, 12, 0), "hazards"),
+    (_RAIN, "red", "rain",
+     "暴雨橙色预警升级为红色预警：未来24小时我市大部分地区仍有大暴雨到特大暴雨，卫河、共产主义渠"
+     "将超保证水位行洪。请立即组织蓄滞洪区及周边群众转移（示意）", _CITY_OFFICE, (22, 4, 30), None, "round2"),
+)
+
+
+def _warning_recipients(done: dict[str, list[Record]]) -> dict[str, list[str]]:
+    from floodpost.data import recipients as rcp
+
+    villages = [v for v in done["villages"] if (v["note"] or "").startswith(("位于", "蓄滞洪区周边"))]
+    inside = [v for v in villages if (v["note"] or "").startswith("位于")]
+    counties = list(COUNTY_NAMES)
+    return {
+        "round1": counties + [rcp.village_key(v["county"], v["township"], v["name"]) for v in inside],
+        "round2": counties + [rcp.village_key(v["county"], v["township"], v["name"]) for v in villages],
+        "hazards": [rcp.feature_key("hazards", h["name"]) for h in done["hazards"]],
+    }
+
+
+def _warnings(b: _Builder, done: dict[str, list[Record]]) -> list[Record]:
+    from floodpost.data import recipients as rcp
+
+    keys = _warning_recipients(done)
+    return [
+        {
+            "name": name,
+            "level": level,
+            "kind": kind,
+            "text": text,
+            "issuer": issuer,
+            "recipients": rcp.join(keys[who]),
+            "reported_at": b.when(*at),
+            "ends_at": b.when(*ends) if ends else None,
+            "source": DEMO_SOURCE,
+            "note": None,
+        }
+        for name, level, kind, text, issuer, at, ends, who in _WARNINGS
+    ]
+
+
+def _plus(text: str, minutes: float) -> str:
+    from datetime import datetime, timedelta
+
+    t = datetime.fromisoformat(text) + timedelta(minutes=round(minutes))
+    return t.strftime("%Y-%m-%dT%H:%M:00")
+
+
+def _acknowledgements(b: _Builder, done: dict[str, list[Record]]) -> list[Record]:
+    """Who answered each warning, when and how: most within minutes, some late, a few never."""
+    from floodpost.data import recipients as rcp
+
+    who: dict[str, tuple[str | None, str | None]] = {}
+    for c in COUNTY_NAMES:
+        who[c] = (b.person(), b.phone(mobile=False))  # the county office's duty officer
+    for v in done["villages"]:
+        who[rcp.village_key(v["county"], v["township"], v["name"])] = (v["head_person"], v["head_phone"])
+    for h in done["hazards"]:
+        who[rcp.feature_key("hazards", h["name"])] = (h["resp_person"], h["resp_phone"])
+    rows: list[Record] = []
+
+    def ack(warning: str, key: str, at: str, how: str, note: str | None = None) -> None:
+        person, phone = who[key] if how != "no_answer" else (None, None)
+        rows.append({
+            "warning": warning, "recipient": key, "how": how,
+            "by_person": person, "by_phone": phone if how in ("phone", "sms") else None,
+            "reported_at": at, "source": DEMO_SOURCE, "note": note,
+        })
+
+    for w in done["warnings"]:
+        issued = w["reported_at"]
+        for key in rcp.split(w["recipients"]):
+            if key in COUNTY_NAMES:
+                ack(w["name"], key, _plus(issued, b.rng.uniform(2, 9)), "phone")
+                continue
+            u = b.rng.random()
+            if u < 0.07:  # never answered: called and called again
+                for m in sorted(b.rng.uniform(8, 70, int(b.rng.integers(1, 4)))):
+                    ack(w["name"], key, _plus(issued, m), "no_answer", "无人接听")
+            elif u < 0.17:  # no answer at first, reached later
+                ack(w["name"], key, _plus(issued, b.rng.uniform(8, 20)), "no_answer", "无人接听")
+                ack(w["name"], key, _plus(issued, b.rng.uniform(35, 150)),
+                    str(b.rng.choice(["phone", "radio"])), "回拨确认")
+            elif u < 0.27:  # late, by text message
+                ack(w["name"], key, _plus(issued, b.rng.uniform(32, 95)), "sms", "短信回复收到")
+            else:
+                how = str(b.rng.choice(["phone", "sms", "radio"], p=[0.6, 0.25, 0.15]))
+                ack(w["name"], key, _plus(issued, b.rng.uniform(2, 27)), how)
+    rows.sort(key=lambda r: r["reported_at"])
+    return rows
+
+
 # ------------------------------------------------------------------ assembly
 _LAYERS = (
     ("storage_areas", _storage_areas),
@@ -821,6 +1321,16 @@ _LAYERS = (
     ("evacuation", _evacuation),
     ("works", _works),
 )
+#: Built after the layers above, from them; kept apart so their random draws
+#: come after the older layers' and leave those unchanged.
+_OPERATIONS: tuple[tuple[str, Any], ...] = (
+    ("villages", _villages),
+    ("incidents", _incidents),
+    ("incident_status", _incident_status),
+    ("dispatches", _dispatches),
+    ("warnings", _warnings),
+    ("acknowledgements", _acknowledgements),
+)
 
 
 def demo_records(seed: int = SEED) -> dict[str, list[Record]]:
@@ -830,7 +1340,11 @@ def demo_records(seed: int = SEED) -> dict[str, list[Record]]:
     figures without a file; the same seed always gives the same records.
     """
     b = _Builder(seed)
-    return {key: make(b) for key, make in _LAYERS}
+    out = {key: make(b) for key, make in _LAYERS}
+    # the operations read what is built before them (storage areas, hazards, forces, villages)
+    for key, build in _OPERATIONS:
+        out[key] = build(b, out)
+    return out
 
 
 DEMO_MEETINGS = ((22, "防汛会商（7月22日）"), (23, "防汛会商（7月23日）"), (24, "防汛会商（7月24日）"))

@@ -39,12 +39,19 @@ SHP_ALIASES: dict[str, str] = {
 _PERSON = ("责任人", "负责人", "责任人姓名", "联系人")
 _PHONE = ("联系电话", "电话", "手机", "手机号", "手机号码", "联系方式", "电话号码", "phone", "tel", "mobile")
 
+_TOWNSHIP = ("乡镇", "乡镇街道", "乡镇（街道）", "乡（镇）", "乡（镇、街道）", "乡镇（办事处）", "所在乡镇",
+             "所属乡镇", "所属乡镇（街道）", "乡镇名称", "镇", "乡", "街道", "township", "town")
+_TRAPPED = ("被困人数", "被困人员", "被困群众", "被困", "trapped")
+_THREATENED = ("威胁人数", "受威胁人数", "威胁人口", "威胁群众", "影响人数", "threatened")
+_INCIDENT = ("险情名称", "险情", "所属险情", "险情点", "incident")
+
 #: Extra headers per field name, valid in every layer that has the field.
 FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "name": ("名称", "名字", "点位名称", "地点名称", "name", "title"),
-    "county": ("县区", "县", "区县", "县市区", "所在县区", "所属县区", "所属县", "县（市、区）",
+    "county": ("县区", "县", "区县", "县市区", "所在县区", "所属县区", "所属县", "县（区）", "县（市、区）",
                "县(市、区)", "行政区", "county", "district"),
-    "town": ("乡镇", "乡镇街道", "乡镇（街道）", "所在乡镇", "镇", "township", "town"),
+    "town": _TOWNSHIP,
+    "township": _TOWNSHIP,
     "resp_person": _PERSON + ("责任人姓名", "responsible"),
     "resp_phone": _PHONE + ("责任人电话", "责任人联系电话"),
     "resp_unit": ("责任单位", "主管单位", "管理单位", "unit"),
@@ -125,6 +132,76 @@ LAYER_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "occupancy": ("已安置", "已安置人数", "安置人数", "现安置人数", "在住人数"),
         "manager_person": ("管理人", "负责人", "联系人"),
         "manager_phone": _PHONE + ("管理人电话",),
+    },
+    "villages": {
+        # 行政村 before 自然村: the administrative village is the one a warning is carried to
+        "name": ("村名", "村名称", "行政村", "村（社区）", "村(居)", "村居", "行政村（社区）", "村庄名称",
+                 "村庄", "社区", "村", "自然村", "村组"),
+        "households": ("户数", "总户数", "户籍户数", "户"),
+        "persons": ("人口", "总人口", "户籍人口", "常住人口", "人口数", "人数"),
+        "head_person": ("村级责任人", "村支书", "村党支部书记", "村主任", "村委会主任", "包村干部",
+                        "责任人", "村干部", "负责人", "联系人"),
+        "head_phone": ("村级责任人电话", "村支书电话", "村主任电话", "包村干部电话", "责任人电话",
+                       "责任人联系电话", *_PHONE),
+    },
+    "village_areas": {
+        "name": ("范围名称", "村庄范围", "名称"),
+        "village": ("村名", "行政村", "村（社区）", "村庄名称", "所属村庄", "村庄", "村", "自然村"),
+    },
+    "incidents": {
+        "name": ("险情名称", "险情", "险情点", "险情点名称", "险情简述"),
+        "kind": ("险情类型", "险情类别", "险情种类", "类型", "类别", "kind", "type"),
+        "severity": ("险情等级", "险情级别", "等级", "级别", "severity"),
+        # 位置 first; a sheet with both keeps 桩号 among the columns not imported
+        "place": ("位置", "险情位置", "具体位置", "出险位置", "发生地点", "地点", "险情部位", "堤段", "桩号",
+                  "place", "location"),
+        "threatened": _THREATENED,
+        "trapped": _TRAPPED,
+        "reporter_person": ("报告人", "上报人", "报送人", "发现人", "报告人姓名", "信息报送人"),
+        "reporter_phone": ("报告人电话", "上报人电话", "报告人联系电话", *_PHONE),
+        # 报告时间 first: when both are given, the report is what the post knew and when
+        "reported_at": ("报告时间", "上报时间", "报送时间", "发现时间", "出险时间", "发生时间"),
+    },
+    "incident_sections": {
+        "name": ("堤段名称", "堤段", "名称"),
+        "incident": _INCIDENT,
+    },
+    "incident_status": {
+        "incident": _INCIDENT,
+        "status": ("状态", "处置状态", "险情状态", "处置进展", "进展", "status"),
+        "threatened": _THREATENED,
+        "trapped": _TRAPPED,
+        "rescued": ("已解救", "解救人数", "救出人数", "营救人数", "已救出", "解救", "rescued"),
+        "reported_at": ("报告时间", "更新时间", "上报时间", "时间"),
+        "note": ("处置情况", "处置措施", "进展情况", "备注"),
+    },
+    "dispatches": {
+        "force": ("救援力量", "队伍名称", "救援队伍", "力量名称", "队伍", "派出力量", "派出单位", "单位", "force"),
+        "incident": (*_INCIDENT, "任务地点", "增援地点", "前往地点"),
+        "action": ("调派", "调派类型", "派出/撤回", "派出或撤回", "动作", "action"),
+        "personnel": ("人数", "派出人数", "出动人数", "兵力", "人员", "personnel"),
+        "vehicles": ("车辆", "出动车辆", "车辆数", "车辆（台）", "vehicles"),
+        "boats": ("舟艇", "冲锋舟", "船只", "舟艇数", "boats"),
+        "task": ("任务", "担负任务", "任务内容", "task"),
+        "reported_at": ("调派时间", "派出时间", "出发时间", "出动时间", "报告时间", "时间"),
+    },
+    "warnings": {
+        "name": ("预警名称", "预警标题", "预警", "标题", "名称"),
+        "level": ("预警级别", "预警等级", "级别", "等级", "level"),
+        "kind": ("预警类型", "预警种类", "灾种", "类型", "kind"),
+        "text": ("预警内容", "预警信息", "内容", "正文", "text"),
+        "issuer": ("发布单位", "发布机构", "发布部门", "签发单位", "issuer"),
+        "recipients": ("发送对象", "接收对象", "发送范围", "预警对象", "接收单位", "发送至", "recipients"),
+        "reported_at": ("发布时间", "签发时间", "发送时间", "issued"),
+        "ends_at": ("解除时间", "结束时间", "有效期至", "ends"),
+    },
+    "acknowledgements": {
+        "warning": ("预警名称", "预警", "warning"),
+        "recipient": ("接收对象", "叫应对象", "接收单位", "被叫应对象", "recipient"),
+        "how": ("应答方式", "叫应方式", "回复方式", "反馈方式", "方式", "how"),
+        "by_person": ("应答人", "接听人", "回复人", "签收人", "反馈人"),
+        "by_phone": ("应答人电话", "接听电话", "回复电话", *_PHONE),
+        "reported_at": ("应答时间", "叫应时间", "回复时间", "签收时间", "反馈时间", "时间"),
     },
     "material_tally": {
         "depot": ("储备点", "仓库", "储备库", "物资储备点", "调出单位", "单位名称", "depot"),
@@ -323,6 +400,55 @@ VALUE_ALIASES: dict[str, dict[str, str]] = {
     "area_kind": {"蓄洪区": "storage_area", "滞洪区": "storage_area", "镇": "township",
                   "街道": "township", "乡": "township", "行政村": "village", "社区": "village"},
 }
+VALUE_ALIASES["kind"].update({
+    # incidents (险情类型)
+    "管涌群": "piping", "翻砂鼓水": "piping", "渗漏": "seepage", "散浸": "seepage", "堤身渗水": "seepage",
+    "漫顶": "overtopping", "漫堤": "overtopping", "洪水漫溢": "overtopping", "漫溢险情": "overtopping",
+    "决堤": "breach", "溃堤": "breach", "溃口": "breach", "堤防决口": "breach",
+    "塌岸": "bank_collapse", "坍岸": "bank_collapse", "岸坡坍塌": "bank_collapse", "堤防坍塌": "bank_collapse",
+    "滑坡": "landslide", "泥石流": "landslide", "山体滑坡": "landslide", "山体崩塌": "landslide",
+    "崩塌": "landslide",
+    "道路冲毁": "road_cut", "交通中断": "road_cut", "道路塌方": "road_cut", "断路": "road_cut",
+    "人员受困": "trapped", "群众被困": "trapped", "被困": "trapped",
+    "城市内涝": "waterlogging", "积水": "waterlogging",
+    # warnings (预警类型)
+    "强降雨": "rain", "降雨": "rain", "暴雨预警": "rain", "洪水": "river", "河道": "river",
+    "地灾": "geohazard", "地质灾害气象风险": "geohazard", "内涝": "waterlogging",
+})
+VALUE_ALIASES["severity"] = {
+    "一般险情": "general", "较大险情": "large", "重大险情": "major", "特别重大险情": "extreme", "特大": "extreme",
+    "ⅳ级": "general", "iv级": "general", "4级": "general", "四级": "general",
+    "ⅲ级": "large", "iii级": "large", "3级": "large", "三级": "large",
+    "ⅱ级": "major", "ii级": "major", "2级": "major", "二级": "major",
+    "ⅰ级": "extreme", "i级": "extreme", "1级": "extreme", "一级": "extreme",
+}
+VALUE_ALIASES["level"] = {
+    "蓝色": "blue", "蓝": "blue", "ⅳ级": "blue", "iv级": "blue", "4级": "blue", "四级": "blue",
+    "黄色": "yellow", "黄": "yellow", "ⅲ级": "yellow", "iii级": "yellow", "3级": "yellow", "三级": "yellow",
+    "橙色": "orange", "橙": "orange", "ⅱ级": "orange", "ii级": "orange", "2级": "orange", "二级": "orange",
+    "红色": "red", "红": "red", "ⅰ级": "red", "i级": "red", "1级": "red", "一级": "red",
+}
+VALUE_ALIASES["status"].update({
+    # incidents (处置状态)
+    "新报告": "reported", "已上报": "reported", "上报": "reported", "待处置": "reported",
+    "正在处置": "handling", "抢险中": "handling", "抢护中": "handling", "处置": "handling",
+    "已控制": "controlled", "基本控制": "controlled", "得到控制": "controlled", "险情稳定": "controlled",
+    "控制": "controlled",
+    "已处置": "closed", "处置完毕": "closed", "已销号": "closed", "销号": "closed", "已解除": "closed",
+    "解除": "closed", "结束": "closed",
+})
+VALUE_ALIASES["action"] = {
+    "调派": "send", "出动": "send", "派遣": "send", "增援": "send", "前往": "send",
+    "撤离": "recall", "返回": "recall", "收队": "recall", "撤出": "recall",
+}
+VALUE_ALIASES["how"] = {
+    "打电话": "phone", "电话叫应": "phone", "座机": "phone", "手机": "phone", "卫星电话": "phone",
+    "短信回复": "sms", "回短信": "sms",
+    "对讲": "radio", "对讲机": "radio", "广播": "radio", "大喇叭": "radio", "电台": "radio",
+    "面告": "in_person", "上门": "in_person", "入户": "in_person", "现场": "in_person",
+    "无人接听": "no_answer", "未接通": "no_answer", "未接": "no_answer", "无应答": "no_answer",
+    "关机": "no_answer", "未回复": "no_answer", "无法接通": "no_answer",
+}
 VALUE_ALIASES["item"] = {
     "砂袋": "sandbag", "麻袋": "sandbag", "草袋": "sandbag", "土工袋": "sandbag",
     "冲锋艇": "assault_boat", "橡皮艇": "assault_boat", "舟艇": "assault_boat",
@@ -341,7 +467,7 @@ def enum_alias(field: Field, value: object) -> object:
         return value
     key = normalise(value)
     keys = {key}
-    for tail in ("水库", "类", "队伍"):
+    for tail in ("水库", "类", "队伍", "预警"):
         if key.endswith(tail) and len(key) > len(tail):
             keys.add(key[: -len(tail)])
     for c in field.choices:
