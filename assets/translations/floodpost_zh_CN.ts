@@ -464,7 +464,6 @@
     <name>DashboardPanel</name>
     <message>
         <source>persons transferred</source>
-        <extracomment>the x range last set by the dashboard&apos;s framing (a hand zoom changes the view&apos;s)</extracomment>
         <translation>已转移人数</translation>
     </message>
     <message>
@@ -488,8 +487,33 @@
         <translation>调拨沙袋（袋）</translation>
     </message>
     <message>
+        <source>uncontrolled incidents</source>
+        <extracomment>the x range last set by the dashboard&apos;s framing (a hand zoom changes the view&apos;s)</extracomment>
+        <translation>未控制险情</translation>
+    </message>
+    <message>
+        <source>personnel at incidents</source>
+        <translation>已调派人员</translation>
+    </message>
+    <message>
+        <source>recipients answered</source>
+        <translation>已叫应</translation>
+    </message>
+    <message>
+        <source>not answered after %1 min</source>
+        <translation>超%1分钟未叫应</translation>
+    </message>
+    <message>
         <source>sandbags placed (bags)</source>
         <translation>投放沙袋（袋）</translation>
+    </message>
+    <message>
+        <source>Incidents</source>
+        <translation>险情（处）</translation>
+    </message>
+    <message>
+        <source>Warning recipients answered</source>
+        <translation>预警叫应（个）</translation>
     </message>
     <message>
         <source>Sandbags, cumulative (bags)</source>
@@ -524,6 +548,34 @@
         <translation>投放（工程）</translation>
     </message>
     <message>
+        <source>at incidents</source>
+        <translation>调派至险情</translation>
+    </message>
+    <message>
+        <source>uncontrolled</source>
+        <translation>未控制</translation>
+    </message>
+    <message>
+        <source>under control</source>
+        <translation>已控制</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>已结束</translation>
+    </message>
+    <message>
+        <source>recipients</source>
+        <translation>应叫应</translation>
+    </message>
+    <message>
+        <source>answered</source>
+        <translation>已叫应</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>超时未叫应</translation>
+    </message>
+    <message>
         <source>Computing the curves…</source>
         <translation>曲线计算中…</translation>
     </message>
@@ -542,6 +594,35 @@
     <message>
         <source>No consultation meeting marked yet (Ctrl+M marks one).</source>
         <translation>尚未标记会商（Ctrl+M 标记）。</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <comment>warning level, count</comment>
+        <translation>%1%2个</translation>
+    </message>
+    <message>
+        <source>Incidents %1: reported %2, being handled %3, under control %4, closed %5</source>
+        <translation>险情%1处：已报告%2、处置中%3、已控制%4、已结束%5</translation>
+    </message>
+    <message>
+        <source>Persons threatened %1, trapped %2, rescued %3</source>
+        <translation>威胁%1人，被困%2人，已解救%3人</translation>
+    </message>
+    <message>
+        <source>Teams at incidents %1; available: %2 teams, %3 personnel</source>
+        <translation>已调派队伍%1支；可调派队伍%2支、%3人</translation>
+    </message>
+    <message>
+        <source>Active warnings %1 (%2)</source>
+        <translation>生效预警%1个（%2）</translation>
+    </message>
+    <message>
+        <source>Active warnings %1</source>
+        <translation>生效预警%1个</translation>
     </message>
     <message>
         <source>%1 report time(s) outside this time axis, e.g. %2</source>
