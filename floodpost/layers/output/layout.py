@@ -122,17 +122,29 @@ def page_pixels(preset: str, size: tuple[int, int] | None = None, dpi: int | Non
 
 
 def headline_figures(totals: dict[str, Any], lang: str | PageText = "zh") -> list[tuple[str, str]]:
-    """The press panel: persons transferred and sheltered, forces and personnel, sandbags."""
+    """The press panel: persons transferred and sheltered, forces and personnel, sandbags; incidents
+    uncontrolled of all reported, warnings in force and the share of their recipients that answered.
+
+    Counts only: who reported an incident or answered a call never reaches a press page.
+    """
     text = lang if isinstance(lang, PageText) else PageText(lang)
     ev = totals["evacuation"]["persons"]
     fo = totals["forces"]
     bags = totals["materials"].get("dispatch", {}).get("sandbag", 0)
-    return [
+    out = [
         (text.translate("layout", "Persons transferred"), f"{ev['transferred']:,}"),
         (text.translate("layout", "Persons sheltered"), f"{ev['sheltered']:,}"),
         (text.translate("layout", "Rescue teams / personnel"), f"{fo['teams']:,} / {fo['personnel']:,}"),
         (text.translate("layout", "Sandbags dispatched"), f"{bags:,.0f}"),
     ]
+    inc, war = totals.get("incidents"), totals.get("warnings")
+    if inc is not None and war is not None:
+        share = f"{war['answered'] / war['recipients'] * 100:.0f}%" if war["recipients"] else "–"
+        out += [
+            (text.translate("layout", "Incidents uncontrolled / reported"), f"{inc['uncontrolled']:,} / {inc['total']:,}"),
+            (text.translate("layout", "Warnings in force · answered"), f"{war['active']:,} · {share}"),
+        ]
+    return out
 
 
 def compose(painter: QPainter, page: QRectF, scene: Any, bounds: tuple[float, float, float, float],
