@@ -2641,8 +2641,8 @@ What marks a row as made up (the demo&apos;s rows carry ``示意数据 illustrat
         <translation>未控制险情 / 险情总数</translation>
     </message>
     <message>
-        <source>Warnings in force · answered</source>
-        <translation>生效预警 · 已叫应</translation>
+        <source>Answered, of %1 warnings in force</source>
+        <translation>已叫应（生效预警%1个）</translation>
     </message>
     <message>
         <source>Illustrative data, not records</source>

@@ -122,8 +122,9 @@ def page_pixels(preset: str, size: tuple[int, int] | None = None, dpi: int | Non
 
 
 def headline_figures(totals: dict[str, Any], lang: str | PageText = "zh") -> list[tuple[str, str]]:
-    """The press panel: persons transferred and sheltered, forces and personnel, sandbags; incidents
-    uncontrolled of all reported, warnings in force and the share of their recipients that answered.
+    """The press panel: persons transferred and sheltered, forces and personnel, sandbags; once
+    there are any, incidents uncontrolled of all reported, and the share of the recipients of the
+    warnings in force that answered.
 
     Counts only: who reported an incident or answered a call never reaches a press page.
     """
@@ -138,11 +139,12 @@ def headline_figures(totals: dict[str, Any], lang: str | PageText = "zh") -> lis
         (text.translate("layout", "Sandbags dispatched"), f"{bags:,.0f}"),
     ]
     inc, war = totals.get("incidents"), totals.get("warnings")
-    if inc is not None and war is not None:
-        share = f"{war['answered'] / war['recipients'] * 100:.0f}%" if war["recipients"] else "–"
+    # Only once there is an incident or a warning: a page of the evacuation alone keeps its legend room.
+    if inc is not None and war is not None and (inc["total"] or war["active"]):
+        share = f"{war['answered'] / war['recipients'] * 100:.0f}%" if war["recipients"] else "0 / 0"
         out += [
             (text.translate("layout", "Incidents uncontrolled / reported"), f"{inc['uncontrolled']:,} / {inc['total']:,}"),
-            (text.translate("layout", "Warnings in force · answered"), f"{war['active']:,} · {share}"),
+            (text.translate("layout", "Answered, of %1 warnings in force").replace("%1", f"{war['active']:,}"), share),
         ]
     return out
 
