@@ -90,11 +90,11 @@ def test_operations_figures_at_two_times(qtbot, tmp_path):
         T1: ["Incidents 3: reported 0, being handled 2, under control 0, closed 1",
              "Persons threatened 500, trapped 12, rescued 0",
              "Teams at incidents 2; available: 0 teams, 200 personnel",
-             "Active warnings 2 (red 1, orange 1)"],
+             "Active warnings 2 (red 1, orange 1); answers due in 30 min"],
         T2: ["Incidents 3: reported 0, being handled 0, under control 2, closed 1",
              "Persons threatened 500, trapped 0, rescued 12",
              "Teams at incidents 1; available: 1 teams, 240 personnel",
-             "Active warnings 2 (red 1, orange 1)"],
+             "Active warnings 2 (red 1, orange 1); answers due in 30 min"],
     }
     for t in (T1, T2):
         win.time_slider.set_time(to_storage(t))
@@ -108,7 +108,8 @@ def test_operations_figures_at_two_times(qtbot, tmp_path):
         assert ("#c62828" in dash.figures["uncontrolled"].value.styleSheet()) == (t == T1)
         assert "#c62828" in dash.figures["overdue"].value.styleSheet()
         assert "#c62828" not in dash.figures["answered"].value.styleSheet()
-    assert dash.figures["overdue"].caption.text() == "not answered after 30 min"
+    assert dash.figures["overdue"].caption.text() == "not answered in time"
+    assert "30 minutes" in dash.figures["overdue"].toolTip()
     # the curves at each report time: 11:00 (the road closed) and 16:00 (the village under control)
     with Workspace.open(path) as ws:
         times = report_times(ws)

@@ -500,8 +500,8 @@
         <translation>已叫应</translation>
     </message>
     <message>
-        <source>not answered after %1 min</source>
-        <translation>超%1分钟未叫应</translation>
+        <source>not answered in time</source>
+        <translation>超时未叫应</translation>
     </message>
     <message>
         <source>sandbags placed (bags)</source>
@@ -509,6 +509,7 @@
     </message>
     <message>
         <source>Incidents</source>
+        <extracomment>(grid, its figures, columns it may have): the operations block, then the tallies</extracomment>
         <translation>险情（处）</translation>
     </message>
     <message>
@@ -596,6 +597,10 @@
         <translation>尚未标记会商（Ctrl+M 标记）。</translation>
     </message>
     <message>
+        <source>Recipients that have not answered %1 minutes after the warning</source>
+        <translation>预警发出%1分钟后仍未叫应的对象</translation>
+    </message>
+    <message>
         <source>, </source>
         <translation>、</translation>
     </message>
@@ -623,6 +628,10 @@
     <message>
         <source>Active warnings %1</source>
         <translation>生效预警%1个</translation>
+    </message>
+    <message>
+        <source>; answers due in %1 min</source>
+        <translation>，叫应时限%1分钟</translation>
     </message>
     <message>
         <source>%1 report time(s) outside this time axis, e.g. %2</source>

@@ -501,7 +501,7 @@ class DashboardPanel(QWidget):
             "uncontrolled": _Figure(self.tr("uncontrolled incidents")),
             "committed": _Figure(self.tr("personnel at incidents")),
             "answered": _Figure(self.tr("recipients answered")),
-            "overdue": _Figure(self.tr("not answered after %1 min").replace("%1", "30")),
+            "overdue": _Figure(self.tr("not answered in time")),
             "transferred": _Figure(self.tr("persons transferred")),
             "sheltered": _Figure(self.tr("persons sheltered")),
             "returned": _Figure(self.tr("persons returned")),
@@ -510,8 +510,10 @@ class DashboardPanel(QWidget):
             "sandbags_placed": _Figure(self.tr("sandbags placed (bags)")),
         }
         ops_grid = QGridLayout()
-        for i, w in enumerate(self.figures.values()):
-            (ops_grid if i < 4 else grid).addWidget(w, (i % 4 if i < 4 else i - 4) // 2, i % 2)
+        #: (grid, its figures, columns it may have): the operations block, then the tallies
+        figures = list(self.figures.values())
+        self._grids = [(ops_grid, figures[:4], (2, 4)), (grid, figures[4:], (2, 3))]
+        self._reflow(2)
         lay.addLayout(ops_grid)
         # the incidents by status, the forces available, the warnings by level: under the four
         # (in the box layout, which gives a wrapped label the height its width needs; a grid did not)
@@ -673,7 +675,8 @@ class DashboardPanel(QWidget):
         k = int(war.get("overdue", 0))
         f = self.figures["overdue"]
         f.show_number(k, ch("warnings", "overdue"), since, alarm=k > 0)
-        f.caption.setText(self.tr("not answered after %1 min").replace("%1", str(war.get("answer_minutes", 30))))
+        minutes = str(war.get("answer_minutes", 30))
+        f.setToolTip(self.tr("Recipients that have not answered %1 minutes after the warning").replace("%1", minutes))
         levels = war.get("by_level", {})
         names = {c.code: (c.zh.split("（")[0] if self._zh else c.en.split(" (")[0].lower()) for c in WARNING_LEVELS}
         per_level = self.tr(", ").join(
@@ -691,9 +694,52 @@ class DashboardPanel(QWidget):
             .replace("%1", str(dis.get("teams_committed", 0))).replace("%2", str(dis.get("teams_available", 0)))
             .replace("%3", f"{dis.get('personnel_available', 0):,}"),
             (self.tr("Active warnings %1 (%2)").replace("%2", per_level) if per_level
-             else self.tr("Active warnings %1")).replace("%1", str(war.get("active", 0))),
+             else self.tr("Active warnings %1")).replace("%1", str(war.get("active", 0)))
+            + self.tr("; answers due in %1 min").replace("%1", minutes),
         ]
         self.ops_detail.setText("\n".join(lines))
+        self._fit_detail()
+
+    def _reflow(self, cols: int | None = None) -> None:
+        """As many figures a row as fit side by side, in whole rows: the four operations figures two or
+        four a row, the six tallies two or three. Ten figures two a row leave a laptop's meeting view
+        no room for the charts."""
+        width = self.width() - 8
+        for grid, figures, choices in self._grids:
+            if cols is not None:
+                n = cols
+            else:
+                cell = max(f.sizeHint().width() for f in figures) + 8
+                n = max((c for c in choices if c * cell <= width), default=choices[0])
+            if grid.property("cols") == n:
+                continue
+            grid.setProperty("cols", n)
+            for f in figures:
+                grid.removeWidget(f)
+            for i, f in enumerate(figures):
+                grid.addWidget(f, i // n, i % n)
+            for c in range(max(choices)):
+                grid.setColumnStretch(c, 1 if c < n else 0)
+
+    def _fit_detail(self) -> None:
+        """Show the breakdown only while the charts keep a readable height (a laptop in meeting view has not
+        the room for both; the four headlines stay, the brief has the breakdown)."""
+        if not self.ops_detail.text():
+            self.ops_detail.hide()
+            return
+        spacing = max(self.layout().spacing(), 0)
+        cost = self.ops_detail.heightForWidth(max(self.width(), 1)) + spacing
+        room = self.charts.height() + (cost if self.ops_detail.isVisible() else 0)  # with it hidden
+        need = max(c.stack_height() for c in self.charts.charts) + self.charts.tabs.tabBar().sizeHint().height()
+        show = room - cost >= need
+        if show != self.ops_detail.isVisible():
+            self.ops_detail.setVisible(show)
+            self.layout().activate()  # the charts get the room now, not at the next event
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._reflow()
+        self._fit_detail()
 
     def show_series(self, series: Any) -> None:
         """The curves at every report time (a :class:`floodpost.data.situation.Timeline`)."""
@@ -763,6 +809,7 @@ class DashboardPanel(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.FontChange:
+            self._reflow()
             for chart in self.all_charts:
                 chart.apply_font()
             self.charts.fit()
