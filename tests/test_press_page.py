@@ -342,3 +342,31 @@ def test_press_page_counts_operations_and_names_no_one(qapp, tmp_path: Path) -> 
     text = pypdf.PdfReader(str(out)).pages[0].extract_text()
     assert "2 / 3" in text and "60%" in text
     assert not [p for p in PRIVATE if p in text]
+
+
+def test_replay_frames_keep_one_panel(qapp, tmp_path: Path) -> None:
+    """The operations figures are on every frame of a replay, also before the first incident."""
+    from ops_workspace import build_ops_workspace
+
+    from floodpost.data.situation import as_of
+
+    ws_path = build_ops_workspace(tmp_path / "ops.gpkg")
+    with Workspace.open(ws_path) as ws:
+        early = as_of(ws, "2021-07-22T07:00").totals()
+    assert len(headline_figures(early, "zh")) == 4
+    figures = dict(headline_figures(early, "zh", operations=True))
+    assert figures["未控制险情 / 险情总数"] == "0 / 0" and figures["已叫应（生效预警0个）"] == "0 / 0"
+    seen = []
+    import floodpost.layers.output.replay as replay
+
+    real = replay.headline_figures
+
+    def spy(totals, text, operations=None):
+        seen.append(operations)
+        return real(totals, text, operations)
+
+    from unittest import mock
+
+    with mock.patch.object(replay, "headline_figures", spy), Workspace.open(ws_path) as ws:
+        replay.write_replay(ws, tmp_path / "r.gif", size=(320, 200))
+    assert seen and set(seen) == {True}
