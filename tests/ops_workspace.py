@@ -15,7 +15,8 @@ By hand, at 11:00 on 22 July 2021 (T1):
 At 17:00 (T2): piping controlled 14:00, village controlled 16:00 with 12 rescued, the fire
 brigade recalled 14:30; 石林村滑坡 answered 16:00: uncontrolled 0, 1 team and 60 personnel
 committed, answered 4/5, overdue 1 (东马庄村, 540 min).
-A meeting is marked at 10:30; from it to T2 the uncontrolled incidents fall by 2.
+A meeting is marked at 10:30 (3 uncontrolled, 3 answered, 100 committed): since it, uncontrolled -1 at T1
+and -3 at T2, answered +0 and +1, personnel committed +0 and -40.
 """
 
 from __future__ import annotations
