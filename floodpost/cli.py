@@ -131,6 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     br.add_argument("workspace")
     br.add_argument("--at", metavar="TIME", help="the situation as of this Beijing time (default: now)")
     br.add_argument("-o", "--output", required=True, help="file to write: .docx or .txt")
+    br.add_argument("--press", action="store_true",
+                    help="the press brief: incidents' counts and places and the warnings' answered share, "
+                         "no forces per incident and no list of who has not answered")
 
     pu = sub.add_parser("push", help="copy a workspace into a shared one (a GeoPackage into PostgreSQL)",
                         description="Copies every layer, table and the situation log verbatim (same ids and "
@@ -232,7 +235,32 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(f"    forces {fo['teams']} teams, {fo['personnel']:,} personnel, {fo['boats']} boats")
     bags = t["materials"].get("dispatch", {}).get("sandbag", 0)
     print(f"    sandbags dispatched {bags:,}, placed {t['works'].get('sandbags', 0):,}")
+    for line in _operations_text(t):
+        print(f"    {line}")
     return 0
+
+
+def _operations_text(t: dict[str, Any]) -> list[str]:
+    """``info``'s lines for incidents, dispatch and warnings (the figures of ``--json``'s totals)."""
+    if "incidents" not in t:
+        return []
+    inc, dis, war = t["incidents"], t["dispatch"], t["warnings"]
+    by = inc["by_status"]
+    from floodpost.data.situation.operations import LEVELS
+
+    # the most severe first: red, orange, yellow, blue
+    levels = ", ".join(f"{lv} {war['by_level'][lv]}" for lv in reversed(LEVELS) if war["by_level"].get(lv))
+    return [
+        f"incidents {inc['total']}: {inc['uncontrolled']} uncontrolled (reported {by.get('reported', 0)}, "
+        f"handling {by.get('handling', 0)}), controlled {by.get('controlled', 0)}, closed {by.get('closed', 0)}; "
+        f"threatened {inc['threatened']:,}, trapped {inc['trapped']:,}, rescued {inc['rescued']:,}",
+        f"dispatch {dis['teams_committed']} teams, {dis['personnel_committed']:,} personnel, "
+        f"{dis['vehicles_committed']} vehicles, {dis['boats_committed']} boats committed; "
+        f"available {dis.get('teams_available', 0)} teams, {dis.get('personnel_available', 0):,} personnel",
+        f"warnings {war['active']} active" + (f" ({levels})" if levels else "")
+        + f"; answered {war['answered']}/{war['recipients']}, "
+        f"overdue {war['overdue']} (not answered after {war['answer_minutes']} min)",
+    ]
 
 
 def _qt_app() -> Any:
@@ -414,9 +442,9 @@ def cmd_brief(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise CommandError(f"--at: {exc}") from None
     with _open(args.workspace) as ws:
-        text = meeting_brief(ws, args.at)
+        text = meeting_brief(ws, args.at, press=args.press)
     save_brief(text, out)
-    print(f"wrote {out}")
+    print(f"wrote {out}" + (" (press)" if args.press else ""))
     return 0
 
 

@@ -158,3 +158,30 @@ def test_bad_size_is_usage_error(capsys):
 def test_demo_refuses_to_overwrite(demo_path, capsys):
     assert main(["demo", "-o", str(demo_path)]) == 1
     assert "--force" in capsys.readouterr().err
+
+
+def test_info_text_operations(tmp_path, capsys):
+    """``info --at`` prints incidents, dispatch and warnings as ``--json``'s totals hold them (ops_workspace)."""
+    from ops_workspace import T1, T2, build_ops_workspace
+
+    ws = build_ops_workspace(tmp_path / "ops.gpkg")
+    want = {
+        T1: ["    incidents 3: 2 uncontrolled (reported 0, handling 2), controlled 0, closed 1; "
+             "threatened 500, trapped 12, rescued 0",
+             "    dispatch 2 teams, 100 personnel, 3 vehicles, 10 boats committed; available 0 teams, 200 personnel",
+             "    warnings 2 active (red 1, orange 1); answered 3/5, overdue 2 (not answered after 30 min)"],
+        T2: ["    incidents 3: 0 uncontrolled (reported 0, handling 0), controlled 2, closed 1; "
+             "threatened 500, trapped 0, rescued 12",
+             "    dispatch 1 teams, 60 personnel, 0 vehicles, 10 boats committed; available 1 teams, 240 personnel",
+             "    warnings 2 active (red 1, orange 1); answered 4/5, overdue 1 (not answered after 30 min)"],
+    }
+    for at, lines in want.items():
+        assert main(["info", str(ws), "--at", at]) == 0
+        assert capsys.readouterr().out.splitlines()[-3:] == lines
+    assert main(["info", str(ws), "--at", T1, "--json"]) == 0
+    totals = json.loads(capsys.readouterr().out)["totals"]
+    assert totals["incidents"]["uncontrolled"] == 2 and totals["incidents"]["by_status"]["closed"] == 1
+    assert totals["dispatch"] == {"teams_committed": 2, "personnel_committed": 100, "vehicles_committed": 3,
+                                  "boats_committed": 10, "teams_available": 0, "personnel_available": 200}
+    assert {k: totals["warnings"][k] for k in ("active", "recipients", "answered", "overdue")} == {
+        "active": 2, "recipients": 5, "answered": 3, "overdue": 2}

@@ -63,3 +63,66 @@ def test_meeting_mark_resets_the_change(qtbot, window, monkeypatch):
         window.mark_meeting_dialog()
     assert window.dashboard.figures["transferred"].change.text().startswith("+0")
     assert window.workspace.log_entries()["summary"].iloc[-1] == "第9次会商"
+
+
+def test_operations_figures_at_two_times(qtbot, tmp_path):
+    """险情, 力量 and 预警叫应 headlines and curves against ops_workspace's hand-computed figures."""
+    from ops_workspace import T1, T2, build_ops_workspace
+
+    from floodpost.data.timeutil import to_storage
+
+    path = build_ops_workspace(tmp_path / "ops.gpkg")
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    win.show()
+    dash = win.dashboard
+    with qtbot.waitSignal(win.situationReady, timeout=10000):
+        assert win.open_workspace(str(path))
+    qtbot.waitUntil(lambda: len(dash.curve_data("ops:uncontrolled")[0]) > 0, timeout=10000)
+    want = {
+        T1: {"uncontrolled": ("2", "−1"), "committed": ("100", "+0"), "answered": ("3/5", "+0"),
+             "overdue": ("2", "+0")},
+        T2: {"uncontrolled": ("0", "−3"), "committed": ("60", "−40"), "answered": ("4/5", "+1"),
+             "overdue": ("1", "−1")},
+    }
+    details = {
+        T1: ["Incidents 3: reported 0, being handled 2, under control 0, closed 1",
+             "Persons threatened 500, trapped 12, rescued 0",
+             "Teams at incidents 2; available: 0 teams, 200 personnel",
+             "Active warnings 2 (red 1, orange 1); answers due in 30 min"],
+        T2: ["Incidents 3: reported 0, being handled 0, under control 2, closed 1",
+             "Persons threatened 500, trapped 0, rescued 12",
+             "Teams at incidents 1; available: 1 teams, 240 personnel",
+             "Active warnings 2 (red 1, orange 1); answers due in 30 min"],
+    }
+    for t in (T1, T2):
+        win.time_slider.set_time(to_storage(t))
+        qtbot.waitUntil(lambda t=t: dash.figures["answered"].value.text() == want[t]["answered"][0], timeout=5000)
+        for key, (value, change) in want[t].items():
+            f = dash.figures[key]
+            assert f.value.text() == value, (t, key)
+            assert f.change.text().startswith(change + " "), (t, key, f.change.text())
+        assert dash.ops_detail.text().splitlines() == details[t]
+        # red while anything is out of control or overdue, plain otherwise
+        assert ("#c62828" in dash.figures["uncontrolled"].value.styleSheet()) == (t == T1)
+        assert "#c62828" in dash.figures["overdue"].value.styleSheet()
+        assert "#c62828" not in dash.figures["answered"].value.styleSheet()
+    assert dash.figures["overdue"].caption.text() == "not answered in time"
+    assert "30 minutes" in dash.figures["overdue"].toolTip()
+    # the curves at each report time: 11:00 (the road closed) and 16:00 (the village under control)
+    with Workspace.open(path) as ws:
+        times = report_times(ws)
+    i11, i16 = times.index(to_storage(T1)), times.index(to_storage("2021-07-22T16:00"))
+    i10 = times.index(to_storage("2021-07-22T10:00"))
+    curve = {k: dash.curve_data(k)[1] for k in ("ops:uncontrolled", "ops:controlled", "ops:closed",
+                                                "warn:recipients", "warn:answered", "warn:overdue",
+                                                "force:committed")}
+    assert [curve["ops:uncontrolled"][i] for i in (i10, i11, i16)] == [3, 2, 0]
+    assert [curve["ops:controlled"][i] for i in (i10, i11, i16)] == [0, 0, 2]
+    assert [curve["ops:closed"][i] for i in (i10, i11, i16)] == [0, 1, 1]
+    assert [curve["warn:recipients"][i] for i in (i10, i11, i16)] == [5, 5, 5]
+    assert [curve["warn:answered"][i] for i in (i10, i11, i16)] == [2, 3, 4]
+    assert [curve["force:committed"][i] for i in (i10, i11, i16)] == [100, 100, 60]
+    assert curve["warn:overdue"][i11] == 2
+    win.close()

@@ -318,3 +318,55 @@ def test_overlays_draw_on_their_own_too(scene_at) -> None:
     assert depots == len(scene.painter.overlays[1].tags)
     assert bars == len(scene.painter.overlays[2].bars)
     assert (_array(img).sum(axis=2) < 700).sum() > 1000
+
+
+def test_press_page_counts_operations_and_names_no_one(qapp, tmp_path: Path) -> None:
+    """Incidents uncontrolled of reported and the warnings' answered share; no reporter, lead or answerer."""
+    import pypdf
+    from ops_workspace import PRIVATE, T1, T2, build_ops_workspace
+
+    from floodpost.data.situation import as_of
+
+    ws_path = build_ops_workspace(tmp_path / "ops.gpkg")
+    with Workspace.open(ws_path) as ws:
+        figures = {t: dict(headline_figures(as_of(ws, t).totals(), "zh")) for t in (T1, T2)}
+    assert figures[T1]["未控制险情 / 险情总数"] == "2 / 3"
+    assert figures[T1]["已叫应（生效预警2个）"] == "60%"
+    assert figures[T2]["未控制险情 / 险情总数"] == "0 / 3"
+    assert figures[T2]["已叫应（生效预警2个）"] == "80%"
+    with Workspace.open(ws_path) as ws:  # before the first incident and warning: the four figures only
+        assert len(headline_figures(as_of(ws, "2021-07-22T07:00").totals())) == 4
+    out = tmp_path / "press.pdf"
+    assert main(["snapshot", str(ws_path), "-o", str(out), "--press", "--at", T1, "--title", TITLE,
+                 "--review-number", "GS（2021）1234号"]) == 0
+    text = pypdf.PdfReader(str(out)).pages[0].extract_text()
+    assert "2 / 3" in text and "60%" in text
+    assert not [p for p in PRIVATE if p in text]
+
+
+def test_replay_frames_keep_one_panel(qapp, tmp_path: Path) -> None:
+    """The operations figures are on every frame of a replay, also before the first incident."""
+    from ops_workspace import build_ops_workspace
+
+    from floodpost.data.situation import as_of
+
+    ws_path = build_ops_workspace(tmp_path / "ops.gpkg")
+    with Workspace.open(ws_path) as ws:
+        early = as_of(ws, "2021-07-22T07:00").totals()
+    assert len(headline_figures(early, "zh")) == 4
+    figures = dict(headline_figures(early, "zh", operations=True))
+    assert figures["未控制险情 / 险情总数"] == "0 / 0" and figures["已叫应（生效预警0个）"] == "0 / 0"
+    seen = []
+    import floodpost.layers.output.replay as replay
+
+    real = replay.headline_figures
+
+    def spy(totals, text, operations=None):
+        seen.append(operations)
+        return real(totals, text, operations)
+
+    from unittest import mock
+
+    with mock.patch.object(replay, "headline_figures", spy), Workspace.open(ws_path) as ws:
+        replay.write_replay(ws, tmp_path / "r.gif", size=(320, 200))
+    assert seen and set(seen) == {True}

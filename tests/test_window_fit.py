@@ -243,9 +243,11 @@ def test_chart_legends_list_every_series_outside_the_plot(qtbot, window, demo_pa
     _open(qtbot, window, demo_path)
     dash = window.dashboard
     zh = i18n.lang_short() == "zh"
-    assert dash.force.legend.labels() == [c.zh if zh else c.en for c in FORCE_CATEGORIES]
+    assert dash.force.legend.labels() == [c.zh if zh else c.en for c in FORCE_CATEGORIES] + [
+        "调派至险情" if zh else "at incidents"]
     assert len(dash.evac.legend.labels()) == 3 and len(dash.mat.legend.labels()) == 3
-    for chart in (dash.evac, dash.mat, dash.force):
+    assert len(dash.incidents.legend.labels()) == 3 and len(dash.answers.legend.labels()) == 3
+    for chart in dash.all_charts:
         assert chart.plot.plotItem.legend is None  # nothing drawn over the curves
         if chart.isVisible():
             plot, legend = chart.plot.geometry(), chart.legend.geometry()
@@ -382,7 +384,7 @@ _PROBE = textwrap.dedent("""
         app.processEvents()
         d = win.dashboard
         out["meeting_window"] = [win.width(), win.height()]
-        out["meeting_plots"] = [c.plot.height() for c in (d.evac, d.mat, d.force) if c.plot.isVisible()]
+        out["meeting_plots"] = [c.plot.height() for c in d.all_charts if c.plot.isVisible()]
         out["meeting_legend"] = [win.legend_dock.isVisible(), win.meeting_legend.width(),
                                  win.meeting_legend.needed_width(win.meeting_legend.height())]
         out["meeting_menu"] = win.menuBar().isVisible()

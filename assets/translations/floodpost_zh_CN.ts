@@ -578,7 +578,6 @@
     <name>DashboardPanel</name>
     <message>
         <source>persons transferred</source>
-        <extracomment>the x range last set by the dashboard&apos;s framing (a hand zoom changes the view&apos;s)</extracomment>
         <translation>已转移人数</translation>
     </message>
     <message>
@@ -602,8 +601,34 @@
         <translation>调拨沙袋（袋）</translation>
     </message>
     <message>
+        <source>uncontrolled incidents</source>
+        <extracomment>the x range last set by the dashboard&apos;s framing (a hand zoom changes the view&apos;s)</extracomment>
+        <translation>未控制险情</translation>
+    </message>
+    <message>
+        <source>personnel at incidents</source>
+        <translation>已调派人员</translation>
+    </message>
+    <message>
+        <source>recipients answered</source>
+        <translation>已叫应</translation>
+    </message>
+    <message>
+        <source>not answered in time</source>
+        <translation>超时未叫应</translation>
+    </message>
+    <message>
         <source>sandbags placed (bags)</source>
         <translation>投放沙袋（袋）</translation>
+    </message>
+    <message>
+        <source>Incidents</source>
+        <extracomment>(grid, its figures, columns it may have): the operations block, then the tallies</extracomment>
+        <translation>险情（处）</translation>
+    </message>
+    <message>
+        <source>Warning recipients answered</source>
+        <translation>预警叫应（个）</translation>
     </message>
     <message>
         <source>Sandbags, cumulative (bags)</source>
@@ -638,6 +663,34 @@
         <translation>投放（工程）</translation>
     </message>
     <message>
+        <source>at incidents</source>
+        <translation>调派至险情</translation>
+    </message>
+    <message>
+        <source>uncontrolled</source>
+        <translation>未控制</translation>
+    </message>
+    <message>
+        <source>under control</source>
+        <translation>已控制</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>已结束</translation>
+    </message>
+    <message>
+        <source>recipients</source>
+        <translation>应叫应</translation>
+    </message>
+    <message>
+        <source>answered</source>
+        <translation>已叫应</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>超时未叫应</translation>
+    </message>
+    <message>
         <source>Computing the curves…</source>
         <translation>曲线计算中…</translation>
     </message>
@@ -656,6 +709,43 @@
     <message>
         <source>No consultation meeting marked yet (Ctrl+M marks one).</source>
         <translation>尚未标记会商（Ctrl+M 标记）。</translation>
+    </message>
+    <message>
+        <source>Recipients that have not answered %1 minutes after the warning</source>
+        <translation>预警发出%1分钟后仍未叫应的对象</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <comment>warning level, count</comment>
+        <translation>%1%2个</translation>
+    </message>
+    <message>
+        <source>Incidents %1: reported %2, being handled %3, under control %4, closed %5</source>
+        <translation>险情%1处：已报告%2、处置中%3、已控制%4、已结束%5</translation>
+    </message>
+    <message>
+        <source>Persons threatened %1, trapped %2, rescued %3</source>
+        <translation>威胁%1人，被困%2人，已解救%3人</translation>
+    </message>
+    <message>
+        <source>Teams at incidents %1; available: %2 teams, %3 personnel</source>
+        <translation>已调派队伍%1支；可调派队伍%2支、%3人</translation>
+    </message>
+    <message>
+        <source>Active warnings %1 (%2)</source>
+        <translation>生效预警%1个（%2）</translation>
+    </message>
+    <message>
+        <source>Active warnings %1</source>
+        <translation>生效预警%1个</translation>
+    </message>
+    <message>
+        <source>; answers due in %1 min</source>
+        <translation>，叫应时限%1分钟</translation>
     </message>
     <message>
         <source>%1 report time(s) outside this time axis, e.g. %2</source>
@@ -2797,6 +2887,14 @@ What marks a row as made up (the demo&apos;s rows carry ``示意数据 illustrat
     <message>
         <source>Sandbags dispatched</source>
         <translation>调拨沙袋（袋）</translation>
+    </message>
+    <message>
+        <source>Incidents uncontrolled / reported</source>
+        <translation>未控制险情 / 险情总数</translation>
+    </message>
+    <message>
+        <source>Answered, of %1 warnings in force</source>
+        <translation>已叫应（生效预警%1个）</translation>
     </message>
     <message>
         <source>Illustrative data, not records</source>

@@ -1,7 +1,12 @@
 """The meeting brief: the situation in Simplified Chinese sentences, for the chair.
 
 Every figure comes from the as-of engine, so the brief, the dashboard and
-``info --at`` agree. The brief names areas, units and depots, never persons.
+``info --at`` agree. The brief names areas, units and depots, never persons:
+the incidents by name, kind and place, the forces at them by unit, the
+warnings' recipients by area or feature (``recipients.label``), never a
+reporter, a village lead or whoever answered the call. The press brief
+(``press=True``) gives the incidents' counts and places and the warnings'
+count and answered share only, with no list of who has not answered.
 The Word file is an A4 Chinese document (zh-CN language tags and a Chinese
 face in every style), because Word picks the face for Chinese text from the
 language tag: a Letter page tagged ja-JP comes out with a Japanese heading.
@@ -12,8 +17,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from floodpost.data import recipients as rcp
 from floodpost.data.atomic import atomic_output
-from floodpost.data.schema import FORCE_CATEGORIES, MATERIAL_ITEMS, STORAGE_STATUS
+from floodpost.data.schema import (
+    ALL,
+    FORCE_CATEGORIES,
+    INCIDENT_KINDS,
+    INCIDENT_SEVERITY,
+    INCIDENT_STATUS,
+    MATERIAL_ITEMS,
+    STORAGE_STATUS,
+    WARNING_KINDS,
+    WARNING_LEVELS,
+)
 from floodpost.data.situation import as_of, since_meeting
 from floodpost.data.timeutil import from_storage
 
@@ -46,12 +62,122 @@ def _signed(v: float, unit: str) -> str:
     return ("增加" if v > 0 else "减少") + _n(abs(v)) + unit if v else "持平"
 
 
-def meeting_brief(ws: Any, when: Any = None, parts: tuple[Any, dict[str, Any], str | None, Any] | None = None) -> str:
+def _clean(v: Any) -> str:
+    """A name as one line of plain text: no line breaks or control characters from a record."""
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in str(v)).split())
+
+
+def _zh(choices: Any, code: Any) -> str:
+    return next((c.zh for c in choices if c.code == code), _clean(code))
+
+
+def _minutes(m: float) -> str:
+    """A duration for the chair: 45分钟, 3小时, 3小时20分钟, 1天3小时."""
+    m = int(max(0.0, m))
+    if m < 60:
+        return f"{m}分钟"
+    d, rest = divmod(m, 24 * 60)
+    h, mm = divmod(rest, 60)
+    if d:
+        return f"{d}天" + (f"{h}小时" if h else "")
+    return f"{h}小时" + (f"{mm}分钟" if mm else "")
+
+
+def _place(inc: dict[str, Any]) -> str:
+    return "".join(p for p in (_clean(inc.get("county")), _clean(inc.get("place"))) if p)
+
+
+def operations_lines(sit: Any, t: dict[str, Any], press: bool = False) -> list[str]:
+    """The 险情, 力量调派 and 预警叫应 sections (unnumbered), each sub-line indented.
+
+    Press: the incidents' counts and places, the warnings' count and answered
+    share; no forces at each incident and no list of who has not answered.
+    """
+    ops = sit.operations
+    inc_t, dis, war = t["incidents"], t["dispatch"], t["warnings"]
+    by = inc_t["by_status"]
+    out: list[str] = []
+    if inc_t["total"]:
+        out.append(
+            f"险情：共报告险情{inc_t['total']}处，其中未控制{inc_t['uncontrolled']}处"
+            f"（已报告{by.get('reported', 0)}处、处置中{by.get('handling', 0)}处），"
+            f"已控制{by.get('controlled', 0)}处，已结束{by.get('closed', 0)}处；"
+            f"威胁群众{_n(inc_t['threatened'])}人，被困{_n(inc_t['trapped'])}人，已解救{_n(inc_t['rescued'])}人。"
+        )
+    else:
+        out.append("险情：暂无险情报告。")
+    for inc in (ops.incidents if ops is not None else []):
+        if not inc.get("uncontrolled"):
+            continue
+        what = "，".join(p for p in (_zh(INCIDENT_KINDS, inc.get("kind")),
+                                     _zh(INCIDENT_SEVERITY, inc.get("severity")), _place(inc)) if p)
+        line = (f"{SUB_INDENT}{_clean(inc.get('name'))}（{what}）：{_zh(INCIDENT_STATUS, inc.get('status'))}，"
+                f"{_when(inc.get('reported_at') or '')}报告，已历时{_minutes(inc.get('age_min', 0))}")
+        if not press:
+            forces = "、".join(_clean(f) for f in inc.get("forces", []))
+            line += (f"；现场力量：{forces}，{_n(inc.get('personnel_on_site', 0))}人" if forces
+                     else "；尚未调派力量")
+        out.append(line + "。")
+    if not press:
+        out.append(
+            f"力量调派：已调派队伍{dis['teams_committed']}支、{_n(dis['personnel_committed'])}人，"
+            f"车辆{_n(dis['vehicles_committed'])}台，舟艇{_n(dis['boats_committed'])}艘；"
+            f"可调派队伍{dis.get('teams_available', 0)}支、{_n(dis.get('personnel_available', 0))}人。"
+        )
+    if war["active"]:
+        levels = "、".join(f"{_level_colour(lv)}{n}个" for lv, n in sorted(
+            war["by_level"].items(), key=lambda kv: -_LEVEL_ORDER.get(kv[0], 0)))
+        share = f"（{war['answered'] / war['recipients'] * 100:.0f}%）" if war["recipients"] else ""
+        line = (f"预警叫应：生效预警{war['active']}个（{levels}），"
+                f"已叫应{war['answered']}/{war['recipients']}{share}")
+        if not press:
+            line += f"，超过{war['answer_minutes']}分钟未叫应{war['overdue']}个"
+        out.append(line + "。")
+    else:
+        out.append("预警叫应：暂无生效预警。")
+    if ops is None:
+        return out
+    waiting: dict[str, list[dict[str, Any]]] = {}
+    for r in ops.recipients:
+        if r.get("answered_ms") is None:
+            waiting.setdefault(r["warning"], []).append(r)
+    layer_names = {k: s.zh for k, s in ALL.items()}
+    for w in sorted(ops.warnings, key=lambda w: (-_LEVEL_ORDER.get(w.get("level"), 0), w.get("issued_ms", 0))):
+        line = (f"{SUB_INDENT}{_clean(w.get('name'))}（{_zh(WARNING_LEVELS, w.get('level'))}，"
+                f"{_zh(WARNING_KINDS, w.get('kind'))}，{_when(w.get('reported_at') or '')}发布）："
+                f"已叫应{w['answered']}/{w['total']}")
+        late = waiting.get(w.get("name"), [])
+        if late and not press:
+            names = "；".join(f"{_clean(rcp.label(r['recipient'], layer_names))}（已等待{int(r['waiting_min'])}分钟）"
+                             for r in late)
+            line += f"；未叫应：{names}"
+        out.append(line + "。")
+    return out
+
+
+#: Warning levels from the least to the most severe (the brief lists the most severe first).
+_LEVEL_ORDER = {c.code: i for i, c in enumerate(WARNING_LEVELS)}
+
+
+def _level_colour(code: str) -> str:
+    """红色 of 红色（Ⅰ级）: the colour alone, as a count reads it (红色1个)."""
+    return _zh(WARNING_LEVELS, code).split("（")[0]
+
+
+NUMERALS = "一二三四五六七八九十"
+
+
+def meeting_brief(ws: Any, when: Any = None, parts: tuple[Any, dict[str, Any], str | None, Any] | None = None,
+                  press: bool = False) -> str:
     """The brief as of ``when`` (None: now), with the change since the last marked meeting.
 
     ``parts``: (situation, its totals, last meeting, change since it) when the
     caller has them already (the window's worker computes them for the
-    dashboard too).
+    dashboard too). ``press``: fit for publication (see the module's note).
+    The operations come first: what is still out of control and whether every
+    warned area answered are the chair's first questions.
     """
     if parts is None:
         sit = as_of(ws, when)
@@ -59,11 +185,13 @@ def meeting_brief(ws: Any, when: Any = None, parts: tuple[Any, dict[str, Any], s
         meeting, d = since_meeting(ws, sit, t)
     else:
         sit, t, meeting, d = parts
+    sections: list[str] = []  # each a first line, sub-lines after it indented
+    if "incidents" in t:
+        sections.extend(operations_lines(sit, t, press))
     ev = t["evacuation"]
     p = ev["persons"]
-    lines = [f"防汛态势简报（截至{_when(sit.at)}）", ""]
-    lines.append(
-        f"一、群众转移安置：计划转移{_n(p['planned'])}人，已通知{_n(p['notified'])}人，"
+    sections.append(
+        f"群众转移安置：计划转移{_n(p['planned'])}人，已通知{_n(p['notified'])}人，"
         f"已转移{_n(p['transferred'])}人，已安置{_n(p['sheltered'])}人，已回迁{_n(p['returned'])}人。"
     )
     storage = {a: v for a, v in ev["by_area"].items()
@@ -72,7 +200,7 @@ def meeting_brief(ws: Any, when: Any = None, parts: tuple[Any, dict[str, Any], s
         status = sit.storage_status.get(area)
         label = next((c.zh for c in STORAGE_STATUS if c.code == status), "")
         share = f"（{v['transferred'] / v['planned'] * 100:.0f}%）" if v["planned"] else ""
-        lines.append(
+        sections.append(
             f"{SUB_INDENT}{area}{('，' + label) if label else ''}：计划转移{_n(v['planned'])}人，"
             f"已转移{_n(v['transferred'])}人{share}，已安置{_n(v['sheltered'])}人，已回迁{_n(v['returned'])}人。"
         )
@@ -81,8 +209,8 @@ def meeting_brief(ws: Any, when: Any = None, parts: tuple[Any, dict[str, Any], s
         f"{c.zh}{fo['by_category'][c.code]['teams']}支{_n(fo['by_category'][c.code]['personnel'])}人"
         for c in FORCE_CATEGORIES if c.code in fo["by_category"]
     )
-    lines.append(
-        f"二、救援力量：在位队伍{fo['teams']}支、{_n(fo['personnel'])}人，车辆{_n(fo['vehicles'])}台，"
+    sections.append(
+        f"救援力量：在位队伍{fo['teams']}支、{_n(fo['personnel'])}人，车辆{_n(fo['vehicles'])}台，"
         f"舟艇{_n(fo['boats'])}艘" + (f"。其中{cats}。" if cats else "。")
     )
     items = {c.code: c.zh for c in MATERIAL_ITEMS}
@@ -92,26 +220,40 @@ def meeting_brief(ws: Any, when: Any = None, parts: tuple[Any, dict[str, Any], s
             f"{items.get(k, k)}{_n(v)}{ITEM_UNITS.get(k, '')}"
             for k, v in sorted(dispatched.items(), key=lambda kv: -kv[1])
         )
-        lines.append(f"三、物资调拨：累计调拨{stuff}。")
+        sections.append(f"物资调拨：累计调拨{stuff}。")
     else:
-        lines.append("三、物资调拨：暂无调拨记录。")
+        sections.append("物资调拨：暂无调拨记录。")
     w = t["works"]
     bag = ITEM_UNITS["sandbag"]
-    lines.append(
-        f"四、工程抢险：加固堤防{_n(w.get('dike_m', 0))}米，投放沙袋{_n(w.get('sandbags', 0))}{bag}，"
+    sections.append(
+        f"工程抢险：加固堤防{_n(w.get('dike_m', 0))}米，投放沙袋{_n(w.get('sandbags', 0))}{bag}，"
         f"完成土方{_n(w.get('earth_m3', 0))}立方米，解救被困群众{_n(w.get('rescued', 0))}人。"
     )
     if meeting and d is not None:
         dp = d["evacuation"]["persons"]
-        lines.append(
-            f"五、较上次会商（{_when(meeting)}）变化：已转移{_signed(dp['transferred'], '人')}，"
+        ops = ""
+        if "incidents" in d:
+            ops = (f"未控制险情{_signed(d['incidents']['uncontrolled'], '处')}；"
+                   f"已叫应{_signed(d['warnings']['answered'], '个')}；")
+            if not press:
+                ops += f"已调派人员{_signed(d['dispatch']['personnel_committed'], '人')}；"
+        sections.append(
+            f"较上次会商（{_when(meeting)}）变化：{ops}已转移{_signed(dp['transferred'], '人')}，"
             f"已安置{_signed(dp['sheltered'], '人')}，已回迁{_signed(dp['returned'], '人')}；"
             f"救援人员{_signed(d['forces']['personnel'], '人')}；"
             f"调拨沙袋{_signed(d['materials'].get('dispatch', {}).get('sandbag', 0), bag)}；"
             f"投放沙袋{_signed(d['works'].get('sandbags', 0), bag)}。"
         )
     else:
-        lines.append("五、尚未标记会商，无法计算较上次会商的变化。")
+        sections.append("尚未标记会商，无法计算较上次会商的变化。")
+    lines = [f"防汛态势简报（截至{_when(sit.at)}）", ""]
+    k = 0
+    for line in sections:
+        if line.startswith(SUB_INDENT):
+            lines.append(line)
+        else:
+            lines.append(f"{NUMERALS[k] if k < len(NUMERALS) else k + 1}、{line}")
+            k += 1
     return "\n".join(lines) + "\n"
 
 
@@ -159,12 +301,12 @@ def _docx(text: str, title: str) -> Any:
     heading.font.size = Pt(16)
     heading.font.color.rgb = RGBColor(0, 0, 0)
     first, *rest = text.strip("\n").splitlines()
-    h = doc.add_heading(first.strip(), level=1)
+    h = doc.add_heading(_xml_safe(first.strip()), level=1)
     h.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for line in rest:
         if not line.strip():
             continue
-        para = doc.add_paragraph(line.strip())
+        para = doc.add_paragraph(_xml_safe(line.strip()))
         depth = (len(line) - len(line.lstrip(" \u3000"))) // len(SUB_INDENT)
         if depth:
             # Two characters per level, the Chinese indent, as the text file shows it.
@@ -173,6 +315,16 @@ def _docx(text: str, title: str) -> Any:
     doc.core_properties.author = ""
     doc.core_properties.language = LANG
     return doc
+
+
+def _xml_safe(text: str) -> str:
+    """Text Word can hold: a record's control characters would make python-docx refuse the whole file.
+
+    Markup and formulas (``<script>``, ``=cmd|…``) need nothing: a Word run is
+    text, escaped by the XML writer, never read as markup or a formula.
+    """
+    return "".join(ch for ch in text if ch in "\t\n" or (ord(ch) >= 0x20 and not 0xD800 <= ord(ch) <= 0xDFFF
+                                                         and ch not in "\ufffe\uffff"))
 
 
 def _chinese_styles(doc: Any) -> None:

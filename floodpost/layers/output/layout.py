@@ -121,18 +121,37 @@ def page_pixels(preset: str, size: tuple[int, int] | None = None, dpi: int | Non
     return round(w_mm / 25.4 * d), round(h_mm / 25.4 * d), d
 
 
-def headline_figures(totals: dict[str, Any], lang: str | PageText = "zh") -> list[tuple[str, str]]:
-    """The press panel: persons transferred and sheltered, forces and personnel, sandbags."""
+def headline_figures(totals: dict[str, Any], lang: str | PageText = "zh",
+                     operations: bool | None = None) -> list[tuple[str, str]]:
+    """The press panel: persons transferred and sheltered, forces and personnel, sandbags; once
+    there are any, incidents uncontrolled of all reported, and the share of the recipients of the
+    warnings in force that answered.
+
+    Counts only: who reported an incident or answered a call never reaches a press page.
+    ``operations`` True or False shows the operations figures or not whatever the moment holds
+    (a replay decides once, so its frames keep one layout).
+    """
     text = lang if isinstance(lang, PageText) else PageText(lang)
     ev = totals["evacuation"]["persons"]
     fo = totals["forces"]
     bags = totals["materials"].get("dispatch", {}).get("sandbag", 0)
-    return [
+    out = [
         (text.translate("layout", "Persons transferred"), f"{ev['transferred']:,}"),
         (text.translate("layout", "Persons sheltered"), f"{ev['sheltered']:,}"),
         (text.translate("layout", "Rescue teams / personnel"), f"{fo['teams']:,} / {fo['personnel']:,}"),
         (text.translate("layout", "Sandbags dispatched"), f"{bags:,.0f}"),
     ]
+    inc, war = totals.get("incidents"), totals.get("warnings")
+    # Only once there is an incident or a warning: a page of the evacuation alone keeps its legend room.
+    if operations is None:
+        operations = inc is not None and war is not None and bool(inc["total"] or war["active"])
+    if operations and inc is not None and war is not None:
+        share = f"{war['answered'] / war['recipients'] * 100:.0f}%" if war["recipients"] else "0 / 0"
+        out += [
+            (text.translate("layout", "Incidents uncontrolled / reported"), f"{inc['uncontrolled']:,} / {inc['total']:,}"),
+            (text.translate("layout", "Answered, of %1 warnings in force").replace("%1", f"{war['active']:,}"), share),
+        ]
+    return out
 
 
 def compose(painter: QPainter, page: QRectF, scene: Any, bounds: tuple[float, float, float, float],

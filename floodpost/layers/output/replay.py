@@ -62,7 +62,8 @@ def write_replay(
     Every frame is the press page in ``lang`` (Chinese by default, whatever
     the interface's language).
     """
-    from floodpost.data.situation import report_times
+    from floodpost.data.situation import report_times, series
+    from floodpost.data.situation.operations import STATUSES
     from floodpost.layers.output.pagetext import PageText
     from floodpost.layers.render.fonts import cjk_family
     from floodpost.layers.scene import MapScene, is_illustrative, page_subtitle
@@ -80,12 +81,17 @@ def write_replay(
     scene = MapScene.from_workspace(workspace)
     area = bounds or scene.full_extent()
     illustrative = is_illustrative(workspace)
+    # The operations figures on every frame or on none: a panel growing mid-replay would move the map.
+    curves = series(workspace, times)
+    operations = bool(any(curves.get("incidents", "by_status", st).any() for st in STATUSES)
+                      or curves.get("warnings", "active").any())
     frames = []
     for i, t in enumerate(times):
         situation = scene.show_situation(workspace, t)
         options = LayoutOptions(
             title=title, subtitle=page_subtitle(workspace, situation.at, True, text), press=press,
-            headline=headline_figures(situation.totals(), text), lang=text.lang, illustrative=illustrative,
+            headline=headline_figures(situation.totals(), text, operations), lang=text.lang,
+            illustrative=illustrative,
         )
         img = QImage(size[0], size[1], QImage.Format.Format_ARGB32_Premultiplied)
         p = QPainter(img)

@@ -7,6 +7,10 @@ brief can never disagree. The engine runs in the window's worker thread
 and says "computing…" meanwhile. The curves mark the time the slider shows
 and are framed on the records around it, so one far-off record (a test entry
 typed at the wall clock years later) cannot squash them.
+
+The operations come first (issue 18): incidents still uncontrolled (red when
+any), personnel committed to incidents against those available, and the
+warnings' recipients answered (已叫应 N/M) with those overdue (red when any).
 """
 
 from __future__ import annotations
@@ -30,14 +34,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from floodpost.data.schema import FORCE_CATEGORIES
+from floodpost.data.schema import FORCE_CATEGORIES, WARNING_LEVELS
 from floodpost.data.schema.symbology import SYMBOLOGY
 from floodpost.data.situation import Timeline
 from floodpost.data.timeutil import format_local, from_storage, storage_ms
 
+# Alarm colour: incidents still out of control, recipients overdue.
+ALARM = "#c62828"
+INCIDENT_PENS = {"uncontrolled": ALARM, "controlled": "#59a14f", "closed": "#9e9e9e"}
+ANSWER_PENS = {"recipients": "#4e79a7", "answered": "#59a14f", "overdue": ALARM}
+COMMITTED_PEN = "#222222"
 STAGE_PENS = {"transferred": "#f28e2b", "sheltered": "#59a14f", "returned": "#4e79a7"}
 # The forces' curves in their map colours: the chart and the map name a category alike.
 CATEGORY_PENS = tuple(SYMBOLOGY["forces"].classes[c.code].fill or "#555555" for c in FORCE_CATEGORIES)
+LEVEL_CODES = tuple(c.code for c in WARNING_LEVELS)  # blue to red
 # Records further apart than this make separate stretches of the chart's time axis.
 FRAME_GAP_S = 7 * 24 * 3600
 # A stretch with fewer records than this (and 2 % of them) is an outlier, not the flood.
@@ -174,6 +184,7 @@ class _Figure(QWidget):
         self._big_font()
         self.caption = QLabel(label)
         self.change = QLabel("")
+        self.alarm = False
         for w in (self.value, self.caption, self.change):
             w.setAlignment(Qt.AlignmentFlag.AlignLeft)
             lay.addWidget(w)
@@ -191,18 +202,22 @@ class _Figure(QWidget):
         super().changeEvent(event)
 
     def set_stale(self, stale: bool) -> None:
-        """Grey the number while a newer one is being computed."""
-        self.value.setStyleSheet("color: #9a9a9a;" if stale else "")
+        """Grey the number while a newer one is being computed; red when it calls for action."""
+        self.value.setStyleSheet("color: #9a9a9a;" if stale else (f"color: {ALARM};" if self.alarm else ""))
 
-    def show_number(self, value: float, change: float | None, since: str) -> None:
+    def show_number(self, value: float, change: float | None, since: str, alarm: bool = False,
+                    text: str | None = None, worse_up: bool = True) -> None:
+        """``value`` (or ``text`` for it), red with ``alarm``; the change is orange when it goes the worse way."""
+        self.alarm = alarm
         self.set_stale(False)
-        self.value.setText(f"{value:,.0f}")
+        self.value.setText(text if text is not None else f"{value:,.0f}")
         if change is None:
             self.change.setText("")
         else:
             sign = "+" if change >= 0 else "−"
             self.change.setText(f"{sign}{abs(change):,.0f} {since}")
-            self.change.setStyleSheet("color: #b35806;" if change > 0 else "color: #555;")
+            worse = change > 0 if worse_up else change < 0
+            self.change.setStyleSheet("color: #b35806;" if worse else "color: #555;")
 
 
 class FlowLayout(QLayout):
@@ -371,8 +386,9 @@ class Chart(QWidget):
             self.plot.addItem(line, ignoreBounds=True)
             self.meeting_lines.append(line)
 
-    def add_curve(self, name: str, color: str) -> Any:
-        curve = self.plot.plot(name=name, pen=pg.mkPen(color, width=2))
+    def add_curve(self, name: str, color: str, step: bool = False) -> Any:
+        """A curve; ``step``: a count that holds until the next report (incidents, recipients)."""
+        curve = self.plot.plot(name=name, pen=pg.mkPen(color, width=2), stepMode="left" if step else None)
         # a season has tens of thousands of report times: draw what is in view, a few per pixel
         curve.setClipToView(True)
         curve.setDownsampling(auto=True, method="peak")
@@ -481,6 +497,11 @@ class DashboardPanel(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         grid = QGridLayout()
         self.figures = {
+            # 险情, 力量, 预警叫应: what the chair asks first
+            "uncontrolled": _Figure(self.tr("uncontrolled incidents")),
+            "committed": _Figure(self.tr("personnel at incidents")),
+            "answered": _Figure(self.tr("recipients answered")),
+            "overdue": _Figure(self.tr("not answered in time")),
             "transferred": _Figure(self.tr("persons transferred")),
             "sheltered": _Figure(self.tr("persons sheltered")),
             "returned": _Figure(self.tr("persons returned")),
@@ -488,8 +509,19 @@ class DashboardPanel(QWidget):
             "sandbags_dispatched": _Figure(self.tr("sandbags dispatched (bags)")),
             "sandbags_placed": _Figure(self.tr("sandbags placed (bags)")),
         }
-        for i, w in enumerate(self.figures.values()):
-            grid.addWidget(w, i // 2, i % 2)
+        ops_grid = QGridLayout()
+        #: (grid, its figures, columns it may have): the operations block, then the tallies
+        figures = list(self.figures.values())
+        self._grids = [(ops_grid, figures[:4], (2, 4)), (grid, figures[4:], (2, 3))]
+        self._reflow(2)
+        lay.addLayout(ops_grid)
+        # the incidents by status, the forces available, the warnings by level: under the four
+        # (in the box layout, which gives a wrapped label the height its width needs; a grid did not)
+        self.ops_detail = QLabel("")
+        self.ops_detail.setWordWrap(True)
+        self.ops_detail.setStyleSheet("color: #444;")
+        self.ops_detail.setContentsMargins(4, 0, 4, 4)
+        lay.addWidget(self.ops_detail)
         lay.addLayout(grid)
         self.meeting = QLabel("")
         self.meeting.setWordWrap(True)
@@ -497,11 +529,14 @@ class DashboardPanel(QWidget):
         self.status = QLabel("")
         self.status.setStyleSheet("color: #1565c0;")
         lay.addWidget(self.status)
-        zh = i18n.lang_short() == "zh"
+        zh = self._zh = i18n.lang_short() == "zh"
+        self.incidents = Chart(self.tr("Incidents"), zh)
+        self.answers = Chart(self.tr("Warning recipients answered"), zh)
         self.evac = Chart(self.tr("Evacuation (persons)"), zh)
         self.mat = Chart(self.tr("Sandbags, cumulative (bags)"), zh)
         self.force = Chart(self.tr("Personnel deployed by category"), zh)
-        self.charts = ChartArea([self.evac, self.mat, self.force], self)
+        self.all_charts = [self.incidents, self.answers, self.evac, self.mat, self.force]
+        self.charts = ChartArea(self.all_charts, self)
         lay.addWidget(self.charts, 1)
         # the names the tests and older callers use
         self.evac_plot, self.mat_plot, self.force_plot = self.evac.plot, self.mat.plot, self.force.plot
@@ -515,13 +550,22 @@ class DashboardPanel(QWidget):
         self.curves["mat:placed"] = self.mat.add_curve(self.tr("placed (works)"), "#76b7b2")
         for c, pen in zip(FORCE_CATEGORIES, CATEGORY_PENS, strict=True):
             self.curves[f"force:{c.code}"] = self.force.add_curve(c.zh if zh else c.en, pen)
-        self.markers = [ch.marker for ch in (self.evac, self.mat, self.force)]
+        self.curves["force:committed"] = self.force.add_curve(self.tr("at incidents"), COMMITTED_PEN, step=True)
+        names = {"uncontrolled": self.tr("uncontrolled"), "controlled": self.tr("under control"),
+                 "closed": self.tr("closed")}
+        for key, pen in INCIDENT_PENS.items():
+            self.curves[f"ops:{key}"] = self.incidents.add_curve(names[key], pen, step=True)
+        names = {"recipients": self.tr("recipients"), "answered": self.tr("answered"),
+                 "overdue": self.tr("overdue")}
+        for key, pen in ANSWER_PENS.items():
+            self.curves[f"warn:{key}"] = self.answers.add_curve(names[key], pen, step=True)
+        self.markers = [ch.marker for ch in self.all_charts]
         self._stale = QTimer(self)
         self._stale.setSingleShot(True)
         self._stale.timeout.connect(self._mark_stale)
         self._series_busy = False
         self._moment_busy = False
-        for chart in (self.evac, self.mat, self.force):
+        for chart in self.all_charts:
             chart.apply_font()
 
     # ------------------------------------------------------------ state from the window
@@ -534,8 +578,11 @@ class DashboardPanel(QWidget):
         for curve in self.curves.values():
             curve.setData([], [])
         for f in self.figures.values():
+            f.alarm = False
+            f.set_stale(False)
             f.value.setText("–")
             f.change.setText("")
+        self.ops_detail.setText("")
         self.meeting.setText("")
         self.set_busy(moment=False, series=False)
 
@@ -574,7 +621,7 @@ class DashboardPanel(QWidget):
     def set_meetings(self, meetings: list[str]) -> None:
         """Mark the consultation meetings (stored times) on every chart's time axis."""
         xs = [_epoch(m) for m in meetings]
-        for chart in (self.evac, self.mat, self.force):
+        for chart in self.all_charts:
             chart.set_meetings(xs)
 
     def move_marker(self, stored: str) -> None:
@@ -603,11 +650,96 @@ class DashboardPanel(QWidget):
         }
         for key, path in values.items():
             self.figures[key].show_number(_dig(totals, path), _dig(change, path) if change else None, since)
+        self._show_operations(totals, change, since)
         if moment.meeting:
             self.meeting.setText(self.tr("Last consultation meeting: %1").replace("%1", format_local(moment.meeting)))
         else:
             self.meeting.setText(self.tr("No consultation meeting marked yet (Ctrl+M marks one)."))
         self.set_busy(moment=False)
+
+    def _show_operations(self, totals: dict[str, Any], change: dict[str, Any] | None, since: str) -> None:
+        """险情, 力量 and 预警叫应 headlines and their breakdown (``info --json``'s totals)."""
+        inc, dis, war = (totals.get(k, {}) for k in ("incidents", "dispatch", "warnings"))
+        by = inc.get("by_status", {})
+
+        def ch(*path: str) -> float | None:
+            return _dig(change, path) if change else None
+
+        n = int(inc.get("uncontrolled", 0))
+        self.figures["uncontrolled"].show_number(n, ch("incidents", "uncontrolled"), since, alarm=n > 0)
+        self.figures["committed"].show_number(_dig(dis, ("personnel_committed",)),
+                                              ch("dispatch", "personnel_committed"), since)
+        answered, total = int(war.get("answered", 0)), int(war.get("recipients", 0))
+        self.figures["answered"].show_number(answered, ch("warnings", "answered"), since,
+                                             text=f"{answered:,}/{total:,}", worse_up=False)
+        k = int(war.get("overdue", 0))
+        f = self.figures["overdue"]
+        f.show_number(k, ch("warnings", "overdue"), since, alarm=k > 0)
+        minutes = str(war.get("answer_minutes", 30))
+        f.setToolTip(self.tr("Recipients that have not answered %1 minutes after the warning").replace("%1", minutes))
+        levels = war.get("by_level", {})
+        names = {c.code: (c.zh.split("（")[0] if self._zh else c.en.split(" (")[0].lower()) for c in WARNING_LEVELS}
+        per_level = self.tr(", ").join(
+            self.tr("%1 %2", "warning level, count").replace("%1", names.get(lv, lv)).replace("%2", str(levels[lv]))
+            for lv in reversed(LEVEL_CODES) if levels.get(lv))
+        lines = [
+            self.tr("Incidents %1: reported %2, being handled %3, under control %4, closed %5")
+            .replace("%1", str(inc.get("total", 0))).replace("%2", str(by.get("reported", 0)))
+            .replace("%3", str(by.get("handling", 0))).replace("%4", str(by.get("controlled", 0)))
+            .replace("%5", str(by.get("closed", 0))),
+            self.tr("Persons threatened %1, trapped %2, rescued %3")
+            .replace("%1", f"{inc.get('threatened', 0):,}").replace("%2", f"{inc.get('trapped', 0):,}")
+            .replace("%3", f"{inc.get('rescued', 0):,}"),
+            self.tr("Teams at incidents %1; available: %2 teams, %3 personnel")
+            .replace("%1", str(dis.get("teams_committed", 0))).replace("%2", str(dis.get("teams_available", 0)))
+            .replace("%3", f"{dis.get('personnel_available', 0):,}"),
+            (self.tr("Active warnings %1 (%2)").replace("%2", per_level) if per_level
+             else self.tr("Active warnings %1")).replace("%1", str(war.get("active", 0)))
+            + self.tr("; answers due in %1 min").replace("%1", minutes),
+        ]
+        self.ops_detail.setText("\n".join(lines))
+        self._fit_detail()
+
+    def _reflow(self, cols: int | None = None) -> None:
+        """As many figures a row as fit side by side, in whole rows: the four operations figures two or
+        four a row, the six tallies two or three. Ten figures two a row leave a laptop's meeting view
+        no room for the charts."""
+        width = self.width() - 8
+        for grid, figures, choices in self._grids:
+            if cols is not None:
+                n = cols
+            else:
+                cell = max(f.sizeHint().width() for f in figures) + 8
+                n = max((c for c in choices if c * cell <= width), default=choices[0])
+            if grid.property("cols") == n:
+                continue
+            grid.setProperty("cols", n)
+            for f in figures:
+                grid.removeWidget(f)
+            for i, f in enumerate(figures):
+                grid.addWidget(f, i // n, i % n)
+            for c in range(max(choices)):
+                grid.setColumnStretch(c, 1 if c < n else 0)
+
+    def _fit_detail(self) -> None:
+        """Show the breakdown only while the charts keep a readable height (a laptop in meeting view has not
+        the room for both; the four headlines stay, the brief has the breakdown)."""
+        if not self.ops_detail.text():
+            self.ops_detail.hide()
+            return
+        spacing = max(self.layout().spacing(), 0)
+        cost = self.ops_detail.heightForWidth(max(self.width(), 1)) + spacing
+        room = self.charts.height() + (cost if self.ops_detail.isVisible() else 0)  # with it hidden
+        need = max(c.stack_height() for c in self.charts.charts) + self.charts.tabs.tabBar().sizeHint().height()
+        show = room - cost >= need
+        if show != self.ops_detail.isVisible():
+            self.ops_detail.setVisible(show)
+            self.layout().activate()  # the charts get the room now, not at the next event
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._reflow()
+        self._fit_detail()
 
     def show_series(self, series: Any) -> None:
         """The curves at every report time (a :class:`floodpost.data.situation.Timeline`)."""
@@ -623,6 +755,12 @@ class DashboardPanel(QWidget):
         self.curves["mat:placed"].setData(xs, series.get("works", "sandbags"))
         for c in FORCE_CATEGORIES:
             self.curves[f"force:{c.code}"].setData(xs, series.get("forces", "by_category", c.code, "personnel"))
+        self.curves["force:committed"].setData(xs, series.get("dispatch", "personnel_committed"))
+        self.curves["ops:uncontrolled"].setData(xs, series.get("incidents", "uncontrolled"))
+        for key in ("controlled", "closed"):
+            self.curves[f"ops:{key}"].setData(xs, series.get("incidents", "by_status", key))
+        for key in ANSWER_PENS:
+            self.curves[f"warn:{key}"].setData(xs, series.get("warnings", key))
         self._frame()
         self.set_busy(series=False)
 
@@ -635,7 +773,7 @@ class DashboardPanel(QWidget):
         if not self._xs:
             return
         lo, hi, outside, far = self._framing.frame(_epoch(self.shown) if self.shown else None)
-        if self._framed == (lo, hi, outside, far) and all(self._as_framed(c) for c in (self.evac, self.mat, self.force)):
+        if self._framed == (lo, hi, outside, far) and all(self._as_framed(c) for c in self.all_charts):
             return
         self._framed = (lo, hi, outside, far)
         if outside:
@@ -644,7 +782,7 @@ class DashboardPanel(QWidget):
                     .replace("%2", format_local(_from_epoch(far))))
         else:
             text = ""
-        for chart in (self.evac, self.mat, self.force):
+        for chart in self.all_charts:
             chart.plot.setXRange(lo, hi, padding=0.02)
             vb = chart.plot.getViewBox()
             vb.enableAutoRange(axis=pg.ViewBox.YAxis)
@@ -671,7 +809,8 @@ class DashboardPanel(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.FontChange:
-            for chart in (self.evac, self.mat, self.force):
+            self._reflow()
+            for chart in self.all_charts:
                 chart.apply_font()
             self.charts.fit()
         super().changeEvent(event)
