@@ -201,6 +201,7 @@ def test_identify_shows_the_moment_and_its_buttons_open_the_right_tab(qtbot, ws_
     dlg = win._tally
     assert dlg.isVisible() and dlg.key == "incident_status"
     assert dlg.editor("incident").currentText() == INCIDENT
+    assert dlg.editor("status").currentData() == "handling"  # as the map shows it
     assert dlg.editor("reported_at").text() == format_local(moment)
     assert dlg.focusWidget() is dlg.editor("status")  # the window's cursor, where the officer types next
 
@@ -212,8 +213,12 @@ def test_identify_shows_the_moment_and_its_buttons_open_the_right_tab(qtbot, ws_
     rows = dict(line.split(": ", 1) for line in panel.text().splitlines()[1:])
     assert (rows["已调派人数"], rows["可调派人数"], rows[f"在 {INCIDENT}"]) == ("15", "35", "15 人")
     assert panel.send_force.isVisible() and not panel.update_status.isVisible()
+    dlg.editor("personnel").setText("20")
     panel.send_force.click()
     assert dlg.key == "dispatches" and dlg.editor("force").currentText() == FORCE
+    # a new entry: the incident and figures of the last one are not carried over, the cursor is on the incident
+    assert dlg.editor("incident").currentText() == "" and dlg.editor("personnel").text() == ""
+    assert dlg.focusWidget() is dlg.editor("incident")
     win.close()
 
 

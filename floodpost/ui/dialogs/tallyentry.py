@@ -529,20 +529,25 @@ class TallyEntryDialog(QDialog):
         form = self.forms[key]
         self._clear_issues()
         for f in form.fields:
+            editor = form.editors[f.name]
             if f.name in values:
-                editor = form.editors[f.name]
-                with QSignalBlocker(editor):
-                    self._set_value(f, editor, values[f.name])
-                    if isinstance(editor, QComboBox) and editor.lineEdit() is not None:
-                        editor.lineEdit().setCursorPosition(0)
+                value = values[f.name]
+            elif f.type == "datetime" or f.name == "source" or (f.type == "enum" and not f.default):
+                continue  # the time is set below; the source and enums of a run stay
+            else:  # a new entry about this feature: nothing of the last one's incident or force
+                value = f.default if f.type == "enum" else None
+            with QSignalBlocker(editor):
+                self._set_value(f, editor, value)
+                if isinstance(editor, QComboBox) and editor.lineEdit() is not None:
+                    editor.lineEdit().setCursorPosition(0)
         if key == "acknowledgements":
             self._offer_recipients()
         edit = form.editors.get("reported_at")
         if map_time and isinstance(edit, QLineEdit) and "reported_at" not in values:
             edit.setText(format_local(self._view_time or now_storage()))
         rest = next((f.name for f in form.fields if f.name not in values and f.type != "enum"), None)
-        if key == "incident_status" and "status" not in values:
-            rest = "status"
+        if key == "incident_status" and values.get("incident"):
+            rest = "status"  # the status shown is the incident's now: the officer moves it on
         (form.editors[rest] if rest is not None else form.first()).setFocus()
 
     def form(self, key: str | None = None) -> _Form:

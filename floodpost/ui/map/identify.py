@@ -137,7 +137,12 @@ class IdentifyPanel(QWidget):
             return
         name = self._record(hit).get("name")
         field = "force" if hit.key == "forces" else "incident"
-        self.entryRequested.emit(key, {field: name} if name else {})
+        values: dict[str, Any] = {field: name} if name else {}
+        if key == "incident_status":  # the status as the map shows it: the officer moves it on
+            inc = incident_at(getattr(self._situation, "operations", None), hit.fid, name)
+            if inc is not None:
+                values["status"] = inc.get("status")
+        self.entryRequested.emit(key, values)
 
     def set_layers(self, layers: LayerList) -> None:
         self.layers = layers
