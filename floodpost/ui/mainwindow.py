@@ -151,6 +151,7 @@ class MainWindow(LiveMixin, SituationMixin, FilesMixin, EditingMixin, MeetingMix
         self.canvas.featuresClicked.connect(self._on_features_clicked)
         self.canvas.clicked.connect(self._on_map_click)
         self.identify.featureShown.connect(self._on_feature_shown)
+        self.identify.entryRequested.connect(self.open_tally_entry)
         self.layer_panel.zoomToLayer.connect(self.canvas.zoom_to_layer)
         self.setWindowTitle("FloodPost")
         self.fit_screen()

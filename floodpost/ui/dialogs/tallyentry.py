@@ -1,7 +1,8 @@
 """Keyboard-first tally entry: what the phone and the county sheets say, in seconds.
 
-One tab per tally (materials, evacuation, works), its fields generated from
-the schema. Tab or Enter moves on, Ctrl+Enter saves, Esc closes. The checks
+One tab per tally (materials, evacuation, works) and per operations record
+(an incident's status, a force sent or recalled, a warning answered), its
+fields generated from the schema. Tab or Enter moves on, Ctrl+Enter saves, Esc closes. The checks
 are those of :mod:`floodpost.data.situation.tally`, judged as of the report's time:
 an error shows in red beside its field and nothing is written; a warning
 shows in amber and Ctrl+Shift+Enter ("Save anyway") accepts the warnings
@@ -58,8 +59,8 @@ from floodpost.data.workspace import Store, Workspace
 from floodpost.i18n import lang_short
 from floodpost.ui.notes import tr_note
 
-#: The tallies, in tab order.
-KEYS = ("material_tally", "evacuation", "works")
+#: The tallies, in tab order (the warnings themselves are issued in their own dialog).
+KEYS = ("material_tally", "evacuation", "works", "incident_status", "dispatches", "acknowledgements")
 #: The field that names the place a tally is about; it stays after a save.
 PLACE_FIELDS = {"material_tally": "depot", "evacuation": "area", "works": "place",
                 "incident_status": "incident", "dispatches": "force", "warnings": "name",
@@ -72,6 +73,16 @@ KEPT_FIELDS = {"material_tally": ("depot", "item", "unit", "kind", "source"),
                "dispatches": ("force", "incident", "action", "source"),
                "warnings": ("level", "kind", "issuer", "recipients", "source"),
                "acknowledgements": ("warning", "how", "source")}
+#: Other name fields offered from the workspace: (tally, field) -> where the names come from.
+NAME_SOURCES: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
+    ("incident_status", "incident"): (("incidents", "name"), ("incident_status", "incident")),
+    ("dispatches", "force"): (("forces", "name"), ("dispatches", "force")),
+    ("dispatches", "incident"): (("incidents", "name"),),
+    ("acknowledgements", "warning"): (("warnings", "name"),),
+}
+#: Where the cursor goes after a save, when not to the first number (the tab has none, or a
+#: run of entries changes another field first).
+NEXT_FIELD = {"incident_status": "incident", "acknowledgements": "recipient"}
 ERROR_STYLE = "QLabel { color: #b00020; }"
 AMBER = "#8a5a00"
 WARNING_STYLE = f"QLabel {{ color: {AMBER}; background: #fff4ce; padding: 1px 4px; }}"
@@ -148,6 +159,24 @@ _NOTES = (
 )
 
 
+def _given(value: Any) -> bool:
+    """A name cell with something in it (not blank, not a missing value)."""
+    return value is not None and value == value and bool(str(value).strip())
+
+
+def _issued_recipients(ws: Store) -> dict[str, list[str]]:
+    """Each warning's recipient keys as last issued (a re-issue replaces them)."""
+    from floodpost.data import recipients
+
+    frame = ws.read("warnings", columns=["name", "recipients", "reported_at"])
+    out: dict[str, list[str]] = {}
+    if len(frame):
+        for _, row in frame.sort_values("reported_at", kind="stable").iterrows():
+            if _given(row["name"]):
+                out[str(row["name"]).strip()] = recipients.split(row["recipients"])
+    return out
+
+
 def _tr_note(note: object) -> str:
     """A tally sentence in the interface language."""
     return tr_note(note, "tally")
@@ -178,9 +207,14 @@ class _Form:
     def first(self) -> QWidget:
         return self.editors[self.fields[0].name]
 
+    def after_save(self) -> QWidget:
+        """Where the next entry of a run starts."""
+        name = NEXT_FIELD.get(self.key)
+        return self.editors[name] if name in self.editors else self.first_number()
+
 
 class TallyEntryDialog(QDialog):
-    """Non-modal entry of material, evacuation and works tallies, one record per save.
+    """Non-modal entry of tallies and operations records, one record per save.
 
     Parameters
     ----------
@@ -189,7 +223,7 @@ class TallyEntryDialog(QDialog):
         the path of one (opened for each read and write, so the dialog holds
         no connection between them).
     key
-        The tab shown first: ``material_tally``, ``evacuation`` or ``works``.
+        The tab shown first, one of :data:`KEYS`.
     operator
         Written to the situation log with each record; default the login name.
     lang
@@ -221,6 +255,8 @@ class TallyEntryDialog(QDialog):
         self._shown_warnings: set[tuple[str, str | None, str]] = set()
         self._status_tells_issues = False
         self._view_time = ""
+        #: each warning's recipients as last issued (offered in the acknowledgement's recipient field)
+        self._warning_recipients: dict[str, list[str]] = {}
         self.forms: dict[str, _Form] = {}
         self._build()
         self.refresh_names()
@@ -272,6 +308,9 @@ class TallyEntryDialog(QDialog):
             "material_tally": self.tr("Materials"),
             "evacuation": self.tr("Evacuation"),
             "works": self.tr("Works"),
+            "incident_status": self.tr("Incident status"),
+            "dispatches": self.tr("Dispatch"),
+            "acknowledgements": self.tr("Warning answers"),
         }
         for key in KEYS:
             form = self._build_form(key)
@@ -380,7 +419,9 @@ class TallyEntryDialog(QDialog):
                 combo.addItem(c.zh if self.lang == "zh" else c.en, c.code)
             combo.currentIndexChanged.connect(self._on_edit)
             return combo
-        if f.name == PLACE_FIELDS[key]:
+        if f.name == PLACE_FIELDS[key] or (key, f.name) in NAME_SOURCES or (key, f.name) == (
+            "acknowledgements", "recipient"
+        ):
             combo = QComboBox(parent)
             combo.setEditable(True)
             combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -393,6 +434,8 @@ class TallyEntryDialog(QDialog):
             if key == "evacuation":
                 combo.lineEdit().editingFinished.connect(self._on_area_chosen)
                 combo.textActivated.connect(self._on_area_chosen)
+            if (key, f.name) == ("acknowledgements", "warning"):
+                combo.editTextChanged.connect(self._offer_recipients)
             return combo
         edit = QLineEdit(parent)
         if f.type in ("int", "real"):
@@ -414,29 +457,55 @@ class TallyEntryDialog(QDialog):
 
     # ------------------------------------------------------------ names
     def refresh_names(self) -> None:
-        """Reload the depot, area and place names offered for completion."""
+        """Reload the depot, area, place, incident, force and warning names offered for completion."""
+        sources: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
+            ("material_tally", "depot"): (("depots", "name"), ("material_tally", "depot")),
+            ("evacuation", "area"): (("storage_areas", "name"), ("evacuation", "area")),
+            ("works", "place"): (("works", "place"),),
+            **NAME_SOURCES,
+        }
+        names: dict[tuple[str, str], set[str]] = {}
         with self._ws() as ws:
-            keys = ws.keys()
-            names: dict[str, set[str]] = {k: set() for k in KEYS}
+            keys = set(ws.keys())
+            columns: dict[tuple[str, str], set[str]] = {}
+            for target, where in sources.items():
+                got = names.setdefault(target, set())
+                for table, column in where:
+                    if table not in keys:
+                        continue
+                    if (table, column) not in columns:
+                        values = ws.read(table, columns=[column])[column]
+                        columns[(table, column)] = {str(v).strip() for v in values if _given(v)}
+                    got |= columns[(table, column)]
+            self._warning_recipients = _issued_recipients(ws) if "warnings" in keys else {}
+        for (key, name), found in names.items():
+            if key in self.forms:
+                self._fill(self.forms[key].editors[name], sorted(found))
+        self._offer_recipients()
 
-            def add(target: str, key: str, column: str) -> None:
-                if key in keys:
-                    names[target] |= {str(v) for v in ws.read(key, columns=[column])[column] if v}
+    @staticmethod
+    def _fill(combo: QWidget, items: list[str]) -> None:
+        """Offer ``items`` in a name combo, keeping what is typed in it."""
+        assert isinstance(combo, QComboBox)
+        text = combo.currentText()
+        with QSignalBlocker(combo), QSignalBlocker(combo.lineEdit()):
+            combo.clear()
+            combo.addItems(items)
+            combo.setCurrentIndex(-1)
+            combo.setEditText(text)
 
-            add("material_tally", "depots", "name")
-            add("material_tally", "material_tally", "depot")
-            add("evacuation", "storage_areas", "name")
-            add("evacuation", "evacuation", "area")
-            add("works", "works", "place")
-        for key, form in self.forms.items():
-            combo = form.editors[PLACE_FIELDS[key]]
-            assert isinstance(combo, QComboBox)
-            text = combo.currentText()
-            with QSignalBlocker(combo), QSignalBlocker(combo.lineEdit()):
-                combo.clear()
-                combo.addItems(sorted(names[key]))
-                combo.setCurrentIndex(-1)
-                combo.setEditText(text)
+    def _offer_recipients(self, *_: object) -> None:
+        """The recipients of the warning typed (every recipient ever warned while none is)."""
+        form = self.forms.get("acknowledgements")
+        if form is None:
+            return
+        warning = form.editors["warning"]
+        assert isinstance(warning, QComboBox)
+        name = warning.currentText().strip()
+        offered = self._warning_recipients.get(name)
+        if offered is None:
+            offered = sorted({k for keys in self._warning_recipients.values() for k in keys})
+        self._fill(form.editors["recipient"], list(offered))
 
     # ------------------------------------------------------------ form values
     @property
@@ -448,6 +517,38 @@ class TallyEntryDialog(QDialog):
         """Show the tab of ``key`` and put the cursor on its first field."""
         self.tabs.setCurrentIndex(KEYS.index(key))
         self.forms[key].first().setFocus()
+
+    def prefill(self, key: str, values: dict[str, Any], *, map_time: bool = True) -> None:
+        """Show the tab of ``key`` with ``values`` in their fields, ready for the rest.
+
+        The report time becomes the map's moment (``map_time``; the clock's now
+        while the map shows now), and the cursor goes to the first field left
+        blank: the identify panel's "Update status…" lands on the status.
+        """
+        self.set_key(key)
+        form = self.forms[key]
+        self._clear_issues()
+        for f in form.fields:
+            editor = form.editors[f.name]
+            if f.name in values:
+                value = values[f.name]
+            elif f.type == "datetime" or f.name == "source" or (f.type == "enum" and not f.default):
+                continue  # the time is set below; the source and enums of a run stay
+            else:  # a new entry about this feature: nothing of the last one's incident or force
+                value = f.default if f.type == "enum" else None
+            with QSignalBlocker(editor):
+                self._set_value(f, editor, value)
+                if isinstance(editor, QComboBox) and editor.lineEdit() is not None:
+                    editor.lineEdit().setCursorPosition(0)
+        if key == "acknowledgements":
+            self._offer_recipients()
+        edit = form.editors.get("reported_at")
+        if map_time and isinstance(edit, QLineEdit) and "reported_at" not in values:
+            edit.setText(format_local(self._view_time or now_storage()))
+        rest = next((f.name for f in form.fields if f.name not in values and f.type != "enum"), None)
+        if key == "incident_status" and values.get("incident"):
+            rest = "status"  # the status shown is the incident's now: the officer moves it on
+        (form.editors[rest] if rest is not None else form.first()).setFocus()
 
     def form(self, key: str | None = None) -> _Form:
         return self.forms[key or self.key]
@@ -579,7 +680,10 @@ class TallyEntryDialog(QDialog):
         self.refresh_names()
         if key == "evacuation":
             self.prefill_area(rec.get("area"))
-        form.first_number().setFocus()
+        nxt = form.after_save()
+        nxt.setFocus()
+        if isinstance(nxt, QComboBox) and nxt.lineEdit() is not None:
+            nxt.lineEdit().selectAll()  # the next incident or recipient is typed over it
         self.saved.emit(key, fid)
 
     # ------------------------------------------------------------ issues

@@ -1,11 +1,17 @@
-"""The identify panel: what was clicked, in the post's own words, and whom to call."""
+"""The identify panel: what was clicked, in the post's own words, and whom to call.
+
+An incident shows its state as of the map's moment (status, age, who is on
+it) with "Update status…" and "Send forces…"; a force shows what of it is
+committed and free, with "Send to an incident…". The buttons ask the window
+for the tally entry on the right tab, filled in (``entryRequested``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -18,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from floodpost.data.schema import LAYERS
+from floodpost.data.schema import LAYERS, schema_for
 from floodpost.i18n import lang_short
 from floodpost.layers.model import LayerList
 from floodpost.layers.model.identify import Hit
@@ -41,11 +47,35 @@ def feature_rows(key: str, record: dict[str, Any], lang: str) -> tuple[list[tupl
     return contacts, attrs
 
 
+def age_text(minutes: float) -> str:
+    """``3 小时 20 分钟``: how long ago something was reported, to the minute."""
+    m = int(minutes)
+    if m < 60:
+        return QCoreApplication.translate("IdentifyPanel", "%1 min").replace("%1", str(m))
+    if m < 24 * 60:
+        return (QCoreApplication.translate("IdentifyPanel", "%1 h %2 min")
+                .replace("%1", str(m // 60)).replace("%2", str(m % 60)))
+    return (QCoreApplication.translate("IdentifyPanel", "%1 d %2 h")
+            .replace("%1", str(m // (24 * 60))).replace("%2", str(m // 60 % 24)))
+
+
+def incident_at(operations: Any, fid: int, name: Any) -> dict[str, Any] | None:
+    """The incident ``fid`` (else the one named ``name``) as of the operations' moment; None before its report."""
+    if operations is None:
+        return None
+    found = [i for i in operations.incidents if i.get("fid") == fid]
+    if not found and name:
+        found = [i for i in operations.incidents if i.get("name") == name]
+    return found[0] if found else None
+
+
 class IdentifyPanel(QWidget):
     """Attributes of the clicked features; a chooser when several lie under the click."""
 
     #: the shown feature changed: (key, fid) or (None, None)
     featureShown = Signal(object, object)
+    #: a record about the shown feature asked for: (tally key, the fields to fill in)
+    entryRequested = Signal(str, object)
 
     def __init__(self, layers: LayerList, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +99,21 @@ class IdentifyPanel(QWidget):
         self.copy = QPushButton(self.tr("Copy"), self)
         self.copy.setToolTip(self.tr("Copy the shown attributes as text"))
         self.copy.clicked.connect(self.copy_text)
+        self._situation: Any = None
+        self.update_status = QPushButton(self.tr("Update status…"), self)
+        self.update_status.setToolTip(self.tr("Enter the incident's status as of the map's time"))
+        self.update_status.clicked.connect(lambda: self._ask_entry("incident_status"))
+        self.send_forces = QPushButton(self.tr("Send forces…"), self)
+        self.send_forces.setToolTip(self.tr("Send (or recall) a force to this incident"))
+        self.send_forces.clicked.connect(lambda: self._ask_entry("dispatches"))
+        self.send_force = QPushButton(self.tr("Send to an incident…"), self)
+        self.send_force.setToolTip(self.tr("Send this force (or part of it) to an incident"))
+        self.send_force.clicked.connect(lambda: self._ask_entry("dispatches"))
+        actions = QHBoxLayout()
+        for b in (self.update_status, self.send_forces, self.send_force):
+            b.hide()
+            actions.addWidget(b)
+        actions.addStretch(1)
         top = QHBoxLayout()
         top.addWidget(self.chooser, 1)
         top.addWidget(self.copy)
@@ -76,8 +121,28 @@ class IdentifyPanel(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(top)
         lay.addWidget(self.title)
+        lay.addLayout(actions)
         lay.addWidget(self.tree, 1)
         self.show_hits([])
+
+    def set_situation(self, situation: Any) -> None:
+        """The moment the map shows (a floodpost.data.situation.Situation): incidents and forces follow it."""
+        self._situation = situation
+        if self._hits and self.current() is not None and self.current().key in ("incidents", "forces"):
+            self._show_index(self.chooser.currentIndex(), announce=False)
+
+    def _ask_entry(self, key: str) -> None:
+        hit = self.current()
+        if hit is None:
+            return
+        name = self._record(hit).get("name")
+        field = "force" if hit.key == "forces" else "incident"
+        values: dict[str, Any] = {field: name} if name else {}
+        if key == "incident_status":  # the status as the map shows it: the officer moves it on
+            inc = incident_at(getattr(self._situation, "operations", None), hit.fid, name)
+            if inc is not None:
+                values["status"] = inc.get("status")
+        self.entryRequested.emit(key, values)
 
     def set_layers(self, layers: LayerList) -> None:
         self.layers = layers
@@ -121,8 +186,10 @@ class IdentifyPanel(QWidget):
         i = self.chooser.currentIndex()
         return self._hits[i] if 0 <= i < len(self._hits) else None
 
-    def _show_index(self, i: int) -> None:
+    def _show_index(self, i: int, announce: bool = True) -> None:
         self.tree.clear()
+        for b in (self.update_status, self.send_forces, self.send_force):
+            b.hide()
         if not self._hits:
             self.title.setText(self.tr("Click a feature on the map to see its details."))
             self.featureShown.emit(None, None)
@@ -136,7 +203,9 @@ class IdentifyPanel(QWidget):
         contacts, attrs = feature_rows(hit.key, rec, lang)
         bold = QFont(self.tree.font())
         bold.setBold(True)
-        for heading, rows in ((self.tr("Responsible persons and contacts"), contacts), (self.tr("Attributes"), attrs)):
+        now = self._operations_rows(hit, rec, lang)
+        for heading, rows in ((self._moment_heading(), now),
+                              (self.tr("Responsible persons and contacts"), contacts), (self.tr("Attributes"), attrs)):
             if not rows:
                 continue
             head = QTreeWidgetItem([heading, ""])
@@ -151,7 +220,52 @@ class IdentifyPanel(QWidget):
                 self.tree.addTopLevelItem(item)
         self.tree.addTopLevelItem(QTreeWidgetItem([self.tr("Feature id"), str(hit.fid)]))
         self.tree.resizeColumnToContents(0)
-        self.featureShown.emit(hit.key, hit.fid)
+        self.update_status.setVisible(hit.key == "incidents")
+        self.send_forces.setVisible(hit.key == "incidents")
+        self.send_force.setVisible(hit.key == "forces")
+        if announce:
+            self.featureShown.emit(hit.key, hit.fid)
+
+    def _moment_heading(self) -> str:
+        from floodpost.data.timeutil import format_local
+
+        at = getattr(self._situation, "at", None)
+        return self.tr("As of %1").replace("%1", format_local(at)) if at else self.tr("Now")
+
+    def _operations_rows(self, hit: Hit, rec: dict[str, Any], lang: str) -> list[tuple[str, str]]:
+        """An incident's state, or a force's commitments, as of the map's moment."""
+        ops = getattr(self._situation, "operations", None)
+        if ops is None:
+            return []
+        if hit.key == "incidents":
+            inc = incident_at(ops, hit.fid, rec.get("name"))
+            if inc is None:
+                return []
+            status = schema_for("incident_status").field("status")
+            rows = [(status.label(lang), status.display(inc.get("status"), lang)),
+                    (self.tr("Since the report"), age_text(float(inc.get("age_min") or 0)))]
+            for name in ("threatened", "trapped", "rescued"):
+                f = schema_for("incident_status").field(name)
+                if inc.get(name):
+                    rows.append((f.label(lang), f.display(inc.get(name), lang)))
+            forces = inc.get("forces") or []
+            rows.append((self.tr("Forces on site"), "、".join(forces) if forces else self.tr("none")))
+            if forces:
+                rows.append((self.tr("Personnel on site"), str(int(inc.get("personnel_on_site") or 0))))
+            return rows
+        if hit.key == "forces":
+            name = rec.get("name")
+            has = int(rec.get("personnel") or 0)
+            out = ops.committed.get(name, {})
+            sent = int(out.get("personnel", 0))
+            places = [d for d in ops.dispatches if d.get("force") == name]
+            rows = [(self.tr("Personnel committed"), str(sent)),
+                    (self.tr("Personnel free"), str(max(0, has - sent)))]
+            for d in places:
+                rows.append((self.tr("At %1").replace("%1", str(d.get("incident"))),
+                             self.tr("%1 persons").replace("%1", str(int(d.get("personnel") or 0)))))
+            return rows
+        return []
 
     def text(self) -> str:
         """The shown feature as plain text, for pasting into a message."""

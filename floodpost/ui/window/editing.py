@@ -42,6 +42,13 @@ class EditingMixin:
         self.canvas.set_highlight(key, fid)
         self._current = (key, int(fid)) if key is not None and fid is not None else None
 
+    def open_tally_entry(self, key: str, values: dict[str, Any]) -> None:
+        """The tally window on ``key``'s tab with ``values`` filled in and the map's time (identify's buttons)."""
+        self.tally_dialog()
+        if self._tally is not None:
+            self._tally.prefill(key, dict(values))
+            self._tally.activateWindow()
+
     # ------------------------------------------------------------ editing
     def _changed(self, key: str) -> None:
         """After a write: the layer, the table, the slider and dashboard show the file again."""
@@ -263,7 +270,7 @@ class EditingMixin:
             self.start_add(key)  # the geometry first, from the map
             return
         start = self.begin_edit(key, fid) if fid >= 0 else None
-        initial = start.record if start is not None else {"geometry": geometry}
+        initial = start.record if start is not None else {"geometry": geometry, **self._new_defaults(schema)}
         form = FeatureForm(schema, initial, self, lang=i18n.lang_short())
         if form.exec() != FeatureForm.DialogCode.Accepted:
             return
@@ -273,10 +280,92 @@ class EditingMixin:
             self.save_edit(start, values, text)
         else:
             text = QCoreApplication.translate("MainWindow", "Add %1").replace("%1", schema.zh)
-            self._push(InsertCommand(self.workspace, key, values, self._changed, text))
+            g = values.get("geometry")
+            if schema.outline_layer and g is not None and g.geom_type != "Point":
+                self._add_outlined(schema, values, text)
+            else:
+                self._push(InsertCommand(self.workspace, key, values, self._changed, text))
 
-    def start_add(self, key: str | None = None) -> None:
-        from floodpost.data.schema import schema_for
+    def _new_defaults(self, schema: Any) -> dict[str, Any]:
+        """What a new feature's form starts with: a report time of the map's moment (now while it shows now)."""
+        from floodpost.data.schema import NOW
+        from floodpost.data.timeutil import format_local, now_storage
+
+        out: dict[str, Any] = {}
+        for f in schema.fields:
+            if f.type == "datetime" and f.default == NOW:
+                out[f.name] = format_local(self.time_slider.current or now_storage())
+        return out
+
+    def _add_outlined(self, schema: Any, values: dict[str, Any], text: str) -> bool:
+        """A feature drawn as its line or area: the point where its symbol goes and the outline, one step.
+
+        The layer keeps one geometry type (a point); the drawn shape goes to
+        its outline layer naming it, as an import does. Two rows, so two
+        inserts in one macro: undo takes out both, redo puts both back.
+        """
+        from floodpost.data.schema import LAYERS
+        from floodpost.data.schema.validate import ValidationError, validate_record
+        from floodpost.ui.dialogs.editing import InsertCommand
+
+        ws = self.workspace
+        if ws is None or not self._may_write():
+            return False
+        oschema = LAYERS[schema.outline_layer]
+        shape = values["geometry"]
+        outline = {f: values.get(f) for f in oschema.field_names if f in schema.field_names and f != "note"}
+        if oschema.owner_field:
+            outline[oschema.owner_field] = values.get(schema.title_field)
+        outline["geometry"] = shape
+        point = {**values, "geometry": anchor(shape)}
+        try:
+            outline = validate_record(oschema, outline, source=oschema.key)
+        except ValidationError as exc:
+            self._not_saved(exc)
+            return False
+        count = self.undo_stack.count()
+        self.undo_stack.beginMacro(text)
+        try:
+            self.undo_stack.push(InsertCommand(ws, oschema.key, outline, self._changed, text))
+            self.undo_stack.push(InsertCommand(ws, schema.key, point, self._changed, text))
+        except Exception as exc:  # noqa: BLE001 - told; what was written of the step is taken back
+            self.undo_stack.endMacro()
+            if self.undo_stack.count() > count:
+                self.undo_stack.undo()
+            self._not_saved(exc)
+            return False
+        self.undo_stack.endMacro()
+        return True
+
+    def choose_add_shape(self, schema: Any) -> str | None:
+        """Ask whether a new feature of a layer kept with outlines is a point or drawn ("point", "line",
+        "area"; None: cancelled). A menu at the cursor, so the keyboard answers it too (tests replace it)."""
+        from PySide6.QtGui import QCursor
+        from PySide6.QtWidgets import QMenu
+
+        from floodpost import i18n
+        from floodpost.data.schema import LAYERS
+
+        lang = i18n.lang_short()
+        outline = LAYERS[schema.outline_layer]
+        drawn = "area" if "Polygon" in outline.allowed_geometries else "line"
+        menu = QMenu(self)
+        point = menu.addAction(QCoreApplication.translate("MainWindow", "%1: a point").replace("%1", schema.label(lang)))
+        tip = (QCoreApplication.translate("MainWindow", "%1: draw the area") if drawn == "area"
+               else QCoreApplication.translate("MainWindow", "%1: draw the line"))
+        shaped = menu.addAction(tip.replace("%1", outline.label(lang)))
+        menu.setActiveAction(point)
+        chosen = menu.exec(QCursor.pos())
+        menu.deleteLater()
+        return "point" if chosen is point else drawn if chosen is shaped else None
+
+    def start_add(self, key: str | None = None, shape: str | None = None) -> None:
+        """Add a feature: a click for a point, vertices for a line or area.
+
+        A layer that keeps lines or areas as outlines (an incident along a dike
+        section, a village's boundary) asks which, unless ``shape`` says.
+        """
+        from floodpost.data.schema import LAYERS, schema_for
 
         if self.workspace is None:
             return
@@ -287,13 +376,18 @@ class EditingMixin:
             QMessageBox.information(self, QCoreApplication.translate("MainWindow", "Add feature"), QCoreApplication.translate("MainWindow", "Select a layer in the layer panel first."))
             return
         schema = schema_for(key)
-        if "Point" in schema.allowed_geometries:
+        if schema.outline_layer and shape is None:
+            shape = self.choose_add_shape(schema)
+            if shape is None:
+                return
+        if "Point" in schema.allowed_geometries and shape in (None, "point"):
             self._set_mode(("add", key))
             self.statusBar().showMessage(
                 QCoreApplication.translate("MainWindow", "Click on the map to place the new %1 (Esc cancels)").replace("%1", schema.zh))
             return
         self.canvas.sketch = []
-        self.canvas.sketch_closed = "Polygon" in schema.allowed_geometries
+        drawn = LAYERS[schema.outline_layer].allowed_geometries if schema.outline_layer else schema.allowed_geometries
+        self.canvas.sketch_closed = "Polygon" in drawn
         self._set_mode(("draw", key))
         self.statusBar().showMessage(
             QCoreApplication.translate("MainWindow", "Click the vertices of the new %1; Enter finishes, Backspace removes a vertex, Esc cancels")
@@ -412,6 +506,18 @@ class EditingMixin:
     def _delete_current(self) -> None:
         if self._current is not None:
             self.delete_features(self._current[0], [self._current[1]])
+
+
+def anchor(shape: Any) -> Any:
+    """Where a feature kept as a point sits on its drawn shape: inside an area, halfway along a line
+    (on its longest part), as an import puts it."""
+    import shapely
+
+    parts = list(getattr(shape, "geoms", [shape]))
+    if shape.geom_type.endswith("LineString"):
+        longest = max(parts, key=lambda g: g.length)
+        return longest.interpolate(0.5, normalized=True)
+    return shape.representative_point() if not shape.is_empty else shapely.Point()
 
 
 def copy_values(schema: Any, record: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:

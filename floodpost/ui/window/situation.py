@@ -76,6 +76,7 @@ class SituationMixin:
             except Exception as exc:  # noqa: BLE001 - keep the window usable, say why
                 self.statusBar().showMessage(QCoreApplication.translate("MainWindow", "Cannot show that time: %1").replace("%1", str(exc)), 8000)
         self.dashboard.show_moment(moment)
+        self.identify.set_situation(moment.situation)
         self.brief.when = moment.when
         self.brief.show_text(moment.brief)
         self.ack_panel.show_moment(moment)
