@@ -3,8 +3,9 @@
 A small workspace of our own (hand-made times and places) so every figure is known:
 
 - 09:00 the piping incident 卫河左堤管涌 is reported (a dike section), 10:00 the 消防大队 (50 people) sends 30;
-- 10:00 a red warning to 淇县/北阳镇 (its three villages) and a blue one to 浚县; 油城村 answers at 10:10,
-  石佛村 never (the dashed ring after 30 minutes), 浚县 answers;
+- 10:00 a red warning to 淇县/北阳镇 (its three villages), 油城村 itself and the hazard 石林村滑坡, and a blue
+  one to 浚县 and 石佛村; the township answers at 10:10, 油城村 at 10:15, 浚县 at 10:20; 石佛村 and the
+  hazard never (the dashed ring after 30 minutes);
 - 12:00 the piping incident is controlled; 14:00 it is closed (its team comes back).
 """
 
@@ -63,14 +64,14 @@ def build_ops_workspace(path: Path) -> Path:
         ws.insert("incidents", [
             {"name": "卫河左堤管涌", "kind": "piping", "severity": "large", "county": "淇县",
              "reporter_person": "赵大勇", "reporter_phone": "13700001111", "reported_at": "2021-07-22T09:00",
-             "geometry": shapely.LineString([(114.18, 35.74), (114.2, 35.75), (114.22, 35.76)])},
+             "geometry": shapely.LineString([(114.19, 35.76), (114.2, 35.75), (114.21, 35.74)])},
             {"name": "道路中断", "kind": "road_cut", "severity": "general", "county": "淇县", "reported_at": "2021-07-22T11:00",
              "geometry": shapely.Point(114.3, 35.72)},
         ])
         ws.insert("dispatches", [{"force": "消防大队", "incident": "卫河左堤管涌", "action": "send", "personnel": 30,
                                   "task": "抢护管涌", "reported_at": "2021-07-22T10:00"}])
         ws.insert("warnings", [
-            {"name": "暴雨红色预警", "level": "red", "kind": "rain", "recipients": "淇县/北阳镇；hazards:石林村滑坡",
+            {"name": "暴雨红色预警", "level": "red", "kind": "rain", "recipients": "淇县/北阳镇；淇县/北阳镇/油城村；hazards:石林村滑坡",
              "reported_at": "2021-07-22T10:00"},
             {"name": "河道洪水蓝色预警", "level": "blue", "kind": "river", "recipients": "浚县；淇县/北阳镇/石佛村",
              "reported_at": "2021-07-22T10:00"},
@@ -78,6 +79,8 @@ def build_ops_workspace(path: Path) -> Path:
         ws.insert("acknowledgements", [
             {"warning": "暴雨红色预警", "recipient": "淇县/北阳镇", "how": "phone", "by_person": ANSWERER,
              "by_phone": ANSWERER_PHONE, "reported_at": "2021-07-22T10:10"},
+            {"warning": "暴雨红色预警", "recipient": "淇县/北阳镇/油城村", "how": "phone", "by_person": ANSWERER,
+             "by_phone": ANSWERER_PHONE, "reported_at": "2021-07-22T10:15"},
             {"warning": "河道洪水蓝色预警", "recipient": "浚县", "how": "sms", "by_person": ANSWERER,
              "by_phone": ANSWERER_PHONE, "reported_at": "2021-07-22T10:20"},
         ])

@@ -2606,6 +2606,10 @@ What marks a row as made up (the demo&apos;s rows carry ``示意数据 illustrat
         <translation>已结束</translation>
     </message>
     <message>
+        <source>Dike section, incident under control</source>
+        <translation>已控制险情堤段</translation>
+    </message>
+    <message>
         <source>Force sent (all its people committed)</source>
         <translation>力量调派（人员已全部派出）</translation>
     </message>

@@ -130,7 +130,7 @@ class MapScene:
             EvacuationOverlay.from_anchors(situation, self._anchors(areas, situation.evacuation)),
             OperationsOverlay.from_situation(
                 situation, self._ops_places(workspace, situation), minutes=self.answer_minutes,
-                layers={k: la for k in ("incidents", "villages") if (la := self.layers.get(k)) is not None}),
+                layers={k: la for k in ("incidents", "villages", "incident_sections") if (la := self.layers.get(k)) is not None}),
         ]
         # the incidents' labels carry their status and age: the overlay draws them
         self.painter.overlay_labels = frozenset({"incidents"})
@@ -181,6 +181,16 @@ class MapScene:
                         places.forces.setdefault(str(row[0]), xy)
                     else:
                         places.villages.append((xy[0], xy[1], row[2], row[1], row[0]))
+            if "incident_sections" in present:
+                import shapely
+
+                frame = workspace.read("incident_sections", columns=["incident"])
+                for owner, g in zip(frame["incident"].tolist(), frame.geometry, strict=True):
+                    if g is None or g.is_empty:
+                        continue
+                    parts = getattr(g, "geoms", [g])
+                    places.sections.setdefault(str(owner).strip(), []).extend(
+                        shapely.get_coordinates(p) for p in parts)
             hit = (token, places, {}, {})
             self._anchor_cache["operations"] = hit
         places, features, named = hit[1], hit[2], hit[3]

@@ -176,6 +176,8 @@ INCIDENT_STATUS_STYLE = {
     "controlled": Symbol(fill=None, stroke="#2e7d32", stroke_width=2.0),
     "closed": Symbol(fill="#9e9e9e", stroke="#ffffff", stroke_width=1.0),
 }
+#: A dike section once its incident is controlled or closed (thick red while out of control: the layer's own).
+SECTION_CONTROLLED = Symbol(stroke="#8d9e8b", stroke_width=2.0, dash=(4, 3))
 #: Incident labels by status (closed incidents carry none): the name and the age since the report.
 INCIDENT_LABELS = {
     "uncontrolled": LabelStyle(size=9.5, bold=True, color="#b71c1c", priority=95),

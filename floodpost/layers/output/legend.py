@@ -24,7 +24,7 @@ from floodpost.layers.render.symbols import draw_marker, fill_brush_pen, line_pe
 OVERLAY_KINDS = ("bar", "chip", "tag", "tag_empty", "tag_inconsistent", "halo", "halo_withdrawn")
 #: The operations overlay's swatch kinds, each written ``kind:code`` in an entry
 #: (drawn by :func:`floodpost.layers.render.operations.paint_swatch`).
-OPERATION_KINDS = ("incident_status", "dispatch", "warning_level", "unanswered")
+OPERATION_KINDS = ("incident_status", "section", "dispatch", "warning_level", "unanswered")
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,7 @@ def operation_entries(key: str, text: PageText, present: set[str] | None = None)
             ("incident_status", "uncontrolled", text.translate("legend", "Out of control (reported, handling)")),
             ("incident_status", "controlled", text.translate("legend", "Under control")),
             ("incident_status", "closed", text.translate("legend", "Closed")),
+            ("section", "muted", text.translate("legend", "Dike section, incident under control")),
             ("dispatch", "full", text.translate("legend", "Force sent (all its people committed)")),
             ("dispatch", "free", text.translate("legend", "Force sent (people still free)")),
         ]
@@ -172,6 +173,8 @@ def _overlay_entries(key: str, overlays: dict[str, Any], text: PageText) -> list
     ops = overlays.get("OperationsOverlay")
     if key == "incidents" and ops is not None:
         shown = {m.style for m in ops.incidents} | {"full" if k.full else "free" for k in ops.links}
+        if ops.sections:
+            shown.add("muted")
         out += operation_entries(key, text, shown)
     if key == "villages" and ops is not None:
         shown = {p.level for p in ops.places if p.level} | ({"unanswered"} if any(p.overdue for p in ops.places) else set())

@@ -36,6 +36,7 @@ from floodpost.data.schema.symbology import (
     DISPATCH_LINKS,
     INCIDENT_LABELS,
     INCIDENT_STATUS_STYLE,
+    SECTION_CONTROLLED,
     SYMBOLOGY,
     UNANSWERED_RING,
     WARNED_VILLAGE,
@@ -170,6 +171,7 @@ class Places:
     forces: dict[str, tuple[float, float]] = field(default_factory=dict)  # name -> lon/lat
     villages: list[tuple[float, float, str, str, str]] = field(default_factory=list)  # lon, lat, county, township, name
     features: dict[str, tuple[float, float]] = field(default_factory=dict)  # recipient key -> lon/lat
+    sections: dict[str, list[np.ndarray]] = field(default_factory=dict)  # incident name -> lon/lat lines
 
 
 class OperationsOverlay:
@@ -181,9 +183,12 @@ class OperationsOverlay:
     """
 
     def __init__(self, incidents: list[IncidentMark], links: list[DispatchLink], places: list[WarnedPlace],
-                 layers: Mapping[str, Any] | None = None) -> None:
+                 layers: Mapping[str, Any] | None = None, sections: list[np.ndarray] | None = None) -> None:
         self.incidents, self.links, self.places = incidents, links, places
         self.layers = dict(layers or {})
+        #: lon/lat lines of the dike sections of incidents controlled or closed (drawn thin and grey;
+        #: those out of control are the incident_sections layer's thick red)
+        self.sections = list(sections or [])
 
     @classmethod
     def from_situation(cls, situation: Any, where: Places, *, minutes: float | None = None,
@@ -232,7 +237,8 @@ class OperationsOverlay:
             if xy is not None:
                 marks.append(WarnedPlace(xy[0], xy[1], LEVELS[rank] if rank >= 0 else None, key in late,
                                          village=False, size=_feature_size(key)))
-        return cls(incidents, links, marks, layers)
+        done = [line for m in incidents if m.style != "uncontrolled" for line in where.sections.get(m.name, [])]
+        return cls(incidents, links, marks, layers, done)
 
     def _shown(self, key: str) -> bool:
         layer = self.layers.get(key)
@@ -325,6 +331,14 @@ class _OpsPlan:
                     painter.drawEllipse(QPointF(x, y), r, r)
                 if p.overdue:
                     paint_unanswered_ring(painter, x, y, (p.size / 2 + (4 if p.village else 7)) * s, s)
+        if ov.sections and ov._shown("incident_sections"):
+            _, pen = line_pens(SECTION_CONTROLLED, s)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for line in ov.sections:
+                lx, ly = vp.to_screen(*to_mercator(line[:, 0], line[:, 1]))
+                painter.drawPolyline([QPointF(a, b) for a, b in zip(lx.tolist(), ly.tolist(), strict=True)])
+                drawn += 1
         links = ov.links if ov._shown("incidents") else []
         if links:
             x0, y0 = _screen(vp, [(k.lon0, k.lat0) for k in links])
@@ -440,6 +454,10 @@ def paint_swatch(painter: QPainter, rect: QRectF, kind: str, code: str | None, s
         if code != "closed":
             draw_marker(painter, small, c.x(), c.y(), scale * fit)
         paint_status(painter, small, str(code), c.x(), c.y(), scale * fit)
+    elif kind == "section":
+        _, pen = line_pens(SECTION_CONTROLLED, scale)
+        painter.setPen(pen)
+        painter.drawLine(QPointF(rect.left() + 2 * scale, c.y()), QPointF(rect.right() - 2 * scale, c.y()))
     elif kind == "dispatch":
         paint_link(painter, QPointF(rect.left() + 2 * scale, c.y()), QPointF(rect.right() - 2 * scale, c.y()),
                    code == "full", scale)
@@ -453,4 +471,4 @@ def paint_swatch(painter: QPainter, rect: QRectF, kind: str, code: str | None, s
 
 
 #: The legend swatch kinds drawn by :func:`paint_swatch`.
-SWATCH_KINDS = ("incident_status", "dispatch", "warning_level", "unanswered")
+SWATCH_KINDS = ("incident_status", "section", "dispatch", "warning_level", "unanswered")
