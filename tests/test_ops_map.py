@@ -255,3 +255,18 @@ def test_press_page_carries_no_names_or_phones(qapp, ops_ws: Path, tmp_path: Pat
     data = out.read_bytes()
     for private in (HEAD, ANSWERER, "赵大勇"):
         assert private.encode("utf-16-be") not in data and private.encode() not in data
+
+
+def test_press_headline_counts_incidents_and_answers(qapp, ops_ws: Path) -> None:
+    from floodpost.data.situation import as_of
+    from floodpost.layers.output.layout import headline_figures
+
+    with Workspace.open(ops_ws) as ws:
+        at11 = dict(headline_figures(as_of(ws, "2021-07-22T11:00").totals(), PageText("zh")))
+        at13 = dict(headline_figures(as_of(ws, "2021-07-22T13:00").totals(), PageText("zh")))
+        before = headline_figures(as_of(ws, "2021-07-22T08:30").totals(), PageText("zh"))
+    # 11:00: both incidents out of control; 5 recipients (township, 油城村, hazard; 浚县, 石佛村), 3 answered
+    assert at11["未控制险情 / 险情总数"] == "2 / 2"
+    assert at11["已叫应 / 预警对象"] == "3 / 5"
+    assert at13["未控制险情 / 险情总数"] == "1 / 2"
+    assert len(before) == 4  # nothing of the operations yet: the panel as before

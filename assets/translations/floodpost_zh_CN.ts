@@ -2556,6 +2556,14 @@ What marks a row as made up (the demo&apos;s rows carry ``示意数据 illustrat
         <translation>调拨沙袋（袋）</translation>
     </message>
     <message>
+        <source>Incidents out of control / all</source>
+        <translation>未控制险情 / 险情总数</translation>
+    </message>
+    <message>
+        <source>Warnings answered / recipients</source>
+        <translation>已叫应 / 预警对象</translation>
+    </message>
+    <message>
         <source>Illustrative data, not records</source>
         <translation>示意数据 非实际记录</translation>
     </message>

@@ -122,17 +122,27 @@ def page_pixels(preset: str, size: tuple[int, int] | None = None, dpi: int | Non
 
 
 def headline_figures(totals: dict[str, Any], lang: str | PageText = "zh") -> list[tuple[str, str]]:
-    """The press panel: persons transferred and sheltered, forces and personnel, sandbags."""
+    """The press panel: persons transferred and sheltered, forces and personnel, sandbags; incidents
+    out of control and warnings answered once there are any."""
     text = lang if isinstance(lang, PageText) else PageText(lang)
     ev = totals["evacuation"]["persons"]
     fo = totals["forces"]
     bags = totals["materials"].get("dispatch", {}).get("sandbag", 0)
-    return [
+    out = [
         (text.translate("layout", "Persons transferred"), f"{ev['transferred']:,}"),
         (text.translate("layout", "Persons sheltered"), f"{ev['sheltered']:,}"),
         (text.translate("layout", "Rescue teams / personnel"), f"{fo['teams']:,} / {fo['personnel']:,}"),
         (text.translate("layout", "Sandbags dispatched"), f"{bags:,.0f}"),
     ]
+    # operations, once there are any: what is still out of control, and who has been reached (已叫应 N/M)
+    inc, warn = totals.get("incidents") or {}, totals.get("warnings") or {}
+    if inc.get("total"):
+        out.append((text.translate("layout", "Incidents out of control / all"),
+                    f"{inc['uncontrolled']:,} / {inc['total']:,}"))
+    if warn.get("recipients"):
+        out.append((text.translate("layout", "Warnings answered / recipients"),
+                    f"{warn['answered']:,} / {warn['recipients']:,}"))
+    return out
 
 
 def compose(painter: QPainter, page: QRectF, scene: Any, bounds: tuple[float, float, float, float],
