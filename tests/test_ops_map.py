@@ -42,6 +42,7 @@ VILLAGES = {  # name: (township, county, lon, lat)
     "前进村": ("高村镇", "淇县", 114.33, 35.65),
     "王庄村": ("王庄镇", "浚县", 114.25, 35.63),
 }
+AREA = shapely.box(114.04, 35.62, 114.10, 35.66)
 HEAD, HEAD_PHONE = "王秀英", "13912345678"
 ANSWERER, ANSWERER_PHONE = "李建国", "13876543210"
 
@@ -57,6 +58,8 @@ def build_ops_workspace(path: Path) -> Path:
         ws.insert("villages", [
             {"name": n, "township": t, "county": c, "persons": 800, "head_person": HEAD, "head_phone": HEAD_PHONE,
              "geometry": shapely.Point(x, y)} for n, (t, c, x, y) in VILLAGES.items()])
+        # a village drawn as its boundary (stored as a point plus the outline in village_areas)
+        ws.insert("villages", [{"name": "河口村", "township": "北阳镇", "county": "淇县", "geometry": AREA}])
         ws.insert("hazards", [{"name": "石林村滑坡", "hazard_type": "landslide", "county": "淇县",
                                "geometry": shapely.Point(114.35, 35.78)}])
         ws.insert("forces", [{"name": "消防大队", "category": "fire", "personnel": 50, "status": "on_duty",
@@ -142,6 +145,9 @@ def test_the_overlay_carries_the_moment(qapp, ops_ws: Path) -> None:
     # 30 of the 50 firemen sent: people are free
     assert (link.force, link.incident, link.personnel, link.full) == ("消防大队", "卫河左堤管涌", 30, False)
     places = {(round(p.lon, 2), round(p.lat, 2)): (p.level, p.overdue) for p in ov.places}
+    assert places.pop((round(AREA.representative_point().x, 2), round(AREA.representative_point().y, 2))) == (
+        "red", False)  # 河口村, under the township's warning
+    assert [(level, overdue, len(rings)) for level, overdue, rings in ov.areas] == [("red", False, 1)]
     assert places == {
         (114.05, 35.82): ("red", False),  # 油城村 via the township (answered by the township)
         (114.12, 35.84): ("red", True),  # 石佛村: red via the township, blue to itself, not answered in 60 min
@@ -193,6 +199,12 @@ def test_snapshots_differ_where_the_incident_was_controlled(qapp, ops_ws: Path) 
     vx, vy = _xy(*VILLAGES["南阳村"][2:])
     assert not _near(before.pixelColor(vx, vy), WARNING_COLOURS["red"], 60)
     assert _near(early.pixelColor(vx, vy), WARNING_COLOURS["red"], 12)
+    # and its outline is tinted red (inside, away from its point)
+    ax, ay = _xy(114.045, 35.625)
+    tint = early.pixelColor(ax, ay)
+    assert tint.red() > tint.green() + 20 and tint.red() > tint.blue() + 20, tint.name()
+    plain = before.pixelColor(ax, ay)
+    assert abs(plain.red() - plain.green()) < 12, plain.name()
 
 
 def test_the_link_appears_after_the_dispatch(qapp, ops_ws: Path) -> None:

@@ -504,6 +504,8 @@ def test_page_shows_operations_as_of_its_moment(ops_pages):
     assert "stroke-dasharray" in villages["石佛村"]["_icon"] and "未叫应（已等待60分钟）" in villages["石佛村"]["_popup"]
     assert f'fill="{blue}"' in villages["王庄村"]["_icon"]
     assert "fill=\"#e53935\"" not in villages["前进村"]["_icon"] and "预警" not in villages["前进村"]["_popup"]
+    [area] = layers["village_areas"]  # 河口村's outline, tinted by the township's red warning
+    assert area["properties"]["style"]["fillColor"] == red and area["properties"]["style"]["color"] == red
     [hazard] = layers["hazards"]
     assert "stroke-dasharray" in hazard["properties"]["_icon"]  # its responsible person has not answered
     # the legend explains them

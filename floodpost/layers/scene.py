@@ -124,13 +124,14 @@ class MapScene:
         self._show_sections(workspace, situation)
         forces = self.layers.get("forces")
         depots = self.layers.get("depots")
+        # forces first, evacuation bars last (callers find them there); operations under the bars
         self.painter.overlays = [
             ForcesOverlay.from_places(situation, self._force_places(forces)),
             DepotOverlay.from_situation(situation, depots.frame if depots is not None else None),
-            EvacuationOverlay.from_anchors(situation, self._anchors(areas, situation.evacuation)),
             OperationsOverlay.from_situation(
                 situation, self._ops_places(workspace, situation), minutes=self.answer_minutes,
                 layers={k: la for k in ("incidents", "villages", "incident_sections") if (la := self.layers.get(k)) is not None}),
+            EvacuationOverlay.from_anchors(situation, self._anchors(areas, situation.evacuation)),
         ]
         # the incidents' labels carry their status and age: the overlay draws them
         self.painter.overlay_labels = frozenset({"incidents"})
@@ -191,6 +192,17 @@ class MapScene:
                     parts = getattr(g, "geoms", [g])
                     places.sections.setdefault(str(owner).strip(), []).extend(
                         shapely.get_coordinates(p) for p in parts)
+            if "village_areas" in present:
+                import shapely
+
+                frame = workspace.read("village_areas", columns=["village", "township", "county"])
+                for v, t, c, g in zip(frame["village"].tolist(), frame["township"].tolist(), frame["county"].tolist(),
+                                      frame.geometry, strict=True):
+                    if g is None or g.is_empty:
+                        continue
+                    rings = [shapely.get_coordinates(r) for poly in getattr(g, "geoms", [g])
+                             for r in (poly.exterior, *poly.interiors)]
+                    places.village_areas.append((c, t, v, rings))
             hit = (token, places, {}, {})
             self._anchor_cache["operations"] = hit
         places, features, named = hit[1], hit[2], hit[3]

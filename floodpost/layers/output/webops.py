@@ -171,6 +171,34 @@ def style_sections(data: dict[str, Any], frame: Any, situation: Any, out: WebOpe
             out.shown.setdefault("incidents", set()).add("muted")
 
 
+def style_village_areas(data: dict[str, Any], frame: Any, situation: Any, out: WebOperations,
+                        minutes: float) -> None:
+    """Village outlines tinted by the warning reaching the village; dashed red when it is late to answer."""
+    from floodpost.layers.output.webmap import path_style
+
+    if frame is None or not len(frame) or "village" not in frame:
+        return
+    ops = situation.operations
+    late = {str(r["recipient"]) for r in ops.recipients
+            if r.get("answered_ms") is None and float(r.get("waiting_min") or 0) >= minutes}
+    rows = {int(fid): (r.get("county"), r.get("township"), r.get("village"))
+            for fid, r in zip(frame.index, frame.to_dict("records"), strict=True)}
+    levels = dict(zip(rows, levels_of(ops.warnings, list(rows.values())), strict=True))
+    for f in data["features"]:
+        fid = int(f["properties"]["fid"])
+        level, overdue = levels.get(fid), rcp.village_key(*rows.get(fid, ("", "", ""))) in late
+        if level is None and not overdue:
+            continue
+        colour = WARNING_COLOURS[level] if level else None
+        sym = Symbol(fill=colour + "38" if colour else None, stroke=UNANSWERED_RING.stroke if overdue else colour,
+                     stroke_width=2.0 if overdue else 1.5, dash=UNANSWERED_RING.dash if overdue else ())
+        f["properties"]["style"] = path_style(sym, "village_areas")
+        if level:
+            out.shown.setdefault("villages", set()).add(level)
+        if overdue:
+            out.shown.setdefault("villages", set()).add("unanswered")
+
+
 def keep_reported(frame: Any, at: str) -> Any:
     """The rows reported at or before ``at`` (a missing time: never shown as of a moment)."""
     if frame is None or not len(frame) or "reported_at" not in frame:
@@ -185,6 +213,8 @@ def decorate(key: str, data: dict[str, Any], frame: Any, situation: Any, out: We
     feats = data["features"]
     if key == "incident_sections":
         style_sections(data, frame, situation, out)
+    elif key == "village_areas":
+        style_village_areas(data, frame, situation, out, minutes)
     elif key == "incidents":
         state = {int(i["fid"]): i for i in ops.incidents}
         for f in feats:

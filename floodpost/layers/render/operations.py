@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QPainter, QPainterPath, QPen
+from PySide6.QtGui import QPainter, QPainterPath, QPen, QPolygonF
 
 from floodpost.data import recipients as rcp
 from floodpost.data.schema.symbology import (
@@ -172,6 +172,8 @@ class Places:
     villages: list[tuple[float, float, str, str, str]] = field(default_factory=list)  # lon, lat, county, township, name
     features: dict[str, tuple[float, float]] = field(default_factory=dict)  # recipient key -> lon/lat
     sections: dict[str, list[np.ndarray]] = field(default_factory=dict)  # incident name -> lon/lat lines
+    #: village outlines: (county, township, village, lon/lat rings)
+    village_areas: list[tuple[str, str, str, list[np.ndarray]]] = field(default_factory=list)
 
 
 class OperationsOverlay:
@@ -183,9 +185,12 @@ class OperationsOverlay:
     """
 
     def __init__(self, incidents: list[IncidentMark], links: list[DispatchLink], places: list[WarnedPlace],
-                 layers: Mapping[str, Any] | None = None, sections: list[np.ndarray] | None = None) -> None:
+                 layers: Mapping[str, Any] | None = None, sections: list[np.ndarray] | None = None,
+                 areas: list[tuple[str | None, bool, list[np.ndarray]]] | None = None) -> None:
         self.incidents, self.links, self.places = incidents, links, places
         self.layers = dict(layers or {})
+        #: warned village outlines: (level, overdue, lon/lat rings), tinted in the level's colour
+        self.areas = list(areas or [])
         #: lon/lat lines of the dike sections of incidents controlled or closed (drawn thin and grey;
         #: those out of control are the incident_sections layer's thick red)
         self.sections = list(sections or [])
@@ -238,7 +243,14 @@ class OperationsOverlay:
                 marks.append(WarnedPlace(xy[0], xy[1], LEVELS[rank] if rank >= 0 else None, key in late,
                                          village=False, size=_feature_size(key)))
         done = [line for m in incidents if m.style != "uncontrolled" for line in where.sections.get(m.name, [])]
-        return cls(incidents, links, marks, layers, done)
+        areas = []
+        if where.village_areas:
+            area_levels = village_levels(ops.warnings, [(c, t, v) for c, t, v, _ in where.village_areas])
+            for (c, t, v, rings), level in zip(where.village_areas, area_levels, strict=True):
+                overdue = rcp.village_key(c, t, v) in late
+                if level is not None or overdue:
+                    areas.append((level, overdue, rings))
+        return cls(incidents, links, marks, layers, done, areas)
 
     def _shown(self, key: str) -> bool:
         layer = self.layers.get(key)
@@ -312,6 +324,21 @@ class _OpsPlan:
         def inside(x: float, y: float) -> bool:
             return -m <= x <= vp.width + m and -m <= y <= vp.height + m
 
+        if ov.areas and ov._shown("villages"):
+            for level, overdue, rings in ov.areas:
+                path = QPainterPath()
+                for ring in rings:
+                    rx, ry = vp.to_screen(*to_mercator(ring[:, 0], ring[:, 1]))
+                    path.addPolygon(QPolygonF([QPointF(a, b) for a, b in zip(rx.tolist(), ry.tolist(), strict=True)]))
+                colour = WARNING_COLOURS[level] if level else UNANSWERED_RING.stroke
+                painter.setBrush(qcolor(colour + "38") if level else Qt.BrushStyle.NoBrush)
+                if overdue:
+                    _, pen = line_pens(UNANSWERED_RING, s)
+                else:
+                    pen = QPen(qcolor(colour), 1.5 * s)
+                painter.setPen(pen)
+                painter.drawPath(path)
+                drawn += 1
         places = [p for p in ov.places if ov._shown("villages" if p.village else "incidents")]
         if places:
             px, py = _screen(vp, [(p.lon, p.lat) for p in places])
