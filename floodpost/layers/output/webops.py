@@ -346,7 +346,7 @@ def dispatch_links(situation: Any, frames: dict[str, Any], out: WebOperations, s
         code = "full" if full else "free"
         out.shown.setdefault("incidents", set()).add(code)
         line = shapely.LineString([(a.x, a.y), (b.x, b.y)])
-        tip = f"{_text(d['force'])} → {_text(d['incident'])}：{int(d['personnel'])}人"
+        tip = scrub(f"{_text(d['force'])} → {_text(d['incident'])}：{int(d['personnel'])}人")
         task = scrub(_text(d.get("task")))
         popup = (f'<div class="fp-popup"><div class="fp-popup-layer">力量调派</div>'
                  f'<div class="fp-popup-title">{html.escape(tip)}</div>'
