@@ -84,7 +84,7 @@ def legend_entries(key: str, lang: str = "zh", text: PageText | None = None, *,
 def operation_entries(key: str, text: PageText, present: set[str] | None = None) -> list[LegendEntry]:
     """How the operations overlay draws ``key``'s features as of a moment (``present``: only these codes)."""
     from floodpost.data.schema import WARNING_LEVELS
-    from floodpost.layers.render.operations import LEVELS
+    from floodpost.layers.model.operations import LEVELS
 
     rows: list[tuple[str, str, str]] = []
     if key == "incidents":

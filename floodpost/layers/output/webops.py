@@ -30,9 +30,16 @@ from floodpost.data.schema.symbology import (
     WARNING_COLOURS,
     Symbol,
 )
+from floodpost.layers.model.operations import (
+    LEVELS,
+    STATUS_STYLE,
+    feature_levels,
+    late_recipients,
+    ring_radius,
+    village_levels,
+)
+from floodpost.layers.model.operations import text as _text
 
-LEVELS = ("blue", "yellow", "orange", "red")
-STATUS_STYLE = {"reported": "uncontrolled", "handling": "uncontrolled", "controlled": "controlled", "closed": "closed"}
 STATUS_ZH = {"reported": "已报告", "handling": "处置中", "controlled": "已控制", "closed": "已结束"}
 LEVEL_ZH = {c.code: c.zh for c in WARNING_LEVELS}
 HOW_ZH = {"phone": "电话", "sms": "短信", "radio": "对讲/广播", "in_person": "当面"}
@@ -50,12 +57,6 @@ def age_zh(minutes: float) -> str:
     return f"{int(m // (24 * 60))}天前"
 
 
-def _text(v: Any) -> str:
-    if v is None or (isinstance(v, float) and v != v):
-        return ""
-    return str(v).strip()
-
-
 def _svg(body: str, side: int) -> str:
     h = side / 2
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{side}" height="{side}" '
@@ -70,11 +71,6 @@ def _ring(r: float, symbol: Symbol, fill: bool = True) -> str:
     dash = f' stroke-dasharray="{" ".join(f"{d:g}" for d in symbol.dash)}"' if symbol.dash else ""
     return (f'<circle r="{r:.2f}" fill="{f}" fill-opacity="{fop:g}" stroke="{stroke}" stroke-opacity="{sop:g}" '
             f'stroke-width="{symbol.stroke_width:g}"{dash}/>')
-
-
-def ring_radius(symbol: Symbol, style: str, scale: float = 1.0) -> float:
-    """As :func:`floodpost.layers.render.operations.ring_radius` (the desktop's)."""
-    return (symbol.size / 2 + (6.0 if style == "uncontrolled" else 4.0)) * scale
 
 
 def incident_svg(kind: Any, style: str, scale: float = 1.0) -> tuple[str, int]:
@@ -179,11 +175,10 @@ def style_village_areas(data: dict[str, Any], frame: Any, situation: Any, out: W
     if frame is None or not len(frame) or "village" not in frame:
         return
     ops = situation.operations
-    late = {str(r["recipient"]) for r in ops.recipients
-            if r.get("answered_ms") is None and float(r.get("waiting_min") or 0) >= minutes}
+    late = late_recipients(ops.recipients, minutes)
     rows = {int(fid): (r.get("county"), r.get("township"), r.get("village"))
             for fid, r in zip(frame.index, frame.to_dict("records"), strict=True)}
-    levels = dict(zip(rows, levels_of(ops.warnings, list(rows.values())), strict=True))
+    levels = dict(zip(rows, village_levels(ops.warnings, list(rows.values())), strict=True))
     for f in data["features"]:
         fid = int(f["properties"]["fid"])
         level, overdue = levels.get(fid), rcp.village_key(*rows.get(fid, ("", "", ""))) in late
@@ -239,21 +234,16 @@ def decorate(key: str, data: dict[str, Any], frame: Any, situation: Any, out: We
                 ("在场人数", f"{int(inc.get('personnel_on_site') or 0)}人" if inc.get("personnel_on_site") else ""),
             ])
     elif key in ("villages", *rcp.FEATURE_LAYERS):
-        late = {str(r["recipient"]): r for r in ops.recipients
-                if r.get("answered_ms") is None and float(r.get("waiting_min") or 0) >= minutes}
+        late = late_recipients(ops.recipients, minutes)
         answered = {str(r["recipient"]): r for r in ops.recipients if r.get("answered_ms") is not None}
         names = frame["name"].to_dict() if "name" in frame else {}
         villages = key == "villages"
         if villages:
             rows = {int(fid): (r.get("county"), r.get("township"), r.get("name"))
                     for fid, r in zip(frame.index, frame.to_dict("records"), strict=True)}
-            levels = dict(zip(rows, levels_of(ops.warnings, list(rows.values())), strict=True))
+            levels = dict(zip(rows, village_levels(ops.warnings, list(rows.values())), strict=True))
         else:
-            feature_level: dict[str, int] = {}
-            for w in ops.warnings:
-                for k in w.get("recipients") or ():
-                    if k.startswith(f"{key}:") and w.get("level") in LEVELS:
-                        feature_level[k] = max(feature_level.get(k, -1), LEVELS.index(w["level"]))
+            feature_level = feature_levels(ops.warnings, key)
             if not feature_level:
                 return
         sym = SYMBOLOGY[key]
@@ -266,8 +256,7 @@ def decorate(key: str, data: dict[str, Any], frame: Any, situation: Any, out: We
                 level = levels.get(fid)
             else:
                 rkey = rcp.feature_key(key, names.get(fid))
-                rank = feature_level.get(rkey, -1)
-                level = LEVELS[rank] if rank >= 0 else None
+                level = feature_level.get(rkey)
             overdue = rkey in late
             if level is None and not overdue:
                 continue
@@ -293,28 +282,6 @@ def decorate(key: str, data: dict[str, Any], frame: Any, situation: Any, out: We
                 who = "" if press else _text(ack.get("by_person"))
                 rows_out.append(("叫应", "已叫应" + (f"（{how}{'，' + who if who else ''}）" if how or who else "")))
             p["_popup"] = _rows(p["_popup"], rows_out)
-
-
-def levels_of(warnings: list[dict[str, Any]], villages: list[tuple[Any, Any, Any]]) -> list[str | None]:
-    """The highest level of ``warnings`` reaching each (county, township, name) village (None: none)."""
-    best: dict[tuple[str, ...], int] = {}
-    for w in warnings:
-        if w.get("level") not in LEVELS:
-            continue
-        rank = LEVELS.index(w["level"])
-        for k in w.get("recipients") or ():
-            r = rcp.parse(k)
-            if r.kind == "feature":
-                continue
-            path = (r.county,) if r.kind == "county" else (r.county, r.township) if r.kind == "township" \
-                else (r.county, r.township, r.village)
-            best[path] = max(best.get(path, -1), rank)
-    out: list[str | None] = []
-    for c, t, v in villages:
-        c, t, v = _text(c), _text(t), _text(v)
-        rank = max(best.get((c,), -1), best.get((c, t), -1), best.get((c, t, v), -1))
-        out.append(LEVELS[rank] if rank >= 0 else None)
-    return out
 
 
 def dispatch_links(situation: Any, frames: dict[str, Any], out: WebOperations, scrub: Any = None) -> None:

@@ -43,16 +43,19 @@ from floodpost.data.schema.symbology import (
     WARNING_COLOURS,
     Symbol,
 )
+from floodpost.layers.model.operations import (
+    STATUS_STYLE,
+    feature_levels,
+    late_recipients,
+    ring_radius,
+    village_levels,
+)
+from floodpost.layers.model.operations import text as _text
 from floodpost.layers.model.projection import to_mercator
 from floodpost.layers.model.viewport import Viewport
 from floodpost.layers.output.pagetext import PageText
 from floodpost.layers.render.painter import Placement, label_batch
 from floodpost.layers.render.symbols import draw_marker, line_pens, qcolor
-
-#: Warning levels, lowest first (a village shows the highest reaching it).
-LEVELS = ("blue", "yellow", "orange", "red")
-#: How an incident's status is drawn.
-STATUS_STYLE = {"reported": "uncontrolled", "handling": "uncontrolled", "controlled": "controlled", "closed": "closed"}
 
 
 def age_text(minutes: float, text: PageText) -> str:
@@ -119,50 +122,6 @@ class WarnedPlace:
     size: float = 10.0
 
 
-def _text(v: Any) -> str:
-    if v is None or (isinstance(v, float) and v != v):
-        return ""
-    return str(v).strip()
-
-
-def level_rank(level: Any) -> int:
-    return LEVELS.index(level) if level in LEVELS else -1
-
-
-def village_levels(warnings: list[dict[str, Any]], villages: list[tuple[Any, Any, Any]]) -> list[str | None]:
-    """The highest level of ``warnings`` reaching each (county, township, name) village (None: none).
-
-    A warning to a county reaches all its villages, to a township its
-    villages, to a village itself (:meth:`Recipient.covers`); one lookup per
-    village and area, not per village and warning.
-    """
-    best: dict[tuple[str, ...], int] = {}
-    for w in warnings:
-        rank = level_rank(w.get("level"))
-        if rank < 0:
-            continue
-        for key in w.get("recipients") or ():
-            r = rcp.parse(key)
-            if r.kind == "feature":
-                continue
-            path = (r.county,) if r.kind == "county" else (r.county, r.township) if r.kind == "township" \
-                else (r.county, r.township, r.village)
-            if best.get(path, -1) < rank:
-                best[path] = rank
-    out: list[str | None] = []
-    for c, t, v in villages:
-        c, t, v = _text(c), _text(t), _text(v)
-        rank = max(best.get((c,), -1), best.get((c, t), -1), best.get((c, t, v), -1))
-        out.append(LEVELS[rank] if rank >= 0 else None)
-    return out
-
-
-def overdue_keys(recipients: list[dict[str, Any]], minutes: float) -> set[str]:
-    """Recipient keys of active warnings not answered ``minutes`` after the issue (any of their warnings)."""
-    return {str(r["recipient"]) for r in recipients
-            if r.get("answered_ms") is None and float(r.get("waiting_min") or 0) >= minutes}
-
-
 @dataclass
 class Places:
     """Where things are on the map, for the overlay: read from the layers by the scene, once per change."""
@@ -225,23 +184,17 @@ class OperationsOverlay:
             full = sent >= strength.get(str(d["force"]), 0)
             links.append(DispatchLink(str(d["force"]), str(d["incident"]), a[0], a[1], b[0], b[1],
                                       int(d["personnel"]), full))
-        late = overdue_keys(ops.recipients, limit)
+        late = late_recipients(ops.recipients, limit)
         levels = village_levels(ops.warnings, [(c, t, n) for _, _, c, t, n in where.villages])
         marks = []
         for (lon, lat, c, t, n), level in zip(where.villages, levels, strict=True):
             overdue = rcp.village_key(c, t, n) in late
             if level is not None or overdue:
                 marks.append(WarnedPlace(lon, lat, level, overdue))
-        feature_level: dict[str, int] = {}
-        for w in ops.warnings:
-            for key in w.get("recipients") or ():
-                if ":" in key:
-                    feature_level[key] = max(feature_level.get(key, -1), level_rank(w.get("level")))
-        for key, rank in feature_level.items():
+        for key, level in feature_levels(ops.warnings).items():
             xy = where.features.get(key)
             if xy is not None:
-                marks.append(WarnedPlace(xy[0], xy[1], LEVELS[rank] if rank >= 0 else None, key in late,
-                                         village=False, size=_feature_size(key)))
+                marks.append(WarnedPlace(xy[0], xy[1], level, key in late, village=False, size=_feature_size(key)))
         done = [line for m in incidents if m.style != "uncontrolled" for line in where.sections.get(m.name, [])]
         areas = []
         if where.village_areas:
@@ -279,11 +232,6 @@ def _feature_size(key: str) -> float:
 def _screen(viewport: Viewport, lonlat: list[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray]:
     xy = np.asarray(lonlat, dtype=float).reshape(-1, 2)
     return viewport.to_screen(*to_mercator(xy[:, 0], xy[:, 1]))
-
-
-def ring_radius(symbol: Symbol, style: str, scale: float = 1.0) -> float:
-    """Radius of an incident's status ring around its marker."""
-    return (symbol.size / 2 + (6.0 if style == "uncontrolled" else 4.0)) * scale
 
 
 class _OpsPlan:
