@@ -24,7 +24,9 @@ def test_bars_carry_the_engines_figures(qapp, demo_path: Path) -> None:
         scene = MapScene.from_workspace(ws)
         situation = scene.show_situation(ws, LATE)
         expected = as_of(ws, LATE).evacuation
-    bars = {b.name: b for b in scene.painter.overlays[-1].bars}
+    from floodpost.layers.render.overlays import EvacuationOverlay
+
+    bars = {b.name: b for b in next(o for o in scene.painter.overlays if isinstance(o, EvacuationOverlay)).bars}
     assert set(bars) == {"良相坡", "共渠西", "白寺坡", "长虹渠", "小滩坡"}
     for name, bar in bars.items():
         assert bar.transferred == expected[name]["transferred_persons"]

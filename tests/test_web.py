@@ -450,3 +450,100 @@ def test_menu_item_writes_the_page(qtbot, demo_path, tmp_path, monkeypatch):
     text = out.read_text("utf-8")
     assert "<html" in text.lower() and "leaflet" in text.lower()
     win.close()
+
+
+# ------------------------------------------------------------------ operations as of a moment (issue 18)
+@pytest.fixture
+def ops_pages(tmp_path: Path) -> dict[str, Path]:
+    """The operations workspace of tests/test_ops_map.py, with a hostile incident name, at 11:00 and 12:30."""
+    from tests.test_ops_map import build_ops_workspace
+
+    path = build_ops_workspace(tmp_path / "ops.gpkg")
+    with Workspace.open(path) as ws:
+        fid = int(ws.read("incidents").query("kind == 'road_cut'").index[0])
+        ws.update("incidents", fid, {"name": INJECTED[1] + "=cmd|' /C calc'!A0"})
+        return {
+            "11": build_web_map(ws, tmp_path / "ops11.html", at="2021-07-22T11:00"),
+            "1230": build_web_map(ws, tmp_path / "ops1230.html", at="2021-07-22T12:30"),
+            "press": build_web_map(ws, tmp_path / "press.html", at="2021-07-22T11:00", press=True),
+            "late": build_web_map(ws, tmp_path / "late.html", at="2021-07-22T11:00", answer_minutes=90),
+        }
+
+
+def test_page_shows_operations_as_of_its_moment(ops_pages):
+    from floodpost.data.schema.symbology import (
+        DISPATCH_LINKS,
+        INCIDENT_STATUS_STYLE,
+        SECTION_CONTROLLED,
+        UNANSWERED_RING,
+        WARNING_COLOURS,
+    )
+
+    page = ops_pages["11"].read_text(encoding="utf-8")
+    layers = _features_by_layer(page)
+    piping = next(f["properties"] for f in layers["incidents"] if "管涌" in f["properties"]["_tip"])
+    # out of control at 11:00: the red halo ring in the marker, a bold permanent label with the age
+    assert f'stroke="{INCIDENT_STATUS_STYLE["uncontrolled"].stroke}"' in piping["_icon"]
+    assert piping["_label"] == "卫河左堤管涌 2小时前" and piping["_labelClass"] == "fp-label-uncontrolled"
+    assert "处置中" in piping["_popup"] and "消防大队" in piping["_popup"]
+    # the section is the layer's thick red while out of control
+    [section] = layers["incident_sections"]
+    assert section["properties"]["style"]["weight"] == 5.0
+    # the dispatch link and its "30人"
+    links = [f for fc in _collections(page) for f in fc["features"]
+             if f["properties"].get("style", {}).get("className", "").startswith("fp-path fp-dispatch")]
+    assert len(links) == 1 and links[0]["properties"]["style"]["dashArray"] == "6 3"  # 20 of 50 still free
+    assert links[0]["properties"]["style"]["color"] == DISPATCH_LINKS["free"].stroke
+    assert "<span>30人</span>" in _decoded(page)
+    # villages by the highest warning reaching them; the late one ringed
+    villages = {f["properties"]["_tip"]: f["properties"] for f in layers["villages"]}
+    red, blue = WARNING_COLOURS["red"], WARNING_COLOURS["blue"]
+    assert f'fill="{red}"' in villages["油城村"]["_icon"] and "stroke-dasharray" not in villages["油城村"]["_icon"]
+    assert f'fill="{red}"' in villages["石佛村"]["_icon"]
+    assert f'stroke="{UNANSWERED_RING.stroke}"' in villages["石佛村"]["_icon"]
+    assert "stroke-dasharray" in villages["石佛村"]["_icon"] and "未叫应（已等待60分钟）" in villages["石佛村"]["_popup"]
+    assert f'fill="{blue}"' in villages["王庄村"]["_icon"]
+    assert "fill=\"#e53935\"" not in villages["前进村"]["_icon"] and "预警" not in villages["前进村"]["_popup"]
+    [area] = layers["village_areas"]  # 河口村's outline, tinted by the township's red warning
+    assert area["properties"]["style"]["fillColor"] == red and area["properties"]["style"]["color"] == red
+    [hazard] = layers["hazards"]
+    assert "stroke-dasharray" in hazard["properties"]["_icon"]  # its responsible person has not answered
+    # the legend explains them
+    decoded = _decoded(page)
+    for label in ("未控制（已报告、处置中）", "力量调派（尚有人员可派）", "红色（Ⅰ级）预警", "蓝色（Ⅳ级）预警", "预警超时未叫应"):
+        assert label in decoded
+    assert "截至 2021-07-22 11:00" in decoded
+    # 12:30: controlled: the green ring, a muted label; the section thin and grey
+    later = ops_pages["1230"].read_text(encoding="utf-8")
+    layers = _features_by_layer(later)
+    piping = next(f["properties"] for f in layers["incidents"] if "管涌" in f["properties"]["_tip"])
+    assert f'stroke="{INCIDENT_STATUS_STYLE["controlled"].stroke}"' in piping["_icon"]
+    assert INCIDENT_STATUS_STYLE["uncontrolled"].stroke not in piping["_icon"]
+    assert piping["_labelClass"] == "fp-label-controlled" and piping["_label"] == "卫河左堤管涌 3小时前"
+    assert layers["incident_sections"][0]["properties"]["style"]["color"] == SECTION_CONTROLLED.stroke
+    assert "已控制险情堤段" in _decoded(later)
+    # a longer time limit: nobody is late yet
+    late = _features_by_layer(ops_pages["late"].read_text(encoding="utf-8"))
+    assert not any("stroke-dasharray" in f["properties"]["_icon"] for f in late["villages"])
+
+
+def test_operations_press_page_names_no_one(ops_pages):
+    from tests.test_ops_map import ANSWERER, ANSWERER_PHONE, HEAD, HEAD_PHONE
+
+    full = _decoded(ops_pages["11"].read_text(encoding="utf-8"))
+    press = _decoded(ops_pages["press"].read_text(encoding="utf-8"))
+    assert ANSWERER in full and HEAD in full  # who answered, the village lead: on the full page
+    for private in (HEAD, HEAD_PHONE, ANSWERER, ANSWERER_PHONE, "赵大勇", "13700001111"):
+        assert private not in press
+    # counts and places stay
+    assert "卫河左堤管涌 2小时前" in press and "<span>30人</span>" in press and "已叫应（电话）" in press
+
+
+def test_operations_hostile_names_stay_inert(ops_pages):
+    page = ops_pages["11"].read_text(encoding="utf-8")
+    decoded = _decoded(page)
+    assert INJECTED[1] not in page and INJECTED[1] not in decoded
+    assert "&lt;script&gt;window.__pwned=2" in decoded  # the label shows it as text
+    label = next(f["properties"]["_label"] for f in _features_by_layer(page)["incidents"]
+                 if "script" in f["properties"]["_tip"])
+    assert label.startswith("&lt;script&gt;") and label.endswith(" 刚刚")

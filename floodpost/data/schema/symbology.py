@@ -167,6 +167,36 @@ SYMBOLOGY: dict[str, Symbology] = {
     ),
 }
 
+# Operations as of the slider's moment, drawn over the layers by the operations overlay
+# (desktop) and into the web page: one set of colours for both.
+#: Incident status: a red halo ring while out of control, a green ring once controlled,
+#: the kind's shape in grey once closed.
+INCIDENT_STATUS_STYLE = {
+    "uncontrolled": Symbol(fill="#ff17443d", stroke="#d50000", stroke_width=2.5),
+    "controlled": Symbol(fill=None, stroke="#2e7d32", stroke_width=2.0),
+    "closed": Symbol(fill="#9e9e9e", stroke="#ffffff", stroke_width=1.0),
+}
+#: A dike section once its incident is controlled or closed (thick red while out of control: the layer's own).
+SECTION_CONTROLLED = Symbol(stroke="#8d9e8b", stroke_width=2.0, dash=(4, 3))
+#: Incident labels by status (closed incidents carry none): the name and the age since the report.
+INCIDENT_LABELS = {
+    "uncontrolled": LabelStyle(size=9.5, bold=True, color="#b71c1c", priority=95),
+    "controlled": LabelStyle(size=8.5, color="#33691e", priority=58),
+}
+#: A force sent to an incident: solid when the force has nobody left, dashed while people are free.
+DISPATCH_LINKS = {
+    "full": Symbol(stroke="#4a148c", stroke_width=2.6, casing="#ffffff"),
+    "free": Symbol(stroke="#7b1fa2", stroke_width=2.0, dash=(6, 3), casing="#ffffff"),
+}
+#: The personnel sent, on the link ("30人").
+DISPATCH_LABEL = LabelStyle(size=8, bold=True, color="#4a148c", priority=88)
+#: Village fill by the highest active warning reaching it (预警级别 IV-I).
+WARNING_COLOURS = {"blue": "#1e88e5", "yellow": "#fdd835", "orange": "#fb8c00", "red": "#e53935"}
+#: The village marker under a warning (its fill is the level's colour).
+WARNED_VILLAGE = Symbol(fill="#e53935", stroke="#37474f", stroke_width=1.0, shape="circle", size=10)
+#: A direct recipient not answered after the time limit (叫应超时): a dashed red ring.
+UNANSWERED_RING = Symbol(fill=None, stroke="#d50000", stroke_width=2.0, dash=(3, 2))
+
 BASEMAP = {
     "background": "#e8eef3",
     "land": "#f8f6f0",

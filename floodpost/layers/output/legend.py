@@ -22,6 +22,9 @@ from floodpost.layers.render.symbols import draw_marker, fill_brush_pen, line_pe
 
 #: The overlays' own swatch kinds (drawn here, in the overlays' colours).
 OVERLAY_KINDS = ("bar", "chip", "tag", "tag_empty", "tag_inconsistent", "halo", "halo_withdrawn")
+#: The operations overlay's swatch kinds, each written ``kind:code`` in an entry
+#: (drawn by :func:`floodpost.layers.render.operations.paint_swatch`).
+OPERATION_KINDS = ("incident_status", "section", "dispatch", "warning_level", "unanswered")
 
 
 @dataclass(frozen=True)
@@ -51,25 +54,57 @@ def _swatch_kind(key: str) -> str:
     return "line" if "line" in geometry else "polygon" if "polygon" in geometry else "point"
 
 
-def legend_entries(key: str, lang: str = "zh", text: PageText | None = None) -> list[LegendEntry]:
+def legend_entries(key: str, lang: str = "zh", text: PageText | None = None, *,
+                   operations: bool = True) -> list[LegendEntry]:
     """The classes of one layer, labelled from the schema's enum labels.
 
     ``text`` gives the language of the few words not in the schema (a
-    press page's own); None: the interface's.
+    press page's own); None: the interface's. With ``operations`` the
+    incidents and villages also list how the moment shown draws them
+    (status rings, dispatch links, warning levels, the unanswered ring).
     """
     text = text or PageText.for_interface()
     sym = SYMBOLOGY[key]
     schema = LAYERS[key]
     kind = _swatch_kind(key)
     if not sym.classes:
-        return [LegendEntry(key, None, sym.default, kind, schema.label(lang))]
-    field = schema.field(sym.field) if sym.field else None
-    out = []
-    for code, symbol in sym.classes.items():
-        choice = field.choice(code) if field is not None else None
-        label = (choice.zh if lang.startswith("zh") else choice.en) if choice else code
-        out.append(LegendEntry(key, code, symbol, kind, label))
+        out = [LegendEntry(key, None, sym.default, kind, schema.label(lang))]
+    else:
+        field = schema.field(sym.field) if sym.field else None
+        out = []
+        for code, symbol in sym.classes.items():
+            choice = field.choice(code) if field is not None else None
+            label = (choice.zh if lang.startswith("zh") else choice.en) if choice else code
+            out.append(LegendEntry(key, code, symbol, kind, label))
+    if operations:
+        out += operation_entries(key, text)
     return out
+
+
+def operation_entries(key: str, text: PageText, present: set[str] | None = None) -> list[LegendEntry]:
+    """How the operations overlay draws ``key``'s features as of a moment (``present``: only these codes)."""
+    from floodpost.data.schema import WARNING_LEVELS
+    from floodpost.layers.model.operations import LEVELS
+
+    rows: list[tuple[str, str, str]] = []
+    if key == "incidents":
+        rows = [
+            ("incident_status", "uncontrolled", text.translate("legend", "Out of control (reported, handling)")),
+            ("incident_status", "controlled", text.translate("legend", "Under control")),
+            ("incident_status", "closed", text.translate("legend", "Closed")),
+            ("section", "muted", text.translate("legend", "Dike section, incident under control")),
+            ("dispatch", "full", text.translate("legend", "Force sent (all its people committed)")),
+            ("dispatch", "free", text.translate("legend", "Force sent (people still free)")),
+        ]
+    elif key == "villages":
+        choices = {c.code: c for c in WARNING_LEVELS}
+        for level in reversed(LEVELS):
+            c = choices[level]
+            label = text.translate("legend", "Warning: %1").replace("%1", c.zh if text.zh else c.en)
+            rows.append(("warning_level", level, label))
+        rows.append(("unanswered", "unanswered", text.translate("legend", "Warned, not answered in time")))
+    return [LegendEntry(key, code, Symbol(), f"{kind}:{code}", label) for kind, code, label in rows
+            if present is None or code in present]
 
 
 def _present(layer: Any) -> set[str] | None:
@@ -97,7 +132,7 @@ def map_legend(scene: Any, text: PageText) -> list[LegendGroup]:
             continue
         present = _present(layer)
         entries = []
-        for e in legend_entries(layer.key, lang, text):
+        for e in legend_entries(layer.key, lang, text, operations=False):
             if present is None or e.code is None or e.code in present:
                 entries.append(e)
         entries += _overlay_entries(layer.key, overlays, text)
@@ -135,6 +170,15 @@ def _overlay_entries(key: str, overlays: dict[str, Any], text: PageText) -> list
         if "inconsistent" in kinds:
             out.append(LegendEntry(key, "tag_inconsistent", Symbol(), "tag_inconsistent",
                                    text.translate("legend", "Records disagree (more sent out than held)")))
+    ops = overlays.get("OperationsOverlay")
+    if key == "incidents" and ops is not None:
+        shown = {m.style for m in ops.incidents} | {"full" if k.full else "free" for k in ops.links}
+        if ops.sections:
+            shown.add("muted")
+        out += operation_entries(key, text, shown)
+    if key == "villages" and ops is not None:
+        shown = {p.level for p in ops.places if p.level} | ({"unanswered"} if any(p.overdue for p in ops.places) else set())
+        out += operation_entries(key, text, shown)
     if key == "forces" and getattr(overlays.get("ForcesOverlay"), "items", None):
         items = overlays["ForcesOverlay"].items
         out.append(LegendEntry(key, "halo", Symbol(fill="#2e7d32"), "halo", text.translate("legend", "Circle size: personnel")))
@@ -151,7 +195,11 @@ def paint_swatch(
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     c = rect.center()
-    if kind in OVERLAY_KINDS:
+    if kind.partition(":")[0] in OPERATION_KINDS:
+        from floodpost.layers.render.operations import paint_swatch as paint_operation
+
+        paint_operation(painter, rect, *kind.partition(":")[::2], scale)
+    elif kind in OVERLAY_KINDS:
         _paint_overlay_swatch(painter, rect, symbol, kind, scale, vector, text)
     elif kind == "point":
         # Keep big markers inside the swatch box.

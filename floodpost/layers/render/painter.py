@@ -176,6 +176,19 @@ class _LabelBatch:
     tops: Any = None  # (candidate left, candidate top, ascent), filled by the placement pass
 
 
+def label_batch(
+    texts: list[str], x: np.ndarray, y: np.ndarray, style: LabelStyle, *, order: int = 1000,
+    point_offset: np.ndarray | None = None,
+) -> _LabelBatch:
+    """Labels an overlay adds to the placement pass: beside points (``point_offset``: the gap
+    from each point), else centred on (x, y)."""
+    n = len(texts)
+    kind = np.full(n, POINT if point_offset is not None else LINE, dtype=np.int64)
+    offset = np.zeros(n) if point_offset is None else np.asarray(point_offset, dtype=float)
+    return _LabelBatch(style.priority, order, list(texts), np.asarray(x, dtype=float), np.asarray(y, dtype=float),
+                       kind, offset, style)
+
+
 @dataclass
 class Placement:
     """Where the items of a map overlay may go, for the label placement pass.
@@ -260,6 +273,9 @@ class MapPainter:
         #: report time): ``render_image`` keeps the picture of what lies under the first of
         #: them, so a step redraws only those layers, the overlays and the labels.
         self.volatile: frozenset[str] = frozenset()
+        #: Keys of the layers whose labels an overlay draws instead (the incidents: their
+        #: label says the status and age as of the moment shown).
+        self.overlay_labels: frozenset[str] = frozenset()
         self._base: _Base | None = None
         self._last_view: tuple[Any, ...] | None = None
 
@@ -386,13 +402,15 @@ class MapPainter:
                 stop()
             if order >= start:
                 self._paint_band(painter, viewport, 0, top, layer, scale, stats)
-            if labels and layer.labels:
+            if labels and layer.labels and layer.key not in self.overlay_labels:
                 self.collect_labels(self.prepared(layer), viewport, order, scale, label_queue)
         t_own = time.perf_counter() - t_own
         t_labels = time.perf_counter()
         # Overlay items (bars, tags) take part in the one placement pass with the labels.
         plans = [self._plan(o, viewport, scale, page_text) for o in self.overlays]
         reserved = [pl for plan in plans for pl in plan.placements]
+        if labels:  # an overlay's own labels (incidents with their age) join the one placement pass
+            label_queue.extend(b for plan in plans for b in getattr(plan, "labels", ()))
         placed = self.place_labels(label_queue if labels else [], viewport, scale, reserved)
         stats.reserved = reserved
         t_labels = time.perf_counter() - t_labels

@@ -1,0 +1,84 @@
+"""What the map shows of the operations at a moment, as plain data: one reading for the painter and the web page.
+
+Which warning level reaches a village (a county's warning reaches all its
+villages, a township's its own, a village's itself: :meth:`Recipient.covers`),
+which recipients are late to answer, and how an incident's status is drawn.
+No Qt here: :mod:`floodpost.layers.render.operations` paints these and
+:mod:`floodpost.layers.output.webops` writes them into the web page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from floodpost.data import recipients as rcp
+from floodpost.data.schema.symbology import Symbol
+
+#: Warning levels, lowest first (a village shows the highest reaching it).
+LEVELS = ("blue", "yellow", "orange", "red")
+#: How an incident's status is drawn: out of control, controlled, closed.
+STATUS_STYLE = {"reported": "uncontrolled", "handling": "uncontrolled", "controlled": "controlled", "closed": "closed"}
+
+
+def text(v: Any) -> str:
+    """A cell as text: blank for missing values, stripped."""
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    return str(v).strip()
+
+
+def level_rank(level: Any) -> int:
+    """0 (blue) to 3 (red); -1 for no level."""
+    return LEVELS.index(level) if level in LEVELS else -1
+
+
+def village_levels(warnings: list[dict[str, Any]], villages: list[tuple[Any, Any, Any]]) -> list[str | None]:
+    """The highest level of ``warnings`` reaching each (county, township, name) village (None: none).
+
+    One lookup per village and area, not per village and warning.
+    """
+    best: dict[tuple[str, ...], int] = {}
+    for w in warnings:
+        rank = level_rank(w.get("level"))
+        if rank < 0:
+            continue
+        for key in w.get("recipients") or ():
+            r = rcp.parse(key)
+            if r.kind == "feature":
+                continue
+            path = (r.county,) if r.kind == "county" else (r.county, r.township) if r.kind == "township" \
+                else (r.county, r.township, r.village)
+            best[path] = max(best.get(path, -1), rank)
+    out: list[str | None] = []
+    for c, t, v in villages:
+        c, t, v = text(c), text(t), text(v)
+        rank = max(best.get((c,), -1), best.get((c, t), -1), best.get((c, t, v), -1))
+        out.append(LEVELS[rank] if rank >= 0 else None)
+    return out
+
+
+def feature_levels(warnings: list[dict[str, Any]], layer: str | None = None) -> dict[str, str]:
+    """The highest level of the warnings sent to each feature recipient (``hazards:名称``), of ``layer`` if given."""
+    best: dict[str, int] = {}
+    for w in warnings:
+        rank = level_rank(w.get("level"))
+        for key in w.get("recipients") or ():
+            if ":" in key and (layer is None or key.startswith(f"{layer}:")) and rank >= 0:
+                best[key] = max(best.get(key, -1), rank)
+    return {k: LEVELS[r] for k, r in best.items()}
+
+
+def late_recipients(recipients: list[dict[str, Any]], minutes: float) -> dict[str, dict[str, Any]]:
+    """Recipients of active warnings not answered ``minutes`` after the issue, by key (the longest wait)."""
+    out: dict[str, dict[str, Any]] = {}
+    for r in recipients:
+        if r.get("answered_ms") is None and float(r.get("waiting_min") or 0) >= minutes:
+            key = str(r["recipient"])
+            if key not in out or float(r["waiting_min"]) > float(out[key]["waiting_min"]):
+                out[key] = r
+    return out
+
+
+def ring_radius(symbol: Symbol, style: str, scale: float = 1.0) -> float:
+    """Radius of an incident's status ring around its marker (pixels at ``scale``)."""
+    return (symbol.size / 2 + (6.0 if style == "uncontrolled" else 4.0)) * scale
