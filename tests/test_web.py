@@ -510,7 +510,7 @@ def test_page_shows_operations_as_of_its_moment(ops_pages):
     assert "stroke-dasharray" in hazard["properties"]["_icon"]  # its responsible person has not answered
     # the legend explains them
     decoded = _decoded(page)
-    for label in ("未控制（已报告、处置中）", "力量调派（尚有人员可派）", "红色（Ⅰ级）预警", "蓝色（Ⅳ级）预警", "预警超时未叫应"):
+    for label in ("未控制", "调派：尚有余员", "红色（Ⅰ级）预警", "蓝色（Ⅳ级）预警", "预警超时未叫应"):
         assert label in decoded
     assert "截至 2021-07-22 11:00" in decoded
     # 12:30: controlled: the green ring, a muted label; the section thin and grey

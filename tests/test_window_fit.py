@@ -440,7 +440,7 @@ def test_laptop_screen_1366x768(tmp_path, demo_path):
     assert shown and width >= needed - 2
     assert not got["meeting_menu"]
     assert got["strip"][:2] == ["Alt+1 全图", "Alt+2 全部蓄滞洪区"] and len(got["strip"]) == 9
-    assert len(got["force_legend"]) == 7
+    assert len(got["force_legend"]) == 8  # seven categories and the personnel sent to incidents
 
 
 def test_ctrl_c_in_the_terminal_closes_the_window(tmp_path, demo_path):

@@ -1716,6 +1716,7 @@ Nothing was changed; the step is no longer on the undo list.</source>
     </message>
     <message>
         <source>Whole map</source>
+        <extracomment>At most this share of the screen for the meeting legend (a laptop with every kind of layer needs a third).</extracomment>
         <translation>全图</translation>
     </message>
     <message>
@@ -3087,9 +3088,9 @@ What marks a row as made up (the demo&apos;s rows carry ``示意数据 illustrat
         <translation>沙袋</translation>
     </message>
     <message>
-        <source>Out of control (reported, handling)</source>
+        <source>Out of control</source>
         <extracomment>The overlays&apos; own swatch kinds (drawn here, in the overlays&apos; colours). The operations overlay&apos;s swatch kinds, each written ``kind:code`` in an entry (drawn by :func:`floodpost.layers.render.operations.paint_swatch`).</extracomment>
-        <translation>未控制（已报告、处置中）</translation>
+        <translation>未控制</translation>
     </message>
     <message>
         <source>Under control</source>
@@ -3100,23 +3101,23 @@ What marks a row as made up (the demo&apos;s rows carry ``示意数据 illustrat
         <translation>已结束</translation>
     </message>
     <message>
-        <source>Dike section, incident under control</source>
+        <source>Section under control</source>
         <translation>已控制险情堤段</translation>
     </message>
     <message>
-        <source>Force sent (all its people committed)</source>
-        <translation>力量调派（人员已全部派出）</translation>
+        <source>Sent, none left free</source>
+        <translation>调派：无余员</translation>
     </message>
     <message>
-        <source>Force sent (people still free)</source>
-        <translation>力量调派（尚有人员可派）</translation>
+        <source>Sent, some still free</source>
+        <translation>调派：尚有余员</translation>
     </message>
     <message>
         <source>Warning: %1</source>
         <translation>%1预警</translation>
     </message>
     <message>
-        <source>Warned, not answered in time</source>
+        <source>Not answered in time</source>
         <translation>预警超时未叫应</translation>
     </message>
 </context>

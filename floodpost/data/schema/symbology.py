@@ -160,7 +160,7 @@ SYMBOLOGY: dict[str, Symbology] = {
         None, {}, Symbol(fill="#eceff133", stroke="#90a4ae", stroke_width=0.8, dash=(3, 2)), label=None,
     ),
     "incidents": Symbology(
-        "kind", _INCIDENTS, _INCIDENTS["other"], LabelStyle(size=9.5, bold=True, color="#b71c1c", priority=95),
+        "kind", _INCIDENTS, _INCIDENTS["other"], LabelStyle(size=9.5, bold=True, color="#b71c1c", priority=88),
     ),
     "incident_sections": Symbology(
         None, {}, Symbol(stroke="#e53935", stroke_width=5.0, casing="#ffffff"), label=None,
@@ -180,7 +180,7 @@ INCIDENT_STATUS_STYLE = {
 SECTION_CONTROLLED = Symbol(stroke="#8d9e8b", stroke_width=2.0, dash=(4, 3))
 #: Incident labels by status (closed incidents carry none): the name and the age since the report.
 INCIDENT_LABELS = {
-    "uncontrolled": LabelStyle(size=9.5, bold=True, color="#b71c1c", priority=95),
+    "uncontrolled": LabelStyle(size=9.5, bold=True, color="#b71c1c", priority=88),
     "controlled": LabelStyle(size=8.5, color="#33691e", priority=58),
 }
 #: A force sent to an incident: solid when the force has nobody left, dashed while people are free.

@@ -245,7 +245,7 @@ def _panels(c: PageContext) -> None:
     groups = map_legend(c.scene, c.text)
     base = max(230 * u, c.page.width() * 0.2)
     panels = []
-    for width in (base, base * 1.2, base * 1.4):
+    for width in (base, base * 1.2, base * 1.4, base * 1.6, base * 1.8):
         head_h = _headline_height(c.painter, c.options.headline, width, u, c.vector, c.text)
         panels.append((width, bottom - top - head_h - 12 * u))
     width, c.fit = _fit_legend(groups, panels, u, c.vector)
@@ -334,22 +334,27 @@ def _paint_stamp(painter: QPainter, top_right: QPointF, label: str, u: float, ve
     return rect
 
 
-def _headline_cells(items: list[tuple[str, str]], width: float, u: float, vector: bool) -> int:
-    """Two figures a row when both fit side by side, else one."""
+def _headline_cells(items: list[tuple[str, str]], width: float, u: float, vector: bool) -> tuple[int, int]:
+    """(figures a row, lines a label takes): two a row when each value fits half the panel and each
+    label fits it in at most two lines (English labels are long), else one a row on one line."""
     if not items:
-        return 1
-    need = max(max(text_width(v, map_font(16, True, u), vector), text_width(lb, map_font(9, scale=u), vector))
-               for lb, v in items)
-    return 2 if need + 8 * u <= width / 2 else 1
+        return 1, 1
+    half = width / 2 - 8 * u
+    value_font, label_font = map_font(16, True, u), map_font(9, scale=u)
+    if all(text_width(v, value_font, vector) <= half for _, v in items):
+        wrapped = [_wrap(lb, label_font, half, vector) for lb, _ in items]
+        if all(w is not None for w in wrapped):
+            return 2, max(len(w or ()) for w in wrapped)
+    return 1, 1
 
 
 def _headline_height(painter: QPainter, items: list[tuple[str, str]], width: float, u: float, vector: bool,
                      text: PageText) -> float:
     if not items:
         return 0.0
-    per_row = _headline_cells(items, width, u, vector)
+    per_row, lines = _headline_cells(items, width, u, vector)
     rows = (len(items) + per_row - 1) // per_row
-    cell = metrics(16, True, u).height() + metrics(9, False, u).height() + 6 * u
+    cell = metrics(16, True, u).height() + lines * metrics(9, False, u).height() + 6 * u
     return 22 * u + rows * cell
 
 
@@ -363,21 +368,24 @@ def _paint_headline(painter: QPainter, rect: QRectF, items: list[tuple[str, str]
     _put_in(painter, QRectF(rect.left(), y, rect.width(), 20 * u), Qt.AlignmentFlag.AlignLeft,
                  text.translate("layout", "Key figures"), vector)
     y += 22 * u
-    per_row = _headline_cells(items, rect.width(), u, vector)
+    per_row, lines = _headline_cells(items, rect.width(), u, vector)
     cell_w = rect.width() / per_row
     vh = metrics(16, True, u).height()
     lh = metrics(9, False, u).height()
+    label_font = map_font(9, scale=u)
     for i, (label, value) in enumerate(items):
         x = rect.left() + (i % per_row) * cell_w
-        yy = y + (i // per_row) * (vh + lh + 6 * u)
+        yy = y + (i // per_row) * (vh + lines * lh + 6 * u)
         painter.setFont(map_font(16, bold=True, scale=u))
         painter.setPen(QColor("#b35806"))
         _put_in(painter, QRectF(x, yy, cell_w, vh), Qt.AlignmentFlag.AlignLeft, value, vector)
-        painter.setFont(map_font(9, scale=u))
+        painter.setFont(label_font)
         painter.setPen(QColor("#334e68"))
-        _put_in(painter, QRectF(x, yy + vh, cell_w, lh), Qt.AlignmentFlag.AlignLeft, label, vector)
+        parts = (_wrap(label, label_font, cell_w - 8 * u, vector) if lines > 1 else None) or [label]
+        for k, part in enumerate(parts):
+            _put_in(painter, QRectF(x, yy + vh + k * lh, cell_w, lh), Qt.AlignmentFlag.AlignLeft, part, vector)
     rows = (len(items) + per_row - 1) // per_row
-    return y + rows * (vh + lh + 6 * u)
+    return y + rows * (vh + lines * lh + 6 * u)
 
 
 @dataclass
@@ -397,7 +405,7 @@ LEGEND_SIZES = (9.0, 8.5, 8.0, 7.5, 7.0, 6.5)
 
 def _legend_geometry(pt: float, u: float) -> tuple[float, float, float]:
     """(row height, swatch width, gap) of a legend set in ``pt``."""
-    row = metrics(pt, False, u).height() * 1.35
+    row = metrics(pt, False, u).height() * 1.25
     return row, max(row * 1.5, 18 * u * pt / 9), 5 * u * pt / 9
 
 
@@ -471,7 +479,7 @@ def _fit_legend(groups: list[LegendGroup], panels: list[tuple[float, float]], u:
 
     for pt in LEGEND_SIZES:
         for width, height in panels:
-            for cols in (2, 3):
+            for cols in (2, 3, 4):
                 got = attempt(pt, width, height, cols)
                 if got is not None:
                     return width, got

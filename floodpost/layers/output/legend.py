@@ -89,25 +89,27 @@ def operation_entries(key: str, text: PageText, present: set[str] | None = None)
     rows: list[tuple[str, str, str]] = []
     if key == "incidents":
         rows = [
-            ("incident_status", "uncontrolled", text.translate("legend", "Out of control (reported, handling)")),
+            ("incident_status", "uncontrolled", text.translate("legend", "Out of control")),
             ("incident_status", "controlled", text.translate("legend", "Under control")),
             ("incident_status", "closed", text.translate("legend", "Closed")),
-            ("section", "muted", text.translate("legend", "Dike section, incident under control")),
-            ("dispatch", "full", text.translate("legend", "Force sent (all its people committed)")),
-            ("dispatch", "free", text.translate("legend", "Force sent (people still free)")),
+            ("section", "muted", text.translate("legend", "Section under control")),
+            ("dispatch", "full", text.translate("legend", "Sent, none left free")),
+            ("dispatch", "free", text.translate("legend", "Sent, some still free")),
         ]
     elif key == "villages":
         choices = {c.code: c for c in WARNING_LEVELS}
         for level in reversed(LEVELS):
             c = choices[level]
-            label = text.translate("legend", "Warning: %1").replace("%1", c.zh if text.zh else c.en)
+            # the colour alone, as warnings are spoken of (红色预警); the legend stays narrow
+            colour = (c.zh if text.zh else c.en).split("（")[0].split(" (")[0]
+            label = text.translate("legend", "Warning: %1").replace("%1", colour)
             rows.append(("warning_level", level, label))
-        rows.append(("unanswered", "unanswered", text.translate("legend", "Warned, not answered in time")))
+        rows.append(("unanswered", "unanswered", text.translate("legend", "Not answered in time")))
     return [LegendEntry(key, code, Symbol(), f"{kind}:{code}", label) for kind, code, label in rows
             if present is None or code in present]
 
 
-def _present(layer: Any) -> set[str] | None:
+def layer_classes(layer: Any) -> set[str] | None:
     """Class codes the layer's features carry (None: the layer is not classified)."""
     sym = layer.symbology
     table = layer.table
@@ -126,18 +128,31 @@ def map_legend(scene: Any, text: PageText) -> list[LegendGroup]:
     """
     lang = text.lang
     overlays = {type(o).__name__: o for o in getattr(scene.painter, "overlays", [])}
+    shown = [layer for layer in reversed(list(scene.layers)) if layer.visible and layer.count > 0]
+    # an outline layer (a village's boundary, an incident's dike section) is one row in its
+    # owner's group, not a group of its own: a press page has room for the legend it needs
+    owners = {LAYERS[layer.key].outline_layer: layer.key for layer in shown
+              if layer.key in LAYERS and LAYERS[layer.key].outline_layer}
+    companions: dict[str, list[LegendEntry]] = {}
     groups = []
-    for layer in reversed(list(scene.layers)):
-        if not layer.visible or layer.count == 0:
-            continue
-        present = _present(layer)
+    for layer in shown:
+        present = layer_classes(layer)
         entries = []
         for e in legend_entries(layer.key, lang, text, operations=False):
             if present is None or e.code is None or e.code in present:
                 entries.append(e)
         entries += _overlay_entries(layer.key, overlays, text)
+        if layer.key in owners and layer.key not in ("reservoir_areas",):
+            companions[owners[layer.key]] = [
+                LegendEntry(e.key, e.code, e.symbol, e.kind, layer.title(lang)) if e.code is None else e
+                for e in entries]
+            continue
         if entries:
             groups.append(LegendGroup(layer.title(lang), tuple(entries)))
+    if companions:  # outline layers are drawn under their owners, so they come after them in the loop
+        titles = {layer.title(lang): layer.key for layer in shown}
+        groups = [LegendGroup(g.title, g.entries + tuple(companions.get(titles.get(g.title, ""), ())))
+                  for g in groups]
     basemap = getattr(scene.painter, "basemap", None)
     vector = getattr(basemap, "vector", basemap)
     if vector is not None and hasattr(vector, "counties") and len(vector.counties):

@@ -340,7 +340,7 @@ def operation_legend_rows(key: str, shown: set[str] | None) -> list[tuple[str, s
         return f'<span class="fp-sw">{small}</span>'
 
     if key == "incidents":
-        for style, label in (("uncontrolled", "未控制（已报告、处置中）"), ("controlled", "已控制"), ("closed", "已结束")):
+        for style, label in (("uncontrolled", "未控制"), ("controlled", "已控制"), ("closed", "已结束")):
             if style in shown:
                 svg, side = incident_svg("other", style)
                 rows.append((sw(svg, side), label))
@@ -350,7 +350,7 @@ def operation_legend_rows(key: str, shown: set[str] | None) -> list[tuple[str, s
             rows.append(('<span class="fp-sw"><svg xmlns="http://www.w3.org/2000/svg" width="28" height="18" '
                          f'viewBox="0 0 28 18" aria-hidden="true"><path d="M2,9 L26,9" stroke="{s.stroke}" '
                          f'stroke-width="{s.stroke_width:g}" stroke-dasharray="{dash}"/></svg></span>', "已控制险情堤段"))
-        for code, label in (("full", "力量调派（人员已全部派出）"), ("free", "力量调派（尚有人员可派）")):
+        for code, label in (("full", "调派：无余员"), ("free", "调派：尚有余员")):
             if code in shown:
                 s = DISPATCH_LINKS[code]
                 dash = f' stroke-dasharray="{" ".join(f"{d:g}" for d in s.dash)}"' if s.dash else ""

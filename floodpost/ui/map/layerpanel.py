@@ -33,9 +33,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from floodpost.data.schema import LAYERS
 from floodpost.i18n import lang_short
 from floodpost.layers.model import Layer, LayerList
-from floodpost.layers.output.legend import legend_entries, paint_swatch, swatch_image
+from floodpost.layers.output.legend import (
+    OPERATION_KINDS,
+    layer_classes,
+    legend_entries,
+    paint_swatch,
+    swatch_image,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -164,12 +171,37 @@ class LegendView(QWidget):
         self._changed()
 
     def _rows(self) -> list[tuple[str, Any]]:
+        """Title and entries of each visible layer. Flowed (the meeting view, which may not scroll),
+        only the classes the data holds, and an outline layer's row in its owner's group."""
         rows: list[tuple[str, Any]] = []
-        for layer in reversed(list(self._layers)):
-            if not layer.visible:
+        layers = [layer for layer in reversed(list(self._layers)) if layer.visible]
+        owners = {LAYERS[la.key].outline_layer for la in layers if la.key in LAYERS} if self.flow else set()
+        companions: dict[str, list[tuple[str, Any]]] = {}
+        for layer in layers:
+            entries = legend_entries(layer.key, lang_short())
+            if self.flow:
+                present = layer_classes(layer)
+                entries = [e for e in entries if present is None or e.code is None or e.code in present
+                           or e.kind.startswith(OPERATION_KINDS)]
+            if layer.key in owners and layer.key != "reservoir_areas":
+                owner = next(la.key for la in layers if la.key in LAYERS and LAYERS[la.key].outline_layer == layer.key)
+                companions[owner] = [("entry", e) for e in entries]
                 continue
             rows.append(("title", layer.title(lang_short())))
-            rows.extend(("entry", e) for e in legend_entries(layer.key, lang_short()))
+            rows.extend(("entry", e) for e in entries)
+        if companions:  # outlines are drawn under their owners, so met after them: each row joins its owner's group
+            out: list[tuple[str, Any]] = []
+            titles = {la.title(lang_short()): la.key for la in layers}
+            current = None
+            for kind, item in rows:
+                if kind == "title":
+                    if current in companions:
+                        out.extend(companions.pop(current))
+                    current = titles.get(item)
+                out.append((kind, item))
+            if current in companions:
+                out.extend(companions.pop(current))
+            rows = out
         return rows
 
     def row_height(self) -> int:

@@ -16,6 +16,9 @@ from PySide6.QtWidgets import (
 
 from floodpost.ui.window import DEFAULT_SIZE, MEETING_SCALE
 
+#: At most this share of the screen for the meeting legend (a laptop with every kind of layer needs a third).
+LEGEND_SHARE = 0.34
+
 
 class MeetingMixin:
     """Methods of the main window (see :mod:`floodpost.ui.window`)."""
@@ -92,12 +95,15 @@ class MeetingMixin:
                 dock.hide()
             self.dashboard_dock.show()
             self.dashboard_dock.raise_()
+            # Large type for a big screen; a laptop's 768 lines keep the charts readable with less.
+            screen = self.screen().geometry() if self.screen() is not None else QRect(0, 0, *DEFAULT_SIZE)
+            fit = min(1.0, screen.height() / 1080)
             big = self.font()
-            big.setPointSizeF(big.pointSizeF() * MEETING_SCALE)
+            big.setPointSizeF(big.pointSizeF() * max(1.2, MEETING_SCALE * fit))
             for w in (self.dashboard, self.time_slider, self.bookmark_bar):
                 w.setFont(big)
             legend_font = self.font()
-            legend_font.setPointSizeF(legend_font.pointSizeF() * 1.2)
+            legend_font.setPointSizeF(legend_font.pointSizeF() * max(1.0, 1.2 * fit))
             self.meeting_legend.setFont(legend_font)
             self.menuBar().hide()
             self.timing.hide()
@@ -150,12 +156,12 @@ class MeetingMixin:
     def _on_legend_width(self, width: int) -> None:
         if self._meeting_state is not None and self.legend_dock.isVisible():
             screen = self.screen().geometry() if self.screen() is not None else QRect(0, 0, *DEFAULT_SIZE)
-            self.resizeDocks([self.legend_dock], [min(width, int(screen.width() * 0.25))], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.legend_dock], [min(width, int(screen.width() * LEGEND_SHARE))], Qt.Orientation.Horizontal)
 
     def _size_meeting_docks(self) -> None:
         """A third of the screen for the figures and charts, the legend as wide as its columns."""
         screen = self.screen().geometry() if self.screen() is not None else QRect(0, 0, *DEFAULT_SIZE)
         dash = max(360, min(640, int(screen.width() * 0.34)))
         rows_height = screen.height() - 3 * self.fontMetrics().height() * 3  # strip, slider, dock title
-        legend = min(int(screen.width() * 0.25), self.meeting_legend.needed_width(max(rows_height, 200)))
+        legend = min(int(screen.width() * LEGEND_SHARE), self.meeting_legend.needed_width(max(rows_height, 200)))
         self.resizeDocks([self.dashboard_dock, self.legend_dock], [dash, legend], Qt.Orientation.Horizontal)
