@@ -175,6 +175,13 @@ def test_the_dock_follows_the_slider_and_an_answer_is_one_undoable_step(qtbot, w
     panel.zoom_to(row)
     assert seen == [("villages", 1)] and win._current == ("villages", 1)
     qtbot.waitUntil(lambda: not win.situation_pending, timeout=20_000)
+    # the map's unanswered rings follow the list's minutes: 20 minutes rings 浚县 and 油城村, 60 none
+    panel.minutes.setValue(20)
+    ops = next(o for o in win.scene.painter.overlays if type(o).__name__ == "OperationsOverlay")
+    assert win.scene.answer_minutes == 20 and sum(p.overdue for p in ops.places) >= 1
+    panel.minutes.setValue(60)
+    ops = next(o for o in win.scene.painter.overlays if type(o).__name__ == "OperationsOverlay")
+    assert win.scene.answer_minutes == 60 and sum(p.overdue for p in ops.places) == 0
     win.close()
 
 

@@ -124,6 +124,7 @@ class MainWindow(LiveMixin, SituationMixin, FilesMixin, EditingMixin, MeetingMix
         self.ack_dock = self._dock(self.tr("Warning acknowledgements"), "acks", self.ack_panel,
                                    Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.brief_dock, self.ack_dock)
+        self.ack_panel.minutes.valueChanged.connect(self._on_answer_minutes)
         self.dashboard_dock.raise_()
         self.ack_panel.saved.connect(self._after_record)
         self.ack_panel.featureRequested.connect(self.zoom_to_feature)

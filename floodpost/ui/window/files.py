@@ -258,7 +258,7 @@ class FilesMixin:
         scene = MapScene.from_workspace(self.workspace, self.scene.painter.basemap)
         for mine, theirs in zip(scene.layers, self.scene.layers, strict=False):
             mine.visible, mine.opacity, mine.labels = theirs.visible, theirs.opacity, theirs.labels
-        situation = scene.show_situation(self.workspace, when)
+        situation = scene.show_situation(self.workspace, when, answer_minutes=self.ack_panel.minutes.value())
         dlg = ComposerDialog(scene, situation, self.canvas.viewport.lonlat_extent,
                              as_of_text(situation.at, i18n.lang_short()), self,
                              workspace=self.workspace, requested=when is not None)

@@ -70,11 +70,8 @@ class SituationMixin:
     def _on_moment(self, gen: int, moment: Any) -> None:
         if gen != self._moment_gen or self._situation is None or self.workspace is None:
             return  # superseded, or from a workspace closed since
-        with self.canvas.batched():  # one frame for the step, asked for before the figures are set
-            try:
-                self.scene.show_situation(self.workspace, moment.when or None, situation=moment.situation)
-            except Exception as exc:  # noqa: BLE001 - keep the window usable, say why
-                self.statusBar().showMessage(QCoreApplication.translate("MainWindow", "Cannot show that time: %1").replace("%1", str(exc)), 8000)
+        self._shown_moment = moment
+        self._show_on_map(moment)
         self.dashboard.show_moment(moment)
         self.identify.set_situation(moment.situation)
         self.brief.when = moment.when
@@ -82,6 +79,21 @@ class SituationMixin:
         self.ack_panel.show_moment(moment)
         self._moment_done = True
         self._ready()
+
+    def _show_on_map(self, moment: Any) -> None:
+        """The moment on the map, with the 叫应 list's minutes for the unanswered rings."""
+        with self.canvas.batched():  # one frame for the step, asked for before the figures are set
+            try:
+                self.scene.show_situation(self.workspace, moment.when or None, situation=moment.situation,
+                                          answer_minutes=self.ack_panel.minutes.value())
+            except Exception as exc:  # noqa: BLE001 - keep the window usable, say why
+                self.statusBar().showMessage(QCoreApplication.translate("MainWindow", "Cannot show that time: %1").replace("%1", str(exc)), 8000)
+
+    def _on_answer_minutes(self, _value: int) -> None:
+        """The officer's answer limit changed: the map's rings follow at once."""
+        moment = getattr(self, "_shown_moment", None)
+        if moment is not None and self.workspace is not None and self._situation is not None:
+            self._show_on_map(moment)
 
     def _on_series(self, gen: int, series: Any) -> None:
         if gen != self._series_gen or self._situation is None:
