@@ -9,16 +9,23 @@ them literally):
   are the latest record at or before T that gives each figure, else the
   incident's own figure (rescued: 0). Status records name the incident.
 - **A dispatch** record sends (or recalls) personnel, vehicles and boats of a
-  force to an incident. What a force has at an incident at T is the sum of
-  its sends less its recalls since the incident was last closed, never below
-  zero, and nothing while the incident is closed: closing an incident brings
-  its teams back. A force's committed personnel is the sum over incidents.
+  force to an incident. What a force has at an incident at T is the running
+  sum, in time order (ties: in order of entry), of its sends less its recalls
+  made after the incident was last closed, each figure never below zero (a
+  recall of more than is there brings everyone back; a later send counts in
+  full), and nothing while the incident is closed: closing an incident brings
+  its teams back, and a reopened incident starts from what is sent after the
+  closing. A closing is a status record that holds at its time (a "closed"
+  corrected at the same time is no closing). A force's committed personnel is
+  the sum over incidents; a force is committed while it has anything out.
 - **A warning** is named; its latest row at or before T is the warning as
   issued then (a re-issue under the same name, an upgrade, replaces the
   recipients and the level, and is answered anew). It is active until its
   ``ends_at``. A recipient has answered at T when an acknowledgement for the
   warning and recipient, other than "no answer", lies between the current
-  row's issue time and T. Unanswered after ``ANSWER_MINUTES`` it is overdue.
+  row's issue time and T; each "no answer" in that span before the answer is
+  an attempt. Unanswered for ``ANSWER_MINUTES`` or more it is overdue. The
+  unanswered come first in the list, longest waiting first.
 
 How it stays cheap: every incident, force, warning and recipient is an
 *entity* whose contribution to the sums is a few steps in time; a new
@@ -202,15 +209,16 @@ class OperationsFold:
         self.by_name: dict[str, list[int]] = defaultdict(list)
         #: incident name -> [(ms, fid, row)] status records in time order
         self.status: dict[str, list[tuple[int, int, dict[str, Any]]]] = defaultdict(list)
-        #: incident name -> [(ms, fid)] of its closing records
-        self.closings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        #: incident name -> times of its closings (closed records not corrected at the same time)
+        self.closings: dict[str, list[int]] = {}
         #: (force, incident) -> [(ms, fid, (personnel, vehicles, boats) signed, row)]
         self.pairs: dict[tuple[str, str], list[tuple[int, int, tuple[int, int, int], dict[str, Any]]]] = \
             defaultdict(list)
         self.force_pairs: dict[str, set[str]] = defaultdict(set)  # force -> incidents
         self.incident_forces: dict[str, set[str]] = defaultdict(set)  # incident -> forces
-        #: warning name -> [(ms, fid, row, recipient keys, ends ms)]
-        self.warnings: dict[str, list[tuple[int, int, dict[str, Any], list[str], float]]] = defaultdict(list)
+        #: warning name -> [(ms, fid, row, recipient keys, ends ms, the keys as a set)]
+        self.warnings: dict[str, list[tuple[int, int, dict[str, Any], list[str], float, frozenset[str]]]] = \
+            defaultdict(list)
         #: (warning, recipient) -> [(ms, fid, row)] acknowledgements
         self.acks: dict[tuple[str, str], list[tuple[int, int, dict[str, Any]]]] = defaultdict(list)
         self.incident_sums = _Contrib(_I_WIDTH)
@@ -227,6 +235,8 @@ class OperationsFold:
             self._put_warning(r)
         for r in tables.get("acknowledgements", []):
             self._put_ack(r)
+        for name in self.status:
+            self._closings(name)
         for fid in self.incidents:
             self._incident_entity(fid)
         for force in self.force_pairs:
@@ -248,9 +258,13 @@ class OperationsFold:
         name = _text(r.get("incident"))
         t, fid = self._ms(r.get("reported_at")), int(r["fid"])
         _insort(self.status[name], (t, fid, r))
-        if r.get("status") == "closed":
-            _insort(self.closings[name], (t, fid))
         return name
+
+    def _closings(self, name: str) -> None:
+        """The times the incident was closed: a "closed" that holds at its time (not corrected then)."""
+        seq = self.status.get(name, [])
+        self.closings[name] = [e[0] for k, e in enumerate(seq) if e[2].get("status") == "closed"
+                               and (k + 1 == len(seq) or seq[k + 1][0] != e[0])]
 
     def _put_dispatch(self, r: dict[str, Any]) -> str:
         force, incident = _text(r.get("force")), _text(r.get("incident"))
@@ -265,7 +279,8 @@ class OperationsFold:
         name = _text(r.get("name"))
         ends = r.get("ends_at")
         end_ms = float(self._ms(ends)) if ends else _INF
-        row = (self._ms(r.get("reported_at")), int(r["fid"]), r, rcp.split(r.get("recipients")), end_ms)
+        keys = rcp.split(r.get("recipients"))
+        row = (self._ms(r.get("reported_at")), int(r["fid"]), r, keys, end_ms, frozenset(keys))
         _insort(self.warnings[name], row)
         return name
 
@@ -278,6 +293,7 @@ class OperationsFold:
         """One new record, its entities recomputed; False for what only a rebuild explains (a new incident)."""
         if key == "incident_status":
             name = self._put_status(r)
+            self._closings(name)
             for fid in self.by_name.get(name, []):
                 self._incident_entity(fid)
             for force in self.incident_forces.get(name, ()):
@@ -332,22 +348,40 @@ class OperationsFold:
         times = sorted({t0, *(e[0] for e in self.status.get(_text(row.get("name")), []) if e[0] > t0)})
         self.incident_sums.set(("i", fid), [(t, self._incident_vector(fid, t)) for t in times])
 
-    def pair_amounts(self, force: str, incident: str, t: float) -> tuple[int, int, int]:
-        """What ``force`` has at ``incident`` at ``t`` (personnel, vehicles, boats)."""
+    def _since(self, incident: str, t: float) -> float | None:
+        """When the incident was last closed at or before ``t`` (-inf if never); None while it is closed."""
         status = self.status.get(incident, [])
         i = _latest(status, t)
         if i >= 0 and status[i][2].get("status") == "closed":
-            return 0, 0, 0
+            return None
         closings = self.closings.get(incident, [])
-        j = _latest(closings, t)
-        since = closings[j][0] if j >= 0 else -_INF
+        j = bisect.bisect_right(closings, t) - 1
+        return closings[j] if j >= 0 else -_INF
+
+    def pair_amounts(self, force: str, incident: str, t: float) -> tuple[int, int, int]:
+        """What ``force`` has at ``incident`` at ``t`` (personnel, vehicles, boats)."""
+        since = self._since(incident, t)
+        if since is None:
+            return 0, 0, 0
         seq = self.pairs.get((force, incident), [])
-        total = [0, 0, 0]
+        p = v = b = 0
         for e in seq[: _latest(seq, t) + 1]:
-            if e[0] > since:
-                for k in range(3):
-                    total[k] += e[2][k]
-        return max(0, total[0]), max(0, total[1]), max(0, total[2])
+            if e[0] > since:  # a running sum: a recall takes back at most what is there
+                p, v, b = max(0, p + e[2][0]), max(0, v + e[2][1]), max(0, b + e[2][2])
+        return p, v, b
+
+    def last_send(self, force: str, incident: str, t: float) -> dict[str, Any] | None:
+        """The latest send of ``force`` to ``incident`` still counting at ``t`` (its task and time)."""
+        since = self._since(incident, t)
+        if since is None:
+            return None
+        seq = self.pairs.get((force, incident), [])
+        for e in reversed(seq[: _latest(seq, t) + 1]):
+            if e[0] <= since:
+                break
+            if e[3].get("action") != "recall":
+                return e[3]
+        return None
 
     def _force_vector(self, force: str, t: float) -> np.ndarray:
         v = np.zeros(_F_WIDTH)
@@ -360,11 +394,11 @@ class OperationsFold:
         times: set[int] = set()
         for incident in self.force_pairs.get(force, ()):
             times.update(e[0] for e in self.pairs.get((force, incident), []))
-            times.update(e[0] for e in self.closings.get(incident, []))
-            times.update(e[0] for e in self.status.get(incident, []))  # a reopening after a closing
+            times.update(e[0] for e in self.status.get(incident, []))  # closings and reopenings
         self.force_sums.set(("f", force), [(t, self._force_vector(force, t)) for t in sorted(times)])
 
-    def warning_row(self, name: str, t: float) -> tuple[int, int, dict[str, Any], list[str], float] | None:
+    def warning_row(self, name: str, t: float
+                    ) -> tuple[int, int, dict[str, Any], list[str], float, frozenset[str]] | None:
         """The warning as issued at ``t`` (its latest row), or None if not issued yet or lifted."""
         seq = self.warnings.get(name, [])
         i = _latest(seq, t)
@@ -391,7 +425,7 @@ class OperationsFold:
                         ) -> dict[str, Any] | None:
         """A recipient of an active warning at ``t``: answered when, how, waiting how long."""
         row = self.warning_row(name, t)
-        if row is None or key not in row[3]:
+        if row is None or key not in row[5]:
             return None
         issued = row[0]
         answered = None
@@ -403,8 +437,9 @@ class OperationsFold:
                 continue
             if ack.get("how") == "no_answer":
                 attempts += 1
-            elif answered is None:
+            else:
                 answered = (at, ack)
+                break
         waiting = 0.0 if answered is not None else max(0.0, (t - issued) / MINUTE_MS)
         return {
             "issued_ms": issued,
@@ -455,12 +490,11 @@ class OperationsFold:
         committed: dict[str, dict[str, int]] = {}
         by_incident: dict[str, list[str]] = defaultdict(list)
         men_at: dict[str, int] = defaultdict(int)
-        for (force, incident), seq in self.pairs.items():
+        for force, incident in self.pairs:
             p, v, b = self.pair_amounts(force, incident, t)
             if not (p or v or b):
                 continue
-            sent = [e for e in seq if e[0] <= t and e[2][0] >= 0]
-            last = sent[-1][3] if sent else {}
+            last = self.last_send(force, incident, t) or {}
             ops.dispatches.append({"force": force, "incident": incident, "personnel": p, "vehicles": v,
                                    "boats": b, "task": last.get("task"),
                                    "since": last.get("reported_at")})
@@ -498,7 +532,9 @@ class OperationsFold:
                                        "kind": row[2].get("kind"), **s})
             ops.warnings.append({**row[2], "recipients": list(row[3]), "issued_ms": row[0],
                                  "answered": answered, "total": len(row[3])})
-        ops.recipients.sort(key=lambda r: (r["answered_ms"] is not None, -r["waiting_min"]))
+        # unanswered first, longest waiting first; then by warning and recipient for a stable list
+        ops.recipients.sort(key=lambda r: (r["answered_ms"] is not None, -r["waiting_min"],
+                                           r["answered_ms"] or 0, r["warning"], r["recipient"]))
         return ops
 
     def series(self, times: np.ndarray) -> dict[tuple[str, ...], np.ndarray]:
