@@ -16,7 +16,9 @@ import shapely
 from floodpost.cli import main
 from floodpost.data import situation
 from floodpost.data.situation import as_of
-from floodpost.data.workspace import Workspace
+from floodpost.data.situation.tally import TallyRejected, check_entry, entry
+from floodpost.data.workspace import Where, Workspace
+from tests.conftest import fingerprint
 
 DAY = "2021-07-22T"
 P = shapely.Point(114.3, 35.7)
@@ -242,3 +244,89 @@ def test_info_json_at_carries_operations(ws_path: Path, capsys: pytest.CaptureFi
     assert late["dispatch"] == {"teams_committed": 2, "personnel_committed": 110, "vehicles_committed": 0,
                                 "boats_committed": 9, "teams_available": 0, "personnel_available": 140}
     assert late["warnings"]["active"] == 1 and late["warnings"]["answer_minutes"] == 30
+
+
+# ---------------------------------------------------------------- entry checks
+def errors(issues: list[Any]) -> list[tuple[str | None, str]]:
+    return [(i.field, str(i.message)) for i in issues if i.level == "error"]
+
+
+def test_a_send_beyond_the_free_personnel_is_refused(ws_path: Path) -> None:
+    with Workspace.open(ws_path) as ws:
+        # 10:00: 消防一队 has 20 at 卫河管涌 and 20 at 共渠漫溢 of its 50
+        assert errors(check_entry(ws, "dispatches", send(FIRE, A, "10:00", 11))) == [
+            ("personnel", "消防一队 has 10 personnel free at 10:00 (40 of 50 already out): cannot send 11")]
+        assert check_entry(ws, "dispatches", send(FIRE, C, "14:00", 10)) == []
+        # 16:00: 卫河管涌 closed, its 15 back: 30 free; but at 18:30 it sends 10 there again
+        assert errors(check_entry(ws, "dispatches", send(FIRE, B, "16:00", 20))) == []
+        assert errors(check_entry(ws, "dispatches", send(FIRE, B, "16:00", 30))) == [
+            ("personnel", "消防一队 would have 60 out by 18:30, more than its 50: cannot send 30")]
+        assert errors(check_entry(ws, "dispatches", send(FIRE, B, "16:00", 31))) == [
+            ("personnel", "消防一队 has 30 personnel free at 16:00 (20 of 50 already out): cannot send 31")]
+
+
+def test_a_late_send_may_not_overcommit_the_force_under_later_sends(ws_path: Path) -> None:
+    with Workspace.open(ws_path) as ws:
+        # 08:45: 20 out, 30 free; but at 09:30 it sends another 20 to 共渠漫溢
+        assert errors(check_entry(ws, "dispatches", send(FIRE, B, "08:45", 25))) == [
+            ("personnel", "消防一队 would have 65 out by 09:30, more than its 50: cannot send 25")]
+        assert errors(check_entry(ws, "dispatches", send(FIRE, B, "08:45", 10))) == []
+
+
+def test_a_recall_beyond_what_is_there_is_refused(ws_path: Path) -> None:
+    with Workspace.open(ws_path) as ws:
+        assert errors(check_entry(ws, "dispatches", send(ARMY, B, "12:30", 61, "recall"))) == [
+            ("personnel", "舟桥分队 has 60 at 共渠漫溢 at 12:30: cannot recall 61")]
+        assert check_entry(ws, "dispatches", send(ARMY, B, "12:30", 60, "recall")) == []
+        # after 卫河管涌's closing nobody is there to recall
+        assert errors(check_entry(ws, "dispatches", send(FIRE, A, "17:00", 1, "recall"))) == [
+            ("personnel", "消防一队 has 0 at 卫河管涌 at 17:00: cannot recall 1")]
+
+
+def test_unknown_names_are_refused(ws_path: Path) -> None:
+    with Workspace.open(ws_path) as ws:
+        assert errors(check_entry(ws, "dispatches", send("第九分队", "无名险情", "10:00", 5))) == [
+            ("force", "第九分队 is not a force on the map (not in the forces layer)"),
+            ("incident", "无名险情 is not an incident on the map (not in the incidents layer)")]
+        assert errors(check_entry(ws, "incident_status", status("无名险情", "10:00", "handling"))) == [
+            ("incident", "无名险情 is not an incident on the map (not in the incidents layer)")]
+        assert check_entry(ws, "incident_status", status(A, "10:00", "handling")) == []
+        assert errors(check_entry(ws, "acknowledgements", ack("无名预警", QX, "10:00"))) == [
+            ("warning", "无名预警 is not a warning issued in this workspace")]
+        # 浚县 was on the 08:00 issue, not on the 10:00 re-issue
+        assert check_entry(ws, "acknowledgements", ack(W1, XX, "09:00")) == []
+        assert errors(check_entry(ws, "acknowledgements", ack(W1, XX, "10:30"))) == [
+            ("recipient", "浚县 is not a recipient of 暴雨预警 as issued at 10:00")]
+        assert errors(check_entry(ws, "acknowledgements", ack(W1, "淇县／北阳镇／油城村", "10:30"))) == []
+        assert errors(check_entry(ws, "acknowledgements", ack(W2, BY, "08:00"))) == [
+            ("reported_at", "河道洪水预警 was issued only at 08:20: an answer before it does not count")]
+
+
+def test_a_force_not_yet_there_or_withdrawn_is_refused_a_closed_incident_warns(ws_path: Path) -> None:
+    with Workspace.open(ws_path) as ws:
+        assert errors(check_entry(ws, "dispatches", send(FIRE, A, "05:00", 1))) == [
+            ("force", "消防一队 is not yet reported at 05:00")]
+        issues = check_entry(ws, "dispatches", send(FIRE, A, "17:00", 5))
+        assert [(i.level, i.field, str(i.message)) for i in issues] == [
+            ("warning", "incident", "卫河管涌 is closed at 17:00: the team counts only once it is reopened")]
+        fid = int(ws.read("forces", [Where("name", "=", ARMY)], columns=["name"], geometry=False).index[0])
+        ws.update("forces", fid, {"status": "withdrawn"})
+        # the edit is logged now: as of now the team has withdrawn, as of 2021 it had not
+        assert errors(check_entry(ws, "dispatches", {**send(ARMY, C, "00:00", 1), "reported_at": "2030-01-01T00:00"})) == [
+            ("force", "舟桥分队 has withdrawn by 00:00")]
+        assert errors(check_entry(ws, "dispatches", send(ARMY, C, "14:00", 1))) == []
+
+
+def test_a_refused_dispatch_writes_nothing(ws_path: Path) -> None:
+    before = fingerprint(ws_path)
+    with Workspace.open(ws_path) as ws:
+        with pytest.raises(TallyRejected) as exc:
+            entry(ws, "dispatches", send(FIRE, A, "10:00", 11))
+        assert exc.value.column == "personnel" and "cannot send 11" in str(exc.value)
+        with pytest.raises(TallyRejected):
+            entry(ws, "acknowledgements", ack(W1, XX, "10:30"))
+    assert fingerprint(ws_path) == before
+    with Workspace.open(ws_path) as ws:
+        fid = entry(ws, "dispatches", send(FIRE, A, "10:00", 10))
+        assert ws.rows("dispatches", fid, fid)[0]["personnel"] == 10
+        assert {(d["force"], d["incident"]): d["personnel"] for d in ops_at(ws, "10:00").dispatches}[(FIRE, A)] == 30

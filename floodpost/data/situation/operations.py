@@ -490,7 +490,7 @@ class OperationsFold:
         committed: dict[str, dict[str, int]] = {}
         by_incident: dict[str, list[str]] = defaultdict(list)
         men_at: dict[str, int] = defaultdict(int)
-        for force, incident in self.pairs:
+        for force, incident in sorted(self.pairs, key=lambda p: (p[1], p[0])):  # by incident, then force
             p, v, b = self.pair_amounts(force, incident, t)
             if not (p or v or b):
                 continue
@@ -532,6 +532,8 @@ class OperationsFold:
                                        "kind": row[2].get("kind"), **s})
             ops.warnings.append({**row[2], "recipients": list(row[3]), "issued_ms": row[0],
                                  "answered": answered, "total": len(row[3])})
+        # in order of issue (not of entry: a fresh fold and one caught up list them alike)
+        ops.warnings.sort(key=lambda w: (w["issued_ms"], str(w.get("name"))))
         # unanswered first, longest waiting first; then by warning and recipient for a stable list
         ops.recipients.sort(key=lambda r: (r["answered_ms"] is not None, -r["waiting_min"],
                                            r["answered_ms"] or 0, r["warning"], r["recipient"]))
