@@ -103,15 +103,16 @@ class _Contrib:
         self._pending: list[tuple[int, np.ndarray]] | None = []
         self.steps = Steps.empty(width)
 
-    def set(self, entity: Any, points: list[tuple[int, np.ndarray]]) -> None:
+    def set(self, entity: Any, points: list[tuple[int, Any]]) -> None:
         """The entity's value from each point's time on (points in time order; zero before the first)."""
         deltas: list[tuple[int, np.ndarray]] = []
-        prev = np.zeros(self.width)
-        for t, v in points:
-            d = v - prev
-            if d.any():
-                deltas.append((t, d))
-            prev = v
+        prev: Any = (0.0,) * self.width
+        for t, v in points:  # plain numbers: a numpy array per point cost more than the sums
+            values = v.tolist() if isinstance(v, np.ndarray) else v
+            d = [a - b for a, b in zip(values, prev, strict=True)]
+            if any(d):
+                deltas.append((t, np.array(d, dtype=np.float64)))
+            prev = values
         old = self.entities.get(entity, [])
         if self._pending is not None:
             self._pending.extend(deltas)
@@ -133,6 +134,17 @@ class _Contrib:
             return
         pending.sort(key=lambda e: e[0])
         self.steps = self._steps_cls([t for t, _ in pending], np.array([d for _, d in pending]), self.width)
+
+    def again(self) -> None:
+        """Collect changes as in the build until :meth:`restep`: for one record that changes many
+        entities (a warning to 1,000 villages), where a step at a time would shift the sums 6,000 times."""
+        self._pending = []
+
+    def restep(self) -> None:
+        """The steps again from every entity's, in one sort."""
+        self._pending = [e for deltas in self.entities.values() for e in deltas]
+        self.steps = self._steps_cls.empty(self.width)
+        self.finish()
 
     def at(self, t: int) -> np.ndarray:
         return self.steps.at(t)
@@ -221,6 +233,11 @@ class OperationsFold:
             defaultdict(list)
         #: (warning, recipient) -> [(ms, fid, row)] acknowledgements
         self.acks: dict[tuple[str, str], list[tuple[int, int, dict[str, Any]]]] = defaultdict(list)
+        #: recipient keys as written -> as stored; recipients cells -> keys (1,000 answers name a few keys)
+        self._key_of: dict[str, str] = {}
+        self._keys_of: dict[str, list[str]] = {}
+        #: (force, incident) -> (times, (personnel, vehicles, boats) from each time on)
+        self.pair_lines: dict[tuple[str, str], tuple[list[int], list[tuple[int, int, int]]]] = {}
         self.incident_sums = _Contrib(_I_WIDTH)
         self.force_sums = _Contrib(_F_WIDTH)
         self.warning_sums = _Contrib(_W_WIDTH)
@@ -279,13 +296,20 @@ class OperationsFold:
         name = _text(r.get("name"))
         ends = r.get("ends_at")
         end_ms = float(self._ms(ends)) if ends else _INF
-        keys = rcp.split(r.get("recipients"))
+        cell = _text(r.get("recipients"))
+        keys = self._keys_of.get(cell)
+        if keys is None:
+            keys = self._keys_of[cell] = rcp.split(cell)
         row = (self._ms(r.get("reported_at")), int(r["fid"]), r, keys, end_ms, frozenset(keys))
         _insort(self.warnings[name], row)
         return name
 
     def _put_ack(self, r: dict[str, Any]) -> tuple[str, str]:
-        pair = (_text(r.get("warning")), rcp.normalise(_text(r.get("recipient"))))
+        raw = _text(r.get("recipient"))
+        key = self._key_of.get(raw)
+        if key is None:
+            key = self._key_of[raw] = rcp.normalise(raw)
+        pair = (_text(r.get("warning")), key)
         _insort(self.acks[pair], (self._ms(r.get("reported_at")), int(r["fid"]), r))
         return pair
 
@@ -303,8 +327,10 @@ class OperationsFold:
         elif key == "warnings":
             name = self._put_warning(r)
             self._warning_entity(name)
+            self.recipient_sums.again()
             for pair in self._recipient_pairs({name: self.warnings[name]}):
                 self._recipient_entity(*pair)
+            self.recipient_sums.restep()
         elif key == "acknowledgements":
             self._recipient_entity(*self._put_ack(r))
         else:
@@ -360,15 +386,37 @@ class OperationsFold:
 
     def pair_amounts(self, force: str, incident: str, t: float) -> tuple[int, int, int]:
         """What ``force`` has at ``incident`` at ``t`` (personnel, vehicles, boats)."""
-        since = self._since(incident, t)
-        if since is None:
-            return 0, 0, 0
+        line = self.pair_lines.get((force, incident))
+        if line is None:
+            line = self.pair_lines[(force, incident)] = self._pair_line(force, incident)
+        k = bisect.bisect_right(line[0], t) - 1
+        return line[1][k] if k >= 0 else (0, 0, 0)
+
+    def _pair_line(self, force: str, incident: str) -> tuple[list[int], list[tuple[int, int, int]]]:
+        """What ``force`` has at ``incident`` from each of its records' and the incident's status times
+        on: one sweep in time order (a closing empties it; records at a closing's time are before it)."""
         seq = self.pairs.get((force, incident), [])
+        status = self.status.get(incident, [])
+        closings = set(self.closings.get(incident, []))
+        times = sorted({e[0] for e in seq} | {e[0] for e in status})
+        out_v: list[tuple[int, int, int]] = []
         p = v = b = 0
-        for e in seq[: _latest(seq, t) + 1]:
-            if e[0] > since:  # a running sum: a recall takes back at most what is there
-                p, v, b = max(0, p + e[2][0]), max(0, v + e[2][1]), max(0, b + e[2][2])
-        return p, v, b
+        i = j = 0
+        closed = False
+        for t in times:
+            while j < len(status) and status[j][0] <= t:  # (time, fid) order: the last at t holds
+                closed = status[j][2].get("status") == "closed"
+                j += 1
+            if t in closings:
+                p = v = b = 0
+                while i < len(seq) and seq[i][0] <= t:
+                    i += 1
+            while i < len(seq) and seq[i][0] <= t:  # a running sum: a recall takes back at most what is there
+                d = seq[i][2]
+                p, v, b = max(0, p + d[0]), max(0, v + d[1]), max(0, b + d[2])
+                i += 1
+            out_v.append((0, 0, 0) if closed else (p, v, b))
+        return times, out_v
 
     def last_send(self, force: str, incident: str, t: float) -> dict[str, Any] | None:
         """The latest send of ``force`` to ``incident`` still counting at ``t`` (its task and time)."""
@@ -383,18 +431,18 @@ class OperationsFold:
                 return e[3]
         return None
 
-    def _force_vector(self, force: str, t: float) -> np.ndarray:
-        v = np.zeros(_F_WIDTH)
+    def _force_vector(self, force: str, t: float) -> tuple[int, int, int, int]:
+        p = v = b = 0
         for incident in self.force_pairs.get(force, ()):
-            v[:3] += self.pair_amounts(force, incident, t)
-        v[3] = 1 if v[:3].any() else 0
-        return v
+            a = self.pair_amounts(force, incident, t)
+            p, v, b = p + a[0], v + a[1], b + a[2]
+        return p, v, b, 1 if (p or v or b) else 0
 
     def _force_entity(self, force: str) -> None:
         times: set[int] = set()
         for incident in self.force_pairs.get(force, ()):
-            times.update(e[0] for e in self.pairs.get((force, incident), []))
-            times.update(e[0] for e in self.status.get(incident, []))  # closings and reopenings
+            line = self.pair_lines[(force, incident)] = self._pair_line(force, incident)
+            times.update(line[0])  # its records, and the incident's closings and reopenings
         self.force_sums.set(("f", force), [(t, self._force_vector(force, t)) for t in sorted(times)])
 
     def warning_row(self, name: str, t: float
@@ -428,18 +476,7 @@ class OperationsFold:
         if row is None or key not in row[5]:
             return None
         issued = row[0]
-        answered = None
-        attempts = 0
-        for at, _, ack in self.acks.get((name, key), []):
-            if at > t:
-                break
-            if at < issued:
-                continue
-            if ack.get("how") == "no_answer":
-                attempts += 1
-            else:
-                answered = (at, ack)
-                break
+        answered, attempts = self._answer(name, key, issued, t)
         waiting = 0.0 if answered is not None else max(0.0, (t - issued) / MINUTE_MS)
         return {
             "issued_ms": issued,
@@ -450,13 +487,27 @@ class OperationsFold:
             "overdue": answered is None and t - issued >= minutes * MINUTE_MS,
         }
 
-    def _recipient_vector(self, name: str, key: str, t: float) -> np.ndarray:
-        v = np.zeros(_R_WIDTH)
-        s = self.recipient_state(name, key, t)
-        if s is not None:
-            done = s["answered_ms"] is not None
-            v[:] = (1, 1 if done else 0, 0 if done else 1, 1 if s["overdue"] else 0)
-        return v
+    def _answer(self, name: str, key: str, issued: int, t: float) -> tuple[tuple[int, dict[str, Any]] | None, int]:
+        """The first answer between the issue and ``t`` (time and row), and the "no answer"s before it."""
+        attempts = 0
+        for at, _, ack in self.acks.get((name, key), ()):
+            if at > t:
+                break
+            if at < issued:
+                continue
+            if ack.get("how") == "no_answer":
+                attempts += 1
+            else:
+                return (at, ack), attempts
+        return None, attempts
+
+    def _recipient_vector(self, name: str, key: str, t: float) -> tuple[int, int, int, int]:
+        row = self.warning_row(name, t)
+        if row is None or key not in row[5]:
+            return 0, 0, 0, 0
+        if self._answer(name, key, row[0], t)[0] is not None:
+            return 1, 1, 0, 0
+        return 1, 0, 1, 1 if t - row[0] >= ANSWER_MINUTES * MINUTE_MS else 0
 
     def _recipient_entity(self, name: str, key: str) -> None:
         times: set[int] = set()
@@ -523,13 +574,17 @@ class OperationsFold:
             if row is None:
                 continue
             answered = 0
-            for key in row[3]:
-                s = self.recipient_state(name, key, t, minutes)
-                if s is None:
-                    continue
-                answered += s["answered_ms"] is not None
-                ops.recipients.append({"warning": name, "recipient": key, "level": row[2].get("level"),
-                                       "kind": row[2].get("kind"), **s})
+            issued, level, kind = row[0], row[2].get("level"), row[2].get("kind")
+            waited = max(0.0, (t - issued) / MINUTE_MS)
+            late = t - issued >= minutes * MINUTE_MS
+            for key in row[3]:  # recipient_state's figures, the warning looked up once (1,000 villages each)
+                got, attempts = self._answer(name, key, issued, t)
+                answered += got is not None
+                ops.recipients.append({
+                    "warning": name, "recipient": key, "level": level, "kind": kind, "issued_ms": issued,
+                    "answered_ms": got[0] if got else None, "ack": got[1] if got else None, "attempts": attempts,
+                    "waiting_min": 0.0 if got else waited, "overdue": got is None and late,
+                })
             ops.warnings.append({**row[2], "recipients": list(row[3]), "issued_ms": row[0],
                                  "answered": answered, "total": len(row[3])})
         # in order of issue (not of entry: a fresh fold and one caught up list them alike)
