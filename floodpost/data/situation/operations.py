@@ -99,28 +99,28 @@ class _Contrib:
 
         self._steps_cls = Steps
         self.width = width
-        self.entities: dict[Any, list[tuple[int, np.ndarray]]] = {}
-        self._pending: list[tuple[int, np.ndarray]] | None = []
+        self.entities: dict[Any, list[tuple[int, tuple[float, ...]]]] = {}
+        self._pending: list[tuple[int, tuple[float, ...]]] | None = []
         self.steps = Steps.empty(width)
 
     def set(self, entity: Any, points: list[tuple[int, Any]]) -> None:
         """The entity's value from each point's time on (points in time order; zero before the first)."""
-        deltas: list[tuple[int, np.ndarray]] = []
+        deltas: list[tuple[int, tuple[float, ...]]] = []
         prev: Any = (0.0,) * self.width
         for t, v in points:  # plain numbers: a numpy array per point cost more than the sums
             values = v.tolist() if isinstance(v, np.ndarray) else v
             d = [a - b for a, b in zip(values, prev, strict=True)]
             if any(d):
-                deltas.append((t, np.array(d, dtype=np.float64)))
+                deltas.append((t, tuple(d)))
             prev = values
         old = self.entities.get(entity, [])
         if self._pending is not None:
             self._pending.extend(deltas)
         else:
             for t, d in old:
-                self.steps.add(t, -d)
+                self.steps.add(t, np.negative(d))
             for t, d in deltas:
-                self.steps.add(t, d)
+                self.steps.add(t, np.asarray(d, dtype=np.float64))
         if deltas:
             self.entities[entity] = deltas
         else:
@@ -133,7 +133,8 @@ class _Contrib:
         if not pending:
             return
         pending.sort(key=lambda e: e[0])
-        self.steps = self._steps_cls([t for t, _ in pending], np.array([d for _, d in pending]), self.width)
+        self.steps = self._steps_cls([t for t, _ in pending], np.array([d for _, d in pending], dtype=np.float64),
+                                     self.width)
 
     def again(self) -> None:
         """Collect changes as in the build until :meth:`restep`: for one record that changes many
