@@ -14,7 +14,13 @@ and every depot around the clock:
 * 2,000 force updates (status, personnel and vehicle changes logged with
   their before-values, as the window logs them) and 200 more teams,
 * 200,000 situation-log entries in all: one per record as typed, the force
-  updates, status changes of waterlogging spots, and two meetings a day.
+  updates, status changes of waterlogging spots, and two meetings a day;
+* operations (issue 18): 400 incidents, 3,000 status records (reported →
+  handling → controlled → closed, some reopened, figures as rescues go on),
+  2,000 dispatches of the forces to them (sends and recalls), and 30 warnings
+  (20 named, 10 of them re-issued as upgrades) to 1,000 villages each, with
+  the villages' answers: most within the hour, some after a "no answer",
+  some never.
 
 Times are plausible: quiet nights, bursts in the two hours after each
 consultation meeting (09:00 and 17:00). Three in a hundred evacuation
@@ -68,6 +74,13 @@ N_WORKS = 20_000
 N_FORCE_UPDATES = 2_000
 N_NEW_FORCES = 200
 N_LOG = 200_000
+N_INCIDENTS = 400
+N_STATUS = 3_000
+N_DISPATCHES = 2_000
+N_WARNINGS = 30
+N_WARNED_VILLAGES = 1_000
+#: Bumped when the season's contents change: a file built before is built again.
+CONTENTS = "ops1"
 
 COUNTIES = ("鹤山区", "山城区", "淇滨区", "浚县", "淇县")
 _SYLLABLES = "东西南北前后大小新老王李张刘陈杨赵黄周吴庄河坡桥庙营屯寨集湾岗沟"
@@ -218,6 +231,113 @@ def force_records(rng: np.random.Generator, n: int, template: dict[str, Any]) ->
     return rows
 
 
+def incident_records(rng: np.random.Generator, n: int, template: dict[str, Any]) -> list[dict[str, Any]]:
+    kinds = ["piping", "seepage", "overtopping", "breach", "bank_collapse", "landslide", "road_cut", "trapped",
+             "waterlogging", "other"]
+    times = _times(rng, n)
+    rows = []
+    for i, t in enumerate(times):
+        rows.append({
+            **template,
+            "name": f"{_place_name(rng, '段')}险情{i + 1:03d}", "kind": kinds[int(rng.integers(0, len(kinds)))],
+            "severity": str(rng.choice(["general", "large", "major", "extreme"], p=[0.6, 0.25, 0.12, 0.03])),
+            "county": COUNTIES[int(rng.integers(0, len(COUNTIES)))],
+            "threatened": int(rng.integers(0, 3000)), "trapped": int(rng.integers(0, 60) * (rng.random() < 0.3)),
+            "reported_at": _stored(t), "source": SOURCE, "note": None,
+            "geometry": shapely.Point(114.05 + float(rng.uniform(0, 0.6)), 35.5 + float(rng.uniform(0, 0.45))),
+        })
+    return rows
+
+
+def status_records(rng: np.random.Generator, n: int, incidents: list[tuple[str, str, int]]) -> list[dict[str, Any]]:
+    """Each incident's course: handling within hours, controlled, closed; one in ten reopened."""
+    per = rng.multinomial(n, np.full(len(incidents), 1 / len(incidents)))
+    rows = []
+    for (name, at, trapped), k in zip(incidents, per, strict=True):
+        t = np.datetime64(at.replace("Z", ""), "m") + np.timedelta64(8 * 60, "m")  # stored UTC → Beijing
+        rescued = 0
+        course = ["handling"] * max(1, int(k) - 2) + ["controlled", "closed"]
+        if rng.random() < 0.1:
+            course[-1:] = ["closed", "handling", "closed"]
+        for st in course[: int(k)]:
+            t = t + np.timedelta64(int(rng.integers(20, 600)), "m")
+            rescued = min(trapped, rescued + int(rng.integers(0, 10)))
+            rows.append({"incident": name, "status": st, "rescued": rescued if trapped else None,
+                         "reported_at": _stored(t), "source": SOURCE, "note": None})
+    return rows
+
+
+def dispatch_records(rng: np.random.Generator, n: int, incidents: list[tuple[str, str, int]],
+                     forces: list[str]) -> list[dict[str, Any]]:
+    """Sends of part of a team to an incident after its report; a quarter recalls of an earlier send."""
+    rows: list[dict[str, Any]] = []
+    sent: list[dict[str, Any]] = []
+    for _ in range(n):
+        if sent and rng.random() < 0.25:
+            s = sent[int(rng.integers(0, len(sent)))]
+            t = np.datetime64(s["reported_at"].replace("Z", ""), "m") + np.timedelta64(8 * 60, "m")
+            t = t + np.timedelta64(int(rng.integers(60, 2000)), "m")
+            rows.append({**s, "action": "recall", "personnel": max(1, s["personnel"] // 2), "task": None,
+                         "reported_at": _stored(t)})
+            continue
+        name, at, _ = incidents[int(rng.integers(0, len(incidents)))]
+        t = np.datetime64(at.replace("Z", ""), "m") + np.timedelta64(8 * 60 + int(rng.integers(10, 300)), "m")
+        row = {"force": forces[int(rng.integers(0, len(forces)))], "incident": name, "action": "send",
+               "personnel": int(rng.integers(5, 40)), "vehicles": int(rng.integers(0, 4)),
+               "boats": int(rng.integers(0, 3)), "task": "抢险", "reported_at": _stored(t), "source": SOURCE,
+               "note": None}
+        rows.append(row)
+        sent.append(row)
+    return rows
+
+
+def warning_records(rng: np.random.Generator, n: int, n_villages: int) -> tuple[list[dict[str, Any]],
+                                                                              list[dict[str, Any]]]:
+    """Warnings to the villages (a third of them re-issues of an earlier name, upgraded) and the answers."""
+    from floodpost.data import recipients as rcp
+
+    villages: list[str] = []
+    seen: set[str] = set()
+    while len(villages) < n_villages:
+        key = rcp.village_key(COUNTIES[int(rng.integers(0, len(COUNTIES)))], _place_name(rng, "镇"),
+                              _place_name(rng, "村"))
+        if key not in seen:
+            seen.add(key)
+            villages.append(key)
+    levels = ["blue", "yellow", "orange", "red"]
+    warnings: list[dict[str, Any]] = []
+    acks: list[dict[str, Any]] = []
+    times = np.sort(_times(rng, n))
+    named = max(1, n * 2 // 3)
+    for i, t in enumerate(times):
+        if i < named:
+            name, level = f"预警{i + 1:02d}号", int(rng.integers(0, 3))
+        else:  # a re-issue of an earlier warning, one level up
+            j = int(rng.integers(0, named))
+            name, level = warnings[j]["name"], min(3, levels.index(warnings[j]["level"]) + 1)
+            t = max(t, np.datetime64(warnings[j]["reported_at"].replace("Z", ""), "m")
+                    + np.timedelta64(8 * 60 + 30, "m"))
+        ends = t + np.timedelta64(int(rng.integers(12, 72)) * 60, "m") if rng.random() < 0.5 else None
+        warnings.append({"name": name, "level": levels[level], "kind": str(rng.choice(["rain", "river", "geohazard"])),
+                         "text": "请做好防范", "issuer": "市防指", "recipients": rcp.join(villages),
+                         "reported_at": _stored(t), "ends_at": _stored(ends) if ends is not None else None,
+                         "source": SOURCE, "note": None})
+        for key in villages:
+            r = rng.random()
+            if r < 0.1:
+                continue  # never answered
+            after = t + np.timedelta64(int(rng.exponential(20)) + 1, "m")
+            if r < 0.25:  # a call nobody took first
+                acks.append({"warning": name, "recipient": key, "how": "no_answer", "reported_at": _stored(after),
+                             "source": SOURCE})
+                if r < 0.15:
+                    continue
+                after = after + np.timedelta64(int(rng.integers(10, 90)), "m")
+            acks.append({"warning": name, "recipient": key, "how": str(rng.choice(["phone", "sms", "radio"])),
+                         "reported_at": _stored(after), "source": SOURCE})
+    return warnings, acks
+
+
 # ---------------------------------------------------------------- writing
 def _late(rng: np.random.Generator, rows: list[dict[str, Any]], share: float = 0.05) -> list[dict[str, Any]]:
     """Most rows in report order; ``share`` of them entered at the end (late reports: higher fids)."""
@@ -278,6 +398,10 @@ def build_season(path: Path, seed: int = DEFAULT_SEED, scale: float = 1.0, verbo
         new_forces = force_records(rng, max(1, int(N_NEW_FORCES * scale)), template)
         ws.insert("forces", new_forces, operator="增援调度", summary=f"增援队伍 {len(new_forces)} 支", source=SOURCE)
         forces = ws.read("forces")
+        template = {c: None for c in schema_for("incidents").field_names}
+        incidents = incident_records(rng, max(1, int(N_INCIDENTS * scale)), template)
+        ws.insert("incidents", incidents, operator="值班员甲", summary=f"险情 {len(incidents)} 处", source=SOURCE)
+        say(f"{len(incidents):,} incidents")
     finally:
         ws.close()
     operator_of = lambda i: OPERATORS[i % len(OPERATORS)]  # noqa: E731
@@ -288,11 +412,21 @@ def build_season(path: Path, seed: int = DEFAULT_SEED, scale: float = 1.0, verbo
     say(f"{len(mats):,} material movements")
     works = _late(rng, works_records(rng, int(N_WORKS * scale)))
     say(f"{len(works):,} works records")
+    about = [(r["name"], r["reported_at"], r["trapped"]) for r in incidents]
+    status = _late(rng, status_records(rng, int(N_STATUS * scale), about))
+    dispatches = _late(rng, dispatch_records(rng, int(N_DISPATCHES * scale), about,
+                                             [str(n) for n in forces["name"]]))
+    warns, acks = warning_records(rng, max(1, int(N_WARNINGS * scale)), max(10, int(N_WARNED_VILLAGES * scale)))
+    acks = _late(rng, acks)
+    say(f"operations: {len(status):,} status records, {len(dispatches):,} dispatches, {len(warns)} warnings, "
+        f"{len(acks):,} answers")
     con = sqlite3.connect(path)
     gpkg.register_functions(con)
     log: list[tuple] = []
     with con:
-        for key, rows in (("evacuation", evac), ("material_tally", mats), ("works", works)):
+        for key, rows in (("evacuation", evac), ("material_tally", mats), ("works", works),
+                          ("incident_status", status), ("dispatches", dispatches), ("warnings", warns),
+                          ("acknowledgements", acks)):
             log += _write(con, key, rows, operator_of)
             say(f"{key}: {len(rows):,} rows")
         # force updates, logged with their before-values at plausible times
@@ -341,7 +475,7 @@ def build_season(path: Path, seed: int = DEFAULT_SEED, scale: float = 1.0, verbo
 def ensure_season(path: Path = DEFAULT_PATH, seed: int = DEFAULT_SEED, scale: float = 1.0) -> Path:
     """The season workspace, built once per (path, seed, scale)."""
     stamp = path.with_suffix(".built")
-    want = f"{seed} {scale}"
+    want = f"{seed} {scale} {CONTENTS}"
     if path.exists() and stamp.exists() and stamp.read_text() == want:
         return path
     build_season(path, seed, scale)
@@ -356,7 +490,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--scale", type=float, default=1.0, help="fraction of the full season (default 1)")
     args = p.parse_args(argv)
     build_season(args.output, args.seed, args.scale)
-    args.output.with_suffix(".built").write_text(f"{args.seed} {args.scale}")
+    args.output.with_suffix(".built").write_text(f"{args.seed} {args.scale} {CONTENTS}")
     return 0
 
 

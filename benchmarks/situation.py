@@ -23,6 +23,17 @@ season:
   the workspace, to its first painted map and to its dashboard filled,
 * ``peak_rss_mb`` of this process.
 
+Operations (issue 18; the season has 400 incidents, 3,000 status records,
+2,000 dispatches, 30 warnings to 1,000 villages each and their answers):
+
+* ``ops_read_s`` / ``ops_build_s``: the five operations tables read, and
+  their fold built from them (median of ``--runs``),
+* ``ops_as_of_ms``: one moment's operations with every incident, dispatch
+  and recipient listed (the unanswered list), median over 50 moments;
+  ``ops_totals_ms`` the same moment's sums only,
+* ``ops_append_ms``: one new status record, dispatch or answer written and
+  reflected in the totals (folded in, the write not counted), median of 30.
+
 ``baseline_moment_ms`` recomputes one moment from the records the way the
 engine did before it was folded (every row read and filtered per moment); the
 ``ratio_*`` figures compare with it in the same process.
@@ -125,6 +136,68 @@ def measure_data(path: Path, runs: int) -> dict[str, Any]:
     return out
 
 
+def measure_operations(path: Path, runs: int) -> dict[str, Any]:
+    """The operations part of the fold: build, one moment, one record appended."""
+    from floodpost.data.situation.operations import KEYS, OperationsFold
+
+    out: dict[str, Any] = {}
+    reads, builds = [], []
+    for _ in range(runs):
+        with Workspace.open(path) as ws:
+            src = situation._Source(ws)
+            t0 = time.perf_counter()
+            tables = {k: src.table(k) for k in KEYS}
+            t1 = time.perf_counter()
+            OperationsFold({k: t.rows() for k, t in tables.items()}, situation._ms)
+            builds.append(time.perf_counter() - t1)
+            reads.append(t1 - t0)
+    out["ops_read_s"] = round(_median(reads), 3)
+    out["ops_build_s"] = round(_median(builds), 3)
+    out["ops_records"] = {k: len(t) for k, t in tables.items()}
+    with Workspace.open(path) as ws:
+        times = situation.report_times(ws)
+        rng = np.random.default_rng(18)
+        moments = [situation._ms(times[int(i)]) for i in rng.integers(0, len(times), 50)]
+        eng = situation.engine(ws)
+        full, sums = [], []
+        for t in moments:
+            t0 = time.perf_counter()
+            eng.ops.at(t)
+            full.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            eng.ops.at(t, details=False).totals()
+            sums.append(time.perf_counter() - t0)
+        out["ops_as_of_ms"] = round(_median(full) * 1000, 2)
+        out["ops_totals_ms"] = round(_median(sums) * 1000, 3)
+        out["ops_recipients_listed_max"] = max(len(eng.ops.at(t).recipients) for t in moments)
+        incidents = [str(n) for n in ws.read("incidents", columns=["name"], geometry=False)["name"]]
+        forces = [str(n) for n in ws.read("forces", columns=["name"], geometry=False)["name"]]
+        warned = ws.read("warnings", columns=["name", "recipients"], geometry=False)
+        appends = []
+        for i in range(30):
+            at = times[int(rng.integers(0, len(times)))]
+            if i % 3 == 0:
+                key, row = "incident_status", {"incident": incidents[i % len(incidents)], "status": "handling",
+                                               "reported_at": at}
+            elif i % 3 == 1:
+                key, row = "dispatches", {"force": forces[i % len(forces)], "incident": incidents[i % len(incidents)],
+                                          "action": "send", "personnel": 5, "reported_at": at}
+            else:
+                w = warned.iloc[i % len(warned)] if len(warned) else None
+                if w is None:
+                    continue
+                key, row = "acknowledgements", {"warning": w["name"], "recipient": (keys := str(w["recipients"]).split("；"))[i % len(keys)],
+                                                "how": "phone", "reported_at": at}
+            before = situation.engine(ws).ops
+            ws.insert(key, [row], operator="benchmark")
+            t0 = time.perf_counter()
+            situation.as_of(ws).totals()
+            appends.append(time.perf_counter() - t0)
+            assert situation.engine(ws).ops is before, "an appended record folded the operations again"
+        out["ops_append_ms"] = round(_median(appends) * 1000, 2)
+    return out
+
+
 def measure_info(path: Path, at: str, runs: int) -> float:
     exe = [sys.executable, "-m", "floodpost.cli", "info", str(path), "--json", "--at", at]
     took = []
@@ -222,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         result: dict[str, Any] = {}
         for name, path in (("demo", demo), ("season", work)):
             fig = measure_data(path, args.runs)
+            fig.update(measure_operations(path, args.runs))
             fig["info_at_s"] = measure_info(path, "2021-07-24T12:00", 3)
             if not args.no_gui:
                 fig.update(measure_gui(path) or {"gui": "failed"})

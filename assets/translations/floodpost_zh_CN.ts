@@ -3302,6 +3302,50 @@ What marks a row as made up (the demo&apos;s rows carry ``示意数据 illustrat
         <translation>{depot}的{item}库存将在 {time} 降至零以下（{balance}）</translation>
     </message>
     <message>
+        <source>{incident} is not an incident on the map (not in the incidents layer)</source>
+        <translation>“{incident}”不是地图上的险情（险情图层中没有）</translation>
+    </message>
+    <message>
+        <source>{force} is not a force on the map (not in the forces layer)</source>
+        <translation>“{force}”不是地图上的救援力量（救援力量图层中没有）</translation>
+    </message>
+    <message>
+        <source>{force} has {present} at {incident} at {time}: cannot recall {asked}</source>
+        <translation>{time} 时{force}在{incident}只有 {present} 人，不能撤回 {asked} 人</translation>
+    </message>
+    <message>
+        <source>{force} is not yet reported at {time}</source>
+        <translation>{time} 时{force}尚未报到</translation>
+    </message>
+    <message>
+        <source>{force} has withdrawn by {time}</source>
+        <translation>{force}在 {time} 时已撤离</translation>
+    </message>
+    <message>
+        <source>{incident} is closed at {time}: the team counts only once it is reopened</source>
+        <translation>{incident}在 {time} 时已结束：险情重新处置后本次派出才计入</translation>
+    </message>
+    <message>
+        <source>{force} has {free} personnel free at {time} ({out} of {total} already out): cannot send {asked}</source>
+        <translation>{time} 时{force}可派 {free} 人（共 {total} 人，已派出 {out} 人），不能派出 {asked} 人</translation>
+    </message>
+    <message>
+        <source>{force} would have {would} out by {time}, more than its {total}: cannot send {asked}</source>
+        <translation>到 {time} {force}将有 {would} 人在外，超过其 {total} 人，不能派出 {asked} 人</translation>
+    </message>
+    <message>
+        <source>{warning} is not a warning issued in this workspace</source>
+        <translation>“{warning}”不是本工作空间发布过的预警</translation>
+    </message>
+    <message>
+        <source>{warning} was issued only at {time}: an answer before it does not count</source>
+        <translation>“{warning}”{time} 才发布，发布前的应答不计</translation>
+    </message>
+    <message>
+        <source>{recipient} is not a recipient of {warning} as issued at {time}</source>
+        <translation>{recipient}不在 {time} 发布的“{warning}”的发送对象中</translation>
+    </message>
+    <message>
         <source>{time} is in the future</source>
         <translation>{time} 晚于当前时间</translation>
     </message>

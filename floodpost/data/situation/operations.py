@@ -9,16 +9,23 @@ them literally):
   are the latest record at or before T that gives each figure, else the
   incident's own figure (rescued: 0). Status records name the incident.
 - **A dispatch** record sends (or recalls) personnel, vehicles and boats of a
-  force to an incident. What a force has at an incident at T is the sum of
-  its sends less its recalls since the incident was last closed, never below
-  zero, and nothing while the incident is closed: closing an incident brings
-  its teams back. A force's committed personnel is the sum over incidents.
+  force to an incident. What a force has at an incident at T is the running
+  sum, in time order (ties: in order of entry), of its sends less its recalls
+  made after the incident was last closed, each figure never below zero (a
+  recall of more than is there brings everyone back; a later send counts in
+  full), and nothing while the incident is closed: closing an incident brings
+  its teams back, and a reopened incident starts from what is sent after the
+  closing. A closing is a status record that holds at its time (a "closed"
+  corrected at the same time is no closing). A force's committed personnel is
+  the sum over incidents; a force is committed while it has anything out.
 - **A warning** is named; its latest row at or before T is the warning as
   issued then (a re-issue under the same name, an upgrade, replaces the
   recipients and the level, and is answered anew). It is active until its
   ``ends_at``. A recipient has answered at T when an acknowledgement for the
   warning and recipient, other than "no answer", lies between the current
-  row's issue time and T. Unanswered after ``ANSWER_MINUTES`` it is overdue.
+  row's issue time and T; each "no answer" in that span before the answer is
+  an attempt. Unanswered for ``ANSWER_MINUTES`` or more it is overdue. The
+  unanswered come first in the list, longest waiting first.
 
 How it stays cheap: every incident, force, warning and recipient is an
 *entity* whose contribution to the sums is a few steps in time; a new
@@ -92,27 +99,28 @@ class _Contrib:
 
         self._steps_cls = Steps
         self.width = width
-        self.entities: dict[Any, list[tuple[int, np.ndarray]]] = {}
-        self._pending: list[tuple[int, np.ndarray]] | None = []
+        self.entities: dict[Any, list[tuple[int, tuple[float, ...]]]] = {}
+        self._pending: list[tuple[int, tuple[float, ...]]] | None = []
         self.steps = Steps.empty(width)
 
-    def set(self, entity: Any, points: list[tuple[int, np.ndarray]]) -> None:
+    def set(self, entity: Any, points: list[tuple[int, Any]]) -> None:
         """The entity's value from each point's time on (points in time order; zero before the first)."""
-        deltas: list[tuple[int, np.ndarray]] = []
-        prev = np.zeros(self.width)
-        for t, v in points:
-            d = v - prev
-            if d.any():
-                deltas.append((t, d))
-            prev = v
+        deltas: list[tuple[int, tuple[float, ...]]] = []
+        prev: Any = (0.0,) * self.width
+        for t, v in points:  # plain numbers: a numpy array per point cost more than the sums
+            values = v.tolist() if isinstance(v, np.ndarray) else v
+            d = [a - b for a, b in zip(values, prev, strict=True)]
+            if any(d):
+                deltas.append((t, tuple(d)))
+            prev = values
         old = self.entities.get(entity, [])
         if self._pending is not None:
             self._pending.extend(deltas)
         else:
             for t, d in old:
-                self.steps.add(t, -d)
+                self.steps.add(t, np.negative(d))
             for t, d in deltas:
-                self.steps.add(t, d)
+                self.steps.add(t, np.asarray(d, dtype=np.float64))
         if deltas:
             self.entities[entity] = deltas
         else:
@@ -125,7 +133,19 @@ class _Contrib:
         if not pending:
             return
         pending.sort(key=lambda e: e[0])
-        self.steps = self._steps_cls([t for t, _ in pending], np.array([d for _, d in pending]), self.width)
+        self.steps = self._steps_cls([t for t, _ in pending], np.array([d for _, d in pending], dtype=np.float64),
+                                     self.width)
+
+    def again(self) -> None:
+        """Collect changes as in the build until :meth:`restep`: for one record that changes many
+        entities (a warning to 1,000 villages), where a step at a time would shift the sums 6,000 times."""
+        self._pending = []
+
+    def restep(self) -> None:
+        """The steps again from every entity's, in one sort."""
+        self._pending = [e for deltas in self.entities.values() for e in deltas]
+        self.steps = self._steps_cls.empty(self.width)
+        self.finish()
 
     def at(self, t: int) -> np.ndarray:
         return self.steps.at(t)
@@ -202,17 +222,23 @@ class OperationsFold:
         self.by_name: dict[str, list[int]] = defaultdict(list)
         #: incident name -> [(ms, fid, row)] status records in time order
         self.status: dict[str, list[tuple[int, int, dict[str, Any]]]] = defaultdict(list)
-        #: incident name -> [(ms, fid)] of its closing records
-        self.closings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        #: incident name -> times of its closings (closed records not corrected at the same time)
+        self.closings: dict[str, list[int]] = {}
         #: (force, incident) -> [(ms, fid, (personnel, vehicles, boats) signed, row)]
         self.pairs: dict[tuple[str, str], list[tuple[int, int, tuple[int, int, int], dict[str, Any]]]] = \
             defaultdict(list)
         self.force_pairs: dict[str, set[str]] = defaultdict(set)  # force -> incidents
         self.incident_forces: dict[str, set[str]] = defaultdict(set)  # incident -> forces
-        #: warning name -> [(ms, fid, row, recipient keys, ends ms)]
-        self.warnings: dict[str, list[tuple[int, int, dict[str, Any], list[str], float]]] = defaultdict(list)
+        #: warning name -> [(ms, fid, row, recipient keys, ends ms, the keys as a set)]
+        self.warnings: dict[str, list[tuple[int, int, dict[str, Any], list[str], float, frozenset[str]]]] = \
+            defaultdict(list)
         #: (warning, recipient) -> [(ms, fid, row)] acknowledgements
         self.acks: dict[tuple[str, str], list[tuple[int, int, dict[str, Any]]]] = defaultdict(list)
+        #: recipient keys as written -> as stored; recipients cells -> keys (1,000 answers name a few keys)
+        self._key_of: dict[str, str] = {}
+        self._keys_of: dict[str, list[str]] = {}
+        #: (force, incident) -> (times, (personnel, vehicles, boats) from each time on)
+        self.pair_lines: dict[tuple[str, str], tuple[list[int], list[tuple[int, int, int]]]] = {}
         self.incident_sums = _Contrib(_I_WIDTH)
         self.force_sums = _Contrib(_F_WIDTH)
         self.warning_sums = _Contrib(_W_WIDTH)
@@ -227,6 +253,8 @@ class OperationsFold:
             self._put_warning(r)
         for r in tables.get("acknowledgements", []):
             self._put_ack(r)
+        for name in self.status:
+            self._closings(name)
         for fid in self.incidents:
             self._incident_entity(fid)
         for force in self.force_pairs:
@@ -248,9 +276,13 @@ class OperationsFold:
         name = _text(r.get("incident"))
         t, fid = self._ms(r.get("reported_at")), int(r["fid"])
         _insort(self.status[name], (t, fid, r))
-        if r.get("status") == "closed":
-            _insort(self.closings[name], (t, fid))
         return name
+
+    def _closings(self, name: str) -> None:
+        """The times the incident was closed: a "closed" that holds at its time (not corrected then)."""
+        seq = self.status.get(name, [])
+        self.closings[name] = [e[0] for k, e in enumerate(seq) if e[2].get("status") == "closed"
+                               and (k + 1 == len(seq) or seq[k + 1][0] != e[0])]
 
     def _put_dispatch(self, r: dict[str, Any]) -> str:
         force, incident = _text(r.get("force")), _text(r.get("incident"))
@@ -265,12 +297,20 @@ class OperationsFold:
         name = _text(r.get("name"))
         ends = r.get("ends_at")
         end_ms = float(self._ms(ends)) if ends else _INF
-        row = (self._ms(r.get("reported_at")), int(r["fid"]), r, rcp.split(r.get("recipients")), end_ms)
+        cell = _text(r.get("recipients"))
+        keys = self._keys_of.get(cell)
+        if keys is None:
+            keys = self._keys_of[cell] = rcp.split(cell)
+        row = (self._ms(r.get("reported_at")), int(r["fid"]), r, keys, end_ms, frozenset(keys))
         _insort(self.warnings[name], row)
         return name
 
     def _put_ack(self, r: dict[str, Any]) -> tuple[str, str]:
-        pair = (_text(r.get("warning")), rcp.normalise(_text(r.get("recipient"))))
+        raw = _text(r.get("recipient"))
+        key = self._key_of.get(raw)
+        if key is None:
+            key = self._key_of[raw] = rcp.normalise(raw)
+        pair = (_text(r.get("warning")), key)
         _insort(self.acks[pair], (self._ms(r.get("reported_at")), int(r["fid"]), r))
         return pair
 
@@ -278,6 +318,7 @@ class OperationsFold:
         """One new record, its entities recomputed; False for what only a rebuild explains (a new incident)."""
         if key == "incident_status":
             name = self._put_status(r)
+            self._closings(name)
             for fid in self.by_name.get(name, []):
                 self._incident_entity(fid)
             for force in self.incident_forces.get(name, ()):
@@ -287,8 +328,10 @@ class OperationsFold:
         elif key == "warnings":
             name = self._put_warning(r)
             self._warning_entity(name)
+            self.recipient_sums.again()
             for pair in self._recipient_pairs({name: self.warnings[name]}):
                 self._recipient_entity(*pair)
+            self.recipient_sums.restep()
         elif key == "acknowledgements":
             self._recipient_entity(*self._put_ack(r))
         else:
@@ -332,39 +375,79 @@ class OperationsFold:
         times = sorted({t0, *(e[0] for e in self.status.get(_text(row.get("name")), []) if e[0] > t0)})
         self.incident_sums.set(("i", fid), [(t, self._incident_vector(fid, t)) for t in times])
 
-    def pair_amounts(self, force: str, incident: str, t: float) -> tuple[int, int, int]:
-        """What ``force`` has at ``incident`` at ``t`` (personnel, vehicles, boats)."""
+    def _since(self, incident: str, t: float) -> float | None:
+        """When the incident was last closed at or before ``t`` (-inf if never); None while it is closed."""
         status = self.status.get(incident, [])
         i = _latest(status, t)
         if i >= 0 and status[i][2].get("status") == "closed":
-            return 0, 0, 0
+            return None
         closings = self.closings.get(incident, [])
-        j = _latest(closings, t)
-        since = closings[j][0] if j >= 0 else -_INF
-        seq = self.pairs.get((force, incident), [])
-        total = [0, 0, 0]
-        for e in seq[: _latest(seq, t) + 1]:
-            if e[0] > since:
-                for k in range(3):
-                    total[k] += e[2][k]
-        return max(0, total[0]), max(0, total[1]), max(0, total[2])
+        j = bisect.bisect_right(closings, t) - 1
+        return closings[j] if j >= 0 else -_INF
 
-    def _force_vector(self, force: str, t: float) -> np.ndarray:
-        v = np.zeros(_F_WIDTH)
+    def pair_amounts(self, force: str, incident: str, t: float) -> tuple[int, int, int]:
+        """What ``force`` has at ``incident`` at ``t`` (personnel, vehicles, boats)."""
+        line = self.pair_lines.get((force, incident))
+        if line is None:
+            line = self.pair_lines[(force, incident)] = self._pair_line(force, incident)
+        k = bisect.bisect_right(line[0], t) - 1
+        return line[1][k] if k >= 0 else (0, 0, 0)
+
+    def _pair_line(self, force: str, incident: str) -> tuple[list[int], list[tuple[int, int, int]]]:
+        """What ``force`` has at ``incident`` from each of its records' and the incident's status times
+        on: one sweep in time order (a closing empties it; records at a closing's time are before it)."""
+        seq = self.pairs.get((force, incident), [])
+        status = self.status.get(incident, [])
+        closings = set(self.closings.get(incident, []))
+        times = sorted({e[0] for e in seq} | {e[0] for e in status})
+        out_v: list[tuple[int, int, int]] = []
+        p = v = b = 0
+        i = j = 0
+        closed = False
+        for t in times:
+            while j < len(status) and status[j][0] <= t:  # (time, fid) order: the last at t holds
+                closed = status[j][2].get("status") == "closed"
+                j += 1
+            if t in closings:
+                p = v = b = 0
+                while i < len(seq) and seq[i][0] <= t:
+                    i += 1
+            while i < len(seq) and seq[i][0] <= t:  # a running sum: a recall takes back at most what is there
+                d = seq[i][2]
+                p, v, b = max(0, p + d[0]), max(0, v + d[1]), max(0, b + d[2])
+                i += 1
+            out_v.append((0, 0, 0) if closed else (p, v, b))
+        return times, out_v
+
+    def last_send(self, force: str, incident: str, t: float) -> dict[str, Any] | None:
+        """The latest send of ``force`` to ``incident`` still counting at ``t`` (its task and time)."""
+        since = self._since(incident, t)
+        if since is None:
+            return None
+        seq = self.pairs.get((force, incident), [])
+        for e in reversed(seq[: _latest(seq, t) + 1]):
+            if e[0] <= since:
+                break
+            if e[3].get("action") != "recall":
+                return e[3]
+        return None
+
+    def _force_vector(self, force: str, t: float) -> tuple[int, int, int, int]:
+        p = v = b = 0
         for incident in self.force_pairs.get(force, ()):
-            v[:3] += self.pair_amounts(force, incident, t)
-        v[3] = 1 if v[:3].any() else 0
-        return v
+            a = self.pair_amounts(force, incident, t)
+            p, v, b = p + a[0], v + a[1], b + a[2]
+        return p, v, b, 1 if (p or v or b) else 0
 
     def _force_entity(self, force: str) -> None:
         times: set[int] = set()
         for incident in self.force_pairs.get(force, ()):
-            times.update(e[0] for e in self.pairs.get((force, incident), []))
-            times.update(e[0] for e in self.closings.get(incident, []))
-            times.update(e[0] for e in self.status.get(incident, []))  # a reopening after a closing
+            line = self.pair_lines[(force, incident)] = self._pair_line(force, incident)
+            times.update(line[0])  # its records, and the incident's closings and reopenings
         self.force_sums.set(("f", force), [(t, self._force_vector(force, t)) for t in sorted(times)])
 
-    def warning_row(self, name: str, t: float) -> tuple[int, int, dict[str, Any], list[str], float] | None:
+    def warning_row(self, name: str, t: float
+                    ) -> tuple[int, int, dict[str, Any], list[str], float, frozenset[str]] | None:
         """The warning as issued at ``t`` (its latest row), or None if not issued yet or lifted."""
         seq = self.warnings.get(name, [])
         i = _latest(seq, t)
@@ -391,20 +474,10 @@ class OperationsFold:
                         ) -> dict[str, Any] | None:
         """A recipient of an active warning at ``t``: answered when, how, waiting how long."""
         row = self.warning_row(name, t)
-        if row is None or key not in row[3]:
+        if row is None or key not in row[5]:
             return None
         issued = row[0]
-        answered = None
-        attempts = 0
-        for at, _, ack in self.acks.get((name, key), []):
-            if at > t:
-                break
-            if at < issued:
-                continue
-            if ack.get("how") == "no_answer":
-                attempts += 1
-            elif answered is None:
-                answered = (at, ack)
+        answered, attempts = self._answer(name, key, issued, t)
         waiting = 0.0 if answered is not None else max(0.0, (t - issued) / MINUTE_MS)
         return {
             "issued_ms": issued,
@@ -415,13 +488,27 @@ class OperationsFold:
             "overdue": answered is None and t - issued >= minutes * MINUTE_MS,
         }
 
-    def _recipient_vector(self, name: str, key: str, t: float) -> np.ndarray:
-        v = np.zeros(_R_WIDTH)
-        s = self.recipient_state(name, key, t)
-        if s is not None:
-            done = s["answered_ms"] is not None
-            v[:] = (1, 1 if done else 0, 0 if done else 1, 1 if s["overdue"] else 0)
-        return v
+    def _answer(self, name: str, key: str, issued: int, t: float) -> tuple[tuple[int, dict[str, Any]] | None, int]:
+        """The first answer between the issue and ``t`` (time and row), and the "no answer"s before it."""
+        attempts = 0
+        for at, _, ack in self.acks.get((name, key), ()):
+            if at > t:
+                break
+            if at < issued:
+                continue
+            if ack.get("how") == "no_answer":
+                attempts += 1
+            else:
+                return (at, ack), attempts
+        return None, attempts
+
+    def _recipient_vector(self, name: str, key: str, t: float) -> tuple[int, int, int, int]:
+        row = self.warning_row(name, t)
+        if row is None or key not in row[5]:
+            return 0, 0, 0, 0
+        if self._answer(name, key, row[0], t)[0] is not None:
+            return 1, 1, 0, 0
+        return 1, 0, 1, 1 if t - row[0] >= ANSWER_MINUTES * MINUTE_MS else 0
 
     def _recipient_entity(self, name: str, key: str) -> None:
         times: set[int] = set()
@@ -455,12 +542,11 @@ class OperationsFold:
         committed: dict[str, dict[str, int]] = {}
         by_incident: dict[str, list[str]] = defaultdict(list)
         men_at: dict[str, int] = defaultdict(int)
-        for (force, incident), seq in self.pairs.items():
+        for force, incident in sorted(self.pairs, key=lambda p: (p[1], p[0])):  # by incident, then force
             p, v, b = self.pair_amounts(force, incident, t)
             if not (p or v or b):
                 continue
-            sent = [e for e in seq if e[0] <= t and e[2][0] >= 0]
-            last = sent[-1][3] if sent else {}
+            last = self.last_send(force, incident, t) or {}
             ops.dispatches.append({"force": force, "incident": incident, "personnel": p, "vehicles": v,
                                    "boats": b, "task": last.get("task"),
                                    "since": last.get("reported_at")})
@@ -489,16 +575,24 @@ class OperationsFold:
             if row is None:
                 continue
             answered = 0
-            for key in row[3]:
-                s = self.recipient_state(name, key, t, minutes)
-                if s is None:
-                    continue
-                answered += s["answered_ms"] is not None
-                ops.recipients.append({"warning": name, "recipient": key, "level": row[2].get("level"),
-                                       "kind": row[2].get("kind"), **s})
+            issued, level, kind = row[0], row[2].get("level"), row[2].get("kind")
+            waited = max(0.0, (t - issued) / MINUTE_MS)
+            late = t - issued >= minutes * MINUTE_MS
+            for key in row[3]:  # recipient_state's figures, the warning looked up once (1,000 villages each)
+                got, attempts = self._answer(name, key, issued, t)
+                answered += got is not None
+                ops.recipients.append({
+                    "warning": name, "recipient": key, "level": level, "kind": kind, "issued_ms": issued,
+                    "answered_ms": got[0] if got else None, "ack": got[1] if got else None, "attempts": attempts,
+                    "waiting_min": 0.0 if got else waited, "overdue": got is None and late,
+                })
             ops.warnings.append({**row[2], "recipients": list(row[3]), "issued_ms": row[0],
                                  "answered": answered, "total": len(row[3])})
-        ops.recipients.sort(key=lambda r: (r["answered_ms"] is not None, -r["waiting_min"]))
+        # in order of issue (not of entry: a fresh fold and one caught up list them alike)
+        ops.warnings.sort(key=lambda w: (w["issued_ms"], str(w.get("name"))))
+        # unanswered first, longest waiting first; then by warning and recipient for a stable list
+        ops.recipients.sort(key=lambda r: (r["answered_ms"] is not None, -r["waiting_min"],
+                                           r["answered_ms"] or 0, r["warning"], r["recipient"]))
         return ops
 
     def series(self, times: np.ndarray) -> dict[tuple[str, ...], np.ndarray]:

@@ -21,6 +21,14 @@ item). The officer enters the missing stock-in first, at its own time,
 and the dispatch then passes. The check and the write are one locked
 transaction (:meth:`Workspace.insert_checked`), so two workstations
 dispatching the last sandbags at once cannot both succeed.
+
+Operations follow the same rule: a team sent to an incident cannot be more
+people than the force has free at that time (its strength less what it
+already has out, at this incident and others), nor make it over-committed
+under sends recorded later; a recall cannot bring back more than the force
+has at that incident. Dispatches and status records name an incident (and a
+force) on the map, and an answer (叫应) names a warning issued by then and a
+recipient it went to; anything else is refused with a sentence naming it.
 """
 
 from __future__ import annotations
@@ -602,10 +610,165 @@ def _check_span(ws: Any, at: str) -> list[Issue]:
     return []
 
 
+# ------------------------------------------------------------------ operations
+def _names(ws: Any, key: str) -> set[str]:
+    """The names of a layer's features (forces, incidents): what dispatches and status records name."""
+    if key not in ws.keys():  # noqa: SIM118 - not a mapping
+        return set()
+    frame = ws.read(key, columns=["name"], geometry=False)
+    return {str(n).strip() for n in frame["name"] if _plain(n) is not None}
+
+
+def _unknown_incident(ws: Any, rec: dict[str, Any]) -> list[Issue]:
+    incident = str(rec["incident"]).strip()
+    if incident in _names(ws, "incidents"):
+        return []
+    return [Issue("error", "incident", Note("{incident} is not an incident on the map (not in the incidents layer)",
+                                            incident=incident))]
+
+
+def _force_personnel(ws: Any, force: str, at: str) -> tuple[float | None, str | None]:
+    """The force's personnel as of ``at`` (of several forces of the name, their sum), and why there are none:
+    "later" (reported after ``at``), "withdrawn", or None. Unknown personnel (blank) is None."""
+    rows = [f for f in as_of(ws, at).forces if str(f.get("name") or "").strip() == force]
+    if not rows:
+        return None, "later"
+    active = [f for f in rows if f.get("status") != "withdrawn"]
+    if not active:
+        return None, "withdrawn"
+    figures = [_number(f.get("personnel")) for f in active]
+    if any(v is None for v in figures):
+        return None, None
+    return float(sum(figures)), None
+
+
+def _commitments(ws: Any, force: str, extra: dict[str, Any] | None = None) -> Any:
+    """The operations fold of one force's dispatches (and the status of the incidents it went to), with
+    ``extra`` as one more dispatch entered last: what the force would have out at any time."""
+    from floodpost.data.situation import _ms
+    from floodpost.data.situation.operations import OperationsFold
+
+    def rows(key: str, where: list[Where]) -> list[dict[str, Any]]:
+        if key not in ws.keys():  # noqa: SIM118 - not a mapping
+            return []
+        frame = ws.read(key, where)
+        return [{"fid": int(fid), **{k: _plain(v) for k, v in row.items()}}
+                for fid, row in zip(frame.index, frame.to_dict("records"), strict=True)]
+
+    sent = rows("dispatches", [Where("force", "=", force)])
+    if extra is not None:
+        sent.append({**extra, "fid": max([r["fid"] for r in sent], default=0) + 1})
+    status = [r for incident in sorted({str(r["incident"]).strip() for r in sent})
+              for r in rows("incident_status", [Where("incident", "=", incident)])]
+    return OperationsFold({"incident_status": status, "dispatches": sent}, _ms)
+
+
+def _check_dispatch(ws: Any, rec: dict[str, Any]) -> list[Issue]:
+    """A team goes to a known incident, no more of it than is free, and comes back no more than went."""
+    force, incident, at = str(rec["force"]).strip(), str(rec["incident"]).strip(), rec["reported_at"]
+    issues = _unknown_incident(ws, rec)
+    if force not in _names(ws, "forces"):
+        issues.insert(0, Issue("error", "force", Note(
+            "{force} is not a force on the map (not in the forces layer)", force=force)))
+    if issues:
+        return issues
+    asked = _number(rec.get("personnel")) or 0.0
+    from floodpost.data.situation import _ms
+
+    t = _ms(at)
+    now = _commitments(ws, force)
+    if rec.get("action") == "recall":
+        present = now.pair_amounts(force, incident, t)[0]
+        if asked > present:
+            issues.append(Issue("error", "personnel", Note(
+                "{force} has {present} at {incident} at {time}: cannot recall {asked}",
+                force=force, present=_fmt(present), incident=incident, time=_when(at, at), asked=_fmt(asked),
+            )))
+        return issues
+    total, why = _force_personnel(ws, force, at)
+    if why == "later":
+        return [Issue("error", "force", Note("{force} is not yet reported at {time}", force=force,
+                                             time=_when(at, at)))]
+    if why == "withdrawn":
+        return [Issue("error", "force", Note("{force} has withdrawn by {time}", force=force, time=_when(at, at)))]
+    if now._since(incident, t) is None:
+        issues.append(Issue("warning", "incident", Note(
+            "{incident} is closed at {time}: the team counts only once it is reopened",
+            incident=incident, time=_when(at, at))))
+    if total is None:  # the force's strength not given: nothing to compare with
+        return issues
+    out = sum(now.pair_amounts(force, i, t)[0] for i in now.force_pairs.get(force, ()))
+    free = max(0.0, total - out)
+    if asked > free:
+        issues.append(Issue("error", "personnel", Note(
+            "{force} has {free} personnel free at {time} ({out} of {total} already out): cannot send {asked}",
+            force=force, free=_fmt(free), time=_when(at, at), out=_fmt(out), total=_fmt(total), asked=_fmt(asked),
+        )))
+        return issues
+    # A late send must not over-commit the force under what is recorded after it.
+    after = _commitments(ws, force, rec)
+    times = sorted({e[0] for i in after.force_pairs.get(force, ()) for e in after.pairs[(force, i)] if e[0] > t}
+                   | {e[0] for i in after.force_pairs.get(force, ()) for e in after.status.get(i, []) if e[0] > t})
+    for later in times:
+        would = sum(after.pair_amounts(force, i, later)[0] for i in after.force_pairs.get(force, ()))
+        was = sum(now.pair_amounts(force, i, later)[0] for i in now.force_pairs.get(force, ()))
+        if would <= was:
+            continue
+        when = _text_time(later)
+        total_then, _ = _force_personnel(ws, force, when)
+        if total_then is not None and would > total_then:
+            issues.append(Issue("error", "personnel", Note(
+                "{force} would have {would} out by {time}, more than its {total}: cannot send {asked}",
+                force=force, would=_fmt(would), time=_when(when, at), total=_fmt(total_then), asked=_fmt(asked),
+            )))
+            break
+    return issues
+
+
+def _text_time(ms: int) -> str:
+    """Milliseconds since 1970 as stored text."""
+    from floodpost.data.situation import _texts
+
+    return _texts([ms])[0]
+
+
+def _check_status(ws: Any, rec: dict[str, Any]) -> list[Issue]:
+    return _unknown_incident(ws, rec)
+
+
+def _check_acknowledgement(ws: Any, rec: dict[str, Any]) -> list[Issue]:
+    """An answer names a warning issued by then and one of the recipients it went to."""
+    from floodpost.data import recipients as rcp
+
+    name, at = str(rec["warning"]).strip(), rec["reported_at"]
+    key = rcp.normalise(str(rec["recipient"]))
+    rows = []
+    if "warnings" in ws.keys():  # noqa: SIM118 - not a mapping
+        frame = ws.read("warnings", [Where("name", "=", name)], columns=["recipients", "reported_at"])
+        rows = sorted(((str(t), int(fid), r) for fid, t, r in
+                       zip(frame.index, frame["reported_at"], frame["recipients"], strict=True)))
+    if not rows:
+        return [Issue("error", "warning", Note("{warning} is not a warning issued in this workspace", warning=name))]
+    issued = [r for r in rows if r[0] <= at]
+    if not issued:
+        return [Issue("error", "reported_at", Note(
+            "{warning} was issued only at {time}: an answer before it does not count",
+            warning=name, time=_when(rows[0][0], at)))]
+    current = issued[-1]
+    if key not in rcp.split(current[2]):
+        return [Issue("error", "recipient", Note(
+            "{recipient} is not a recipient of {warning} as issued at {time}",
+            recipient=rcp.label(key), warning=name, time=_when(current[0], at)))]
+    return []
+
+
 _RULES = {
     "material_tally": _check_material,
     "evacuation": _check_evacuation,
     "works": _check_works,
+    "dispatches": _check_dispatch,
+    "incident_status": _check_status,
+    "acknowledgements": _check_acknowledgement,
 }
 
 

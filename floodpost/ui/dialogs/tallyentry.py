@@ -156,6 +156,19 @@ _NOTES = (
     QT_TRANSLATE_NOOP("tally", "more than the {population} {unit} living in {area} ({value})"),
     QT_TRANSLATE_NOOP("tally", "{persons} persons in {households} households: more than {n} to a household"),
     QT_TRANSLATE_NOOP("tally", "{item} at {depot} would fall below zero at {time} ({balance})"),
+    QT_TRANSLATE_NOOP("tally", "{incident} is not an incident on the map (not in the incidents layer)"),
+    QT_TRANSLATE_NOOP("tally", "{force} is not a force on the map (not in the forces layer)"),
+    QT_TRANSLATE_NOOP("tally", "{force} has {present} at {incident} at {time}: cannot recall {asked}"),
+    QT_TRANSLATE_NOOP("tally", "{force} is not yet reported at {time}"),
+    QT_TRANSLATE_NOOP("tally", "{force} has withdrawn by {time}"),
+    QT_TRANSLATE_NOOP("tally", "{incident} is closed at {time}: the team counts only once it is reopened"),
+    QT_TRANSLATE_NOOP(
+        "tally", "{force} has {free} personnel free at {time} ({out} of {total} already out): cannot send {asked}"
+    ),
+    QT_TRANSLATE_NOOP("tally", "{force} would have {would} out by {time}, more than its {total}: cannot send {asked}"),
+    QT_TRANSLATE_NOOP("tally", "{warning} is not a warning issued in this workspace"),
+    QT_TRANSLATE_NOOP("tally", "{warning} was issued only at {time}: an answer before it does not count"),
+    QT_TRANSLATE_NOOP("tally", "{recipient} is not a recipient of {warning} as issued at {time}"),
 )
 
 
