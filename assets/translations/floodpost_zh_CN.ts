@@ -84,10 +84,6 @@
         <translation>无法识别时间 %1</translation>
     </message>
     <message>
-        <source>%1 is before the warning was issued (%2)</source>
-        <translation>%1 早于预警发布时间（%2）</translation>
-    </message>
-    <message>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>

@@ -385,12 +385,6 @@ class AckPanel(QWidget):
         issues = [i for i in check_entry(self.ws, "acknowledgements", rec) if i.level == "error"]
         if issues:
             return None, "; ".join(tr_note(i.message, "tally") for i in issues)
-        if self.ops is not None:
-            issued = next((r["issued_ms"] for r in self.ops.recipients
-                           if (r["warning"], r["recipient"]) == (warning, recipient)), None)
-            if issued is not None and _ms(rec["reported_at"]) < issued:
-                return None, self.tr("%1 is before the warning was issued (%2)").replace(
-                    "%1", format_local(rec["reported_at"])).replace("%2", format_local(_iso(issued)))
         try:
             fid = entry(self.ws, "acknowledgements", rec, accept_warnings=True, operator=self.operator)
         except TallyRejected as exc:
