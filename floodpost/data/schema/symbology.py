@@ -189,7 +189,7 @@ DISPATCH_LINKS = {
     "free": Symbol(stroke="#7b1fa2", stroke_width=2.0, dash=(6, 3), casing="#ffffff"),
 }
 #: The personnel sent, on the link ("30人").
-DISPATCH_LABEL = LabelStyle(size=8, bold=True, color="#4a148c", priority=88)
+DISPATCH_LABEL = LabelStyle(size=8, bold=True, color="#4a148c", priority=58)
 #: Village fill by the highest active warning reaching it (预警级别 IV-I).
 WARNING_COLOURS = {"blue": "#1e88e5", "yellow": "#fdd835", "orange": "#fb8c00", "red": "#e53935"}
 #: The village marker under a warning (its fill is the level's colour).
