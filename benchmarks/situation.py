@@ -174,7 +174,7 @@ def measure_operations(path: Path, runs: int) -> dict[str, Any]:
         forces = [str(n) for n in ws.read("forces", columns=["name"], geometry=False)["name"]]
         warned = ws.read("warnings", columns=["name", "recipients"], geometry=False)
         appends = []
-        for i in range(30):
+        for i in range(30 if incidents and forces else 0):  # the demo has no operations yet
             at = times[int(rng.integers(0, len(times)))]
             if i % 3 == 0:
                 key, row = "incident_status", {"incident": incidents[i % len(incidents)], "status": "handling",

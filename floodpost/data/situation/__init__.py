@@ -816,7 +816,7 @@ class Engine:
         for _, action, target, fid, after in entries:
             if action in ("meeting", "create"):
                 continue
-            if target in RECORD_TABLES and action in ("insert", "import"):
+            if (target in RECORD_TABLES or target in OPERATION_KEYS) and action in ("insert", "import"):
                 span = _fid_span(fid, after)
                 if span is None:
                     return False
@@ -860,6 +860,8 @@ class Engine:
                 return False
             self.materials.add(r)
         elif key in OPERATION_KEYS:
+            if key in FOLD_COLUMNS:  # a layer's row as the build reads it (not its shape or reporter)
+                r = {k: v for k, v in r.items() if k == "fid" or k in FOLD_COLUMNS[key]}
             return self.ops.add(key, r)
         return True
 

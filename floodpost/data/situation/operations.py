@@ -315,8 +315,13 @@ class OperationsFold:
         return pair
 
     def add(self, key: str, r: dict[str, Any]) -> bool:
-        """One new record, its entities recomputed; False for what only a rebuild explains (a new incident)."""
-        if key == "incident_status":
+        """One new record (or incident), its entities recomputed; False for what only a rebuild explains."""
+        if key == "incidents":
+            if int(r["fid"]) in self.incidents:
+                return False
+            self._put_incident(r)
+            self._incident_entity(int(r["fid"]))
+        elif key == "incident_status":
             name = self._put_status(r)
             self._closings(name)
             for fid in self.by_name.get(name, []):
