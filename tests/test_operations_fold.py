@@ -293,7 +293,7 @@ def insert(ws: Workspace, op: tuple[Any, ...]) -> str:
     return "acknowledgements"
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(script=script_st)
 def test_fold_equals_recomputation(tmp_path_factory, backend, request, script):
     location = _new_location(backend, request, tmp_path_factory)

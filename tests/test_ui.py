@@ -31,13 +31,14 @@ def _wait_idle(qtbot, canvas):
     qtbot.waitUntil(lambda: not canvas.busy, timeout=10000)
 
 
-def test_opens_demo_with_every_layer(window):
+def test_opens_demo_with_every_layer(qtbot, window):
     keys = [layer.key for layer in window.scene.layers]
     assert set(keys) == {
         "storage_areas", "rivers", "reservoir_areas", "reservoirs", "hazards", "waterlogging", "forces", "depots",
         "shelters", "villages", "village_areas", "incidents", "incident_sections",
     }
     # the dike sections drawn are those of incidents out of control at the moment: none at the demo's end
+    qtbot.waitUntil(lambda: not window.situation_pending, timeout=20_000)
     counts = {la.key: la.count for la in window.scene.layers}
     assert counts.pop("incident_sections") == 0
     assert all(n > 0 for n in counts.values()), counts
