@@ -28,6 +28,16 @@ def _isolated_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
     QStandardPaths.setTestModeEnabled(True)
 
 
+@pytest.fixture
+def zh(qapp):
+    """The interface in Chinese, as the post runs it; English again after."""
+    from floodpost import i18n
+
+    i18n.set_language("zh_CN")
+    yield
+    i18n.set_language("en")
+
+
 @pytest.fixture(scope="session")
 def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from floodpost.data.demo import build_demo

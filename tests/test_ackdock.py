@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from floodpost import i18n
 from floodpost.data.situation import as_of
 from floodpost.data.workspace import Workspace
 from floodpost.ui.docks.ackdock import SETTING_MINUTES, AckPanel
@@ -46,13 +45,6 @@ def ws_path(tmp_path: Path) -> Path:
     with Workspace.open(path) as ws:
         add_warnings(ws)
     return path
-
-
-@pytest.fixture
-def zh(qapp):
-    i18n.set_language("zh_CN")
-    yield
-    i18n.set_language("en")
 
 
 @pytest.fixture

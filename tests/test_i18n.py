@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QCoreApplication
 
 from floodpost import i18n
@@ -22,13 +21,6 @@ def _script():
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
-
-
-@pytest.fixture
-def zh(qapp):
-    i18n.set_language("zh_CN")
-    yield
-    i18n.set_language("en")
 
 
 def test_ts_covers_every_string_in_the_source(tmp_path):

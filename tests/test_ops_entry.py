@@ -43,16 +43,6 @@ def ws_path(tmp_path: Path) -> Path:
     return make_workspace(tmp_path / "ops.gpkg")
 
 
-@pytest.fixture
-def zh(qapp):
-    """The interface in Chinese, as the post runs it; English again after."""
-    from floodpost import i18n
-
-    i18n.set_language("zh_CN")
-    yield
-    i18n.set_language("en")
-
-
 def _window(qtbot, path: Path):
     from floodpost.ui.mainwindow import MainWindow
 

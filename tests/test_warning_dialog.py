@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 import shapely
 
-from floodpost import i18n
 from floodpost.data.workspace import Workspace
 from floodpost.ui.dialogs.warning import WarningDialog
 
@@ -40,13 +39,6 @@ def make_workspace(path: Path) -> Path:
 @pytest.fixture
 def ws_path(tmp_path: Path) -> Path:
     return make_workspace(tmp_path / "ws.gpkg")
-
-
-@pytest.fixture
-def zh(qapp):
-    i18n.set_language("zh_CN")
-    yield
-    i18n.set_language("en")
 
 
 @pytest.fixture
