@@ -347,6 +347,13 @@ class LiveMixin:
         ws = self.workspace
         if ws is not None and not self._live_pushes:
             self._live_token = ws.change_token()
+        if ws is not None and outage.replicated(ws) and self._replica_state is not None:
+            # "N to send" counts what was just entered, now, not at the next poll (a local count)
+            try:
+                self._replica_state = ws.connection_state()
+            except (StorageError, OSError):
+                return
+            self._show_badge()
 
     # ------------------------------------------------------------ the badge
     def _live_contacted(self) -> None:
