@@ -198,7 +198,7 @@ def old_path(tmp_path) -> Path:
 
 def test_schema_1_workspace_is_migrated_on_open(old_path):
     with Workspace.open(old_path) as ws:
-        assert ws.schema_version == wsmod.SCHEMA_VERSION == 4
+        assert ws.schema_version == wsmod.SCHEMA_VERSION == 5
         res = ws.read("reservoirs")
         areas = ws.read("reservoir_areas")
         log = ws.log_entries()
@@ -239,7 +239,7 @@ def test_a_failed_migration_leaves_the_file_as_it_was(old_path, monkeypatch):
     assert old_path.read_bytes() == before
     monkeypatch.undo()
     with Workspace.open(old_path) as ws:
-        assert ws.schema_version == 4
+        assert ws.schema_version == 5
 
 
 def test_two_windows_opening_an_old_workspace_migrate_it_once(old_path):

@@ -37,7 +37,7 @@ def _as_schema_2(path: Path) -> None:
 def test_a_schema_2_workspace_gets_a_uuid_on_every_row_when_opened(demo_path: Path) -> None:
     _as_schema_2(demo_path)
     with Workspace.open(demo_path) as ws:
-        assert ws.schema_version == gpkgstore.SCHEMA_VERSION == 4
+        assert ws.schema_version == gpkgstore.SCHEMA_VERSION == 5
         seen: set[str] = set()
         keys = ws.keys()
         for key in keys:

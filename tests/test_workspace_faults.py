@@ -316,7 +316,7 @@ def test_killed_during_the_upgrade_the_file_stays_old_and_upgrades_next_time(tmp
     assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     con.close()
     with Workspace.open(path) as ws:
-        assert ws.schema_version == 4
+        assert ws.schema_version == 5
         assert (ws.log_entries()["action"] == "migrate").sum() == 1
         assert set(ws.read("reservoirs").geometry.geom_type) == {"Point"}
     assert_index_matches(path)

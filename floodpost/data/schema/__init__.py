@@ -129,6 +129,10 @@ class TableSchema:
     is_record: bool = False
     #: Whether ``floodpost import`` and the import wizard may write it (not the log).
     importable: bool = True
+    #: For a timed table: how often a report is expected (hours). A figure whose latest
+    #: report is older is shown as stale (its age in amber) on the screen, the meeting
+    #: view and the press page. None: no interval is expected (a warning is issued when needed).
+    report_hours: float | None = None
 
     @property
     def is_spatial(self) -> bool:
@@ -287,6 +291,23 @@ ANSWER_WAYS = _choices(
     ("radio", "对讲/广播", "Radio"),
     ("in_person", "当面", "In person"),
     ("no_answer", "未应答", "No answer"),
+)
+STATION_KINDS = _choices(
+    ("river", "河道站", "River gauge"),
+    ("reservoir", "水库站", "Reservoir gauge"),
+    ("rain", "雨量站", "Rain gauge"),
+)
+#: The levels a gauge is read against: a river's 警戒/保证, a reservoir's 汛限/设计/校核.
+THRESHOLDS = _choices(
+    ("warning", "警戒水位", "Warning level"),
+    ("guaranteed", "保证水位", "Guaranteed level"),
+    ("flood_limit", "汛限水位", "Flood-limit level"),
+    ("design", "设计洪水位", "Design flood level"),
+    ("check", "校核洪水位", "Check flood level"),
+)
+DIRECTIONS = _choices(
+    ("up", "超过", "Rose above"),
+    ("down", "回落", "Fell below"),
 )
 LOG_ACTIONS = _choices(
     ("insert", "新增", "Added"),
@@ -485,6 +506,7 @@ _register(
         ),
         geometry="POINT",
         allowed_geometries=("Point",),
+        report_hours=12,
     ),
 )
 _register(
@@ -544,6 +566,7 @@ _register(
         ),
         title_field="depot",
         is_record=True,
+        report_hours=6,
     ),
 )
 _register(
@@ -572,6 +595,7 @@ _register(
         ),
         title_field="area",
         is_record=True,
+        report_hours=2,
     ),
 )
 _register(
@@ -592,6 +616,7 @@ _register(
         ),
         title_field="place",
         is_record=True,
+        report_hours=6,
     ),
 )
 _register(
@@ -701,6 +726,7 @@ _register(
         ),
         title_field="incident",
         is_record=True,
+        report_hours=2,
     ),
 )
 _register(
@@ -768,6 +794,77 @@ _register(
     ),
 )
 _register(
+    LAYERS,
+    TableSchema(
+        "stations",
+        "水文/水位/雨量站",
+        "Gauging stations",
+        (
+            Field("name", "text", "站名", "Station", required=True),
+            Field("code", "text", "测站编码", "Station code"),
+            Field("kind", "enum", "站类", "Kind", required=True, choices=STATION_KINDS),
+            Field("river", "text", "所属河流", "River"),
+            Field("reservoir", "text", "所属水库", "Reservoir"),
+            _COUNTY,
+            Field("warning_level", "real", "警戒水位", "Warning level", "m"),
+            Field("guaranteed_level", "real", "保证水位", "Guaranteed level", "m"),
+            Field("flood_limit_level", "real", "汛限水位", "Flood-limit level", "m"),
+            Field("design_level", "real", "设计洪水位", "Design flood level", "m"),
+            Field("check_level", "real", "校核洪水位", "Check flood level", "m"),
+            # blank: the defaults of floodpost.data.situation.hydro (0.3 m/h; 6 h)
+            Field("rise_rate", "real", "涨率告警", "Fast-rise rate", "m/h", minimum=0),
+            Field("report_hours", "real", "报汛间隔", "Reporting interval", "h", minimum=0),
+            *_RESP,
+            _SOURCE,
+            _NOTE,
+        ),
+        geometry="POINT",
+        allowed_geometries=("Point",),
+    ),
+)
+_register(
+    TABLES,
+    TableSchema(
+        "readings",
+        "水雨情",
+        "Readings",
+        (
+            Field("station", "text", "站名", "Station", required=True),
+            Field("reported_at", "datetime", "观测时间", "Observed at", required=True, default=NOW),
+            Field("level", "real", "水位", "Water level", "m", minimum=-100, maximum=9000),
+            Field("flow", "real", "流量", "Flow", "m³/s", minimum=0),
+            Field("storage", "real", "蓄水量", "Storage", "万m³", minimum=0),
+            # the rain fallen in the period ending at the observation time (时段雨量)
+            Field("rain", "real", "时段雨量", "Rain in the period", "mm", minimum=0, maximum=2000),
+            _SOURCE,
+            _NOTE,
+        ),
+        title_field="station",
+        is_record=True,
+        report_hours=6,
+    ),
+)
+_register(
+    TABLES,
+    TableSchema(
+        "alert_acks",
+        "告警确认",
+        "Alert acknowledgements",
+        (
+            Field("station", "text", "站名", "Station", required=True),
+            Field("threshold", "enum", "特征水位", "Threshold", required=True, choices=THRESHOLDS),
+            Field("direction", "enum", "方向", "Direction", required=True, choices=DIRECTIONS),
+            # the crossing acknowledged: its time (the first reading over or back under the level)
+            Field("event_at", "datetime", "越限时间", "Crossed at", required=True),
+            Field("by", "text", "确认人", "Acknowledged by", private=True),
+            Field("reported_at", "datetime", "确认时间", "Acknowledged at", required=True, default=NOW),
+            _NOTE,
+        ),
+        title_field="station",
+        is_record=True,
+    ),
+)
+_register(
     TABLES,
     TableSchema(
         "situation_log",
@@ -811,6 +908,7 @@ LAYER_ORDER: tuple[str, ...] = (
     "depots",
     "shelters",
     "forces",
+    "stations",
     "incidents",
 )
 

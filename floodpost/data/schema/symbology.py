@@ -124,6 +124,13 @@ _INCIDENTS = {
     "waterlogging": Symbol(fill="#00838f", stroke="#ffffff", stroke_width=1.5, shape="pentagon", size=15),
     "other": Symbol(fill="#8e24aa", stroke="#ffffff", stroke_width=1.5, shape="house", size=14),
 }
+# Gauges by kind (the shape stays when the state colours them): a river gauge a
+# triangle standing on the water, a reservoir gauge a square, a rain gauge a drop-round disc.
+_STATIONS = {
+    "river": Symbol(fill="#1565c0", stroke="#ffffff", stroke_width=1.2, shape="triangle", size=13),
+    "reservoir": Symbol(fill="#0277bd", stroke="#ffffff", stroke_width=1.2, shape="square", size=12),
+    "rain": Symbol(fill="#4fc3f7", stroke="#01579b", stroke_width=1.2, shape="circle", size=10),
+}
 
 #: Registry: layer key -> symbology. Adding a layer kind is one entry here.
 SYMBOLOGY: dict[str, Symbology] = {
@@ -165,7 +172,47 @@ SYMBOLOGY: dict[str, Symbology] = {
     "incident_sections": Symbology(
         None, {}, Symbol(stroke="#e53935", stroke_width=5.0, casing="#ffffff"), label=None,
     ),
+    "stations": Symbology(
+        "kind", _STATIONS, _STATIONS["river"], LabelStyle(size=8.5, color="#0d47a1", priority=75),
+    ),
 }
+
+# Water and rain as of the slider's moment, drawn over the gauges by the water overlay
+# (desktop, snapshot, print) and into the web page: one set of colours for all.
+#: A level gauge's state: the fill of its shape.
+STATION_STATE_COLOURS = {
+    "normal": "#1565c0",         # below every threshold
+    "over_warning": "#fb8c00",   # 超警戒 / 超汛限
+    "over_guaranteed": "#d50000",  # 超保证 / 超设计
+    "over_check": "#6a1b9a",     # 超校核 (a reservoir above its check level)
+    "no_reading": "#b0bec5",     # no reading yet, or older than the station's interval
+}
+#: Rain gauges by the rain of the last 24 h (China's 24-hour categories, mm): lower bounds and fills.
+RAIN_RAMP = (
+    (0.0, "#e1f5fe"),     # 无雨/小雨
+    (10.0, "#81d4fa"),    # 中雨
+    (25.0, "#29b6f6"),    # 大雨
+    (50.0, "#1e88e5"),    # 暴雨
+    (100.0, "#3949ab"),   # 大暴雨
+    (250.0, "#8e24aa"),   # 特大暴雨
+)
+#: A level rising faster than the station's rate: an arrow ring.
+RISING_RING = Symbol(fill=None, stroke="#d50000", stroke_width=2.0)
+#: The margin label ("超警0.42米"), red when over a threshold.
+STATION_LABELS = {
+    "over": LabelStyle(size=9.0, bold=True, color="#b71c1c", priority=86),
+    "normal": LabelStyle(size=8.5, color="#0d47a1", priority=75),
+    "stale": LabelStyle(size=8.0, color="#78909c", priority=40),
+}
+
+
+def rain_colour(mm: float) -> str:
+    """The ramp's fill for ``mm`` of rain in 24 h."""
+    colour = RAIN_RAMP[0][1]
+    for lower, fill in RAIN_RAMP:
+        if mm >= lower:
+            colour = fill
+    return colour
 
 # Operations as of the slider's moment, drawn over the layers by the operations overlay
 # (desktop) and into the web page: one set of colours for both.
@@ -228,6 +275,7 @@ SWATCH_KIND = {
     "village_areas": "polygon",
     "incidents": "point",
     "incident_sections": "line",
+    "stations": "point",
 }
 
 

@@ -46,6 +46,8 @@ import pyarrow as pa
 
 from floodpost.data.schema import MATERIAL_KINDS as _MATERIAL_KIND_CHOICES
 from floodpost.data.schema import RECORD_TABLES, TIMED
+from floodpost.data.situation.hydro import KEYS as WATER_KEYS
+from floodpost.data.situation.hydro import Water, WaterFold
 from floodpost.data.situation.operations import KEYS as OPERATION_KEYS
 from floodpost.data.situation.operations import Operations, OperationsFold
 from floodpost.data.timeutil import iso_local, now_storage, to_storage
@@ -67,6 +69,7 @@ FOLD_COLUMNS = {
     "works": (*WORK_FIELDS, "reported_at"),
     # incidents: what their state and the map's label need, not their shapes or reporters
     "incidents": ("name", "kind", "severity", "county", "place", "threatened", "trapped", "reported_at"),
+    "readings": ("station", "level", "flow", "storage", "rain", "source", "reported_at"),
 }
 
 
@@ -83,6 +86,11 @@ class Situation:
     storage_status: dict[str, str] = field(default_factory=dict)  # storage area name -> status
     #: incidents, forces sent to them, warnings and their recipients (see ``operations``)
     operations: Operations | None = field(default=None, compare=False)
+    #: gauges against their levels, crossing events, rain (see ``hydro``)
+    water: Water | None = field(default=None, compare=False)
+    #: each timed table's newest report at or before the moment (stored text; absent: none yet),
+    #: so every figure can say how old it is
+    reported: dict[str, str] = field(default_factory=dict, compare=False)
 
     #: Sums the engine already holds for this moment (evacuation by stage and area
     #: kind, forces by category): ``totals`` takes them instead of looping again.
@@ -143,6 +151,10 @@ class Situation:
         }
         if self.operations is not None:
             out.update(self.operations.totals(forces))
+        if self.water is not None:
+            out["water"] = self.water.totals()
+        if self.reported:
+            out["reported"] = dict(self.reported)
         return out
 
 
@@ -410,6 +422,16 @@ class _Source:
         if "depots" not in self.keys():
             return set()
         return {str(n) for n in self.ws.read("depots", columns=["name"], geometry=False)["name"] if n is not None}
+
+    def stations(self) -> list[dict[str, Any]]:
+        """The gauges' names, kinds and thresholds (never their shapes), in fid order."""
+        if "stations" not in self.keys():
+            return []
+        frame = self.ws.read("stations", geometry=False)
+        rows = []
+        for fid, rec in zip(frame.index, frame.to_dict("records"), strict=True):
+            rows.append({"fid": int(fid), **{k: _plain(v) for k, v in rec.items()}})
+        return rows
 
     def areas(self) -> dict[int, tuple[str, Any]]:
         """Storage areas' (name, status) by fid: names and statuses only, never 100,000 shapes."""
@@ -776,6 +798,8 @@ class Engine:
         self.times = np.empty(0, dtype=np.int64)
         self._texts: list[str] | None = None
         self._totals: dict[tuple[Any, str], dict[str, Any]] = {}
+        #: each timed table's report times (ms, sorted): the age of its figures at any moment
+        self.key_times: dict[str, np.ndarray] = {}
 
     # -- building
     def refresh(self) -> None:
@@ -802,6 +826,8 @@ class Engine:
         self.forces = _Forces(tables["forces"], src.edits("forces"))
         self.storage = _Storage(src.areas(), src.edits("storage_areas"))
         self.ops = OperationsFold({k: tables[k].rows() for k in OPERATION_KEYS}, _ms)
+        self.water = WaterFold(src.stations(), {k: tables[k].rows() for k in WATER_KEYS if k in tables}, _ms)
+        self.key_times = {k: np.sort(t.ms[t.ms != NO_TIME]) for k, t in tables.items()}
         times = np.unique(np.concatenate([t.ms for t in tables.values()]))
         self._set_times(times)
 
@@ -821,7 +847,7 @@ class Engine:
                 if span is None:
                     return False
                 added[target].append(span)
-            elif target in RECORD_KEYS or target == "storage_areas":
+            elif target in RECORD_KEYS or target in ("storage_areas", "stations"):
                 rebuild.add(target)
             elif target == "depots":
                 rebuild.add("material_tally")
@@ -840,7 +866,7 @@ class Engine:
             else:
                 self.max_fids[key] = max([self.max_fids.get(key, 0), *(r["fid"] for r in new)])
                 for r in new:
-                    self._add_time(_ms(r.get("reported_at")))
+                    self._add_time(_ms(r.get("reported_at")), key)
         for key in rebuild:
             self._rebuild(key)
         # every record table must be as the fold believes, else something wrote around the log
@@ -859,6 +885,8 @@ class Engine:
             if not self.materials.knows(r):
                 return False
             self.materials.add(r)
+        elif key in WATER_KEYS:
+            return self.water.add(key, r)
         elif key in OPERATION_KEYS:
             if key in FOLD_COLUMNS:  # a layer's row as the build reads it (not its shape or reporter)
                 r = {k: v for k, v in r.items() if k == "fid" or k in FOLD_COLUMNS[key]}
@@ -870,15 +898,25 @@ class Engine:
         if key == "storage_areas":
             self.storage = _Storage(src.areas(), src.edits("storage_areas"))
             return
+        if key in WATER_KEYS:  # a station's levels changed, or a reading corrected: the gauges again
+            tables = {k: src.table(k) for k in WATER_KEYS if k != "stations"}
+            for k, t in tables.items():
+                self.max_fids[k] = int(t.fid.max()) if len(t) else 0
+                self.key_times[k] = np.sort(t.ms[t.ms != NO_TIME])
+            self.water = WaterFold(src.stations(), {k: t.rows() for k, t in tables.items()}, _ms)
+            self._set_times(np.union1d(self.times, np.concatenate([t.ms for t in tables.values()])))
+            return
         if key in OPERATION_KEYS:  # small tables that refer to each other: the part folded again whole
             tables = {k: src.table(k) for k in OPERATION_KEYS}
             for k, t in tables.items():
                 self.max_fids[k] = int(t.fid.max()) if len(t) else 0
+                self.key_times[k] = np.sort(t.ms[t.ms != NO_TIME])
             self.ops = OperationsFold({k: t.rows() for k, t in tables.items()}, _ms)
             self._set_times(np.union1d(self.times, np.concatenate([t.ms for t in tables.values()])))
             return
         table = src.table(key)
         self.max_fids[key] = int(table.fid.max()) if len(table) else 0
+        self.key_times[key] = np.sort(table.ms[table.ms != NO_TIME])
         if key == "evacuation":
             self.evacuation = _Evacuation(table)
         elif key == "works":
@@ -894,7 +932,10 @@ class Engine:
         self.times = times[times != NO_TIME]
         self._texts = None
 
-    def _add_time(self, t: int) -> None:
+    def _add_time(self, t: int, key: str | None = None) -> None:
+        if key is not None and t != NO_TIME:
+            kt = self.key_times.get(key, np.empty(0, dtype=np.int64))
+            self.key_times[key] = np.insert(kt, int(np.searchsorted(kt, t, side="right")), t)
         i = int(np.searchsorted(self.times, t))
         if t != NO_TIME and (i == len(self.times) or self.times[i] != t):
             self.times = np.insert(self.times, i, t)
@@ -947,9 +988,20 @@ class Engine:
             sit.forces = self.forces.at(t) if details else []
             sit.storage_status = self.storage.at(t)
             sit.operations = self.ops.at(t, details=details)
+            sit.water = self.water.at(t, details=details)
+            sit.reported = self.reported_at(t)
             sit.sums = self._sums(t)
             sit.sums["stages"] = stages
             return sit
+
+    def reported_at(self, t: int) -> dict[str, str]:
+        """Each timed table's newest report at or before ``t`` (stored text), for the age of its figures."""
+        out: dict[str, str] = {}
+        for key, kt in self.key_times.items():
+            i = int(np.searchsorted(kt, t, side="right")) - 1
+            if i >= 0:
+                out[key] = _texts(kt[i:i + 1])[0]
+        return out
 
     def _sums(self, t: int) -> dict[str, Any]:
         """The moment's sums from the steps (whole numbers, so exactly the loop's)."""
@@ -997,6 +1049,7 @@ class Engine:
                 values[("forces", "by_category", c, "teams")] = f[:, 4 + 2 * i]
                 values[("forces", "by_category", c, "personnel")] = f[:, 5 + 2 * i]
             values.update(self.ops.series(np.asarray(g, dtype=np.int64)))
+            values.update(self.water.series_at(np.asarray(g, dtype=np.int64)))
             return Timeline(ts, values, np.asarray(g, dtype=np.int64))
 
 

@@ -34,7 +34,7 @@ from floodpost.data.store.gpkg import qgis_styles
 from floodpost.data.store.identity import deleted_uuids, identity_columns, insert_entry, new_uuids
 from floodpost.data.timeutil import now_storage, parse_time, to_storage
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: Seconds :meth:`Workspace.locked` waits for another writer before saying the workspace is busy.
 LOCK_WAIT = 30.0
 

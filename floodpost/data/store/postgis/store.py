@@ -42,7 +42,7 @@ from floodpost.data.store.identity import deleted_uuids, identity_columns, inser
 from floodpost.data.store.postgis import server
 from floodpost.data.timeutil import now_storage, to_storage
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: The advisory lock :meth:`PostgisStore.locked` takes (one per database: checks are rare and short).
 LOCK_KEY = 0x466C6F6F64  # "Flood"
 #: What a stored time looks like (a regular expression), for SQL that must pass over a damaged cell.

@@ -1,0 +1,529 @@
+"""Water and rain as of any moment: gauges against their levels, crossing events, rain totals.
+
+The rules, each a plain reading of the records (the tests recompute them literally):
+
+- **A reading** belongs to the station it names and holds from its
+  ``reported_at``. Two readings of a station at the same time: the one entered
+  later is the correction and the only one read. Readings may arrive in any
+  order; they are always read in time order.
+- **A level station's state** at T is that of its latest level at or before T,
+  against its thresholds: a river gauge's 警戒 (warning) and 保证 (guaranteed),
+  a reservoir gauge's 汛限 (flood-limit), 设计 (design) and 校核 (check). A
+  level is over a threshold when it is *above* it (at the level itself it has
+  reached, not exceeded it). The tiers: over the first threshold (超警 / 超汛限)
+  is tier 1, over the second (超保 / 超设计) tier 2, over 校核 tier 3.
+- **The margin** is the level less the highest threshold passed (or, below all,
+  less the lowest: negative), as the bulletins say it: "超警0.42米".
+- **Rising fast**: the rise from the level before, per hour, is at least the
+  station's rate (default :data:`RISE_RATE`); it holds until the next level.
+- **Stale**: no reading for longer than the station's interval (default
+  :data:`REPORT_HOURS`); the last state is still shown, greyed, with its age.
+- **Crossing events**: walking a station's levels in time order, each time a
+  threshold is passed upwards ("up") or the level is back at or under it
+  ("down"), at the time of the reading that shows it, with the level and margin.
+  A station whose first reading is already over a threshold has an "up" there.
+  Events are derived, never stale: a late reading that changes the story
+  changes the events, on every workstation alike.
+- **Alerts**: an up event is an alert until the duty officer acknowledges it
+  (an ``alert_acks`` record naming the station, threshold, direction and the
+  event's time); down events are listed, needing nobody's answer.
+- **Rain**: a reading's ``rain`` fell in the period ending at its time; the
+  accumulation over h hours at T sums the rain read in (T - h, T].
+
+How it stays cheap: each station's readings are a sorted list; a new reading
+recomputes that station only (its steps in the sums taken off and put on
+again), so a moment is a binary search per station and the curves one sampling.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import numpy as np
+
+from floodpost.data.schema import THRESHOLDS
+
+#: The record tables and layer this part of the fold reads.
+KEYS = ("stations", "readings", "alert_acks")
+#: A level rising this fast (m/h) or faster is "rising fast" unless the station says otherwise.
+RISE_RATE = 0.3
+#: A station with no reading for this long (h) is stale unless it says otherwise.
+REPORT_HOURS = 6.0
+#: The rain totals a moment gives (hours).
+RAIN_HOURS = (1, 3, 6, 24)
+HOUR_MS = 3_600_000
+MINUTE_MS = 60_000
+
+#: Thresholds by station kind, lowest tier first: (code, the station's field).
+LEVELS_BY_KIND = {
+    "river": (("warning", "warning_level"), ("guaranteed", "guaranteed_level")),
+    "reservoir": (("flood_limit", "flood_limit_level"), ("design", "design_level"), ("check", "check_level")),
+}
+THRESHOLD_CODES = tuple(c.code for c in THRESHOLDS)
+#: A moment's sums: stations reporting, over tier 1/2/3, rising fast, stale, alerts waiting.
+SUM_NAMES = ("reporting", "over_warning", "over_guaranteed", "over_check", "rising", "stale")
+STATES = ("normal", "over_warning", "over_guaranteed", "over_check")
+
+
+def _float(v: Any) -> float | None:
+    if v is None or v == "":
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def _text(v: Any) -> str:
+    return "" if v is None else str(v).strip()
+
+
+@dataclass
+class Station:
+    """One gauge: what it is measured against."""
+
+    name: str
+    kind: str
+    fid: int | None = None
+    river: str = ""
+    reservoir: str = ""
+    county: str = ""
+    #: (threshold code, value), in ascending tiers; thresholds left blank are skipped
+    levels: tuple[tuple[str, float], ...] = ()
+    rise_rate: float = RISE_RATE
+    report_hours: float = REPORT_HOURS
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> Station:
+        kind = _text(row.get("kind")) or "river"
+        levels = []
+        for code, fieldname in LEVELS_BY_KIND.get(kind, ()):
+            v = _float(row.get(fieldname))
+            if v is not None:
+                levels.append((code, v))
+        rate = _float(row.get("rise_rate"))
+        hours = _float(row.get("report_hours"))
+        fid = row.get("fid")
+        return cls(_text(row.get("name")), kind, int(fid) if fid is not None else None,
+                   _text(row.get("river")), _text(row.get("reservoir")), _text(row.get("county")),
+                   tuple(levels), rate if rate else RISE_RATE, hours if hours else REPORT_HOURS)
+
+
+@dataclass(frozen=True)
+class Crossing:
+    """A level passing one of the station's thresholds, up or down, at a reading's time."""
+
+    station: str
+    threshold: str
+    direction: str  # "up" | "down"
+    ms: int
+    level: float
+    value: float  # the threshold's level
+
+    @property
+    def margin(self) -> float:
+        return round(self.level - self.value, 3)
+
+    @property
+    def key(self) -> tuple[str, str, str, int]:
+        return (self.station, self.threshold, self.direction, self.ms)
+
+
+def tier_of(levels: tuple[tuple[str, float], ...], level: float) -> int:
+    """How many of the thresholds ``level`` is above (0 below all)."""
+    return sum(1 for _, v in levels if level > v)
+
+
+def margin_of(levels: tuple[tuple[str, float], ...], level: float) -> tuple[str | None, float | None]:
+    """The threshold a margin is measured from and the margin: the highest passed, else the lowest."""
+    if not levels:
+        return None, None
+    passed = [(c, v) for c, v in levels if level > v]
+    code, value = passed[-1] if passed else levels[0]
+    return code, round(level - value, 3)
+
+
+def crossings(station: Station, levels: Iterable[tuple[int, float]]) -> list[Crossing]:
+    """The crossing events of a station's levels in time order (the definition; one pass)."""
+    out: list[Crossing] = []
+    above = {code: False for code, _ in station.levels}
+    for ms, level in levels:
+        for code, value in station.levels:
+            now = level > value
+            if now != above[code]:
+                out.append(Crossing(station.name, code, "up" if now else "down", ms, level, value))
+                above[code] = now
+    return out
+
+
+@dataclass
+class _Series:
+    """One station's readings, in time order, a same-time correction replacing the earlier entry."""
+
+    #: (ms, fid, level, flow, storage, rain, source) sorted by (ms, fid)
+    rows: list[tuple[int, int, float | None, float | None, float | None, float | None, str]] = field(
+        default_factory=list)
+    # derived, kept in step with rows by _derive
+    level_ms: list[int] = field(default_factory=list)
+    level_v: list[float] = field(default_factory=list)
+    rain_ms: list[int] = field(default_factory=list)
+    rain_cum: list[float] = field(default_factory=list)  # running sum after each rain reading
+    last_ms: list[int] = field(default_factory=list)  # every reading's time (any figure)
+    events: list[Crossing] = field(default_factory=list)
+
+    def put(self, row: tuple[Any, ...]) -> None:
+        bisect.insort(self.rows, row, key=lambda e: (e[0], e[1]))
+
+    def effective(self) -> list[tuple[Any, ...]]:
+        """One row per time: the one entered last."""
+        out: list[tuple[Any, ...]] = []
+        for r in self.rows:
+            if out and out[-1][0] == r[0]:
+                out[-1] = r
+            else:
+                out.append(r)
+        return out
+
+
+@dataclass
+class Water:
+    """Water and rain at one moment (``at`` in ms)."""
+
+    at: int
+    sums: np.ndarray
+    #: every station with its state (details only): name, kind, level, tier, state, margin, …
+    stations: list[dict[str, Any]] = field(default_factory=list)
+    #: the stations over their first threshold, highest tier and margin first (always filled)
+    over: list[dict[str, Any]] = field(default_factory=list)
+    #: crossing events up to the moment, newest first, with their acknowledgement (details only)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    #: up events not acknowledged by the moment
+    unacknowledged: int = 0
+    #: the wettest station's rain in the last 24 h: (name, mm)
+    rain_max: tuple[str, float] | None = None
+    #: the newest reading at or before the moment (ms), of any station
+    latest_ms: int | None = None
+
+    def totals(self) -> dict[str, Any]:
+        """``info --json``'s water figures: counts, the stations over warning, alerts, the wettest gauge."""
+        s = self.sums
+        out: dict[str, Any] = {name: int(s[i]) for i, name in enumerate(SUM_NAMES)}
+        out["over"] = [{k: o[k] for k in ("station", "kind", "river", "reservoir", "level", "threshold",
+                                            "margin", "tier", "observed_at", "rising", "stale")} for o in self.over]
+        out["alerts_unacknowledged"] = self.unacknowledged
+        if self.rain_max is not None:
+            out["rain_max_24h"] = {"station": self.rain_max[0], "mm": self.rain_max[1]}
+        return out
+
+
+class WaterFold:
+    """The fold of stations, readings and alert acknowledgements; kept current reading by reading."""
+
+    def __init__(self, stations: list[dict[str, Any]], tables: dict[str, list[dict[str, Any]]],
+                 ms: Callable[[Any], int]) -> None:
+        from floodpost.data.situation.operations import _Contrib
+
+        self._ms = ms
+        self.stations: dict[str, Station] = {}
+        for row in stations:
+            st = Station.of(row)
+            if st.name and st.name not in self.stations:  # a name twice: the first drawn is the gauge
+                self.stations[st.name] = st
+        self.series: dict[str, _Series] = {}
+        #: event key -> acknowledgements (ms, fid, row), in time order
+        self.acks: dict[tuple[str, str, str, int], list[tuple[int, int, dict[str, Any]]]] = {}
+        self.sums = _Contrib(len(SUM_NAMES))
+        self.alerts = _Contrib(1)
+        for r in tables.get("readings", []):
+            self._put_reading(r)
+        for r in tables.get("alert_acks", []):
+            self._put_ack(r)
+        for name in self.series:
+            self._derive(name)
+        self.sums.finish()
+        self.alerts.finish()
+
+    # ------------------------------------------------------------ records in
+    def _put_reading(self, r: dict[str, Any]) -> str:
+        name = _text(r.get("station"))
+        t = self._ms(r.get("reported_at"))
+        self.series.setdefault(name, _Series()).put(
+            (t, int(r.get("fid") or 0), _float(r.get("level")), _float(r.get("flow")), _float(r.get("storage")),
+             _float(r.get("rain")), _text(r.get("source"))))
+        return name
+
+    def _put_ack(self, r: dict[str, Any]) -> tuple[str, str, str, int]:
+        key = (_text(r.get("station")), _text(r.get("threshold")), _text(r.get("direction")),
+               self._ms(r.get("event_at")))
+        seq = self.acks.setdefault(key, [])
+        bisect.insort(seq, (self._ms(r.get("reported_at")), int(r.get("fid") or 0), r), key=lambda e: (e[0], e[1]))
+        return key
+
+    def add(self, key: str, r: dict[str, Any]) -> bool:
+        """Fold one new record in; False when only a rebuild can take it (a station's own change)."""
+        if key == "readings":
+            self._derive(self._put_reading(r))
+        elif key == "alert_acks":
+            ack = self._put_ack(r)
+            series = self.series.get(ack[0])
+            if series is not None:
+                self._alert_steps(ack[0], series)
+        else:
+            return False
+        return True
+
+    # ------------------------------------------------------------ a station's derived steps
+    def _derive(self, name: str) -> None:
+        series = self.series[name]
+        station = self.stations.get(name)
+        rows = series.effective()
+        series.last_ms = [r[0] for r in rows]
+        series.level_ms, series.level_v = [], []
+        series.rain_ms, series.rain_cum = [], []
+        total = 0.0
+        for r in rows:
+            if r[2] is not None:
+                series.level_ms.append(r[0])
+                series.level_v.append(r[2])
+            if r[5] is not None:
+                total += r[5]
+                series.rain_ms.append(r[0])
+                series.rain_cum.append(total)
+        if station is None:  # readings of a name no station has: kept, shown as unmatched, not counted
+            series.events = []
+            self.sums.set(name, [])
+            self.alerts.set(name, [])
+            return
+        series.events = crossings(station, zip(series.level_ms, series.level_v, strict=True))
+        self.sums.set(name, self._points(station, series))
+        self._alert_steps(name, series)
+
+    def _points(self, station: Station, series: _Series) -> list[tuple[int, tuple[float, ...]]]:
+        """The station's contribution to the sums, as (time, vector) points in time order."""
+        stale_ms = int(station.report_hours * HOUR_MS)
+        level_at = dict(zip(series.level_ms, range(len(series.level_ms)), strict=True))
+        points: list[tuple[int, tuple[float, ...]]] = []
+        tier, rising = 0, False
+        times = series.last_ms
+        for i, t in enumerate(times):
+            j = level_at.get(t)
+            if j is not None:
+                tier = tier_of(station.levels, series.level_v[j])
+                rising = j > 0 and _rate(series.level_ms[j - 1], series.level_v[j - 1], t,
+                                          series.level_v[j]) >= station.rise_rate
+            vector = (1.0, float(tier >= 1), float(tier >= 2), float(tier >= 3), float(rising), 0.0)
+            points.append((t, vector))
+            nxt = times[i + 1] if i + 1 < len(times) else None
+            if nxt is None or nxt - t > stale_ms:  # silence: stale from the interval's end to the next reading
+                points.append((t + stale_ms, (*vector[:5], 1.0)))
+        return points
+
+    def _alert_steps(self, name: str, series: _Series) -> None:
+        points: list[tuple[int, tuple[float, ...]]] = []
+        deltas: list[tuple[int, float]] = []
+        for ev in series.events:
+            if ev.direction != "up":
+                continue
+            deltas.append((ev.ms, 1.0))
+            acked = self.acks.get(ev.key)
+            if acked:
+                deltas.append((max(acked[0][0], ev.ms), -1.0))
+        deltas.sort()
+        running = 0.0
+        for t, d in deltas:
+            running += d
+            if points and points[-1][0] == t:
+                points[-1] = (t, (running,))
+            else:
+                points.append((t, (running,)))
+        self.alerts.set(name, points)
+
+    # ------------------------------------------------------------ a moment
+    def station_state(self, name: str, t: int) -> dict[str, Any] | None:
+        """A station at ``t``: its latest level and what it means, its rain totals and age; None unknown."""
+        station = self.stations.get(name)
+        if station is None:
+            return None
+        series = self.series.get(name) or _Series()
+        out: dict[str, Any] = {
+            "station": name, "fid": station.fid, "kind": station.kind, "river": station.river,
+            "reservoir": station.reservoir, "county": station.county,
+            "thresholds": dict(station.levels), "level": None, "flow": None, "storage": None,
+            "observed_at": None, "observed_ms": None, "age_min": None, "tier": 0, "state": "no_reading",
+            "threshold": None, "margin": None, "rising": False, "rate": None, "stale": True,
+            "rain": {h: 0.0 for h in RAIN_HOURS},
+        }
+        i = bisect.bisect_right(series.last_ms, t) - 1
+        if i < 0:
+            return out
+        last = series.last_ms[i]
+        out["observed_ms"] = last
+        out["observed_at"] = stored_text(last)
+        out["age_min"] = max(0.0, (t - last) / MINUTE_MS)
+        out["stale"] = t - last > station.report_hours * HOUR_MS
+        rows = [r for r in series.rows if r[0] <= t]
+        for col, k in ((3, "flow"), (4, "storage")):  # the latest reading giving each figure
+            for r in reversed(rows):
+                if r[col] is not None:
+                    out[k] = r[col]
+                    break
+        j = bisect.bisect_right(series.level_ms, t) - 1
+        if j >= 0:
+            level = series.level_v[j]
+            tier = tier_of(station.levels, level)
+            out["level"] = level
+            out["level_ms"] = series.level_ms[j]
+            out["tier"] = tier
+            out["state"] = STATES[min(tier, 3)] if station.levels else "normal"
+            out["threshold"], out["margin"] = margin_of(station.levels, level)
+            if j > 0:
+                rate = _rate(series.level_ms[j - 1], series.level_v[j - 1], series.level_ms[j], level)
+                out["rate"] = round(rate, 3)
+                out["rising"] = rate >= station.rise_rate
+        elif station.kind != "rain":
+            out["state"] = "no_reading"
+        else:
+            out["state"] = "normal"
+        for h in RAIN_HOURS:
+            out["rain"][h] = self._rain(series, t, h)
+        return out
+
+    @staticmethod
+    def _rain(series: _Series, t: int, hours: float) -> float:
+        hi = bisect.bisect_right(series.rain_ms, t) - 1
+        if hi < 0:
+            return 0.0
+        lo = bisect.bisect_right(series.rain_ms, t - int(hours * HOUR_MS)) - 1
+        total = series.rain_cum[hi] - (series.rain_cum[lo] if lo >= 0 else 0.0)
+        return round(total, 1)
+
+    def events(self, t: int | None = None) -> list[Crossing]:
+        """Every crossing up to ``t`` (all without), in time order."""
+        out = [e for s in self.series.values() for e in s.events if t is None or e.ms <= t]
+        out.sort(key=lambda e: (e.ms, e.station, THRESHOLD_CODES.index(e.threshold), e.direction))
+        return out
+
+    def acknowledgement(self, event: Crossing, t: int) -> dict[str, Any] | None:
+        """The first acknowledgement of ``event`` at or before ``t``."""
+        for ms, _, row in self.acks.get(event.key, []):
+            if ms <= t:
+                return {**row, "ack_ms": ms}
+        return None
+
+    def at(self, t: int, details: bool = True) -> Water:
+        """The moment ``t`` (ms). The stations over warning are always listed (they are few)."""
+        water = Water(at=t, sums=self.sums.at(t), unacknowledged=int(round(self.alerts.at(t)[0])))
+        latest = None
+        rain_max: tuple[str, float] | None = None
+        for name in sorted(self.stations):
+            series = self.series.get(name)
+            if series is None:
+                if details:
+                    water.stations.append(self.station_state(name, t))
+                continue
+            i = bisect.bisect_right(series.last_ms, t) - 1
+            if i < 0 and not details:
+                continue
+            if i >= 0:
+                latest = max(latest or series.last_ms[i], series.last_ms[i])
+            j = bisect.bisect_right(series.level_ms, t) - 1
+            over = j >= 0 and tier_of(self.stations[name].levels, series.level_v[j]) > 0
+            wet = bool(series.rain_ms) and series.rain_ms[0] <= t
+            if not (details or over or wet):
+                continue
+            state = self.station_state(name, t)
+            if state is None:
+                continue
+            if details:
+                water.stations.append(state)
+            if state["tier"] > 0:
+                water.over.append(state)
+            mm = state["rain"][24]
+            if mm > 0 and (rain_max is None or mm > rain_max[1]):
+                rain_max = (name, mm)
+        water.over.sort(key=lambda s: (-s["tier"], -(s["margin"] or 0.0), s["station"]))
+        water.rain_max = rain_max
+        water.latest_ms = latest
+        if details:
+            for ev in reversed(self.events(t)):
+                ack = self.acknowledgement(ev, t)
+                water.events.append({
+                    "station": ev.station, "threshold": ev.threshold, "direction": ev.direction, "ms": ev.ms,
+                    "at": stored_text(ev.ms),
+                    "level": ev.level, "value": ev.value, "margin": ev.margin,
+                    "acknowledged": ack is not None, "ack": ack,
+                })
+            # waiting alerts first (newest first), then the rest newest first
+            water.events.sort(key=lambda e: (not (e["direction"] == "up" and not e["acknowledged"]), -e["ms"]))
+        return water
+
+    def hydrograph(self, name: str) -> dict[str, Any]:
+        """A station's whole record for its chart: times (ms) and levels, flows, rain; its thresholds."""
+        series = self.series.get(name) or _Series()
+        rows = series.effective()
+        station = self.stations.get(name)
+        return {
+            "ms": np.array([r[0] for r in rows], dtype=np.int64),
+            "level": np.array([np.nan if r[2] is None else r[2] for r in rows], dtype=np.float64),
+            "flow": np.array([np.nan if r[3] is None else r[3] for r in rows], dtype=np.float64),
+            "storage": np.array([np.nan if r[4] is None else r[4] for r in rows], dtype=np.float64),
+            "rain": np.array([np.nan if r[5] is None else r[5] for r in rows], dtype=np.float64),
+            "thresholds": dict(station.levels) if station else {},
+            "events": list(series.events),
+        }
+
+    def unmatched(self) -> list[str]:
+        """Station names readings give that no station has (an import's report, the identify panel)."""
+        return sorted(n for n in self.series if n not in self.stations)
+
+    def series_at(self, times: np.ndarray) -> dict[tuple[str, ...], np.ndarray]:
+        """Curves at ``times``: stations over each tier, rising, stale; alerts waiting."""
+        out: dict[tuple[str, ...], np.ndarray] = {}
+        s = self.sums.sample(times)
+        for i, k in enumerate(SUM_NAMES):
+            out[("water", k)] = s[:, i]
+        out[("water", "alerts_unacknowledged")] = self.alerts.sample(times)[:, 0]
+        return out
+
+
+def stored_text(ms: int) -> str:
+    """Milliseconds as the workspace stores a time (UTC text, ``...T02:00:00.000Z``)."""
+    dt = datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+
+def _rate(t0: int, v0: float, t1: int, v1: float) -> float:
+    """Metres per hour from (t0, v0) to (t1, v1); 0 for readings at one time."""
+    if t1 <= t0:
+        return 0.0
+    return (v1 - v0) / ((t1 - t0) / HOUR_MS)
+
+
+def margin_text(threshold: str | None, margin: float | None, lang: str = "zh") -> str:
+    """The margin as the bulletins say it: "超警0.42米", "低于汛限0.30米" (English: "0.42 m over warning")."""
+    if threshold is None or margin is None:
+        return ""
+    short_zh = {"warning": "警", "guaranteed": "保", "flood_limit": "汛限", "design": "设计", "check": "校核"}
+    short_en = {"warning": "warning", "guaranteed": "guaranteed", "flood_limit": "flood limit",
+                "design": "design", "check": "check"}
+    m = abs(margin)
+    if lang.startswith("zh"):
+        base = short_zh.get(threshold, threshold)
+        if margin > 0:
+            return f"超{base}{m:.2f}米"
+        if margin == 0:
+            return f"平{base}"
+        full = {"warning": "警戒", "guaranteed": "保证"}.get(threshold, base)
+        return f"低于{full}{m:.2f}米"
+    base = short_en.get(threshold, threshold)
+    if margin > 0:
+        return f"{m:.2f} m over {base}"
+    if margin == 0:
+        return f"at {base}"
+    return f"{m:.2f} m below {base}"
