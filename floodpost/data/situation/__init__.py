@@ -1172,6 +1172,21 @@ def report_times(ws: Any) -> list[str]:
     return engine(ws).report_times()
 
 
+def hydrograph(ws: Any, station: str) -> dict[str, Any]:
+    """A station's whole record for its chart (times in ms, levels, flows, storage, rain; its
+    thresholds and crossing events): see :meth:`hydro.WaterFold.hydrograph`."""
+    eng = engine(ws)
+    with eng.lock:
+        return eng.water.hydrograph(station)
+
+
+def crossing_events(ws: Any, until: Any = None) -> list[Any]:
+    """Every crossing event (``hydro.Crossing``) up to ``until`` (all without), in time order."""
+    eng = engine(ws)
+    with eng.lock:
+        return eng.water.events(None if until is None else _ms(to_storage(until)))
+
+
 def series(ws: Any, times: list[str] | None = None) -> Timeline:
     """The dashboard's curves at every report time: one pass over the fold, not one moment at a time."""
     return engine(ws).series(times)
