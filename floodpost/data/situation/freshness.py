@@ -80,19 +80,6 @@ def ages(reported: dict[str, str], at: str, now: str | None = None) -> dict[str,
     return out
 
 
-def age_text(minutes: float, lang: str = "zh") -> str:
-    """"12分钟前", "3小时前", "2天前" (English: "12 min ago", "3 h ago", "2 d ago")."""
-    m = int(minutes)
-    zh = lang.startswith("zh")
-    if m < 1:
-        return "刚刚" if zh else "just now"
-    if m < 60:
-        return f"{m}分钟前" if zh else f"{m} min ago"
-    if m < 48 * 60:
-        return f"{m // 60}小时前" if zh else f"{m // 60} h ago"
-    return f"{m // 1440}天前" if zh else f"{m // 1440} d ago"
-
-
 def as_json(reported: dict[str, str], at: str, now: str | None = None) -> dict[str, Any]:
     """``info --json``'s ages: figure -> {latest, minutes, stale}."""
     return {k: {"latest": a.latest, "minutes": round(a.minutes, 1), "stale": a.stale,
