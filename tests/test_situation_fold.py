@@ -179,7 +179,7 @@ def _relog(path: Path, at: str) -> None:
     con.close()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(script=ops)
 def test_fold_equals_recomputation(tmp_path_factory, backend, request, script):
     path = _new_location(backend, request, tmp_path_factory)

@@ -33,6 +33,14 @@ def sql(url: str, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[An
         return con.execute(statement, params).fetchall()
 
 
+@pytest.fixture(autouse=True)
+def _short_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store's back-off in seconds, not minutes: the tests wait for it, not a duty officer."""
+    from floodpost.data.store import replica
+
+    monkeypatch.setattr(replica, "BACKOFF", (0.5, 1.0, 2.0))
+
+
 @pytest.fixture
 def shared(demo_path: Path, pg_url: str) -> str:
     copy_workspace(demo_path, pg_url)
@@ -57,7 +65,7 @@ def open_window(qtbot, location: str, replicas: Path) -> MainWindow:
     win.resize(1200, 800)
     win.show()
     assert win.open_workspace(location)
-    qtbot.waitUntil(lambda: not win.situation_pending, timeout=20000)
+    qtbot.waitUntil(lambda: not win.situation_pending, timeout=60000)
     return win
 
 
@@ -87,22 +95,22 @@ def test_the_window_works_through_an_outage_and_sends_once(qtbot, shared: str, s
     win.time_slider.set_time(moment)
 
     server_back.stop()
-    qtbot.waitUntil(lambda: win.live_badge.text().startswith(win.tr("Offline")), timeout=8000)
+    qtbot.waitUntil(lambda: win.live_badge.text().startswith(win.tr("Offline")), timeout=60000)
     assert win.act_reconnect.isEnabled()
-    qtbot.waitUntil(lambda: not win.situation_pending, timeout=20000)
+    qtbot.waitUntil(lambda: not win.situation_pending, timeout=60000)
     assert win.time_slider.current == moment and win.canvas.viewport == view  # re-read from the replica, kept
     win.time_slider.go_now()
 
     enter_tally(win, PLACE, 700)
-    qtbot.waitUntil(lambda: placed(win) == before + 700, timeout=10000)  # shown at once, from the replica
+    qtbot.waitUntil(lambda: placed(win) == before + 700, timeout=60000)  # shown at once, from the replica
     qtbot.waitUntil(lambda: "1" in win.live_badge.text() and win.tr("%1 to send").replace("%1", "1") in
-                    win.live_badge.text(), timeout=5000)
+                    win.live_badge.text(), timeout=60000)
     assert win.canvas.viewport == view
 
     # closed and opened again while the server is still down: the entry is still there, still queued
     win.close()
     win = open_window(qtbot, shared, replicas)
-    qtbot.waitUntil(lambda: win.tr("%1 to send").replace("%1", "1") in win.live_badge.text(), timeout=5000)
+    qtbot.waitUntil(lambda: win.tr("%1 to send").replace("%1", "1") in win.live_badge.text(), timeout=60000)
     assert win.live_badge.text().startswith(win.tr("Offline"))
     assert placed(win) == before + 700
 
@@ -113,20 +121,20 @@ def test_the_window_works_through_an_outage_and_sends_once(qtbot, shared: str, s
     server_back.start()
     # the other workstation is back first (its badge's own reconnection), and watches the server again
     qtbot.mouseClick(viewer.live_badge, Qt.MouseButton.LeftButton)  # a click on the badge reconnects now
-    qtbot.waitUntil(lambda: viewer.live_badge.text() == viewer.tr("Connected"), timeout=20000)
-    qtbot.waitUntil(lambda: not viewer.situation_pending and not viewer.live_pending, timeout=20000)
+    qtbot.waitUntil(lambda: viewer.live_badge.text() == viewer.tr("Connected"), timeout=60000)
+    qtbot.waitUntil(lambda: not viewer.situation_pending and not viewer.live_pending, timeout=60000)
     assert placed(viewer) == before
     live: list[Any] = []
     viewer.liveChanged.connect(live.append)
 
     win.reconnect_now()  # 文件 → 立即重新连接 (the timer would get there after its back-off)
-    qtbot.waitUntil(lambda: win.live_badge.text() == win.tr("Connected"), timeout=20000)
+    qtbot.waitUntil(lambda: win.live_badge.text() == win.tr("Connected"), timeout=60000)
     assert win._replica_state.queued == 0 and win._replica_state.online
     assert sql(shared, "SELECT count(*) FROM works WHERE place = %s", (PLACE,)) == [(1,)]
-    qtbot.waitUntil(lambda: not win.situation_pending, timeout=20000)
+    qtbot.waitUntil(lambda: not win.situation_pending, timeout=60000)
     assert placed(win) == before + 700
     # the replayed record reaches the other screen as a live update (no re-read there)
-    qtbot.waitUntil(lambda: placed(viewer) == before + 700, timeout=10000)
+    qtbot.waitUntil(lambda: placed(viewer) == before + 700, timeout=60000)
     assert any("works" in changes.keys for changes in live)
     assert sql(shared, "SELECT count(*) FROM works WHERE place = %s", (PLACE,)) == [(1,)]
     viewer.close()
@@ -138,8 +146,8 @@ def test_a_conflict_found_in_the_replay_is_asked_and_may_be_postponed(qtbot, sha
     win = open_window(qtbot, shared, tmp_path / "replicas")
     hazard = int(win.workspace.read("hazards").index[0])
     server_back.stop()
-    qtbot.waitUntil(lambda: win.live_badge.text().startswith(win.tr("Offline")), timeout=15000)
-    qtbot.waitUntil(lambda: not win.situation_pending, timeout=20000)
+    qtbot.waitUntil(lambda: win.live_badge.text().startswith(win.tr("Offline")), timeout=60000)
+    qtbot.waitUntil(lambda: not win.situation_pending, timeout=60000)
     version = win.workspace.row_version("hazards", hazard)
     win.workspace.update("hazards", hazard, {"persons": 99}, expected_version=version)
     server_back.start()
@@ -154,9 +162,9 @@ def test_a_conflict_found_in_the_replay_is_asked_and_may_be_postponed(qtbot, sha
 
     win.choose_conflict = later
     win.reconnect_now()
-    qtbot.waitUntil(lambda: bool(asked), timeout=20000)
+    qtbot.waitUntil(lambda: bool(asked), timeout=60000)
     assert asked[0].theirs["persons"] == 15 and asked[0].mine["persons"] == 99
-    qtbot.waitUntil(lambda: win.tr("%1 conflicts").replace("%1", "1") in win.live_badge.text(), timeout=5000)
+    qtbot.waitUntil(lambda: win.tr("%1 conflicts").replace("%1", "1") in win.live_badge.text(), timeout=60000)
     assert win.act_sync_conflicts.isEnabled()
     assert sql(shared, "SELECT persons FROM hazards WHERE fid = %s", (hazard,)) == [(15,)]
 
@@ -164,15 +172,15 @@ def test_a_conflict_found_in_the_replay_is_asked_and_may_be_postponed(qtbot, sha
     assert win.resolve_replica_conflicts() == 1
     assert sql(shared, "SELECT persons FROM hazards WHERE fid = %s", (hazard,)) == [(99,)]
     assert win.live_badge.text() == win.tr("Connected")
-    qtbot.waitUntil(lambda: win.scene.layers["hazards"].frame.loc[hazard, "persons"] == 99, timeout=10000)
+    qtbot.waitUntil(lambda: win.scene.layers["hazards"].frame.loc[hazard, "persons"] == 99, timeout=60000)
     win.close()
 
 
 def test_features_edits_and_a_meeting_mark_offline_show_at_once_and_arrive_once(qtbot, shared: str, server_back: Any, tmp_path: Path) -> None:
     win = open_window(qtbot, shared, tmp_path / "replicas")
     server_back.stop()
-    qtbot.waitUntil(lambda: win.live_badge.text().startswith(win.tr("Offline")), timeout=15000)
-    qtbot.waitUntil(lambda: not win.situation_pending, timeout=20000)
+    qtbot.waitUntil(lambda: win.live_badge.text().startswith(win.tr("Offline")), timeout=60000)
+    qtbot.waitUntil(lambda: not win.situation_pending, timeout=60000)
     fid = win.workspace.insert("hazards", [{"name": "离线新增", "hazard_type": "collapse",
                                             "geometry": shapely.Point(114.3, 35.8)}])[0]
     win._changed("hazards")  # the window's own-write refresh (what the add tool's command calls)
@@ -181,14 +189,14 @@ def test_features_edits_and_a_meeting_mark_offline_show_at_once_and_arrive_once(
     assert win.save_edit(win.begin_edit("hazards", other), {"persons": 42}, "edit")  # the form's path
     assert win.scene.layers["hazards"].frame.loc[other, "persons"] == 42
     assert win.mark_meeting("离线会商")
-    qtbot.waitUntil(lambda: win.tr("%1 to send").replace("%1", "3") in win.live_badge.text(), timeout=5000)
+    qtbot.waitUntil(lambda: win.tr("%1 to send").replace("%1", "3") in win.live_badge.text(), timeout=60000)
     server_back.start()  # no click: the badge's timer finds the server after its back-off
-    qtbot.waitUntil(lambda: win.live_badge.text() == win.tr("Connected"), timeout=40000)
+    qtbot.waitUntil(lambda: win.live_badge.text() == win.tr("Connected"), timeout=60000)
     assert sql(shared, "SELECT count(*) FROM hazards WHERE name = %s", ("离线新增",)) == [(1,)]
     assert sql(shared, "SELECT count(*) FROM hazards WHERE persons = 42") == [(1,)]
     assert sql(shared, "SELECT count(*) FROM situation_log WHERE action = 'meeting' AND summary LIKE %s",
                ("%离线会商%",)) == [(1,)]
-    qtbot.waitUntil(lambda: "离线新增" in set(win.scene.layers["hazards"].frame["name"]), timeout=10000)
+    qtbot.waitUntil(lambda: "离线新增" in set(win.scene.layers["hazards"].frame["name"]), timeout=60000)
     win.close()
 
 
