@@ -204,3 +204,44 @@ def test_station_key() -> None:
     assert station_key("淇门站") == station_key(" 淇 门 ") == station_key("淇门")
     assert station_key("站") == "站"
     assert station_key("盘石头") != station_key("盘石")
+
+
+def test_wizard_asks_what_to_do_with_unknown_stations(qtbot, ws_path: Path, tmp_path: Path, zh) -> None:
+    """The confirm page shows the unknown names; Import stays off until the officer leaves them out."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QWizard
+
+    from floodpost.ui.dialogs.importwizard import ImportWizard
+
+    QSettings("FloodPost", "FloodPost").remove("intake")
+    src = write_csv(tmp_path / "水情.csv", [
+        ["鹤壁市水情报表 2021年7月22日8时"], ["站名", "水位"],
+        ["淇门站", 67.12], ["老关嘴", 70.1], ["刘庄", 63.4],
+    ], "gbk")
+    wizard = ImportWizard(ws_path, lang="zh")
+    qtbot.addWidget(wizard)
+    wizard.resize(760, 560)
+    wizard.show()
+    wizard.file_page.path.setText(str(src))
+    wizard.file_page.key.setCurrentIndex(wizard.file_page.key.findData("readings"))
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.columns_page, timeout=10_000)
+    wizard.next()
+    wizard.next()
+    page = wizard.confirm_page
+    qtbot.waitUntil(lambda: wizard.currentPage() is page, timeout=20_000)
+    assert page.unmatched_box.isVisible()
+    assert "老关嘴 (4)" in page.unmatched_label.text()
+    assert "观测时间 2021-07-22 08:00 取自标题（第 1 行" in page.report.toPlainText()
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    page.skip_radio.setChecked(True)
+    assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    if shots := __import__("os").environ.get("FLOODPOST_SHOTS"):
+        wizard.grab().save(str(Path(shots) / "wizard_unmatched.png"))
+    finished: list[int] = []
+    wizard.importFinished.connect(finished.append)
+    wizard.next()
+    qtbot.waitUntil(lambda: bool(finished), timeout=20_000)
+    assert finished == [2]
+    assert "老关嘴" in wizard.report_page.report.toPlainText()
+    assert [(r["station"], r["level"]) for r in readings(ws_path)] == [("刘庄", 63.4), ("淇门", 67.12)]
