@@ -118,6 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "--set status=在岗 --set county=淇县); replaces a column mapped to the field. "
                     "Required fields the file lacks take their defaults (forces status 在岗, "
                     "waterlogging kind 其他, report time the import time) and the report names the rows")
+    im.add_argument("--unmatched", choices=("refuse", "skip"), default="refuse",
+                    help="readings naming a station the stations layer lacks: refuse the whole file "
+                    "(default) or import the known stations and report the others")
 
     ex = sub.add_parser("export", help="write a layer or table to a file; format from the suffix")
     ex.add_argument("workspace")
@@ -392,7 +395,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             report = import_file(
                 ws, args.file, args.key, lon=args.lon, lat=args.lat, crs=args.crs,
                 encoding=args.encoding, layer=args.layer, progress=_progress_printer(),
-                constants=constants,
+                constants=constants, unmatched=args.unmatched,
             )
         except (ValidationError, WorkspaceError, OutputError, KeyboardInterrupt):
             raise  # a workspace that cannot be written is not the imported file's fault

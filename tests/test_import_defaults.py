@@ -277,6 +277,7 @@ def test_the_wizard_blocks_a_required_field_without_column_then_takes_a_value(
 
 def test_every_note_the_wizard_shows_is_marked_for_translation() -> None:
     import floodpost.data.intake as intake
+    import floodpost.data.intake.bulletin as bulletin
     import floodpost.data.intake.coordtext as coordtext
     import floodpost.data.intake.readers as readers
     import floodpost.data.schema.validate as validate
@@ -290,7 +291,7 @@ def test_every_note_the_wizard_shows_is_marked_for_translation() -> None:
             and node.args and isinstance(node.args[0], ast.Constant)
         }
 
-    assert templates(intake) | templates(readers) | templates(coordtext) <= set(_NOTES)
+    assert templates(intake) | templates(readers) | templates(coordtext) | templates(bulletin) <= set(_NOTES)
     assert templates(validate) | set(validate.WHERE_TEMPLATES) <= set(_VALIDATE_NOTES)
 
 

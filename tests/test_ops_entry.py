@@ -64,8 +64,8 @@ def _choose(combo, code: str) -> None:
 def test_the_new_tabs_offer_the_workspaces_names(qtbot, ws_path: Path, zh) -> None:
     dlg = TallyEntryDialog(ws_path, lang="zh")
     qtbot.addWidget(dlg)
-    assert KEYS[3:] == ("incident_status", "dispatches", "acknowledgements")
-    assert [dlg.tabs.tabText(i) for i in range(dlg.tabs.count())][3:] == ["险情处置", "力量调派", "预警叫应"]
+    assert KEYS[3:6] == ("incident_status", "dispatches", "acknowledgements")
+    assert [dlg.tabs.tabText(i) for i in range(dlg.tabs.count())][3:6] == ["险情处置", "力量调派", "预警叫应"]
 
     def items(key: str, name: str) -> list[str]:
         combo = dlg.editor(name, key)

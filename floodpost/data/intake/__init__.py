@@ -101,6 +101,8 @@ class Prepared:
     defaults: dict[str, list[int]] = field(default_factory=dict)
     #: field -> the stored value every row got from a constant (``--set``)
     constants: dict[str, Any] = field(default_factory=dict)
+    #: (row, name) of readings naming a station the stations layer lacks (see intake.bulletin)
+    unmatched: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def skipped(self) -> list[int]:
@@ -124,6 +126,7 @@ class ImportReport:
     defaults: dict[str, list[int]] = field(default_factory=dict)
     constants: dict[str, Any] = field(default_factory=dict)
     skipped: list[int] = field(default_factory=list)
+    unmatched: list[tuple[int, str]] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [f"imported {self.count} rows into {self.key} from {self.source} in {self.seconds:.1f} s"]
@@ -685,7 +688,11 @@ def prepare(
         f.name: default_value(f, stamp) for f in schema.fields
         if f.required and f.default is not None and f.name not in fixed
     }
+    bulletin_time = _bulletin_time(raw, schema, mapping, fixed)
+    if bulletin_time is not None:
+        defaults.pop("reported_at", None)
     defaulted: dict[str, list[int]] = {name: [] for name in defaults}
+    timed_by_title = 0
     columns = {fname: raw.frame[col].tolist() for fname, col in mapping.items()}
     fields = {f.name: f for f in schema.fields}
     records: list[dict[str, Any]] = []
@@ -707,6 +714,14 @@ def prepare(
         if not has_source or rec.get("source") in (None, ""):
             rec["source"] = src
         row = raw.where(i)
+        if bulletin_time is not None and _blank(rec.get("reported_at")):
+            if not bulletin_time[0]:
+                raise ValidationError(
+                    Note("no observation time in this row, and the title gives no report time"),
+                    source=src, row=row, column=mapping.get("reported_at"),
+                )
+            rec["reported_at"] = bulletin_time[0]
+            timed_by_title += 1
         for fname, value in defaults.items():
             if _blank(rec.get(fname)):
                 rec[fname] = value
@@ -736,6 +751,11 @@ def prepare(
             raise ImportCancelled("import cancelled; nothing was written")
     if progress is not None:
         progress("validate", total, total)
+    if timed_by_title:
+        notes.append(Note("observation time {time} read from the title (row {row}: {title}) and given to "
+                          "{n} rows without a time of their own",
+                          time=bulletin_time[0].replace("T", " ")[:16], row=bulletin_time[1],
+                          title=bulletin_time[2], n=timed_by_title))
     if repaired:
         notes.append(Note("{n} invalid geometries repaired (self-intersections and the like)", n=len(repaired)))
     if schema.outline_layer and records:
@@ -749,6 +769,32 @@ def prepare(
         crs_note=crs_note, notes=notes, ignored=ignored, repaired=repaired,
         defaults={k: v for k, v in defaulted.items() if v}, constants=fixed,
     )
+
+
+def _bulletin_time(raw: RawTable, schema: TableSchema, mapping: dict[str, str],
+                   fixed: dict[str, Any]) -> tuple[str, int, str] | None:
+    """For readings: the report time of a bulletin's title, ("", 0, "") when it has none but a time column.
+
+    A reading without a time is refused rather than stamped with the time of
+    import (the default of other tables): its time is what it says.
+    """
+    from floodpost.data.intake.bulletin import title_time
+
+    if schema.key != "readings" or "reported_at" in fixed:
+        return None
+    try:
+        found = title_time(raw.titles, raw.path.name)
+    except ValidationError as exc:
+        raise ValidationError(exc.reason, source=raw.path.name) from None
+    if found is not None:
+        return found
+    if "reported_at" not in mapping:
+        raise ValidationError(
+            Note("no observation time: the file has no time column (观测时间, 时间) and no title row with "
+                 "a date and hour such as 2021年7月22日8时; add one or set it (--set reported_at=TIME)"),
+            source=raw.path.name,
+        )
+    return "", 0, ""
 
 
 def _blank(value: Any) -> bool:
@@ -795,9 +841,17 @@ def import_file(
     operator: str | None = None,
     **options: Any,
 ) -> ImportReport:
-    """Prepare and commit in one call (the CLI's path)."""
+    """Prepare and commit in one call (the CLI's path).
+
+    ``unmatched`` (readings): ``refuse`` (default) refuses a file naming a
+    station the stations layer lacks; ``skip`` imports the others and reports those.
+    """
+    from floodpost.data.intake.bulletin import match_stations, settle_unmatched
+
     t0 = time.perf_counter()
+    unmatched = options.pop("unmatched", None) or "refuse"
     prepared = prepare(path, key, progress=progress, **options)
+    settle_unmatched(prepared, match_stations(ws, prepared), unmatched)
     warning = stock_warning(ws, prepared)
     if warning is not None:
         prepared.notes.append(warning)
@@ -806,5 +860,5 @@ def import_file(
         key=key, source=prepared.source, count=len(fids), seconds=time.perf_counter() - t0,
         crs_note=prepared.crs_note, notes=prepared.notes, ignored=prepared.ignored,
         repaired=prepared.repaired, fids=fids, defaults=prepared.defaults,
-        constants=prepared.constants, skipped=prepared.skipped,
+        constants=prepared.constants, skipped=prepared.skipped, unmatched=prepared.unmatched,
     )

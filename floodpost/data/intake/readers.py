@@ -41,8 +41,9 @@ SUFFIXES = readable_suffixes()
 GIS_SUFFIXES = tuple(s for s in SUFFIXES if s not in SPREADSHEET_SUFFIXES + TEXT_SUFFIXES)
 
 #: Rows that sum up the rows above them; never data.
-_TOTALS = re.compile(r"^(全市|全县|全区|全省|总|共)?(合计|总计|小计|累计|共计|汇总|总数)$|^(total|sum|subtotal|grandtotal)$")
-_TOTAL_HINT = re.compile(r"[计总]|total|sum", re.I)
+_TOTALS = re.compile(r"^(全市|全县|全区|全省|总|共)?(合计|总计|小计|累计|共计|汇总|总数)$|^(total|sum|subtotal|grandtotal)$"
+                     r"|^(全市|全县|全区)?(平均|最大|最小|最高|最低)值?$|^(average|mean|max|min|maximum|minimum)$")
+_TOTAL_HINT = re.compile(r"[计总均最]|total|sum|average|mean|max|min", re.I)
 #: Lines under a table: notes, who filled it in, who checked it.
 _FOOTER = re.compile(r"^(注|备注|说明|填报|填表|制表|审核|审批|统计|负责人|联系人|数据来源|单位[:：])")
 
@@ -63,6 +64,9 @@ class RawTable:
     notes: list[str] = field(default_factory=list)
     #: the file's row numbers of rows that are not data (totals, notes under the table)
     skipped: list[int] = field(default_factory=list)
+    #: (row number, text) of the title rows above the header and the note rows under the
+    #: table: where a bulletin gives its report time (鹤壁市水情报表 2021年7月22日8时)
+    titles: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def columns(self) -> list[str]:
@@ -708,8 +712,11 @@ def tabulate(rows: list[list[Any]], path: Path, fmt: str, schema: TableSchema | 
     keep = [ci for ci, n in enumerate(names) if header[ci] is not None or any(not _blank(r[ci]) for r in data)]
     frame = pd.DataFrame([[r[ci] for ci in keep] for r in data], columns=[names[ci] for ci in keep], dtype=object)
     frame = frame.where(frame.notna(), None)
+    titles = [(i + first_row, " ".join(str(v).strip() for v in rows[i] if not _blank(v)))
+              for i in skipped_above]
+    titles += [(n, " ".join(str(v).strip() for v in rows[n - first_row] if not _blank(v))) for n in footers]
     return RawTable(path=path, format=fmt, frame=frame, row_numbers=numbers, encoding=encoding, notes=notes,
-                    skipped=sorted(totals + footers))
+                    skipped=sorted(totals + footers), titles=titles)
 
 
 def read_csv(path: Path, schema: TableSchema | None, *, encoding: str | None = None) -> RawTable:

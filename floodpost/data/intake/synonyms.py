@@ -203,6 +203,30 @@ LAYER_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "by_phone": ("应答人电话", "接听电话", "回复电话", *_PHONE),
         "reported_at": ("应答时间", "叫应时间", "回复时间", "签收时间", "反馈时间", "时间"),
     },
+    "stations": {
+        "name": ("站名", "测站名称", "站点名称", "测站名", "站点", "测站", "station"),
+        "code": ("站码", "测站编码", "测站代码", "站号", "测站编号", "站点编码", "stcd", "code"),
+        "kind": ("站类", "站点类型", "测站类型", "站型", "站别", "类型", "类别", "kind", "type"),
+        "river": ("所属河流", "河流", "河名", "河流名称", "河系", "river"),
+        "reservoir": ("所属水库", "水库", "水库名称", "reservoir"),
+        "warning_level": ("警戒水位", "警戒", "警戒水位(m)"),
+        "guaranteed_level": ("保证水位", "保证"),
+        "flood_limit_level": ("汛限水位", "汛限"),
+        "design_level": ("设计洪水位", "设计水位"),
+        "check_level": ("校核洪水位", "校核水位"),
+        "rise_rate": ("涨率告警", "涨率", "涨幅告警"),
+        "report_hours": ("报汛间隔", "报汛时段", "报汛周期"),
+    },
+    "readings": {
+        "station": ("站名", "测站名称", "站点名称", "测站名", "站点", "测站", "站", "station"),
+        # 水位 of a reservoir is its 库水位; 水位 first so that a sheet with both keeps the plain one
+        "level": ("水位", "库水位", "河道水位", "实时水位", "当前水位", "最新水位", "水位值", "level", "stage"),
+        "flow": ("流量", "实时流量", "河道流量", "入库流量", "flow", "discharge"),
+        "storage": ("蓄水量", "库容", "当前库容", "蓄量", "实时库容", "storage"),
+        "rain": ("雨量", "时段雨量", "降雨量", "时段降雨量", "时段降水", "降水量", "rain", "rainfall"),
+        "reported_at": ("观测时间", "时间", "监测时间", "测报时间", "报汛时间", "采集时间", "数据时间",
+                        "观测日期", "time", "observed"),
+    },
     "material_tally": {
         "depot": ("储备点", "仓库", "储备库", "物资储备点", "调出单位", "单位名称", "depot"),
         "item": ("物资", "物资名称", "品名", "物资品种", "名称", "item"),
@@ -414,6 +438,12 @@ VALUE_ALIASES["kind"].update({
     # warnings (预警类型)
     "强降雨": "rain", "降雨": "rain", "暴雨预警": "rain", "洪水": "river", "河道": "river",
     "地灾": "geohazard", "地质灾害气象风险": "geohazard", "内涝": "waterlogging",
+})
+VALUE_ALIASES["kind"].update({
+    # stations (站类): a 水位站 or 水文站 on a river reads the river
+    "水位站": "river", "水文站": "river", "河道水文站": "river", "河道水位站": "river", "河道站": "river",
+    "水库水文站": "reservoir", "水库水位站": "reservoir", "库区站": "reservoir", "水库": "reservoir",
+    "雨量": "rain", "雨量监测站": "rain", "自动雨量站": "rain",
 })
 VALUE_ALIASES["severity"] = {
     "一般险情": "general", "较大险情": "large", "重大险情": "major", "特别重大险情": "extreme", "特大": "extreme",

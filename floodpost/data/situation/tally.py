@@ -762,7 +762,61 @@ def _check_acknowledgement(ws: Any, rec: dict[str, Any]) -> list[Issue]:
     return []
 
 
+# ------------------------------------------------------------------ water (水雨情)
+#: A level this far from the station's reading within :data:`LEVEL_JUMP_WINDOW` is doubtful
+#: (a rise of 3 m in an hour is beyond the 2021 floods of the Wei; a typo of 10 m is not).
+LEVEL_JUMP = 3.0
+LEVEL_JUMP_WINDOW = timedelta(hours=1)
+#: A reading older than the station's latest by this much is probably a wrong date.
+READING_BEHIND = timedelta(days=1)
+
+
+def _canonical_station(ws: Any, key: str, rec: dict[str, Any]) -> dict[str, Any]:
+    """A reading under the stations layer's spelling (淇门站 is 淇门), so the water fold finds it."""
+    if key != "readings" or not rec.get("station"):
+        return rec
+    from floodpost.data.intake.bulletin import station_index, station_key
+
+    found = station_index(ws)[0].get(station_key(rec["station"]))
+    return {**rec, "station": found} if found is not None else rec
+
+
+def _check_reading(ws: Any, rec: dict[str, Any]) -> list[Issue]:
+    """A reading names a station on the map, says something, and sits with the station's other readings."""
+    from floodpost.data.intake.bulletin import station_index, station_key
+
+    station, at = str(rec["station"]).strip(), rec["reported_at"]
+    if station_key(station) not in station_index(ws)[0]:
+        return [Issue("error", "station", Note("{station} is not a station on the map (not in the stations layer)",
+                                               station=station))]
+    if all(_number(rec.get(n)) is None for n in ("level", "flow", "storage", "rain")):
+        return [Issue("error", "level", Note("a reading needs a water level, flow, storage or rain"))]
+    frame = ws.read("readings", [Where("station", "=", station)], columns=["reported_at", "level"])
+    rows = [(str(t), _number(v)) for t, v in zip(frame["reported_at"], frame["level"], strict=True)
+            if _plain(t) is not None]
+    issues: list[Issue] = []
+    level = _number(rec.get("level"))
+    when = parse_time(at)
+    near = [(abs(parse_time(t) - when), t, v) for t, v in rows
+            if v is not None and abs(parse_time(t) - when) <= LEVEL_JUMP_WINDOW]
+    if level is not None and near:
+        _, t, before = min(near)
+        if abs(level - before) > LEVEL_JUMP:
+            issues.append(Issue("warning", "level", Note(
+                "{value} m is {jump} m from the {time} reading of {station} ({before} m); check the figure",
+                value=_fmt(level), jump=_fmt(round(abs(level - before), 2)), time=_when(t, at),
+                station=station, before=_fmt(before))))
+    latest = max((t for t, _ in rows), default=None, key=parse_time)
+    if latest is not None and parse_time(latest) - when > READING_BEHIND:
+        issues.append(Issue("warning", "reported_at", Note(
+            "{time} is {days} days before the latest reading of {station} ({latest}); is the date right?",
+            time=format_local(at), days=(parse_time(latest) - when).days, station=station,
+            latest=format_local(latest))))
+    return issues
+
+
 _RULES = {
+    "readings": _check_reading,
     "material_tally": _check_material,
     "evacuation": _check_evacuation,
     "works": _check_works,
@@ -792,7 +846,7 @@ def check_entry(
     clean, issues = _coerce(schema, record)
     if issues:
         return issues
-    clean = normalise_units(key, clean)
+    clean = _canonical_station(ws, key, normalise_units(key, clean))
     if "reported_at" in clean:
         limit = to_storage(parse_time(now if now is not None else datetime.now(BEIJING)) + FUTURE_SLACK)
         if clean["reported_at"] > limit:
@@ -854,7 +908,7 @@ def entry(
     clean, schema_issues = _coerce(schema, record)
     if schema_issues:
         raise TallyRejected(key, schema_issues)
-    clean = normalise_units(key, clean)
+    clean = _canonical_station(ws, key, normalise_units(key, clean))
 
     def check() -> None:
         issues = check_entry(ws, key, clean, now=now)

@@ -9,6 +9,7 @@ the write opens its own connection to the workspace file.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSettings, Qt, QThread, Signal
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QRadioButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -47,6 +50,7 @@ from floodpost.data.intake import (
     prepare,
     stock_warning,
 )
+from floodpost.data.intake.bulletin import match_stations, settle_unmatched, unmatched_text
 from floodpost.data.intake.readers import RawTable, read_any
 from floodpost.data.schema import IMPORTABLE, NOW, schema_for
 from floodpost.data.schema.validate import ValidationError
@@ -185,6 +189,36 @@ _NOTES = (
     QT_TRANSLATE_NOOP("intake", '{text} has fractional {name} followed by {next}'),
     QT_TRANSLATE_NOOP("intake", '{text} has {number} {name} (must be below 60)'),
     QT_TRANSLATE_NOOP("intake", "{n} outlines kept in {layer}; each is placed on the map as a point on its outline"),
+    # bulletins (floodpost.data.intake.bulletin)
+    QT_TRANSLATE_NOOP(
+        "intake",
+        "no observation time: the file has no time column (观测时间, 时间) and no title row with a date and hour "
+        "such as 2021年7月22日8时; add one or set it (--set reported_at=TIME)",
+    ),
+    QT_TRANSLATE_NOOP("intake", "no observation time in this row, and the title gives no report time"),
+    QT_TRANSLATE_NOOP(
+        "intake",
+        "observation time {time} read from the title (row {row}: {title}) and given to {n} rows without a time "
+        "of their own",
+    ),
+    QT_TRANSLATE_NOOP(
+        "intake",
+        "the title (row {row}: {title}) gives the report time without a year, and no year is written anywhere "
+        "else; add the year to the title",
+    ),
+    QT_TRANSLATE_NOOP(
+        "intake",
+        "{n} station names written differently from the stations layer (站, spaces, full-width) stored under "
+        "the layer's names",
+    ),
+    QT_TRANSLATE_NOOP("intake", "unknown choice '{choice}' for unmatched stations; use refuse or skip"),
+    QT_TRANSLATE_NOOP(
+        "intake",
+        "{n} rows name stations the stations layer does not have: {rows}; add the stations or import the known "
+        "ones only (--unmatched skip); nothing was written",
+    ),
+    QT_TRANSLATE_NOOP("intake", "{n} rows of stations not in the stations layer not imported ({names}): {rows}"),
+    QT_TRANSLATE_NOOP("intake", "no row names a station of the stations layer; nothing was written"),
 )
 
 #: Validation reasons (floodpost.data.schema.validate) and where they happened.
@@ -657,6 +691,8 @@ class CheckPage(QWizardPage):
                                constants=w.constants, progress=progress, **w.options)
             with Workspace.open(location) as ws:
                 warning = stock_warning(ws, prepared)
+                # readings: the layer's spelling of each station; the unknown ones the next page asks about
+                prepared.unmatched = match_stations(ws, prepared)
             if warning is not None:
                 prepared.notes.insert(0, warning)
             return prepared
@@ -693,7 +729,12 @@ def _report_lines(p: Prepared) -> list[str]:
 
 
 class ConfirmPage(QWizardPage):
-    """Every row checked; what the import will do; nothing is written until “Import” is pressed."""
+    """Every row checked; what the import will do; nothing is written until “Import” is pressed.
+
+    A bulletin naming stations the stations layer lacks asks here: refuse the
+    whole file (the default; Import stays disabled), or import the rows of
+    known stations and report the others.
+    """
 
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
@@ -705,6 +746,24 @@ class ConfirmPage(QWizardPage):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         lay.addWidget(self.summary)
+        self.unmatched_box = QWidget()
+        box = QVBoxLayout(self.unmatched_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        self.unmatched_label = QLabel()
+        self.unmatched_label.setWordWrap(True)
+        self.unmatched_label.setStyleSheet("QLabel { color: #8a5a00; background: #fff4ce; padding: 4px; }")
+        box.addWidget(self.unmatched_label)
+        self.refuse_radio = QRadioButton(self.tr("Refuse the whole file: nothing is imported"))
+        self.skip_radio = QRadioButton()
+        self.refuse_radio.setObjectName("unmatched.refuse")
+        self.skip_radio.setObjectName("unmatched.skip")
+        self.refuse_radio.setChecked(True)
+        self.unmatched_group = QButtonGroup(self)
+        for b in (self.refuse_radio, self.skip_radio):
+            self.unmatched_group.addButton(b)
+            box.addWidget(b)
+            b.toggled.connect(self._on_unmatched_choice)
+        lay.addWidget(self.unmatched_box)
         self.report = QPlainTextEdit()
         self.report.setReadOnly(True)
         lay.addWidget(self.report)
@@ -724,6 +783,38 @@ class ConfirmPage(QWizardPage):
                              .replace("%3", schema_for(p.key).label(lang)))
         self.report.setStyleSheet("")
         self.report.setPlainText("\n".join(_report_lines(p)))
+        self.unmatched_box.setVisible(bool(p.unmatched))
+        if p.unmatched:
+            known = len(p.records) - len(p.unmatched)
+            self.unmatched_label.setText(
+                self.tr("%1 rows name stations the stations layer does not have: %2")
+                .replace("%1", str(len(p.unmatched))).replace("%2", unmatched_text(p.unmatched, limit=30)))
+            self.skip_radio.setText(self.tr("Import the %1 rows of known stations and leave these out")
+                                    .replace("%1", str(known)))
+            self.skip_radio.setEnabled(known > 0)
+            self.refuse_radio.setChecked(True)
+        self._on_unmatched_choice()
+
+    def unmatched_choice(self) -> str:
+        """``refuse`` or ``skip``: what to do with rows of stations the layer lacks."""
+        return "skip" if self.skip_radio.isChecked() else "refuse"
+
+    def _on_unmatched_choice(self, *_: object) -> None:
+        p = self.w.prepared
+        if p is None or not p.unmatched:
+            return
+        if self.unmatched_choice() == "refuse":
+            self.summary.setText(self.tr("Nothing will be imported while the file is refused; "
+                                         "add the stations, or choose to leave their rows out."))
+        else:
+            self.summary.setText(self.tr("%1 rows of %2 will be imported; %3 rows of unknown stations are left out.")
+                                 .replace("%1", str(len(p.records) - len(p.unmatched))).replace("%2", p.source)
+                                 .replace("%3", str(len(p.unmatched))))
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:  # noqa: N802
+        p = self.w.prepared
+        return p is None or not p.unmatched or self.unmatched_choice() == "skip"
 
     def validatePage(self) -> bool:  # noqa: N802
         """Write all the rows in one transaction off the GUI thread; Cancel rolls it back."""
@@ -732,6 +823,16 @@ class ConfirmPage(QWizardPage):
             return True
         w = self.w
         p = w.prepared
+        if p.unmatched:
+            if self.unmatched_choice() != "skip":
+                return False
+            p = dataclasses.replace(p, records=list(p.records), notes=list(p.notes))
+            try:
+                settle_unmatched(p, p.unmatched, "skip")
+            except ValidationError as exc:
+                self.report.setStyleSheet("color: #b00020;")
+                self.report.setPlainText(error_text(exc))
+                return False
         location = w.location
         w.button(QWizard.WizardButton.NextButton).setEnabled(False)
         w.button(QWizard.WizardButton.BackButton).setEnabled(False)
@@ -744,6 +845,7 @@ class ConfirmPage(QWizardPage):
                 return commit(ws, p, progress=progress)
 
         def done(fids: list[int]) -> None:
+            w.prepared = p  # the report says which rows were left out
             w.fids = list(fids)
             w.imported_count = len(fids)
             self.bar.setVisible(False)

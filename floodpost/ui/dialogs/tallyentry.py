@@ -1,7 +1,8 @@
 """Keyboard-first tally entry: what the phone and the county sheets say, in seconds.
 
-One tab per tally (materials, evacuation, works) and per operations record
-(an incident's status, a force sent or recalled, a warning answered), its
+One tab per tally (materials, evacuation, works), per operations record
+(an incident's status, a force sent or recalled, a warning answered) and for
+a gauge's reading (水雨情, a bulletin read out by phone), its
 fields generated from the schema. Tab or Enter moves on, Ctrl+Enter saves, Esc closes. The checks
 are those of :mod:`floodpost.data.situation.tally`, judged as of the report's time:
 an error shows in red beside its field and nothing is written; a warning
@@ -60,11 +61,11 @@ from floodpost.i18n import lang_short
 from floodpost.ui.notes import tr_note
 
 #: The tallies, in tab order (the warnings themselves are issued in their own dialog).
-KEYS = ("material_tally", "evacuation", "works", "incident_status", "dispatches", "acknowledgements")
+KEYS = ("material_tally", "evacuation", "works", "incident_status", "dispatches", "acknowledgements", "readings")
 #: The field that names the place a tally is about; it stays after a save.
 PLACE_FIELDS = {"material_tally": "depot", "evacuation": "area", "works": "place",
                 "incident_status": "incident", "dispatches": "force", "warnings": "name",
-                "acknowledgements": "warning"}
+                "acknowledgements": "warning", "readings": "station"}
 #: Text fields that stay after a save (the officer types runs of the same kind).
 KEPT_FIELDS = {"material_tally": ("depot", "item", "unit", "kind", "source"),
                "evacuation": ("area", "area_kind", "source"),
@@ -72,17 +73,20 @@ KEPT_FIELDS = {"material_tally": ("depot", "item", "unit", "kind", "source"),
                "incident_status": ("incident", "source"),
                "dispatches": ("force", "incident", "action", "source"),
                "warnings": ("level", "kind", "issuer", "recipients", "source"),
-               "acknowledgements": ("warning", "how", "source")}
+               "acknowledgements": ("warning", "how", "source"),
+               # a bulletin read out by phone: one station after another, the same time and source
+               "readings": ("source",)}
 #: Other name fields offered from the workspace: (tally, field) -> where the names come from.
 NAME_SOURCES: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
     ("incident_status", "incident"): (("incidents", "name"), ("incident_status", "incident")),
     ("dispatches", "force"): (("forces", "name"), ("dispatches", "force")),
     ("dispatches", "incident"): (("incidents", "name"),),
     ("acknowledgements", "warning"): (("warnings", "name"),),
+    ("readings", "station"): (("stations", "name"),),
 }
 #: Where the cursor goes after a save, when not to the first number (the tab has none, or a
 #: run of entries changes another field first).
-NEXT_FIELD = {"incident_status": "incident", "acknowledgements": "recipient"}
+NEXT_FIELD = {"incident_status": "incident", "acknowledgements": "recipient", "readings": "station"}
 ERROR_STYLE = "QLabel { color: #b00020; }"
 AMBER = "#8a5a00"
 WARNING_STYLE = f"QLabel {{ color: {AMBER}; background: #fff4ce; padding: 1px 4px; }}"
@@ -169,6 +173,14 @@ _NOTES = (
     QT_TRANSLATE_NOOP("tally", "{warning} is not a warning issued in this workspace"),
     QT_TRANSLATE_NOOP("tally", "{warning} was issued only at {time}: an answer before it does not count"),
     QT_TRANSLATE_NOOP("tally", "{recipient} is not a recipient of {warning} as issued at {time}"),
+    QT_TRANSLATE_NOOP("tally", "{station} is not a station on the map (not in the stations layer)"),
+    QT_TRANSLATE_NOOP("tally", "a reading needs a water level, flow, storage or rain"),
+    QT_TRANSLATE_NOOP(
+        "tally", "{value} m is {jump} m from the {time} reading of {station} ({before} m); check the figure"
+    ),
+    QT_TRANSLATE_NOOP(
+        "tally", "{time} is {days} days before the latest reading of {station} ({latest}); is the date right?"
+    ),
 )
 
 
@@ -324,6 +336,7 @@ class TallyEntryDialog(QDialog):
             "incident_status": self.tr("Incident status"),
             "dispatches": self.tr("Dispatch"),
             "acknowledgements": self.tr("Warning answers"),
+            "readings": self.tr("Water and rain"),
         }
         for key in KEYS:
             form = self._build_form(key)
