@@ -203,3 +203,13 @@ def test_snapshot_cli_at_two_times(qapp, water_ws: Path, tmp_path: Path) -> None
         outs.append(QImage(str(png)))
     assert _near(_fill(outs[0], "淇门", 2), STATION_STATE_COLOURS["normal"])
     assert _near(_fill(outs[1], "淇门", 2), STATION_STATE_COLOURS["over_warning"])
+
+
+def test_press_page_names_the_gauges_and_no_one(qapp, water_ws: Path, tmp_path: Path) -> None:
+    from floodpost.layers.scene import compose_snapshot
+
+    with Workspace.open(water_ws) as ws:
+        page = compose_snapshot(ws, tmp_path / "press.png", at=T2, press=True, bounds=BOUNDS, size=(1200, 800))
+    text = " ".join(t for t, *_ in page.labels)
+    assert "淇门 超警0.42米" in text and "鹤壁 85毫米" in text and "盘石头 超汛限1.00米 10小时前" in text
+    assert RESP not in text and RESP_PHONE not in text
