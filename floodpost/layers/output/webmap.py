@@ -581,7 +581,8 @@ def build_web_map(
         The page title (default ``防汛态势图``); escaped like all user text.
     at : time, optional
         The moment whose operations the page shows (incidents and their
-        status, dispatch links, warned villages); default now.
+        status, dispatch links, warned villages) and its gauges (levels
+        against their thresholds, rain, stale ones grey); default now.
     answer_minutes : float, optional
         After how long an unanswered warning recipient is ringed (default
         ``ANSWER_MINUTES``).
