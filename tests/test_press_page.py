@@ -313,7 +313,7 @@ def test_overlays_draw_on_their_own_too(scene_at) -> None:
         drawn = [o.paint(p, vp, 1.0) for o in scene.painter.overlays]
     finally:
         p.end()
-    forces, depots, _operations, bars = drawn
+    forces, depots, *_, bars = drawn  # the gauges and operations between
     assert forces == len(scene.painter.overlays[0].items)
     assert depots == len(scene.painter.overlays[1].tags)
     assert bars == len(scene.painter.overlays[-1].bars)

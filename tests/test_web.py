@@ -547,3 +547,68 @@ def test_operations_hostile_names_stay_inert(ops_pages):
     label = next(f["properties"]["_label"] for f in _features_by_layer(page)["incidents"]
                  if "script" in f["properties"]["_tip"])
     assert label.startswith("&lt;script&gt;") and label.endswith(" 刚刚")
+
+
+# ------------------------------------------------------------------ gauges as of a moment (issue 19)
+@pytest.fixture
+def water_pages(tmp_path: Path) -> dict[str, Path]:
+    """The gauges of tests/test_water_map.py, the river gauge named with markup, at 10:30, 12:30 and for the press."""
+    from tests.test_water_map import T1, T2, build_water_workspace
+
+    path = build_water_workspace(tmp_path / "water.gpkg", qimen=INJECTED[1] + "淇门")
+    with Workspace.open(path) as ws:
+        return {
+            "t1": build_web_map(ws, tmp_path / "t1.html", at=T1),
+            "t2": build_web_map(ws, tmp_path / "t2.html", at=T2),
+            "press": build_web_map(ws, tmp_path / "press.html", at=T2, press=True),
+        }
+
+
+def test_page_shows_gauges_as_of_its_moment(water_pages):
+    from floodpost.data.schema.symbology import RAIN_RAMP, RISING_RING, STATION_STATE_COLOURS
+
+    def gauges(key: str) -> dict[str, dict[str, Any]]:
+        page = water_pages[key].read_text(encoding="utf-8")
+        return {f["properties"]["_tip"].split(" ")[0]: f["properties"] for f in _features_by_layer(page)["stations"]}
+
+    hostile = "&lt;script&gt;window.__pwned=2;document.title=&#x27;PWNED&#x27;&lt;/script&gt;淇门"
+    t1, t2 = gauges("t1"), gauges("t2")
+    # 淇门: below warning at 10:30 (no permanent label), 0.42 m over and rising fast at 12:30
+    assert f'fill="{STATION_STATE_COLOURS["normal"]}"' in t1[hostile]["_icon"] and "_label" not in t1[hostile]
+    assert f'fill="{STATION_STATE_COLOURS["over_warning"]}"' in t2[hostile]["_icon"]
+    assert f'stroke="{RISING_RING.stroke}"' in t2[hostile]["_icon"]
+    assert RISING_RING.stroke not in t1[hostile]["_icon"]
+    assert t2[hostile]["_label"] == hostile + " 超警0.42米" and t2[hostile]["_labelClass"] == "fp-label-over"
+    for row in ("<th>水位</th><td>65.42米</td>", "<th>距特征水位</th><td>超警0.42米</td>",
+                "<th>涨率</th><td>0.31米/小时</td>", "<th>观测时间</th><td>2021-07-22 12:00</td>",
+                "<th>报告至今</th><td>30分钟前</td>"):
+        assert row in t2[hostile]["_popup"], row
+    assert "<th>距特征水位</th><td>低于警戒0.20米</td>" in t1[hostile]["_popup"]
+    # the rain gauge on the ramp, its totals in the popup
+    assert f'fill="{RAIN_RAMP[2][1]}"' in t1["鹤壁"]["_icon"] and f'fill="{RAIN_RAMP[3][1]}"' in t2["鹤壁"]["_icon"]
+    assert t2["鹤壁"]["_tip"] == "鹤壁 85毫米"
+    assert "1小时60毫米，3小时80毫米，6小时85毫米，24小时85毫米" in t2["鹤壁"]["_popup"]
+    # the stale reservoir gauge and the silent one: grey, with the age where there is one
+    grey = f'fill="{STATION_STATE_COLOURS["no_reading"]}"'
+    assert grey in t2["盘石头"]["_icon"] and t2["盘石头"]["_tip"] == "盘石头 超汛限1.00米 10小时前"
+    assert "<th>状态</th><td>逾期未报</td>" in t2["盘石头"]["_popup"] and "_label" not in t2["盘石头"]
+    assert grey in t2["新村"]["_icon"] and "<th>状态</th><td>无数据</td>" in t2["新村"]["_popup"]
+    # the legend: the looks of the moment only
+    legend = _decoded(water_pages["t2"].read_text(encoding="utf-8")).split('class="fp-legend"')[1]
+    for label in ("超警戒（汛限）水位", "水位快速上涨", "24小时雨量50–100毫米", "无数据或逾期未报"):
+        assert label in legend
+    for label in ("低于警戒水位", "超保证（设计）水位", "24小时雨量25–50毫米"):
+        assert label not in legend
+    assert "24小时雨量25–50毫米" in _decoded(water_pages["t1"].read_text(encoding="utf-8"))
+
+
+def test_gauges_press_page_and_hostile_names(water_pages):
+    from tests.test_water_map import RESP, RESP_PHONE
+
+    full = _decoded(water_pages["t2"].read_text(encoding="utf-8"))
+    press = _decoded(water_pages["press"].read_text(encoding="utf-8"))
+    assert RESP in full and RESP_PHONE in full
+    assert RESP not in press and RESP_PHONE not in press
+    assert "超警0.42米" in press and "鹤壁 85毫米" in press  # the gauges are places: they stay
+    for page in (water_pages["t2"].read_text(encoding="utf-8"), full):
+        assert INJECTED[1] not in page

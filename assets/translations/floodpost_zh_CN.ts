@@ -3145,8 +3145,36 @@ What marks a row as made up (the demo&apos;s rows carry ``示意数据 illustrat
     </message>
     <message>
         <source>Out of control</source>
-        <extracomment>The overlays&apos; own swatch kinds (drawn here, in the overlays&apos; colours). The operations overlay&apos;s swatch kinds, each written ``kind:code`` in an entry (drawn by :func:`floodpost.layers.render.operations.paint_swatch`).</extracomment>
         <translation>未控制</translation>
+    </message>
+    <message>
+        <source>Rain 24 h: %1 mm</source>
+        <extracomment>The overlays&apos; own swatch kinds (drawn here, in the overlays&apos; colours). The operations overlay&apos;s swatch kinds, each written ``kind:code`` in an entry (drawn by :func:`floodpost.layers.render.operations.paint_swatch`). The water overlay&apos;s swatch kinds, each written ``kind:code`` in an entry (drawn by :func:`floodpost.layers.render.water.paint_swatch`).</extracomment>
+        <translation>24小时雨量%1毫米</translation>
+    </message>
+    <message>
+        <source>Over check level</source>
+        <translation>超校核水位</translation>
+    </message>
+    <message>
+        <source>Over guaranteed (design) level</source>
+        <translation>超保证（设计）水位</translation>
+    </message>
+    <message>
+        <source>Over warning (flood-limit) level</source>
+        <translation>超警戒（汛限）水位</translation>
+    </message>
+    <message>
+        <source>Below warning level</source>
+        <translation>低于警戒水位</translation>
+    </message>
+    <message>
+        <source>Rising fast</source>
+        <translation>水位快速上涨</translation>
+    </message>
+    <message>
+        <source>No reading, or overdue</source>
+        <translation>无数据或逾期未报</translation>
     </message>
     <message>
         <source>Under control</source>
@@ -3212,6 +3240,10 @@ What marks a row as made up (the demo&apos;s rows carry ``示意数据 illustrat
     <message>
         <source>%1 people</source>
         <translation>%1人</translation>
+    </message>
+    <message>
+        <source>%1 mm</source>
+        <translation>%1毫米</translation>
     </message>
 </context>
 <context>

@@ -83,6 +83,7 @@ class MapScene:
         from floodpost.data.timeutil import to_storage
         from floodpost.layers.render.operations import OperationsOverlay
         from floodpost.layers.render.overlays import DepotOverlay, EvacuationOverlay, ForcesOverlay
+        from floodpost.layers.render.water import WaterOverlay
 
         if situation is None:
             situation = as_of(workspace, when)
@@ -124,17 +125,21 @@ class MapScene:
         self._show_sections(workspace, situation)
         forces = self.layers.get("forces")
         depots = self.layers.get("depots")
-        # forces first, evacuation bars last (callers find them there); operations under the bars
+        stations = self.layers.get("stations")
+        water = WaterOverlay.from_situation(situation, self._station_places(stations),
+                                            layers={"stations": stations} if stations is not None else None)
+        # forces first, evacuation bars last (callers find them there); gauges and operations under the bars
         self.painter.overlays = [
             ForcesOverlay.from_places(situation, self._force_places(forces)),
             DepotOverlay.from_situation(situation, depots.frame if depots is not None else None),
+            water,
             OperationsOverlay.from_situation(
                 situation, self._ops_places(workspace, situation), minutes=self.answer_minutes,
                 layers={k: la for k in ("incidents", "villages", "incident_sections") if (la := self.layers.get(k)) is not None}),
             EvacuationOverlay.from_anchors(situation, self._anchors(areas, situation.evacuation)),
         ]
-        # the incidents' labels carry their status and age: the overlay draws them
-        self.painter.overlay_labels = frozenset({"incidents"})
+        # the incidents' labels carry their status and age, the gauges' their margin or age: the overlays draw them
+        self.painter.overlay_labels = frozenset({"incidents", *(["stations"] if water.marks else [])})
         return situation
 
     def _show_sections(self, workspace: Any, situation: Any) -> None:
@@ -238,6 +243,19 @@ class MapScene:
         if hit is None or hit[0] != token:
             hit = (token, force_places(forces.frame))
             self._anchor_cache["forces"] = hit
+        return hit[1]
+
+    def _station_places(self, stations: Any) -> dict[int, tuple[float, float]]:
+        """The gauges' points by fid, found once per version of the layer (not at every step)."""
+        from floodpost.layers.render.overlays import force_places
+
+        if stations is None:
+            return {}
+        token = (stations.data_token, stations.version)
+        hit = self._anchor_cache.get("stations")
+        if hit is None or hit[0] != token:
+            hit = (token, force_places(stations.frame))
+            self._anchor_cache["stations"] = hit
         return hit[1]
 
     def _anchors(self, areas: Any, names: Any) -> dict[str, tuple[float, float, float]]:

@@ -25,6 +25,9 @@ OVERLAY_KINDS = ("bar", "chip", "tag", "tag_empty", "tag_inconsistent", "halo", 
 #: The operations overlay's swatch kinds, each written ``kind:code`` in an entry
 #: (drawn by :func:`floodpost.layers.render.operations.paint_swatch`).
 OPERATION_KINDS = ("incident_status", "section", "dispatch", "warning_level", "unanswered")
+#: The water overlay's swatch kinds, each written ``kind:code`` in an entry
+#: (drawn by :func:`floodpost.layers.render.water.paint_swatch`).
+WATER_KINDS = ("station_state", "rain", "rising")
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,35 @@ def legend_entries(key: str, lang: str = "zh", text: PageText | None = None, *,
             label = (choice.zh if lang.startswith("zh") else choice.en) if choice else code
             out.append(LegendEntry(key, code, symbol, kind, label))
     if operations:
-        out += operation_entries(key, text)
+        out += operation_entries(key, text) + water_entries(key, text)
+    return out
+
+
+def water_entries(key: str, text: PageText, present: set[str] | None = None) -> list[LegendEntry]:
+    """How the water overlay draws the gauges as of a moment (``present``: only these codes,
+    written ``state:<state>``, ``rain:<lower bound>`` or ``rising``)."""
+    from floodpost.data.schema.symbology import RAIN_RAMP
+
+    if key != "stations":
+        return []
+    unit = text.translate("legend", "Rain 24 h: %1 mm")
+    rows: list[tuple[str, str, str]] = [
+        ("station_state", "over_check", text.translate("legend", "Over check level")),
+        ("station_state", "over_guaranteed", text.translate("legend", "Over guaranteed (design) level")),
+        ("station_state", "over_warning", text.translate("legend", "Over warning (flood-limit) level")),
+        ("station_state", "normal", text.translate("legend", "Below warning level")),
+        ("rising", "rising", text.translate("legend", "Rising fast")),
+    ]
+    for i, (lower, _) in enumerate(RAIN_RAMP):
+        upper = RAIN_RAMP[i + 1][0] if i + 1 < len(RAIN_RAMP) else None
+        span = f"{lower:g}–{upper:g}" if upper is not None else f"≥{lower:g}"
+        rows.append(("rain", f"{lower:g}", unit.replace("%1", span)))
+    rows.append(("station_state", "no_reading", text.translate("legend", "No reading, or overdue")))
+    out = []
+    for kind, code, label in rows:
+        full = "rising" if kind == "rising" else f"{'state' if kind == 'station_state' else kind}:{code}"
+        if present is None or full in present:
+            out.append(LegendEntry(key, code, Symbol(), f"{kind}:{code}", label))
     return out
 
 
@@ -194,6 +225,9 @@ def _overlay_entries(key: str, overlays: dict[str, Any], text: PageText) -> list
     if key == "villages" and ops is not None:
         shown = {p.level for p in ops.places if p.level} | ({"unanswered"} if any(p.overdue for p in ops.places) else set())
         out += operation_entries(key, text, shown)
+    water = overlays.get("WaterOverlay")
+    if key == "stations" and water is not None and water.marks:
+        out += water_entries(key, text, water.codes())
     if key == "forces" and getattr(overlays.get("ForcesOverlay"), "items", None):
         items = overlays["ForcesOverlay"].items
         out.append(LegendEntry(key, "halo", Symbol(fill="#2e7d32"), "halo", text.translate("legend", "Circle size: personnel")))
@@ -214,6 +248,10 @@ def paint_swatch(
         from floodpost.layers.render.operations import paint_swatch as paint_operation
 
         paint_operation(painter, rect, *kind.partition(":")[::2], scale)
+    elif kind.partition(":")[0] in WATER_KINDS:
+        from floodpost.layers.render.water import paint_swatch as paint_water
+
+        paint_water(painter, rect, *kind.partition(":")[::2], scale)
     elif kind in OVERLAY_KINDS:
         _paint_overlay_swatch(painter, rect, symbol, kind, scale, vector, text)
     elif kind == "point":

@@ -40,6 +40,8 @@ from floodpost.data.schema.symbology import (
     INCIDENT_LABELS,
     INCIDENT_STATUS_STYLE,
     SECTION_CONTROLLED,
+    STATION_LABELS,
+    STATION_STATE_COLOURS,
     SWATCH_KIND,
     SYMBOLOGY,
     Symbol,
@@ -209,8 +211,9 @@ def _swatch(key: str, symbol: Symbol, kind: str) -> str:
 def operation_legend_rows(key: str, shown: set[str] | None) -> list[tuple[str, str]]:
     """The operations styles of ``key`` the page uses (see :mod:`floodpost.layers.output.webops`)."""
     from floodpost.layers.output.webops import operation_legend_rows as rows
+    from floodpost.layers.output.webwater import legend_rows as water_rows
 
-    return rows(key, shown)
+    return rows(key, shown) + (water_rows(shown) if key == "stations" else [])
 
 
 def legend_rows(key: str) -> list[tuple[str, str]]:
@@ -350,7 +353,9 @@ html, body {{ font-family: {font}; }}
   font-weight: bold; font-size: 12px; padding: 0 4px; box-shadow: none; }}
 .fp-label-controlled {{ background: rgba(255,255,255,0.8); border: 1px solid #c5e1a5; color: {ok_text};
   font-size: 11px; padding: 0 3px; box-shadow: none; }}
-.fp-label-uncontrolled:before, .fp-label-controlled:before {{ display: none; }}
+.fp-label-over {{ background: rgba(255,255,255,0.85); border: 1px solid {over}; color: {over_text};
+  font-weight: bold; font-size: 12px; padding: 0 4px; box-shadow: none; }}
+.fp-label-uncontrolled:before, .fp-label-controlled:before, .fp-label-over:before {{ display: none; }}
 .fp-link-label {{ background: none; border: none; }}
 .fp-link-label span {{ display: inline-block; white-space: nowrap; font-size: 11px; font-weight: bold;
   color: {link}; text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff; transform: translate(-50%, -50%); }}
@@ -362,6 +367,7 @@ def _page_css() -> str:
         font=FONT_STACK, background=BASEMAP["background"], county_label=BASEMAP["county_label"],
         hot=INCIDENT_STATUS_STYLE["uncontrolled"].stroke, hot_text=INCIDENT_LABELS["uncontrolled"].color,
         ok_text=INCIDENT_LABELS["controlled"].color, link=DISPATCH_LABEL.color,
+        over=STATION_STATE_COLOURS["over_warning"], over_text=STATION_LABELS["over"].color,
     )
 
 
@@ -447,7 +453,7 @@ def render_web_map(ws: Any, *, press: bool = False, title: str | None = None, at
     from floodpost.data.situation import as_of
     from floodpost.data.situation.operations import ANSWER_MINUTES
     from floodpost.data.timeutil import format_local, now_storage
-    from floodpost.layers.output import webops
+    from floodpost.layers.output import webops, webwater
 
     js, css = _leaflet()
     present = set(ws.keys())
@@ -492,6 +498,8 @@ def render_web_map(ws: Any, *, press: bool = False, title: str | None = None, at
         if "source" in frame.columns:
             illustrative |= bool((frame["source"] == DEMO_SOURCE).any())
         data, casing = layer_geojson(key, frame, press=press, scrub=scrub)
+        if key == "stations":
+            webwater.decorate(data, situation, ops.shown)
         if situation.operations is not None:
             webops.decorate(key, data, frame, situation, ops, press=press, minutes=minutes)
             if key == "incident_sections" and len(casing["features"]) == len(data["features"]):
@@ -573,7 +581,8 @@ def build_web_map(
         The page title (default ``防汛态势图``); escaped like all user text.
     at : time, optional
         The moment whose operations the page shows (incidents and their
-        status, dispatch links, warned villages); default now.
+        status, dispatch links, warned villages) and its gauges (levels
+        against their thresholds, rain, stale ones grey); default now.
     answer_minutes : float, optional
         After how long an unanswered warning recipient is ringed (default
         ``ANSWER_MINUTES``).

@@ -38,6 +38,7 @@ from floodpost.i18n import lang_short
 from floodpost.layers.model import Layer, LayerList
 from floodpost.layers.output.legend import (
     OPERATION_KINDS,
+    WATER_KINDS,
     layer_classes,
     legend_entries,
     paint_swatch,
@@ -182,7 +183,7 @@ class LegendView(QWidget):
             if self.flow:
                 present = layer_classes(layer)
                 entries = [e for e in entries if present is None or e.code is None or e.code in present
-                           or e.kind.startswith(OPERATION_KINDS)]
+                           or e.kind.startswith(OPERATION_KINDS + WATER_KINDS)]
             if layer.key in owners and layer.key != "reservoir_areas":
                 owner = next(la.key for la in layers if la.key in LAYERS and LAYERS[la.key].outline_layer == layer.key)
                 companions[owner] = [("entry", e) for e in entries]
