@@ -27,7 +27,7 @@ from floodpost.data.situation.hydro import margin_text
 from floodpost.data.timeutil import format_local, from_storage
 from floodpost.i18n import lang_short
 
-#: a threshold's line colour: the state a level over it is drawn in on the map
+# a threshold's line colour: the state a level over it is drawn in on the map
 THRESHOLD_STATES = {"warning": "over_warning", "flood_limit": "over_warning", "guaranteed": "over_guaranteed",
                     "design": "over_guaranteed", "check": "over_check"}
 LEVEL_COLOUR = "#0d47a1"
@@ -119,7 +119,7 @@ class HydrographPanel(QWidget):
         self.down_marks = pg.ScatterPlotItem(symbol="t", size=12, brush=pg.mkBrush(DOWN_COLOUR), pen=pg.mkPen("w"))
         self.level_plot.addItem(self.up_marks)
         self.level_plot.addItem(self.down_marks)
-        #: threshold code -> its horizontal line
+        # threshold code -> its horizontal line
         self.threshold_lines: dict[str, pg.InfiniteLine] = {}
 
         self.rain_plot = _plot(self.tr("Rain (mm)"))
@@ -130,7 +130,7 @@ class HydrographPanel(QWidget):
         self.accum_axis.view.addItem(self.accum_curve)
         self.rain_plot.getPlotItem().getViewBox().setMouseEnabled(y=False)
 
-        #: the map's moment on each plot
+        # the map's moment on each plot
         self.markers = []
         for plot in (self.level_plot, self.rain_plot):
             m = pg.InfiniteLine(angle=90, pen=pg.mkPen("#555", width=1.5, style=Qt.PenStyle.DashLine))

@@ -76,7 +76,7 @@ class IdentifyPanel(QWidget):
     featureShown = Signal(object, object)
     #: a record about the shown feature asked for: (tally key, the fields to fill in)
     entryRequested = Signal(str, object)
-    #: a station's hydrograph asked for: its name
+    # a station's hydrograph asked for: its name
     hydrographRequested = Signal(str)
 
     def __init__(self, layers: LayerList, parent: QWidget | None = None) -> None:

@@ -17,10 +17,6 @@ from floodpost.ui.docks.alertdock import AlertPanel
 from floodpost.ui.docks.hydrograph import HydrographPanel
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
-
-
 class WaterMixin:
     """Methods of the main window (see :mod:`floodpost.ui.window`)."""
 
@@ -30,14 +26,14 @@ class WaterMixin:
 
         self._hydro_gen = 0
         self.alert_panel = AlertPanel(self, lang=i18n.lang_short())
-        self.alert_dock = self._dock(_tr("Gauge alerts"), "alerts", self.alert_panel,
+        self.alert_dock = self._dock(QCoreApplication.translate("MainWindow", "Gauge alerts"), "alerts", self.alert_panel,
                                      Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.ack_dock, self.alert_dock)
         self.alert_panel.saved.connect(self._after_alert_ack)
         self.alert_panel.stationRequested.connect(self.go_to_station)
         self.alert_panel.countChanged.connect(self._on_alert_count)
         self.hydro_panel = HydrographPanel(self, lang=i18n.lang_short())
-        self.hydro_dock = self._dock(_tr("Hydrograph"), "hydrograph", self.hydro_panel,
+        self.hydro_dock = self._dock(QCoreApplication.translate("MainWindow", "Hydrograph"), "hydrograph", self.hydro_panel,
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
         self.hydro_dock.hide()
         self.identify.hydrographRequested.connect(self.open_hydrograph)
@@ -47,8 +43,8 @@ class WaterMixin:
         self.act_alerts = self.alert_dock.toggleViewAction()
         self.act_alerts.setShortcut(QKeySequence("Ctrl+Shift+J"))
         self.act_hydrograph = self._action(
-            _tr("&Hydrograph"), self.hydrograph_of_current, QKeySequence("Ctrl+Shift+H"),
-            _tr("Levels, flow and rain of the station shown in the identify panel, with its thresholds"),
+            QCoreApplication.translate("MainWindow", "&Hydrograph"), self.hydrograph_of_current, QKeySequence("Ctrl+Shift+H"),
+            QCoreApplication.translate("MainWindow", "Levels, flow and rain of the station shown in the identify panel, with its thresholds"),
         )
 
     # ------------------------------------------------------------ the hydrograph
@@ -56,7 +52,7 @@ class WaterMixin:
         """The station's hydrograph in its dock; the data from the worker."""
         self.hydro_dock.show()
         self.hydro_dock.raise_()
-        self.hydro_dock.setWindowTitle(_tr("Hydrograph: %1").replace("%1", station))
+        self.hydro_dock.setWindowTitle(QCoreApplication.translate("MainWindow", "Hydrograph: %1").replace("%1", station))
         self.hydro_panel.ask(station)
         moment = getattr(self, "_shown_moment", None)
         if moment is not None:
@@ -99,10 +95,10 @@ class WaterMixin:
 
     # ------------------------------------------------------------ the alert list
     def _on_alert_count(self, waiting: int) -> None:
-        title = _tr("Gauge alerts")
+        title = QCoreApplication.translate("MainWindow", "Gauge alerts")
         self.alert_dock.setWindowTitle(f"{title} ({waiting})" if waiting else title)
         if waiting:
-            self.statusBar().showMessage(_tr("%1 gauge alerts waiting").replace("%1", str(waiting)), 8000)
+            self.statusBar().showMessage(QCoreApplication.translate("MainWindow", "%1 gauge alerts waiting").replace("%1", str(waiting)), 8000)
 
     def _after_alert_ack(self, key: str, fid: int) -> None:
         """An acknowledgement written by the alert list: one undoable step, the picture refreshed."""
@@ -113,7 +109,7 @@ class WaterMixin:
         if self.workspace is None:
             return
         rec = self.workspace.feature(key, fid) or {}
-        what = _tr("Acknowledge alert %1").replace("%1", str(rec.get("station")))
+        what = QCoreApplication.translate("MainWindow", "Acknowledge alert %1").replace("%1", str(rec.get("station")))
         summary = f"{schema_for(key).zh}: {describe(key, rec)}"
         self.undo_stack.push(RowsCommand(self.workspace, key, [fid], self._changed, self._refused, what, summary))
         self._changed(key)
