@@ -230,12 +230,15 @@ class HydrographPanel(QWidget):
         for line in self.threshold_lines.values():
             self.level_plot.removeItem(line)
         self.threshold_lines = {}
+        top = max(data["thresholds"].values(), default=None)
         for code, value in data["thresholds"].items():
             colour = threshold_colour(code)
+            # a label above its line, the highest's under it (it may be the plot's top edge)
+            anchor = (0, 0) if value == top else (0, 1)
             line = pg.InfiniteLine(
                 pos=float(value), angle=0, pen=pg.mkPen(colour, width=1.5, style=Qt.PenStyle.DashLine),
                 label=f"{self._names.get(code, code)} {float(value):.2f}",
-                labelOpts={"position": 0.04, "color": colour, "anchors": [(0, 1), (0, 1)]},
+                labelOpts={"position": 0.04, "color": colour, "anchors": [anchor, anchor]},
             )
             self.level_plot.addItem(line)  # in the bounds: a line above the levels stays in view
             self.threshold_lines[code] = line
