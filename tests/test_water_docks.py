@@ -165,4 +165,32 @@ def test_the_window_hydrograph_follows_the_slider_and_an_acknowledgement_is_one_
     win.identify.hydrographRequested.emit(RAIN)
     qtbot.waitUntil(lambda: win.hydro_panel.station == RAIN and win.hydro_panel.data is not None, timeout=20_000)
     assert list(win.hydro_panel.accumulation()[1]) == [5.0, 17.5, 47.5, 55.5]
+    # Ctrl+Shift+H: the chart of the station shown in identify
+    stations = win.workspace.read("stations", columns=["name"], geometry=False)
+    win._current = ("stations", int(stations.index[list(stations["name"]).index(RESERVOIR)]))
+    assert win.act_hydrograph.shortcut().toString() == "Ctrl+Shift+H"
+    win.act_hydrograph.trigger()
+    qtbot.waitUntil(lambda: win.hydro_panel.station == RESERVOIR and win.hydro_panel.data is not None,
+                    timeout=20_000)
+    assert win.act_alerts.shortcut().toString() == "Ctrl+Shift+J"
     win.close()
+
+
+def test_a_reservoirs_levels_are_framed_with_the_thresholds_near_them(qtbot, ws) -> None:
+    from floodpost.ui.docks.hydrograph import level_range
+
+    panel = HydrographPanel(lang="zh")
+    qtbot.addWidget(panel)
+    panel.ask(RESERVOIR)
+    panel.show_data(RESERVOIR, hydrograph(ws, RESERVOIR))
+    assert {c: round(v.value(), 1) for c, v in panel.threshold_lines.items()} == {
+        "flood_limit": 245.0, "design": 270.7, "check": 275.0}
+    # levels 244.5 and 245.6: the axis reaches 汛限, not 设计 25 m higher
+    assert level_range(np.array([244.5, 245.6]), {"flood_limit": 245.0, "design": 270.7, "check": 275.0}) == (
+        244.5, 245.6)
+    lo, hi = panel.level_plot.getPlotItem().getViewBox().viewRange()[1]
+    assert 244.0 < lo < 244.5 and 245.6 < hi < 246.5
+    # a river gauge below 警戒 shows it; 保证 1.8 m over the highest level too, 5 m over not
+    assert level_range(np.array([65.9, 66.5]), {"warning": 66.8, "guaranteed": 69.2}) == (65.9, 66.8)
+    assert level_range(np.array([65.9, 67.4]), {"warning": 66.8, "guaranteed": 69.2}) == (65.9, 69.2)
+    assert level_range(np.array([65.9, 67.4]), {"warning": 66.8, "guaranteed": 72.4}) == (65.9, 67.4)

@@ -36,7 +36,8 @@ RAIN_COLOUR = "#29b6f6"
 ACCUM_COLOUR = "#3949ab"
 UP_COLOUR = "#c62828"
 DOWN_COLOUR = "#2e7d32"
-BEIJING = -8 * 3600  # pyqtgraph's DateAxisItem takes the offset west of UTC
+BEIJING = -8 * 3600
+NEAR_M = 2.0  # a threshold this close over the highest level is framed with the levels  # pyqtgraph's DateAxisItem takes the offset west of UTC
 
 
 def threshold_colour(code: str) -> str:
@@ -55,6 +56,28 @@ def _plot(title: str) -> pg.PlotWidget:
     plot.setMenuEnabled(False)
     plot.setLabel("left", title)
     return plot
+
+
+def level_range(levels: np.ndarray, thresholds: dict[str, float]) -> tuple[float, float] | None:
+    """The level axis: the levels, the first threshold, and the next one above if it is near.
+
+    "Near": within the levels' span, and at least :data:`NEAR_M`. A reservoir's
+    设计 is often tens of metres over its 汛限: framing every line would flatten
+    the levels to a stroke (the header gives the margin to it).
+    """
+    ok = levels[np.isfinite(levels)]
+    values = sorted(float(v) for v in thresholds.values())
+    if not len(ok):
+        return (values[0] - 1.0, values[-1] + 1.0) if values else None
+    lo, hi = float(ok.min()), float(ok.max())
+    near = max(NEAR_M, hi - lo)
+    top = hi
+    if values:
+        lo, top = min(lo, values[0]), max(top, values[0])
+        above = [v for v in values if v > hi]
+        if above and above[0] - hi <= near:
+            top = max(top, above[0])
+    return lo, top
 
 
 class _RightAxis:
@@ -240,7 +263,7 @@ class HydrographPanel(QWidget):
                 label=f"{self._names.get(code, code)} {float(value):.2f}",
                 labelOpts={"position": 0.04, "color": colour, "anchors": [anchor, anchor]},
             )
-            self.level_plot.addItem(line)  # in the bounds: a line above the levels stays in view
+            self.level_plot.addItem(line, ignoreBounds=True)  # framed by level_range()
             self.threshold_lines[code] = line
         ups = [e for e in data["events"] if e.direction == "up"]
         downs = [e for e in data["events"] if e.direction == "down"]
@@ -258,6 +281,9 @@ class HydrographPanel(QWidget):
         # one time axis for both plots when both are shown; a rain gauge's own otherwise
         self.rain_plot.setXLink(self.level_plot if with_level else None)
         self.level_plot.enableAutoRange()
+        span = level_range(level, data["thresholds"])
+        if span is not None:
+            self.level_plot.setYRange(*span, padding=0.08)
         self.rain_plot.enableAutoRange(axis=pg.ViewBox.YAxis if with_level else None)
         self.move_marker(self.shown)
 
