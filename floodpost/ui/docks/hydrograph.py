@@ -108,8 +108,8 @@ class _RightAxis:
 class HydrographPanel(QWidget):
     """One station's record as a chart, the map's moment marked on it.
 
-    Signals: none; the window asks its worker for ``station``'s data
-    (``wanted``) and hands it to :meth:`show_data`.
+    The window names the station (:meth:`ask`), asks its worker for the
+    data and hands it to :meth:`show_data`; each moment to :meth:`show_moment`.
     """
 
     def __init__(self, parent: QWidget | None = None, lang: str | None = None) -> None:
@@ -179,7 +179,7 @@ class HydrographPanel(QWidget):
     def ask(self, station: str) -> None:
         """The station wanted (its data follows from the window's worker)."""
         if station != self.station:
-            self.data = None
+            self.data = self.state = None  # the last station's, until the new one's arrive
         self.station = station
         self._render()
 
