@@ -127,8 +127,21 @@ def test_acknowledging_writes_one_record_and_the_alert_stops_waiting(qtbot, ws, 
 
 
 def test_the_window_hydrograph_follows_the_slider_and_an_acknowledgement_is_one_undo_step(
-        qtbot, ws_path: Path, zh) -> None:
+        qtbot, ws_path: Path, zh, monkeypatch) -> None:
+    import threading
+
+    import floodpost.data.situation as situation
+    from floodpost.ui.docks.situationworker import THREAD_NAME
     from floodpost.ui.mainwindow import MainWindow
+
+    threads = []
+    real = situation.hydrograph
+
+    def noted(ws, station):
+        threads.append(threading.current_thread().name)
+        return real(ws, station)
+
+    monkeypatch.setattr(situation, "hydrograph", noted)
 
     win = MainWindow()
     qtbot.addWidget(win)
@@ -146,6 +159,7 @@ def test_the_window_hydrograph_follows_the_slider_and_an_acknowledgement_is_one_
     assert win.hydro_dock.isVisible() and win.hydro_panel.station == RIVER
     qtbot.waitUntil(lambda: win.hydro_panel.data is not None, timeout=20_000)
     assert round(win.hydro_panel.threshold_lines["warning"].value(), 2) == 66.80
+    assert threads and set(threads) == {THREAD_NAME}  # read by the worker, never on the GUI thread
     assert win.hydro_panel.marker_time() == epoch(bj("22 16:00"))
     win.time_slider.set_time(bj("22 20:00"))
     assert win.hydro_panel.marker_time() == epoch(bj("22 20:00"))  # at once, before the figures
