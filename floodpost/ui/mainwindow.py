@@ -49,9 +49,10 @@ from floodpost.ui.window.meeting import MeetingMixin
 from floodpost.ui.window.outage import StoreGuard, replicated
 from floodpost.ui.window.screen import ScreenMixin
 from floodpost.ui.window.situation import SituationMixin
+from floodpost.ui.window.water import WaterMixin
 
 
-class MainWindow(LiveMixin, SituationMixin, FilesMixin, EditingMixin, MeetingMixin, ScreenMixin, QMainWindow):
+class MainWindow(WaterMixin, LiveMixin, SituationMixin, FilesMixin, EditingMixin, MeetingMixin, ScreenMixin, QMainWindow):
     """One workspace on the map; everything the duty officer needs in reach."""
 
     # The dashboard, the brief and the map's overlays show the latest figures asked for.
@@ -129,6 +130,7 @@ class MainWindow(LiveMixin, SituationMixin, FilesMixin, EditingMixin, MeetingMix
         self.ack_panel.saved.connect(self._after_record)
         self.ack_panel.featureRequested.connect(self.zoom_to_feature)
         self.ack_panel.extentRequested.connect(self.canvas.zoom_to_lonlat)
+        self._water_init()  # 越限告警 next to it, the hydrograph under the map
         # Meeting view: the legend on its own (the layer panel is hidden there) and the bookmark strip.
         self.meeting_legend = LegendView(self.scene.layers, self, flow=True)
         self.legend_dock = self._dock(self.tr("Legend"), "legend", self.meeting_legend, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -146,6 +148,7 @@ class MainWindow(LiveMixin, SituationMixin, FilesMixin, EditingMixin, MeetingMix
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, bar)
         self.time_slider.timeChanged.connect(self.show_time)
         self.time_slider.timeChanged.connect(self.ack_panel.set_view_time)
+        self.time_slider.timeChanged.connect(self.alert_panel.set_view_time)
         self._status()
         self._live_init()
         self._actions()
@@ -262,6 +265,7 @@ class MainWindow(LiveMixin, SituationMixin, FilesMixin, EditingMixin, MeetingMix
         )
         self.act_acks = self.ack_dock.toggleViewAction()
         self.act_acks.setShortcut(QKeySequence("Ctrl+Shift+K"))
+        self._water_actions()
         self.act_log = self._action(self.tr("Situation &log"), self.show_log, QKeySequence("Ctrl+Shift+L"))
         self.act_meeting_view = self._action(
             self.tr("&Meeting view"), self.toggle_meeting_view, QKeySequence("F11"),
@@ -333,6 +337,8 @@ class MainWindow(LiveMixin, SituationMixin, FilesMixin, EditingMixin, MeetingMix
         v.addAction(self.dashboard_dock.toggleViewAction())
         v.addAction(self.brief_dock.toggleViewAction())
         v.addAction(self.act_acks)
+        v.addAction(self.act_alerts)
+        v.addAction(self.act_hydrograph)
         v.addSeparator()
         v.addAction(self.act_meeting_view)
         self.bookmark_menu = v.addMenu(self.tr("Book&marks"))
@@ -473,6 +479,8 @@ class MainWindow(LiveMixin, SituationMixin, FilesMixin, EditingMixin, MeetingMix
             if self._tally is not None:
                 self._tally.set_workspace(self.workspace)
             self.ack_panel.set_workspace(self.workspace)
+            self.alert_panel.set_workspace(self.workspace)
+            self.hydro_panel.clear()
             self.undo_stack.clear()  # steps belong to the workspace they were made in
         self._fill_bookmarks()
 

@@ -62,6 +62,8 @@ class SituationWorker(QObject):
     momentReady = Signal(int, object)
     #: generation, floodpost.data.situation.Timeline (the curves)
     seriesReady = Signal(int, object)
+    #: generation, station, its chart data (``situation.hydrograph``)
+    hydrographReady = Signal(int, str, object)
     #: generation, message
     failed = Signal(int, str)
 
@@ -72,6 +74,7 @@ class SituationWorker(QObject):
         self._generation = 0
         self._moment: tuple[int, str] | None = None
         self._series: tuple[int, list[str] | None] | None = None  # None: read the times first
+        self._hydrograph: tuple[int, str] | None = None
         self._stop = False
         self._busy = False
         self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
@@ -95,17 +98,25 @@ class SituationWorker(QObject):
             self._cond.notify()
             return self._generation
 
+    def hydrograph(self, station: str) -> int:
+        """One station's chart (a hydrograph opened, or its station's readings changed); its generation."""
+        with self._cond:
+            self._generation += 1
+            self._hydrograph = (self._generation, station)
+            self._cond.notify()
+            return self._generation
+
     @property
     def idle(self) -> bool:
         """Nothing asked for is still being computed."""
         with self._cond:
-            return self._moment is None and self._series is None and not self._busy
+            return self._moment is None and self._series is None and self._hydrograph is None and not self._busy
 
     def stop(self) -> None:
         """Drop what is pending, finish the slice in hand, close the connection, end the thread."""
         with self._cond:
             self._stop = True
-            self._moment = self._series = None
+            self._moment = self._series = self._hydrograph = None
             self._cond.notify()
         self._thread.join(timeout=30)
 
@@ -119,7 +130,8 @@ class SituationWorker(QObject):
         try:
             while True:
                 with self._cond:
-                    while self._moment is None and self._series is None and not self._stop:
+                    while (self._moment is None and self._series is None and self._hydrograph is None
+                           and not self._stop):
                         self._busy = False
                         self._cond.wait()
                     if self._stop:
@@ -128,6 +140,9 @@ class SituationWorker(QObject):
                     if self._moment is not None:
                         job: tuple[str, Any] = ("moment", self._moment)
                         self._moment = None
+                    elif self._hydrograph is not None:  # a chart asked for: before the season's curves
+                        job = ("hydrograph", self._hydrograph)
+                        self._hydrograph = None
                     else:
                         job = ("series", self._series)
                 if ws is None:
@@ -143,6 +158,11 @@ class SituationWorker(QObject):
                         gen, when = job[1]
                         result = compute_moment(ws, when)
                         self.momentReady.emit(gen, result)
+                    elif job[0] == "hydrograph":
+                        from floodpost.data.situation import hydrograph
+
+                        gen, station = job[1]
+                        self.hydrographReady.emit(gen, station, hydrograph(ws, station))
                     else:
                         self._series_step(ws, *job[1])
                 except Exception as exc:  # noqa: BLE001 - a bad record must not kill the thread

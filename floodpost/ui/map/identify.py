@@ -76,6 +76,8 @@ class IdentifyPanel(QWidget):
     featureShown = Signal(object, object)
     #: a record about the shown feature asked for: (tally key, the fields to fill in)
     entryRequested = Signal(str, object)
+    # a station's hydrograph asked for: its name
+    hydrographRequested = Signal(str)
 
     def __init__(self, layers: LayerList, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -109,8 +111,11 @@ class IdentifyPanel(QWidget):
         self.send_force = QPushButton(self.tr("Send to an incident…"), self)
         self.send_force.setToolTip(self.tr("Send this force (or part of it) to an incident"))
         self.send_force.clicked.connect(lambda: self._ask_entry("dispatches"))
+        self.hydrograph = QPushButton(self.tr("Hydrograph…"), self)
+        self.hydrograph.setToolTip(self.tr("The station's levels, flow and rain over time, with its thresholds"))
+        self.hydrograph.clicked.connect(self._ask_hydrograph)
         actions = QHBoxLayout()
-        for b in (self.update_status, self.send_forces, self.send_force):
+        for b in (self.update_status, self.send_forces, self.send_force, self.hydrograph):
             b.hide()
             actions.addWidget(b)
         actions.addStretch(1)
@@ -130,6 +135,12 @@ class IdentifyPanel(QWidget):
         self._situation = situation
         if self._hits and self.current() is not None and self.current().key in ("incidents", "forces"):
             self._show_index(self.chooser.currentIndex(), announce=False)
+
+    def _ask_hydrograph(self) -> None:
+        hit = self.current()
+        name = self._record(hit).get("name") if hit is not None else None
+        if name:
+            self.hydrographRequested.emit(str(name))
 
     def _ask_entry(self, key: str) -> None:
         hit = self.current()
@@ -188,7 +199,7 @@ class IdentifyPanel(QWidget):
 
     def _show_index(self, i: int, announce: bool = True) -> None:
         self.tree.clear()
-        for b in (self.update_status, self.send_forces, self.send_force):
+        for b in (self.update_status, self.send_forces, self.send_force, self.hydrograph):
             b.hide()
         if not self._hits:
             self.title.setText(self.tr("Click a feature on the map to see its details."))
@@ -223,6 +234,7 @@ class IdentifyPanel(QWidget):
         self.update_status.setVisible(hit.key == "incidents")
         self.send_forces.setVisible(hit.key == "incidents")
         self.send_force.setVisible(hit.key == "forces")
+        self.hydrograph.setVisible(hit.key == "stations")
         if announce:
             self.featureShown.emit(hit.key, hit.fid)
 

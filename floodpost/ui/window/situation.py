@@ -22,12 +22,14 @@ class SituationMixin:
             self.dashboard.clear()
             self.brief.show_text("")
             self.ack_panel.clear()
+            self.alert_panel.clear()
             return
         if self._situation is None:
             worker = SituationWorker(ws.reader, self)
             connect_queued(worker.timesReady, self._on_times)
             connect_queued(worker.momentReady, self._on_moment)
             connect_queued(worker.seriesReady, self._on_series)
+            connect_queued(worker.hydrographReady, self._on_hydrograph)
             connect_queued(worker.failed, self._on_situation_failed)
             self._situation = worker
         self.brief.ws = ws  # the dock's Refresh asks again
@@ -35,6 +37,7 @@ class SituationMixin:
         self._moment_gen = self._series_gen = self._situation.refresh(self.time_slider.current)
         self._moment_done = self._series_done = False
         self.dashboard.set_busy(moment=True, series=True)
+        self._ask_hydrograph()  # the station's readings may have changed
 
     def _ask_moment(self, stored: str) -> None:
         """The figures as of ``stored`` ("" for now), from the worker."""
@@ -77,6 +80,8 @@ class SituationMixin:
         self.brief.when = moment.when
         self.brief.show_text(moment.brief)
         self.ack_panel.show_moment(moment)
+        self.alert_panel.show_moment(moment)
+        self.hydro_panel.show_moment(moment)
         self._moment_done = True
         self._ready()
 
@@ -121,6 +126,7 @@ class SituationMixin:
         if self.workspace is None:
             return
         self.dashboard.move_marker(stored)
+        self.hydro_panel.move_marker(stored)
         self._ask_moment(stored)
 
     def mark_meeting_dialog(self) -> None:
