@@ -271,7 +271,9 @@ def test_info_json_at_lists_the_stations_over_warning(ws: Workspace, ws_location
 
 
 def test_reported_and_figure_age(ws: Workspace) -> None:
-    put(ws, reading(QM, "04:00", 65.50), reading(QM, "02:00", 65.00))
+    put(ws, reading(QM, "04:00", 65.50))
+    assert as_of(ws, DAY + "03:59").reported == {}
+    put(ws, reading(QM, "02:00", 65.00))  # late: caught up into the moments before 04:00
     put(ws, ack(QM, "warning", "up", "01:00", "05:00"), key="alert_acks")
     assert "readings" not in as_of(ws, DAY + "01:59").reported
     assert as_of(ws, DAY + "02:00").reported["readings"] == t("02:00")

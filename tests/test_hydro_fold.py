@@ -183,6 +183,7 @@ def assert_same(location: Any, ws: Workspace, stations: list[dict[str, Any]], pr
         got = shown(sit.water)
         assert close(got, {k: want[k] for k in got}), at
         totals = sit.totals()["water"]
+        assert eng.totals(at)["water"] == totals, at  # the moment without details: the same figures
         for k, v in want["sums"].items():
             assert totals[k] == v, (at, k)
             assert tl.get("water", k)[i] == v, (at, k)
