@@ -103,6 +103,11 @@ def test_crossings_up_down_late_reading_and_correction(ws: Workspace) -> None:
     assert as_of(ws, DAY + "10:30").water.unacknowledged == 2
     assert as_of(ws, DAY + "04:59").water.unacknowledged == 1
     assert as_of(ws, DAY + "03:59").water.unacknowledged == 0
+    chart = situation.hydrograph(ws, QM)  # one point per time: the correction's
+    assert chart["level"].tolist() == [65.5, 66.2, 65.9, 66.0, 66.8, 67.4, 65.8]
+    assert [(e.threshold, e.direction) for e in chart["events"]] == [
+        ("warning", "up"), ("warning", "down"), ("warning", "up"), ("warning", "down")]
+    assert chart["thresholds"] == {"warning": 66.0, "guaranteed": 67.5}
     assert [e.ms for e in crossing_events(ws, DAY + "09:00")] == [
         situation._ms(t("04:00")), situation._ms(t("05:00")), situation._ms(t("09:00"))]
 
@@ -304,3 +309,21 @@ def test_a_reading_is_folded_in_not_refolded(ws: Workspace) -> None:
         ms = situation._ms(t(hour))
         assert fresh.water.at(ms).totals() == fold.at(ms).totals(), hour
         assert fresh.water.at(ms).events == fold.at(ms).events, hour
+
+
+def test_a_station_added_or_its_level_changed_reads_its_readings_again(ws: Workspace) -> None:
+    """Thresholds are the station's: a new gauge, or a warning level corrected, changes every moment."""
+    put(ws, reading("合河", "02:00", 70.50), reading("合河", "04:00", 71.20), reading(QM, "04:00", 66.20))
+    assert [s["station"] for s in as_of(ws, DAY + "05:00").water.stations if s["station"] == "合河"] == []
+    assert sums(ws, "05:00")["reporting"] == 1  # readings of a name no station has: kept, not counted
+    ws.insert("stations", [{"name": "合河", "kind": "river", "warning_level": 71.0, "geometry": P}])
+    assert sums(ws, "05:00")["reporting"] == 2
+    assert [e[:4] for e in events(ws) if e[0] == "合河"] == [("合河", "warning", "up", t("04:00"))]
+    fid = int(ws.read("stations", geometry=False).index[0])  # 卫河淇门, the first drawn
+    ws.update("stations", fid, {"warning_level": 66.50})
+    assert [e for e in events(ws) if e[0] == QM] == []
+    s = state(ws, QM, "05:00")
+    assert (s["state"], s["margin"]) == ("normal", -0.3)
+    chart = situation.hydrograph(ws, "合河")
+    assert chart["ms"].tolist() == [situation._ms(t("02:00")), situation._ms(t("04:00"))]
+    assert chart["level"].tolist() == [70.5, 71.2] and chart["thresholds"] == {"warning": 71.0}
