@@ -320,8 +320,9 @@ class WaterFold:
             vector = (1.0, float(tier >= 1), float(tier >= 2), float(tier >= 3), float(rising), 0.0)
             points.append((t, vector))
             nxt = times[i + 1] if i + 1 < len(times) else None
-            if nxt is None or nxt - t > stale_ms:  # silence: stale from the interval's end to the next reading
-                points.append((t + stale_ms, (*vector[:5], 1.0)))
+            # silence: stale once *longer* than the interval (a millisecond past its end) until the next reading
+            if nxt is None or nxt - t > stale_ms + 1:
+                points.append((t + stale_ms + 1, (*vector[:5], 1.0)))
         return points
 
     def _alert_steps(self, name: str, series: _Series) -> None:
@@ -367,7 +368,7 @@ class WaterFold:
         out["observed_at"] = stored_text(last)
         out["age_min"] = max(0.0, (t - last) / MINUTE_MS)
         out["stale"] = t - last > station.report_hours * HOUR_MS
-        rows = [r for r in series.rows if r[0] <= t]
+        rows = [r for r in series.effective() if r[0] <= t]  # a corrected entry is not read
         for col, k in ((3, "flow"), (4, "storage")):  # the latest reading giving each figure
             for r in reversed(rows):
                 if r[col] is not None:
@@ -502,7 +503,8 @@ def _rate(t0: int, v0: float, t1: int, v1: float) -> float:
     """Metres per hour from (t0, v0) to (t1, v1); 0 for readings at one time."""
     if t1 <= t0:
         return 0.0
-    return (v1 - v0) / ((t1 - t0) / HOUR_MS)
+    # rounded: 66.00 -> 66.30 in an hour is 0.3 m/h (at the rate), not 0.29999999999999716
+    return round((v1 - v0) / ((t1 - t0) / HOUR_MS), 9)
 
 
 def margin_text(threshold: str | None, margin: float | None, lang: str = "zh") -> str:
