@@ -20,7 +20,15 @@ and every depot around the clock:
   2,000 dispatches of the forces to them (sends and recalls), and 30 warnings
   (20 named, 10 of them re-issued as upgrades) to 1,000 villages each, with
   the villages' answers: most within the hour, some after a "no answer",
-  some never.
+  some never;
+* water and rain (issue 19): 100 gauges (40 river, 10 reservoir, 50 rain)
+  reporting hourly for the three weeks, about 50,000 readings: levels
+  rising in flood waves after the storms (about half the river gauges past
+  警戒, some past 保证, a few reservoirs past 汛限), hourly rain bursts of
+  up to several hundred millimetres, gauges silent for a day now and then,
+  late and corrected readings; and the duty officers' acknowledgements of
+  most up crossings. Readings are logged as the bulletins' imports (one
+  entry per bulletin, a late reading its own), not one entry each.
 
 Times are plausible: quiet nights, bursts in the two hours after each
 consultation meeting (09:00 and 17:00). Three in a hundred evacuation
@@ -40,6 +48,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sqlite3
 import sys
 import time
@@ -79,8 +88,9 @@ N_STATUS = 3_000
 N_DISPATCHES = 2_000
 N_WARNINGS = 30
 N_WARNED_VILLAGES = 1_000
+N_STATIONS = 100  # 40 river, 10 reservoir, 50 rain gauges, each reporting hourly
 #: Bumped when the season's contents change: a file built before is built again.
-CONTENTS = "ops1"
+CONTENTS = "water2"
 
 COUNTIES = ("鹤山区", "山城区", "淇滨区", "浚县", "淇县")
 _SYLLABLES = "东西南北前后大小新老王李张刘陈杨赵黄周吴庄河坡桥庙营屯寨集湾岗沟"
@@ -338,6 +348,130 @@ def warning_records(rng: np.random.Generator, n: int, n_villages: int) -> tuple[
     return warnings, acks
 
 
+def _wave(hours: np.ndarray, start: float, peak_after: float) -> np.ndarray:
+    """A flood wave's shape, 0 before ``start``, 1 at its peak ``peak_after`` hours later, then a long tail."""
+    x = np.clip((hours - start) / peak_after, 0.0, None)
+    return x**3 * np.exp(3.0 * (1.0 - x))
+
+
+def station_records(rng: np.random.Generator, n: int, template: dict[str, Any]) -> list[dict[str, Any]]:
+    """``n`` gauges: two in five on rivers, one in ten at reservoirs, half rain gauges; thresholds plausible."""
+    rows = []
+    kinds = ["river"] * (n * 2 // 5) + ["reservoir"] * max(1, n // 10)
+    kinds += ["rain"] * (n - len(kinds))
+    for i, kind in enumerate(kinds):
+        row = {**template, "name": f"{_place_name(rng, '')}{i + 1:03d}站", "code": f"3169{i + 1:04d}", "kind": kind,
+               "county": COUNTIES[int(rng.integers(0, len(COUNTIES)))], "source": SOURCE,
+               "geometry": shapely.Point(114.05 + float(rng.uniform(0, 0.6)), 35.5 + float(rng.uniform(0, 0.45)))}
+        if kind == "river":
+            warning = round(float(rng.uniform(55, 110)), 2)
+            row.update(river=f"{_place_name(rng, '河')}", warning_level=warning,
+                       guaranteed_level=round(warning + float(rng.uniform(1.5, 2.5)), 2))
+        elif kind == "reservoir":
+            limit = round(float(rng.uniform(120, 260)), 2)
+            design = round(limit + float(rng.uniform(3, 6)), 2)
+            row.update(reservoir=f"{_place_name(rng, '')}水库", flood_limit_level=limit, design_level=design,
+                       check_level=round(design + float(rng.uniform(1, 3)), 2))
+        rows.append(row)
+    return rows
+
+
+def reading_records(rng: np.random.Generator, stations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Hourly readings of every gauge over the season.
+
+    Rain comes in a storm in the first three days and two or three smaller
+    ones later; levels rise in a wave some hours after each (river gauges
+    first below warning, then half of them past it and one in six past
+    their guaranteed level). One gauge in ten is silent for 12-36 hours once,
+    and one hour in a hundred is missing anywhere.
+    """
+    hours = np.arange(DAYS * 24, dtype=float)
+    storms = [(float(rng.uniform(20, 60)), float(rng.uniform(4, 8)), 1.0)]
+    for _ in range(int(rng.integers(2, 4))):
+        storms.append((float(rng.uniform(120, DAYS * 24 - 48)), float(rng.uniform(3, 6)), float(rng.uniform(0.1, 0.3))))
+    rows: list[dict[str, Any]] = []
+    for st in stations:
+        kind = st["kind"]
+        keep = rng.random(len(hours)) >= 0.01
+        if rng.random() < 0.1:
+            a = int(rng.integers(0, len(hours) - 36))
+            keep[a:a + int(rng.integers(12, 37))] = False
+        if kind == "rain":
+            total = float(rng.uniform(150, 700))
+            mm = np.zeros(len(hours))
+            for centre, spread, share in storms:
+                c = centre + float(rng.normal(0, 3))
+                edges = np.concatenate([hours - 1, hours[-1:]])
+                cdf = 0.5 * (1 + np.vectorize(math.erf)((edges - c) / (spread * math.sqrt(2))))
+                mm += total * share * np.diff(cdf)
+            mm *= rng.lognormal(0.0, 0.4, len(hours))
+            values = {"rain": np.round(np.where(mm < 0.05, 0.0, mm), 1)}
+        else:
+            if kind == "river":
+                base_threshold, top = st["warning_level"], st["guaranteed_level"]
+            else:
+                base_threshold, top = st["flood_limit_level"], st["design_level"]
+            start = base_threshold - float(rng.uniform(1.5, 3.5))
+            u = rng.random()
+            if u < 0.5:  # stays below
+                peak = start + (base_threshold - start) * float(rng.uniform(0.5, 0.97))
+            elif u < 0.83:  # past the first threshold
+                peak = base_threshold + (top - base_threshold) * float(rng.uniform(0.05, 0.9))
+            else:  # past the second
+                peak = top + float(rng.uniform(0.05, 0.8))
+            shape = np.zeros(len(hours))
+            for centre, _spread, share in storms:
+                lag = float(rng.uniform(6, 48))
+                shape = np.maximum(shape, min(1.0, share * 2.5) * _wave(hours, centre, lag))
+            level = start + (peak - start) * shape + rng.normal(0, 0.01, len(hours))
+            values = {"level": np.round(level, 2)}
+            if kind == "river":
+                values["flow"] = np.round(30 * np.clip(level - start + 0.5, 0, None) ** 1.6, 0)
+            else:
+                values["storage"] = np.round(800 + (level - start) * 120, 0)
+                values["flow"] = np.round(np.clip(level - base_threshold + 1, 0.2, None) * 8, 1)
+        for h in np.flatnonzero(keep):
+            t = START + np.timedelta64(int(h), "h")
+            row = {"station": st["name"], "reported_at": _stored(t), "source": SOURCE, "note": None}
+            for k, v in values.items():
+                row[k] = float(v[h])
+            rows.append(row)
+    return rows
+
+
+def _reading_corrections(rng: np.random.Generator, rows: list[dict[str, Any]], share: float = 0.005
+                         ) -> list[dict[str, Any]]:
+    """A second reading for the same gauge and time, entered later (the level misread by a few centimetres)."""
+    out = []
+    for r in rows:
+        if r.get("level") is not None and rng.random() < share:
+            out.append({**r, "level": round(r["level"] + float(rng.choice([-0.05, 0.05])), 2), "note": "更正"})
+    return out
+
+
+def alert_ack_records(rng: np.random.Generator, stations: list[dict[str, Any]], readings: list[dict[str, Any]]
+                      ) -> list[dict[str, Any]]:
+    """The duty officers' acknowledgements of four in five up crossings, most within the hour."""
+    from floodpost.data.situation.hydro import Station, crossings
+
+    levels: dict[str, dict[str, float]] = {}
+    for r in readings:  # in the order entered: a correction (entered later) replaces its reading
+        if r.get("level") is not None:
+            levels.setdefault(r["station"], {})[r["reported_at"]] = r["level"]
+    rows = []
+    for st in stations:
+        series = sorted(levels.get(st["name"], {}).items())
+        for ev in crossings(Station.of(st), [(i, v) for i, (_, v) in enumerate(series)]):
+            if ev.direction != "up" or rng.random() >= 0.8:
+                continue
+            at = series[ev.ms][0]
+            t = np.datetime64(at.replace("Z", ""), "m") + np.timedelta64(8 * 60 + int(rng.exponential(25)) + 1, "m")
+            rows.append({"station": st["name"], "threshold": ev.threshold, "direction": "up", "event_at": at,
+                         "by": OPERATORS[int(rng.integers(0, len(OPERATORS)))], "reported_at": _stored(t),
+                         "note": None})
+    return rows
+
+
 # ---------------------------------------------------------------- writing
 def _late(rng: np.random.Generator, rows: list[dict[str, Any]], share: float = 0.05) -> list[dict[str, Any]]:
     """Most rows in report order; ``share`` of them entered at the end (late reports: higher fids)."""
@@ -377,6 +511,21 @@ def _write(con: sqlite3.Connection, key: str, rows: list[dict[str, Any]], operat
     return log
 
 
+def _bulletins(entries: list[tuple]) -> list[tuple]:
+    """Readings come in bulletins: one import entry for each run of readings of one time, as the import logs it."""
+    out: list[tuple] = []
+    run: list[tuple] = []
+    for e in [*entries, None]:
+        if run and (e is None or e[0] != run[0][0]):
+            first, last = run[0][4], run[-1][4]
+            out.append((run[0][0], "水情组", "import", "readings", None, f"水雨情: 报表 {len(run)} 条", None,
+                        json.dumps({"first_fid": first, "last_fid": last, "rows": len(run)})))
+            run = []
+        if e is not None:
+            run.append(e)
+    return out
+
+
 def build_season(path: Path, seed: int = DEFAULT_SEED, scale: float = 1.0, verbose: bool = True) -> Path:
     rng = np.random.default_rng(seed)
     t0 = time.perf_counter()
@@ -402,6 +551,10 @@ def build_season(path: Path, seed: int = DEFAULT_SEED, scale: float = 1.0, verbo
         incidents = incident_records(rng, max(1, int(N_INCIDENTS * scale)), template)
         ws.insert("incidents", incidents, operator="值班员甲", summary=f"险情 {len(incidents)} 处", source=SOURCE)
         say(f"{len(incidents):,} incidents")
+        template = {c: None for c in schema_for("stations").field_names}
+        gauges = station_records(rng, max(5, int(N_STATIONS * scale)), template)
+        ws.insert("stations", gauges, operator="GIS席", summary=f"测站 {len(gauges)} 个", source=SOURCE)
+        say(f"{len(gauges):,} gauges")
     finally:
         ws.close()
     operator_of = lambda i: OPERATORS[i % len(OPERATORS)]  # noqa: E731
@@ -418,6 +571,10 @@ def build_season(path: Path, seed: int = DEFAULT_SEED, scale: float = 1.0, verbo
                                              [str(n) for n in forces["name"]]))
     warns, acks = warning_records(rng, max(1, int(N_WARNINGS * scale)), max(10, int(N_WARNED_VILLAGES * scale)))
     acks = _late(rng, acks)
+    readings = _late(rng, reading_records(rng, gauges))
+    readings += _reading_corrections(rng, readings)
+    alert_acks = alert_ack_records(rng, gauges, readings)
+    say(f"water: {len(readings):,} readings, {len(alert_acks):,} alert acknowledgements")
     say(f"operations: {len(status):,} status records, {len(dispatches):,} dispatches, {len(warns)} warnings, "
         f"{len(acks):,} answers")
     con = sqlite3.connect(path)
@@ -426,8 +583,9 @@ def build_season(path: Path, seed: int = DEFAULT_SEED, scale: float = 1.0, verbo
     with con:
         for key, rows in (("evacuation", evac), ("material_tally", mats), ("works", works),
                           ("incident_status", status), ("dispatches", dispatches), ("warnings", warns),
-                          ("acknowledgements", acks)):
-            log += _write(con, key, rows, operator_of)
+                          ("acknowledgements", acks), ("readings", readings), ("alert_acks", alert_acks)):
+            entries = _write(con, key, rows, operator_of)
+            log += _bulletins(entries) if key == "readings" else entries
             say(f"{key}: {len(rows):,} rows")
         # force updates, logged with their before-values at plausible times
         n_up = int(N_FORCE_UPDATES * scale)

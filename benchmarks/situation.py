@@ -1,6 +1,6 @@
 """Time the as-of engine on the demo and on a flood season of records (issue 16).
 
-    python benchmarks/situation.py [--json] [--scale 1.0] [--no-gui] [--runs 5]
+    python benchmarks/situation.py [--json] [--scale 1.0] [--no-gui] [--runs 5] [--only water]
 
 Builds ``benchmarks/data/season.gpkg`` once (``gen_season.py``: the demo plus
 100,000 material movements, 40,000 evacuation reports, 20,000 works records,
@@ -33,6 +33,21 @@ Operations (issue 18; the season has 400 incidents, 3,000 status records,
   ``ops_totals_ms`` the same moment's sums only,
 * ``ops_append_ms``: one new status record, dispatch or answer written and
   reflected in the totals (folded in, the write not counted), median of 30.
+
+Water and rain (issue 19; the season has 100 gauges reporting hourly, about
+50,000 readings, and the acknowledgements of most up crossings):
+
+* ``water_read_s`` / ``water_build_s``: the stations and the two tables
+  read, and the water fold built from them (every gauge's readings sorted,
+  its crossings and its steps in the sums), median of ``--runs``,
+* ``water_as_of_ms``: one moment with every gauge's state and every event
+  listed, median over 50 moments; ``water_totals_ms`` the sums and the
+  gauges over their thresholds only,
+* ``water_append_ms``: one reading written and reflected in the totals (a
+  gauge taken past its guaranteed level at the newest time; folded in, the
+  write not counted), median of 30,
+* ``hydrograph_ms``: one gauge's whole record for its chart, median over
+  30 gauges.
 
 ``baseline_moment_ms`` recomputes one moment from the records the way the
 engine did before it was folded (every row read and filtered per moment); the
@@ -198,6 +213,65 @@ def measure_operations(path: Path, runs: int) -> dict[str, Any]:
     return out
 
 
+def measure_water(path: Path, runs: int) -> dict[str, Any]:
+    """The water part of the fold: build, one moment, one reading appended, a hydrograph."""
+    from floodpost.data.situation.hydro import KEYS, WaterFold
+
+    out: dict[str, Any] = {}
+    reads, builds = [], []
+    for _ in range(runs):
+        with Workspace.open(path) as ws:
+            src = situation._Source(ws)
+            t0 = time.perf_counter()
+            stations = src.stations()
+            tables = {k: src.table(k) for k in KEYS if k != "stations"}
+            t1 = time.perf_counter()
+            WaterFold(stations, {k: t.rows() for k, t in tables.items()}, situation._ms)
+            builds.append(time.perf_counter() - t1)
+            reads.append(t1 - t0)
+    out["water_read_s"] = round(_median(reads), 3)
+    out["water_build_s"] = round(_median(builds), 3)
+    out["water_records"] = {"stations": len(stations), **{k: len(t) for k, t in tables.items()}}
+    with Workspace.open(path) as ws:
+        times = situation.report_times(ws)
+        rng = np.random.default_rng(19)
+        moments = [situation._ms(times[int(i)]) for i in rng.integers(0, len(times), 50)]
+        eng = situation.engine(ws)
+        full, sums = [], []
+        for t in moments:
+            t0 = time.perf_counter()
+            eng.water.at(t)
+            full.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            eng.water.at(t, details=False).totals()
+            sums.append(time.perf_counter() - t0)
+        out["water_as_of_ms"] = round(_median(full) * 1000, 2)
+        out["water_totals_ms"] = round(_median(sums) * 1000, 3)
+        out["water_events"] = len(eng.water.events())
+        out["water_over_max"] = max(len(eng.water.at(t, details=False).over) for t in moments)
+        rivers = [s for s in stations if s.get("kind") == "river" and s.get("guaranteed_level") is not None]
+        graphs = []
+        for s in rivers[:30]:
+            t0 = time.perf_counter()
+            situation.hydrograph(ws, s["name"])
+            graphs.append(time.perf_counter() - t0)
+        out["hydrograph_ms"] = round(_median(graphs) * 1000, 2)
+        appends = []
+        for i in range(30 if rivers else 0):
+            s = rivers[i % len(rivers)]
+            at = times[-1]
+            before = situation.engine(ws).water
+            ws.insert("readings", [{"station": s["name"], "reported_at": at, "level": s["guaranteed_level"] + 0.5 + i}],
+                      operator="benchmark")
+            t0 = time.perf_counter()
+            water = situation.as_of(ws).totals()["water"]
+            appends.append(time.perf_counter() - t0)
+            assert any(o["station"] == s["name"] and o["tier"] >= 2 for o in water["over"]), "the reading is not seen"
+            assert situation.engine(ws).water is before, "an appended reading folded the gauges again"
+        out["water_append_ms"] = round(_median(appends) * 1000, 2)
+    return out
+
+
 def measure_info(path: Path, at: str, runs: int) -> float:
     exe = [sys.executable, "-m", "floodpost.cli", "info", str(path), "--json", "--at", at]
     took = []
@@ -284,6 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--scale", type=float, default=1.0, help="size of the season (default the full one)")
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--no-gui", action="store_true", help="leave out the window's figures")
+    p.add_argument("--only", choices=("water",), help="only these figures (with the season's build)")
     args = p.parse_args(argv)
     season = DEFAULT_PATH if args.scale == 1.0 else DEFAULT_PATH.with_name(f"season-{args.scale:g}.gpkg")
     ensure_season(season, scale=args.scale)
@@ -294,8 +369,14 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copy(season, work)  # appends go to a copy
         result: dict[str, Any] = {}
         for name, path in (("demo", demo), ("season", work)):
+            if args.only == "water":  # the water figures and the whole moment they are part of
+                fig = measure_water(path, args.runs)
+                fig["info_at_s"] = measure_info(path, "2021-07-24T12:00", 3)
+                result[name] = fig
+                continue
             fig = measure_data(path, args.runs)
             fig.update(measure_operations(path, args.runs))
+            fig.update(measure_water(path, args.runs))
             fig["info_at_s"] = measure_info(path, "2021-07-24T12:00", 3)
             if not args.no_gui:
                 fig.update(measure_gui(path) or {"gui": "failed"})

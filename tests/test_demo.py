@@ -36,6 +36,9 @@ MINIMA = {
     "dispatches": 20,
     "warnings": 3,
     "acknowledgements": 150,
+    "stations": 20,
+    "readings": 1500,
+    "alert_acks": 5,
 }
 #: kept by the layer above them (a village drawn as its boundary, an incident on a dike section)
 OUTLINES = {"village_areas": 15, "incident_sections": 4}
@@ -133,7 +136,9 @@ def test_every_row_is_labelled_illustrative(ws: Workspace) -> None:
             continue
         frame = ws.read(key)
         assert len(frame), key
-        assert frame["source"].str.contains("illustrative").all(), key
+        # a table with no source (the alert acknowledgements) says so in its note
+        mark = frame["source"] if "source" in frame else frame["note"]
+        assert mark.str.contains("illustrative").all(), key
 
 
 def test_phones_are_visibly_fake(ws: Workspace) -> None:
@@ -507,3 +512,174 @@ def test_unanswered_at_noon_on_the_22nd_recomputed(ws: Workspace) -> None:
     assert total == 5 + 59 + 28 + 40  # counties, villages in and around the areas (red round), hazard points
     assert (got["recipients"], got["answered"], got["overdue"]) == (total, answered, overdue)
     assert got["by_level"] == {"orange": 1, "red": 1}
+
+
+# ------------------------------------------------------------------ water and rain (issue 19)
+RIVER_GAUGES = {"淇门": "卫河", "新镇": "卫河", "浚县": "卫河", "盐土庄": "卫河", "钜桥": "共产主义渠",
+                "刘庄": "共产主义渠", "新村": "淇河", "淇滨": "淇河", "高村": "淇河", "鹿楼": "汤河"}
+LEVELS = {"river": ("warning_level", "guaranteed_level"),
+          "reservoir": ("flood_limit_level", "design_level", "check_level")}
+
+
+def test_gauges_on_their_rivers_at_their_reservoirs_and_in_the_hills(ws: Workspace, counties) -> None:
+    stations = ws.read("stations").set_index("name")
+    assert stations["kind"].value_counts().to_dict() == {"rain": 12, "river": 10, "reservoir": 4}
+    assert not stations["code"].duplicated().any()
+    rivers = ws.read("rivers").set_index("name")
+    for name, river in RIVER_GAUGES.items():
+        s = stations.loc[name]
+        assert s["kind"] == "river" and s["river"] == river, name
+        assert s.geometry.distance(rivers.loc[river].geometry) < 2e-5, name  # on the river's line
+        assert s["warning_level"] < s["guaranteed_level"] <= s["warning_level"] + 3, name
+    reservoirs = ws.read("reservoirs").set_index("name")
+    for name, s in stations[stations["kind"] == "reservoir"].iterrows():
+        assert s["reservoir"] == name
+        assert s["flood_limit_level"] == reservoirs.loc[name, "flood_limit_level"]  # the reservoir's own 汛限
+        assert s["flood_limit_level"] < s["design_level"] < s["check_level"]
+        assert 0 < s.geometry.distance(reservoirs.loc[name].geometry) < 0.006  # beside its symbol
+    rain = stations[stations["kind"] == "rain"]
+    assert rain[[*LEVELS["river"], *LEVELS["reservoir"]]].isna().all().all()
+    assert (rain.geometry.x < 114.15).sum() >= 6  # most of them in the western hills
+    assert set(rain["county"]) == COUNTIES
+    for name, county, geom in zip(stations.index, stations["county"], stations.geometry, strict=True):
+        assert counties[county].contains(geom), name
+
+
+def test_readings_are_the_bulletins_of_17_to_25_july(ws: Workspace) -> None:
+    readings = ws.read("readings")
+    stations = ws.read("stations").set_index("name")
+    assert 1500 <= len(readings) <= 3000  # the demo is built once per test session: kept small
+    assert set(readings["station"]) == set(stations.index)
+    # 17 July 08:00 to 25 July 18:00, Beijing time: the demo's last report is the works' of the 25th
+    assert readings["reported_at"].min() == "2021-07-17T00:00:00.000Z"
+    assert readings["reported_at"].max() == "2021-07-25T10:00:00.000Z" == ws.time_span()[1]
+    kind = readings["station"].map(stations["kind"])
+    level = readings[kind != "rain"]
+    assert level["level"].notna().all() and level["rain"].isna().all()
+    assert readings.loc[kind == "rain", "level"].isna().all()
+    assert level.loc[kind == "reservoir", "storage"].notna().all()
+    # hourly through the storm (20 July 08:00 to 23 July 08:00), every 6 hours before and after
+    storm = readings[(kind == "rain") & (readings["reported_at"] >= "2021-07-20T00:00:00.000Z")
+                     & (readings["reported_at"] <= "2021-07-23T00:00:00.000Z")]
+    per_gauge = storm.groupby("station").size()
+    assert (per_gauge.drop("姬家山") == 73).all()
+    assert per_gauge["姬家山"] == 73 - 26  # silent from 22 July 03:00 to 23 July 04:00
+    # the levels stay in a plausible band about each gauge's thresholds
+    for name, rows in level.groupby("station"):
+        s = stations.loc[name]
+        low = s["warning_level"] if s["kind"] == "river" else s["flood_limit_level"]
+        assert low - 4 < rows["level"].min() and rows["level"].max() < low + 5, name
+
+
+def _beijing(ms: int) -> str:
+    from floodpost.data.situation.hydro import stored_text
+
+    return from_storage(stored_text(ms)).strftime("%d %H:%M")
+
+
+def test_crossing_events_as_the_curves_give_them(ws: Workspace) -> None:
+    """Worked out by hand from the demo's curves (straight lines between given levels, read every 2 h)."""
+    from floodpost.data import situation
+
+    got = [(e.station, e.threshold, e.direction, _beijing(e.ms), e.margin) for e in situation.crossing_events(ws)]
+    assert got == [
+        ("盘石头水库", "flood_limit", "up", "22 00:00", 0.17),  # 244.30 + 1.30 × 4/6
+        ("新镇", "warning", "up", "22 04:00", 0.13),  # 65.60 + 1.30 × 2/6 = 66.03 > 65.90
+        ("鹿楼", "warning", "up", "22 04:00", 0.12),  # the flash flood ...
+        ("刘庄", "warning", "up", "22 06:00", 0.07),
+        ("淇门", "warning", "up", "22 06:00", 0.30),
+        ("钜桥", "warning", "up", "22 06:00", 0.60),
+        ("鹿楼", "warning", "down", "22 06:00", -0.14),  # ... back under before the 08:00 bulletin
+        ("新村", "warning", "up", "22 08:00", 0.13),
+        ("浚县", "warning", "up", "22 10:00", 0.10),
+        ("淇滨", "warning", "up", "22 10:00", 0.08),
+        ("新镇", "guaranteed", "up", "22 16:00", 0.08),  # the breach downstream at 18:40
+        ("刘庄", "guaranteed", "up", "22 18:00", 0.02),  # 漫溢 at 刘庄 at 21:30
+        ("盐土庄", "warning", "up", "23 10:00", 0.03),
+        ("新村", "warning", "down", "23 16:00", -0.03),
+        ("淇滨", "warning", "down", "23 18:00", -0.05),
+        ("新镇", "guaranteed", "down", "24 00:00", -0.03),
+        ("刘庄", "guaranteed", "down", "24 04:00", -0.01),
+        ("钜桥", "warning", "down", "24 06:00", -0.07),
+    ]
+    # at both bulletins around it (02:00 and 08:00) 鹿楼 is under 警戒: only the 2-hourly reports catch it
+    readings = ws.read("readings")
+    lulou = readings[readings["station"] == "鹿楼"].set_index("reported_at")["level"]
+    assert lulou["2021-07-21T18:00:00.000Z"] < 92.0 < lulou["2021-07-21T20:00:00.000Z"]
+    assert lulou["2021-07-22T00:00:00.000Z"] < 92.0
+    # every up event is acknowledged once, except the two left waiting
+    acks = ws.read("alert_acks")
+    ups = {(e.station, e.threshold) for e in situation.crossing_events(ws) if e.direction == "up"}
+    assert set(zip(acks["station"], acks["threshold"], strict=True)) == ups - {("鹿楼", "warning"),
+                                                                                ("盐土庄", "warning")}
+    assert (acks["reported_at"] > acks["event_at"]).all() and acks["by"].notna().all()
+
+
+def _water_by_hand(ws: Workspace, at: str) -> dict:
+    """A moment's water figures recomputed from the tables with pandas, the rules read literally."""
+    from floodpost.data.timeutil import to_storage
+
+    t = to_storage(at)
+    t_ms = _ms(t)
+    stations = ws.read("stations").set_index("name")
+    readings = ws.read("readings")
+    readings = readings[readings["reported_at"] <= t]
+    over, stale, rain = [], [], {}
+    for name, rows in readings.sort_values("reported_at").groupby("station"):
+        s = stations.loc[name]
+        if t_ms - _ms(rows["reported_at"].iloc[-1]) > 6 * 3_600_000:
+            stale.append(name)
+        if s["kind"] == "rain":
+            window = rows[rows["reported_at"] > to_storage(from_storage(t) - timedelta(hours=24))]
+            rain[name] = round(float(window["rain"].sum()), 1)
+            continue
+        level = rows["level"].iloc[-1]
+        passed = [f for f in LEVELS[s["kind"]] if level > s[f]]
+        if passed:
+            over.append((name, len(passed), round(level - s[passed[-1]], 2)))
+    acks = ws.read("alert_acks")
+    return {"over": over, "stale": stale, "rain": rain, "acked": set(acks.loc[acks["reported_at"] <= t, "station"])}
+
+
+def test_water_at_noon_on_the_22nd(ws: Workspace) -> None:
+    """At 2021-07-22 12:00: the rivers past 警戒, 盘石头 past 汛限, one hill gauge silent, two alerts waiting."""
+    from floodpost.data import situation
+
+    water = situation.as_of(ws, "2021-07-22 12:00").totals()["water"]
+    assert water["reporting"] == 26
+    # 新镇 66.90 + 1.10 × 4/6 = 67.63 (警戒 65.90), 刘庄 65.20 + 0.90 × 2/6 = 65.50 (64.20), 钜桥 68.50 (67.30),
+    # 淇门 67.90 (66.80), 新村 96.98 (96.50), 淇滨 88.50 (88.20), 浚县 63.78 (63.50); 盘石头 246.90 (汛限 245.00)
+    assert [(o["station"], o["threshold"], o["margin"]) for o in water["over"]] == [
+        ("盘石头水库", "flood_limit", 1.90), ("新镇", "warning", 1.73), ("刘庄", "warning", 1.30),
+        ("钜桥", "warning", 1.20), ("淇门", "warning", 1.10), ("新村", "warning", 0.48),
+        ("淇滨", "warning", 0.30), ("浚县", "warning", 0.28)]
+    assert (water["over_warning"], water["over_guaranteed"], water["over_check"]) == (8, 0, 0)
+    assert water["rising"] == 0
+    assert water["stale"] == 1  # 姬家山, silent since 02:00
+    assert water["alerts_unacknowledged"] == 2  # 鹿楼's flash flood, never; 淇滨's, acknowledged at 12:05
+    assert water["rain_max_24h"] == {"station": "黄洞", "mm": 580.9}
+    hand = _water_by_hand(ws, "2021-07-22 12:00")
+    assert sorted((o["station"], o["tier"], o["margin"]) for o in water["over"]) == sorted(hand["over"])
+    assert hand["stale"] == ["姬家山"]
+    wettest = max(hand["rain"], key=hand["rain"].get)
+    assert (wettest, hand["rain"][wettest]) == ("黄洞", 580.9)
+    assert sorted(hand["rain"].values())[0] == 260.5  # every gauge past 250 mm in 24 hours (浚县城关 the least)
+    assert hand["acked"] == {"盘石头水库", "新镇", "淇门", "钜桥", "刘庄", "新村", "浚县"}
+
+
+def test_water_in_the_evening_of_the_22nd_and_at_the_end(ws: Workspace) -> None:
+    from floodpost.data import situation
+    from floodpost.data.situation.hydro import margin_text
+
+    evening = situation.as_of(ws, "2021-07-22 18:00").totals()["water"]
+    assert (evening["over_warning"], evening["over_guaranteed"]) == (8, 2)
+    assert [margin_text(o["threshold"], o["margin"]) for o in evening["over"][:2]] == ["超保0.35米", "超保0.02米"]
+    assert [o["station"] for o in evening["over"][:2]] == ["新镇", "刘庄"]
+    end = situation.as_of(ws, "2021-07-25 18:00").totals()["water"]
+    # 卫河 slow to fall: 盐土庄 still rising to its peak, 新镇 and 刘庄 back under 保证, 钜桥, 新村, 淇滨 under 警戒
+    assert [(o["station"], o["margin"]) for o in end["over"]] == [
+        ("盘石头水库", 4.0), ("盐土庄", 2.0), ("浚县", 1.3), ("刘庄", 0.9), ("新镇", 0.7), ("淇门", 0.15)]
+    assert (end["over_guaranteed"], end["stale"], end["alerts_unacknowledged"]) == (0, 0, 2)
+    assert "rain_max_24h" not in end  # not a drop in the last day
+    hand = _water_by_hand(ws, "2021-07-25 18:00")
+    assert sorted((o["station"], o["tier"], o["margin"]) for o in end["over"]) == sorted(hand["over"])

@@ -263,7 +263,8 @@ def fill(folder: Path) -> None:
 def full_disk(tmp_path: Path) -> Iterator[Path]:
     where = tmp_path / "full"
     where.mkdir()
-    with mounted(["-t", "tmpfs", "-o", "size=1m", "tmpfs"], where):
+    # room for a copy of the demo (1.4 MB with its gauges' readings); the tests fill the rest
+    with mounted(["-t", "tmpfs", "-o", "size=4m", "tmpfs"], where):
         yield where
 
 

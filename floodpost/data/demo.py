@@ -2,14 +2,21 @@
 
 The county boundaries are real (see assets/boundaries/ATTRIBUTION.md); every
 figure, person and phone number placed on them is made up, in the style and
-scale of the July 2021 flood, and every row says so in its ``source``. It
+scale of the July 2021 flood, and every row says so in its ``source`` (in its
+``note`` where a table has no source: the alert acknowledgements). It
 gives new users, the tests and the screenshots one believable picture of the
 post: rivers and storage areas along the 卫河, hazards in the western hills,
 waterlogging in the new city, and tallies over 21-25 July 2021; and the
 operations of those days: the villages in and around the storage areas, the
 险情 on the 卫河 and 共产主义渠 dikes and in the hills with their status
 records, the forces sent to them, and the warnings carried down to the
-counties, villages and hazard points with who answered and when.
+counties, villages and hazard points with who answered and when; and the
+water of 17-25 July: river gauges on the 卫河, 淇河, 共产主义渠 and 汤河,
+gauges at four reservoirs and rain gauges in the hills and towns, with their
+bulletins (hourly rain through the storm of 20-23 July, rivers rising after
+it past 警戒 and two of them past 保证, a flash flood over 警戒 and back
+between two bulletins, 盘石头 over 汛限, a hill gauge silent for a day) and
+the duty officers' acknowledgements of the crossings, two left waiting.
 
 Everything is deterministic (``numpy.random.default_rng(2021)``) and goes
 through ``Workspace.insert``, so the demo is validated like any import.
@@ -1306,6 +1313,266 @@ def _acknowledgements(b: _Builder, done: dict[str, list[Record]]) -> list[Record
     return rows
 
 
+# ------------------------------------------------------------------ water and rain (issue 19)
+# Gauges named after the places of the real ones; positions, codes, levels and
+# every figure are illustrative. Times are hours of July 2021 (Beijing time),
+# written (day, hour).
+_HYDRO_UNIT = "鹤壁水文水资源勘测局（示意）"
+_WATER_START = (17, 8)  # the first bulletin the demo has
+_WATER_END = (25, 18)  # the demo's last report
+_STORM = ((20, 8), (23, 8))  # rain gauges report hourly in between (加密报汛)
+_HIGH_WATER = (21, 8)  # rivers and reservoirs every 2 hours from here on
+
+Hours = tuple[int, int]
+
+# name, code, river, near (lon, lat), 警戒, 保证, zero-flow level, flow at 警戒 (m³/s),
+# the level at (day, hour) points (straight lines between them)
+_RIVER_GAUGES: tuple[tuple[str, str, str, XY, float, float, float, float, tuple[tuple[Hours, float], ...]], ...] = (
+    ("淇门", "31604100", "卫河", (114.295, 35.588), 66.80, 69.20, 60.5, 420.0, (
+        ((17, 8), 63.90), ((20, 8), 63.95), ((21, 8), 64.30), ((21, 20), 65.10), ((22, 2), 66.20),
+        ((22, 6), 67.10), ((22, 12), 67.90), ((22, 20), 68.60), ((23, 8), 68.95), ((23, 20), 68.70),
+        ((24, 12), 67.90), ((25, 18), 66.95))),
+    ("新镇", "31604150", "卫河", (114.372, 35.582), 65.90, 68.20, 59.4, 460.0, (
+        ((17, 8), 62.80), ((20, 8), 62.90), ((21, 8), 63.30), ((21, 20), 64.40), ((22, 2), 65.60),
+        ((22, 8), 66.90), ((22, 14), 68.00), ((22, 18), 68.55), ((22, 20), 68.35), ((23, 8), 68.60),
+        ((23, 20), 68.30), ((24, 8), 67.90), ((24, 20), 67.40), ((25, 18), 66.60))),
+    ("浚县", "31604200", "卫河", (114.535, 35.668), 63.50, 65.80, 57.0, 480.0, (
+        ((17, 8), 60.60), ((20, 8), 60.70), ((21, 8), 61.00), ((22, 0), 62.30), ((22, 10), 63.60),
+        ((22, 20), 64.50), ((23, 12), 65.20), ((24, 6), 65.50), ((24, 18), 65.35), ((25, 18), 64.80))),
+    ("盐土庄", "31604300", "卫河", (114.700, 35.774), 61.20, 63.50, 54.8, 520.0, (
+        ((17, 8), 58.40), ((21, 8), 58.60), ((22, 8), 59.50), ((22, 20), 60.40), ((23, 8), 61.10),
+        ((23, 20), 61.90), ((24, 12), 62.80), ((25, 6), 63.15), ((25, 18), 63.20))),
+    ("钜桥", "31605100", "共产主义渠", (114.345, 35.643), 67.30, 69.20, 61.2, 260.0, (
+        ((17, 8), 64.60), ((21, 8), 64.80), ((21, 20), 65.30), ((22, 2), 66.50), ((22, 6), 67.90),
+        ((22, 14), 68.70), ((23, 2), 68.90), ((23, 14), 68.20), ((24, 2), 67.40), ((24, 14), 66.90),
+        ((25, 18), 66.20))),
+    ("刘庄", "31605200", "共产主义渠", (114.585, 35.729), 64.20, 66.30, 58.0, 300.0, (
+        ((17, 8), 61.30), ((21, 8), 61.60), ((21, 20), 62.40), ((22, 4), 63.80), ((22, 10), 65.20),
+        ((22, 16), 66.10), ((22, 22), 66.75), ((23, 10), 66.90), ((23, 22), 66.50), ((24, 12), 66.00),
+        ((25, 18), 65.10))),
+    ("新村", "31606100", "淇河", (114.160, 35.801), 96.50, 98.80, 91.0, 380.0, (
+        ((17, 8), 94.10), ((21, 8), 94.20), ((21, 20), 94.90), ((22, 4), 96.10), ((22, 10), 96.90),
+        ((22, 18), 97.20), ((23, 8), 96.80), ((23, 20), 96.30), ((25, 18), 95.20))),
+    ("淇滨", "31606150", "淇河", (114.250, 35.752), 88.20, 90.40, 82.6, 420.0, (
+        ((17, 8), 86.00), ((21, 8), 86.10), ((21, 20), 86.70), ((22, 4), 87.60), ((22, 12), 88.50),
+        ((22, 20), 88.90), ((23, 12), 88.40), ((24, 0), 87.90), ((25, 18), 87.00))),
+    ("高村", "31606200", "淇河", (114.284, 35.620), 84.00, 86.50, 78.5, 450.0, (
+        ((17, 8), 81.60), ((21, 8), 81.70), ((22, 6), 82.90), ((22, 20), 83.60), ((23, 8), 83.70),
+        ((24, 8), 83.20), ((25, 18), 82.60))),
+    # a flash flood off the hills: over 警戒 at 04:00 and back under at 06:00, between two bulletins
+    ("鹿楼", "31607100", "汤河", (114.262, 35.949), 92.00, 93.80, 88.2, 150.0, (
+        ((17, 8), 89.90), ((21, 8), 90.00), ((21, 20), 90.50), ((22, 0), 90.90), ((22, 2), 91.45),
+        ((22, 4), 92.12), ((22, 6), 91.86), ((22, 8), 91.50), ((22, 14), 91.10), ((23, 8), 90.60),
+        ((25, 18), 90.20))),
+)
+
+# reservoir (its 汛限 is the reservoir layer's), code, 设计, 校核, storage at 汛限 (万m³),
+# 万m³ per metre, rise rate (m/h; None = the default), levels at (day, hour), outflow (m³/s) at (day, hour)
+_RESERVOIR_GAUGES: tuple[tuple[str, str, float, float, float, float, float | None,
+                               tuple[tuple[Hours, float], ...], tuple[tuple[Hours, float], ...]], ...] = (
+    ("盘石头水库", "31606010", 264.20, 270.70, 30500.0, 1250.0, 0.15, (
+        ((17, 8), 243.60), ((21, 8), 243.80), ((21, 20), 244.30), ((22, 2), 245.60), ((22, 12), 246.90),
+        ((23, 0), 248.10), ((23, 18), 248.90), ((24, 12), 249.20), ((25, 18), 249.00)),
+        (((17, 8), 25.0), ((22, 12), 25.0), ((23, 0), 100.0), ((24, 0), 180.0), ((25, 18), 180.0))),
+    ("夺丰水库", "31606310", 155.60, 157.20, 780.0, 85.0, None, (
+        ((17, 8), 149.20), ((21, 8), 149.30), ((22, 6), 150.80), ((22, 18), 151.60), ((24, 0), 151.30),
+        ((25, 18), 150.90)),
+        (((17, 8), 2.0), ((22, 6), 2.0), ((22, 18), 18.0), ((25, 18), 12.0))),
+    ("正阳水库", "31606320", 174.80, 176.30, 640.0, 70.0, None, (
+        ((17, 8), 168.60), ((21, 8), 168.70), ((22, 8), 170.60), ((22, 20), 171.20), ((24, 12), 170.90),
+        ((25, 18), 170.60)),
+        (((17, 8), 1.5), ((22, 8), 1.5), ((22, 20), 14.0), ((25, 18), 9.0))),
+    ("琵琶寺水库", "31606330", 190.30, 191.40, 240.0, 30.0, None, (
+        ((17, 8), 185.90), ((21, 8), 186.00), ((22, 6), 187.20), ((22, 16), 187.70), ((24, 12), 187.40),
+        ((25, 18), 187.10)),
+        (((17, 8), 0.5), ((22, 6), 0.5), ((22, 16), 6.0), ((25, 18), 4.0))),
+)
+
+# name, code, county, lon, lat, the storm's rain 20 July 08:00 - 23 July 08:00 (mm),
+# shares of it in the three bursts (20 July evening, 21 July afternoon, 22 July small hours)
+_RAIN_GAUGES: tuple[tuple[str, str, str, float, float, float, tuple[float, float, float]], ...] = (
+    ("黄洞", "31608101", "淇县", 114.040, 35.672, 720.0, (0.12, 0.62, 0.26)),
+    ("庙口", "31608102", "淇县", 114.062, 35.628, 650.0, (0.12, 0.60, 0.28)),
+    ("西岗", "31608103", "淇县", 114.110, 35.592, 520.0, (0.15, 0.58, 0.27)),
+    ("朝歌", "31608104", "淇县", 114.198, 35.608, 480.0, (0.16, 0.56, 0.28)),
+    ("上峪", "31608105", "淇滨区", 114.100, 35.822, 610.0, (0.12, 0.62, 0.26)),
+    ("大河涧", "31608106", "淇滨区", 114.082, 35.868, 560.0, (0.12, 0.60, 0.28)),
+    ("鹤壁", "31608107", "淇滨区", 114.292, 35.738, 430.0, (0.18, 0.52, 0.30)),
+    ("姬家山", "31608108", "鹤山区", 114.090, 35.958, 480.0, (0.14, 0.58, 0.28)),
+    ("鹤壁集", "31608109", "鹤山区", 114.165, 35.965, 420.0, (0.15, 0.55, 0.30)),
+    ("石林", "31608110", "山城区", 114.190, 35.885, 400.0, (0.16, 0.54, 0.30)),
+    ("新镇雨量", "31608111", "浚县", 114.368, 35.556, 320.0, (0.20, 0.48, 0.32)),
+    ("浚县城关", "31608112", "浚县", 114.556, 35.680, 300.0, (0.20, 0.46, 0.34)),
+)
+#: the bursts: (centre (day, hour), spread in hours); and the light rain of 18 July evening (mm at most)
+_BURSTS: tuple[tuple[Hours, float], ...] = (((20, 21), 4.0), ((21, 17), 3.5), ((22, 2), 3.0))
+_DRIZZLE: tuple[Hours, float, float] = ((18, 21), 3.0, 18.0)
+#: a hill gauge whose link failed in the storm: nothing from it in this span (inclusive)
+_SILENT: tuple[str, Hours, Hours] = ("姬家山", (22, 3), (23, 4))
+
+#: up crossings the duty officer acknowledged: (station, threshold) -> (minutes after, what was done);
+#: those not here stay unacknowledged (the flash flood at 鹿楼, 盐土庄 over 警戒 on the 23rd)
+_ALERT_ACKS: dict[tuple[str, str], tuple[int, str]] = {
+    ("盘石头水库", "flood_limit"): (25, "已通知水库管理局按调度方案控泄"),
+    ("新镇", "warning"): (20, "已通知浚县防办上堤巡查"),
+    ("淇门", "warning"): (40, "已通知浚县防办"),
+    ("钜桥", "warning"): (40, "已通知淇滨区防办"),
+    ("刘庄", "warning"): (40, "已通知浚县防办"),
+    ("新村", "warning"): (15, "已通知淇滨区、淇县防办"),
+    ("浚县", "warning"): (90, "已通知浚县防办，古城护城堤加强巡查"),
+    ("淇滨", "warning"): (125, "已通知淇滨区防办，沿河绿道封闭"),
+    ("新镇", "guaranteed"): (10, "已报市防指，组织堤防抢险"),
+    ("刘庄", "guaranteed"): (20, "已报市防指，抢筑子堤"),
+}
+_NOT_ACKNOWLEDGED = {("鹿楼", "warning"), ("盐土庄", "warning")}
+
+
+def _hour(at: Hours) -> int:
+    """Hours since 17 July 2021 00:00 (Beijing time)."""
+    return (at[0] - 17) * 24 + at[1]
+
+
+def _at(hour: float) -> tuple[int, int, int]:
+    """(day, hour, minute) of hours since 17 July 00:00."""
+    minutes = int(round(hour * 60))
+    return 17 + minutes // 1440, minutes % 1440 // 60, minutes % 60
+
+
+def _water_hours(kind: str) -> list[int]:
+    """When a gauge of ``kind`` reports: every 6 h, then every 2 h (levels) or hourly in the storm (rain)."""
+    first, end = _hour(_WATER_START), _hour(_WATER_END)
+    six = [h for h in range(first, end + 1) if h % 6 == 2]
+    if kind == "rain":
+        lo, hi = _hour(_STORM[0]), _hour(_STORM[1])
+        return sorted({h for h in six if not lo <= h <= hi} | set(range(lo, hi + 1)))
+    high = _hour(_HIGH_WATER)
+    return [h for h in six if h < high] + list(range(high, end + 1, 2))
+
+
+def _curve(points: tuple[tuple[Hours, float], ...], hours: list[int]) -> np.ndarray:
+    return np.interp(hours, [_hour(p) for p, _ in points], [v for _, v in points])
+
+
+def _on_river(b: _Builder, river: str, near: XY) -> shapely.Point:
+    line = _multi(shapely.intersection(_river_lines()[river], b.city), "LineString")
+    p = line.interpolate(line.project(shapely.Point(near)))
+    return shapely.Point(round(p.x, 5), round(p.y, 5))
+
+
+def _stations(b: _Builder, done: dict[str, list[Record]]) -> list[Record]:
+    """River gauges on the demo's rivers, gauges at the dams of four reservoirs, rain gauges in the hills and towns."""
+    rows: list[Record] = []
+
+    def add(name: str, code: str, kind: str, geom: shapely.Point, **levels: Any) -> None:
+        rows.append({
+            "name": name, "code": code, "kind": kind, "river": None, "reservoir": None,
+            "county": b.county_of(geom), "warning_level": None, "guaranteed_level": None,
+            "flood_limit_level": None, "design_level": None, "check_level": None,
+            "rise_rate": None, "report_hours": None, **levels,
+            **b.people("resp"), "resp_unit": _HYDRO_UNIT, "source": DEMO_SOURCE,
+            "note": "站名参照当地测站，位置与特征值为示意", "geometry": geom,
+        })
+
+    for name, code, river, near, warn, guar, *_rest in _RIVER_GAUGES:
+        add(name, code, "river", _on_river(b, river, near), river=river, warning_level=warn, guaranteed_level=guar)
+    reservoirs = {r["name"]: r for r in done["reservoirs"]}
+    for name, code, design, check, _s, _a, rate, *_rest in _RESERVOIR_GAUGES:
+        r = reservoirs[name]
+        g = r["geometry"]
+        # beside the reservoir's own symbol (not on it), inside its county
+        pt = next(p for dx, dy in ((0.004, -0.002), (-0.004, -0.002), (0.0, -0.004), (0.0, 0.004))
+                  if b.inner[r["county"]].contains(p := shapely.Point(round(g.x + dx, 5), round(g.y + dy, 5))))
+        add(name, code, "reservoir", pt, river="淇河" if name == "盘石头水库" else None, reservoir=name,
+            flood_limit_level=r["flood_limit_level"], design_level=design, check_level=check, rise_rate=rate)
+    for name, code, county, x, y, *_rest in _RAIN_GAUGES:
+        add(name, code, "rain", b.place(x, y, county))
+    return rows
+
+
+def _burst_share(start: float, end: float) -> np.ndarray:
+    """Each burst's share of its rain falling in hours (start, end]."""
+    out = []
+    for centre, spread in _BURSTS:
+        c = _hour(centre)
+        out.append(0.5 * (math.erf((end - c) / (spread * math.sqrt(2))) - math.erf((start - c) / (spread * math.sqrt(2)))))
+    return np.array(out)
+
+
+def _readings(b: _Builder, done: dict[str, list[Record]]) -> list[Record]:
+    """The bulletins of 17-25 July: levels rising after the storm, hourly rain while it lasted."""
+    rows: list[Record] = []
+
+    def add(name: str, hour: int, note: str | None = None, **figures: float | None) -> None:
+        rows.append({"station": name, "reported_at": b.when(*_at(hour)[:2]), "level": None, "flow": None,
+                     "storage": None, "rain": None, **figures, "source": DEMO_SOURCE, "note": note})
+
+    levels_at = _water_hours("river")
+    for name, _code, _river, _near, warn, _guar, zero, q_warn, points in _RIVER_GAUGES:
+        k = q_warn / (warn - zero) ** 1.6  # a rating curve through the flow at 警戒
+        for h, level in zip(levels_at, _curve(points, levels_at), strict=True):
+            level = round(float(level), 2)
+            add(name, h, level=level, flow=round(k * max(level - zero, 0.0) ** 1.6, 0))
+    reservoirs = {r["name"]: r for r in done["reservoirs"]}
+    for name, _code, _d, _c, at_limit, per_m, _rate, points, outflow in _RESERVOIR_GAUGES:
+        limit = float(reservoirs[name]["flood_limit_level"])
+        for h, level, q in zip(levels_at, _curve(points, levels_at), _curve(outflow, levels_at), strict=True):
+            level = round(float(level), 2)
+            add(name, h, level=level, storage=round(at_limit + (level - limit) * per_m, 0), flow=round(float(q), 1))
+    rain_at = _water_hours("rain")
+    silent_name, silent_from, silent_to = _SILENT
+    (drizzle_at, drizzle_spread, drizzle_most) = _DRIZZLE
+    for name, *_place, total, shares in _RAIN_GAUGES:
+        drizzle = float(b.rng.uniform(0.3, 1.0)) * drizzle_most
+        previous = rain_at[0] - 6
+        for h in rain_at:
+            share = _burst_share(previous, h)
+            d = _hour(drizzle_at)
+            light = drizzle * 0.5 * (math.erf((h - d) / (drizzle_spread * math.sqrt(2)))
+                                     - math.erf((previous - d) / (drizzle_spread * math.sqrt(2))))
+            mm = (total * float(share @ np.array(shares)) + light) * float(b.rng.lognormal(0.0, 0.3))
+            previous = h
+            if name == silent_name and _hour(silent_from) <= h <= _hour(silent_to):
+                continue  # the link is down: that rain is never reported
+            note = "通信中断后恢复，期间缺测" if name == silent_name and h == _hour(silent_to) + 1 else None
+            add(name, h, note=note, rain=round(mm, 1))
+    rows.sort(key=lambda r: r["reported_at"])  # as the bulletins came in
+    return rows
+
+
+def _alert_acks(b: _Builder, done: dict[str, list[Record]]) -> list[Record]:
+    """The duty officers' acknowledgements of the crossings, some late; two left waiting."""
+    from floodpost.data.situation.hydro import Station, crossings
+
+    stations = {s["name"]: Station.of(s) for s in done["stations"]}
+    levels: dict[str, list[tuple[int, float]]] = {}
+    for r in done["readings"]:
+        if r["level"] is not None:
+            day, hour = int(r["reported_at"][8:10]), int(r["reported_at"][11:13])
+            levels.setdefault(r["station"], []).append((_hour((day, hour)), r["level"]))
+    officers = [b.person(), b.person()]  # the day and the night duty officer
+    rows: list[Record] = []
+    for name, series in levels.items():
+        for ev in crossings(stations[name], series):
+            if ev.direction != "up":
+                continue
+            key = (name, ev.threshold)
+            if key in _NOT_ACKNOWLEDGED:
+                continue
+            if key not in _ALERT_ACKS:
+                raise ValueError(f"demo crossing {key} at hour {ev.ms} has no acknowledgement planned")
+            minutes, done_what = _ALERT_ACKS[key]
+            event_at = b.when(*_at(ev.ms)[:2])
+            acked = b.when(*_at(ev.ms + minutes / 60))
+            hour = _at(ev.ms + minutes / 60)[1]
+            rows.append({
+                "station": name, "threshold": ev.threshold, "direction": "up", "event_at": event_at,
+                "by": officers[0 if 8 <= hour < 20 else 1], "reported_at": acked,
+                "note": f"{done_what}（{DEMO_SOURCE}）",
+            })
+    rows.sort(key=lambda r: r["reported_at"])
+    return rows
+
+
 # ------------------------------------------------------------------ assembly
 _LAYERS = (
     ("storage_areas", _storage_areas),
@@ -1331,6 +1598,12 @@ _OPERATIONS: tuple[tuple[str, Any], ...] = (
     ("warnings", _warnings),
     ("acknowledgements", _acknowledgements),
 )
+#: The gauges and their bulletins (issue 19), after the operations for the same reason.
+_WATER: tuple[tuple[str, Any], ...] = (
+    ("stations", _stations),
+    ("readings", _readings),
+    ("alert_acks", _alert_acks),
+)
 
 
 def demo_records(seed: int = SEED) -> dict[str, list[Record]]:
@@ -1342,7 +1615,7 @@ def demo_records(seed: int = SEED) -> dict[str, list[Record]]:
     b = _Builder(seed)
     out = {key: make(b) for key, make in _LAYERS}
     # the operations read what is built before them (storage areas, hazards, forces, villages)
-    for key, build in _OPERATIONS:
+    for key, build in (*_OPERATIONS, *_WATER):
         out[key] = build(b, out)
     return out
 
