@@ -175,6 +175,8 @@ class _Series:
     rain_ms: list[int] = field(default_factory=list)
     rain_cum: list[float] = field(default_factory=list)  # running sum after each rain reading
     last_ms: list[int] = field(default_factory=list)  # every reading's time (any figure)
+    #: for each effective row, the latest (flow, storage) given at or before it: a moment is one lookup
+    carried: list[tuple[float | None, float | None]] = field(default_factory=list)
     events: list[Crossing] = field(default_factory=list)
 
     def put(self, row: tuple[Any, ...]) -> None:
@@ -241,7 +243,9 @@ class WaterFold:
         self.sums = _Contrib(len(SUM_NAMES))
         self.alerts = _Contrib(1)
         for r in tables.get("readings", []):
-            self._put_reading(r)
+            self._put_reading(r, sort=False)
+        for series in self.series.values():  # one sort per gauge, not an insert per reading
+            series.rows.sort(key=lambda e: (e[0], e[1]))
         for r in tables.get("alert_acks", []):
             self._put_ack(r)
         for name in self.series:
@@ -250,12 +254,16 @@ class WaterFold:
         self.alerts.finish()
 
     # ------------------------------------------------------------ records in
-    def _put_reading(self, r: dict[str, Any]) -> str:
+    def _put_reading(self, r: dict[str, Any], sort: bool = True) -> str:
         name = _text(r.get("station"))
         t = self._ms(r.get("reported_at"))
-        self.series.setdefault(name, _Series()).put(
-            (t, int(r.get("fid") or 0), _float(r.get("level")), _float(r.get("flow")), _float(r.get("storage")),
-             _float(r.get("rain")), _text(r.get("source"))))
+        row = (t, int(r.get("fid") or 0), _float(r.get("level")), _float(r.get("flow")), _float(r.get("storage")),
+               _float(r.get("rain")), _text(r.get("source")))
+        series = self.series.setdefault(name, _Series())
+        if sort:
+            series.put(row)
+        else:
+            series.rows.append(row)
         return name
 
     def _put_ack(self, r: dict[str, Any]) -> tuple[str, str, str, int]:
@@ -284,6 +292,12 @@ class WaterFold:
         station = self.stations.get(name)
         rows = series.effective()
         series.last_ms = [r[0] for r in rows]
+        series.carried = []
+        flow = storage = None
+        for r in rows:
+            flow = r[3] if r[3] is not None else flow
+            storage = r[4] if r[4] is not None else storage
+            series.carried.append((flow, storage))
         series.level_ms, series.level_v = [], []
         series.rain_ms, series.rain_cum = [], []
         total = 0.0
@@ -368,12 +382,7 @@ class WaterFold:
         out["observed_at"] = stored_text(last)
         out["age_min"] = max(0.0, (t - last) / MINUTE_MS)
         out["stale"] = t - last > station.report_hours * HOUR_MS
-        rows = [r for r in series.effective() if r[0] <= t]  # a corrected entry is not read
-        for col, k in ((3, "flow"), (4, "storage")):  # the latest reading giving each figure
-            for r in reversed(rows):
-                if r[col] is not None:
-                    out[k] = r[col]
-                    break
+        out["flow"], out["storage"] = series.carried[i]  # the latest reading giving each (corrected entries unread)
         j = bisect.bisect_right(series.level_ms, t) - 1
         if j >= 0:
             level = series.level_v[j]

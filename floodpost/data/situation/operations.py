@@ -117,9 +117,15 @@ class _Contrib:
         if self._pending is not None:
             self._pending.extend(deltas)
         else:
-            for t, d in old:
+            # only what changed: a reading appended to a gauge's 500 changes its last step or two
+            same = 0
+            for a, b in zip(old, deltas, strict=False):
+                if a != b:
+                    break
+                same += 1
+            for t, d in old[same:]:
                 self.steps.add(t, np.negative(d))
-            for t, d in deltas:
+            for t, d in deltas[same:]:
                 self.steps.add(t, np.asarray(d, dtype=np.float64))
         if deltas:
             self.entities[entity] = deltas
