@@ -598,7 +598,7 @@
     </message>
     <message>
         <source>uncontrolled incidents</source>
-        <extracomment>the x range last set by the dashboard&apos;s framing (a hand zoom changes the view&apos;s)</extracomment>
+        <extracomment>Each headline figure&apos;s source for its age (``freshness.FIGURE_SOURCES``). the x range last set by the dashboard&apos;s framing (a hand zoom changes the view&apos;s)</extracomment>
         <translation>未控制险情</translation>
     </message>
     <message>
@@ -618,8 +618,20 @@
         <translation>投放沙袋（袋）</translation>
     </message>
     <message>
+        <source>stations over warning</source>
+        <translation>超警站点</translation>
+    </message>
+    <message>
+        <source>alerts not acknowledged</source>
+        <translation>未确认告警</translation>
+    </message>
+    <message>
+        <source>Gauges over their warning level (rivers) or flood-limit level (reservoirs)</source>
+        <translation>超过警戒水位（河道站）或汛限水位（水库站）的站点</translation>
+    </message>
+    <message>
         <source>Incidents</source>
-        <extracomment>(grid, its figures, columns it may have): the operations block, then the tallies</extracomment>
+        <extracomment>(grid, its figures, columns it may have): water, the operations block, then the tallies</extracomment>
         <translation>险情（处）</translation>
     </message>
     <message>
@@ -633,6 +645,10 @@
     <message>
         <source>Personnel deployed by category</source>
         <translation>救援力量（人）</translation>
+    </message>
+    <message>
+        <source>Stations over warning</source>
+        <translation>超警站点（个）</translation>
     </message>
     <message>
         <source>transferred</source>
@@ -687,6 +703,18 @@
         <translation>超时未叫应</translation>
     </message>
     <message>
+        <source>over warning</source>
+        <translation>超警</translation>
+    </message>
+    <message>
+        <source>over guaranteed</source>
+        <translation>超保</translation>
+    </message>
+    <message>
+        <source>rising fast</source>
+        <translation>涨势较快</translation>
+    </message>
+    <message>
         <source>Computing the curves…</source>
         <translation>曲线计算中…</translation>
     </message>
@@ -705,6 +733,18 @@
     <message>
         <source>No consultation meeting marked yet (Ctrl+M marks one).</source>
         <translation>尚未标记会商（Ctrl+M 标记）。</translation>
+    </message>
+    <message>
+        <source>no report yet</source>
+        <translation>尚无报告</translation>
+    </message>
+    <message>
+        <source>Newest report: %1</source>
+        <translation>最新报告：%1</translation>
+    </message>
+    <message>
+        <source>Expected every %1 h</source>
+        <translation>应每%1小时报告一次</translation>
     </message>
     <message>
         <source>Recipients that have not answered %1 minutes after the warning</source>
@@ -2970,8 +3010,16 @@ What marks a row as made up (the demo&apos;s rows carry ``示意数据 illustrat
         <translation>防汛抗旱指挥部值班记录</translation>
     </message>
     <message>
+        <source>Updated %1 (overdue)</source>
+        <extracomment>Output presets: (width mm or px, height, dpi); &quot;screen&quot; is pixels at 96 dpi. (label, value) or (label, value, &quot;数据更新于7月22日10时&quot;, overdue): see ``headline_figures`` The strings drawn on the page being composed (in this thread), in drawing order. Each press figure&apos;s source for its age (``freshness.FIGURE_SOURCES``), in the order of the figures.</extracomment>
+        <translation>数据更新于%1（超时未更新）</translation>
+    </message>
+    <message>
+        <source>Updated %1</source>
+        <translation>数据更新于%1</translation>
+    </message>
+    <message>
         <source>Persons transferred</source>
-        <extracomment>Output presets: (width mm or px, height, dpi); &quot;screen&quot; is pixels at 96 dpi. The strings drawn on the page being composed (in this thread), in drawing order.</extracomment>
         <translation>已转移群众（人）</translation>
     </message>
     <message>
@@ -2993,6 +3041,10 @@ What marks a row as made up (the demo&apos;s rows carry ``示意数据 illustrat
     <message>
         <source>Answered, of %1 warnings in force</source>
         <translation>已叫应（生效预警%1个）</translation>
+    </message>
+    <message>
+        <source>Stations over warning</source>
+        <translation>超警站点（个）</translation>
     </message>
     <message>
         <source>Illustrative data, not records</source>
