@@ -93,11 +93,11 @@ def test_press_figures_and_their_ages(water_path: Path, qapp) -> None:
     with Workspace.open(water_path) as ws:
         pages = {t: headline_figures(as_of(ws, t).totals(), "zh", at=as_of(ws, t).at) for t in (T1, T2)}
     one = {label: (value, note, stale) for label, value, note, stale in pages[T1]}
-    assert one["已转移群众（人）"] == ("100", "数据更新于7月22日7时30分（超时未更新）", True)
-    assert one["超警站点（个）"] == ("2", "数据更新于7月22日10时", False)
+    assert one["已转移群众（人）"] == ("100", "更新于7月22日7时30分（超时）", True)
+    assert one["超警站点（个）"] == ("2", "更新于7月22日10时", False)
     assert one["救援队伍 / 人员"] == ("0 / 0", "", False)  # no report: no line
     two = {label: (value, note, stale) for label, value, note, stale in pages[T2]}
-    assert two["已转移群众（人）"] == ("200", "数据更新于7月22日12时", False)
+    assert two["已转移群众（人）"] == ("200", "更新于7月22日12时", False)
     assert two["超警站点（个）"][0] == "1"
 
 
@@ -108,6 +108,6 @@ def test_press_pdf_says_the_age_and_names_no_one(water_path: Path, tmp_path: Pat
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True,
                           check=True).stdout
     flat = re.sub(r"\s+", "", text)
-    assert "数据更新于7月22日7时30分（超时未更新）" in flat
-    assert "超警站点（个）" in flat and "数据更新于7月22日10时" in flat
+    assert "更新于7月22日7时30分（超时）" in flat
+    assert "超警站点（个）" in flat and "更新于7月22日10时" in flat
     assert not [p for p in PRIVATE if p in flat]

@@ -73,7 +73,7 @@ class LayoutOptions:
     producer: str = ""
     review_number: str = ""  # 审图号 of the basemap, shown when set
     press: bool = False
-    #: (label, value) or (label, value, "数据更新于7月22日10时", overdue): see ``headline_figures``
+    #: (label, value) or (label, value, "更新于7月22日10时", overdue): see ``headline_figures``
     headline: list[tuple[Any, ...]] = field(default_factory=list)
     lang: str = "zh"
     illustrative: bool = False
@@ -138,7 +138,7 @@ def _short_when(stored: str, zh: bool) -> str:
 
 
 def age_line(figure: str, reported: dict[str, str], at: str, text: PageText, now: str | None = None) -> tuple[str, bool]:
-    """("数据更新于7月22日10时", overdue) for a figure at ``at``; ("", False) before its first report."""
+    """("更新于7月22日10时", overdue) for a figure at ``at``; ("", False) before its first report."""
     from floodpost.data.situation.freshness import figure_age
 
     age = figure_age(figure, reported, at, now)
@@ -163,7 +163,7 @@ def headline_figures(totals: dict[str, Any], lang: str | PageText = "zh",
     stations over warning (超警 or 超汛限).
 
     With ``at`` (the moment's stored time; ``now`` for the live end) each figure also says when
-    its newest report came and whether that is overdue: (label, value, "数据更新于…", overdue).
+    its newest report came and whether that is overdue: (label, value, "更新于7月22日10时", overdue).
     """
     text = lang if isinstance(lang, PageText) else PageText(lang)
     ev = totals["evacuation"]["persons"]
@@ -377,9 +377,39 @@ def _paint_stamp(painter: QPainter, top_right: QPointF, label: str, u: float, ve
     return rect
 
 
+NOTE_PT = 7.5
+
+
 def _notes(items: list[tuple[Any, ...]]) -> bool:
-    """Whether any figure carries its age line (one more line in every cell)."""
+    """Whether any figure carries its age line."""
     return any(len(it) > 2 and it[2] for it in items)
+
+
+def _note_spot(item: tuple[Any, ...], cell_w: float, lines: int, u: float, vector: bool) -> str:
+    """Where a figure's age line goes: beside its number, beside its one-line label, or "below" on a
+    line of its own (a legend already at its smallest type on an A4 press page has no height to give)."""
+    if len(item) < 3 or not item[2]:
+        return ""
+    note = text_width(item[2], map_font(NOTE_PT, scale=u), vector) + 8 * u
+    if text_width(item[1], map_font(16, True, u), vector) + note <= cell_w - 4 * u:
+        return "value"
+    label_font = map_font(9, scale=u)
+    if (lines == 1 or _wrap(item[0], label_font, cell_w - 8 * u, vector) == [item[0]]) and \
+            text_width(item[0], label_font, vector) + note <= cell_w - 4 * u:
+        return "label"
+    return "below"
+
+
+def _note_rows(items: list[tuple[Any, ...]], per_row: int, width: float, lines: int, u: float,
+               vector: bool) -> list[float]:
+    """The height the age lines add to each row of figures (none where they fit beside)."""
+    nh = metrics(NOTE_PT, False, u).height()
+    cell_w = width / per_row
+    rows = [0.0] * ((len(items) + per_row - 1) // per_row)
+    for i, it in enumerate(items):
+        if _note_spot(it, cell_w, lines, u, vector) == "below":
+            rows[i // per_row] = nh
+    return rows
 
 
 def _headline_cells(items: list[tuple[Any, ...]], width: float, u: float, vector: bool) -> tuple[int, int]:
@@ -389,7 +419,7 @@ def _headline_cells(items: list[tuple[Any, ...]], width: float, u: float, vector
         return 1, 1
     half = width / 2 - 8 * u
     value_font, label_font = map_font(16, True, u), map_font(9, scale=u)
-    note_font = map_font(7.5, scale=u)
+    note_font = map_font(NOTE_PT, scale=u)
     if all(text_width(it[1], value_font, vector) <= half for it in items) and all(
             text_width(it[2], note_font, vector) <= half for it in items if len(it) > 2):
         wrapped = [_wrap(it[0], label_font, half, vector) for it in items]
@@ -404,9 +434,8 @@ def _headline_height(painter: QPainter, items: list[tuple[Any, ...]], width: flo
         return 0.0
     per_row, lines = _headline_cells(items, width, u, vector)
     rows = (len(items) + per_row - 1) // per_row
-    note = metrics(7.5, False, u).height() if _notes(items) else 0.0
-    cell = metrics(16, True, u).height() + lines * metrics(9, False, u).height() + note + 6 * u
-    return 22 * u + rows * cell
+    cell = metrics(16, True, u).height() + lines * metrics(9, False, u).height() + 6 * u
+    return 22 * u + rows * cell + sum(_note_rows(items, per_row, width, lines, u, vector))
 
 
 def _paint_headline(painter: QPainter, rect: QRectF, items: list[tuple[Any, ...]], u: float, vector: bool,
@@ -424,11 +453,13 @@ def _paint_headline(painter: QPainter, rect: QRectF, items: list[tuple[Any, ...]
     vh = metrics(16, True, u).height()
     lh = metrics(9, False, u).height()
     label_font = map_font(9, scale=u)
-    nh = metrics(7.5, False, u).height() if _notes(items) else 0.0
+    extra = _note_rows(items, per_row, rect.width(), lines, u, vector)
+    tops = [y + r * (vh + lines * lh + 6 * u) + sum(extra[:r]) for r in range(len(extra))]
+    note_font, value_font = map_font(NOTE_PT, scale=u), map_font(16, bold=True, scale=u)
     for i, item in enumerate(items):
         label, value = item[0], item[1]
         x = rect.left() + (i % per_row) * cell_w
-        yy = y + (i // per_row) * (vh + lines * lh + nh + 6 * u)
+        yy = tops[i // per_row]
         painter.setFont(map_font(16, bold=True, scale=u))
         painter.setPen(QColor("#b35806"))
         _put_in(painter, QRectF(x, yy, cell_w, vh), Qt.AlignmentFlag.AlignLeft, value, vector)
@@ -439,12 +470,20 @@ def _paint_headline(painter: QPainter, rect: QRectF, items: list[tuple[Any, ...]
             _put_in(painter, QRectF(x, yy + vh + k * lh, cell_w, lh), Qt.AlignmentFlag.AlignLeft, part, vector)
         if len(item) > 2 and item[2]:
             # when its newest report came; amber when that is older than the reports are due
-            painter.setFont(map_font(7.5, scale=u))
+            painter.setFont(note_font)
             painter.setPen(QColor("#b26a00" if item[3] else "#627d98"))
-            _put_in(painter, QRectF(x, yy + vh + lines * lh, cell_w, nh), Qt.AlignmentFlag.AlignLeft, item[2],
-                    vector)
+            spot = _note_spot(item, cell_w, lines, u, vector)
+            if spot == "value":  # beside the number, at its foot
+                left = x + text_width(value, value_font, vector) + 8 * u
+                box = QRectF(left, yy, x + cell_w - left, vh * 0.92)
+            elif spot == "label":
+                left = x + text_width(label, label_font, vector) + 8 * u
+                box = QRectF(left, yy + vh, x + cell_w - left, lh * 0.95)
+            else:  # on a line of its own under the label
+                box = QRectF(x, yy + vh + lines * lh, cell_w, extra[i // per_row])
+            _put_in(painter, box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, item[2], vector)
     rows = (len(items) + per_row - 1) // per_row
-    return y + rows * (vh + lines * lh + nh + 6 * u)
+    return y + rows * (vh + lines * lh + 6 * u) + sum(extra)
 
 
 @dataclass
