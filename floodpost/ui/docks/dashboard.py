@@ -206,6 +206,7 @@ class _Figure(QWidget):
         self.change = QLabel("")
         self.age = QLabel("")  # how old the newest report is
         self.alarm = False
+        self._big_font()
         for w in (self.value, self.caption, self.change, self.age):
             w.setAlignment(Qt.AlignmentFlag.AlignLeft)
             lay.addWidget(w)
@@ -215,6 +216,13 @@ class _Figure(QWidget):
         f.setPointSizeF(f.pointSizeF() * 1.5)
         f.setBold(True)
         self.value.setFont(f)
+        # A label with a style sheet keeps its own font when the panel's grows (meeting view):
+        # the change and the age follow it here, a little smaller than the caption.
+        small = QFont(self.font())
+        small.setPointSizeF(small.pointSizeF() * 0.9)
+        for w in (getattr(self, "change", None), getattr(self, "age", None)):
+            if w is not None:
+                w.setFont(small)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         """The number stays half again the size of the caption, also in meeting view."""
