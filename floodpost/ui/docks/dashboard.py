@@ -32,6 +32,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLayout,
     QLayoutItem,
@@ -198,17 +199,26 @@ class _Figure(QWidget):
     def __init__(self, label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(4, 2, 4, 2)
+        lay.setContentsMargins(4, 1, 4, 1)  # a pixel a row: a laptop's meeting view has none to spare
         lay.setSpacing(0)
         self.value = QLabel("–")
         self._big_font()
         self.caption = QLabel(label)
         self.change = QLabel("")
-        self.age = QLabel("")  # how old the newest report is
+        # how old the newest report is: beside the number, where a line of its own would cost every
+        # row of figures a line of the charts' height (a laptop's meeting view has none to give)
+        self.age = QLabel("")
         self.alarm = False
-        self._big_font()
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.setSpacing(6)
+        top.addWidget(self.value, 0, Qt.AlignmentFlag.AlignBottom)
+        top.addWidget(self.age, 0, Qt.AlignmentFlag.AlignBottom)
+        top.addStretch(1)
+        lay.addLayout(top)
         for w in (self.value, self.caption, self.change, self.age):
             w.setAlignment(Qt.AlignmentFlag.AlignLeft)
+        for w in (self.caption, self.change):
             lay.addWidget(w)
 
     def _big_font(self) -> None:
@@ -216,13 +226,6 @@ class _Figure(QWidget):
         f.setPointSizeF(f.pointSizeF() * 1.5)
         f.setBold(True)
         self.value.setFont(f)
-        # A label with a style sheet keeps its own font when the panel's grows (meeting view):
-        # the change and the age follow it here, a little smaller than the caption.
-        small = QFont(self.font())
-        small.setPointSizeF(small.pointSizeF() * 0.9)
-        for w in (getattr(self, "change", None), getattr(self, "age", None)):
-            if w is not None:
-                w.setFont(small)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         """The number stays half again the size of the caption, also in meeting view."""
