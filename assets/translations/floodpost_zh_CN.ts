@@ -3023,7 +3023,7 @@ What marks a row as made up (the demo&apos;s rows carry ``示意数据 illustrat
     </message>
     <message>
         <source>Updated %1 (overdue)</source>
-        <extracomment>Output presets: (width mm or px, height, dpi); &quot;screen&quot; is pixels at 96 dpi. (label, value) or (label, value, &quot;数据更新于7月22日10时&quot;, overdue): see ``headline_figures`` The strings drawn on the page being composed (in this thread), in drawing order. Each press figure&apos;s source for its age (``freshness.FIGURE_SOURCES``), in the order of the figures.</extracomment>
+        <extracomment>Output presets: (width mm or px, height, dpi); &quot;screen&quot; is pixels at 96 dpi. (label, value) or (label, value, &quot;更新于7月22日10时&quot;, overdue): see ``headline_figures`` The strings drawn on the page being composed (in this thread), in drawing order. Each press figure&apos;s source for its age (``freshness.FIGURE_SOURCES``), in the order of the figures.</extracomment>
         <translation>更新于%1（超时）</translation>
     </message>
     <message>

@@ -428,7 +428,7 @@ class Chart(QWidget):
         """A curve; ``step``: a count that holds until the next report (incidents, recipients).
 
         pyqtgraph's "right" step holds each value from its own time to the next; "left" drew it
-        over the interval before its time, an hour early."""
+        over the interval before its time, one report early."""
         curve = self.plot.plot(name=name, pen=pg.mkPen(color, width=2), stepMode="right" if step else None)
         # a season has tens of thousands of report times: draw what is in view, a few per pixel
         curve.setClipToView(True)
