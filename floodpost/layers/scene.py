@@ -459,7 +459,7 @@ def compose_snapshot(
         producer=producer,
         review_number=review_number,
         press=press,
-        headline=headline_figures(situation.totals(), text),
+        headline=headline_figures(situation.totals(), text, at=situation.at),
         lang=text.lang,
         illustrative=is_illustrative(workspace),
     )

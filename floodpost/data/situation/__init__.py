@@ -1152,7 +1152,10 @@ def report(ws: Any, when: Any = None) -> dict[str, Any]:
     """``info --json --at``: the moment, its totals and the change since the last meeting."""
     sit = as_of(ws, when)
     totals = sit.totals()
-    out: dict[str, Any] = {"at": iso_local(sit.at), "totals": totals}
+    from floodpost.data.situation.freshness import as_json
+
+    # each headline figure's newest report, its age at the moment and whether it is overdue
+    out: dict[str, Any] = {"at": iso_local(sit.at), "totals": totals, "ages": as_json(sit.reported, sit.at)}
     meeting = last_meeting(ws, sit.at)
     if meeting is not None:
         out["since_last_meeting"] = {

@@ -7,6 +7,12 @@ warnings' recipients by area or feature (``recipients.label``), never a
 reporter, a village lead or whoever answered the call. The press brief
 (``press=True``) gives the incidents' counts and places and the warnings'
 count and answered share only, with no list of who has not answered.
+The 水雨情 section (issue 19) gives the gauges over their first threshold with
+their margins, those rising fast, the wettest gauge's 24 h rain and (not for
+the press) the crossing alerts nobody has acknowledged. Every section says the
+time of its newest report, and 已超过N小时未更新 when that is older than the
+table's expected interval (``freshness``): a figure nine hours old is not read
+out as the situation now.
 The Word file is an A4 Chinese document (zh-CN language tags and a Chinese
 face in every style), because Word picks the face for Chinese text from the
 language tag: a Letter page tagged ja-JP comes out with a Japanese heading.
@@ -27,10 +33,13 @@ from floodpost.data.schema import (
     INCIDENT_STATUS,
     MATERIAL_ITEMS,
     STORAGE_STATUS,
+    THRESHOLDS,
     WARNING_KINDS,
     WARNING_LEVELS,
 )
 from floodpost.data.situation import as_of, since_meeting
+from floodpost.data.situation.freshness import figure_age
+from floodpost.data.situation.hydro import margin_text
 from floodpost.data.timeutil import from_storage
 
 #: The counting word of each material in the brief. Records may say 个, 条 or 袋
@@ -157,6 +166,82 @@ def operations_lines(sit: Any, t: dict[str, Any], press: bool = False) -> list[s
     return out
 
 
+def water_lines(sit: Any, t: dict[str, Any], press: bool = False) -> list[str]:
+    """The 水雨情 section (unnumbered): gauges over warning with their margins, rising fast, the wettest
+    gauge, alerts waiting; nothing in a workspace without gauges.
+
+    Press: no list of the alerts the duty officers have not acknowledged.
+    """
+    w = t.get("water")
+    water = getattr(sit, "water", None)
+    if not w or not (w.get("reporting") or w.get("over")):
+        return []
+    line = f"水雨情：报汛站点{w['reporting']}个，超警戒（汛限）水位站点{w['over_warning']}个"
+    if w.get("over_guaranteed"):
+        line += f"，其中超保证（设计）水位{w['over_guaranteed']}个"
+    if w.get("over_check"):
+        line += f"，超校核水位{w['over_check']}个"
+    line += f"；涨势较快站点{w['rising']}个"
+    rain = w.get("rain_max_24h")
+    if rain and rain.get("mm"):
+        line += f"；24小时最大降雨量{_clean(rain['station'])}{_n(rain['mm'])}毫米"
+    if not press:
+        line += f"；未确认告警{w['alerts_unacknowledged']}条"
+    if w.get("stale"):
+        line += f"；{w['stale']}个站点超时未报"
+    out = [line + "。"]
+    states = {st.get("station"): st for st in (water.stations if water is not None else [])}
+
+    def gauge(o: dict[str, Any]) -> str:
+        rate = states.get(o["station"], {}).get("rate")
+        text = (f"{SUB_INDENT}{_clean(o['station'])} {o['level']:.2f}米，{margin_text(o['threshold'], o['margin'])}，"
+                f"{_when(o.get('observed_at') or '')}")
+        if o.get("rising"):
+            text += f"，涨势较快（{rate:.2f}米/小时）" if rate is not None else "，涨势较快"
+        if o.get("stale"):
+            text += "，超时未报"
+        return text + "。"
+
+    out += [gauge(o) for o in w.get("over", [])]
+    # rising fast while still under the first threshold: the next to cross
+    for st in states.values():
+        if st.get("rising") and not st.get("tier") and st.get("level") is not None:
+            out.append(gauge({**st, "observed_at": st.get("observed_at")}))
+    if not press and water is not None:
+        waiting = [e for e in water.events if e.get("direction") == "up" and not e.get("acknowledged")]
+        if waiting:
+            out.append(f"{SUB_INDENT}未确认告警：" + "；".join(
+                f"{_clean(e['station'])}超{_zh(THRESHOLDS, e['threshold'])}（{_when(e.get('at') or '')}）"
+                for e in waiting) + "。")
+    return out
+
+
+#: Each section's figure for its age (``freshness.FIGURE_SOURCES``), by the section's name.
+SECTION_FIGURES = {
+    "险情": "incidents", "力量调派": "dispatch", "预警叫应": "warnings", "水雨情": "water",
+    "群众转移安置": "evacuation", "救援力量": "forces", "物资调拨": "materials", "工程抢险": "works",
+}
+
+
+def freshness_text(sit: Any, figure: str, now: str | None = None) -> str:
+    """"最新报告7月22日10时", and "，已超过N小时未更新" when overdue; "" before any report."""
+    age = figure_age(figure, getattr(sit, "reported", {}) or {}, sit.at, now)
+    if age is None:
+        return ""
+    text = f"最新报告{_when(age.latest)}"
+    if age.stale:
+        text += f"，已超过{max(1, int(age.minutes // 60))}小时未更新"
+    return text
+
+
+def _with_age(line: str, sit: Any) -> str:
+    """A section's first line with its newest report's time after its name: ``群众转移安置（最新报告…）：…``."""
+    name, sep, rest = line.partition("：")
+    figure = SECTION_FIGURES.get(name)
+    fresh = freshness_text(sit, figure) if sep and figure else ""
+    return f"{name}（{fresh}）：{rest}" if fresh else line
+
+
 #: Warning levels from the least to the most severe (the brief lists the most severe first).
 _LEVEL_ORDER = {c.code: i for i, c in enumerate(WARNING_LEVELS)}
 
@@ -188,6 +273,7 @@ def meeting_brief(ws: Any, when: Any = None, parts: tuple[Any, dict[str, Any], s
     sections: list[str] = []  # each a first line, sub-lines after it indented
     if "incidents" in t:
         sections.extend(operations_lines(sit, t, press))
+    sections.extend(water_lines(sit, t, press))
     ev = t["evacuation"]
     p = ev["persons"]
     sections.append(
@@ -237,6 +323,8 @@ def meeting_brief(ws: Any, when: Any = None, parts: tuple[Any, dict[str, Any], s
                    f"已叫应{_signed(d['warnings']['answered'], '个')}；")
             if not press:
                 ops += f"已调派人员{_signed(d['dispatch']['personnel_committed'], '人')}；"
+        if (t.get("water") or {}).get("reporting") and "water" in d:
+            ops = f"超警站点{_signed(d['water']['over_warning'], '个')}；" + ops
         sections.append(
             f"较上次会商（{_when(meeting)}）变化：{ops}已转移{_signed(dp['transferred'], '人')}，"
             f"已安置{_signed(dp['sheltered'], '人')}，已回迁{_signed(dp['returned'], '人')}；"
@@ -252,7 +340,7 @@ def meeting_brief(ws: Any, when: Any = None, parts: tuple[Any, dict[str, Any], s
         if line.startswith(SUB_INDENT):
             lines.append(line)
         else:
-            lines.append(f"{NUMERALS[k] if k < len(NUMERALS) else k + 1}、{line}")
+            lines.append(f"{NUMERALS[k] if k < len(NUMERALS) else k + 1}、{_with_age(line, sit)}")
             k += 1
     return "\n".join(lines) + "\n"
 

@@ -73,7 +73,8 @@ class LayoutOptions:
     producer: str = ""
     review_number: str = ""  # 审图号 of the basemap, shown when set
     press: bool = False
-    headline: list[tuple[str, str]] = field(default_factory=list)  # (label, value)
+    #: (label, value) or (label, value, "更新于7月22日10时", overdue): see ``headline_figures``
+    headline: list[tuple[Any, ...]] = field(default_factory=list)
     lang: str = "zh"
     illustrative: bool = False
 
@@ -121,15 +122,48 @@ def page_pixels(preset: str, size: tuple[int, int] | None = None, dpi: int | Non
     return round(w_mm / 25.4 * d), round(h_mm / 25.4 * d), d
 
 
+#: Each press figure's source for its age (``freshness.FIGURE_SOURCES``), in the order of the figures.
+PRESS_FIGURE_SOURCES = ("evacuation", "evacuation", "forces", "materials")
+
+
+def _short_when(stored: str, zh: bool) -> str:
+    from floodpost.data.timeutil import from_storage
+
+    dt = from_storage(stored)
+    if dt is None:
+        return ""
+    if zh:
+        return f"{dt.month}月{dt.day}日{dt.hour}时" + (f"{dt.minute}分" if dt.minute else "")
+    return dt.strftime("%d %b %H:%M")
+
+
+def age_line(figure: str, reported: dict[str, str], at: str, text: PageText, now: str | None = None) -> tuple[str, bool]:
+    """("更新于7月22日10时", overdue) for a figure at ``at``; ("", False) before its first report."""
+    from floodpost.data.situation.freshness import figure_age
+
+    age = figure_age(figure, reported, at, now)
+    if age is None:
+        return "", False
+    when = _short_when(age.latest, text.zh)
+    line = (text.translate("layout", "Updated %1 (overdue)") if age.stale
+            else text.translate("layout", "Updated %1"))
+    return line.replace("%1", when), age.stale
+
+
 def headline_figures(totals: dict[str, Any], lang: str | PageText = "zh",
-                     operations: bool | None = None) -> list[tuple[str, str]]:
+                     operations: bool | None = None, at: str | None = None,
+                     now: str | None = None) -> list[tuple[Any, ...]]:
     """The press panel: persons transferred and sheltered, forces and personnel, sandbags; once
     there are any, incidents uncontrolled of all reported, and the share of the recipients of the
     warnings in force that answered.
 
     Counts only: who reported an incident or answered a call never reaches a press page.
     ``operations`` True or False shows the operations figures or not whatever the moment holds
-    (a replay decides once, so its frames keep one layout).
+    (a replay decides once, so its frames keep one layout). Once a workspace has gauges, the
+    stations over warning (超警 or 超汛限).
+
+    With ``at`` (the moment's stored time; ``now`` for the live end) each figure also says when
+    its newest report came and whether that is overdue: (label, value, "更新于7月22日10时", overdue).
     """
     text = lang if isinstance(lang, PageText) else PageText(lang)
     ev = totals["evacuation"]["persons"]
@@ -151,7 +185,16 @@ def headline_figures(totals: dict[str, Any], lang: str | PageText = "zh",
             (text.translate("layout", "Incidents uncontrolled / reported"), f"{inc['uncontrolled']:,} / {inc['total']:,}"),
             (text.translate("layout", "Answered, of %1 warnings in force").replace("%1", f"{war['active']:,}"), share),
         ]
-    return out
+    sources = list(PRESS_FIGURE_SOURCES) + ["incidents", "warnings"][: len(out) - len(PRESS_FIGURE_SOURCES)]
+    water = totals.get("water")
+    if water and (water.get("reporting") or water.get("over")):
+        out.append((text.translate("layout", "Stations over warning"), f"{int(water.get('over_warning', 0)):,}"))
+        sources.append("water")
+    if at is None:
+        return out
+    reported = totals.get("reported", {})
+    return [(label, value, *age_line(src, reported, at, text, now)) for (label, value), src in zip(out, sources,
+                                                                                                 strict=True)]
 
 
 def compose(painter: QPainter, page: QRectF, scene: Any, bounds: tuple[float, float, float, float],
@@ -334,31 +377,68 @@ def _paint_stamp(painter: QPainter, top_right: QPointF, label: str, u: float, ve
     return rect
 
 
-def _headline_cells(items: list[tuple[str, str]], width: float, u: float, vector: bool) -> tuple[int, int]:
+NOTE_PT = 7.5
+
+
+def _notes(items: list[tuple[Any, ...]]) -> bool:
+    """Whether any figure carries its age line."""
+    return any(len(it) > 2 and it[2] for it in items)
+
+
+def _note_spot(item: tuple[Any, ...], cell_w: float, lines: int, u: float, vector: bool) -> str:
+    """Where a figure's age line goes: beside its number, beside its one-line label, or "below" on a
+    line of its own (a legend already at its smallest type on an A4 press page has no height to give)."""
+    if len(item) < 3 or not item[2]:
+        return ""
+    note = text_width(item[2], map_font(NOTE_PT, scale=u), vector) + 8 * u
+    if text_width(item[1], map_font(16, True, u), vector) + note <= cell_w - 4 * u:
+        return "value"
+    label_font = map_font(9, scale=u)
+    if (lines == 1 or _wrap(item[0], label_font, cell_w - 8 * u, vector) == [item[0]]) and \
+            text_width(item[0], label_font, vector) + note <= cell_w - 4 * u:
+        return "label"
+    return "below"
+
+
+def _note_rows(items: list[tuple[Any, ...]], per_row: int, width: float, lines: int, u: float,
+               vector: bool) -> list[float]:
+    """The height the age lines add to each row of figures (none where they fit beside)."""
+    nh = metrics(NOTE_PT, False, u).height()
+    cell_w = width / per_row
+    rows = [0.0] * ((len(items) + per_row - 1) // per_row)
+    for i, it in enumerate(items):
+        if _note_spot(it, cell_w, lines, u, vector) == "below":
+            rows[i // per_row] = nh
+    return rows
+
+
+def _headline_cells(items: list[tuple[Any, ...]], width: float, u: float, vector: bool) -> tuple[int, int]:
     """(figures a row, lines a label takes): two a row when each value fits half the panel and each
     label fits it in at most two lines (English labels are long), else one a row on one line."""
     if not items:
         return 1, 1
     half = width / 2 - 8 * u
     value_font, label_font = map_font(16, True, u), map_font(9, scale=u)
-    if all(text_width(v, value_font, vector) <= half for _, v in items):
-        wrapped = [_wrap(lb, label_font, half, vector) for lb, _ in items]
+    note_font = map_font(NOTE_PT, scale=u)
+    if all(text_width(it[1], value_font, vector) <= half for it in items) and all(
+            text_width(it[2], note_font, vector) <= half for it in items if len(it) > 2):
+        wrapped = [_wrap(it[0], label_font, half, vector) for it in items]
         if all(w is not None for w in wrapped):
             return 2, max(len(w or ()) for w in wrapped)
     return 1, 1
 
 
-def _headline_height(painter: QPainter, items: list[tuple[str, str]], width: float, u: float, vector: bool,
+def _headline_height(painter: QPainter, items: list[tuple[Any, ...]], width: float, u: float, vector: bool,
                      text: PageText) -> float:
     if not items:
         return 0.0
     per_row, lines = _headline_cells(items, width, u, vector)
     rows = (len(items) + per_row - 1) // per_row
     cell = metrics(16, True, u).height() + lines * metrics(9, False, u).height() + 6 * u
-    return 22 * u + rows * cell
+    return 22 * u + rows * cell + sum(_note_rows(items, per_row, width, lines, u, vector))
 
 
-def _paint_headline(painter: QPainter, rect: QRectF, items: list[tuple[str, str]], u: float, vector: bool,
+def _paint_headline(painter: QPainter, rect: QRectF, items: list[tuple[Any, ...]], u: float, vector: bool,
                     text: PageText) -> float:
     y = rect.top()
     if not items:
@@ -373,9 +453,13 @@ def _paint_headline(painter: QPainter, rect: QRectF, items: list[tuple[str, str]
     vh = metrics(16, True, u).height()
     lh = metrics(9, False, u).height()
     label_font = map_font(9, scale=u)
-    for i, (label, value) in enumerate(items):
+    extra = _note_rows(items, per_row, rect.width(), lines, u, vector)
+    tops = [y + r * (vh + lines * lh + 6 * u) + sum(extra[:r]) for r in range(len(extra))]
+    note_font, value_font = map_font(NOTE_PT, scale=u), map_font(16, bold=True, scale=u)
+    for i, item in enumerate(items):
+        label, value = item[0], item[1]
         x = rect.left() + (i % per_row) * cell_w
-        yy = y + (i // per_row) * (vh + lines * lh + 6 * u)
+        yy = tops[i // per_row]
         painter.setFont(map_font(16, bold=True, scale=u))
         painter.setPen(QColor("#b35806"))
         _put_in(painter, QRectF(x, yy, cell_w, vh), Qt.AlignmentFlag.AlignLeft, value, vector)
@@ -384,8 +468,22 @@ def _paint_headline(painter: QPainter, rect: QRectF, items: list[tuple[str, str]
         parts = (_wrap(label, label_font, cell_w - 8 * u, vector) if lines > 1 else None) or [label]
         for k, part in enumerate(parts):
             _put_in(painter, QRectF(x, yy + vh + k * lh, cell_w, lh), Qt.AlignmentFlag.AlignLeft, part, vector)
+        if len(item) > 2 and item[2]:
+            # when its newest report came; amber when that is older than the reports are due
+            painter.setFont(note_font)
+            painter.setPen(QColor("#b26a00" if item[3] else "#627d98"))
+            spot = _note_spot(item, cell_w, lines, u, vector)
+            if spot == "value":  # beside the number, at its foot
+                left = x + text_width(value, value_font, vector) + 8 * u
+                box = QRectF(left, yy, x + cell_w - left, vh * 0.92)
+            elif spot == "label":
+                left = x + text_width(label, label_font, vector) + 8 * u
+                box = QRectF(left, yy + vh, x + cell_w - left, lh * 0.95)
+            else:  # on a line of its own under the label
+                box = QRectF(x, yy + vh + lines * lh, cell_w, extra[i // per_row])
+            _put_in(painter, box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, item[2], vector)
     rows = (len(items) + per_row - 1) // per_row
-    return y + rows * (vh + lines * lh + 6 * u)
+    return y + rows * (vh + lines * lh + 6 * u) + sum(extra)
 
 
 @dataclass

@@ -141,7 +141,8 @@ class ComposerDialog(QDialog):
             title=self.title.text().strip(), subtitle=self.subtitle.text().strip(),
             source=self.source.text().strip(), producer=self.producer.text().strip(),
             review_number=self.review.text().strip(), press=self.press.isChecked(),
-            headline=headline_figures(self.situation.totals(), lang), lang=lang,
+            headline=headline_figures(self.situation.totals(), lang, at=getattr(self.situation, "at", None)),
+            lang=lang,
             illustrative=self.illustrative,
         )
 

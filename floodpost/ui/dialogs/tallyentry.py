@@ -47,6 +47,7 @@ from floodpost.data.intake import _clean_value
 from floodpost.data.notes import Note
 from floodpost.data.schema import Field, schema_for
 from floodpost.data.situation import STAGES, as_of
+from floodpost.data.situation.freshness import figure_age
 from floodpost.data.situation.tally import (
     Issue,
     TallyRejected,
@@ -286,6 +287,7 @@ class TallyEntryDialog(QDialog):
         self._build()
         self.refresh_names()
         self.set_key(key)
+        self.show_age()
 
     # ------------------------------------------------------------ workspace
     @contextmanager
@@ -306,6 +308,7 @@ class TallyEntryDialog(QDialog):
         self.status_label.clear()
         self._clear_issues()
         self.refresh_names()
+        self.show_age()
 
     def set_view_time(self, stored: str) -> None:
         """The moment the main window shows (a stored time, ``""`` for now): offered on F4."""
@@ -315,6 +318,7 @@ class TallyEntryDialog(QDialog):
                 self.tr("Map time %1 (F4)").replace("%1", format_local(self._view_time))
             )
         self.map_time_button.setVisible(bool(self._view_time))
+        self.show_age()
 
     def use_view_time(self) -> None:
         """Put the map's moment in the report time of the tab shown (nothing while the map shows now)."""
@@ -343,6 +347,8 @@ class TallyEntryDialog(QDialog):
             self.forms[key] = form
             self.tabs.addTab(form.page, titles[key])
         self.tabs.currentChanged.connect(self._on_tab_change)
+        # how old the tab's newest report is, at the map's moment (or now): a tally overdue shows it
+        self.age_label = QLabel(self)
 
         self.status_label = QLabel(self)
         self.status_label.setWordWrap(True)
@@ -378,6 +384,7 @@ class TallyEntryDialog(QDialog):
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.close_button)
         lay = QVBoxLayout(self)
+        lay.addWidget(self.age_label)
         lay.addWidget(self.tabs)
         lay.addLayout(buttons)
         self.resize(620, self.sizeHint().height())
@@ -704,6 +711,7 @@ class TallyEntryDialog(QDialog):
             with QSignalBlocker(editor):
                 self._set_value(f, editor, None)
         self.refresh_names()
+        self.show_age()
         if key == "evacuation":
             self.prefill_area(rec.get("area"))
         nxt = form.after_save()
@@ -802,7 +810,42 @@ class TallyEntryDialog(QDialog):
         if self._shown_warnings or any(self.issues_shown.values()):
             self._clear_issues()
 
+    def newest_report(self, key: str) -> str | None:
+        """The newest ``reported_at`` of ``key`` at the map's moment (now while it shows now)."""
+        at = self._view_time or now_storage()
+        try:
+            with self._ws() as ws:
+                if key not in ws.keys():  # noqa: SIM118 - Workspace is not a mapping
+                    return None
+                col = ws.read(key, columns=["reported_at"], geometry=False)["reported_at"]
+        except Exception:  # noqa: BLE001 - an age is a hint; the entry itself must still work
+            return None
+        times = [str(v) for v in col if _given(v) and str(v) <= at]
+        return max(times) if times else None
+
+    def show_age(self) -> None:
+        """The tab's newest report and its age ("2小时前"), amber when older than the tally is due."""
+        from floodpost.layers.output.pagetext import PageText
+        from floodpost.layers.render.operations import age_text
+
+        key = self.key
+        latest = self.newest_report(key)
+        if latest is None:
+            self.age_label.setText(self.tr("No report in this tally yet"))
+            self.age_label.setStyleSheet("color: #777;")
+            return
+        at = self._view_time or now_storage()
+        age = figure_age(key, {key: latest}, at)
+        assert age is not None
+        text = (self.tr("Newest report: %1 (%2)").replace("%1", format_local(latest))
+                .replace("%2", age_text(age.minutes, PageText.for_interface())))
+        if age.stale and age.expected_hours:
+            text += self.tr("; overdue, expected every %1 h").replace("%1", f"{age.expected_hours:g}")
+        self.age_label.setText(text)
+        self.age_label.setStyleSheet(f"color: {AMBER}; font-weight: bold;" if age.stale else "color: #555;")
+
     def _on_tab_change(self, index: int) -> None:
+        self.show_age()
         self._clear_issues()
         self.forms[KEYS[index]].first().setFocus()
 

@@ -11,6 +11,13 @@ typed at the wall clock years later) cannot squash them.
 The operations come first (issue 18): incidents still uncontrolled (red when
 any), personnel committed to incidents against those available, and the
 warnings' recipients answered (已叫应 N/M) with those overdue (red when any).
+
+Water (issue 19) leads when the workspace has gauges: stations over their
+first threshold (超警 or 超汛限; red when any) and crossing alerts not yet
+acknowledged. Every figure says how old its newest report is ("2小时前",
+``floodpost.data.situation.freshness``), in amber with the report's time and
+the expected interval in a tooltip when that is overdue: at 3 a.m. a nine-hour-old
+materials figure must not read like a fresh one.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLayout,
     QLayoutItem,
@@ -37,10 +45,23 @@ from PySide6.QtWidgets import (
 from floodpost.data.schema import FORCE_CATEGORIES, WARNING_LEVELS
 from floodpost.data.schema.symbology import SYMBOLOGY
 from floodpost.data.situation import Timeline
-from floodpost.data.timeutil import format_local, from_storage, storage_ms
+from floodpost.data.situation.freshness import figure_age
+from floodpost.data.timeutil import format_local, from_storage, now_storage, storage_ms
+from floodpost.layers.output.pagetext import PageText
+from floodpost.layers.render.operations import age_text
 
 # Alarm colour: incidents still out of control, recipients overdue.
 ALARM = "#c62828"
+# A figure whose newest report is older than its expected interval.
+STALE_AGE = "#b26a00"
+WATER_PENS = {"over_warning": ALARM, "over_guaranteed": "#6a1b9a", "rising": "#1565c0"}
+#: Each headline figure's source for its age (``freshness.FIGURE_SOURCES``).
+FIGURE_AGE_SOURCE = {
+    "over_warning": "water", "alerts": "water",
+    "uncontrolled": "incidents", "committed": "dispatch", "answered": "warnings", "overdue": "warnings",
+    "transferred": "evacuation", "sheltered": "evacuation", "returned": "evacuation",
+    "personnel": "forces", "sandbags_dispatched": "materials", "sandbags_placed": "works",
+}
 INCIDENT_PENS = {"uncontrolled": ALARM, "controlled": "#59a14f", "closed": "#9e9e9e"}
 ANSWER_PENS = {"recipients": "#4e79a7", "answered": "#59a14f", "overdue": ALARM}
 COMMITTED_PEN = "#222222"
@@ -178,15 +199,26 @@ class _Figure(QWidget):
     def __init__(self, label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(4, 2, 4, 2)
+        lay.setContentsMargins(4, 1, 4, 1)  # a pixel a row: a laptop's meeting view has none to spare
         lay.setSpacing(0)
         self.value = QLabel("–")
         self._big_font()
         self.caption = QLabel(label)
         self.change = QLabel("")
+        # how old the newest report is: beside the number, where a line of its own would cost every
+        # row of figures a line of the charts' height (a laptop's meeting view has none to give)
+        self.age = QLabel("")
         self.alarm = False
-        for w in (self.value, self.caption, self.change):
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.setSpacing(6)
+        top.addWidget(self.value, 0, Qt.AlignmentFlag.AlignBottom)
+        top.addWidget(self.age, 0, Qt.AlignmentFlag.AlignBottom)
+        top.addStretch(1)
+        lay.addLayout(top)
+        for w in (self.value, self.caption, self.change, self.age):
             w.setAlignment(Qt.AlignmentFlag.AlignLeft)
+        for w in (self.caption, self.change):
             lay.addWidget(w)
 
     def _big_font(self) -> None:
@@ -218,6 +250,12 @@ class _Figure(QWidget):
             self.change.setText(f"{sign}{abs(change):,.0f} {since}")
             worse = change > 0 if worse_up else change < 0
             self.change.setStyleSheet("color: #b35806;" if worse else "color: #555;")
+
+    def show_age(self, text: str, stale: bool, tip: str) -> None:
+        """The newest report's age ("2小时前"), amber when overdue; ``tip`` says when it was and what is expected."""
+        self.age.setText(text)
+        self.age.setStyleSheet(f"color: {STALE_AGE}; font-weight: bold;" if stale else "color: #777;")
+        self.age.setToolTip(tip)
 
 
 class FlowLayout(QLayout):
@@ -387,8 +425,11 @@ class Chart(QWidget):
             self.meeting_lines.append(line)
 
     def add_curve(self, name: str, color: str, step: bool = False) -> Any:
-        """A curve; ``step``: a count that holds until the next report (incidents, recipients)."""
-        curve = self.plot.plot(name=name, pen=pg.mkPen(color, width=2), stepMode="left" if step else None)
+        """A curve; ``step``: a count that holds until the next report (incidents, recipients).
+
+        pyqtgraph's "right" step holds each value from its own time to the next; "left" drew it
+        over the interval before its time, one report early."""
+        curve = self.plot.plot(name=name, pen=pg.mkPen(color, width=2), stepMode="right" if step else None)
         # a season has tens of thousands of report times: draw what is in view, a few per pixel
         curve.setClipToView(True)
         curve.setDownsampling(auto=True, method="peak")
@@ -426,6 +467,7 @@ class ChartArea(QWidget):
 
     def __init__(self, charts: list[Chart], parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.all = list(charts)
         self.charts = charts
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
@@ -460,6 +502,18 @@ class ChartArea(QWidget):
             self._lay.addWidget(self.tabs)
             self.tabs.show()
         self.mode = mode
+
+    def set_shown(self, chart: Chart, shown: bool) -> None:
+        """Show ``chart`` or leave it out (the gauges' chart in a workspace without gauges)."""
+        if (chart in self.charts) == shown:
+            return
+        self.charts = [c for c in self.all if c is not chart and c in self.charts or (c is chart and shown)]
+        if not shown:
+            chart.setParent(None)
+            chart.hide()
+        mode, self.mode = self.mode, ""
+        self._arrange(mode or "stack")
+        self.fit()
 
     def fit(self) -> None:
         need = sum(c.stack_height() for c in self.charts)
@@ -508,12 +562,25 @@ class DashboardPanel(QWidget):
             "personnel": _Figure(self.tr("rescue personnel")),
             "sandbags_dispatched": _Figure(self.tr("sandbags dispatched (bags)")),
             "sandbags_placed": _Figure(self.tr("sandbags placed (bags)")),
+            # 水情: first on screen, shown once the workspace has gauges
+            "over_warning": _Figure(self.tr("stations over warning")),
+            "alerts": _Figure(self.tr("alerts not acknowledged")),
         }
+        self.figures["over_warning"].setToolTip(
+            self.tr("Gauges over their warning level (rivers) or flood-limit level (reservoirs)"))
         ops_grid = QGridLayout()
-        #: (grid, its figures, columns it may have): the operations block, then the tallies
-        figures = list(self.figures.values())
-        self._grids = [(ops_grid, figures[:4], (2, 4)), (grid, figures[4:], (2, 3))]
+        water_grid = QGridLayout()
+        #: (grid, its figures, columns it may have): water, the operations block, then the tallies
+        f = self.figures
+        ops = [f[k] for k in ("uncontrolled", "committed", "answered", "overdue")]
+        tallies = [f[k] for k in ("transferred", "sheltered", "returned", "personnel", "sandbags_dispatched",
+                                  "sandbags_placed")]
+        self.water_figures = [f["over_warning"], f["alerts"]]
+        self._grids = [(water_grid, self.water_figures, (2,)), (ops_grid, ops, (2, 4)), (grid, tallies, (2, 3))]
         self._reflow(2)
+        for w in self.water_figures:
+            w.hide()
+        lay.addLayout(water_grid)
         lay.addLayout(ops_grid)
         # the incidents by status, the forces available, the warnings by level: under the four
         # (in the box layout, which gives a wrapped label the height its width needs; a grid did not)
@@ -535,8 +602,10 @@ class DashboardPanel(QWidget):
         self.evac = Chart(self.tr("Evacuation (persons)"), zh)
         self.mat = Chart(self.tr("Sandbags, cumulative (bags)"), zh)
         self.force = Chart(self.tr("Personnel deployed by category"), zh)
-        self.all_charts = [self.incidents, self.answers, self.evac, self.mat, self.force]
+        self.water = Chart(self.tr("Stations over warning"), zh)
+        self.all_charts = [self.water, self.incidents, self.answers, self.evac, self.mat, self.force]
         self.charts = ChartArea(self.all_charts, self)
+        self.charts.set_shown(self.water, False)  # until a moment with gauges
         lay.addWidget(self.charts, 1)
         # the names the tests and older callers use
         self.evac_plot, self.mat_plot, self.force_plot = self.evac.plot, self.mat.plot, self.force.plot
@@ -559,6 +628,10 @@ class DashboardPanel(QWidget):
                  "overdue": self.tr("overdue")}
         for key, pen in ANSWER_PENS.items():
             self.curves[f"warn:{key}"] = self.answers.add_curve(names[key], pen, step=True)
+        names = {"over_warning": self.tr("over warning"), "over_guaranteed": self.tr("over guaranteed"),
+                 "rising": self.tr("rising fast")}
+        for key, pen in WATER_PENS.items():
+            self.curves[f"water:{key}"] = self.water.add_curve(names[key], pen, step=True)
         self.markers = [ch.marker for ch in self.all_charts]
         self._stale = QTimer(self)
         self._stale.setSingleShot(True)
@@ -582,6 +655,7 @@ class DashboardPanel(QWidget):
             f.set_stale(False)
             f.value.setText("–")
             f.change.setText("")
+            f.show_age("", False, "")
         self.ops_detail.setText("")
         self.meeting.setText("")
         self.set_busy(moment=False, series=False)
@@ -651,11 +725,46 @@ class DashboardPanel(QWidget):
         for key, path in values.items():
             self.figures[key].show_number(_dig(totals, path), _dig(change, path) if change else None, since)
         self._show_operations(totals, change, since)
+        self._show_water(totals, change, since)
+        sit = getattr(moment, "situation", None)
+        at = getattr(sit, "at", "") or ""
+        # at the live end a figure keeps ageing after its last report: measured against the wall clock
+        self.show_ages(totals.get("reported", {}), at, now_storage() if not moment.when else None)
+        self._reflow()  # the change lines are longer now: fewer a row if they no longer fit
         if moment.meeting:
             self.meeting.setText(self.tr("Last consultation meeting: %1").replace("%1", format_local(moment.meeting)))
         else:
             self.meeting.setText(self.tr("No consultation meeting marked yet (Ctrl+M marks one)."))
         self.set_busy(moment=False)
+
+    def _show_water(self, totals: dict[str, Any], change: dict[str, Any] | None, since: str) -> None:
+        """超警站点 (tier 1 and over: over 警戒 or 汛限) and alerts waiting, once there are gauges."""
+        water = totals.get("water")
+        shown = bool(water) and bool(water.get("reporting") or water.get("over") or water.get("stale"))
+        for w in self.water_figures:
+            w.setVisible(shown)
+        self.charts.set_shown(self.water, shown)
+        if not water:
+            return
+        n = int(water.get("over_warning", 0))
+        ch = (lambda *p: _dig(change, p)) if change else (lambda *p: None)
+        self.figures["over_warning"].show_number(n, ch("water", "over_warning"), since, alarm=n > 0)
+        k = int(water.get("alerts_unacknowledged", 0))
+        self.figures["alerts"].show_number(k, ch("water", "alerts_unacknowledged"), since, alarm=k > 0)
+
+    def show_ages(self, reported: dict[str, str], at: str, now: str | None = None) -> None:
+        """Each figure's newest report's age at ``at`` (or ``now``: the live end), amber when overdue."""
+        text = PageText.for_interface()
+        for key, figure in FIGURE_AGE_SOURCE.items():
+            f = self.figures[key]
+            age = figure_age(figure, reported, at, now) if at else None
+            if age is None:
+                f.show_age(self.tr("no report yet") if at else "", False, "")
+                continue
+            tip = self.tr("Newest report: %1").replace("%1", format_local(age.latest))
+            if age.expected_hours:
+                tip += "\n" + self.tr("Expected every %1 h").replace("%1", f"{age.expected_hours:g}")
+            f.show_age(age_text(age.minutes, text), age.stale, tip)
 
     def _show_operations(self, totals: dict[str, Any], change: dict[str, Any] | None, since: str) -> None:
         """险情, 力量 and 预警叫应 headlines and their breakdown (``info --json``'s totals)."""
@@ -761,6 +870,8 @@ class DashboardPanel(QWidget):
             self.curves[f"ops:{key}"].setData(xs, series.get("incidents", "by_status", key))
         for key in ANSWER_PENS:
             self.curves[f"warn:{key}"].setData(xs, series.get("warnings", key))
+        for key in WATER_PENS:
+            self.curves[f"water:{key}"].setData(xs, series.get("water", key))
         self._frame()
         self.set_busy(series=False)
 
