@@ -159,11 +159,18 @@ def test_legend_lists_every_symbol_present(scene_at) -> None:
     used = set(scene.layers["hazards"].table["hazard_type"])
     assert len(groups["地质灾害隐患点"]) == len(used)
     # English: every entry whole, laid out in the panel, nothing past the footer.
+    # With the gauges (issue 19) the demo's legend has 13 groups and about 70 rows: in Chinese it
+    # still fits an A4 page at 6.5 pt without a warning; the longer English labels need 5.5 pt and
+    # the page says so (a larger page is the answer, never a shorter legend).
     for lang in ("zh", "en"):
         _, page = _page(scene, LayoutOptions(title=TITLE, lang=lang,
                                              headline=headline_figures(situation.totals(), lang)))
-        assert page.warnings == []
-        assert page.legend_pt >= 7
+        if lang == "zh":
+            assert page.warnings == []
+            assert page.legend_pt >= 6.5
+        else:
+            assert page.legend_pt >= 5.5
+            assert page.warnings == [] or "legend" in page.warnings[0].lower()
         assert page.parts["legend"].bottom() <= page.parts["footer"].top()
         assert page.parts["legend"].left() >= page.parts["map"].right()
 

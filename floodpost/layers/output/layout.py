@@ -413,18 +413,21 @@ def _note_rows(items: list[tuple[Any, ...]], per_row: int, width: float, lines: 
 
 
 def _headline_cells(items: list[tuple[Any, ...]], width: float, u: float, vector: bool) -> tuple[int, int]:
-    """(figures a row, lines a label takes): two a row when each value fits half the panel and each
-    label fits it in at most two lines (English labels are long), else one a row on one line."""
+    """(figures a row, lines a label takes): three a row when there are more than four figures and
+    each value, label (in at most two lines) and age line fits a third of the panel; else two a row
+    on the same terms (English labels are long); else one a row on one line. Fewer rows of
+    figures leave the legend its type size when the operations and gauges add figures."""
     if not items:
         return 1, 1
-    half = width / 2 - 8 * u
     value_font, label_font = map_font(16, True, u), map_font(9, scale=u)
     note_font = map_font(NOTE_PT, scale=u)
-    if all(text_width(it[1], value_font, vector) <= half for it in items) and all(
-            text_width(it[2], note_font, vector) <= half for it in items if len(it) > 2):
-        wrapped = [_wrap(it[0], label_font, half, vector) for it in items]
-        if all(w is not None for w in wrapped):
-            return 2, max(len(w or ()) for w in wrapped)
+    for per_row in ((3, 2) if len(items) > 4 else (2,)):
+        cell = width / per_row - 8 * u
+        if all(text_width(it[1], value_font, vector) <= cell for it in items) and all(
+                text_width(it[2], note_font, vector) <= cell for it in items if len(it) > 2):
+            wrapped = [_wrap(it[0], label_font, cell, vector) for it in items]
+            if all(w is not None for w in wrapped):
+                return per_row, max(len(w or ()) for w in wrapped)
     return 1, 1
 
 
