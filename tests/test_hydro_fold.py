@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 import shapely
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from floodpost.data import situation
@@ -113,7 +113,8 @@ def reference(stations: list[dict[str, Any]], db: dict[str, list[dict[str, Any]]
             rising = False
             if len(mine) > 1:
                 (w0, l0), (w1, l1) = mine[-2], mine[-1]
-                rising = (l1 - l0) / (Decimal(w1 - w0) / HOUR) >= (dec(s.get("rise_rate")) or Decimal("0.3"))
+                # multiplied out, not divided: 0.5 m in 100 minutes is exactly 0.3 m/h
+                rising = (l1 - l0) * HOUR >= (dec(s.get("rise_rate")) or Decimal("0.3")) * Decimal(w1 - w0)
             got.update(level=float(lv), tier=tier, rising=rising, threshold=code,
                        margin=None if value is None else float(lv - value),
                        state=("normal", "over_warning", "over_guaranteed", "over_check")[tier])
@@ -249,6 +250,9 @@ def insert(ws: Workspace, op: tuple[Any, ...]) -> None:
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(setup=setup_st, script=script_st)
+@example(setup=(0.0, 0.2, 0.2, None, None, False),  # 0.5 m in 100 minutes: exactly the 0.3 m/h default
+         script=[("reading", RES, "2021-07-22T00:20", -0.7, None, None),
+                 ("reading", RES, "2021-07-22T02:00", -0.2, None, None)])
 def test_fold_equals_recomputation(tmp_path_factory, backend, request, setup, script):
     location = _new_location(backend, request, tmp_path_factory)
     stations = make_stations(setup)

@@ -35,7 +35,7 @@ def test_opens_demo_with_every_layer(qtbot, window):
     keys = [layer.key for layer in window.scene.layers]
     assert set(keys) == {
         "storage_areas", "rivers", "reservoir_areas", "reservoirs", "hazards", "waterlogging", "forces", "depots",
-        "shelters", "villages", "village_areas", "incidents", "incident_sections",
+        "shelters", "villages", "village_areas", "incidents", "incident_sections", "stations",
     }
     # the dike sections drawn are those of incidents out of control at the moment: none at the demo's end
     qtbot.waitUntil(lambda: not window.situation_pending, timeout=20_000)

@@ -511,4 +511,4 @@ def test_restored_docks_leave_no_stray_tab_bar(tmp_path, demo_path):
         if kind == "BARS":
             assert all(c >= 2 for c in counts), lines  # no one-tab bar in the window
         else:
-            assert counts.count(2) == 1 and counts.count(4) == 1, lines  # table+log, identify+dashboard+brief+叫应
+            assert counts.count(2) == 1 and counts.count(5) == 1, lines  # table+log, identify+dashboard+brief+叫应+越限告警

@@ -549,7 +549,9 @@ class DashboardPanel(QWidget):
         self.shown = ""
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
+        lay.setSpacing(2)  # a laptop's meeting view: every pixel between the rows is one the charts lack
         grid = QGridLayout()
+        grid.setVerticalSpacing(0)
         self.figures = {
             # 险情, 力量, 预警叫应: what the chair asks first
             "uncontrolled": _Figure(self.tr("uncontrolled incidents")),
@@ -569,18 +571,20 @@ class DashboardPanel(QWidget):
         self.figures["over_warning"].setToolTip(
             self.tr("Gauges over their warning level (rivers) or flood-limit level (reservoirs)"))
         ops_grid = QGridLayout()
-        water_grid = QGridLayout()
+        ops_grid.setVerticalSpacing(0)
         #: (grid, its figures, columns it may have): water, the operations block, then the tallies
         f = self.figures
         ops = [f[k] for k in ("uncontrolled", "committed", "answered", "overdue")]
         tallies = [f[k] for k in ("transferred", "sheltered", "returned", "personnel", "sandbags_dispatched",
                                   "sandbags_placed")]
         self.water_figures = [f["over_warning"], f["alerts"]]
-        self._grids = [(water_grid, self.water_figures, (2,)), (ops_grid, ops, (2, 4)), (grid, tallies, (2, 3))]
-        self._reflow(2)
+        # water and operations in one grid, three a row where they fit: a laptop's meeting view keeps
+        # the rows it had before the gauges (six figures two a row squeezed the charts under 150 px)
+        self._grids = [(ops_grid, [*self.water_figures, *ops], (2, 3, 4)), (grid, tallies, (2, 3))]
+        self._water_shown = False  # the water figures take no cell until there are gauges
         for w in self.water_figures:
             w.hide()
-        lay.addLayout(water_grid)
+        self._reflow(2)
         lay.addLayout(ops_grid)
         # the incidents by status, the forces available, the warnings by level: under the four
         # (in the box layout, which gives a wrapped label the height its width needs; a grid did not)
@@ -741,8 +745,11 @@ class DashboardPanel(QWidget):
         """超警站点 (tier 1 and over: over 警戒 or 汛限) and alerts waiting, once there are gauges."""
         water = totals.get("water")
         shown = bool(water) and bool(water.get("reporting") or water.get("over") or water.get("stale"))
-        for w in self.water_figures:
-            w.setVisible(shown)
+        if shown != self._water_shown:
+            self._water_shown = shown
+            for w in self.water_figures:
+                w.setVisible(shown)
+            self._reflow(force=True)
         self.charts.set_shown(self.water, shown)
         if not water:
             return
@@ -809,21 +816,26 @@ class DashboardPanel(QWidget):
         self.ops_detail.setText("\n".join(lines))
         self._fit_detail()
 
-    def _reflow(self, cols: int | None = None) -> None:
+    def _reflow(self, cols: int | None = None, force: bool = False) -> None:
         """As many figures a row as fit side by side, in whole rows: the four operations figures two or
         four a row, the six tallies two or three. Ten figures two a row leave a laptop's meeting view
         no room for the charts."""
         width = self.width() - 8
-        for grid, figures, choices in self._grids:
+        for grid, all_figures, choices in self._grids:
+            # hidden ones leave no hole
+            figures = [f for f in all_figures if self._water_shown or f not in self.water_figures]
+            if not figures:
+                continue
             if cols is not None:
                 n = cols
             else:
                 cell = max(f.sizeHint().width() for f in figures) + 8
                 n = max((c for c in choices if c * cell <= width), default=choices[0])
-            if grid.property("cols") == n:
+            placed = (n, len(figures))
+            if grid.property("placed") == placed and not force:
                 continue
-            grid.setProperty("cols", n)
-            for f in figures:
+            grid.setProperty("placed", placed)
+            for f in all_figures:
                 grid.removeWidget(f)
             for i, f in enumerate(figures):
                 grid.addWidget(f, i // n, i % n)
