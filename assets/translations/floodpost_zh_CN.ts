@@ -1189,6 +1189,13 @@
     </message>
 </context>
 <context>
+    <name>LegendView</name>
+    <message>
+        <source>Rain 24 h (darker: more)</source>
+        <translation>24小时雨量（色深雨大）</translation>
+    </message>
+</context>
+<context>
     <name>LogPanel</name>
     <message>
         <source>Time</source>

@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QCoreApplication,
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
@@ -39,6 +40,7 @@ from floodpost.layers.model import Layer, LayerList
 from floodpost.layers.output.legend import (
     OPERATION_KINDS,
     WATER_KINDS,
+    LegendEntry,
     layer_classes,
     legend_entries,
     paint_swatch,
@@ -158,11 +160,19 @@ class LegendView(QWidget):
         super().__init__(parent)
         self._layers = layers
         self.flow = flow
+        #: the gauges' legend rows the moment uses (``state:…``, ``rain:…``, ``rising``); None: all of them
+        self.water_codes: set[str] | None = None
         layers.events.connect(self._changed)
         self._changed()
 
     def detach(self) -> None:
         self._layers.events.disconnect(self._changed)
+
+    def set_water_codes(self, codes: set[str] | None) -> None:
+        """The moment changed: only the gauges' looks it uses (the meeting view's legend may not scroll)."""
+        if codes != self.water_codes:
+            self.water_codes = codes
+            self._changed()
 
     def set_layers(self, layers: LayerList) -> None:
         """Follow another workspace's layers."""
@@ -184,6 +194,17 @@ class LegendView(QWidget):
                 present = layer_classes(layer)
                 entries = [e for e in entries if present is None or e.code is None or e.code in present
                            or e.kind.startswith(OPERATION_KINDS + WATER_KINDS)]
+                if self.water_codes is not None:  # the gauges' looks the moment uses, as on the printed page
+                    entries = [e for e in entries if not e.kind.startswith(WATER_KINDS)
+                               or ("rising" if e.kind.startswith("rising") else
+                                   f"{'state' if e.kind.startswith('station_state') else 'rain'}:{e.code}")
+                               in self.water_codes]
+                rain = [e for e in entries if e.kind.startswith("rain:")]
+                if len(rain) > 1:  # the 24 h classes as one row: the meeting view's legend may not scroll
+                    at = entries.index(rain[0])
+                    entries = [e for e in entries if not e.kind.startswith("rain:")]
+                    entries.insert(at, LegendEntry(layer.key, "50", rain[0].symbol, "rain:50", QCoreApplication.translate(
+                        "LegendView", "Rain 24 h (darker: more)")))
             if layer.key in owners and layer.key != "reservoir_areas":
                 owner = next(la.key for la in layers if la.key in LAYERS and LAYERS[la.key].outline_layer == layer.key)
                 companions[owner] = [("entry", e) for e in entries]

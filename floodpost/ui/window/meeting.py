@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 
 from floodpost.ui.window import DEFAULT_SIZE, MEETING_SCALE
 
-#: At most this share of the screen for the meeting legend (a laptop with every kind of layer needs a third).
-LEGEND_SHARE = 0.34
+#: At most this share of the screen for the meeting legend (a laptop with every kind of layer, gauges too, needs a bit over a third).
+LEGEND_SHARE = 0.36
 
 
 class MeetingMixin:

@@ -93,6 +93,9 @@ class SituationMixin:
                                           answer_minutes=self.ack_panel.minutes.value())
             except Exception as exc:  # noqa: BLE001 - keep the window usable, say why
                 self.statusBar().showMessage(QCoreApplication.translate("MainWindow", "Cannot show that time: %1").replace("%1", str(exc)), 8000)
+                return
+        water = next((o for o in self.scene.painter.overlays if type(o).__name__ == "WaterOverlay"), None)
+        self.meeting_legend.set_water_codes(water.codes() if water is not None and water.marks else None)
 
     def _on_answer_minutes(self, _value: int) -> None:
         """The officer's answer limit changed: the map's rings follow at once."""
