@@ -70,7 +70,8 @@ def press_pdf(request, qapp, demo_master: Path, tmp_path_factory: pytest.TempPat
 
 def test_every_string_on_the_page_extracts_exactly(press_pdf) -> None:
     lang, out, strings, page = press_pdf
-    assert page.warnings == []
+    # the A4 page may say its legend is set small (with the gauges the demo's legend is long): nothing else
+    assert [w for w in page.warnings if "legend" not in w.lower()] == []
     got = pypdf.PdfReader(str(out)).pages[0].extract_text()
     extracted = _squash(got)
     for part, items in strings.items():

@@ -42,7 +42,7 @@ def test_opens_demo_with_every_layer(qtbot, window):
     counts = {la.key: la.count for la in window.scene.layers}
     assert counts.pop("incident_sections") == 0
     assert all(n > 0 for n in counts.values()), counts
-    assert window.layer_panel.model.rowCount() == 13
+    assert window.layer_panel.model.rowCount() == 14
 
 
 def test_drag_pans_the_view(qtbot, window):

@@ -188,10 +188,10 @@ def test_legend_lists_only_the_states_shown(qapp, water_ws: Path) -> None:
         [group] = [g for g in map_legend(scene, PageText("zh")) if g.title == "水文/水位/雨量站"]
         return {e.kind: e.label for e in group.entries if ":" in e.kind or e.kind == "rising"}
 
-    assert rows(T1) == {"station_state:normal": "低于警戒水位", "rain:25": "24小时雨量25～50毫米",
+    assert rows(T1) == {"station_state:normal": "低于警戒水位", "rain:25": "24小时雨量25-50毫米",
                         "station_state:no_reading": "无数据或逾期未报"}
     assert rows(T2) == {"station_state:over_warning": "超警戒（汛限）水位", "rising:rising": "水位快速上涨",
-                        "rain:50": "24小时雨量50～100毫米", "station_state:no_reading": "无数据或逾期未报"}
+                        "rain:50": "24小时雨量50-100毫米", "station_state:no_reading": "无数据或逾期未报"}
 
 
 def test_snapshot_cli_at_two_times(qapp, water_ws: Path, tmp_path: Path) -> None:

@@ -595,11 +595,11 @@ def test_page_shows_gauges_as_of_its_moment(water_pages):
     assert grey in t2["新村"]["_icon"] and "<th>状态</th><td>无数据</td>" in t2["新村"]["_popup"]
     # the legend: the looks of the moment only
     legend = _decoded(water_pages["t2"].read_text(encoding="utf-8")).split('class="fp-legend"')[1]
-    for label in ("超警戒（汛限）水位", "水位快速上涨", "24小时雨量50～100毫米", "无数据或逾期未报"):
+    for label in ("超警戒（汛限）水位", "水位快速上涨", "24小时雨量50-100毫米", "无数据或逾期未报"):
         assert label in legend
-    for label in ("低于警戒水位", "超保证（设计）水位", "24小时雨量25～50毫米"):
+    for label in ("低于警戒水位", "超保证（设计）水位", "24小时雨量25-50毫米"):
         assert label not in legend
-    assert "24小时雨量25～50毫米" in _decoded(water_pages["t1"].read_text(encoding="utf-8"))
+    assert "24小时雨量25-50毫米" in _decoded(water_pages["t1"].read_text(encoding="utf-8"))
 
 
 def test_gauges_press_page_and_hostile_names(water_pages):

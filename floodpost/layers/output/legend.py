@@ -101,8 +101,8 @@ def water_entries(key: str, text: PageText, present: set[str] | None = None) -> 
     ]
     for i, (lower, _) in enumerate(RAIN_RAMP):
         upper = RAIN_RAMP[i + 1][0] if i + 1 < len(RAIN_RAMP) else None
-        # "～" / "-", not an en dash: the PDF's text layer gave that back as a figure dash (‒)
-        span = f"{lower:g}{'～' if text.zh else '-'}{upper:g}" if upper is not None else f"≥{lower:g}"
+        # a plain "-": the PDF's text layer gave an en dash back as a figure dash (‒) and "～" as "〜"
+        span = f"{lower:g}-{upper:g}" if upper is not None else f"≥{lower:g}"
         rows.append(("rain", f"{lower:g}", unit.replace("%1", span)))
     rows.append(("station_state", "no_reading", text.translate("legend", "No reading, or overdue")))
     out = []

@@ -28,7 +28,7 @@ LEGEND_ZH = (
     ("state:over_warning", "超警戒（汛限）水位"),
     ("state:normal", "低于警戒水位"),
     ("rising", "水位快速上涨"),
-    *((f"rain:{lo:g}", f"24小时雨量{lo:g}–{RAIN_RAMP[i + 1][0]:g}毫米" if i + 1 < len(RAIN_RAMP)
+    *((f"rain:{lo:g}", f"24小时雨量{lo:g}-{RAIN_RAMP[i + 1][0]:g}毫米" if i + 1 < len(RAIN_RAMP)
        else f"24小时雨量≥{lo:g}毫米") for i, (lo, _) in enumerate(RAIN_RAMP)),
     ("state:no_reading", "无数据或逾期未报"),
 )
