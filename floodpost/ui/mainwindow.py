@@ -131,6 +131,7 @@ class MainWindow(WaterMixin, LiveMixin, SituationMixin, FilesMixin, EditingMixin
         self.ack_panel.featureRequested.connect(self.zoom_to_feature)
         self.ack_panel.extentRequested.connect(self.canvas.zoom_to_lonlat)
         self._water_init()  # 越限告警 next to it, the hydrograph under the map
+        self.dashboard_dock.raise_()  # the figures first, as before the gauges' tab was added
         # Meeting view: the legend on its own (the layer panel is hidden there) and the bookmark strip.
         self.meeting_legend = LegendView(self.scene.layers, self, flow=True)
         self.legend_dock = self._dock(self.tr("Legend"), "legend", self.meeting_legend, Qt.DockWidgetArea.LeftDockWidgetArea)
