@@ -622,6 +622,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     command = args.command or "gui"
+    keeps = command != "gui"  # one-shot commands take a season's fold up from disk rather than fold it again
+    if keeps:
+        from floodpost.data.situation import keep_folds
+
+        keep_folds(True)
     try:
         return COMMANDS[command](args)
     except KeyboardInterrupt:
@@ -635,6 +640,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             msg = _shown(f"{args.workspace} is locked by another program ({exc}); close it there or try again")
         print(f"floodpost {command}: error: {msg}", file=sys.stderr)
         return EXIT_FAILED
+    finally:
+        if keeps:
+            keep_folds(False)
 
 
 if __name__ == "__main__":  # pragma: no cover

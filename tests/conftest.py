@@ -21,6 +21,7 @@ def _isolated_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
     home = tmp_path_factory.mktemp("home")
     os.environ["XDG_CONFIG_HOME"] = str(home / "config")
     os.environ["XDG_DATA_HOME"] = str(home / "data")
+    os.environ["XDG_CACHE_HOME"] = str(home / "cache")  # the folds one-shot commands keep
     try:  # the data tests run without Qt too (the data package never imports it)
         from PySide6.QtCore import QStandardPaths
     except ImportError:

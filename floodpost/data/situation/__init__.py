@@ -41,9 +41,9 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
+from floodpost.data import lazy
 from floodpost.data.schema import MATERIAL_KINDS as _MATERIAL_KIND_CHOICES
 from floodpost.data.schema import RECORD_TABLES, TIMED
 from floodpost.data.situation.hydro import KEYS as WATER_KEYS
@@ -51,6 +51,8 @@ from floodpost.data.situation.hydro import Water, WaterFold
 from floodpost.data.situation.operations import KEYS as OPERATION_KEYS
 from floodpost.data.situation.operations import Operations, OperationsFold
 from floodpost.data.timeutil import iso_local, now_storage, to_storage
+
+pd = lazy.module("pandas")  # imported when first used: not on the way to a kept fold
 
 STAGES = ("planned", "notified", "transferred", "sheltered", "returned")
 WORK_FIELDS = ("dike_m", "sandbags", "earth_m3", "rescued")
@@ -510,6 +512,9 @@ class _Evacuation:
             self.area_rows[area] = idx.tolist()
         self._dicts: dict[int, dict[str, Any]] = {}
         self._facts: dict[int, tuple[list[int], str]] = {}  # row -> (persons by stage, area kind)
+        #: each row's persons by stage and area kind, for the totals without a dict per row
+        self._persons = v[:, :5].astype(np.int64)
+        self._kinds = kinds
 
     def add(self, r: dict[str, Any]) -> None:
         """A report entered now: it holds from its time until the area's next report."""
@@ -567,12 +572,12 @@ class _Evacuation:
             if i < 0:
                 continue
             handle = self.area_rows[area][i]
-            got = facts.get(handle) if not isinstance(handle, dict) else None
-            if got is None:
-                rec = self._row(handle)
-                got = ([int(rec.get(f"{s}_persons") or 0) for s in STAGES], rec.get("area_kind") or "other")
-                if not isinstance(handle, dict):
-                    facts[handle] = got
+            if isinstance(handle, dict):  # a report entered since the fold was built
+                got = ([int(handle.get(f"{s}_persons") or 0) for s in STAGES], handle.get("area_kind") or "other")
+            else:
+                got = facts.get(handle)
+                if got is None:
+                    got = facts[handle] = (self._persons[handle].tolist(), self._kinds[handle])
             stages[area] = got
             if rows:
                 out[area] = self._row(handle)
@@ -801,6 +806,49 @@ class Engine:
         #: each timed table's report times (ms, sorted): the age of its figures at any moment
         self.key_times: dict[str, np.ndarray] = {}
 
+        #: a kept fold taken up from disk: (the stamp it was made at, the workspace's stamp now)
+        self._from_disk: tuple[Any, Any] | None = None
+        #: whether this fold is kept on disk (``keep``), the workspace's stamp before its last read,
+        #: and whether it changed since it was last kept
+        self.keeping = False
+        self._stamp: Any = None
+        self.changed = False
+
+    # -- kept on disk between processes (``keep``)
+    _TRANSIENT = ("source", "lock", "token", "_totals", "_from_disk", "keeping", "_stamp", "changed")
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k not in self._TRANSIENT}
+
+    def take_up(self) -> bool:
+        """Keep this fold on disk from now on, and start from the one kept for this workspace if it may be trusted."""
+        from floodpost.data.situation import keep
+
+        with self.lock:
+            self.keeping = True
+            stamp = keep.stamp(self.source.ws)  # before anything is read
+            if self.token is not None:
+                return False
+            got = keep.load(self.source.ws, stamp)
+            if got is None:
+                return False
+            state, made_at = got
+            self.__dict__.update(state)
+            self._texts = None
+            self._from_disk = (made_at, stamp)
+            self._stamp = made_at
+            return True
+
+    def keep(self) -> None:
+        """Keep the fold on disk for the next process, if it changed since it was last kept."""
+        from floodpost.data.situation import keep
+
+        with self.lock:
+            if not (self.keeping and self.changed and self.token is not None):
+                return
+            keep.save(self.source.ws, self._stamp, self.__getstate__(), self.log_fid)
+            self.changed = False
+
     # -- building
     def refresh(self) -> None:
         """Bring the fold up to date: nothing if nothing changed, the new records if only some were added."""
@@ -808,8 +856,25 @@ class Engine:
             token = self.source.token()
             if token == self.token:
                 return
-            if self.token is None or not self._catch_up():
+            if self.keeping:
+                from floodpost.data.situation import keep
+
+                # the stamp before the token and the records: a write meanwhile shows next time
+                self._stamp = keep.stamp(self.source.ws)
+                token = self.source.token()
+            if self.token is None and self._from_disk is not None:
+                made_at, now = self._from_disk
+                self._from_disk = None
+                # kept from an earlier process: as it is when nothing was written since, else caught up by the log
+                if made_at != now and not self._catch_up():
+                    self._build()
+                self.changed = made_at != now
+                self._stamp = now
+            elif self.token is None or not self._catch_up():
                 self._build()
+                self.changed = True
+            else:
+                self.changed = True
             # the token read first: a write meanwhile is seen (and caught up) next time
             self.token = token
 
@@ -859,6 +924,8 @@ class Engine:
             new = [r for lo, hi in spans for r in src.rows(key, lo, hi)]
             if len({r["fid"] for r in new}) != sum(hi - lo + 1 for lo, hi in spans):
                 return False
+            # written while the build read: already folded (a build reads the log's end before the tables)
+            new = [r for r in new if r["fid"] > self.max_fids.get(key, 0)]
             for r in new:
                 if not self._add(key, r):
                     rebuild.add(key)
@@ -1009,7 +1076,7 @@ class Engine:
         persons = {s: int(ev[i]) for i, s in enumerate(STAGES)}
         households = {s: int(ev[5 + i]) for i, s in enumerate(STAGES)}
         by_kind = {}
-        for kind, steps in self.evacuation.kinds.items():
+        for kind, steps in sorted(self.evacuation.kinds.items(), key=lambda kv: str(kv[0])):  # the same order every run
             v = steps.at(t)
             by_kind[kind] = {s: int(v[i]) for i, s in enumerate(STAGES)}
         f = self.forces.steps.at(t)
@@ -1089,15 +1156,46 @@ _ENGINES: weakref.WeakKeyDictionary[Any, Engine] = weakref.WeakKeyDictionary()
 _ENGINES_LOCK = threading.Lock()
 
 
+_KEEP = False
+
+
+def keep_folds(on: bool = True) -> None:
+    """Take folds up from disk and keep them there (``keep``): for one-shot commands such as
+    ``info --at``, which would otherwise fold a whole season for one moment."""
+    global _KEEP
+    _KEEP = on
+
+
 def engine(ws: Any) -> Engine:
     """The workspace's fold, brought up to date (built on first use, then kept per workspace object)."""
     with _ENGINES_LOCK:
         eng = _ENGINES.get(ws)
         if eng is None:
             eng = Engine(_Source(ws))
+            if _KEEP:
+                eng.take_up()
             _ENGINES[ws] = eng
     eng.refresh()
+    if _KEEP:
+        eng.keep()
     return eng
+
+
+def take_up(ws: Any) -> bool:
+    """Start ``ws``'s fold from the one kept on disk (if it may be trusted) and keep it there from now on;
+    :func:`keep_fold` writes it. For a window's worker: a season reopens without folding again."""
+    with _ENGINES_LOCK:
+        eng = _ENGINES.get(ws)
+        if eng is None:
+            eng = _ENGINES[ws] = Engine(_Source(ws))
+    return eng.take_up()
+
+
+def keep_fold(ws: Any) -> None:
+    """Write ``ws``'s fold to disk if it changed since it was taken up or last kept (see :func:`take_up`)."""
+    eng = _ENGINES.get(ws)
+    if eng is not None:
+        eng.keep()
 
 
 # ---------------------------------------------------------------- public API
@@ -1150,7 +1248,8 @@ def _without_areas(totals: dict[str, Any]) -> dict[str, Any]:
 
 def report(ws: Any, when: Any = None) -> dict[str, Any]:
     """``info --json --at``: the moment, its totals and the change since the last meeting."""
-    sit = as_of(ws, when)
+    at = to_storage(when) if when is not None else now_storage()
+    sit = engine(ws).situation(at, details=False)  # the totals only: no list of who has not answered
     totals = sit.totals()
     from floodpost.data.situation.freshness import as_json
 

@@ -15,6 +15,7 @@ in one step (well under a second) after the slider's stops.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -77,6 +78,7 @@ class SituationWorker(QObject):
         self._hydrograph: tuple[int, str] | None = None
         self._stop = False
         self._busy = False
+        self._kept_once = False
         self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
         self._thread.start()
 
@@ -148,6 +150,7 @@ class SituationWorker(QObject):
                 if ws is None:
                     try:
                         ws = self._open_reader()
+                        _take_up(ws)
                     except Exception as exc:  # noqa: BLE001 - told to the window
                         self._fail(job[1][0], exc)
                         with self._cond:
@@ -173,6 +176,7 @@ class SituationWorker(QObject):
                                 self._series = None
         finally:
             if ws is not None:
+                _keep(ws)
                 ws.close()
 
     def _fail(self, gen: int, exc: BaseException) -> None:
@@ -196,6 +200,24 @@ class SituationWorker(QObject):
                 self._series = None
         if current:  # else superseded meanwhile: a newer request starts over
             self.seriesReady.emit(gen, curves)
+        if not self._kept_once:  # a crash later still reopens from this fold, caught up by the log
+            self._kept_once = True
+            _keep(ws)
+
+
+def _take_up(ws: Any) -> None:
+    """The fold kept on disk by the last window or command on this workspace, when it may be trusted."""
+    from floodpost.data.situation import take_up
+
+    with contextlib.suppress(Exception):  # a kept fold only saves time: without it the fold is built
+        take_up(ws)
+
+
+def _keep(ws: Any) -> None:
+    from floodpost.data.situation import keep_fold
+
+    with contextlib.suppress(Exception):  # see _take_up
+        keep_fold(ws)
 
 
 def connect_queued(signal: Any, slot: Any) -> None:

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import shapely
 
+from floodpost.data import lazy
 from floodpost.data.schema import ALL, LAYERS, STORAGE_EPSG, TABLES, TableSchema, schema_for
 from floodpost.data.schema.validate import validate_record, validate_records
 from floodpost.data.shapes import Shapes, decode_wkb, gpkg_wkb
@@ -33,6 +33,8 @@ from floodpost.data.store.gpkg import geopackage as gpkg
 from floodpost.data.store.gpkg import qgis_styles
 from floodpost.data.store.identity import deleted_uuids, identity_columns, insert_entry, new_uuids
 from floodpost.data.timeutil import now_storage, parse_time, to_storage
+
+pd = lazy.module("pandas")  # imported when first used: not on the way to a kept fold
 
 SCHEMA_VERSION = 5
 #: Seconds :meth:`Workspace.locked` waits for another writer before saying the workspace is busy.
@@ -429,6 +431,35 @@ class GpkgStore(DamageLedger):
         """
         con = self._con
         return (id(con), con.total_changes, con.execute("PRAGMA data_version").fetchone()[0])
+
+    def fold_stamp(self) -> tuple[Any, ...]:
+        """Changes whenever any process wrote the file, and stays put across opens that only read.
+
+        What a fold kept on disk compares (``situation.keep``): :meth:`change_token`
+        names a connection, this the file. The header's change counter moves with
+        every write in rollback mode; in WAL mode (QGIS sets it) the ``-wal``
+        file's size and time move instead.
+        """
+        parts: list[Any] = [str(self.path.resolve())]
+        for p in (self.path, Path(f"{self.path}-wal")):
+            try:
+                st = os.stat(p)
+            except FileNotFoundError:
+                parts.append(None)
+                continue
+            parts.append((st.st_size, st.st_mtime_ns))
+        with open(self.path, "rb") as f:
+            f.seek(24)
+            parts.append(f.read(4))
+        fid = self.log_max_fid()
+        return (*parts, fid, self.log_uuid(fid))
+
+    def log_uuid(self, fid: int) -> str | None:
+        """The uuid of log entry ``fid``: whether a fold kept on disk was made from this workspace's history."""
+        if "situation_log" not in self.keys():
+            return None
+        row = self._con.execute("SELECT uuid FROM situation_log WHERE fid = ?", (int(fid),)).fetchone()
+        return None if row is None or row[0] is None else str(row[0])
 
     def row_version(self, key: str, fid: int) -> int | None:
         """The row's version now, None when it is gone (the log has none: it is never updated)."""

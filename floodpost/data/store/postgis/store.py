@@ -445,6 +445,20 @@ class PostgisStore(DamageLedger):
         """Changes whenever anything was written: by this store, or by anyone (the newest log fid)."""
         return (id(self), self._writes, self.log_max_fid())
 
+    def fold_stamp(self) -> tuple[Any, ...]:
+        """The database, the newest log entry and its uuid: what a fold kept on disk compares.
+
+        Every write to a shared workspace is logged (the server's triggers
+        log what other programs write), so the log alone tells change.
+        """
+        fid = self.log_max_fid()
+        return (self._location, fid, self.log_uuid(fid))
+
+    def log_uuid(self, fid: int) -> str | None:
+        """The uuid of log entry ``fid``: whether a fold kept on disk was made from this workspace's history."""
+        row = self._one("SELECT uuid::text FROM situation_log WHERE fid = %s", (int(fid),))
+        return None if row is None or row[0] is None else str(row[0])
+
     def can_write(self) -> bool:
         """Whether this login's roles may write features, records and the log here."""
         if self.read_only:
