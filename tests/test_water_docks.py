@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 from floodpost.data.schema.symbology import STATION_STATE_COLOURS
 from floodpost.data.situation import as_of, hydrograph
@@ -35,8 +36,8 @@ def ws(ws_path: Path):
 
 
 def table(panel: AlertPanel) -> list[tuple[str, ...]]:
-    return [tuple(panel.table.item(r, c).text() for c in range(panel.table.columnCount()))
-            for r in range(panel.table.rowCount())]
+    m = panel.table.model()
+    return [tuple(m.index(r, c).data() for c in range(m.columnCount())) for r in range(m.rowCount())]
 
 
 def test_a_river_gauges_hydrograph_has_its_thresholds_crossings_and_the_moment(qtbot, ws, zh) -> None:
@@ -91,7 +92,7 @@ def test_the_alert_list_puts_a_waiting_crossing_first_and_follows_the_moment(qtb
     assert [r[0] for r in rows] == [RIVER, RESERVOIR]
     assert rows[0] == (RIVER, "卫河", "警戒水位", "超过", "07-22 16:00", "67.10", "超警0.30米", "等待确认")
     assert rows[1][-1] == "值班员 07-22 11:00"
-    assert panel.table.item(0, 0).foreground().color().name() == "#c62828"
+    assert panel.table.model().index(0, 0).data(Qt.ItemDataRole.ForegroundRole).color().name() == "#c62828"
     assert panel.header.text() == "待确认 1，越限 2"
     # the next day: the river is back under, its up alert still waits and stays first
     panel.show_water(as_of(ws, bj("23 03:00")).water, bj("23 03:00"))

@@ -71,6 +71,10 @@ def _signed(v: float, unit: str) -> str:
     return ("增加" if v > 0 else "减少") + _n(abs(v)) + unit if v else "持平"
 
 
+#: Unanswered recipients the brief names per warning, longest waiting first (the rest are counted).
+LATE_NAMED = 20
+
+
 def _clean(v: Any) -> str:
     """A name as one line of plain text: no line breaks or control characters from a record."""
     if v is None or (isinstance(v, float) and v != v):
@@ -159,9 +163,12 @@ def operations_lines(sit: Any, t: dict[str, Any], press: bool = False) -> list[s
                 f"已叫应{w['answered']}/{w['total']}")
         late = waiting.get(w.get("name"), [])
         if late and not press:
+            # the longest waiting by name; a county's warning to 15,000 villages is a number, not a page of names
+            late = sorted(late, key=lambda r: -float(r.get("waiting_min") or 0))
             names = "；".join(f"{_clean(rcp.label(r['recipient'], layer_names))}（已等待{int(r['waiting_min'])}分钟）"
-                             for r in late)
-            line += f"；未叫应：{names}"
+                             for r in late[:LATE_NAMED])
+            more = f"等共{len(late)}个" if len(late) > LATE_NAMED else ""
+            line += f"；未叫应：{names}{more}"
         out.append(line + "。")
     return out
 

@@ -240,6 +240,8 @@ class OperationsFold:
             defaultdict(list)
         #: (warning, recipient) -> [(ms, fid, row)] acknowledgements
         self.acks: dict[tuple[str, str], list[tuple[int, int, dict[str, Any]]]] = defaultdict(list)
+        #: (warning, recipient) -> issue ms -> (its first answer, the unanswered calls before it): see ``_answer``
+        self._answers: dict[tuple[str, str], dict[int, tuple[Any, list[int]]]] = {}
         #: recipient keys as written -> as stored; recipients cells -> keys (1,000 answers name a few keys)
         self._key_of: dict[str, str] = {}
         self._keys_of: dict[str, list[str]] = {}
@@ -271,6 +273,10 @@ class OperationsFold:
             self._recipient_entity(*pair)
         for c in (self.incident_sums, self.force_sums, self.warning_sums, self.recipient_sums):
             c.finish()
+
+    def __getstate__(self) -> dict[str, Any]:
+        # kept on disk without what each moment looks up again (``situation.keep``)
+        return {**self.__dict__, "_answers": {}}
 
     # ------------------------------------------------------------ putting records in
     def _put_incident(self, r: dict[str, Any]) -> None:
@@ -318,6 +324,7 @@ class OperationsFold:
             key = self._key_of[raw] = rcp.normalise(raw)
         pair = (_text(r.get("warning")), key)
         _insort(self.acks[pair], (self._ms(r.get("reported_at")), int(r["fid"]), r))
+        self._answers.pop(pair, None)
         return pair
 
     def add(self, key: str, r: dict[str, Any]) -> bool:
@@ -500,18 +507,32 @@ class OperationsFold:
         }
 
     def _answer(self, name: str, key: str, issued: int, t: float) -> tuple[tuple[int, dict[str, Any]] | None, int]:
-        """The first answer between the issue and ``t`` (time and row), and the "no answer"s before it."""
-        attempts = 0
-        for at, _, ack in self.acks.get((name, key), ()):
-            if at > t:
-                break
-            if at < issued:
-                continue
-            if ack.get("how") == "no_answer":
-                attempts += 1
-            else:
-                return (at, ack), attempts
-        return None, attempts
+        """The first answer between the issue and ``t`` (time and row), and the "no answer"s before it.
+
+        The first answer after an issue and the calls before it do not depend
+        on ``t``: worked out once per recipient and issue (until an answer to
+        it is entered), then each moment is a comparison and a bisection.
+        """
+        per = self._answers.get((name, key))
+        if per is None:
+            per = self._answers[(name, key)] = {}
+        got = per.get(issued)
+        if got is None:
+            first: tuple[int, dict[str, Any]] | None = None
+            tries: list[int] = []
+            for at, _, ack in self.acks.get((name, key), ()):
+                if at < issued:
+                    continue
+                if ack.get("how") == "no_answer":
+                    tries.append(at)
+                else:
+                    first = (at, ack)
+                    break
+            got = per[issued] = (first, tries)
+        first, tries = got
+        if first is not None and first[0] <= t:
+            return first, len(tries)
+        return None, bisect.bisect_right(tries, t)
 
     def _recipient_vector(self, name: str, key: str, t: float) -> tuple[int, int, int, int]:
         row = self.warning_row(name, t)

@@ -9,6 +9,7 @@ No Qt here: :mod:`floodpost.layers.render.operations` paints these and
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from floodpost.data import recipients as rcp
@@ -43,18 +44,26 @@ def village_levels(warnings: list[dict[str, Any]], villages: list[tuple[Any, Any
         if rank < 0:
             continue
         for key in w.get("recipients") or ():
-            r = rcp.parse(key)
-            if r.kind == "feature":
-                continue
-            path = (r.county,) if r.kind == "county" else (r.county, r.township) if r.kind == "township" \
-                else (r.county, r.township, r.village)
-            best[path] = max(best.get(path, -1), rank)
+            path = _area_path(key)
+            if path is not None:
+                best[path] = max(best.get(path, -1), rank)
     out: list[str | None] = []
     for c, t, v in villages:
         c, t, v = text(c), text(t), text(v)
         rank = max(best.get((c,), -1), best.get((c, t), -1), best.get((c, t, v), -1))
         out.append(LEVELS[rank] if rank >= 0 else None)
     return out
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _area_path(key: str) -> tuple[str, ...] | None:
+    """(county[, township[, village]]) a recipient key names, None for a feature: parsed once per key, not
+    once per key at every slider step (a season's warnings name 15,000 villages)."""
+    r = rcp.parse(key)
+    if r.kind == "feature":
+        return None
+    return (r.county,) if r.kind == "county" else (r.county, r.township) if r.kind == "township" \
+        else (r.county, r.township, r.village)
 
 
 def feature_levels(warnings: list[dict[str, Any]], layer: str | None = None) -> dict[str, str]:

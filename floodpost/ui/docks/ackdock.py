@@ -33,8 +33,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -46,13 +45,13 @@ from floodpost.data.situation.tally import TallyRejected, check_entry, entry, re
 from floodpost.data.timeutil import format_local, now_storage, parse_time
 from floodpost.i18n import lang_short
 from floodpost.ui.dialogs.warning import level_icon
+from floodpost.ui.docks.rowmodel import Row, RowsModel
 from floodpost.ui.notes import tr_note
 from floodpost.ui.settings import settings
 
 SETTING_MINUTES = "acks/answer_minutes"
 OVERDUE = QColor("#c62828")
 ANSWERED = QColor("#8a8a8a")
-_ROW = Qt.ItemDataRole.UserRole
 
 
 def _ms(stored: str) -> int:
@@ -134,6 +133,8 @@ class AckPanel(QWidget):
         self.ops: Any = None  # floodpost.data.situation.operations.Operations shown
         self.when = ""  # the moment the rows are for ("" now)
         self.rows: list[dict[str, Any]] = []  # as shown, in order
+        self._sorted: list[dict[str, Any]] = []
+        self._order_of: Any = None  # the operations ``_sorted`` was sorted from
         self._levels = {c.code: (c.zh if self.lang == "zh" else c.en) for c in WARNING_LEVELS}
         self._ways = {c.code: (c.zh if self.lang == "zh" else c.en) for c in ANSWER_WAYS}
         self._names = _layer_names(self.lang)
@@ -156,25 +157,31 @@ class AckPanel(QWidget):
         controls.addWidget(QLabel(self.tr("Overdue after"), self))
         controls.addWidget(self.minutes)
 
-        self.table = QTableWidget(0, len(self.COLUMNS), self)
-        self.table.setHorizontalHeaderLabels([
+        self.model = RowsModel([
             self.tr("Warning"), self.tr("Level"), self.tr("Recipient"), self.tr("Waiting (min)"),
             self.tr("Attempts"), self.tr("Answer"),
-        ])
+        ], self._row, self)
+        self._answered = QBrush(ANSWERED)
+        self._overdue = QBrush(OVERDUE)
+        self._t = 0
+        self._limit = ANSWER_MINUTES * MINUTE_MS
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setWordWrap(False)
         head = self.table.horizontalHeader()
+        head.setResizeContentsPrecision(40)  # a season's 25,000 recipients: widths from the first rows
         head.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         # a long warning name is cut short (the whole in its tooltip): the dock is narrow
         head.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.table.setColumnWidth(0, self.fontMetrics().horizontalAdvance("暴雨橙色预警（第1") + 12)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         head.setStretchLastSection(True)
-        self.table.itemDoubleClicked.connect(lambda item: self.zoom_to(item.row()))
-        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.table.doubleClicked.connect(lambda index: self.zoom_to(index.row()))
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 
         self.answer_button = QPushButton(self.tr("Record &answer…"), self)
         self.no_answer_button = QPushButton(self.tr("Record &no answer"), self)
@@ -244,30 +251,42 @@ class AckPanel(QWidget):
 
     def recipients(self) -> list[dict[str, Any]]:
         """The moment's recipients with waiting and overdue for the officer's N, unanswered first."""
-        if self.ops is None:
-            return []
         t, limit = self.at_ms(), self.minutes.value() * MINUTE_MS
         out = []
-        for r in self.ops.recipients:
+        for r in self._ordered():
             r = dict(r)
             open_ = r.get("answered_ms") is None
             r["waiting_min"] = max(0.0, (t - r["issued_ms"]) / MINUTE_MS) if open_ else 0.0
             r["overdue"] = open_ and t - r["issued_ms"] >= limit
             out.append(r)
-        out.sort(key=lambda r: (r["answered_ms"] is not None, -r["waiting_min"],
-                                r["answered_ms"] or 0, r["warning"], r["recipient"]))
         return out
+
+    def _ordered(self) -> list[dict[str, Any]]:
+        """The recipients unanswered first, longest waiting first: sorted once per moment, not per clock tick.
+
+        Waiting is the moment less the issue, so the longest waiting are the earliest issued whatever the clock.
+        """
+        if self.ops is None:
+            return []
+        if self._order_of is not self.ops:
+            self._sorted = sorted(self.ops.recipients, key=lambda r: (
+                r["answered_ms"] is not None, r["issued_ms"] if r["answered_ms"] is None else 0,
+                r["answered_ms"] or 0, r["warning"], r["recipient"]))
+            self._order_of = self.ops
+        return self._sorted
 
     def counts(self) -> tuple[int, int, int]:
         """(answered, recipients, overdue) at the moment shown."""
-        rows = self.recipients()
-        return (sum(r["answered_ms"] is not None for r in rows), len(rows), sum(bool(r["overdue"]) for r in rows))
+        rows = self._ordered()
+        t, limit = self.at_ms(), self.minutes.value() * MINUTE_MS
+        answered = sum(1 for r in rows if r["answered_ms"] is not None)
+        overdue = sum(1 for r in rows if r["answered_ms"] is None and t - r["issued_ms"] >= limit)
+        return answered, len(rows), overdue
 
     def render(self, *_: object) -> None:
+        """The rows of the moment: the model holds the recipients and draws only the rows in view."""
         keep = self.selected()
-        all_rows = self.recipients()
-        answered, total, overdue = (sum(r["answered_ms"] is not None for r in all_rows), len(all_rows),
-                                    sum(bool(r["overdue"]) for r in all_rows))
+        answered, total, overdue = self.counts()
         if self.ops is None:
             self.header.setText(self.tr("No workspace") if self.ws is None else self.tr("Computing…"))
         elif not total:
@@ -278,10 +297,12 @@ class AckPanel(QWidget):
             self.header.setStyleSheet(f"QLabel {{ color: {OVERDUE.name()}; }}" if overdue else "")
         if self.ops is None or not total:
             self.header.setStyleSheet("")
-        self.rows = [r for r in all_rows if not (self.only_open.isChecked() and r["answered_ms"] is not None)]
-        self.table.setRowCount(len(self.rows))
-        for i, r in enumerate(self.rows):
-            self._fill(i, r)
+        rows = self._ordered()
+        if self.only_open.isChecked():
+            rows = [r for r in rows if r["answered_ms"] is None]
+        self.rows = rows
+        self._t, self._limit = self.at_ms(), self.minutes.value() * MINUTE_MS
+        self.model.show(len(rows))
         if keep is not None:
             for i, r in enumerate(self.rows):
                 if (r["warning"], r["recipient"]) == keep:
@@ -289,47 +310,38 @@ class AckPanel(QWidget):
                     break
         self._update_buttons()
 
-    def _fill(self, i: int, r: dict[str, Any]) -> None:
+    def _row(self, i: int) -> Row:
+        """Row ``i`` as shown: made only when the view draws it."""
+        r = self.rows[i]
         done = r["answered_ms"] is not None
+        overdue = not done and self._t - r["issued_ms"] >= self._limit
         if done:
             delay = max(0.0, (r["answered_ms"] - r["issued_ms"]) / MINUTE_MS)
             ack = r.get("ack") or {}
             parts = [self._ways.get(ack.get("how"), str(ack.get("how") or "")),
                      _short_time(ack.get("reported_at"), r["issued_ms"]), str(ack.get("by_person") or "")]
-            answer = " · ".join(p for p in parts if p)
+            answer = " · ".join(x for x in parts if x)
             waiting = f"{delay:.0f}"
         else:
             answer = self.tr("not answered")
-            waiting = f"{r['waiting_min']:.0f}"
+            waiting = f"{max(0.0, (self._t - r['issued_ms']) / MINUTE_MS):.0f}"
         level = self._levels.get(r.get("level"), str(r.get("level") or ""))
-        cells = [r["warning"], level.split("（")[0].split(" (")[0],
+        texts = [r["warning"], level.split("（")[0].split(" (")[0],
                  rcp.label(r["recipient"], self._names), waiting, str(r.get("attempts") or 0), answer]
-        for c, text in enumerate(cells):
-            item = QTableWidgetItem(text)
-            item.setData(_ROW, (r["warning"], r["recipient"]))
-            if c in (3, 4):
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if done:
-                item.setForeground(QBrush(ANSWERED))
-            elif r["overdue"]:
-                item.setForeground(QBrush(OVERDUE))
-                if c == 3:
-                    f = item.font()
-                    f.setBold(True)
-                    item.setFont(f)
-            if c == 1:
-                item.setIcon(level_icon(str(r.get("level"))))
-                item.setToolTip(level)
-            if c in (0, 2):
-                item.setToolTip(text)
-            if c == 5 and done:
-                item.setToolTip(self.tr("Answered %1 min after the issue").replace("%1", waiting))
-            self.table.setItem(i, c, item)
+        tips = {0: texts[0], 1: level, 2: texts[2]}
+        if done:
+            tips[5] = self.tr("Answered %1 min after the issue").replace("%1", waiting)
+        return Row(texts, self._answered if done else self._overdue if overdue else None,
+                   frozenset({3}) if overdue else frozenset(), tips, frozenset({3, 4}),
+                   {1: level_icon(str(r.get("level")))})
 
     def selected(self) -> tuple[str, str] | None:
         """(warning, recipient) of the selected row."""
-        items = self.table.selectedItems()
-        return items[0].data(_ROW) if items else None
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or not 0 <= rows[0].row() < len(self.rows):
+            return None
+        r = self.rows[rows[0].row()]
+        return r["warning"], r["recipient"]
 
     def select(self, warning: str, recipient: str) -> bool:
         for i, r in enumerate(self.rows):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,8 +25,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -37,11 +36,11 @@ from floodpost.data.situation.tally import TallyRejected, check_entry, entry
 from floodpost.data.timeutil import format_local, now_storage
 from floodpost.data.workspace import default_operator
 from floodpost.i18n import lang_short
+from floodpost.ui.docks.rowmodel import Row, RowsModel
 from floodpost.ui.notes import tr_note
 
 WAITING = QColor("#c62828")
 DONE = QColor("#8a8a8a")
-_ROW = Qt.ItemDataRole.UserRole
 
 
 def waiting(event: dict[str, Any]) -> bool:
@@ -93,27 +92,30 @@ class AlertPanel(QWidget):
         controls.addWidget(self.only_waiting)
         controls.addStretch(1)
 
-        self.table = QTableWidget(0, len(self.COLUMNS), self)
-        self.table.setHorizontalHeaderLabels([
+        self.model = RowsModel([
             self.tr("Station"), self.tr("River / reservoir"), self.tr("Threshold"), self.tr("Crossing"),
             self.tr("Time"), self.tr("Level (m)"), self.tr("Margin"), self.tr("Acknowledged"),
-        ])
+        ], self._row, self)
+        self._waiting_brush, self._done_brush = QBrush(WAITING), QBrush(DONE)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setWordWrap(False)
         head = self.table.horizontalHeader()
+        head.setResizeContentsPrecision(40)
         head.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         head.setStretchLastSection(True)
-        self.table.itemDoubleClicked.connect(lambda item: self.open_row(item.row()))
-        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 
         self.ack_button = QPushButton(self.tr("&Acknowledge"), self)
         self.ack_button.setToolTip(self.tr("The duty officer has seen this crossing: it stops waiting"))
         self.ack_button.clicked.connect(self.acknowledge_selected)
         self.chart_button = QPushButton(self.tr("&Hydrograph…"), self)
-        self.chart_button.clicked.connect(lambda: self.open_row(self.table.currentRow()))
+        self.chart_button.clicked.connect(lambda: self.open_row(self.table.currentIndex().row()))
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         buttons = QHBoxLayout()
@@ -178,9 +180,7 @@ class AlertPanel(QWidget):
                                 .replace("%2", str(len(all_rows))))
         self.header.setStyleSheet(f"QLabel {{ color: {WAITING.name()}; }}" if count else "")
         self.rows = [e for e in all_rows if waiting(e) or not self.only_waiting.isChecked()]
-        self.table.setRowCount(len(self.rows))
-        for i, e in enumerate(self.rows):
-            self._fill(i, e)
+        self.model.show(len(self.rows))
         if keep is not None:
             for i, e in enumerate(self.rows):
                 if _key(e) == keep:
@@ -191,7 +191,9 @@ class AlertPanel(QWidget):
             self.waiting = count
             self.countChanged.emit(count)
 
-    def _fill(self, i: int, e: dict[str, Any]) -> None:
+    def _row(self, i: int) -> Row:
+        """Row ``i`` as shown: made only when the view draws it."""
+        e = self.rows[i]
         ack = e.get("ack") or {}
         acked = ""
         if e.get("acknowledged"):
@@ -200,33 +202,23 @@ class AlertPanel(QWidget):
                                          if (ack.get("reported_at") or ack.get("ack_ms")) else "") if p)
         elif e["direction"] == "up":
             acked = self.tr("waiting")
-        cells = [
+        texts = [
             e["station"], self._where.get(e["station"], ""), self._thresholds.get(e["threshold"], e["threshold"]),
             self._directions.get(e["direction"], e["direction"]), format_local(e["at"])[5:],
             f"{float(e['level']):.2f}", margin_text(e["threshold"], e["margin"], self.lang), acked,
         ]
         alert = waiting(e)
-        for c, text in enumerate(cells):
-            item = QTableWidgetItem(text)
-            item.setData(_ROW, _key(e))
-            if c == 5:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if alert:
-                item.setForeground(QBrush(WAITING))
-                if c in (0, 6):
-                    f = item.font()
-                    f.setBold(True)
-                    item.setFont(f)
-            elif e["direction"] == "down" or e.get("acknowledged"):
-                item.setForeground(QBrush(DONE))
-            if c == 4:
-                item.setToolTip(format_local(e["at"]))
-            self.table.setItem(i, c, item)
+        brush = (self._waiting_brush if alert
+                 else self._done_brush if e["direction"] == "down" or e.get("acknowledged") else None)
+        return Row(texts, brush, frozenset({0, 6}) if alert else frozenset(), {4: format_local(e["at"])},
+                   frozenset({5}))
 
     def selected(self) -> tuple[str, str, str, int] | None:
         """(station, threshold, direction, ms) of the selected row."""
-        items = self.table.selectedItems()
-        return items[0].data(_ROW) if items else None
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or not 0 <= rows[0].row() < len(self.rows):
+            return None
+        return _key(self.rows[rows[0].row()])
 
     def selected_event(self) -> dict[str, Any] | None:
         key = self.selected()

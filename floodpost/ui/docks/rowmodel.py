@@ -1,0 +1,93 @@
+"""A table's rows worked out only when the view draws them.
+
+The 叫应 list of a season's warning has 15,000 recipients and the alert list
+hundreds of crossings, both redone at every slider step: an item per cell
+for every row took seconds on the GUI thread. A :class:`RowsModel` holds a
+row count and a function that makes one row; the view asks for the few
+dozen rows it shows, and each is made once per moment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PySide6.QtGui import QBrush, QFont, QIcon
+
+
+@dataclass
+class Row:
+    """One row as shown: its texts, colour, bold columns, tooltips, right-aligned columns and icons."""
+
+    texts: list[str]
+    brush: QBrush | None = None
+    bold: frozenset[int] = frozenset()
+    tips: dict[int, str] = field(default_factory=dict)
+    right: frozenset[int] = frozenset()
+    icons: dict[int, QIcon] = field(default_factory=dict)
+
+
+_R = Qt.ItemDataRole
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+class RowsModel(QAbstractTableModel):
+    """``heads`` as columns, ``make(i)`` as row ``i`` (asked only for rows in view, kept until :meth:`show`)."""
+
+    def __init__(self, heads: list[str], make: Callable[[int], Row], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.heads = heads
+        self.make = make
+        self.count = 0
+        self._rows: dict[int, Row] = {}
+        self._bold: QFont | None = None
+
+    def show(self, count: int) -> None:
+        """``count`` rows, all made anew when next drawn."""
+        self.beginResetModel()
+        self.count = count
+        self._rows = {}
+        self.endResetModel()
+
+    def row(self, i: int) -> Row:
+        got = self._rows.get(i)
+        if got is None:
+            got = self._rows[i] = self.make(i)
+        return got
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else self.count
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.heads)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _R.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == _R.DisplayRole and 0 <= section < len(self.heads):
+            return self.heads[section]
+        return None
+
+    def data(self, index: QModelIndex, role: int = _R.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < self.count:
+            return None
+        if role not in (_R.DisplayRole, _R.ForegroundRole, _R.FontRole, _R.DecorationRole, _R.ToolTipRole,
+                        _R.TextAlignmentRole):
+            return None
+        r, c = self.row(index.row()), index.column()
+        if role == _R.DisplayRole:
+            return r.texts[c]
+        if role == _R.ForegroundRole:
+            return r.brush
+        if role == _R.FontRole:
+            if c not in r.bold:
+                return None
+            if self._bold is None:
+                self._bold = QFont()
+                self._bold.setBold(True)
+            return self._bold
+        if role == _R.DecorationRole:
+            return r.icons.get(c)
+        if role == _R.TextAlignmentRole:
+            return _RIGHT if c in r.right else None
+        return r.tips.get(c)
