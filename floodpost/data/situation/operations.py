@@ -37,6 +37,7 @@ the curves one sampling, as for the tallies.
 from __future__ import annotations
 
 import bisect
+import heapq
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -242,6 +243,8 @@ class OperationsFold:
         self.acks: dict[tuple[str, str], list[tuple[int, int, dict[str, Any]]]] = defaultdict(list)
         #: (warning, recipient) -> issue ms -> (its first answer, the unanswered calls before it): see ``_answer``
         self._answers: dict[tuple[str, str], dict[int, tuple[Any, list[int]]]] = {}
+        #: (warning, issue ms, fid) -> its recipients' answers, in its order (``_issue_answers``)
+        self._by_issue: dict[tuple[str, int, int], tuple[list[Any], list[Any], list[int]]] = {}
         #: recipient keys as written -> as stored; recipients cells -> keys (1,000 answers name a few keys)
         self._key_of: dict[str, str] = {}
         self._keys_of: dict[str, list[str]] = {}
@@ -276,7 +279,7 @@ class OperationsFold:
 
     def __getstate__(self) -> dict[str, Any]:
         # kept on disk without what each moment looks up again (``situation.keep``)
-        return {**self.__dict__, "_answers": {}}
+        return {**self.__dict__, "_answers": {}, "_by_issue": {}}
 
     # ------------------------------------------------------------ putting records in
     def _put_incident(self, r: dict[str, Any]) -> None:
@@ -314,6 +317,7 @@ class OperationsFold:
         if keys is None:
             keys = self._keys_of[cell] = rcp.split(cell)
         row = (self._ms(r.get("reported_at")), int(r["fid"]), r, keys, end_ms, frozenset(keys))
+        self._by_issue.clear()
         _insort(self.warnings[name], row)
         return name
 
@@ -325,6 +329,7 @@ class OperationsFold:
         pair = (_text(r.get("warning")), key)
         _insort(self.acks[pair], (self._ms(r.get("reported_at")), int(r["fid"]), r))
         self._answers.pop(pair, None)
+        self._by_issue.clear()
         return pair
 
     def add(self, key: str, r: dict[str, Any]) -> bool:
@@ -534,6 +539,22 @@ class OperationsFold:
             return first, len(tries)
         return None, bisect.bisect_right(tries, t)
 
+    def _issue_answers(self, name: str, row: Any) -> tuple[list[Any], list[Any], list[int]]:
+        """One issue of a warning's recipients with their first answers (``_answer``): by recipient, the
+        answered by (answer time, recipient), and those answer times. The same at every moment until an
+        answer is entered, so a moment takes the answered as a prefix and lists the rest in order."""
+        got = self._by_issue.get((name, row[0], row[1]))
+        if got is None:
+            by_key = []
+            for key in sorted(set(row[3])):
+                self._answer(name, key, row[0], _INF)
+                first, tries = self._answers[(name, key)][row[0]]
+                by_key.append((key, first, tries))
+            by_answer = sorted((e for e in by_key if e[1] is not None), key=lambda e: (e[1][0], e[0]))
+            got = (by_key, by_answer, [e[1][0] for e in by_answer])
+            self._by_issue[(name, row[0], row[1])] = got
+        return got
+
     def _recipient_vector(self, name: str, key: str, t: float) -> tuple[int, int, int, int]:
         row = self.warning_row(name, t)
         if row is None or key not in row[5]:
@@ -602,29 +623,37 @@ class OperationsFold:
                 "forces": sorted(by_incident.get(name, [])),
                 "personnel_on_site": men_at.get(name, 0),
             })
+        active = []
         for name in self.warnings:
             row = self.warning_row(name, t)
-            if row is None:
-                continue
-            answered = 0
-            issued, level, kind = row[0], row[2].get("level"), row[2].get("kind")
+            if row is not None:
+                active.append((row[0], name, row))
+        # unanswered first, longest waiting (earliest issued) first, then by warning and recipient; then the
+        # answered by answer time, warning and recipient: made in that order, not sorted at every moment
+        answered_lists = []
+        for issued, name, row in sorted(active, key=lambda a: (a[0], a[1])):
+            level, kind = row[2].get("level"), row[2].get("kind")
             waited = max(0.0, (t - issued) / MINUTE_MS)
             late = t - issued >= minutes * MINUTE_MS
-            for key in row[3]:  # recipient_state's figures, the warning looked up once (1,000 villages each)
-                got, attempts = self._answer(name, key, issued, t)
-                answered += got is not None
-                ops.recipients.append({
-                    "warning": name, "recipient": key, "level": level, "kind": kind, "issued_ms": issued,
-                    "answered_ms": got[0] if got else None, "ack": got[1] if got else None, "attempts": attempts,
-                    "waiting_min": 0.0 if got else waited, "overdue": got is None and late,
-                })
+            by_key, by_answer, answer_times = self._issue_answers(name, row)
+            append = ops.recipients.append
+            for key, first, tries in by_key:  # recipient_state's figures, the warning looked up once
+                if first is None or first[0] > t:
+                    append({"warning": name, "recipient": key, "level": level, "kind": kind, "issued_ms": issued,
+                            "answered_ms": None, "ack": None,
+                            "attempts": bisect.bisect_right(tries, t) if tries else 0,
+                            "waiting_min": waited, "overdue": late})
+            n = bisect.bisect_right(answer_times, t)
+            answered_lists.append([
+                (first[0], name, key, {"warning": name, "recipient": key, "level": level, "kind": kind,
+                                       "issued_ms": issued, "answered_ms": first[0], "ack": first[1],
+                                       "attempts": len(tries), "waiting_min": 0.0, "overdue": False})
+                for key, first, tries in by_answer[:n]])
             ops.warnings.append({**row[2], "recipients": list(row[3]), "issued_ms": row[0],
-                                 "answered": answered, "total": len(row[3])})
+                                 "answered": n, "total": len(row[3])})
+        ops.recipients.extend(r for *_, r in heapq.merge(*answered_lists, key=lambda e: e[:3]))
         # in order of issue (not of entry: a fresh fold and one caught up list them alike)
         ops.warnings.sort(key=lambda w: (w["issued_ms"], str(w.get("name"))))
-        # unanswered first, longest waiting first; then by warning and recipient for a stable list
-        ops.recipients.sort(key=lambda r: (r["answered_ms"] is not None, -r["waiting_min"],
-                                           r["answered_ms"] or 0, r["warning"], r["recipient"]))
         return ops
 
     def series(self, times: np.ndarray) -> dict[tuple[str, ...], np.ndarray]:

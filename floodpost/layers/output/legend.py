@@ -9,6 +9,7 @@ page's legend explains every symbol on it.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -147,7 +148,15 @@ def layer_classes(layer: Any) -> set[str] | None:
     table = layer.table
     if not sym.field or table is None or sym.field not in table:
         return None
-    return set(map(str, table[sym.field].dropna().unique()))
+    # once per version of the layer's data: the meeting view's legend asks at every slider step
+    key = (getattr(layer, "data_token", None), getattr(layer, "version", None), id(table), sym.field)
+    cached = getattr(layer, "_classes_cache", None)
+    if cached is not None and cached[0] == key and key[0] is not None:
+        return set(cached[1])
+    found = set(map(str, table[sym.field].dropna().unique()))
+    with contextlib.suppress(AttributeError):
+        layer._classes_cache = (key, frozenset(found))
+    return found
 
 
 def map_legend(scene: Any, text: PageText) -> list[LegendGroup]:

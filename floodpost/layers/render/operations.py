@@ -21,6 +21,7 @@ the web page reads too. QtGui only.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -185,7 +186,7 @@ class OperationsOverlay:
             links.append(DispatchLink(str(d["force"]), str(d["incident"]), a[0], a[1], b[0], b[1],
                                       int(d["personnel"]), full))
         late = late_recipients(ops.recipients, limit)
-        levels = village_levels(ops.warnings, [(c, t, n) for _, _, c, t, n in where.villages])
+        levels, area_levels = _levels(ops.warnings, where)
         marks = []
         for (lon, lat, c, t, n), level in zip(where.villages, levels, strict=True):
             overdue = rcp.village_key(c, t, n) in late
@@ -198,7 +199,6 @@ class OperationsOverlay:
         done = [line for m in incidents if m.style != "uncontrolled" for line in where.sections.get(m.name, [])]
         areas = []
         if where.village_areas:
-            area_levels = village_levels(ops.warnings, [(c, t, v) for c, t, v, _ in where.village_areas])
             for (c, t, v, rings), level in zip(where.village_areas, area_levels, strict=True):
                 overdue = rcp.village_key(c, t, v) in late
                 if level is not None or overdue:
@@ -221,6 +221,22 @@ class OperationsOverlay:
         from floodpost.layers.render.fonts import is_vector
 
         return self.plan(viewport, scale).draw(painter, is_vector(painter))
+
+
+def _levels(warnings: list[dict[str, Any]], where: Places) -> tuple[list[str | None], list[str | None]]:
+    """Each village's (and village outline's) warning level: worked out again only when the warnings in
+    force change, not at every slider step (a season's warnings name 15,000 villages)."""
+    sig = tuple((w.get("name"), w.get("fid"), w.get("issued_ms"), w.get("level"), len(w.get("recipients") or ()))
+                for w in warnings)
+    cached = getattr(where, "_levels_cache", None)
+    if cached is not None and cached[0] == sig:
+        return cached[1], cached[2]
+    levels = village_levels(warnings, [(c, t, n) for _, _, c, t, n in where.villages])
+    areas = (village_levels(warnings, [(c, t, v) for c, t, v, _ in where.village_areas])
+             if where.village_areas else [])
+    with contextlib.suppress(AttributeError):
+        where._levels_cache = (sig, levels, areas)  # type: ignore[attr-defined]
+    return levels, areas
 
 
 def _feature_size(key: str) -> float:

@@ -133,8 +133,6 @@ class AckPanel(QWidget):
         self.ops: Any = None  # floodpost.data.situation.operations.Operations shown
         self.when = ""  # the moment the rows are for ("" now)
         self.rows: list[dict[str, Any]] = []  # as shown, in order
-        self._sorted: list[dict[str, Any]] = []
-        self._order_of: Any = None  # the operations ``_sorted`` was sorted from
         self._levels = {c.code: (c.zh if self.lang == "zh" else c.en) for c in WARNING_LEVELS}
         self._ways = {c.code: (c.zh if self.lang == "zh" else c.en) for c in ANSWER_WAYS}
         self._names = _layer_names(self.lang)
@@ -262,18 +260,13 @@ class AckPanel(QWidget):
         return out
 
     def _ordered(self) -> list[dict[str, Any]]:
-        """The recipients unanswered first, longest waiting first: sorted once per moment, not per clock tick.
+        """The recipients unanswered first, longest waiting first, as the engine lists them.
 
         Waiting is the moment less the issue, so the longest waiting are the earliest issued whatever the clock.
         """
         if self.ops is None:
             return []
-        if self._order_of is not self.ops:
-            self._sorted = sorted(self.ops.recipients, key=lambda r: (
-                r["answered_ms"] is not None, r["issued_ms"] if r["answered_ms"] is None else 0,
-                r["answered_ms"] or 0, r["warning"], r["recipient"]))
-            self._order_of = self.ops
-        return self._sorted
+        return self.ops.recipients  # the engine's order (``operations``), made in the worker thread
 
     def counts(self) -> tuple[int, int, int]:
         """(answered, recipients, overdue) at the moment shown."""
