@@ -79,9 +79,24 @@ def test_a_rain_gauge_has_bars_and_the_running_accumulation(qtbot, ws) -> None:
     assert list(right) == list(xs)
 
 
+def test_a_hidden_alert_list_counts_now_and_fills_its_rows_when_shown(qtbot, ws, zh) -> None:
+    """Behind another tab the list does no work at a slider step but its count (the tab's title)."""
+    panel = AlertPanel(lang="zh")
+    qtbot.addWidget(panel)
+    panel.set_workspace(ws)
+    counts = []
+    panel.countChanged.connect(counts.append)
+    panel.show_water(as_of(ws, bj("22 17:00")).water, bj("22 17:00"))
+    assert counts == [1] and panel.waiting == 1
+    assert panel.table.model().rowCount() == 0, "no rows made while hidden"
+    panel.show()
+    assert [r[0] for r in table(panel)] == [RIVER, RESERVOIR]
+
+
 def test_the_alert_list_puts_a_waiting_crossing_first_and_follows_the_moment(qtbot, ws, zh) -> None:
     panel = AlertPanel(lang="zh")
     qtbot.addWidget(panel)
+    panel.show()  # a hidden list fills its rows when shown
     panel.set_workspace(ws)
     panel.show_water(as_of(ws, bj("22 10:30")).water, bj("22 10:30"))
     # 10:30: the reservoir is over 汛限 and nobody has acknowledged it yet (11:00)
@@ -104,6 +119,7 @@ def test_the_alert_list_puts_a_waiting_crossing_first_and_follows_the_moment(qtb
 def test_acknowledging_writes_one_record_and_the_alert_stops_waiting(qtbot, ws, zh) -> None:
     panel = AlertPanel(lang="zh")
     qtbot.addWidget(panel)
+    panel.show()  # a hidden list fills its rows when shown
     panel.set_workspace(ws)
     panel.operator = "李值班"
     panel.show_water(as_of(ws, bj("22 17:00")).water, bj("22 17:00"))

@@ -1192,6 +1192,7 @@
     <name>LegendView</name>
     <message>
         <source>Rain 24 h (darker: more)</source>
+        <extracomment>the gauges&apos; legend rows the moment uses (``state:…``, ``rain:…``, ``rising``); None: all of them</extracomment>
         <translation>24小时雨量（色深雨大）</translation>
     </message>
 </context>
@@ -1921,7 +1922,7 @@ Nothing was changed; the step is no longer on the undo list.</source>
     </message>
     <message>
         <source>Whole map</source>
-        <extracomment>At most this share of the screen for the meeting legend (a laptop with every kind of layer needs a third).</extracomment>
+        <extracomment>At most this share of the screen for the meeting legend (a laptop with every kind of layer, gauges too, needs a bit over a third).</extracomment>
         <translation>全图</translation>
     </message>
     <message>

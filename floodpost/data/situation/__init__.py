@@ -516,6 +516,10 @@ class _Evacuation:
         self._persons = v[:, :5].astype(np.int64)
         self._kinds = kinds
 
+    def __getstate__(self) -> dict[str, Any]:
+        # kept on disk without the rows made into dicts for the moments shown (``keep``)
+        return {**self.__dict__, "_dicts": {}, "_facts": {}}
+
     def add(self, r: dict[str, Any]) -> None:
         """A report entered now: it holds from its time until the area's next report."""
         area = r["area"]

@@ -45,7 +45,7 @@ from floodpost.data.situation.tally import TallyRejected, check_entry, entry, re
 from floodpost.data.timeutil import format_local, now_storage, parse_time
 from floodpost.i18n import lang_short
 from floodpost.ui.dialogs.warning import level_icon
-from floodpost.ui.docks.rowmodel import Row, RowsModel
+from floodpost.ui.docks.rowmodel import Row, RowsModel, fit_columns
 from floodpost.ui.notes import tr_note
 from floodpost.ui.settings import settings
 
@@ -133,6 +133,7 @@ class AckPanel(QWidget):
         self.ops: Any = None  # floodpost.data.situation.operations.Operations shown
         self.when = ""  # the moment the rows are for ("" now)
         self.rows: list[dict[str, Any]] = []  # as shown, in order
+        self._stale = False  # a moment came while hidden: rendered when shown
         self._levels = {c.code: (c.zh if self.lang == "zh" else c.en) for c in WARNING_LEVELS}
         self._ways = {c.code: (c.zh if self.lang == "zh" else c.en) for c in ANSWER_WAYS}
         self._names = _layer_names(self.lang)
@@ -171,8 +172,8 @@ class AckPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setWordWrap(False)
         head = self.table.horizontalHeader()
-        head.setResizeContentsPrecision(40)  # a season's 25,000 recipients: widths from the first rows
-        head.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        head.setResizeContentsPrecision(40)  # a season's 15,000 recipients: widths from the first rows
+        head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         # a long warning name is cut short (the whole in its tooltip): the dock is narrow
         head.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.table.setColumnWidth(0, self.fontMetrics().horizontalAdvance("暴雨橙色预警（第1") + 12)
@@ -223,10 +224,21 @@ class AckPanel(QWidget):
         self.show_operations(getattr(moment.situation, "operations", None), moment.when)
 
     def show_operations(self, ops: Any, when: str = "") -> None:
-        """The operations of one moment (``situation.as_of(ws, T).operations``); ``when`` "" for now."""
+        """The operations of one moment (``situation.as_of(ws, T).operations``); ``when`` "" for now.
+
+        A hidden list (its dock behind another tab) is filled when it is shown, not at every slider step.
+        """
         self.ops = ops
         self.when = when or ""
-        self.render()
+        if self.isVisible():
+            self.render()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._stale:
+            self.render()
 
     def clear(self) -> None:
         self.ops = None
@@ -278,6 +290,7 @@ class AckPanel(QWidget):
 
     def render(self, *_: object) -> None:
         """The rows of the moment: the model holds the recipients and draws only the rows in view."""
+        self._stale = False
         keep = self.selected()
         answered, total, overdue = self.counts()
         if self.ops is None:
@@ -296,6 +309,7 @@ class AckPanel(QWidget):
         self.rows = rows
         self._t, self._limit = self.at_ms(), self.minutes.value() * MINUTE_MS
         self.model.show(len(rows))
+        fit_columns(self.table, self.model, keep=(0,))
         if keep is not None:
             for i, r in enumerate(self.rows):
                 if (r["warning"], r["recipient"]) == keep:
@@ -337,6 +351,8 @@ class AckPanel(QWidget):
         return r["warning"], r["recipient"]
 
     def select(self, warning: str, recipient: str) -> bool:
+        if self._stale:  # asked while hidden: the rows of the moment first
+            self.render()
         for i, r in enumerate(self.rows):
             if (r["warning"], r["recipient"]) == (warning, rcp.normalise(recipient)):
                 self.table.selectRow(i)

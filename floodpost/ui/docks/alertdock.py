@@ -36,7 +36,7 @@ from floodpost.data.situation.tally import TallyRejected, check_entry, entry
 from floodpost.data.timeutil import format_local, now_storage
 from floodpost.data.workspace import default_operator
 from floodpost.i18n import lang_short
-from floodpost.ui.docks.rowmodel import Row, RowsModel
+from floodpost.ui.docks.rowmodel import Row, RowsModel, fit_columns
 from floodpost.ui.notes import tr_note
 
 WAITING = QColor("#c62828")
@@ -77,6 +77,7 @@ class AlertPanel(QWidget):
         self.when = ""
         self.rows: list[dict[str, Any]] = []
         self.waiting = 0
+        self._stale = False  # a moment came while hidden: rendered when shown
         self._where: dict[str, str] = {}
         self._thresholds = {c.code: (c.zh if self.lang == "zh" else c.en) for c in THRESHOLDS}
         self._directions = {c.code: (c.zh if self.lang == "zh" else c.en) for c in DIRECTIONS}
@@ -106,7 +107,7 @@ class AlertPanel(QWidget):
         self.table.setWordWrap(False)
         head = self.table.horizontalHeader()
         head.setResizeContentsPrecision(40)
-        head.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         head.setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -152,7 +153,21 @@ class AlertPanel(QWidget):
         self.when = when or ""
         self._where = {s["station"]: (s.get("river") or s.get("reservoir") or "")
                        for s in (getattr(water, "stations", None) or [])}
-        self.render()
+        if self.isVisible():
+            self.render()
+        else:  # behind another tab: the count for its title now, the rows when it is shown
+            self._stale = True
+            self._count(sum(waiting(e) for e in (getattr(water, "events", None) or [])))
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._stale:
+            self.render()
+
+    def _count(self, count: int) -> None:
+        if count != self.waiting:
+            self.waiting = count
+            self.countChanged.emit(count)
 
     def clear(self) -> None:
         self.water = None
@@ -168,6 +183,7 @@ class AlertPanel(QWidget):
         return out
 
     def render(self, *_: object) -> None:
+        self._stale = False
         keep = self.selected()
         all_rows = self.events()
         count = sum(waiting(e) for e in all_rows)
@@ -181,15 +197,14 @@ class AlertPanel(QWidget):
         self.header.setStyleSheet(f"QLabel {{ color: {WAITING.name()}; }}" if count else "")
         self.rows = [e for e in all_rows if waiting(e) or not self.only_waiting.isChecked()]
         self.model.show(len(self.rows))
+        fit_columns(self.table, self.model, keep=())
         if keep is not None:
             for i, e in enumerate(self.rows):
                 if _key(e) == keep:
                     self.table.selectRow(i)
                     break
         self._update_buttons()
-        if count != self.waiting:
-            self.waiting = count
-            self.countChanged.emit(count)
+        self._count(count)
 
     def _row(self, i: int) -> Row:
         """Row ``i`` as shown: made only when the view draws it."""
@@ -226,6 +241,8 @@ class AlertPanel(QWidget):
 
     def select(self, station: str, threshold: str | None = None, direction: str = "up") -> bool:
         """Select the newest row of ``station`` (of that threshold and direction when given)."""
+        if self._stale:  # asked while hidden: the rows of the moment first
+            self.render()
         for i, e in enumerate(self.rows):
             if e["station"] == station and threshold in (None, e["threshold"]) and e["direction"] == direction:
                 self.table.selectRow(i)

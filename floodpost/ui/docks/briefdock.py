@@ -34,6 +34,7 @@ class BriefPanel(QWidget):
         super().__init__(parent)
         self.ws: Any = None
         self.when: str = ""
+        self._pending: str | None = None  # the brief of a moment that came while hidden
         lay = QVBoxLayout(self)
         self.text = QPlainTextEdit()
         lay.addWidget(self.text, 1)
@@ -65,10 +66,22 @@ class BriefPanel(QWidget):
         self.refreshRequested.emit()
 
     def show_text(self, text: str) -> None:
-        """The brief as computed for the time shown."""
-        self.text.setPlainText(text)
+        """The brief as computed for the time shown (laid out when the dock is shown, not behind another tab)."""
+        self._pending = text
+        if self.isVisible():
+            self._set()
+
+    def _set(self) -> None:
+        if self._pending is not None:
+            self.text.setPlainText(self._pending)
+            self._pending = None
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self._set()
 
     def copy(self) -> None:
+        self._set()
         QGuiApplication.clipboard().setText(self.text.toPlainText())
 
     def save_dialog(self, suffix: str) -> None:
@@ -80,6 +93,7 @@ class BriefPanel(QWidget):
             return
         if not path.lower().endswith(suffix):
             path += suffix
+        self._set()
         try:
             save_brief(self.text.toPlainText(), path)
         except Exception as exc:  # noqa: BLE001 - told to the user

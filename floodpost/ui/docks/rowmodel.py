@@ -91,3 +91,16 @@ class RowsModel(QAbstractTableModel):
         if role == _R.TextAlignmentRole:
             return _RIGHT if c in r.right else None
         return r.tips.get(c)
+
+
+def fit_columns(view: Any, model: RowsModel, keep: tuple[int, ...] = ()) -> None:
+    """Columns sized to their contents when rows first come (and when the view had none), not at every
+    moment: sizing to contents asks every shown cell of every column again on each reset."""
+    if model.count and not getattr(view, "_fitted", False):
+        widths = {c: view.columnWidth(c) for c in keep}
+        view.resizeColumnsToContents()
+        for c, w in widths.items():
+            view.setColumnWidth(c, w)
+        view._fitted = True
+    elif not model.count:
+        view._fitted = False

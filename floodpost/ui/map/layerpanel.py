@@ -162,6 +162,7 @@ class LegendView(QWidget):
         self.flow = flow
         #: the gauges' legend rows the moment uses (``state:…``, ``rain:…``, ``rising``); None: all of them
         self.water_codes: set[str] | None = None
+        self._stale = False
         layers.events.connect(self._changed)
         self._changed()
 
@@ -172,6 +173,15 @@ class LegendView(QWidget):
         """The moment changed: only the gauges' looks it uses (the meeting view's legend may not scroll)."""
         if codes != self.water_codes:
             self.water_codes = codes
+            if self.isVisible():
+                self._changed()
+            else:  # the meeting view is closed: laid out when it opens, not at every slider step
+                self._stale = True
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
             self._changed()
 
     def set_layers(self, layers: LayerList) -> None:
