@@ -25,7 +25,8 @@ season:
 * ``open_first_frame_s`` / ``open_dashboard_s`` (GUI; ``_cold`` the first window,
   which folds every record, the others a second window taking its fold up): the window opening
   the workspace, to its first painted map and to its dashboard filled,
-* ``peak_rss_mb`` of this process.
+* ``peak_rss_mb`` of this process (both workspaces' folds, the season's several times over),
+  ``window_peak_rss_mb`` of the window's process.
 
 Operations (issue 18; the season has 400 incidents, 3,000 status records,
 2,000 dispatches, 30 warnings to 1,000 villages each and their answers):
@@ -376,6 +377,7 @@ print(json.dumps({{
     'slider_step_ms': round(statistics.median(steps) * 1000, 1) if steps else None,
     'slider_step_p90_ms': round(sorted(steps)[int(0.9 * (len(steps) - 1))] * 1000, 1) if steps else None,
     'slider_figures_ms': round(statistics.median(figures) * 1000, 1) if figures else None,
+    'window_peak_rss_mb': round(__import__('resource').getrusage(__import__('resource').RUSAGE_SELF).ru_maxrss / 1024),
 }}))
 win.close()
 """
