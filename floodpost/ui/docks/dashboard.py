@@ -193,6 +193,12 @@ class Framing:
 
 
 # ------------------------------------------------------------------ widgets
+def _style(label: QLabel, css: str) -> None:
+    """Set a style sheet only when it changes: each one set restyles the label, at every slider step."""
+    if label.styleSheet() != css:
+        label.setStyleSheet(css)
+
+
 class _Figure(QWidget):
     """One headline: big number, small label, change since the last meeting."""
 
@@ -235,7 +241,7 @@ class _Figure(QWidget):
 
     def set_stale(self, stale: bool) -> None:
         """Grey the number while a newer one is being computed; red when it calls for action."""
-        self.value.setStyleSheet("color: #9a9a9a;" if stale else (f"color: {ALARM};" if self.alarm else ""))
+        _style(self.value, "color: #9a9a9a;" if stale else (f"color: {ALARM};" if self.alarm else ""))
 
     def show_number(self, value: float, change: float | None, since: str, alarm: bool = False,
                     text: str | None = None, worse_up: bool = True) -> None:
@@ -249,12 +255,12 @@ class _Figure(QWidget):
             sign = "+" if change >= 0 else "−"
             self.change.setText(f"{sign}{abs(change):,.0f} {since}")
             worse = change > 0 if worse_up else change < 0
-            self.change.setStyleSheet("color: #b35806;" if worse else "color: #555;")
+            _style(self.change, "color: #b35806;" if worse else "color: #555;")
 
     def show_age(self, text: str, stale: bool, tip: str) -> None:
         """The newest report's age ("2小时前"), amber when overdue; ``tip`` says when it was and what is expected."""
         self.age.setText(text)
-        self.age.setStyleSheet(f"color: {STALE_AGE}; font-weight: bold;" if stale else "color: #777;")
+        _style(self.age, f"color: {STALE_AGE}; font-weight: bold;" if stale else "color: #777;")
         self.age.setToolTip(tip)
 
 
