@@ -21,19 +21,16 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -45,7 +42,7 @@ from floodpost.data.situation.tally import TallyRejected, check_entry, entry, re
 from floodpost.data.timeutil import format_local, now_storage, parse_time
 from floodpost.i18n import lang_short
 from floodpost.ui.dialogs.warning import level_icon
-from floodpost.ui.docks.rowmodel import Row, RowsModel, fit_columns
+from floodpost.ui.docks.rowmodel import Row, RowsModel, ShownLater, fit_columns, rows_view
 from floodpost.ui.notes import tr_note
 from floodpost.ui.settings import settings
 
@@ -105,7 +102,7 @@ def _layer_names(lang: str) -> dict[str, str]:
     return {k: (s.zh if lang == "zh" else s.en) for k, s in ALL.items()}
 
 
-class AckPanel(QWidget):
+class AckPanel(ShownLater, QWidget):
     """The recipients of the active warnings at the map's moment, unanswered and longest waiting first.
 
     Signals
@@ -133,7 +130,6 @@ class AckPanel(QWidget):
         self.ops: Any = None  # floodpost.data.situation.operations.Operations shown
         self.when = ""  # the moment the rows are for ("" now)
         self.rows: list[dict[str, Any]] = []  # as shown, in order
-        self._stale = False  # a moment came while hidden: rendered when shown
         self._levels = {c.code: (c.zh if self.lang == "zh" else c.en) for c in WARNING_LEVELS}
         self._ways = {c.code: (c.zh if self.lang == "zh" else c.en) for c in ANSWER_WAYS}
         self._names = _layer_names(self.lang)
@@ -164,23 +160,10 @@ class AckPanel(QWidget):
         self._overdue = QBrush(OVERDUE)
         self._t = 0
         self._limit = ANSWER_MINUTES * MINUTE_MS
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setWordWrap(False)
-        head = self.table.horizontalHeader()
-        head.setResizeContentsPrecision(40)  # a season's 15,000 recipients: widths from the first rows
-        head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table = rows_view(self, self.model, self.zoom_to, self._update_buttons)
         # a long warning name is cut short (the whole in its tooltip): the dock is narrow
-        head.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.table.setColumnWidth(0, self.fontMetrics().horizontalAdvance("暴雨橙色预警（第1") + 12)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        head.setStretchLastSection(True)
-        self.table.doubleClicked.connect(lambda index: self.zoom_to(index.row()))
-        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 
         self.answer_button = QPushButton(self.tr("Record &answer…"), self)
         self.no_answer_button = QPushButton(self.tr("Record &no answer"), self)
@@ -230,15 +213,7 @@ class AckPanel(QWidget):
         """
         self.ops = ops
         self.when = when or ""
-        if self.isVisible():
-            self.render()
-        else:
-            self._stale = True
-
-    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
-        super().showEvent(event)
-        if self._stale:
-            self.render()
+        self.render_when_shown()
 
     def clear(self) -> None:
         self.ops = None

@@ -19,13 +19,10 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -36,7 +33,7 @@ from floodpost.data.situation.tally import TallyRejected, check_entry, entry
 from floodpost.data.timeutil import format_local, now_storage
 from floodpost.data.workspace import default_operator
 from floodpost.i18n import lang_short
-from floodpost.ui.docks.rowmodel import Row, RowsModel, fit_columns
+from floodpost.ui.docks.rowmodel import Row, RowsModel, ShownLater, fit_columns, rows_view
 from floodpost.ui.notes import tr_note
 
 WAITING = QColor("#c62828")
@@ -48,7 +45,7 @@ def waiting(event: dict[str, Any]) -> bool:
     return event.get("direction") == "up" and not event.get("acknowledged")
 
 
-class AlertPanel(QWidget):
+class AlertPanel(ShownLater, QWidget):
     """The crossing events up to the map's moment, waiting alerts first.
 
     Signals
@@ -77,7 +74,6 @@ class AlertPanel(QWidget):
         self.when = ""
         self.rows: list[dict[str, Any]] = []
         self.waiting = 0
-        self._stale = False  # a moment came while hidden: rendered when shown
         self._where: dict[str, str] = {}
         self._thresholds = {c.code: (c.zh if self.lang == "zh" else c.en) for c in THRESHOLDS}
         self._directions = {c.code: (c.zh if self.lang == "zh" else c.en) for c in DIRECTIONS}
@@ -98,19 +94,7 @@ class AlertPanel(QWidget):
             self.tr("Time"), self.tr("Level (m)"), self.tr("Margin"), self.tr("Acknowledged"),
         ], self._row, self)
         self._waiting_brush, self._done_brush = QBrush(WAITING), QBrush(DONE)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setWordWrap(False)
-        head = self.table.horizontalHeader()
-        head.setResizeContentsPrecision(40)
-        head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        head.setStretchLastSection(True)
-        self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
-        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.table = rows_view(self, self.model, self.open_row, self._update_buttons)
 
         self.ack_button = QPushButton(self.tr("&Acknowledge"), self)
         self.ack_button.setToolTip(self.tr("The duty officer has seen this crossing: it stops waiting"))
@@ -153,16 +137,9 @@ class AlertPanel(QWidget):
         self.when = when or ""
         self._where = {s["station"]: (s.get("river") or s.get("reservoir") or "")
                        for s in (getattr(water, "stations", None) or [])}
-        if self.isVisible():
-            self.render()
-        else:  # behind another tab: the count for its title now, the rows when it is shown
-            self._stale = True
+        self.render_when_shown()
+        if self._stale:  # behind another tab: the count for its title now, the rows when it is shown
             self._count(sum(waiting(e) for e in (getattr(water, "events", None) or [])))
-
-    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
-        super().showEvent(event)
-        if self._stale:
-            self.render()
 
     def _count(self, count: int) -> None:
         if count != self.waiting:

@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QBrush, QFont, QIcon
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 
 @dataclass
@@ -104,3 +105,41 @@ def fit_columns(view: Any, model: RowsModel, keep: tuple[int, ...] = ()) -> None
         view._fitted = True
     elif not model.count:
         view._fitted = False
+
+
+def rows_view(parent: QWidget, model: RowsModel, activated: Callable[[int], Any],
+              selected: Callable[..., Any]) -> QTableView:
+    """A read-only list of ``model``'s rows, one selected at a time: ``activated(row)`` on a double-click,
+    ``selected()`` when the selection changes. Columns are sized by :func:`fit_columns`."""
+    view = QTableView(parent)
+    view.setModel(model)
+    view.verticalHeader().hide()
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setWordWrap(False)
+    head = view.horizontalHeader()
+    head.setResizeContentsPrecision(40)  # a season's 15,000 recipients: widths from the first rows
+    head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    head.setStretchLastSection(True)
+    view.doubleClicked.connect(lambda index: activated(index.row()))
+    view.selectionModel().selectionChanged.connect(selected)
+    return view
+
+
+class ShownLater:
+    """A panel that leaves its rows for when it is shown: behind another tab it does no work at a
+    slider step. Sets ``_stale`` instead of rendering; ``render`` clears it."""
+
+    _stale = False
+
+    def render_when_shown(self) -> None:
+        if self.isVisible():  # type: ignore[attr-defined]
+            self.render()  # type: ignore[attr-defined]
+        else:
+            self._stale = True
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)  # type: ignore[misc]
+        if self._stale:
+            self.render()  # type: ignore[attr-defined]
