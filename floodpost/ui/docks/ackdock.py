@@ -19,7 +19,7 @@ import time
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -42,7 +42,7 @@ from floodpost.data.situation.tally import TallyRejected, check_entry, entry, re
 from floodpost.data.timeutil import format_local, now_storage, parse_time
 from floodpost.i18n import lang_short
 from floodpost.ui.dialogs.warning import level_icon
-from floodpost.ui.docks.rowmodel import Row, RowsModel, ShownLater, fit_columns, rows_view
+from floodpost.ui.docks.rowmodel import Row, RowsModel, ShownLater, fit_columns, heading, rows_view
 from floodpost.ui.notes import tr_note
 from floodpost.ui.settings import settings
 
@@ -134,12 +134,7 @@ class AckPanel(ShownLater, QWidget):
         self._ways = {c.code: (c.zh if self.lang == "zh" else c.en) for c in ANSWER_WAYS}
         self._names = _layer_names(self.lang)
 
-        self.header = QLabel(self)
-        font = QFont(self.header.font())
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        self.header.setFont(font)
-        self.header.setWordWrap(True)
+        self.header = heading(self)
         self.only_open = QCheckBox(self.tr("Unanswered only"), self)
         self.minutes = QSpinBox(self)
         self.minutes.setRange(1, 24 * 60)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -33,7 +33,7 @@ from floodpost.data.situation.tally import TallyRejected, check_entry, entry
 from floodpost.data.timeutil import format_local, now_storage
 from floodpost.data.workspace import default_operator
 from floodpost.i18n import lang_short
-from floodpost.ui.docks.rowmodel import Row, RowsModel, ShownLater, fit_columns, rows_view
+from floodpost.ui.docks.rowmodel import Row, RowsModel, ShownLater, fit_columns, heading, rows_view
 from floodpost.ui.notes import tr_note
 
 WAITING = QColor("#c62828")
@@ -78,12 +78,7 @@ class AlertPanel(ShownLater, QWidget):
         self._thresholds = {c.code: (c.zh if self.lang == "zh" else c.en) for c in THRESHOLDS}
         self._directions = {c.code: (c.zh if self.lang == "zh" else c.en) for c in DIRECTIONS}
 
-        self.header = QLabel(self)
-        font = QFont(self.header.font())
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        self.header.setFont(font)
-        self.header.setWordWrap(True)
+        self.header = heading(self)
         self.only_waiting = QCheckBox(self.tr("Waiting only"), self)
         controls = QHBoxLayout()
         controls.addWidget(self.only_waiting)

@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from floodpost.data.schema import THRESHOLDS
@@ -26,6 +25,7 @@ from floodpost.data.schema.symbology import STATION_STATE_COLOURS
 from floodpost.data.situation.hydro import margin_text
 from floodpost.data.timeutil import format_local, from_storage
 from floodpost.i18n import lang_short
+from floodpost.ui.docks.rowmodel import heading
 
 # a threshold's line colour: the state a level over it is drawn in on the map
 THRESHOLD_STATES = {"warning": "over_warning", "flood_limit": "over_warning", "guaranteed": "over_guaranteed",
@@ -123,12 +123,7 @@ class HydrographPanel(QWidget):
         self._now = ""  # the stored time of "now" when shown
         self._names = {c.code: (c.zh if self.lang == "zh" else c.en) for c in THRESHOLDS}
 
-        self.header = QLabel(self)
-        font = QFont(self.header.font())
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        self.header.setFont(font)
-        self.header.setWordWrap(True)
+        self.header = heading(self)
         self.detail = QLabel(self)
         self.detail.setWordWrap(True)
 

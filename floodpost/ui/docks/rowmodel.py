@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QBrush, QFont, QIcon
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
 
 
 @dataclass
@@ -143,3 +143,14 @@ class ShownLater:
         super().showEvent(event)  # type: ignore[misc]
         if self._stale:
             self.render()  # type: ignore[attr-defined]
+
+
+def heading(parent: QWidget) -> QLabel:
+    """A panel's one-line summary above its list or chart: bold, a little larger, wrapped."""
+    label = QLabel(parent)
+    font = QFont(label.font())
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * 1.15)
+    label.setFont(font)
+    label.setWordWrap(True)
+    return label
