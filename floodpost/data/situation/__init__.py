@@ -357,6 +357,20 @@ class _Table:
         arr[~np.isfinite(arr)] = 0.0
         return arr
 
+    def optional(self, column: str) -> list[float | None]:
+        """A column of numbers as Python floats, None where missing, not finite or not a number."""
+        if column not in self.columns or not len(self):
+            return [None] * len(self)
+        col = self.arrow.column(column)
+        if not (pa.types.is_integer(col.type) or pa.types.is_floating(col.type)):
+            from floodpost.data.situation.hydro import _float
+
+            return [_float(v) for v in self.values(column)]
+        arr = col.to_numpy(zero_copy_only=False).astype(np.float64)[self.order]
+        out = arr.astype(object)
+        out[~np.isfinite(arr)] = None
+        return out.tolist()
+
     def row(self, i: int) -> dict[str, Any]:
         if self._all is None:
             self._all = [self.values(c) for c in self.columns]
@@ -366,7 +380,9 @@ class _Table:
         return out
 
     def rows(self) -> list[dict[str, Any]]:
-        return [self.row(i) for i in range(len(self))]
+        names = ["fid", *self.columns]
+        lists = [self.fid.tolist(), *(self.values(c) for c in self.columns)]
+        return [dict(zip(names, values, strict=True)) for values in zip(*lists, strict=True)]
 
 
 def _ms_column(col: Any) -> np.ndarray:
@@ -794,6 +810,15 @@ class _Storage:
 
 
 # ---------------------------------------------------------------- the engine
+def _water_fold(stations: list[dict[str, Any]], tables: dict[str, _Table]) -> WaterFold:
+    """The gauges' fold, its readings straight from the table's columns."""
+    rt = tables.get("readings") or _Table.empty()
+    readings = zip(rt.values("station"), rt.ms.tolist(), rt.fid.tolist(), rt.optional("level"),
+                   rt.optional("flow"), rt.optional("storage"), rt.optional("rain"), rt.values("source"), strict=True)
+    others = {k: t.rows() for k, t in tables.items() if k in WATER_KEYS and k not in ("readings", "stations")}
+    return WaterFold(stations, others, _ms, readings)
+
+
 class Engine:
     """The fold of one workspace's records, kept current by the log's new entries."""
 
@@ -895,7 +920,7 @@ class Engine:
         self.forces = _Forces(tables["forces"], src.edits("forces"))
         self.storage = _Storage(src.areas(), src.edits("storage_areas"))
         self.ops = OperationsFold({k: tables[k].rows() for k in OPERATION_KEYS}, _ms)
-        self.water = WaterFold(src.stations(), {k: tables[k].rows() for k in WATER_KEYS if k in tables}, _ms)
+        self.water = _water_fold(src.stations(), tables)
         self.key_times = {k: np.sort(t.ms[t.ms != NO_TIME]) for k, t in tables.items()}
         times = np.unique(np.concatenate([t.ms for t in tables.values()]))
         self._set_times(times)
@@ -974,7 +999,7 @@ class Engine:
             for k, t in tables.items():
                 self.max_fids[k] = int(t.fid.max()) if len(t) else 0
                 self.key_times[k] = np.sort(t.ms[t.ms != NO_TIME])
-            self.water = WaterFold(src.stations(), {k: t.rows() for k, t in tables.items()}, _ms)
+            self.water = _water_fold(src.stations(), tables)
             self._set_times(np.union1d(self.times, np.concatenate([t.ms for t in tables.values()])))
             return
         if key in OPERATION_KEYS:  # small tables that refer to each other: the part folded again whole

@@ -66,6 +66,7 @@ _I_WIDTH = len(STATUSES) + 1 + len(INCIDENT_FIGURES) + len(KINDS)  # one-hot sta
 _F_WIDTH = 4  # personnel, vehicles, boats, committed (a force with anything out)
 _W_WIDTH = 1 + len(LEVELS)  # active, one-hot level
 _R_WIDTH = 4  # recipients, answered, unanswered, overdue
+_R_NONE, _R_WAITING, _R_OVERDUE, _R_ANSWERED = (0, 0, 0, 0), (1, 0, 1, 0), (1, 0, 1, 1), (1, 1, 0, 0)
 
 
 def _text(v: Any) -> str:
@@ -114,6 +115,10 @@ class _Contrib:
             if any(d):
                 deltas.append((t, tuple(d)))
             prev = values
+        self.set_deltas(entity, deltas)
+
+    def set_deltas(self, entity: Any, deltas: list[tuple[int, tuple[float, ...]]]) -> None:
+        """The entity's changes (time order, none zero): what :meth:`set` works out from its points."""
         old = self.entities.get(entity, [])
         if self._pending is not None:
             self._pending.extend(deltas)
@@ -139,9 +144,10 @@ class _Contrib:
         self._pending = None
         if not pending:
             return
-        pending.sort(key=lambda e: e[0])
-        self.steps = self._steps_cls([t for t, _ in pending], np.array([d for _, d in pending], dtype=np.float64),
-                                     self.width)
+        times = np.fromiter((t for t, _ in pending), dtype=np.int64, count=len(pending))
+        order = np.argsort(times, kind="stable")
+        deltas = np.array([d for _, d in pending], dtype=np.float64).reshape(len(pending), self.width)
+        self.steps = self._steps_cls(times[order], deltas[order], self.width)
 
     def again(self) -> None:
         """Collect changes as in the build until :meth:`restep`: for one record that changes many
@@ -263,7 +269,9 @@ class OperationsFold:
         for r in tables.get("warnings", []):
             self._put_warning(r)
         for r in tables.get("acknowledgements", []):
-            self._put_ack(r)
+            self._put_ack(r, sort=False)
+        for seq in self.acks.values():  # one sort per recipient, not an insert per answer
+            seq.sort(key=lambda e: (e[0], e[1]))
         for name in self.status:
             self._closings(name)
         for fid in self.incidents:
@@ -321,15 +329,19 @@ class OperationsFold:
         _insort(self.warnings[name], row)
         return name
 
-    def _put_ack(self, r: dict[str, Any]) -> tuple[str, str]:
+    def _put_ack(self, r: dict[str, Any], sort: bool = True) -> tuple[str, str]:
         raw = _text(r.get("recipient"))
         key = self._key_of.get(raw)
         if key is None:
             key = self._key_of[raw] = rcp.normalise(raw)
         pair = (_text(r.get("warning")), key)
-        _insort(self.acks[pair], (self._ms(r.get("reported_at")), int(r["fid"]), r))
-        self._answers.pop(pair, None)
-        self._by_issue.clear()
+        entry = (self._ms(r.get("reported_at")), int(r["fid"]), r)
+        if sort:
+            _insort(self.acks[pair], entry)
+            self._answers.pop(pair, None)
+            self._by_issue.clear()
+        else:
+            self.acks[pair].append(entry)
         return pair
 
     def add(self, key: str, r: dict[str, Any]) -> bool:
@@ -455,19 +467,26 @@ class OperationsFold:
                 return e[3]
         return None
 
-    def _force_vector(self, force: str, t: float) -> tuple[int, int, int, int]:
-        p = v = b = 0
-        for incident in self.force_pairs.get(force, ()):
-            a = self.pair_amounts(force, incident, t)
-            p, v, b = p + a[0], v + a[1], b + a[2]
-        return p, v, b, 1 if (p or v or b) else 0
-
     def _force_entity(self, force: str) -> None:
-        times: set[int] = set()
+        """The force's sums: its pairs' lines (one per incident) added up where any of them changes."""
+        events: list[tuple[int, int, int, int]] = []
         for incident in self.force_pairs.get(force, ()):
             line = self.pair_lines[(force, incident)] = self._pair_line(force, incident)
-            times.update(line[0])  # its records, and the incident's closings and reopenings
-        self.force_sums.set(("f", force), [(t, self._force_vector(force, t)) for t in sorted(times)])
+            prev = (0, 0, 0)
+            for t, a in zip(*line, strict=True):
+                if a != prev:
+                    events.append((t, a[0] - prev[0], a[1] - prev[1], a[2] - prev[2]))
+                    prev = a
+        events.sort(key=lambda e: e[0])
+        points: list[tuple[int, tuple[int, int, int, int]]] = []
+        p = v = b = 0
+        last = len(events) - 1
+        for k, (t, dp, dv, db) in enumerate(events):
+            p, v, b = p + dp, v + dv, b + db
+            if k < last and events[k + 1][0] == t:
+                continue
+            points.append((t, (p, v, b, 1 if (p or v or b) else 0)))
+        self.force_sums.set(("f", force), points)
 
     def warning_row(self, name: str, t: float
                     ) -> tuple[int, int, dict[str, Any], list[str], float, frozenset[str]] | None:
@@ -555,23 +574,46 @@ class OperationsFold:
             self._by_issue[(name, row[0], row[1])] = got
         return got
 
-    def _recipient_vector(self, name: str, key: str, t: float) -> tuple[int, int, int, int]:
-        row = self.warning_row(name, t)
-        if row is None or key not in row[5]:
-            return 0, 0, 0, 0
-        if self._answer(name, key, row[0], t)[0] is not None:
-            return 1, 1, 0, 0
-        return 1, 0, 1, 1 if t - row[0] >= ANSWER_MINUTES * MINUTE_MS else 0
-
     def _recipient_entity(self, name: str, key: str) -> None:
-        times: set[int] = set()
-        for e in self.warnings.get(name, []):
-            times.add(e[0])
-            times.add(e[0] + ANSWER_MINUTES * MINUTE_MS)
-            if e[4] != _INF:
-                times.add(int(e[4]))
-        times.update(e[0] for e in self.acks.get((name, key), []))
-        self.recipient_sums.set(("r", name, key), [(t, self._recipient_vector(name, key, t)) for t in sorted(times)])
+        """A recipient's count in the sums, worked out from the warning's rows and the recipient's answers
+        in one walk: each row holds from its issue to the next row (or its end), in which the recipient
+        is unanswered, overdue after ``ANSWER_MINUTES``, and answered from its first answer on."""
+        seq = self.warnings.get(name, [])
+        acks = self.acks.get((name, key), ())
+        late = ANSWER_MINUTES * MINUTE_MS
+        points: list[tuple[float, tuple[int, int, int, int]]] = []
+        n = len(seq)
+        for i, e in enumerate(seq):
+            start = e[0]
+            nxt = seq[i + 1][0] if i + 1 < n else _INF
+            if nxt == start:
+                continue  # replaced at its own time: never holds
+            stop = min(nxt, e[4])
+            if stop <= start or key not in e[5]:
+                points.append((start, _R_NONE))
+                continue
+            first = None
+            for at, _, ack in acks:
+                if at >= start and ack.get("how") != "no_answer":
+                    first = at
+                    break
+            points.append((start, _R_WAITING))
+            if (first is None or first > start + late) and start + late < stop:
+                points.append((start + late, _R_OVERDUE))
+            if first is not None and first < stop:
+                points.append((first, _R_ANSWERED))
+            if stop != _INF:
+                points.append((stop, _R_NONE))
+        deltas: list[tuple[int, tuple[float, ...]]] = []
+        prev = _R_NONE
+        last = len(points) - 1
+        for k, (t, v) in enumerate(points):
+            if k < last and points[k + 1][0] == t:
+                continue  # the last point at a time holds
+            if v != prev:
+                deltas.append((int(t), (v[0] - prev[0], v[1] - prev[1], v[2] - prev[2], v[3] - prev[3])))
+                prev = v
+        self.recipient_sums.set_deltas(("r", name, key), deltas)
 
     @staticmethod
     def _recipient_pairs(warnings: dict[str, list[Any]]) -> Iterable[tuple[str, str]]:
