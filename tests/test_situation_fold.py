@@ -277,3 +277,20 @@ def test_a_new_record_is_folded_in_without_a_rebuild(ws_location):
         assert as_of(ws, STORED[-1]).stock == {"市仓库": {"sandbag": 250}}
         assert situation.engine(ws).materials is built  # folded in, not rebuilt
         assert as_of(ws, STORED[0]).stock == {"市仓库": {"sandbag": 450}}
+
+
+def test_a_closed_workspace_lets_its_fold_go(ws_location):
+    """The engines are kept by workspace, weakly: closing a workspace frees its fold (half a gigabyte on a
+    season), without waiting for a collection the fold is kept out of (``situation._settle``)."""
+    import weakref
+
+    from floodpost.data import situation
+
+    with Workspace.create(ws_location) as ws:
+        ws.insert("material_tally", [{"depot": "市仓库", "item": "sandbag", "quantity": 500, "kind": "stock_in",
+                                      "reported_at": HOURS[0]}])
+        assert as_of(ws, STORED[-1]).stock == {"市仓库": {"sandbag": 500}}
+        eng = weakref.ref(situation.engine(ws))
+        materials = weakref.ref(situation.engine(ws).materials)
+    del ws
+    assert eng() is None and materials() is None

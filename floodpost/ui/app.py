@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import signal
 import socket
 import sys
@@ -48,6 +49,9 @@ def run(workspace: str | None = None, lang: str | None = None) -> int:
     The window is shown (and painted) before the workspace is read, and
     Ctrl+C in the terminal closes it as the Quit menu does.
     """
+    # fewer young collections: each one that reaches the old objects walks the window's and the fold's
+    # hundreds of thousands (the fold itself is frozen out of them: ``situation._settle``)
+    gc.set_threshold(20_000, 20, 20)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("FloodPost")
     app.setOrganizationName("FloodPost")
