@@ -326,6 +326,8 @@ t_start = time.perf_counter()
 from PySide6.QtWidgets import QApplication
 from floodpost import i18n
 app = QApplication.instance() or QApplication(sys.argv)
+from floodpost.ui.app import tune_collector
+tune_collector()  # as ``floodpost gui`` does
 i18n.set_language('zh_CN')
 from floodpost.ui.mainwindow import MainWindow
 win = MainWindow()

@@ -43,15 +43,19 @@ def warm_up() -> None:
         pass
 
 
+def tune_collector() -> None:
+    """Fewer young collections: each one that reaches the old objects walks the window's and the fold's
+    hundreds of thousands (the fold itself is frozen out of them: ``situation._settle``)."""
+    gc.set_threshold(20_000, 20, 20)
+
+
 def run(workspace: str | None = None, lang: str | None = None) -> int:
     """Open the main window on ``workspace`` (or the default) and run the event loop.
 
     The window is shown (and painted) before the workspace is read, and
     Ctrl+C in the terminal closes it as the Quit menu does.
     """
-    # fewer young collections: each one that reaches the old objects walks the window's and the fold's
-    # hundreds of thousands (the fold itself is frozen out of them: ``situation._settle``)
-    gc.set_threshold(20_000, 20, 20)
+    tune_collector()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("FloodPost")
     app.setOrganizationName("FloodPost")

@@ -78,13 +78,18 @@ def feature_levels(warnings: list[dict[str, Any]], layer: str | None = None) -> 
 
 
 def late_recipients(recipients: list[dict[str, Any]], minutes: float) -> dict[str, dict[str, Any]]:
-    """Recipients of active warnings not answered ``minutes`` after the issue, by key (the longest wait)."""
+    """Recipients of active warnings not answered ``minutes`` after the issue, by key (the longest wait).
+
+    ``recipients`` in the engine's order: the unanswered first, longest waiting first. The walk stops at
+    the first that is answered or not yet late (a season's moment lists 10,000 recipients, most answered).
+    """
     out: dict[str, dict[str, Any]] = {}
     for r in recipients:
-        if r.get("answered_ms") is None and float(r.get("waiting_min") or 0) >= minutes:
-            key = str(r["recipient"])
-            if key not in out or float(r["waiting_min"]) > float(out[key]["waiting_min"]):
-                out[key] = r
+        if r.get("answered_ms") is not None or float(r.get("waiting_min") or 0) < minutes:
+            break
+        key = str(r["recipient"])
+        if key not in out or float(r["waiting_min"]) > float(out[key]["waiting_min"]):
+            out[key] = r
     return out
 
 

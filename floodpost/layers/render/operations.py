@@ -21,7 +21,6 @@ the web page reads too. QtGui only.
 
 from __future__ import annotations
 
-import contextlib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -45,9 +44,11 @@ from floodpost.data.schema.symbology import (
     Symbol,
 )
 from floodpost.layers.model.operations import (
+    LEVELS,
     STATUS_STYLE,
     feature_levels,
     late_recipients,
+    level_rank,
     ring_radius,
     village_levels,
 )
@@ -224,19 +225,24 @@ class OperationsOverlay:
 
 
 def _levels(warnings: list[dict[str, Any]], where: Places) -> tuple[list[str | None], list[str | None]]:
-    """Each village's (and village outline's) warning level: worked out again only when the warnings in
-    force change, not at every slider step (a season's warnings name 15,000 villages)."""
-    sig = tuple((w.get("name"), w.get("fid"), w.get("issued_ms"), w.get("level"), len(w.get("recipients") or ()))
-                for w in warnings)
-    cached = getattr(where, "_levels_cache", None)
-    if cached is not None and cached[0] == sig:
-        return cached[1], cached[2]
-    levels = village_levels(warnings, [(c, t, n) for _, _, c, t, n in where.villages])
-    areas = (village_levels(warnings, [(c, t, v) for c, t, v, _ in where.village_areas])
-             if where.village_areas else [])
-    with contextlib.suppress(AttributeError):
-        where._levels_cache = (sig, levels, areas)  # type: ignore[attr-defined]
-    return levels, areas
+    """Each village's (and village outline's) warning level: the highest of the warnings in force, each
+    warning's reach worked out once (a season's warnings name 15,000 villages; a slider step that
+    changes the warnings in force looks up only the new ones)."""
+    cache: dict[tuple[Any, ...], tuple[np.ndarray, np.ndarray]] = where.__dict__.setdefault("_warning_ranks", {})
+    best_v = np.full(len(where.villages), -1, dtype=np.int8)
+    best_a = np.full(len(where.village_areas), -1, dtype=np.int8)
+    for w in warnings:
+        key = (w.get("name"), w.get("fid"), w.get("issued_ms"), w.get("level"), tuple(w.get("recipients") or ()))
+        got = cache.get(key)
+        if got is None:
+            v = village_levels([w], [(c, t, n) for _, _, c, t, n in where.villages])
+            a = village_levels([w], [(c, t, n) for c, t, n, _ in where.village_areas])
+            got = cache[key] = (np.array([level_rank(x) for x in v], dtype=np.int8).reshape(-1),
+                                np.array([level_rank(x) for x in a], dtype=np.int8).reshape(-1))
+        np.maximum(best_v, got[0], out=best_v)
+        np.maximum(best_a, got[1], out=best_a)
+    return ([LEVELS[r] if r >= 0 else None for r in best_v.tolist()],
+            [LEVELS[r] if r >= 0 else None for r in best_a.tolist()])
 
 
 def _feature_size(key: str) -> float:

@@ -15,6 +15,7 @@ record; ``saved`` tells the window, which makes it one undoable step.
 
 from __future__ import annotations
 
+import bisect
 import time
 from typing import Any
 
@@ -254,9 +255,15 @@ class AckPanel(ShownLater, QWidget):
         """(answered, recipients, overdue) at the moment shown."""
         rows = self._ordered()
         t, limit = self.at_ms(), self.minutes.value() * MINUTE_MS
-        answered = sum(1 for r in rows if r["answered_ms"] is not None)
-        overdue = sum(1 for r in rows if r["answered_ms"] is None and t - r["issued_ms"] >= limit)
-        return answered, len(rows), overdue
+        waiting = self._waiting(rows)
+        # the unanswered longest waiting first: the overdue are where they begin
+        overdue = bisect.bisect_left(rows, True, hi=waiting, key=lambda r: t - r["issued_ms"] < limit)
+        return len(rows) - waiting, len(rows), overdue
+
+    @staticmethod
+    def _waiting(rows: list[dict[str, Any]]) -> int:
+        """How many are unanswered: they come first (a search, not a walk over a season's 10,000)."""
+        return bisect.bisect_left(rows, True, key=lambda r: r["answered_ms"] is not None)
 
     def render(self, *_: object) -> None:
         """The rows of the moment: the model holds the recipients and draws only the rows in view."""
@@ -275,7 +282,7 @@ class AckPanel(ShownLater, QWidget):
             self.header.setStyleSheet("")
         rows = self._ordered()
         if self.only_open.isChecked():
-            rows = [r for r in rows if r["answered_ms"] is None]
+            rows = rows[: self._waiting(rows)]
         self.rows = rows
         self._t, self._limit = self.at_ms(), self.minutes.value() * MINUTE_MS
         self.model.show(len(rows))

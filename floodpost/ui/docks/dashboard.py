@@ -857,7 +857,12 @@ class DashboardPanel(QWidget):
         spacing = max(self.layout().spacing(), 0)
         cost = self.ops_detail.heightForWidth(max(self.width(), 1)) + spacing
         room = self.charts.height() + (cost if self.ops_detail.isVisible() else 0)  # with it hidden
-        need = max(c.stack_height() for c in self.charts.charts) + self.charts.tabs.tabBar().sizeHint().height()
+        # what the charts need changes with the panel's width and font, not with the moment shown
+        key = (self.width(), self.font().pointSizeF(), len(self.charts.charts))
+        if getattr(self, "_need", (None, 0))[0] != key:
+            self._need = (key, max(c.stack_height() for c in self.charts.charts)
+                          + self.charts.tabs.tabBar().sizeHint().height())
+        need = self._need[1]
         show = room - cost >= need
         if show != self.ops_detail.isVisible():
             self.ops_detail.setVisible(show)

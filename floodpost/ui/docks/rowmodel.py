@@ -121,6 +121,7 @@ def rows_view(parent: QWidget, model: RowsModel, activated: Callable[[int], Any]
     head = view.horizontalHeader()
     head.setResizeContentsPrecision(40)  # a season's 15,000 recipients: widths from the first rows
     head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    head.setResizeContentsPrecision(200)  # fitted to the first 200 rows, not 1,000 of a season's 10,000
     head.setStretchLastSection(True)
     view.doubleClicked.connect(lambda index: activated(index.row()))
     view.selectionModel().selectionChanged.connect(selected)
