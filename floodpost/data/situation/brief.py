@@ -153,9 +153,10 @@ def operations_lines(sit: Any, t: dict[str, Any], press: bool = False) -> list[s
     if ops is None:
         return out
     waiting: dict[str, list[dict[str, Any]]] = {}
-    for r in ops.recipients:
-        if r.get("answered_ms") is None:
-            waiting.setdefault(r["warning"], []).append(r)
+    for r in ops.recipients:  # the unanswered come first (the engine's order): a season lists 10,000 in all
+        if r.get("answered_ms") is not None:
+            break
+        waiting.setdefault(r["warning"], []).append(r)
     layer_names = {k: s.zh for k, s in ALL.items()}
     for w in sorted(ops.warnings, key=lambda w: (-_LEVEL_ORDER.get(w.get("level"), 0), w.get("issued_ms", 0))):
         line = (f"{SUB_INDENT}{_clean(w.get('name'))}（{_zh(WARNING_LEVELS, w.get('level'))}，"

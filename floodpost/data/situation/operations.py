@@ -251,6 +251,10 @@ class OperationsFold:
         self._answers: dict[tuple[str, str], dict[int, tuple[Any, list[int]]]] = {}
         #: (warning, issue ms, fid) -> its recipients' answers, in its order (``_issue_answers``)
         self._by_issue: dict[tuple[str, int, int], tuple[list[Any], list[Any], list[int]]] = {}
+        #: the issues in force -> their answers in order (``_answered_in_order``)
+        self._answered: dict[tuple[Any, ...], tuple[list[dict[str, Any]], list[int]]] = {}
+        #: (incident fid, index of its status record in force) -> its state (``incident_state``)
+        self._states: dict[tuple[int, int], dict[str, Any]] = {}
         #: recipient keys as written -> as stored; recipients cells -> keys (1,000 answers name a few keys)
         self._key_of: dict[str, str] = {}
         self._keys_of: dict[str, list[str]] = {}
@@ -287,7 +291,7 @@ class OperationsFold:
 
     def __getstate__(self) -> dict[str, Any]:
         # kept on disk without what each moment looks up again (``situation.keep``)
-        return {**self.__dict__, "_answers": {}, "_by_issue": {}}
+        return {**self.__dict__, "_answers": {}, "_by_issue": {}, "_answered": {}, "_states": {}}
 
     # ------------------------------------------------------------ putting records in
     def _put_incident(self, r: dict[str, Any]) -> None:
@@ -299,6 +303,7 @@ class OperationsFold:
         name = _text(r.get("incident"))
         t, fid = self._ms(r.get("reported_at")), int(r["fid"])
         _insort(self.status[name], (t, fid, r))
+        self._states.clear()  # the indexes of the records after it moved
         return name
 
     def _closings(self, name: str) -> None:
@@ -326,6 +331,7 @@ class OperationsFold:
             keys = self._keys_of[cell] = rcp.split(cell)
         row = (self._ms(r.get("reported_at")), int(r["fid"]), r, keys, end_ms, frozenset(keys))
         self._by_issue.clear()
+        self._answered.clear()
         _insort(self.warnings[name], row)
         return name
 
@@ -340,6 +346,7 @@ class OperationsFold:
             _insort(self.acks[pair], entry)
             self._answers.pop(pair, None)
             self._by_issue.clear()
+            self._answered.clear()
         else:
             self.acks[pair].append(entry)
         return pair
@@ -375,11 +382,20 @@ class OperationsFold:
 
     # ------------------------------------------------------------ the state of one entity at T
     def incident_state(self, fid: int, t: float) -> dict[str, Any] | None:
+        """The incident's status and figures at ``t``: the same from one status record to the next, so
+        worked out once per record (until a status is entered). Shared: read it, do not change it."""
         t0, row = self.incidents[fid]
         if t0 > t:
             return None
         seq = self.status.get(_text(row.get("name")), [])
         i = _latest(seq, t)
+        got = self._states.get((fid, i))
+        if got is None:
+            got = self._states[(fid, i)] = self._state(fid, seq, i)
+        return got
+
+    def _state(self, fid: int, seq: list[tuple[int, int, dict[str, Any]]], i: int) -> dict[str, Any]:
+        t0, row = self.incidents[fid]
         status = seq[i][2].get("status") if i >= 0 else "reported"
         status = status if status in STATUSES else "reported"
         figures = {"threatened": _figure(row.get("threatened")) or 0,
@@ -574,6 +590,27 @@ class OperationsFold:
             self._by_issue[(name, row[0], row[1])] = got
         return got
 
+    def _answered_in_order(self, active: list[tuple[int, str, Any]]) -> tuple[list[dict[str, Any]], list[int]]:
+        """Every answer to the issues in force, by (answer time, warning, recipient), and those times: the
+        same at every moment until the warnings in force change or an answer is entered, so a moment's
+        answered are a prefix. The dicts are shared by the moments: read them, do not change them."""
+        sig = tuple((name, row[0], row[1]) for _, name, row in active)
+        got = self._answered.get(sig)
+        if got is None:
+            lists = []
+            for issued, name, row in active:
+                level, kind = row[2].get("level"), row[2].get("kind")
+                _, by_answer, _ = self._issue_answers(name, row)
+                lists.append([(first[0], name, key, {
+                    "warning": name, "recipient": key, "level": level, "kind": kind, "issued_ms": issued,
+                    "answered_ms": first[0], "ack": first[1], "attempts": len(tries), "waiting_min": 0.0,
+                    "overdue": False}) for key, first, tries in by_answer])
+            merged = list(heapq.merge(*lists, key=lambda e: e[:3]))
+            if len(self._answered) > 64:  # a slider dragged across a season: the warnings in force of many moments
+                self._answered.clear()
+            got = self._answered[sig] = ([e[3] for e in merged], [e[0] for e in merged])
+        return got
+
     def _recipient_entity(self, name: str, key: str) -> None:
         """A recipient's count in the sums, worked out from the warning's rows and the recipient's answers
         in one walk: each row holds from its issue to the next row (or its end), in which the recipient
@@ -672,8 +709,8 @@ class OperationsFold:
                 active.append((row[0], name, row))
         # unanswered first, longest waiting (earliest issued) first, then by warning and recipient; then the
         # answered by answer time, warning and recipient: made in that order, not sorted at every moment
-        answered_lists = []
-        for issued, name, row in sorted(active, key=lambda a: (a[0], a[1])):
+        active.sort(key=lambda a: (a[0], a[1]))
+        for issued, name, row in active:
             level, kind = row[2].get("level"), row[2].get("kind")
             waited = max(0.0, (t - issued) / MINUTE_MS)
             late = t - issued >= minutes * MINUTE_MS
@@ -686,14 +723,10 @@ class OperationsFold:
                             "attempts": bisect.bisect_right(tries, t) if tries else 0,
                             "waiting_min": waited, "overdue": late})
             n = bisect.bisect_right(answer_times, t)
-            answered_lists.append([
-                (first[0], name, key, {"warning": name, "recipient": key, "level": level, "kind": kind,
-                                       "issued_ms": issued, "answered_ms": first[0], "ack": first[1],
-                                       "attempts": len(tries), "waiting_min": 0.0, "overdue": False})
-                for key, first, tries in by_answer[:n]])
             ops.warnings.append({**row[2], "recipients": list(row[3]), "issued_ms": row[0],
                                  "answered": n, "total": len(row[3])})
-        ops.recipients.extend(r for *_, r in heapq.merge(*answered_lists, key=lambda e: e[:3]))
+        answered, times = self._answered_in_order(active)
+        ops.recipients.extend(answered[: bisect.bisect_right(times, t)])
         # in order of issue (not of entry: a fresh fold and one caught up list them alike)
         ops.warnings.sort(key=lambda w: (w["issued_ms"], str(w.get("name"))))
         return ops
