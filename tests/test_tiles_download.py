@@ -244,9 +244,11 @@ def test_rate_limit_is_respected(server, tmp_path):
     print(f"rate limit {rate}/s: achieved {achieved:.2f}/s over {len(times)} requests")
     assert achieved <= rate * 1.05
     assert achieved >= rate * 0.5  # polite, not needlessly slow
-    # never two requests closer than the limit allows (a little slack for clocks)
-    gaps = [b - a for a, b in itertools.pairwise(times)]
-    assert min(gaps) >= 0.7 / rate
+    # never faster than the limit over any stretch of requests: one interval of slack for the jitter of
+    # their arrival (two requests 17 ms apart at 40/s when the one before came late, on a loaded machine);
+    # a burst of three or more at once still fails
+    for i, j in itertools.combinations(range(len(times)), 2):
+        assert times[j] - times[i] >= (j - i - 1) / rate * 0.95, (i, j, times[j] - times[i])
 
 
 def test_cancel_keeps_a_consistent_file_and_resume_fetches_only_the_rest(server, tmp_path):
