@@ -38,6 +38,7 @@ again), so a moment is a binary search per station and the curves one sampling.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -515,6 +516,7 @@ class WaterFold:
         return out
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def stored_text(ms: int) -> str:
     """Milliseconds as the workspace stores a time (UTC text, ``...T02:00:00.000Z``)."""
     dt = datetime.fromtimestamp(ms / 1000, tz=timezone.utc)

@@ -189,8 +189,11 @@ class OperationsOverlay:
         late = late_recipients(ops.recipients, limit)
         levels, area_levels = _levels(ops.warnings, where)
         marks = []
-        for (lon, lat, c, t, n), level in zip(where.villages, levels, strict=True):
-            overdue = rcp.village_key(c, t, n) in late
+        keys = where.__dict__.get("_village_keys")
+        if keys is None or len(keys) != len(where.villages):  # the villages' keys, once per reading of the places
+            keys = where.__dict__["_village_keys"] = [rcp.village_key(c, t, n) for _, _, c, t, n in where.villages]
+        for (lon, lat, _, _, _), level, key in zip(where.villages, levels, keys, strict=True):
+            overdue = key in late
             if level is not None or overdue:
                 marks.append(WarnedPlace(lon, lat, level, overdue))
         for key, level in feature_levels(ops.warnings).items():

@@ -287,6 +287,7 @@ class AckPanel(ShownLater, QWidget):
         self._t, self._limit = self.at_ms(), self.minutes.value() * MINUTE_MS
         self.model.show(len(rows))
         fit_columns(self.table, self.model, keep=(0,))
+        self.table.clearSelection()  # the rows are new: the kept one is found again below
         if keep is not None:
             for i, r in enumerate(self.rows):
                 if (r["warning"], r["recipient"]) == keep:

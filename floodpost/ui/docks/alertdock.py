@@ -170,6 +170,7 @@ class AlertPanel(ShownLater, QWidget):
         self.rows = [e for e in all_rows if waiting(e) or not self.only_waiting.isChecked()]
         self.model.show(len(self.rows))
         fit_columns(self.table, self.model, keep=())
+        self.table.clearSelection()  # the rows are new: the kept one is found again below
         if keep is not None:
             for i, e in enumerate(self.rows):
                 if _key(e) == keep:

@@ -46,11 +46,24 @@ class RowsModel(QAbstractTableModel):
         self._bold: QFont | None = None
 
     def show(self, count: int) -> None:
-        """``count`` rows, all made anew when next drawn."""
-        self.beginResetModel()
-        self.count = count
+        """``count`` rows, all made anew when next drawn.
+
+        Told to the view as rows added or taken away and the rest changed, not as a reset: a reset made
+        the view start over (6 ms a slider step, on the demo too) and lost its scroll position. The
+        selection stays on its row number: the panel selects its row again, or clears it.
+        """
+        old = self.count
         self._rows = {}
-        self.endResetModel()
+        if count > old:
+            self.beginInsertRows(QModelIndex(), old, count - 1)
+            self.count = count
+            self.endInsertRows()
+        elif count < old:
+            self.beginRemoveRows(QModelIndex(), count, old - 1)
+            self.count = count
+            self.endRemoveRows()
+        if min(old, count) and self.heads:
+            self.dataChanged.emit(self.index(0, 0), self.index(min(old, count) - 1, len(self.heads) - 1))
 
     def row(self, i: int) -> Row:
         got = self._rows.get(i)
@@ -121,7 +134,6 @@ def rows_view(parent: QWidget, model: RowsModel, activated: Callable[[int], Any]
     head = view.horizontalHeader()
     head.setResizeContentsPrecision(40)  # a season's 15,000 recipients: widths from the first rows
     head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    head.setResizeContentsPrecision(200)  # fitted to the first 200 rows, not 1,000 of a season's 10,000
     head.setStretchLastSection(True)
     view.doubleClicked.connect(lambda index: activated(index.row()))
     view.selectionModel().selectionChanged.connect(selected)
