@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPen, QPolygonF
 
 from floodpost.data import recipients as rcp
@@ -57,6 +57,7 @@ from floodpost.layers.model.projection import to_mercator
 from floodpost.layers.model.viewport import Viewport
 from floodpost.layers.output.pagetext import PageText
 from floodpost.layers.render.painter import Placement, label_batch
+from floodpost.layers.render.stamps import may_stamp, stamp
 from floodpost.layers.render.symbols import draw_marker, line_pens, qcolor
 
 
@@ -313,24 +314,19 @@ class _OpsPlan:
                 painter.drawPath(path)
                 drawn += 1
         places = [p for p in ov.places if ov._shown("villages" if p.village else "incidents")]
+        stamped = may_stamp(painter)
         if places:
             px, py = _screen(vp, [(p.lon, p.lat) for p in places])
             for p, x, y in zip(places, px.tolist(), py.tolist(), strict=True):
                 if not inside(x, y):
                     continue
                 drawn += 1
-                if p.level is not None and p.village:
-                    sym = Symbol(fill=WARNING_COLOURS[p.level], stroke=WARNED_VILLAGE.stroke,
-                                 stroke_width=WARNED_VILLAGE.stroke_width, shape=WARNED_VILLAGE.shape,
-                                 size=WARNED_VILLAGE.size)
-                    draw_marker(painter, sym, x, y, s)
-                elif p.level is not None:  # a warned feature: a ring in the level's colour
-                    painter.setBrush(Qt.BrushStyle.NoBrush)
-                    painter.setPen(QPen(qcolor(WARNING_COLOURS[p.level]), 2.0 * s))
-                    r = (p.size / 2 + 3) * s
-                    painter.drawEllipse(QPointF(x, y), r, r)
-                if p.overdue:
-                    paint_unanswered_ring(painter, x, y, (p.size / 2 + (4 if p.village else 7)) * s, s)
+                if stamped:
+                    reach = (p.size / 2 + 7 + 2) * s
+                    stamp(painter, ("place", p.level, p.overdue, p.village, p.size, s), reach,
+                          lambda q, cx, cy, p=p: paint_place(q, p, cx, cy, s), x, y)
+                else:
+                    paint_place(painter, p, x, y, s)
         if ov.sections and ov._shown("incident_sections"):
             _, pen = line_pens(SECTION_CONTROLLED, s)
             painter.setPen(pen)
@@ -341,28 +337,104 @@ class _OpsPlan:
                 drawn += 1
         links = ov.links if ov._shown("incidents") else []
         if links:
-            x0, y0 = _screen(vp, [(k.lon0, k.lat0) for k in links])
-            x1, y1 = _screen(vp, [(k.lon1, k.lat1) for k in links])
-            for k, a, b, c, d in zip(links, x0.tolist(), y0.tolist(), x1.tolist(), y1.tolist(), strict=True):
-                gap0 = 9 * s  # off the force's marker
-                gap1 = ring_radius(SYMBOLOGY["incidents"].symbol_for(None), "uncontrolled", s)
-                length = math.hypot(c - a, d - b)
-                if length <= gap0 + gap1:
-                    continue
-                ux, uy = (c - a) / length, (d - b) / length
-                paint_link(painter, QPointF(a + ux * gap0, b + uy * gap0), QPointF(c - ux * gap1, d - uy * gap1),
-                           k.full, s)
-                drawn += 1
+            drawn += paint_links(painter, vp, links, s)
         incidents = ov.incidents if ov._shown("incidents") else []
         if incidents:
             px, py = _screen(vp, [(i.lon, i.lat) for i in incidents])
             for mark, x, y in zip(incidents, px.tolist(), py.tolist(), strict=True):
                 if not inside(x, y):
                     continue
-                paint_status(painter, mark.symbol, mark.style, x, y, s)
+                if stamped:
+                    sym, style = mark.symbol, mark.style
+                    stamp(painter, ("status", sym, style, s), ring_radius(sym, style, s) + 5 * s,
+                          lambda q, cx, cy, sym=sym, style=style: paint_status(q, sym, style, cx, cy, s), x, y)
+                else:
+                    paint_status(painter, mark.symbol, mark.style, x, y, s)
                 drawn += 1
         painter.restore()
         return drawn
+
+
+def paint_place(painter: QPainter, p: WarnedPlace, x: float, y: float, scale: float = 1.0) -> None:
+    """A warned village (filled in its level's colour) or feature (ringed), and its ring if not answered."""
+    if p.level is not None and p.village:
+        sym = Symbol(fill=WARNING_COLOURS[p.level], stroke=WARNED_VILLAGE.stroke,
+                     stroke_width=WARNED_VILLAGE.stroke_width, shape=WARNED_VILLAGE.shape,
+                     size=WARNED_VILLAGE.size)
+        draw_marker(painter, sym, x, y, scale)
+    elif p.level is not None:  # a warned feature: a ring in the level's colour
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(qcolor(WARNING_COLOURS[p.level]), 2.0 * scale))
+        r = (p.size / 2 + 3) * scale
+        painter.drawEllipse(QPointF(x, y), r, r)
+    if p.overdue:
+        paint_unanswered_ring(painter, x, y, (p.size / 2 + (4 if p.village else 7)) * scale, scale)
+
+
+def paint_links(painter: QPainter, vp: Viewport, links: list[DispatchLink], scale: float = 1.0) -> int:
+    """The dispatch links of a moment, a few Qt calls for all: every casing, then each kind's lines and
+    heads (one call a link took 13 ms of a season's frame, and let the other threads take Python's lock
+    at every call)."""
+    x0, y0 = _screen(vp, [(k.lon0, k.lat0) for k in links])
+    x1, y1 = _screen(vp, [(k.lon1, k.lat1) for k in links])
+    gap0 = 9 * scale  # off the force's marker
+    gap1 = ring_radius(SYMBOLOGY["incidents"].symbol_for(None), "uncontrolled", scale)
+    dx, dy = x1 - x0, y1 - y0
+    length = np.hypot(dx, dy)
+    keep = length > gap0 + gap1
+    if not keep.any():
+        return 0
+    full = np.array([k.full for k in links], dtype=bool)[keep]
+    x0, y0, dx, dy, length = x0[keep], y0[keep], dx[keep], dy[keep], length[keep]
+    ux, uy = dx / length, dy / length
+    a = np.column_stack([x0 + ux * gap0, y0 + uy * gap0])
+    b = np.column_stack([x0 + dx - ux * gap1, y0 + dy - uy * gap1])
+    h = 7 * scale
+    heads = np.stack([b, b - np.column_stack([ux * h + uy * h * 0.5, uy * h - ux * h * 0.5]),
+                      b - np.column_stack([ux * h - uy * h * 0.5, uy * h + ux * h * 0.5])], axis=1)
+    painter.save()
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    kinds = [(kind, full == (kind == "full")) for kind in ("free", "full")]
+    lines = {kind: [QLineF(*ab) for ab in np.hstack([a[sel], b[sel]]).tolist()] for kind, sel in kinds}
+    for kind, _ in kinds:  # every casing under every line
+        casing, _pen = link_pens(kind, scale)
+        if casing is not None and lines[kind]:
+            painter.setPen(casing)
+            painter.drawLines(lines[kind])
+    for kind, sel in kinds:
+        if not lines[kind]:
+            continue
+        _casing, pen = link_pens(kind, scale)
+        painter.setPen(pen)
+        painter.drawLines(lines[kind])
+        colour = qcolor(DISPATCH_LINKS[kind].stroke)
+        path = QPainterPath()
+        for tri in heads[sel].tolist():
+            path.addPolygon(QPolygonF([QPointF(px, py) for px, py in tri]))
+            path.closeSubpath()
+        painter.setPen(QPen(colour, 1.0 * scale))
+        painter.setBrush(colour)
+        painter.drawPath(path)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.restore()
+    return len(full)
+
+
+def link_pens(kind: str, scale: float = 1.0) -> tuple[QPen | None, QPen]:
+    """Casing and pen of a dispatch link (``full`` or ``free``)."""
+    casing, pen = line_pens(DISPATCH_LINKS[kind], scale)
+    # flat ends: a straight line with round caps leaves Qt's fast antialiased path (5-10 times slower; a
+    # season's 200 links took 100 ms of every frame); the head covers the incident's end
+    for p in (casing, pen):
+        if p is not None:
+            p.setCapStyle(Qt.PenCapStyle.FlatCap)
+    if casing is not None:
+        # an opaque casing: a translucent wide line is stroked as a path and filled, five times slower
+        # (the season's 270 links: 30 ms a frame against 6)
+        colour = casing.color()
+        colour.setAlpha(255)
+        casing.setColor(colour)
+    return casing, pen
 
 
 def paint_status(painter: QPainter, symbol: Symbol, style: str, x: float, y: float, scale: float = 1.0) -> None:
@@ -411,12 +483,7 @@ def paint_status(painter: QPainter, symbol: Symbol, style: str, x: float, y: flo
 def paint_link(painter: QPainter, a: QPointF, b: QPointF, full: bool, scale: float = 1.0) -> None:
     """A dispatch link from a force (``a``) to its incident (``b``), with an arrow head at the incident."""
     sym = DISPATCH_LINKS["full" if full else "free"]
-    casing, pen = line_pens(sym, scale)
-    # flat ends: a straight line with round caps leaves Qt's fast antialiased path (5-10 times slower; a
-    # season's 200 links took 100 ms of every frame); the head covers the incident's end
-    for p in (casing, pen):
-        if p is not None:
-            p.setCapStyle(Qt.PenCapStyle.FlatCap)
+    casing, pen = link_pens("full" if full else "free", scale)
     painter.save()
     painter.setBrush(Qt.BrushStyle.NoBrush)
     for p in (casing, pen):

@@ -8,21 +8,20 @@ picture at a time T is the same everywhere. QtGui only.
 from __future__ import annotations
 
 import math
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
 import shapely
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
 
 from floodpost.layers.model.projection import to_mercator
 from floodpost.layers.model.viewport import Viewport
 from floodpost.layers.output.pagetext import PageText
 from floodpost.layers.render.fonts import cjk_family, draw_text_in, is_vector
 from floodpost.layers.render.painter import LABEL_PAD, Placement
+from floodpost.layers.render.stamps import may_stamp, stamp
 
 #: Stage colours of the evacuation bar, in the order the funnel fills.
 STAGE_COLOURS = {
@@ -308,14 +307,14 @@ class _HalosPlan:
         # On screen, each halo is stamped from a small picture drawn once (a season's
         # hundreds of antialiased ellipses took a quarter of a slider step); on paper
         # and under a scaled page they stay ellipses.
-        stamp = not is_vector(painter) and painter.transform().isIdentity()
+        stamped = may_stamp(painter)
         drawn = 0
         for (_, _, men, cat, status), x, y in zip(items, px.tolist(), py.tolist(), strict=True):
             r = ForcesOverlay.radius(men, scale)
             if x + r < 0 or y + r < 0 or x - r > viewport.width or y - r > viewport.height:
                 continue
             fill = sym.symbol_for(cat).fill or "#444444"
-            if stamp:
+            if stamped:
                 _stamp_halo(painter, fill, status, scale, r, x, y)
             else:
                 pen, brush = halo_pen_brush(qcolor(fill), status, scale)
@@ -327,38 +326,17 @@ class _HalosPlan:
         return drawn
 
 
-#: Halo pictures kept (colour, status, scale, radius, half-pixel offset): a season's forces need a few hundred.
-HALO_CACHE = 2048
-_halos: OrderedDict[tuple[Any, ...], tuple[QImage, int]] = OrderedDict()
-_halos_lock = threading.Lock()
-
-
 def _stamp_halo(painter: QPainter, fill: str, status: str, scale: float, r: float, x: float, y: float) -> None:
-    """One halo centred on (x, y) to half a pixel: its picture drawn once, then stamped."""
+    """One halo centred on (x, y), stamped from its picture."""
     from floodpost.layers.render.symbols import qcolor
 
-    ix, iy = math.floor(x), math.floor(y)
-    fx, fy = round((x - ix) * 2) / 2, round((y - iy) * 2) / 2
-    key = (fill, status, scale, r, fx, fy)
-    hit = _halos.get(key)  # one dict lookup is safe between threads; changes take the lock
-    if hit is None:
-        c = math.ceil(r + 2 * scale + 2)  # room for the pen
-        img = QImage(2 * c + 2, 2 * c + 2, QImage.Format.Format_ARGB32_Premultiplied)
-        img.fill(Qt.GlobalColor.transparent)
-        p = QPainter(img)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    def draw(p: QPainter, cx: float, cy: float) -> None:
         pen, brush = halo_pen_brush(qcolor(fill), status, scale)
         p.setPen(pen)
         p.setBrush(brush)
-        p.drawEllipse(QRectF(c + fx - r, c + fy - r, 2 * r, 2 * r))
-        p.end()
-        hit = (img, c)
-        with _halos_lock:
-            _halos[key] = hit
-            while len(_halos) > HALO_CACHE:
-                _halos.popitem(last=False)
-    img, c = hit
-    painter.drawImage(ix - c, iy - c, img)
+        p.drawEllipse(QRectF(cx - r, cy - r, 2 * r, 2 * r))
+
+    stamp(painter, ("halo", fill, status, scale, r), r + 2 * scale, draw, x, y)
 
 
 def halo_pen_brush(colour: QColor, status: str, scale: float = 1.0) -> tuple[QPen, QBrush]:
