@@ -208,3 +208,56 @@ def test_a_reopened_workspace_starts_from_its_kept_fold(qtbot, demo_path, tmp_pa
         assert got == want["materials"]["dispatch"]["sandbag"]
     finally:
         win.close()
+
+
+def test_meeting_lines_are_drawn_where_the_meetings_are(qtbot):
+    """All of a chart's meeting lines are one item; each is drawn at its time, over the whole height."""
+    import numpy as np
+
+    from floodpost.ui.docks.dashboard import Chart
+
+    chart = Chart("会商", True)
+    qtbot.addWidget(chart)
+    chart.resize(600, 320)
+    chart.show()
+    qtbot.waitExposed(chart)
+    day = 86400.0
+    t0 = 1.6e9
+    curve = chart.add_curve("a", "#1f77b4")
+    xs = np.linspace(t0, t0 + 10 * day, 200)
+    curve.setData(xs, np.linspace(0, 100, 200))
+    meetings = [t0 + d * day for d in (1, 3, 7)]
+    chart.set_meetings(meetings)
+    assert chart.meetings.positions() == meetings
+
+    def red_columns(lo: float, hi: float) -> list[float]:
+        """The view x of the meeting-red pixels, on three rows across the plot (the widget shows its scene 1:1)."""
+        from PySide6.QtCore import QPointF
+
+        chart.plot.setXRange(lo, hi, padding=0)
+        qtbot.wait(50)
+        img = chart.plot.grab().toImage()
+        vb = chart.plot.getViewBox()
+        rect = vb.sceneBoundingRect()
+        left, right = int(rect.left()) + 2, int(rect.right()) - 2
+        rows = []
+        for frac in (0.25, 0.5, 0.75):  # the lines cross the plot from top to bottom
+            y = int(rect.top() + rect.height() * frac)
+            rows.append([x for x in range(left, right)
+                         if (c := img.pixelColor(x, y)).red() > c.green() + 25 and c.red() > c.blue() + 25])
+        assert rows[0] == rows[1] == rows[2]
+        return [vb.mapSceneToView(QPointF(x, rect.center().y())).x() for x in rows[0]]
+
+    def clusters(points: list[float]) -> list[float]:
+        out: list[list[float]] = []
+        for p in sorted(points):
+            if out and p - out[-1][-1] < day / 4:
+                out[-1].append(p)
+            else:
+                out.append([p])
+        return [sum(c) / len(c) for c in out]
+
+    seen = clusters(red_columns(t0, t0 + 10 * day))
+    assert len(seen) == 3 and all(abs(a - b) < day / 10 for a, b in zip(seen, meetings, strict=True))
+    seen = clusters(red_columns(t0 + 2 * day, t0 + 5 * day))  # zoomed: only the meeting in view
+    assert len(seen) == 1 and abs(seen[0] - meetings[1]) < day / 20

@@ -37,7 +37,8 @@ the curves one sampling, as for the tallies.
 from __future__ import annotations
 
 import bisect
-import heapq
+import itertools
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -60,6 +61,8 @@ MINUTE_MS = 60_000
 KEYS = ("incidents", "incident_status", "dispatches", "warnings", "acknowledgements")
 INCIDENT_FIGURES = ("threatened", "trapped", "rescued")
 _INF = float("inf")
+#: The order of a moment's answered: answer time, warning, recipient.
+_ANSWER_ORDER = operator.itemgetter(0, 1, 2)
 
 # vector layouts of the entities' contributions
 _I_WIDTH = len(STATUSES) + 1 + len(INCIDENT_FIGURES) + len(KINDS)  # one-hot status, uncontrolled, figures, kind
@@ -251,6 +254,8 @@ class OperationsFold:
         self._answers: dict[tuple[str, str], dict[int, tuple[Any, list[int]]]] = {}
         #: (warning, issue ms, fid) -> its recipients' answers, in its order (``_issue_answers``)
         self._by_issue: dict[tuple[str, int, int], tuple[list[Any], list[Any], list[int]]] = {}
+        #: (warning, issue ms, fid) -> its answered recipients as a moment lists them (``_answered_in_order``)
+        self._issue_rows: dict[tuple[str, int, int], list[tuple[int, str, str, dict[str, Any]]]] = {}
         #: the issues in force -> their answers in order (``_answered_in_order``)
         self._answered: dict[tuple[Any, ...], tuple[list[dict[str, Any]], list[int]]] = {}
         #: (incident fid, index of its status record in force) -> its state (``incident_state``)
@@ -291,7 +296,7 @@ class OperationsFold:
 
     def __getstate__(self) -> dict[str, Any]:
         # kept on disk without what each moment looks up again (``situation.keep``)
-        return {**self.__dict__, "_answers": {}, "_by_issue": {}, "_answered": {}, "_states": {}}
+        return {**self.__dict__, "_answers": {}, "_by_issue": {}, "_issue_rows": {}, "_answered": {}, "_states": {}}
 
     # ------------------------------------------------------------ putting records in
     def _put_incident(self, r: dict[str, Any]) -> None:
@@ -331,6 +336,7 @@ class OperationsFold:
             keys = self._keys_of[cell] = rcp.split(cell)
         row = (self._ms(r.get("reported_at")), int(r["fid"]), r, keys, end_ms, frozenset(keys))
         self._by_issue.clear()
+        self._issue_rows.clear()
         self._answered.clear()
         _insort(self.warnings[name], row)
         return name
@@ -346,6 +352,7 @@ class OperationsFold:
             _insort(self.acks[pair], entry)
             self._answers.pop(pair, None)
             self._by_issue.clear()
+            self._issue_rows.clear()
             self._answered.clear()
         else:
             self.acks[pair].append(entry)
@@ -599,13 +606,17 @@ class OperationsFold:
         if got is None:
             lists = []
             for issued, name, row in active:
-                level, kind = row[2].get("level"), row[2].get("kind")
-                _, by_answer, _ = self._issue_answers(name, row)
-                lists.append([(first[0], name, key, {
-                    "warning": name, "recipient": key, "level": level, "kind": kind, "issued_ms": issued,
-                    "answered_ms": first[0], "ack": first[1], "attempts": len(tries), "waiting_min": 0.0,
-                    "overdue": False}) for key, first, tries in by_answer])
-            merged = list(heapq.merge(*lists, key=lambda e: e[:3]))
+                rows = self._issue_rows.get((name, row[0], row[1]))
+                if rows is None:  # an issue's answered as a moment lists them: once per issue, not per moment
+                    level, kind = row[2].get("level"), row[2].get("kind")
+                    _, by_answer, _ = self._issue_answers(name, row)
+                    rows = self._issue_rows[(name, row[0], row[1])] = [(first[0], name, key, {
+                        "warning": name, "recipient": key, "level": level, "kind": kind, "issued_ms": issued,
+                        "answered_ms": first[0], "ack": first[1], "attempts": len(tries), "waiting_min": 0.0,
+                        "overdue": False}) for key, first, tries in by_answer]
+                lists.append(rows)
+            # each list is in order: the sort merges the runs (in C, where heapq.merge stepped in Python)
+            merged = sorted(itertools.chain.from_iterable(lists), key=_ANSWER_ORDER)
             if len(self._answered) > 64:  # a slider dragged across a season: the warnings in force of many moments
                 self._answered.clear()
             got = self._answered[sig] = ([e[3] for e in merged], [e[0] for e in merged])

@@ -27,7 +27,18 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QMargins, QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QLineF,
+    QMargins,
+    QPoint,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -381,6 +392,42 @@ class ChartLegend(QWidget):
         return self.flow.heightForWidth(width)
 
 
+class MeetingMarks(pg.GraphicsObject):
+    """Every meeting's line on a chart, one item: a season's 42 meetings as InfiniteLines cost 10 ms of
+    Python on each paint of the dashboard, and a slider step paints it."""
+
+    def __init__(self, pen: Any) -> None:
+        super().__init__()
+        self._pen = pen
+        self._xs = np.empty(0)
+        self.setZValue(-10)  # under the curves
+
+    def set_positions(self, xs: list[float]) -> None:
+        self.prepareGeometryChange()
+        self._xs = np.sort(np.asarray(xs, dtype=float))
+        self.update()
+
+    def positions(self) -> list[float]:
+        return self._xs.tolist()
+
+    def viewRangeChanged(self) -> None:  # noqa: N802 - pyqtgraph's hook: the lines span the view
+        self.prepareGeometryChange()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        vb = self.getViewBox()
+        if vb is None or not len(self._xs):
+            return QRectF()
+        return QRectF(vb.viewRect())
+
+    def paint(self, painter: QPainter, *args: Any) -> None:
+        view = self.boundingRect()
+        if view.isEmpty():
+            return
+        lo, hi = np.searchsorted(self._xs, [view.left(), view.right()])
+        painter.setPen(self._pen)
+        painter.drawLines([QLineF(x, view.top(), x, view.bottom()) for x in self._xs[lo:hi].tolist()])
+
+
 class Chart(QWidget):
     """A titled plot, its legend below it, and a note on records left off the time axis."""
 
@@ -415,20 +462,14 @@ class Chart(QWidget):
         self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen("#888", style=Qt.PenStyle.DashLine))
         self.marker.setVisible(False)
         self.plot.addItem(self.marker)
-        self.meeting_lines: list[Any] = []
+        self.meetings = MeetingMarks(pg.mkPen(QColor(192, 57, 43, 90), width=1))
+        self.plot.addItem(self.meetings, ignoreBounds=True)
         #: the x range last set by the dashboard's framing (a hand zoom changes the view's)
         self.framed_x: tuple[float, ...] = ()
 
     def set_meetings(self, xs: list[float]) -> None:
         """Thin red lines at the consultation meetings (epoch seconds), under the curves."""
-        for line in self.meeting_lines:
-            self.plot.removeItem(line)
-        self.meeting_lines = []
-        for x in xs:
-            line = pg.InfiniteLine(pos=x, angle=90, pen=pg.mkPen(QColor(192, 57, 43, 90), width=1))
-            line.setZValue(-10)
-            self.plot.addItem(line, ignoreBounds=True)
-            self.meeting_lines.append(line)
+        self.meetings.set_positions(xs)
 
     def add_curve(self, name: str, color: str, step: bool = False) -> Any:
         """A curve; ``step``: a count that holds until the next report (incidents, recipients).
