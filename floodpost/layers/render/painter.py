@@ -1078,8 +1078,10 @@ class MapPainter:
         """The label with its halo, rendered once and reused while it stays in view.
 
         Returns the image and the offset of the text baseline origin in it.
-        The halo is the text drawn at eight offsets, which the glyph cache
-        makes far cheaper than stroking the glyph outlines.
+        The halo is the text in the halo's colour stamped at eight offsets:
+        far cheaper than stroking the glyph outlines, and drawn once and
+        blitted, three times cheaper than drawing the text eight times (a
+        slider step over a season makes a hundred labels: their ages change).
         """
         key = (text, st.size, st.bold, st.color, st.halo, round(scale, 3))
         with self._lock:
@@ -1093,15 +1095,22 @@ class MapPainter:
         pad = int(np.ceil(r)) + 1
         w = int(np.ceil(fm.horizontalAdvance(text))) + 2 * pad
         h = int(np.ceil(fm.height())) + 2 * pad
-        img = QImage(max(w, 1), max(h, 1), QImage.Format.Format_ARGB32_Premultiplied)
-        img.fill(Qt.GlobalColor.transparent)
-        p = QPainter(img)
+        ox, oy = float(pad), float(pad + fm.ascent())
+        halo = QImage(max(w, 1), max(h, 1), QImage.Format.Format_ARGB32_Premultiplied)
+        halo.fill(Qt.GlobalColor.transparent)
+        p = QPainter(halo)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         p.setFont(font)
-        ox, oy = float(pad), float(pad + fm.ascent())
         p.setPen(qcolor(st.halo))
+        p.drawText(QPointF(ox, oy), text)
+        p.end()
+        img = QImage(halo.size(), QImage.Format.Format_ARGB32_Premultiplied)
+        img.fill(Qt.GlobalColor.transparent)
+        p = QPainter(img)
         for ddx, ddy in ((-r, 0), (r, 0), (0, -r), (0, r), (-r * 0.7, -r * 0.7), (r * 0.7, -r * 0.7), (-r * 0.7, r * 0.7), (r * 0.7, r * 0.7)):
-            p.drawText(QPointF(ox + ddx, oy + ddy), text)
+            p.drawImage(QPointF(ddx, ddy), halo)
+        p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        p.setFont(font)
         p.setPen(qcolor(st.color))
         p.drawText(QPointF(ox, oy), text)
         p.end()
