@@ -327,8 +327,11 @@ class _HalosPlan:
 
 
 def _stamp_halo(painter: QPainter, fill: str, status: str, scale: float, r: float, x: float, y: float) -> None:
-    """One halo centred on (x, y), stamped from its picture."""
+    """One halo centred on (x, y), stamped from its picture (the radius to half a pixel: personnel change
+    at every step, and a picture per exact radius was drawn anew for a quarter of the halos)."""
     from floodpost.layers.render.symbols import qcolor
+
+    r = round(r * 2) / 2
 
     def draw(p: QPainter, cx: float, cy: float) -> None:
         pen, brush = halo_pen_brush(qcolor(fill), status, scale)

@@ -42,6 +42,7 @@ from floodpost.layers.model.water import StationMark, ring_radius
 from floodpost.layers.output.pagetext import PageText
 from floodpost.layers.render.operations import age_text
 from floodpost.layers.render.painter import Placement, label_batch
+from floodpost.layers.render.stamps import may_stamp, stamp
 from floodpost.layers.render.symbols import draw_marker, qcolor
 
 
@@ -148,15 +149,26 @@ class _WaterPlan:
         # grey gauges under the live ones, the rising last (their rings over a neighbour)
         marks = sorted(ov.marks, key=lambda k: (not k.grey, k.tier, k.rising))
         px, py = _screen(vp, marks)
+        stamped = may_stamp(painter)
         for mark, x, y in zip(marks, px.tolist(), py.tolist(), strict=True):
             if not (-m <= x <= vp.width + m and -m <= y <= vp.height + m):
                 continue
-            draw_marker(painter, mark.symbol, x, y, s)
-            if mark.rising:
-                paint_rising(painter, x, y, ring_radius(mark.symbol, s), s)
+            if stamped:  # a gauge's look is its symbol and ring: drawn once, stamped every frame
+                sym, rising = mark.symbol, mark.rising
+                stamp(painter, ("gauge", sym, rising, s), ring_radius(sym, s) + 6 * s,
+                      lambda q, cx, cy, sym=sym, rising=rising: paint_gauge(q, sym, rising, cx, cy, s), x, y)
+            else:
+                paint_gauge(painter, mark.symbol, mark.rising, x, y, s)
             drawn += 1
         painter.restore()
         return drawn
+
+
+def paint_gauge(painter: QPainter, symbol: Symbol, rising: bool, x: float, y: float, scale: float = 1.0) -> None:
+    """A gauge's marker at (x, y), ringed while rising fast."""
+    draw_marker(painter, symbol, x, y, scale)
+    if rising:
+        paint_rising(painter, x, y, ring_radius(symbol, scale), scale)
 
 
 def paint_rising(painter: QPainter, x: float, y: float, r: float, scale: float = 1.0) -> None:
