@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from floodpost.data.situation import as_of, report_times
@@ -233,6 +235,36 @@ def test_a_reopened_workspace_starts_from_its_kept_fold(qtbot, demo_path, tmp_pa
         qtbot.waitUntil(lambda: not win.situation_pending, timeout=20000)
         got = win.dashboard.curve_data("mat:dispatch")[1][-1]
         assert got == want["materials"]["dispatch"]["sandbag"]
+    finally:
+        win.close()
+
+
+def test_the_fold_is_kept_once_the_officer_pauses(qtbot, demo_path, tmp_path, monkeypatch):
+    """The first fold is written to disk while the window stays open, but only after a pause with
+    nothing asked (writing it while the curves are drawn stalled them), and a step puts it off."""
+    import floodpost.ui.docks.situationworker as sw
+
+    monkeypatch.setenv("FLOODPOST_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(sw, "KEEP_AFTER_S", 0.6)
+    kept: list[float] = []
+    real = sw._keep
+    monkeypatch.setattr(sw, "_keep", lambda ws: (kept.append(time.monotonic()), real(ws)))
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.resize(1200, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    try:
+        with qtbot.waitSignals([win.canvas.rendered, win.situationReady], timeout=20000):
+            assert win.open_workspace(demo_path)
+        shown = time.monotonic()
+        with qtbot.waitSignal(win.situationReady, timeout=10000):
+            stepped = time.monotonic()
+            win.time_slider.set_time(win.time_slider.times[3])
+        qtbot.waitUntil(lambda: bool(list((tmp_path / "cache" / "folds").glob("*.fold"))), timeout=10000)
+        assert kept[0] >= shown + 0.6 and kept[0] >= stepped + 0.6  # after the pause, counted from the step
+        qtbot.wait(800)
+        assert len(kept) == 1  # once
     finally:
         win.close()
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 
 THREAD_NAME = "floodpost-situation"
+#: Seconds with nothing asked after the first curves before the fold is kept on disk.
+KEEP_AFTER_S = 2.0
 
 
 @dataclass
@@ -87,6 +90,7 @@ class SituationWorker(QObject):
         self._stop = False
         self._busy = False
         self._kept_once = False
+        self._keep_due: float | None = None  # monotonic time at which to keep the fold, once idle
         self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
         self._thread.start()
 
@@ -97,6 +101,7 @@ class SituationWorker(QObject):
             self._generation += 1
             self._moment = (self._generation, when)
             self._series = (self._generation, None)
+            self._put_off_keeping()
             self._cond.notify()
             return self._generation
 
@@ -105,6 +110,7 @@ class SituationWorker(QObject):
         with self._cond:
             self._generation += 1
             self._moment = (self._generation, when)
+            self._put_off_keeping()
             self._cond.notify()
             return self._generation
 
@@ -113,8 +119,14 @@ class SituationWorker(QObject):
         with self._cond:
             self._generation += 1
             self._hydrograph = (self._generation, station)
+            self._put_off_keeping()
             self._cond.notify()
             return self._generation
+
+    def _put_off_keeping(self) -> None:
+        """The officer is at work: keep the fold once they pause (the caller holds the lock)."""
+        if self._keep_due is not None:
+            self._keep_due = max(self._keep_due, time.monotonic() + KEEP_AFTER_S)
 
     @property
     def idle(self) -> bool:
@@ -143,17 +155,30 @@ class SituationWorker(QObject):
                     while (self._moment is None and self._series is None and self._hydrograph is None
                            and not self._stop):
                         self._busy = False
-                        self._cond.wait()
+                        if self._keep_due is None:
+                            self._cond.wait()
+                            continue
+                        wait = self._keep_due - time.monotonic()
+                        if wait > 0:
+                            self._cond.wait(wait)
+                            continue
+                        break  # idle long enough: keep the fold (below), then wait again
                     if self._stop:
                         return
-                    self._busy = True
-                    if self._moment is not None:
-                        job: tuple[str, Any] = ("moment", self._moment)
+                    if self._moment is None and self._series is None and self._hydrograph is None:
+                        self._keep_due = None
+                        self._busy = True
+                        job = ("keep", None)
+                    elif self._moment is not None:
+                        self._busy = True
+                        job = ("moment", self._moment)
                         self._moment = None
                     elif self._hydrograph is not None:  # a chart asked for: before the season's curves
+                        self._busy = True
                         job = ("hydrograph", self._hydrograph)
                         self._hydrograph = None
                     else:
+                        self._busy = True
                         job = ("series", self._series)
                 if ws is None:
                     try:
@@ -164,6 +189,9 @@ class SituationWorker(QObject):
                         with self._cond:
                             self._series = None
                         continue
+                if job[0] == "keep":
+                    _keep(ws)
+                    continue
                 try:
                     if job[0] == "moment":
                         gen, when = job[1]
@@ -211,7 +239,11 @@ class SituationWorker(QObject):
             self.seriesReady.emit(gen, curves)
         if not self._kept_once:  # a crash later still reopens from this fold, caught up by the log
             self._kept_once = True
-            _keep(ws)
+            # ... once the window has shown the curves and nothing was asked for a while: writing a
+            # season's fold takes a third of a second of Python, and the window drawing the curves
+            # meanwhile took as long again (each of its calls into Qt waited for Python's lock)
+            with self._cond:
+                self._keep_due = time.monotonic() + KEEP_AFTER_S
 
 
 def _take_up(ws: Any) -> None:
