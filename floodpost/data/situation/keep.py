@@ -33,21 +33,6 @@ _FORMAT = 1
 _CODE: str | None = None
 
 
-class _Frames:
-    """A file whose writes are Python calls, one per pickle frame (64 KB).
-
-    Pickling a season's fold (50 MB) into a file object written in C can keep
-    Python's lock for tens of milliseconds at a time while the window is in
-    use; a Python call at each frame lets the other threads in.
-    """
-
-    def __init__(self, f: Any) -> None:
-        self._f = f
-
-    def write(self, data: Any) -> int:
-        return self._f.write(data)
-
-
 def cache_dir() -> Path:
     """Where kept folds live: a local cache, safe to delete at any time."""
     own = os.environ.get("FLOODPOST_CACHE_DIR")
@@ -142,7 +127,7 @@ def _save(ws: Any, st: tuple[Any, ...], state: dict[str, Any], log_fid: int) -> 
     fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
     try:
         with os.fdopen(fd, "wb") as f:
-            pickle.dump(kept, _Frames(f), protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(kept, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, _path(st))
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
