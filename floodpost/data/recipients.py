@@ -65,12 +65,19 @@ def _text(v: Any) -> str:
 
 def split(cell: Any) -> list[str]:
     """The recipient keys of a ``recipients`` cell, in order, each once, blanks dropped."""
+    return list(_split(_text(cell)))
+
+
+@functools.lru_cache(maxsize=256)
+def _split(text: str) -> tuple[str, ...]:
+    # kept per cell: a season's warnings name a thousand villages each, and the tally window and the
+    # engine split the same few dozen cells again after every entry
     out: dict[str, None] = {}
-    for part in _SPLIT.split(_text(cell)):
+    for part in _SPLIT.split(text):
         key = normalise(part)
         if key:
             out[key] = None
-    return list(out)
+    return tuple(out)
 
 
 def join(keys: Iterable[str]) -> str:

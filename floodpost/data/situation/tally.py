@@ -44,7 +44,8 @@ from typing import Any, Literal
 from floodpost.data.notes import Note
 from floodpost.data.schema import RECORD_TABLES, Field, TableSchema, schema_for
 from floodpost.data.schema.validate import ValidationError, coerce_value
-from floodpost.data.situation import STAGES, as_of
+from floodpost.data.situation import STAGES, _ms, as_of
+from floodpost.data.store import fids_in
 from floodpost.data.timeutil import BEIJING, format_local, parse_time, to_storage
 from floodpost.data.workspace import Where
 
@@ -248,32 +249,54 @@ def _coerce(schema: TableSchema, record: Mapping[str, Any]) -> tuple[dict[str, A
 
 # ------------------------------------------------------------------ rules
 def _known_depots(ws: Any) -> set[str]:
+    """The depots layer's names and every depot of the tally (its distinct names: a season's tally holds
+    100,000 rows, and every entry is checked against them twice)."""
     names: set[str] = set()
     keys = ws.keys()
     if "depots" in keys:
-        names |= {str(n).strip() for n in ws.read("depots", columns=["name"])["name"] if n}
+        names |= {str(n).strip() for n in ws.distinct("depots", "name") if n}
     if "material_tally" in keys:
-        names |= {str(n).strip() for n in ws.read("material_tally", columns=["depot"])["depot"] if n}
+        names |= {str(n).strip() for n in ws.distinct("material_tally", "depot") if n}
     return names
 
 
-def _movements(ws: Any) -> list[dict[str, Any]]:
-    """Every material movement, plain values, oldest first (what stock is summed from)."""
+#: The columns a movement's effect on stock is worked out from.
+_MOVE_COLUMNS = ["depot", "item", "quantity", "kind", "destination", "reported_at"]
+
+
+def _read_moves(ws: Any, where: list[Where]) -> list[dict[str, Any]]:
+    frame = ws.read("material_tally", where, columns=_MOVE_COLUMNS)
+    return [{"fid": int(fid), **{k: _plain(v) for k, v in row.items()}}
+            for fid, row in zip(frame.index, frame.to_dict("records"), strict=True)]
+
+
+def _moves_of(ws: Any, depot: str, item: str) -> list[dict[str, Any]]:
+    """The movements that can change ``depot``'s stock of ``item``, oldest first: its own and the dispatches
+    into it. A season's tally holds 100,000 movements and one depot's item a few hundred; reading them all
+    for each entry froze the tally window for a second."""
     if "material_tally" not in ws.keys():  # noqa: SIM118 - not a mapping
         return []
-    frame = ws.read("material_tally", columns=["depot", "item", "quantity", "kind", "destination", "reported_at"])
-    out = [{"fid": int(fid), **{k: _plain(v) for k, v in row.items()}}
-           for fid, row in zip(frame.index, frame.to_dict("records"), strict=True)]
+    own = _read_moves(ws, [Where("depot", "=", depot), Where("item", "=", item)])
+    into = _read_moves(ws, [Where("destination", "=", depot), Where("item", "=", item), Where("kind", "=", "dispatch")])
+    seen = {r["fid"] for r in own}
+    out = own + [r for r in into if r["fid"] not in seen]
     out.sort(key=lambda r: r["reported_at"] or "")
     return out
 
 
-def _depot_names(ws: Any, rows: list[dict[str, Any]] | None = None) -> set[str]:
-    """Depots a dispatch can move stock into: the depots layer and every depot of the tally."""
-    names = {str(r["depot"]) for r in (rows if rows is not None else _movements(ws)) if r.get("depot")}
-    if "depots" in ws.keys():  # noqa: SIM118
-        names |= {str(n) for n in ws.read("depots", columns=["name"], geometry=False)["name"] if n}
-    return names
+def _is_depot(ws: Any, name: str, gone: set[int] | frozenset[int] = frozenset(),
+              added: Sequence[Mapping[str, Any]] = ()) -> bool:
+    """Whether a dispatch to ``name`` moves stock there (as :mod:`situation` counts it): a name of the
+    depots layer, or a depot of the tally (without the rows ``gone``, with ``added``)."""
+    if any(a.get("depot") and str(a["depot"]) == name for a in added):
+        return True
+    keys = ws.keys()
+    if "depots" in keys and name in {str(n) for n in ws.distinct("depots", "name") if n}:
+        return True
+    if "material_tally" not in keys or not name:
+        return False
+    fids = ws.read("material_tally", [Where("depot", "=", name)], columns=["depot"]).index
+    return any(int(f) not in gone for f in fids)
 
 
 def _effect(r: Mapping[str, Any], depots: set[str], depot: str, item: str) -> float:
@@ -320,21 +343,25 @@ def stock_conflict(
     For undo and redo: taking back a stock-in that later dispatches used,
     or putting back a dispatch that another one has since taken the stock of.
     """
-    rows = _movements(ws)
     gone = {int(f) for f in removed}
-    changed = [r for r in rows if r["fid"] in gone] + [dict(a) for a in added]
+    plus = [dict(a) for a in added]
+    taken = _read_moves(ws, [fids_in(sorted(gone))]) if gone and "material_tally" in ws.keys() else []  # noqa: SIM118
+    changed = taken + plus
     if not changed:
         return None
-    after = [r for r in rows if r["fid"] not in gone] + [dict(a) for a in added]
-    depots_before, depots_after = _depot_names(ws, rows), _depot_names(ws, after)
     affected = {(str(r["depot"]), str(r["item"])) for r in changed}
     affected |= {(str(r["destination"]), str(r["item"])) for r in changed
                  if r.get("kind") == "dispatch" and r.get("destination")}
-    times = sorted({r["reported_at"] or "" for r in rows + after})
     item_field = schema_for("material_tally").field("item")
     for depot, item in sorted(affected):
-        was = _balances(rows, depots_before, depot, item, times)
-        now = _balances(after, depots_after, depot, item, times)
+        # one depot's item at a time, from its own movements: the balances change only at their times
+        rows = _moves_of(ws, depot, item)
+        after = [r for r in rows if r["fid"] not in gone] + plus
+        before_known = {depot} if _is_depot(ws, depot) else set()
+        after_known = {depot} if _is_depot(ws, depot, gone, plus) else set()
+        times = sorted({r["reported_at"] or "" for r in rows + after if _effect(r, {depot}, depot, item)})
+        was = _balances(rows, before_known, depot, item, times)
+        now = _balances(after, after_known, depot, item, times)
         for (t, b0), (_, b1) in zip(was, now, strict=True):
             if b1 < -1e-9 and b1 < b0 - 1e-9:
                 return Note(
@@ -430,9 +457,14 @@ def _check_material(ws: Any, rec: dict[str, Any]) -> list[Issue]:
     if any(i.level == "error" for i in issues):
         return issues
     q = float(rec["quantity"])
-    on_hand = float(as_of(ws, at).stock.get(depot, {}).get(item, 0))
+    # the stock as the engine has it at ``at`` (every time it cannot read counts from the start), from
+    # this depot's movements only: the window's own fold of the whole season is not needed for it
+    moves = _moves_of(ws, depot, item)
+    depots = {depot} if _is_depot(ws, depot) else set()
+    t = _ms(to_storage(at))
+    on_hand = float(sum(_effect(r, depots, depot, item) for r in moves if _ms(r["reported_at"]) <= t))
     if rec["kind"] not in OUTGOING:
-        most = max((b for _, b in _balances(_movements(ws), _depot_names(ws), depot, item)), default=0.0)
+        most = max((b for _, b in _balances(moves, depots, depot, item)), default=0.0)
         if most > 0 and on_hand + q > DEPOT_GROWTH * most:
             issues.append(Issue("warning", "quantity", Note(
                 "brings {item} at {depot} to {total}, more than {n} times the most it has held ({most}); "

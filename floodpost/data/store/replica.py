@@ -991,6 +991,8 @@ class ReplicatedStore:
     geometry_bytes = _reading("geometry_bytes")
     extent = _reading("extent")
     time_span = _reading("time_span")
+    latest_time = _reading("latest_time")
+    distinct = _reading("distinct")
     info = _reading("info")
     check = _reading("check")
     read = _reading("read")

@@ -506,8 +506,8 @@ class TallyEntryDialog(QDialog):
                 for table, column in where:
                     if table not in keys:
                         continue
-                    if (table, column) not in columns:
-                        values = ws.read(table, columns=[column])[column]
+                    if (table, column) not in columns:  # the distinct names, not a season's every row
+                        values = ws.distinct(table, column)
                         columns[(table, column)] = {str(v).strip() for v in values if _given(v)}
                     got |= columns[(table, column)]
             self._warning_recipients = _issued_recipients(ws) if "warnings" in keys else {}
@@ -817,11 +817,9 @@ class TallyEntryDialog(QDialog):
             with self._ws() as ws:
                 if key not in ws.keys():  # noqa: SIM118 - Workspace is not a mapping
                     return None
-                col = ws.read(key, columns=["reported_at"], geometry=False)["reported_at"]
+                return ws.latest_time(key, at)
         except Exception:  # noqa: BLE001 - an age is a hint; the entry itself must still work
             return None
-        times = [str(v) for v in col if _given(v) and str(v) <= at]
-        return max(times) if times else None
 
     def show_age(self) -> None:
         """The tab's newest report and its age ("2小时前"), amber when older than the tally is due."""

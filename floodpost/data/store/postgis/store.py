@@ -564,6 +564,20 @@ class PostgisStore(DamageLedger):
             return None
         return row[0], row[1]
 
+    def latest_time(self, key: str, at: str) -> str | None:
+        """The newest ``reported_at`` of ``key`` at or before ``at`` (stored text), down its index."""
+        schema = schema_for(key)
+        if "reported_at" not in schema.field_names:
+            return None
+        row = self._one(f'SELECT reported_at FROM "{key}" WHERE reported_at <= %s AND reported_at <> \'\' '
+                        "ORDER BY reported_at DESC LIMIT 1", [at])
+        return None if row is None else row[0]
+
+    def distinct(self, key: str, column: str) -> list[Any]:
+        """The distinct values of one column (names offered for completion), without reading every row."""
+        schema_for(key).field(column)
+        return [r[0] for r in self._all(f'SELECT DISTINCT "{column}" FROM "{key}"')]
+
     def info(self, check_all: bool = False) -> dict[str, Any]:
         """Layer counts and extents for ``floodpost info`` (the database in place of a path)."""
         keys = self.keys()
