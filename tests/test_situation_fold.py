@@ -13,6 +13,7 @@ import dataclasses
 import json
 import sqlite3
 from collections import defaultdict
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from hypothesis import strategies as st
 
 from floodpost.data.situation import STAGES, WORK_FIELDS, as_of, report_times, series
 from floodpost.data.store.gpkg import geopackage as gpkg
-from floodpost.data.timeutil import to_storage
+from floodpost.data.timeutil import parse_time, to_storage
 from floodpost.data.workspace import Workspace
 
 HOURS = [f"2021-07-22T{h:02d}:00" for h in range(6, 22, 2)]
@@ -139,6 +140,20 @@ def assert_same(path: Path, ws: Workspace, at: str) -> None:
     assert got.stock == {d: {i: _number(q) for i, q in v.items()} for d, v in want["stock"].items()}
     assert sorted(got.forces, key=lambda r: r["fid"]) == want["forces"]
     assert got.storage_status == want["status"]
+    # what the tally's checks read without a fold of their own: the forces alone, an area's own reports
+    from floodpost.data import situation
+    from floodpost.data.situation import tally
+
+    with Workspace.open(path) as fresh:
+        assert sorted(situation.forces_at(fresh, at), key=lambda r: r["fid"]) == want["forces"]
+        before = as_of(ws, to_storage(parse_time(at) - timedelta(milliseconds=1))).evacuation
+        for area in AREAS:
+            prev = tally._previous_report(fresh, area, at)
+            if area not in before:
+                assert prev is None
+                continue
+            fields = [f for f in before[area] if f.endswith(("_persons", "_households")) or f == "reported_at"]
+            assert {f: prev.get(f) for f in fields} == {f: before[area][f] for f in fields}, area
     # the engine's sums give the same totals as adding up the moment's records
     assert got.sums is not None
     assert got.totals() == dataclasses.replace(got, sums=None).totals()

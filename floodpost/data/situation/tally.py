@@ -44,7 +44,7 @@ from typing import Any, Literal
 from floodpost.data.notes import Note
 from floodpost.data.schema import RECORD_TABLES, Field, TableSchema, schema_for
 from floodpost.data.schema.validate import ValidationError, coerce_value
-from floodpost.data.situation import STAGES, _ms, as_of
+from floodpost.data.situation import STAGES, _ms, forces_at
 from floodpost.data.store import fids_in
 from floodpost.data.timeutil import BEIJING, format_local, parse_time, to_storage
 from floodpost.data.workspace import Where
@@ -509,9 +509,17 @@ _FUNNEL: tuple[tuple[str, str, Level, str], ...] = (
 
 
 def _previous_report(ws: Any, area: str, at: str) -> dict[str, Any] | None:
-    """The area's latest report strictly before ``at`` (same-time rows are corrections)."""
-    before = parse_time(at) - timedelta(milliseconds=1)
-    return as_of(ws, before).evacuation.get(area)
+    """The area's latest report strictly before ``at`` (same-time rows are corrections: the last entered
+    holds), as the engine has it, from the area's own reports (not a fold of the season on the GUI thread)."""
+    before = _ms(to_storage(parse_time(at) - timedelta(milliseconds=1)))
+    frame = ws.read("evacuation", [Where("area", "=", area)])
+    best: tuple[int, int] | None = None
+    out = None
+    for fid, row in zip(frame.index, frame.to_dict("records"), strict=True):
+        t = _ms(_plain(row.get("reported_at")))
+        if t <= before and (best is None or (t, int(fid)) > best):
+            best, out = (t, int(fid)), row
+    return None if out is None else {k: _plain(v) for k, v in out.items()}
 
 
 def _next_report(ws: Any, area: str, at: str) -> dict[str, Any] | None:
@@ -662,7 +670,7 @@ def _unknown_incident(ws: Any, rec: dict[str, Any]) -> list[Issue]:
 def _force_personnel(ws: Any, force: str, at: str) -> tuple[float | None, str | None]:
     """The force's personnel as of ``at`` (of several forces of the name, their sum), and why there are none:
     "later" (reported after ``at``), "withdrawn", or None. Unknown personnel (blank) is None."""
-    rows = [f for f in as_of(ws, at).forces if str(f.get("name") or "").strip() == force]
+    rows = [f for f in forces_at(ws, at) if str(f.get("name") or "").strip() == force]
     if not rows:
         return None, "later"
     active = [f for f in rows if f.get("status") != "withdrawn"]
