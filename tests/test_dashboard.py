@@ -57,33 +57,6 @@ def test_slider_moves_map_and_headlines(qtbot, window, demo_path):
     assert slider.current == ""
 
 
-def test_the_map_draws_a_moment_before_its_figures_and_once(qtbot, window, demo_path, monkeypatch):
-    """The worker hands the map its situation before working out the figures; the figures then follow
-    without drawing the map again (and a moment that came without it still reaches the map)."""
-    from floodpost.ui.docks.situationworker import compute_moment
-
-    with Workspace.open(demo_path) as ws:
-        t = report_times(ws)[10]
-        early: list = []
-        moment = compute_moment(ws, t, lambda sit: early.append((sit, sit.totals())))
-    assert len(early) == 1 and early[0][0] is moment.situation and early[0][1] == moment.totals
-    qtbot.waitUntil(lambda: window._situation.idle, timeout=10000)
-    shown: list[str] = []
-    real = window.scene.show_situation
-    monkeypatch.setattr(window.scene, "show_situation", lambda ws, when, **kw: (shown.append(when), real(ws, when, **kw)))
-    window._moment_gen = gen = 10_000  # as if asked for: the worker's answers carry the generation
-    window._on_situation(gen, (t, moment.situation))
-    assert shown == [t]
-    window._on_moment(gen, moment)
-    assert shown == [t] and window.dashboard.figures["transferred"].value.text() == \
-        f"{moment.totals['evacuation']['persons']['transferred']:,}"
-    window._moment_gen = gen + 1
-    window._on_moment(gen + 1, moment)  # no situation ahead of it: the map is drawn with the figures
-    assert shown == [t, t]
-    window._on_situation(gen, (t, moment.situation))  # superseded: dropped
-    assert shown == [t, t]
-
-
 def test_meeting_mark_resets_the_change(qtbot, window, monkeypatch):
     from PySide6.QtWidgets import QInputDialog
 

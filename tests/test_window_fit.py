@@ -132,9 +132,9 @@ def test_window_and_map_come_before_the_figures(qtbot, window, demo_path, monkey
     gate = threading.Event()
     real_moment, real_series = sw.compute_moment, situation.series
 
-    def held_moment(ws, when, on_situation=None):
+    def held_moment(ws, when):
         gate.wait(20)
-        return real_moment(ws, when, on_situation)
+        return real_moment(ws, when)
 
     def held_series(ws, times=None):
         gate.wait(20)
@@ -174,10 +174,10 @@ def test_a_newer_time_supersedes_an_older_one(qtbot, window, demo_path, monkeypa
     real = sw.compute_moment
     asked: list[str] = []
 
-    def held(ws, when, on_situation=None):
+    def held(ws, when):
         asked.append(when)
         gate.wait(20)
-        return real(ws, when, on_situation)
+        return real(ws, when)
 
     monkeypatch.setattr(sw, "compute_moment", held)
     try:

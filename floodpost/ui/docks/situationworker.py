@@ -41,18 +41,12 @@ class Moment:
     brief: str
 
 
-def compute_moment(ws: Any, when: str, on_situation: Callable[[Any], None] | None = None) -> Moment:
-    """The figures as of ``when`` ("" for now), as the dashboard and the brief show them.
-
-    ``on_situation`` is given the moment's situation as soon as it is known:
-    the map draws it while the totals, the change since the meeting and the
-    brief are worked out."""
+def compute_moment(ws: Any, when: str) -> Moment:
+    """The figures as of ``when`` ("" for now), as the dashboard and the brief show them."""
     from floodpost.data.situation import as_of, since_meeting
     from floodpost.data.situation.brief import meeting_brief
 
     sit = as_of(ws, when or None)
-    if on_situation is not None:
-        on_situation(sit)
     totals = sit.totals()
     meeting, change = since_meeting(ws, sit, totals)
     brief = meeting_brief(ws, when or None, parts=(sit, totals, meeting, change))
@@ -68,8 +62,6 @@ class SituationWorker(QObject):
 
     #: generation, (report times, meeting times): the slider's stops and marks
     timesReady = Signal(int, object)
-    #: generation, (stored time asked for, Situation): the map's part of a moment, ahead of the figures
-    situationReady = Signal(int, object)
     #: generation, Moment
     momentReady = Signal(int, object)
     #: generation, floodpost.data.situation.Timeline (the curves)
@@ -195,8 +187,7 @@ class SituationWorker(QObject):
                 try:
                     if job[0] == "moment":
                         gen, when = job[1]
-                        result = compute_moment(
-                            ws, when, lambda sit, gen=gen, when=when: self.situationReady.emit(gen, (when, sit)))
+                        result = compute_moment(ws, when)
                         self.momentReady.emit(gen, result)
                     elif job[0] == "hydrograph":
                         from floodpost.data.situation import hydrograph

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
 from floodpost.ui.docks.situationworker import SituationWorker, connect_queued
-
-
-class _MapMoment(NamedTuple):
-    """What the map draws of a moment: the time asked for and its situation."""
-
-    when: str
-    situation: Any
 
 
 class SituationMixin:
@@ -34,7 +27,6 @@ class SituationMixin:
         if self._situation is None:
             worker = SituationWorker(ws.reader, self)
             connect_queued(worker.timesReady, self._on_times)
-            connect_queued(worker.situationReady, self._on_situation)
             connect_queued(worker.momentReady, self._on_moment)
             connect_queued(worker.seriesReady, self._on_series)
             connect_queued(worker.hydrographReady, self._on_hydrograph)
@@ -78,20 +70,11 @@ class SituationMixin:
             self.time_slider.set_times(times, meetings)
             self.dashboard.set_meetings(meetings)
 
-    def _on_situation(self, gen: int, got: tuple[str, Any]) -> None:
-        """The map's part of a moment, drawn while the worker works out its figures."""
-        if gen != self._moment_gen or self._situation is None or self.workspace is None:
-            return
-        when, situation = got
-        if self._show_on_map(_MapMoment(when, situation)):
-            self._map_gen = gen
-
     def _on_moment(self, gen: int, moment: Any) -> None:
         if gen != self._moment_gen or self._situation is None or self.workspace is None:
             return  # superseded, or from a workspace closed since
         self._shown_moment = moment
-        if getattr(self, "_map_gen", None) != gen:
-            self._show_on_map(moment)
+        self._show_on_map(moment)
         self.dashboard.show_moment(moment)
         self.identify.set_situation(moment.situation)
         self.brief.when = moment.when
@@ -102,18 +85,17 @@ class SituationMixin:
         self._moment_done = True
         self._ready()
 
-    def _show_on_map(self, moment: Any) -> bool:
-        """The moment on the map, with the 叫应 list's minutes for the unanswered rings; False: it could not."""
+    def _show_on_map(self, moment: Any) -> None:
+        """The moment on the map, with the 叫应 list's minutes for the unanswered rings."""
         with self.canvas.batched():  # one frame for the step, asked for before the figures are set
             try:
                 self.scene.show_situation(self.workspace, moment.when or None, situation=moment.situation,
                                           answer_minutes=self.ack_panel.minutes.value())
             except Exception as exc:  # noqa: BLE001 - keep the window usable, say why
                 self.statusBar().showMessage(QCoreApplication.translate("MainWindow", "Cannot show that time: %1").replace("%1", str(exc)), 8000)
-                return False
+                return
         water = next((o for o in self.scene.painter.overlays if type(o).__name__ == "WaterOverlay"), None)
         self.meeting_legend.set_water_codes(water.codes() if water is not None and water.marks else None)
-        return True
 
     def _on_answer_minutes(self, _value: int) -> None:
         """The officer's answer limit changed: the map's rings follow at once."""
