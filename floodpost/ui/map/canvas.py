@@ -45,13 +45,22 @@ KEY_STEP = 2.0
 
 
 class _RenderWorker:
-    """One background thread that renders the newest requested view only."""
+    """One background thread that renders the newest requested view only.
+
+    A request for another view (a pan, a zoom) cancels the frame in hand: it
+    would be drawn for nothing. A request for the same view (a slider step,
+    a new entry) lets it finish, then draws the newest: dragging the time
+    slider asked for a new frame every 30 ms, each cancelled the one before,
+    and the map stood still until the drag stopped.
+    """
 
     def __init__(self, deliver: Any) -> None:
         self._deliver = deliver
         self._cond = threading.Condition()
         self._request: tuple[int, Viewport, MapScene, float] | None = None
         self._generation = 0
+        self._view: tuple[Viewport, float, MapScene] | None = None  # of the newest request
+        self._view_generation = 0  # the first request of that view
         self._stop = False
         self._thread = threading.Thread(target=self._run, name="floodpost-render", daemon=True)
         self._thread.start()
@@ -59,6 +68,9 @@ class _RenderWorker:
     def submit(self, viewport: Viewport, scene: MapScene, scale: float = 1.0) -> int:
         with self._cond:
             self._generation += 1
+            if self._view is None or (viewport, scale) != self._view[:2] or scene is not self._view[2]:
+                self._view = (viewport, scale, scene)
+                self._view_generation = self._generation
             self._request = (self._generation, viewport, scene, scale)
             self._cond.notify()
             return self._generation
@@ -71,7 +83,8 @@ class _RenderWorker:
         self._thread.join(timeout=5)
 
     def _stale(self, gen: int) -> bool:
-        return self._stop or gen != self._generation
+        """A frame of a view since left (or the window closing): drawn for nothing."""
+        return self._stop or gen < self._view_generation
 
     def _run(self) -> None:
         while True:
@@ -140,6 +153,7 @@ class MapCanvas(QWidget):
         self.sketch_closed = False
         self._highlight_src: tuple[str, int] | None = None
         self._pending = 0
+        self._shown = 0  # generation of the frame shown
         self._holding = 0  # inside batched(): layer changes wait for its end
         self._held = False
         #: Symbols, lines and labels drawn this many times their size (meeting view: larger).
@@ -171,6 +185,7 @@ class MapCanvas(QWidget):
         scene.painter.helper = self.helper
         scene.layers.events.connect(self._on_layers_change)
         self._image = None
+        self._shown = self._pending  # a frame asked for before is of the other workspace
         self._highlight = []
         self._highlight_pts = []
         self._highlight_src = None
@@ -237,8 +252,9 @@ class MapCanvas(QWidget):
         if img is None:
             self.renderFailed.emit(str(stats))
             return
-        if gen != self._pending:
-            return
+        if gen != self._pending and (gen <= self._shown or viewport != self._viewport):
+            return  # not newer than the frame shown, or of a view since left
+        self._shown = gen
         self._image = img
         self._image_vp = viewport
         self.last_stats = stats
