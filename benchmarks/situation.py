@@ -22,6 +22,10 @@ season:
   (``slider_step_p90_ms`` the 90th percentile; ``slider_figures_ms`` up to the
   figures, brief and overlays handed to the map, before it has painted them,
   which is what this figure measured until 2026-12-04),
+* ``drag_s``, ``drag_frames_per_s``, ``drag_stall_p95_ms`` (GUI): the slider dragged
+  from end to end, 180 moves asked every 16 ms; how long the drag took as the event
+  loop let it, the map's frames shown per second meanwhile, and the 95th percentile
+  of the event loop's waits (a 5 ms beat),
 * ``open_first_frame_s`` / ``open_dashboard_s`` (GUI; ``_cold`` the first window,
   which folds every record, the others a second window taking its fold up): the window opening
   the workspace, to its first painted map and to its dashboard filled,
@@ -372,7 +376,31 @@ if times:
             app.processEvents(wait)
         figures.append(s1 - s0)
         steps.append((frames[-1] if frames else float('nan')) - s0)
+# A drag from end to end: the slider moved 180 times, every 16 ms (a mouse at 60 Hz), as the
+# event loop lets it; the map's frames shown meanwhile, and the longest waits of the event loop.
+s = win.time_slider.slider
+lo, hi = s.minimum(), s.maximum()
+vals = [lo + (hi - lo) * i // 179 for i in range(180)]
+ticks = []
+beat = QTimer(); beat.timeout.connect(lambda: ticks.append(time.perf_counter())); beat.start(5)
+mover = QTimer(); at = [0]
+def move():
+    if at[0] < len(vals):
+        s.setValue(vals[at[0]]); at[0] += 1
+mover.timeout.connect(move)
+shown = []  # every frame put on screen, also those of an earlier step shown while the newest is drawn
+win.canvas.frameShown.connect(lambda: shown.append(time.perf_counter()))
+d0 = time.perf_counter(); mover.start(16)
+while at[0] < len(vals) and time.perf_counter() - d0 < 120:
+    app.processEvents(wait)
+d1 = time.perf_counter()
+mover.stop(); beat.stop()
+drawn = [f for f in shown if f <= d1]
+gaps = sorted(b - a for a, b in zip(ticks, ticks[1:]) if a >= d0)
 print(json.dumps({{
+    'drag_s': round(d1 - d0, 2),
+    'drag_frames_per_s': round(len(drawn) / (d1 - d0), 1),
+    'drag_stall_p95_ms': round(gaps[int(0.95 * (len(gaps) - 1))] * 1000) if gaps else None,
     'open_returned_s': round(opened - t0, 3),
     'open_first_frame_s': round(first.get('frame', float('nan')) - t0, 3),
     'open_dashboard_s': round(dash - t0, 3),

@@ -123,6 +123,8 @@ class MapCanvas(QWidget):
     clicked = Signal(float, float)
     #: a render finished: seconds taken
     rendered = Signal(float)
+    #: a frame was put on screen: the newest, or one of an earlier change shown while the newest is drawn
+    frameShown = Signal()
     #: a render failed: message
     renderFailed = Signal(str)
     _delivered = Signal(int, object, object, object, float)
@@ -245,11 +247,13 @@ class MapCanvas(QWidget):
 
     @property
     def busy(self) -> bool:
-        """True while a newer render than the one shown is on its way."""
-        return self._image_vp != self._viewport
+        """True while a newer render than the one shown is on its way (of another view, or of a change)."""
+        return self._image_vp != self._viewport or self._shown != self._pending
 
     def _on_delivered(self, gen: int, img: Any, viewport: Viewport, stats: Any, seconds: float) -> None:
         if img is None:
+            if gen == self._pending:
+                self._shown = gen  # nothing newer is coming
             self.renderFailed.emit(str(stats))
             return
         if gen != self._pending and (gen <= self._shown or viewport != self._viewport):
@@ -259,7 +263,9 @@ class MapCanvas(QWidget):
         self._image_vp = viewport
         self.last_stats = stats
         self.update()
-        self.rendered.emit(seconds)
+        self.frameShown.emit()
+        if gen == self._pending:  # a frame of an earlier change is shown, but "rendered" means the newest
+            self.rendered.emit(seconds)
 
     def shutdown(self) -> None:
         """Stop the render thread; called when the window closes."""
