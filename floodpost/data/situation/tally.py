@@ -296,6 +296,8 @@ def _is_depot(ws: Any, name: str, gone: set[int] | frozenset[int] = frozenset(),
         return True
     if "material_tally" not in keys or not name:
         return False
+    if not gone:  # the tally's distinct depots, down the (depot, item) index
+        return name in {str(n) for n in ws.distinct("material_tally", "depot") if n}
     fids = ws.read("material_tally", [Where("depot", "=", name)], columns=["depot"]).index
     return any(int(f) not in gone for f in fids)
 

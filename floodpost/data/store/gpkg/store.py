@@ -1472,12 +1472,13 @@ class GpkgStore(DamageLedger):
         # only what looks like a stored time: a damaged cell must not become the span's end
         # each table's first and last down its reported_at index (a scan of the season's half a million
         # records took 60 ms, and every tally entry asks)
+        present = set(self.keys())
         parts = [
             f'SELECT (SELECT reported_at FROM "{k}" WHERE reported_at GLOB \'{TIME_GLOB}\' ORDER BY reported_at'
             f' LIMIT 1) AS a, (SELECT reported_at FROM "{k}" WHERE reported_at GLOB \'{TIME_GLOB}\''
             " ORDER BY reported_at DESC LIMIT 1) AS b"
             for k, s in ALL.items()
-            if "reported_at" in s.field_names and k in self.keys()
+            if "reported_at" in s.field_names and k in present
         ]
         if not parts:
             return None
