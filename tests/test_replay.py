@@ -28,6 +28,30 @@ def test_gif_has_a_frame_per_report_and_they_change(qapp, demo_path: Path, tmp_p
     assert ImageChops.difference(first, last).getbbox() is not None
 
 
+def test_gif_frames_share_one_palette_close_to_the_pages(qapp, demo_path: Path, tmp_path: Path, monkeypatch) -> None:
+    """One palette for every frame (no colour flickers between frames), each frame close to the page drawn."""
+    import numpy as np
+
+    from floodpost.layers.output import replay
+
+    drawn: list[Image.Image] = []
+    real = replay._to_pil
+    monkeypatch.setattr(replay, "_to_pil", lambda img: (drawn.append(real(img)), drawn[-1])[1])
+    shared: list[list[Image.Image]] = []
+    real_palette = replay._shared_palette
+    monkeypatch.setattr(replay, "_shared_palette", lambda frames: (shared.append(real_palette(frames)), shared[-1])[1])
+    out = tmp_path / "replay.gif"
+    with Workspace.open(demo_path) as ws:
+        write_replay(ws, out, start=START, end=END, size=(640, 360), title="回放")
+    assert len(shared) == 1 and len({bytes(f.getpalette()) for f in shared[0]}) == 1
+    gif = Image.open(out)
+    assert gif.n_frames == len(drawn) > 3
+    for i in range(gif.n_frames):
+        gif.seek(i)
+        page = np.asarray(drawn[i], dtype=np.int16)
+        assert np.abs(np.asarray(gif.convert("RGB"), dtype=np.int16) - page).mean() < 4, i
+
+
 def test_cancel_writes_nothing(qapp, demo_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "replay.gif"
     with Workspace.open(demo_path) as ws, pytest.raises(ReplayCancelled):

@@ -43,6 +43,24 @@ def _to_pil(img: QImage) -> Any:
     return Image.frombuffer("RGB", (rgb.width(), rgb.height()), data, "raw", "RGB", rgb.bytesPerLine(), 1)
 
 
+def _shared_palette(frames: list[Any], samples: int = 5) -> list[Any]:
+    """The frames in one palette of 255 colours, made from a few frames across the replay.
+
+    One palette for all: a colour does not flicker from frame to frame, and
+    mapping to it is ten times faster than working out a palette per frame
+    (a season's sixty frames took 6 s after the progress bar was full).
+    """
+    from PIL import Image
+
+    picks = [frames[round(i * (len(frames) - 1) / max(samples - 1, 1))] for i in range(min(samples, len(frames)))]
+    w, h = picks[0].size
+    montage = Image.new("RGB", (w, h * len(picks)))
+    for i, f in enumerate(picks):
+        montage.paste(f, (0, h * i))
+    palette = montage.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
+    return [f.quantize(palette=palette, dither=Image.Dither.NONE) for f in frames]
+
+
 def write_replay(
     workspace: Any,
     out: str | Path,
@@ -104,7 +122,7 @@ def write_replay(
             raise ReplayCancelled("replay cancelled; no file was written")
     with atomic_output(out) as tmp:  # whole or not at all; a full disk is named, never "wrote"
         if suffix == ".gif":
-            pal = [f.convert("P", palette=1, colors=255) for f in frames]  # 1 = adaptive
+            pal = _shared_palette(frames)
             pal[0].save(tmp, save_all=True, append_images=pal[1:], duration=int(seconds_per_frame * 1000),
                         loop=0, optimize=False)
         else:
