@@ -133,3 +133,23 @@ def test_composer_dialog_preview_and_save(qtbot, demo_path: Path, tmp_path: Path
     assert TITLE in pypdf.PdfReader(str(pdf)).pages[0].extract_text()
     dlg.close()
     win.close()
+
+
+def test_a_legend_is_fitted_once_per_legend_and_panel(qapp, monkeypatch) -> None:
+    """A replay's pages share one legend: it is fitted once, and again for another panel or legend."""
+    from floodpost.data.schema.symbology import SYMBOLOGY
+    from floodpost.layers.output import layout
+    from floodpost.layers.output.legend import LegendEntry, LegendGroup
+
+    calls: list[int] = []
+    real = layout._fit_legend_anew
+    monkeypatch.setattr(layout, "_fit_legend_anew", lambda *a: (calls.append(1), real(*a))[1])
+    monkeypatch.setattr(layout, "_LEGEND_FITS", type(layout._LEGEND_FITS)())
+    entry = LegendEntry("hazards", "landslide", SYMBOLOGY["hazards"].default, "marker", "滑坡")
+    groups = [LegendGroup("地质灾害隐患点", (entry,))]
+    first = layout._fit_legend(groups, [(200.0, 300.0)], 1.0, False)
+    assert layout._fit_legend(list(groups), [(200.0, 300.0)], 1.0, False) is first and calls == [1]
+    layout._fit_legend(groups, [(180.0, 300.0)], 1.0, False)
+    other = [LegendGroup("地质灾害隐患点", (entry, LegendEntry("hazards", None, entry.symbol, "marker", "其他")))]
+    layout._fit_legend(other, [(200.0, 300.0)], 1.0, False)
+    assert calls == [1, 1, 1]

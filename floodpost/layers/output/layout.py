@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -534,8 +536,29 @@ def _wrap(label: str, font: Any, width: float, vector: bool) -> list[str] | None
     return lines
 
 
+#: Legend settings worked out, by legend, panels, scale and device: a replay's sixty pages have one legend,
+#: and fitting it took a sixth of each page's time.
+_LEGEND_FITS: OrderedDict[tuple[Any, ...], tuple[float, _LegendFit]] = OrderedDict()
+_LEGEND_FITS_LOCK = threading.Lock()
+
+
 def _fit_legend(groups: list[LegendGroup], panels: list[tuple[float, float]], u: float,
                 vector: bool) -> tuple[float, _LegendFit]:
+    """:func:`_fit_legend_anew`, once per legend, panels, scale and device (the setting is only read)."""
+    key = (tuple(groups), tuple(tuple(p) for p in panels), u, vector)
+    with _LEGEND_FITS_LOCK:
+        hit = _LEGEND_FITS.get(key)
+    if hit is None:
+        hit = _fit_legend_anew(groups, panels, u, vector)
+        with _LEGEND_FITS_LOCK:
+            _LEGEND_FITS[key] = hit
+            while len(_LEGEND_FITS) > 32:
+                _LEGEND_FITS.popitem(last=False)
+    return hit
+
+
+def _fit_legend_anew(groups: list[LegendGroup], panels: list[tuple[float, float]], u: float,
+                     vector: bool) -> tuple[float, _LegendFit]:
     """(panel width, setting): the largest type, then the narrowest panel, then the fewest columns
     in which every entry fits whole.
 
