@@ -335,11 +335,15 @@ class OperationsFold:
         if keys is None:
             keys = self._keys_of[cell] = rcp.split(cell)
         row = (self._ms(r.get("reported_at")), int(r["fid"]), r, keys, end_ms, frozenset(keys))
+        self._forget_answers()
+        _insort(self.warnings[name], row)
+        return name
+
+    def _forget_answers(self) -> None:
+        """A warning or an answer entered: the issues' answers in order are worked out again."""
         self._by_issue.clear()
         self._issue_rows.clear()
         self._answered.clear()
-        _insort(self.warnings[name], row)
-        return name
 
     def _put_ack(self, r: dict[str, Any], sort: bool = True) -> tuple[str, str]:
         raw = _text(r.get("recipient"))
@@ -351,9 +355,7 @@ class OperationsFold:
         if sort:
             _insort(self.acks[pair], entry)
             self._answers.pop(pair, None)
-            self._by_issue.clear()
-            self._issue_rows.clear()
-            self._answered.clear()
+            self._forget_answers()
         else:
             self.acks[pair].append(entry)
         return pair

@@ -21,7 +21,6 @@ the web page reads too. QtGui only.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -372,9 +371,7 @@ def paint_place(painter: QPainter, p: WarnedPlace, x: float, y: float, scale: fl
 
 
 def paint_links(painter: QPainter, vp: Viewport, links: list[DispatchLink], scale: float = 1.0) -> int:
-    """The dispatch links of a moment, a few Qt calls for all: every casing, then each kind's lines and
-    heads (one call a link took 13 ms of a season's frame, and let the other threads take Python's lock
-    at every call)."""
+    """The dispatch links of a moment, off the force's marker and the incident's ring: see :func:`draw_links`."""
     x0, y0 = _screen(vp, [(k.lon0, k.lat0) for k in links])
     x1, y1 = _screen(vp, [(k.lon1, k.lat1) for k in links])
     gap0 = 9 * scale  # off the force's marker
@@ -389,6 +386,18 @@ def paint_links(painter: QPainter, vp: Viewport, links: list[DispatchLink], scal
     ux, uy = dx / length, dy / length
     a = np.column_stack([x0 + ux * gap0, y0 + uy * gap0])
     b = np.column_stack([x0 + dx - ux * gap1, y0 + dy - uy * gap1])
+    draw_links(painter, a, b, full, scale)
+    return len(full)
+
+
+def draw_links(painter: QPainter, a: np.ndarray, b: np.ndarray, full: np.ndarray, scale: float = 1.0) -> None:
+    """Links from the points ``a`` to ``b`` (n x 2 pixels), solid where ``full``, dashed where not, with an
+    arrow head at ``b``: a few Qt calls for all, every casing under every line (one call a link took 13 ms
+    of a season's frame, and let the other threads take Python's lock at every call)."""
+    d = b - a
+    length = np.hypot(d[:, 0], d[:, 1])
+    safe = np.where(length > 0, length, 1.0)
+    ux, uy = d[:, 0] / safe, d[:, 1] / safe
     h = 7 * scale
     heads = np.stack([b, b - np.column_stack([ux * h + uy * h * 0.5, uy * h - ux * h * 0.5]),
                       b - np.column_stack([ux * h - uy * h * 0.5, uy * h + ux * h * 0.5])], axis=1)
@@ -409,7 +418,7 @@ def paint_links(painter: QPainter, vp: Viewport, links: list[DispatchLink], scal
         painter.drawLines(lines[kind])
         colour = qcolor(DISPATCH_LINKS[kind].stroke)
         path = QPainterPath()
-        for tri in heads[sel].tolist():
+        for tri in heads[sel & (length > 0)].tolist():
             path.addPolygon(QPolygonF([QPointF(px, py) for px, py in tri]))
             path.closeSubpath()
         painter.setPen(QPen(colour, 1.0 * scale))
@@ -417,7 +426,6 @@ def paint_links(painter: QPainter, vp: Viewport, links: list[DispatchLink], scal
         painter.drawPath(path)
         painter.setBrush(Qt.BrushStyle.NoBrush)
     painter.restore()
-    return len(full)
 
 
 def link_pens(kind: str, scale: float = 1.0) -> tuple[QPen | None, QPen]:
@@ -482,26 +490,7 @@ def paint_status(painter: QPainter, symbol: Symbol, style: str, x: float, y: flo
 
 def paint_link(painter: QPainter, a: QPointF, b: QPointF, full: bool, scale: float = 1.0) -> None:
     """A dispatch link from a force (``a``) to its incident (``b``), with an arrow head at the incident."""
-    sym = DISPATCH_LINKS["full" if full else "free"]
-    casing, pen = link_pens("full" if full else "free", scale)
-    painter.save()
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    for p in (casing, pen):
-        if p is not None:
-            painter.setPen(p)
-            painter.drawLine(a, b)
-    length = math.hypot(b.x() - a.x(), b.y() - a.y())
-    if length > 0:
-        ux, uy = (b.x() - a.x()) / length, (b.y() - a.y()) / length
-        h = 7 * scale
-        head = QPainterPath(b)
-        head.lineTo(QPointF(b.x() - ux * h - uy * h * 0.5, b.y() - uy * h + ux * h * 0.5))
-        head.lineTo(QPointF(b.x() - ux * h + uy * h * 0.5, b.y() - uy * h - ux * h * 0.5))
-        head.closeSubpath()
-        painter.setPen(QPen(qcolor(sym.stroke), 1.0 * scale))
-        painter.setBrush(qcolor(sym.stroke))
-        painter.drawPath(head)
-    painter.restore()
+    draw_links(painter, np.array([[a.x(), a.y()]]), np.array([[b.x(), b.y()]]), np.array([full]), scale)
 
 
 def paint_unanswered_ring(painter: QPainter, x: float, y: float, r: float, scale: float = 1.0) -> None:

@@ -32,6 +32,7 @@ from floodpost.data.store import StaleEdit, StorageError, Where
 from floodpost.data.store.gpkg import geopackage as gpkg
 from floodpost.data.store.gpkg import qgis_styles
 from floodpost.data.store.identity import deleted_uuids, identity_columns, insert_entry, new_uuids
+from floodpost.data.store.indexes import QUERY_INDEXES
 from floodpost.data.timeutil import now_storage, parse_time, to_storage
 
 pd = lazy.module("pandas")  # imported when first used: not on the way to a kept fold
@@ -46,18 +47,6 @@ TIME_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:*"
 #: Inserts of more rows than this fill the R-tree themselves (see ``gpkg.SqlFunctions``).
 BULK_INDEX_ROWS = 1000
 
-#: Indexes the situation engine, the log and the time span query by (name -> table, columns);
-#: added on open to workspaces that lack them.
-QUERY_INDEXES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "situation_log_action_at": ("situation_log", ("action", "at")),
-    "situation_log_action_target": ("situation_log", ("action", "target", "fid")),
-    "situation_log_target_feature": ("situation_log", ("target", "feature_id")),
-    **{f"{k}_reported_at": (k, ("reported_at",)) for k, s in ALL.items() if "reported_at" in s.field_names},
-    # a depot's movements of an item (the tally's stock checks) and the names offered for completion
-    "material_tally_depot_item": ("material_tally", ("depot", "item")),
-    "material_tally_destination_item": ("material_tally", ("destination", "item")),
-    "evacuation_area": ("evacuation", ("area",)),
-}
 
 class FileLock:
     """This process's lock on one workspace file: our write transactions alone, GDAL's reads together.

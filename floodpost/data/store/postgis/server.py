@@ -23,23 +23,13 @@ from typing import Any
 
 from floodpost.data.schema import ALL, STORAGE_EPSG, TableSchema
 from floodpost.data.store.identity import identity_columns
+from floodpost.data.store.indexes import QUERY_INDEXES
 
 #: The notification channel log entries are announced on.
 CHANNEL = "floodpost"
 VIEWER, EDITOR, ADMIN = "floodpost_viewer", "floodpost_editor", "floodpost_admin"
 ROLES = (VIEWER, EDITOR, ADMIN)
 
-#: Indexes the situation engine, the log and the time span query by (same as the GeoPackage's).
-QUERY_INDEXES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "situation_log_action_at": ("situation_log", ("action", "at")),
-    "situation_log_action_target": ("situation_log", ("action", "target", "fid")),
-    "situation_log_target_feature": ("situation_log", ("target", "feature_id")),
-    **{f"{k}_reported_at": (k, ("reported_at",)) for k, s in ALL.items() if "reported_at" in s.field_names},
-    # a depot's movements of an item (the tally's stock checks) and the names offered for completion
-    "material_tally_depot_item": ("material_tally", ("depot", "item")),
-    "material_tally_destination_item": ("material_tally", ("destination", "item")),
-    "evacuation_area": ("evacuation", ("area",)),
-}
 
 _PG_TYPES = {"text": "text", "phone": "text", "enum": "text", "int": "bigint", "real": "double precision",
              "datetime": "text"}  # times stay the text FloodPost writes (UTC, ms, Z): same values both back ends
