@@ -264,11 +264,20 @@ def _known_depots(ws: Any) -> set[str]:
 _MOVE_COLUMNS = ["depot", "item", "quantity", "kind", "destination", "reported_at"]
 
 
-def _read_moves(ws: Any, where: list[Where]) -> list[dict[str, Any]]:
-    frame = ws.read("material_tally", where, columns=_MOVE_COLUMNS)
-    cols = [frame[c].tolist() for c in _MOVE_COLUMNS]  # column lists: a third of the time of to_dict's rows
-    return [{"fid": int(fid), **{c: _plain(v) for c, v in zip(_MOVE_COLUMNS, values, strict=True)}}
+def _plain_rows(ws: Any, key: str, where: list[Where], columns: list[str] | None = None) -> list[dict[str, Any]]:
+    """A record table's rows matching ``where``, plain values and their fid (none if the table is missing).
+    Made from column lists: a third of the time of ``DataFrame.to_dict``'s rows."""
+    if key not in ws.keys():  # noqa: SIM118 - not a mapping
+        return []
+    frame = ws.read(key, where, columns=columns)
+    names = list(frame.columns)
+    cols = [frame[c].tolist() for c in names]
+    return [{"fid": int(fid), **{c: _plain(v) for c, v in zip(names, values, strict=True)}}
             for fid, *values in zip(frame.index.tolist(), *cols, strict=True)]
+
+
+def _read_moves(ws: Any, where: list[Where]) -> list[dict[str, Any]]:
+    return _plain_rows(ws, "material_tally", where, _MOVE_COLUMNS)
 
 
 def _moves_of(ws: Any, depot: str, item: str) -> list[dict[str, Any]]:
@@ -515,14 +524,15 @@ def _previous_report(ws: Any, area: str, at: str) -> dict[str, Any] | None:
     """The area's latest report strictly before ``at`` (same-time rows are corrections: the last entered
     holds), as the engine has it, from the area's own reports (not a fold of the season on the GUI thread)."""
     before = _ms(to_storage(parse_time(at) - timedelta(milliseconds=1)))
-    frame = ws.read("evacuation", [Where("area", "=", area)])
     best: tuple[int, int] | None = None
     out = None
-    for fid, row in zip(frame.index, frame.to_dict("records"), strict=True):
-        t = _ms(_plain(row.get("reported_at")))
-        if t <= before and (best is None or (t, int(fid)) > best):
-            best, out = (t, int(fid)), row
-    return None if out is None else {k: _plain(v) for k, v in out.items()}
+    for row in _plain_rows(ws, "evacuation", [Where("area", "=", area)]):
+        t = _ms(row.get("reported_at"))
+        if t <= before and (best is None or (t, row["fid"]) > best):
+            best, out = (t, row["fid"]), row
+    if out is not None:
+        del out["fid"]
+    return out
 
 
 def _next_report(ws: Any, area: str, at: str) -> dict[str, Any] | None:
@@ -691,18 +701,11 @@ def _commitments(ws: Any, force: str, extra: dict[str, Any] | None = None) -> An
     from floodpost.data.situation import _ms
     from floodpost.data.situation.operations import OperationsFold
 
-    def rows(key: str, where: list[Where]) -> list[dict[str, Any]]:
-        if key not in ws.keys():  # noqa: SIM118 - not a mapping
-            return []
-        frame = ws.read(key, where)
-        return [{"fid": int(fid), **{k: _plain(v) for k, v in row.items()}}
-                for fid, row in zip(frame.index, frame.to_dict("records"), strict=True)]
-
-    sent = rows("dispatches", [Where("force", "=", force)])
+    sent = _plain_rows(ws, "dispatches", [Where("force", "=", force)])
     if extra is not None:
         sent.append({**extra, "fid": max([r["fid"] for r in sent], default=0) + 1})
     status = [r for incident in sorted({str(r["incident"]).strip() for r in sent})
-              for r in rows("incident_status", [Where("incident", "=", incident)])]
+              for r in _plain_rows(ws, "incident_status", [Where("incident", "=", incident)])]
     return OperationsFold({"incident_status": status, "dispatches": sent}, _ms)
 
 
