@@ -55,9 +55,9 @@ from floodpost.layers.model.operations import text as _text
 from floodpost.layers.model.projection import to_mercator
 from floodpost.layers.model.viewport import Viewport
 from floodpost.layers.output.pagetext import PageText
-from floodpost.layers.render.painter import Placement, label_batch
-from floodpost.layers.render.stamps import may_stamp, stamp
-from floodpost.layers.render.symbols import draw_marker, line_pens, qcolor
+from floodpost.layers.render.painter import Phrase, Placement, label_batch
+from floodpost.layers.render.stamps import Stamps, may_stamp
+from floodpost.layers.render.symbols import draw_marker, line_pens, qcolor, qpolygonf
 
 
 def age_text(minutes: float, text: PageText) -> str:
@@ -274,7 +274,7 @@ class _OpsPlan:
                 continue
             x, y = _screen(viewport, [(m.lon, m.lat) for m in marks])
             offset = np.array([ring_radius(m.symbol, style, scale) + 2 * scale for m in marks])
-            texts = [f"{m.name} {age_text(m.age_min, text)}" if m.name else age_text(m.age_min, text) for m in marks]
+            texts = [Phrase(m.name, age_text(m.age_min, text)) for m in marks]
             self.labels.append(label_batch(texts, x, y, INCIDENT_LABELS[style], point_offset=offset))
         links = overlay.links if overlay._shown("incidents") else []
         if links and overlay._labelled("incidents"):
@@ -298,11 +298,17 @@ class _OpsPlan:
             return -m <= x <= vp.width + m and -m <= y <= vp.height + m
 
         if ov.areas and ov._shown("villages"):
+            # every outline's corners projected at once, each ring's polygon filled from its slice
+            rings_all = [ring for _, _, rings in ov.areas for ring in rings]
+            ends = np.cumsum([len(ring) for ring in rings_all]).tolist()
+            corners = np.concatenate(rings_all) if rings_all else np.empty((0, 2))
+            screen = np.column_stack(vp.to_screen(*to_mercator(corners[:, 0], corners[:, 1])))
+            at = 0
             for level, overdue, rings in ov.areas:
                 path = QPainterPath()
-                for ring in rings:
-                    rx, ry = vp.to_screen(*to_mercator(ring[:, 0], ring[:, 1]))
-                    path.addPolygon(QPolygonF([QPointF(a, b) for a, b in zip(rx.tolist(), ry.tolist(), strict=True)]))
+                for _ in rings:
+                    path.addPolygon(qpolygonf(screen[(ends[at - 1] if at else 0) : ends[at]]))
+                    at += 1
                 colour = WARNING_COLOURS[level] if level else UNANSWERED_RING.stroke
                 painter.setBrush(qcolor(colour + "38") if level else Qt.BrushStyle.NoBrush)
                 if overdue:
@@ -313,26 +319,27 @@ class _OpsPlan:
                 painter.drawPath(path)
                 drawn += 1
         places = [p for p in ov.places if ov._shown("villages" if p.village else "incidents")]
-        stamped = may_stamp(painter)
+        stamps = Stamps(painter) if may_stamp(painter) else None
         if places:
             px, py = _screen(vp, [(p.lon, p.lat) for p in places])
             for p, x, y in zip(places, px.tolist(), py.tolist(), strict=True):
                 if not inside(x, y):
                     continue
                 drawn += 1
-                if stamped:
+                if stamps is not None:
                     reach = (p.size / 2 + 7 + 2) * s
-                    stamp(painter, ("place", p.level, p.overdue, p.village, p.size, s), reach,
-                          lambda q, cx, cy, p=p: paint_place(q, p, cx, cy, s), x, y)
+                    stamps.add(("place", p.level, p.overdue, p.village, p.size, s), reach,
+                               lambda q, cx, cy, p=p: paint_place(q, p, cx, cy, s), x, y)
                 else:
                     paint_place(painter, p, x, y, s)
+            if stamps is not None:
+                stamps.flush()
         if ov.sections and ov._shown("incident_sections"):
             _, pen = line_pens(SECTION_CONTROLLED, s)
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             for line in ov.sections:
-                lx, ly = vp.to_screen(*to_mercator(line[:, 0], line[:, 1]))
-                painter.drawPolyline([QPointF(a, b) for a, b in zip(lx.tolist(), ly.tolist(), strict=True)])
+                painter.drawPolyline(qpolygonf(np.column_stack(vp.to_screen(*to_mercator(line[:, 0], line[:, 1])))))
                 drawn += 1
         links = ov.links if ov._shown("incidents") else []
         if links:
@@ -343,13 +350,15 @@ class _OpsPlan:
             for mark, x, y in zip(incidents, px.tolist(), py.tolist(), strict=True):
                 if not inside(x, y):
                     continue
-                if stamped:
+                if stamps is not None:
                     sym, style = mark.symbol, mark.style
-                    stamp(painter, ("status", sym, style, s), ring_radius(sym, style, s) + 5 * s,
-                          lambda q, cx, cy, sym=sym, style=style: paint_status(q, sym, style, cx, cy, s), x, y)
+                    stamps.add(("status", sym, style, s), ring_radius(sym, style, s) + 5 * s,
+                               lambda q, cx, cy, sym=sym, style=style: paint_status(q, sym, style, cx, cy, s), x, y)
                 else:
                     paint_status(painter, mark.symbol, mark.style, x, y, s)
                 drawn += 1
+            if stamps is not None:
+                stamps.flush()
         painter.restore()
         return drawn
 

@@ -21,7 +21,7 @@ from floodpost.layers.model.viewport import Viewport
 from floodpost.layers.output.pagetext import PageText
 from floodpost.layers.render.fonts import cjk_family, draw_text_in, is_vector
 from floodpost.layers.render.painter import LABEL_PAD, Placement
-from floodpost.layers.render.stamps import may_stamp, stamp
+from floodpost.layers.render.stamps import Stamps, may_stamp
 
 #: Stage colours of the evacuation bar, in the order the funnel fills.
 STAGE_COLOURS = {
@@ -307,26 +307,28 @@ class _HalosPlan:
         # On screen, each halo is stamped from a small picture drawn once (a season's
         # hundreds of antialiased ellipses took a quarter of a slider step); on paper
         # and under a scaled page they stay ellipses.
-        stamped = may_stamp(painter)
+        marks = Stamps(painter) if may_stamp(painter) else None
         drawn = 0
         for (_, _, men, cat, status), x, y in zip(items, px.tolist(), py.tolist(), strict=True):
             r = ForcesOverlay.radius(men, scale)
             if x + r < 0 or y + r < 0 or x - r > viewport.width or y - r > viewport.height:
                 continue
             fill = sym.symbol_for(cat).fill or "#444444"
-            if stamped:
-                _stamp_halo(painter, fill, status, scale, r, x, y)
+            if marks is not None:
+                _stamp_halo(marks, fill, status, scale, r, x, y)
             else:
                 pen, brush = halo_pen_brush(qcolor(fill), status, scale)
                 painter.setPen(pen)
                 painter.setBrush(brush)
                 painter.drawEllipse(QRectF(x - r, y - r, 2 * r, 2 * r))
             drawn += 1
+        if marks is not None:
+            marks.flush()
         painter.restore()
         return drawn
 
 
-def _stamp_halo(painter: QPainter, fill: str, status: str, scale: float, r: float, x: float, y: float) -> None:
+def _stamp_halo(marks: Stamps, fill: str, status: str, scale: float, r: float, x: float, y: float) -> None:
     """One halo centred on (x, y), stamped from its picture (the radius to half a pixel: personnel change
     at every step, and a picture per exact radius was drawn anew for a quarter of the halos)."""
     from floodpost.layers.render.symbols import qcolor
@@ -339,7 +341,7 @@ def _stamp_halo(painter: QPainter, fill: str, status: str, scale: float, r: floa
         p.setBrush(brush)
         p.drawEllipse(QRectF(cx - r, cy - r, 2 * r, 2 * r))
 
-    stamp(painter, ("halo", fill, status, scale, r), r + 2 * scale, draw, x, y)
+    marks.add(("halo", fill, status, scale, r), r + 2 * scale, draw, x, y)
 
 
 def halo_pen_brush(colour: QColor, status: str, scale: float = 1.0) -> tuple[QPen, QBrush]:

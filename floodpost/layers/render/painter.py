@@ -176,6 +176,31 @@ class _LabelBatch:
     tops: Any = None  # (candidate left, candidate top, ascent), filled by the placement pass
 
 
+class Phrase(str):
+    """A label of a name that stays and words that change with the moment (``北岗段险情069 3小时前``).
+
+    On screen it is drawn as two sprites, the name's and the rest's, so a slider
+    step draws the name's picture only once: a season's hundred incident and
+    gauge labels changed their age at every step and were all drawn anew. Its
+    text, width and placement are those of the whole string.
+    """
+
+    cut: int  # the name's length; the rest starts with the space
+
+    def __new__(cls, head: str, tail: str) -> Phrase:
+        if not head or not tail:
+            return str.__new__(cls, head or tail)._cut_at(0)
+        return str.__new__(cls, f"{head} {tail}")._cut_at(len(head))
+
+    def _cut_at(self, cut: int) -> Phrase:
+        self.cut = cut
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        head, tail = (str(self)[: self.cut], str(self)[self.cut + 1 :]) if self.cut else (str(self), "")
+        return Phrase, (head, tail)
+
+
 def label_batch(
     texts: list[str], x: np.ndarray, y: np.ndarray, style: LabelStyle, *, order: int = 1000,
     point_offset: np.ndarray | None = None,
@@ -1058,7 +1083,18 @@ class MapPainter:
                 painter.setPen(qcolor(st.color))
                 draw_text(painter, QPointF(x, y), text, True)
         else:
+            fms: dict[tuple[float, bool], Any] = {}
             for text, st, x, y in placed:
+                cut = getattr(text, "cut", 0)
+                if cut:  # a Phrase: its name's sprite, then the rest's after the name's advance
+                    head = str.__getitem__(text, slice(0, cut))
+                    sprite, ox, oy = self._label_sprite(head, st, scale)
+                    painter.drawImage(QPointF(x - ox, y - oy), sprite)
+                    fm = fms.get((st.size, st.bold))
+                    if fm is None:
+                        fm = fms[(st.size, st.bold)] = metrics(st.size, st.bold, scale)
+                    x += self._text_width(head, st, scale, fm)
+                    text = str.__getitem__(text, slice(cut, None))
                 sprite, ox, oy = self._label_sprite(text, st, scale)
                 painter.drawImage(QPointF(x - ox, y - oy), sprite)
         painter.restore()

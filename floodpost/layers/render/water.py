@@ -41,8 +41,8 @@ from floodpost.layers.model.viewport import Viewport
 from floodpost.layers.model.water import StationMark, ring_radius
 from floodpost.layers.output.pagetext import PageText
 from floodpost.layers.render.operations import age_text
-from floodpost.layers.render.painter import Placement, label_batch
-from floodpost.layers.render.stamps import may_stamp, stamp
+from floodpost.layers.render.painter import Phrase, Placement, label_batch
+from floodpost.layers.render.stamps import Stamps, may_stamp
 from floodpost.layers.render.symbols import draw_marker, qcolor
 
 
@@ -61,7 +61,7 @@ def station_label(mark: StationMark, text: PageText) -> str:
             parts.append(age_text(mark.age_min, text))
     elif mark.rain_gauge and mark.rain24 > 0:
         parts.append(rain_text(mark.rain24, text))
-    return " ".join(p for p in parts if p)
+    return Phrase(mark.name, " ".join(p for p in parts[1:] if p))
 
 
 class WaterOverlay:
@@ -149,17 +149,19 @@ class _WaterPlan:
         # grey gauges under the live ones, the rising last (their rings over a neighbour)
         marks = sorted(ov.marks, key=lambda k: (not k.grey, k.tier, k.rising))
         px, py = _screen(vp, marks)
-        stamped = may_stamp(painter)
+        stamps = Stamps(painter) if may_stamp(painter) else None
         for mark, x, y in zip(marks, px.tolist(), py.tolist(), strict=True):
             if not (-m <= x <= vp.width + m and -m <= y <= vp.height + m):
                 continue
-            if stamped:  # a gauge's look is its symbol and ring: drawn once, stamped every frame
+            if stamps is not None:  # a gauge's look is its symbol and ring: drawn once, stamped every frame
                 sym, rising = mark.symbol, mark.rising
-                stamp(painter, ("gauge", sym, rising, s), ring_radius(sym, s) + 6 * s,
-                      lambda q, cx, cy, sym=sym, rising=rising: paint_gauge(q, sym, rising, cx, cy, s), x, y)
+                stamps.add(("gauge", sym, rising, s), ring_radius(sym, s) + 6 * s,
+                           lambda q, cx, cy, sym=sym, rising=rising: paint_gauge(q, sym, rising, cx, cy, s), x, y)
             else:
                 paint_gauge(painter, mark.symbol, mark.rising, x, y, s)
             drawn += 1
+        if stamps is not None:
+            stamps.flush()
         painter.restore()
         return drawn
 
