@@ -990,17 +990,31 @@ class MapPainter:
             x0, y0, x1, y1 = (np.nan_to_num(a, nan=-1.0) for a in (x0, y0, x1, y1))
             groups.append(((1, -item.priority, -1 - n, len(groups)), item, x0, y0, x1, y1, ok))
 
-        def free(a0: float, b0: float, a1: float, b1: float) -> tuple[bool, list[int]]:
-            keys = [
-                i * 4096 + j
-                for i in range(int(a0 // cell), int(a1 // cell) + 1)
-                for j in range(int(b0 // cell), int(b1 // cell) + 1)
-            ]
-            for key_ in keys:
-                for r in taken.get(key_, ()):
-                    if a0 < r[2] and r[0] < a1 and b0 < r[3] and r[1] < b1:
-                        return False, keys
-            return True, keys
+        get = taken.get
+
+        def free(a0: float, b0: float, a1: float, b1: float) -> bool:
+            js = range(int(b0 // cell), int(b1 // cell) + 1)
+            for i in range(int(a0 // cell), int(a1 // cell) + 1):
+                base = i * 4096
+                for j in js:
+                    rs = get(base + j)
+                    if rs:
+                        for r in rs:
+                            if a0 < r[2] and r[0] < a1 and b0 < r[3] and r[1] < b1:
+                                return False
+            return True
+
+        def take(a0: float, b0: float, a1: float, b1: float) -> None:
+            rect = (a0, b0, a1, b1)
+            js = range(int(b0 // cell), int(b1 // cell) + 1)
+            for i in range(int(a0 // cell), int(a1 // cell) + 1):
+                base = i * 4096
+                for j in js:
+                    rs = get(base + j)
+                    if rs is None:
+                        taken[base + j] = [rect]
+                    else:
+                        rs.append(rect)
 
         for _, owner, x0, y0, x1, y1, inside in sorted(groups, key=lambda gr: gr[0]):
             label = isinstance(owner, _LabelBatch)
@@ -1028,26 +1042,24 @@ class MapPainter:
                         - integral[j1[sl], i0[sl]] + integral[j0[sl], i0[sl]]
                     )
                     ins = inside[sl] & ~(has_cells[sl] & (hits > 0))
-                rows = np.flatnonzero((inside[sl] if force else ins).any(axis=1)) + start
+                # candidates the bulk test found surely taken are not tried one by one (a forced
+                # item's first place is its first inside the frame, taken or not)
+                cand = inside[sl] if force else ins
+                rows = np.flatnonzero(cand.any(axis=1))
                 for k, ok, rx0, ry0, rx1, ry1 in zip(
-                    rows.tolist(), inside[rows].tolist(), x0[rows].tolist(), y0[rows].tolist(),
-                    x1[rows].tolist(), y1[rows].tolist(), strict=True,
+                    (rows + start).tolist(), cand[rows].tolist(), x0[sl][rows].tolist(), y0[sl][rows].tolist(),
+                    x1[sl][rows].tolist(), y1[sl][rows].tolist(), strict=True,
                 ):
                     got = None
                     for c in range(ncand):
-                        if ok[c]:
-                            clear, keys = free(rx0[c], ry0[c], rx1[c], ry1[c])
-                            if clear:
-                                got = c
-                                break
+                        if ok[c] and free(rx0[c], ry0[c], rx1[c], ry1[c]):
+                            got = c
+                            break
                     if got is None and force:  # never left out: its first place, taken or not
                         got = ok.index(True)
-                        keys = free(rx0[got], ry0[got], rx1[got], ry1[got])[1]
                     if got is None:
                         continue
-                    rect = (rx0[got], ry0[got], rx1[got], ry1[got])
-                    for key_ in keys:
-                        taken.setdefault(key_, []).append(rect)
+                    take(rx0[got], ry0[got], rx1[got], ry1[got])
                     covered[j0[k, got] : j1[k, got], i0[k, got] : i1[k, got]] = True
                     stale = True
                     if label:
