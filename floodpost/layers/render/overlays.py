@@ -309,11 +309,16 @@ class _HalosPlan:
         # and under a scaled page they stay ellipses.
         marks = Stamps(painter) if may_stamp(painter) else None
         drawn = 0
-        for (_, _, men, cat, status), x, y in zip(items, px.tolist(), py.tolist(), strict=True):
-            r = ForcesOverlay.radius(men, scale)
-            if x + r < 0 or y + r < 0 or x - r > viewport.width or y - r > viewport.height:
-                continue
-            fill = sym.symbol_for(cat).fill or "#444444"
+        # radii and culling for all at once (ForcesOverlay.radius); a season has hundreds of halos
+        rad = (5.0 + 0.6 * np.sqrt(np.maximum(np.array([i[2] for i in items], dtype=float), 0))) * scale
+        seen = np.flatnonzero((px + rad >= 0) & (py + rad >= 0) & (px - rad <= viewport.width)
+                              & (py - rad <= viewport.height)).tolist()
+        fills: dict[str, str] = {}
+        for k, x, y, r in zip(seen, px[seen].tolist(), py[seen].tolist(), rad[seen].tolist(), strict=True):
+            _, _, _, cat, status = items[k]
+            fill = fills.get(cat)
+            if fill is None:
+                fill = fills[cat] = sym.symbol_for(cat).fill or "#444444"
             if marks is not None:
                 _stamp_halo(marks, fill, status, scale, r, x, y)
             else:
