@@ -296,7 +296,8 @@ class OperationsFold:
 
     def __getstate__(self) -> dict[str, Any]:
         # kept on disk without what each moment looks up again (``situation.keep``)
-        return {**self.__dict__, "_answers": {}, "_by_issue": {}, "_issue_rows": {}, "_answered": {}, "_states": {}}
+        return {**self.__dict__, "_answers": {}, "_by_issue": {}, "_issue_rows": {}, "_answered": {}, "_states": {},
+                "_pair_order": None}
 
     # ------------------------------------------------------------ putting records in
     def _put_incident(self, r: dict[str, Any]) -> None:
@@ -687,10 +688,22 @@ class OperationsFold:
         committed: dict[str, dict[str, int]] = {}
         by_incident: dict[str, list[str]] = defaultdict(list)
         men_at: dict[str, int] = defaultdict(int)
-        for force, incident in sorted(self.pairs, key=lambda p: (p[1], p[0])):  # by incident, then force
-            p, v, b = self.pair_amounts(force, incident, t)
+        # by incident, then force: the order kept while no pair is added (pairs are never taken out)
+        order = getattr(self, "_pair_order", None)
+        if order is None or order[0] != len(self.pairs):
+            order = self._pair_order = (len(self.pairs), sorted(self.pairs, key=lambda p: (p[1], p[0])))
+        lines, right = self.pair_lines, bisect.bisect_right
+        for pair in order[1]:
+            line = lines.get(pair)
+            if line is None:
+                line = lines[pair] = self._pair_line(*pair)
+            k = right(line[0], t) - 1  # pair_amounts, inline: a season's 800 pairs at every moment
+            if k < 0:
+                continue
+            p, v, b = line[1][k]
             if not (p or v or b):
                 continue
+            force, incident = pair
             last = self.last_send(force, incident, t) or {}
             ops.dispatches.append({"force": force, "incident": incident, "personnel": p, "vehicles": v,
                                    "boats": b, "task": last.get("task"),
