@@ -84,6 +84,27 @@ def test_forces_and_depot_overlays_follow_the_records(qapp, demo_path: Path) -> 
     assert min(tags) >= 0
 
 
+def test_halos_sit_on_the_forces_shown_at_each_step(qapp, demo_path: Path) -> None:
+    """The forces' points are found once per reading and picked at each step: the same as the
+    points of the layer as the step filters it, early in the flood (few forces) and late."""
+    from floodpost.data.situation import report_times
+    from floodpost.layers.render.overlays import force_places
+
+    with Workspace.open(demo_path) as ws:
+        scene = MapScene.from_workspace(ws)
+        times = report_times(ws)
+        counts = []
+        for at in (times[3], times[len(times) // 2], LATE, times[5]):
+            scene.show_situation(ws, at)
+            forces = scene.layers.get("forces")
+            want = force_places(forces.frame)
+            got = scene._force_places(forces)
+            assert got == want and list(got) == list(want)
+            counts.append(len(got))
+        assert "forces_stored" in scene._anchor_cache
+        assert max(counts) > 0 and len(set(counts)) > 1
+
+
 def test_storage_fill_shows_status_as_it_was(qapp, demo_path: Path) -> None:
     with Workspace.open(demo_path) as ws:
         fid = int(ws.read("storage_areas").index[0])

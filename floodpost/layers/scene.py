@@ -241,7 +241,18 @@ class MapScene:
         token = (forces.data_token, forces.version)
         hit = self._anchor_cache.get("forces")
         if hit is None or hit[0] != token:
-            hit = (token, force_places(forces.frame))
+            stored = self._frames.get("forces")  # (change token, the layer as stored, report times)
+            shown = getattr(forces, "_shown", None)
+            if stored is not None and shown is not None and shown[0] == id(stored[1]):
+                # the layer is the stored forces up to the moment: their points found once per
+                # reading, then picked by fid at each step (not 200 shapely points a step)
+                every = self._anchor_cache.get("forces_stored")
+                if every is None or every[0] is not stored[1]:
+                    every = (stored[1], force_places(stored[1]))
+                    self._anchor_cache["forces_stored"] = every
+                hit = (token, {f: every[1][f] for f in forces.frame.index.tolist() if f in every[1]})
+            else:
+                hit = (token, force_places(forces.frame))
             self._anchor_cache["forces"] = hit
         return hit[1]
 

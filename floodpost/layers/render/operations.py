@@ -203,8 +203,11 @@ class OperationsOverlay:
         done = [line for m in incidents if m.style != "uncontrolled" for line in where.sections.get(m.name, [])]
         areas = []
         if where.village_areas:
-            for (c, t, v, rings), level in zip(where.village_areas, area_levels, strict=True):
-                overdue = rcp.village_key(c, t, v) in late
+            akeys = where.__dict__.get("_area_keys")
+            if akeys is None or len(akeys) != len(where.village_areas):
+                akeys = where.__dict__["_area_keys"] = [rcp.village_key(c, t, v) for c, t, v, _ in where.village_areas]
+            for (_, _, _, rings), level, key in zip(where.village_areas, area_levels, akeys, strict=True):
+                overdue = key in late
                 if level is not None or overdue:
                     areas.append((level, overdue, rings))
         return cls(incidents, links, marks, layers, done, areas)
