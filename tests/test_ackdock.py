@@ -147,7 +147,9 @@ def test_the_dock_follows_the_slider_and_an_answer_is_one_undoable_step(qtbot, w
         assert win.open_workspace(ws_path)
     qtbot.waitUntil(lambda: not win.situation_pending and bool(win.time_slider.times), timeout=20_000)
     assert win.ack_dock.windowTitle() == "预警叫应"
+    win.ack_dock.raise_()  # its tab chosen: behind another tab the list waits
     panel = win.ack_panel
+    qtbot.waitUntil(panel.in_view, timeout=5000)
     win.time_slider.set_time(bj("08:30"))  # the slider stops at the last report: 08:25
     qtbot.waitUntil(lambda: panel.when == bj("08:25") and not win.situation_pending, timeout=20_000)
     assert panel.header.text() == "已叫应 1/4，超时 0"
@@ -235,3 +237,31 @@ def test_double_click_goes_to_the_village_the_feature_or_the_county(qtbot, panel
 
 def rcp_label(panel: AckPanel, row: int) -> str:
     return panel.table.model().index(row, 2).data()
+
+
+def test_a_list_behind_another_tab_waits_for_its_tab(qtbot, ws_path: Path, zh) -> None:
+    """Qt keeps a dock behind another tab "visible": the list learns from its dock that it is behind,
+    does no work at a slider step, and shows the moment when its tab is chosen."""
+    from floodpost.ui.mainwindow import MainWindow
+
+    settings().setValue(SETTING_MINUTES, 30)
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.canvas.rendered, timeout=20_000):
+        assert win.open_workspace(ws_path)
+    qtbot.waitUntil(lambda: not win.situation_pending and bool(win.time_slider.times), timeout=20_000)
+    win.dashboard_dock.raise_()
+    panel = win.ack_panel
+    qtbot.waitUntil(lambda: not panel.in_view(), timeout=5000)
+    assert panel.isVisible()  # what Qt says of a dock behind a tab
+    rendered: list[int] = []
+    real = panel.render
+    panel.render = lambda *a: (rendered.append(1), real(*a))
+    win.time_slider.set_time(bj("08:30"))
+    qtbot.waitUntil(lambda: panel.when == bj("08:25") and not win.situation_pending, timeout=20_000)
+    assert rendered == [] and panel._stale
+    win.ack_dock.raise_()
+    qtbot.waitUntil(lambda: rendered == [1], timeout=5000)
+    assert panel.header.text() == "已叫应 1/4，超时 0"
+    win.close()

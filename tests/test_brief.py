@@ -58,10 +58,43 @@ def test_brief_dock_follows_the_slider_and_copies(qtbot, demo_path: Path) -> Non
     win.show()
     with qtbot.waitSignal(win.canvas.rendered, timeout=10000):
         assert win.open_workspace(demo_path)
+    win.brief_dock.raise_()
     win.time_slider.set_time("2021-07-23T10:00:00.000Z")
     qtbot.waitUntil(lambda: "截至7月23日" in win.brief.text.toPlainText(), timeout=5000)
     with Workspace.open(demo_path) as ws:
         assert win.brief.text.toPlainText() == meeting_brief(ws, win.time_slider.current)
     win.brief.copy()
     assert QGuiApplication.clipboard().text() == win.brief.text.toPlainText()
+    win.close()
+
+
+def test_the_brief_is_written_only_for_a_dock_in_front(qtbot, demo_path: Path) -> None:
+    """Behind the dashboard's tab a slider step does not write the brief; shown, the dock writes the
+    moment's brief, the same as the command's; in front, the worker writes it with the figures."""
+    from floodpost.ui.mainwindow import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.canvas.rendered, timeout=10000):
+        assert win.open_workspace(demo_path)
+    qtbot.waitUntil(lambda: not win.situation_pending, timeout=20000)
+    win.dashboard_dock.raise_()
+    qtbot.waitUntil(lambda: not win.brief.in_view(), timeout=5000)
+    arrived: list[bool] = []
+    real = win.brief.show_moment
+    win.brief.show_moment = lambda m: (arrived.append(m.written is not None), real(m))
+    with qtbot.waitSignal(win.situationReady, timeout=20000):
+        win.time_slider.set_time("2021-07-23T10:00:00.000Z")
+    assert arrived == [False] and win._shown_moment.written is None
+    win.brief_dock.raise_()
+    qtbot.waitUntil(lambda: "截至7月23日" in win.brief.text.toPlainText(), timeout=5000)
+    with Workspace.open(demo_path) as ws:
+        assert win.brief.text.toPlainText() == meeting_brief(ws, win.time_slider.current)
+    qtbot.waitUntil(lambda: win._situation.brief_wanted, timeout=5000)
+    with qtbot.waitSignal(win.situationReady, timeout=20000):
+        win.time_slider.set_time("2021-07-23T20:00:00.000Z")
+    assert arrived == [False, True]
+    with Workspace.open(demo_path) as ws:
+        assert win.brief.text.toPlainText() == meeting_brief(ws, win.time_slider.current)
     win.close()

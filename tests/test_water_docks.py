@@ -167,6 +167,8 @@ def test_the_window_hydrograph_follows_the_slider_and_an_acknowledgement_is_one_
         assert win.open_workspace(ws_path)
     qtbot.waitUntil(lambda: not win.situation_pending and bool(win.time_slider.times), timeout=20_000)
     assert win.alert_dock.windowTitle().startswith("越限告警")
+    win.alert_dock.raise_()  # its tab chosen: behind another tab the list waits
+    qtbot.waitUntil(win.alert_panel.in_view, timeout=5000)
     win.time_slider.set_time(bj("22 16:00"))
     qtbot.waitUntil(lambda: win.alert_panel.when == bj("22 16:00") and not win.situation_pending, timeout=20_000)
     assert win.alert_dock.windowTitle() == "越限告警 (1)"

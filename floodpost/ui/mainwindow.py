@@ -118,6 +118,7 @@ class MainWindow(WaterMixin, LiveMixin, SituationMixin, FilesMixin, EditingMixin
         self.tabifyDockWidget(self.dashboard_dock, self.brief_dock)
         self.dashboard_dock.raise_()
         self.brief.refreshRequested.connect(lambda: self._ask_moment(self.time_slider.current))
+        self.brief.shownChanged.connect(self._on_brief_shown)
         from floodpost.ui.docks.ackdock import AckPanel
 
         # 预警叫应: who has not answered the active warnings at the slider's moment
@@ -166,6 +167,8 @@ class MainWindow(WaterMixin, LiveMixin, SituationMixin, FilesMixin, EditingMixin
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock_{name}")
         dock.setWidget(widget)
+        if hasattr(widget, "set_in_front"):  # a panel that waits while its tab is behind another
+            dock.visibilityChanged.connect(widget.set_in_front)
         self.addDockWidget(area, dock)
         dock.setMinimumWidth(260)
         return dock

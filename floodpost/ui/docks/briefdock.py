@@ -1,8 +1,9 @@
 """The meeting brief dock: the situation in Chinese sentences, to read out, copy or save.
 
 The window's worker thread writes the brief with the rest of the moment's
-figures (``floodpost.ui.docks.situationworker``); this dock shows it and asks for
-a fresh one when its Refresh button is pressed.
+figures (``floodpost.ui.docks.situationworker``) while this dock is in front;
+behind another tab the dock writes it from the moment when its tab is chosen.
+It asks for a fresh one when its Refresh button is pressed.
 """
 
 from __future__ import annotations
@@ -29,12 +30,15 @@ class BriefPanel(QWidget):
 
     # A fresh brief is wanted (for ``when``); the window computes it and calls ``show_text``.
     refreshRequested = Signal()
+    # The dock was shown (True) or put behind another tab or closed (False).
+    shownChanged = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ws: Any = None
         self.when: str = ""
-        self._pending: str | None = None  # the brief of a moment that came while hidden
+        self._pending: Any = None  # the brief (or the moment, which writes it when read) that came while hidden
+        self._in_front = True  # its dock's tab is the one in front (``set_in_front``)
         lay = QVBoxLayout(self)
         self.text = QPlainTextEdit()
         lay.addWidget(self.text, 1)
@@ -68,17 +72,41 @@ class BriefPanel(QWidget):
     def show_text(self, text: str) -> None:
         """The brief as computed for the time shown (laid out when the dock is shown, not behind another tab)."""
         self._pending = text
-        if self.isVisible():
+        if self.in_view():
             self._set()
+
+    def show_moment(self, moment: Any) -> None:
+        """The brief of a moment (``situationworker.Moment``): written when the dock shows it, if not yet."""
+        self._pending = moment
+        if self.in_view():
+            self._set()
+
+    def in_view(self) -> bool:
+        """Shown, and its dock's tab the one in front (Qt keeps a dock behind a tab "visible")."""
+        return self.isVisible() and self._in_front
+
+    def set_in_front(self, shown: bool) -> None:
+        """Its dock's tab was chosen (True) or left (False): the window's ``visibilityChanged``."""
+        self._in_front = bool(shown)
+        if self.in_view():
+            self._set()
+        self.shownChanged.emit(self.in_view())
 
     def _set(self) -> None:
         if self._pending is not None:
-            self.text.setPlainText(self._pending)
+            got = self._pending
+            self.text.setPlainText(got if isinstance(got, str) else got.brief)
             self._pending = None
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
-        self._set()
+        if self._in_front:
+            self._set()
+        self.shownChanged.emit(self.in_view())
+
+    def hideEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().hideEvent(event)
+        self.shownChanged.emit(False)
 
     def copy(self) -> None:
         self._set()

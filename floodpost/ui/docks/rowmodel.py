@@ -142,19 +142,33 @@ def rows_view(parent: QWidget, model: RowsModel, activated: Callable[[int], Any]
 
 class ShownLater:
     """A panel that leaves its rows for when it is shown: behind another tab it does no work at a
-    slider step. Sets ``_stale`` instead of rendering; ``render`` clears it."""
+    slider step. Sets ``_stale`` instead of rendering; ``render`` clears it.
+
+    A dock behind another tab keeps its widget "visible" to Qt; the window tells the panel through
+    :meth:`set_in_front` (its dock's ``visibilityChanged``) when its tab is chosen or left.
+    """
 
     _stale = False
+    _in_front = True
+
+    def in_view(self) -> bool:
+        """Shown, and its dock's tab (if tabbed) the one in front."""
+        return self.isVisible() and self._in_front  # type: ignore[attr-defined]
+
+    def set_in_front(self, shown: bool) -> None:
+        self._in_front = bool(shown)
+        if self._stale and self.in_view():
+            self.render()  # type: ignore[attr-defined]
 
     def render_when_shown(self) -> None:
-        if self.isVisible():  # type: ignore[attr-defined]
+        if self.in_view():
             self.render()  # type: ignore[attr-defined]
         else:
             self._stale = True
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)  # type: ignore[misc]
-        if self._stale:
+        if self._stale and self._in_front:
             self.render()  # type: ignore[attr-defined]
 
 

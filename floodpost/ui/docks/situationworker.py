@@ -38,19 +38,32 @@ class Moment:
     totals: dict[str, Any]
     meeting: str | None  # the last consultation meeting at or before it
     change: dict[str, Any] | None  # totals minus those at the meeting
-    brief: str
+    written: str | None = None  # the brief, once written (``brief``)
+
+    @property
+    def brief(self) -> str:
+        """The meeting brief of the moment, written the first time it is read.
+
+        The worker writes it ahead while the brief's dock is in front; behind
+        another tab a slider step does not pay for it (a season's brief lists
+        hundreds of incidents), and the dock writes it when it is shown.
+        """
+        if self.written is None:
+            from floodpost.data.situation.brief import meeting_brief
+
+            self.written = meeting_brief(None, self.when or None,
+                                         parts=(self.situation, self.totals, self.meeting, self.change))
+        return self.written
 
 
 def compute_moment(ws: Any, when: str) -> Moment:
-    """The figures as of ``when`` ("" for now), as the dashboard and the brief show them."""
+    """The figures as of ``when`` ("" for now), as the dashboard shows them (the brief when read)."""
     from floodpost.data.situation import as_of, since_meeting
-    from floodpost.data.situation.brief import meeting_brief
 
     sit = as_of(ws, when or None)
     totals = sit.totals()
     meeting, change = since_meeting(ws, sit, totals)
-    brief = meeting_brief(ws, when or None, parts=(sit, totals, meeting, change))
-    return Moment(when, sit, totals, meeting, change, brief)
+    return Moment(when, sit, totals, meeting, change)
 
 
 class SituationWorker(QObject):
@@ -83,6 +96,8 @@ class SituationWorker(QObject):
         self._busy = False
         self._kept_once = False
         self._keep_due: float | None = None  # monotonic time at which to keep the fold, once idle
+        #: the brief's dock is shown: each moment's brief is written here (set from the GUI thread)
+        self.brief_wanted = True
         self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
         self._thread.start()
 
@@ -188,6 +203,8 @@ class SituationWorker(QObject):
                     if job[0] == "moment":
                         gen, when = job[1]
                         result = compute_moment(ws, when)
+                        if self.brief_wanted:  # its dock is in front: written here, not on the GUI thread
+                            result.brief  # noqa: B018 - the property writes it
                         self.momentReady.emit(gen, result)
                     elif job[0] == "hydrograph":
                         from floodpost.data.situation import hydrograph

@@ -31,6 +31,7 @@ class SituationMixin:
             connect_queued(worker.seriesReady, self._on_series)
             connect_queued(worker.hydrographReady, self._on_hydrograph)
             connect_queued(worker.failed, self._on_situation_failed)
+            worker.brief_wanted = self.brief.in_view()
             self._situation = worker
         self.brief.ws = ws  # the dock's Refresh asks again
         self.dashboard.move_marker(self.time_slider.current)
@@ -78,7 +79,7 @@ class SituationMixin:
         self.dashboard.show_moment(moment)
         self.identify.set_situation(moment.situation)
         self.brief.when = moment.when
-        self.brief.show_text(moment.brief)
+        self.brief.show_moment(moment)
         self.ack_panel.show_moment(moment)
         self.alert_panel.show_moment(moment)
         self.hydro_panel.show_moment(moment)
@@ -96,6 +97,11 @@ class SituationMixin:
                 return
         water = next((o for o in self.scene.painter.overlays if type(o).__name__ == "WaterOverlay"), None)
         self.meeting_legend.set_water_codes(water.codes() if water is not None and water.marks else None)
+
+    def _on_brief_shown(self, shown: bool) -> None:
+        """The worker writes each moment's brief ahead only while its dock is in front."""
+        if self._situation is not None:
+            self._situation.brief_wanted = shown
 
     def _on_answer_minutes(self, _value: int) -> None:
         """The officer's answer limit changed: the map's rings follow at once."""
