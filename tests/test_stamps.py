@@ -8,7 +8,7 @@ import random
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen
 
 from floodpost.data.schema.symbology import LabelStyle
@@ -108,7 +108,7 @@ def test_a_phrase_reads_as_its_whole_text(qapp) -> None:
     back = pickle.loads(pickle.dumps(label))
     assert back == label and back.cut == label.cut
     assert Phrase("", "刚刚") == "刚刚" and Phrase("", "刚刚").cut == 0
-    assert Phrase("屯王083站", "") == "屯王083站"
+    assert Phrase("屯王083站", "") == "屯王083站" and Phrase(None, "刚刚") == "刚刚" and Phrase(12, "1天前") == "12 1天前"
 
 
 def test_a_phrase_is_drawn_as_its_name_and_the_rest(qapp) -> None:
@@ -137,3 +137,28 @@ def test_a_phrase_is_drawn_as_its_name_and_the_rest(qapp) -> None:
     # the placement pass measures the whole text
     fm = metrics(9.5, True)
     assert mp._text_width(Phrase("北岗段险情069", "3小时前"), style, 1.0, fm) == fm.horizontalAdvance("北岗段险情069 3小时前")
+
+
+@pytest.mark.parametrize("sheet", [FULL, 256])
+def test_labels_laid_from_the_sheet_equal_each_drawn_on_its_own(qapp, monkeypatch, sheet: int) -> None:
+    """Labels at fractional places (some over the edges) land on the pixels drawImage puts them on;
+    on a small sheet (fifty sprites; the longest names drawn on their own) the sheet starts anew
+    several times in the middle of the frame."""
+    monkeypatch.setattr(stamps, "SHEET", sheet)
+    monkeypatch.setattr(stamps, "_label_sheets", stamps._Sheets())
+    rnd = random.Random(3)
+    styles = [LabelStyle(size=9.5, bold=True, color="#b71c1c", halo="#ffffff"), LabelStyle(size=8.5, color="#0d47a1")]
+    names = ["良相坡", "共渠西", "屯王083站", "增援队伍075", "21人", "1天前"] + [f"站{n}" for n in range(120)]
+    placed = [(rnd.choice(names), rnd.choice(styles), rnd.uniform(-12, 390), rnd.uniform(-4, 310))
+              for _ in range(400)]
+    mp = MapPainter()
+    want, p = _canvas()
+    for text, st, x, y in placed:
+        sprite, ox, oy = mp._label_sprite(text, st, 1.0)
+        p.drawImage(QPointF(x - ox, y - oy), sprite)
+    p.end()
+    got, p = _canvas()
+    mp.draw_labels(p, placed, 1.0, vector=False)
+    p.end()
+    assert got == want
+    assert len(stamps._label_sheets.where) >= (12 if sheet == FULL else 1)

@@ -5,7 +5,8 @@ warned villages. Drawn one by one each is a few antialiased Qt calls (and
 each call lets the other threads take Python's lock). Stamped, each look is
 drawn once, at its half-pixel offset, into a sheet of pictures; a
 :class:`Stamps` batch then lays a frame's marks from the sheet in one
-``drawPixmapFragments`` call, in the order they were added. A mark lands within a quarter pixel of where it would be drawn.
+``drawPixmapFragments`` call, in the order they were added. The map's label
+sprites are laid the same way from a sheet of their own. A mark lands within a quarter pixel of where it would be drawn.
 On paper (PDF, SVG) and under a scaled page the marks stay vector: callers
 ask :func:`may_stamp` first.
 """
@@ -18,8 +19,8 @@ from collections.abc import Callable, Hashable
 
 import numpy as np
 import shiboken6
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QImage, QPainter, QPixmap
 
 from floodpost.layers.render.fonts import is_vector
 
@@ -40,7 +41,8 @@ class _Sheet:
     an image after each new look would copy the whole sheet.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, lock: threading.Lock) -> None:
+        self.lock = lock  # its _Sheets' lock: held while it is painted on or laid from
         self.pixmap = QPixmap(SHEET, SHEET)
         self.pixmap.fill(Qt.GlobalColor.transparent)
         self.x = self.y = self.row = 0
@@ -58,58 +60,92 @@ class _Sheet:
 
 
 class _Sheets:
-    """Every look drawn so far: (look, half-pixel offset) -> (sheet, left, top, side).
+    """Every picture drawn so far: key -> (sheet, left, top, width, height, x offset, y offset).
 
-    ``lock`` is held while a look is drawn onto the sheet and while marks are
+    A mark's key is its look and half-pixel offset, its offsets those of its centre in the
+    picture; a label's key is its text and style, its offsets those of its baseline origin.
+    ``lock`` is held while a picture is drawn onto the sheet and while marks are
     laid from it, so no thread reads the pixmap while another paints on it.
     """
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.sheet: _Sheet | None = None
-        self.where: dict[tuple[Hashable, float, float], tuple[_Sheet, int, int, int]] = {}
+        self.where: dict[Hashable, tuple[_Sheet, int, int, int, int, float, float]] = {}
 
     def find(self, key: Hashable, fx: float, fy: float, reach: float,
-             draw: Callable[[QPainter, float, float], None]) -> tuple[_Sheet, int, int, int] | None:
-        """The look's place on the sheet, drawn there the first time; None: too big for a sheet."""
+             draw: Callable[[QPainter, float, float], None]) -> tuple[_Sheet, int, int, int, int, float, float] | None:
+        """A mark's place on the sheet, drawn there the first time; None: too big for a sheet."""
         full = (key, fx, fy)
         hit = self.where.get(full)  # one dict lookup is safe between threads; changes take the lock
         if hit is not None:
             return hit
         c = math.ceil(reach + 2)
         side = 2 * c + 2
-        if side > SHEET // 4:
+
+        def paint(p: QPainter, left: int, top: int) -> None:
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            draw(p, left + c + fx, top + c + fy)
+
+        return self._put(full, side, side, paint, c, c)
+
+    def find_image(self, key: Hashable, make: Callable[[], tuple[QImage, float, float]]
+                   ) -> tuple[_Sheet, int, int, int, int, float, float] | None:
+        """A picture made by ``make`` (image, x and y of its origin in it), copied onto the sheet the
+        first time; None: too big for a sheet."""
+        hit = self.where.get(key)
+        if hit is not None:
+            return hit
+        img, ox, oy = make()
+
+        def paint(p: QPainter, left: int, top: int) -> None:
+            p.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+            p.drawImage(left, top, img)
+
+        return self._put(key, img.width(), img.height(), paint, ox, oy)
+
+    def _put(self, full: Hashable, w: int, h: int, paint: Callable[[QPainter, int, int], None],
+             ox: float, oy: float) -> tuple[_Sheet, int, int, int, int, float, float] | None:
+        if w > SHEET // 4 or h > SHEET // 4 or w < 1 or h < 1:
             return None
         with self.lock:
             hit = self.where.get(full)
             if hit is not None:  # another thread drew it meanwhile
                 return hit
-            at = self.sheet.room(side, side) if self.sheet is not None else None
+            at = self.sheet.room(w, h) if self.sheet is not None else None
             if at is None:  # full: a new sheet (marks of the old one not yet laid keep it)
-                self.sheet = _Sheet()
+                self.sheet = _Sheet(self.lock)
                 self.where.clear()
-                at = self.sheet.room(side, side)
+                at = self.sheet.room(w, h)
                 assert at is not None
             p = QPainter(self.sheet.pixmap)
-            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            p.setClipRect(at[0], at[1], side, side)
-            draw(p, at[0] + c + fx, at[1] + c + fy)
+            p.setClipRect(at[0], at[1], w, h)
+            paint(p, at[0], at[1])
             p.end()
-            hit = (self.sheet, at[0], at[1], side)
+            hit = (self.sheet, at[0], at[1], w, h, ox, oy)
             self.where[full] = hit
         return hit
 
 
 _sheets = _Sheets()
+#: The labels' sprites have their own sheet: a season's drag brings new ones at every
+#: step, and filling the marks' sheet would make every mark be drawn again.
+_label_sheets = _Sheets()
+
+
+def _round(v: float) -> int:
+    """As Qt places an image drawn at a fractional point: to the nearest pixel, halves away from zero."""
+    return math.floor(v + 0.5) if v >= 0 else -math.floor(-v + 0.5)
 
 
 class Stamps:
-    """A frame's marks, laid in the order they were added when flushed (or the ``with`` block ends)."""
+    """A frame's marks and sprites, laid in the order they were added when flushed (or the ``with``
+    block ends): one ``drawPixmapFragments`` call for a run of pictures from one sheet."""
 
     def __init__(self, painter: QPainter) -> None:
         self.painter = painter
         self._run: _Sheet | None = None
-        self._rows: list[tuple[float, float, float, float, float]] = []  # centre x, y, left, top, side
+        self._rows: list[tuple[float, float, float, float, float, float]] = []  # centre x, y, left, top, w, h
 
     def __enter__(self) -> Stamps:
         return self
@@ -131,29 +167,40 @@ class Stamps:
             draw(self.painter, x, y)
             self.painter.restore()
             return
-        sheet, left, top, side = hit
+        # the picture's top left at (ix - c, iy - c): on whole pixels, so it is not resampled
+        self._lay(hit, ix - hit[5], iy - hit[6])
+
+    def add_image(self, key: Hashable, make: Callable[[], tuple[QImage, float, float]], x: float, y: float) -> None:
+        """The picture ``key`` (``make()``: image and its origin in it, the first time) with its
+        origin at (x, y), placed on whole pixels as ``drawImage`` places it."""
+        hit = _label_sheets.find_image(key, make)
+        if hit is None:  # too big for a sheet
+            self.flush()
+            img, ox, oy = make()
+            self.painter.drawImage(QPointF(x - ox, y - oy), img)
+            return
+        self._lay(hit, _round(x - hit[5]), _round(y - hit[6]))
+
+    def _lay(self, hit: tuple[_Sheet, int, int, int, int, float, float], left: float, top: float) -> None:
+        sheet, sx, sy, w, h = hit[:5]
         if sheet is not self._run:
             self.flush()
             self._run = sheet
-        c = (side - 2) // 2
-        # the picture's top left at (ix - c, iy - c): its centre on whole pixels, so it is not resampled
-        self._rows.append((ix - c + side / 2, iy - c + side / 2, left, top, side))
+        self._rows.append((left + w / 2, top + h / 2, sx, sy, w, h))
 
     def flush(self) -> None:
-        """Lay the marks added since the last flush."""
+        """Lay the pictures added since the last flush."""
         if not self._rows or self._run is None:
             self._rows.clear()
             return
         rows = np.asarray(self._rows, dtype=np.float64)
         frags = np.empty((len(rows), 10), dtype=np.float64)
-        frags[:, 0:4] = rows[:, 0:4]
-        frags[:, 4] = rows[:, 4]
-        frags[:, 5] = rows[:, 4]
+        frags[:, 0:6] = rows
         frags[:, 6:8] = 1.0
         frags[:, 8] = 0.0
         frags[:, 9] = 1.0
         ptr = shiboken6.wrapInstance(frags.ctypes.data, QPainter.PixmapFragment)
-        with _sheets.lock:
+        with self._run.lock:
             self.painter.drawPixmapFragments(ptr, len(rows), self._run.pixmap)
         self._rows.clear()
 
