@@ -461,7 +461,13 @@ class Chart(QWidget):
         self.curves: list[Any] = []
         self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen("#888", style=Qt.PenStyle.DashLine))
         self.marker.setVisible(False)
-        self.plot.addItem(self.marker)
+        # the x range is framed by the dashboard and the y range by the curves: the marker moving at
+        # every slider step did not change them, only made the view work out its auto range again
+        self.plot.addItem(self.marker, ignoreBounds=True)
+        # the axes (and their grid) kept as pictures while their range holds: each repaint for a
+        # moved marker replayed every tick label (a third of the GUI thread's time in a drag)
+        for side in ("left", "bottom"):
+            self.plot.getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.meetings = MeetingMarks(pg.mkPen(QColor(192, 57, 43, 90), width=1))
         self.plot.addItem(self.meetings, ignoreBounds=True)
         #: the x range last set by the dashboard's framing (a hand zoom changes the view's)
