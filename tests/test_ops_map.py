@@ -282,3 +282,20 @@ def test_press_headline_counts_incidents_and_answers(qapp, ops_ws: Path) -> None
     assert at11["已叫应（生效预警2个）"] == "60%"  # 3 of 5
     assert at13["未控制险情 / 险情总数"] == "1 / 2"
     assert len(before) == 4  # nothing of the operations yet: the panel as before
+
+
+def test_a_warnings_feature_recipients_are_found_once_per_list() -> None:
+    """The engine hands a warning's same recipients list at every moment: its features are looked for
+    once; another list, even with the same keys, is looked through itself."""
+    from floodpost.layers.model.operations import feature_keys, feature_levels
+
+    keys = [f"浚县/王庄镇/村{i}" for i in range(500)] + ["hazards:牛心山村南坡滑坡", "reservoirs:盘石头水库"]
+    first = feature_keys(keys)
+    assert first == ("hazards:牛心山村南坡滑坡", "reservoirs:盘石头水库")
+    assert feature_keys(keys) is first
+    other = list(keys[:-1])
+    assert feature_keys(other) == ("hazards:牛心山村南坡滑坡",)
+    warnings = [{"level": "yellow", "recipients": keys}, {"level": "red", "recipients": other},
+                {"level": None, "recipients": ["hazards:x"]}]
+    assert feature_levels(warnings) == {"hazards:牛心山村南坡滑坡": "red", "reservoirs:盘石头水库": "yellow"}
+    assert feature_levels(warnings, "reservoirs") == {"reservoirs:盘石头水库": "yellow"}

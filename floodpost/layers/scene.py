@@ -165,6 +165,7 @@ class MapScene:
     def _ops_places(self, workspace: Any, situation: Any) -> Any:
         """Where the incidents, forces, villages and warned features are, read once per change of the workspace."""
         from floodpost.data import recipients as rcp
+        from floodpost.layers.model.operations import feature_keys
         from floodpost.layers.render.operations import Places
 
         token = workspace.change_token()
@@ -213,7 +214,7 @@ class MapScene:
         places, features, named = hit[1], hit[2], hit[3]
         # feature recipients (hazards:名称): only the layers a warning names are read
         ops = getattr(situation, "operations", None)
-        wanted = {k for w in (ops.warnings if ops is not None else []) for k in w.get("recipients") or () if ":" in k}
+        wanted = {k for w in (ops.warnings if ops is not None else []) for k in feature_keys(w.get("recipients") or ())}
         for key in wanted - set(features):
             r = rcp.parse(key)
             features[key] = None

@@ -297,13 +297,14 @@ class OperationsFold:
     def __getstate__(self) -> dict[str, Any]:
         # kept on disk without what each moment looks up again (``situation.keep``)
         return {**self.__dict__, "_answers": {}, "_by_issue": {}, "_issue_rows": {}, "_answered": {}, "_states": {},
-                "_pair_order": None}
+                "_pair_order": None, "_incident_order": None}
 
     # ------------------------------------------------------------ putting records in
     def _put_incident(self, r: dict[str, Any]) -> None:
         fid = int(r["fid"])
         self.incidents[fid] = (self._ms(r.get("reported_at")), r)
         self.by_name[_text(r.get("name"))].append(fid)
+        self._incident_order = None
 
     def _put_status(self, r: dict[str, Any]) -> str:
         name = _text(r.get("incident"))
@@ -715,10 +716,14 @@ class OperationsFold:
             by_incident[incident].append(force)
             men_at[incident] += p
         ops.committed = committed
-        for fid in sorted(self.incidents, key=lambda f: (self.incidents[f][0], f)):
+        # in order of report, kept while no incident is put in; those reported after ``t`` come last
+        order = getattr(self, "_incident_order", None)
+        if order is None:
+            order = self._incident_order = sorted(self.incidents, key=lambda f: (self.incidents[f][0], f))
+        for fid in order:
             s = self.incident_state(fid, t)
             if s is None:
-                continue
+                break
             t0, row = self.incidents[fid]
             name = _text(row.get("name"))
             ops.incidents.append({
@@ -749,7 +754,9 @@ class OperationsFold:
                             "attempts": bisect.bisect_right(tries, t) if tries else 0,
                             "waiting_min": waited, "overdue": late})
             n = bisect.bisect_right(answer_times, t)
-            ops.warnings.append({**row[2], "recipients": list(row[3]), "issued_ms": row[0],
+            # the recipients' list is the fold's own, the same object at every moment (the map works out
+            # each list's reach once): read it, do not change it
+            ops.warnings.append({**row[2], "recipients": row[3], "issued_ms": row[0],
                                  "answered": n, "total": len(row[3])})
         answered, times = self._answered_in_order(active)
         ops.recipients.extend(answered[: bisect.bisect_right(times, t)])

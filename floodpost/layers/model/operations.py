@@ -66,13 +66,36 @@ def _area_path(key: str) -> tuple[str, ...] | None:
         else (r.county, r.township, r.village)
 
 
+#: id of a warning's recipients list -> (the list, its feature recipients): see ``feature_keys``
+_FEATURE_KEYS: dict[int, tuple[Any, tuple[str, ...]]] = {}
+
+
+def feature_keys(recipients: Any) -> tuple[str, ...]:
+    """The feature recipients (``hazards:名称``) of a warning's recipients, found once per list.
+
+    The engine hands a warning's same list at every moment: a slider step over a
+    season looked through 30,000 keys three times for the few dozen features.
+    The list is kept with its answer, so its id is not taken by another meanwhile.
+    """
+    got = _FEATURE_KEYS.get(id(recipients))
+    if got is not None and got[0] is recipients:
+        return got[1]
+    keys = tuple(k for k in recipients if ":" in k)
+    if len(_FEATURE_KEYS) > 4096:
+        _FEATURE_KEYS.clear()
+    _FEATURE_KEYS[id(recipients)] = (recipients, keys)
+    return keys
+
+
 def feature_levels(warnings: list[dict[str, Any]], layer: str | None = None) -> dict[str, str]:
     """The highest level of the warnings sent to each feature recipient (``hazards:名称``), of ``layer`` if given."""
     best: dict[str, int] = {}
     for w in warnings:
         rank = level_rank(w.get("level"))
-        for key in w.get("recipients") or ():
-            if ":" in key and (layer is None or key.startswith(f"{layer}:")) and rank >= 0:
+        if rank < 0:
+            continue
+        for key in feature_keys(w.get("recipients") or ()):
+            if layer is None or key.startswith(f"{layer}:"):
                 best[key] = max(best.get(key, -1), rank)
     return {k: LEVELS[r] for k, r in best.items()}
 

@@ -234,17 +234,22 @@ def _levels(warnings: list[dict[str, Any]], where: Places) -> tuple[list[str | N
     """Each village's (and village outline's) warning level: the highest of the warnings in force, each
     warning's reach worked out once (a season's warnings name 15,000 villages; a slider step that
     changes the warnings in force looks up only the new ones)."""
-    cache: dict[tuple[Any, ...], tuple[np.ndarray, np.ndarray]] = where.__dict__.setdefault("_warning_ranks", {})
+    cache: dict[tuple[Any, ...], tuple[np.ndarray, np.ndarray, Any]] = where.__dict__.setdefault("_warning_ranks", {})
+    if len(cache) > 512:  # warnings made anew at each call (not the engine's): keep it small
+        cache.clear()
     best_v = np.full(len(where.villages), -1, dtype=np.int8)
     best_a = np.full(len(where.village_areas), -1, dtype=np.int8)
     for w in warnings:
-        key = (w.get("name"), w.get("fid"), w.get("issued_ms"), w.get("level"), tuple(w.get("recipients") or ()))
+        # the engine hands a warning's same recipients list at every moment: its identity (the list
+        # kept with the answer, so the id is not reused) spares a tuple of 1,000 keys per warning a step
+        recipients = w.get("recipients") or ()
+        key = (w.get("name"), w.get("fid"), w.get("issued_ms"), w.get("level"), id(recipients))
         got = cache.get(key)
-        if got is None:
+        if got is None or got[2] is not recipients:
             v = village_levels([w], [(c, t, n) for _, _, c, t, n in where.villages])
             a = village_levels([w], [(c, t, n) for c, t, n, _ in where.village_areas])
             got = cache[key] = (np.array([level_rank(x) for x in v], dtype=np.int8).reshape(-1),
-                                np.array([level_rank(x) for x in a], dtype=np.int8).reshape(-1))
+                                np.array([level_rank(x) for x in a], dtype=np.int8).reshape(-1), recipients)
         np.maximum(best_v, got[0], out=best_v)
         np.maximum(best_a, got[1], out=best_a)
     return ([LEVELS[r] if r >= 0 else None for r in best_v.tolist()],
