@@ -22,6 +22,9 @@ season:
   (``slider_step_p90_ms`` the 90th percentile; ``slider_figures_ms`` up to the
   figures, brief and overlays handed to the map, before it has painted them,
   which is what this figure measured until 2026-12-04),
+* ``slider_near_step_ms`` (GUI): the same, median over up to 30 steps to nearby moments (40
+  report times apart, from the middle of the record), as the keyboard's hour and report steps move;
+  the 30 steps above jump across the whole flood, each to a moment nothing has seen yet,
 * ``drag_s``, ``drag_frames_per_s``, ``drag_stall_p95_ms`` (GUI): the slider dragged
   from end to end, 180 moves asked every 16 ms; how long the drag took as the event
   loop let it, the map's frames shown per second meanwhile, and the 95th percentile
@@ -376,6 +379,27 @@ if times:
             app.processEvents(wait)
         figures.append(s1 - s0)
         steps.append((frames[-1] if frames else float('nan')) - s0)
+# Steps to nearby moments, as the keyboard's hour and report steps make them: up to 30 steps of 40
+# report times from the middle of the record (the steps above jump across the whole flood, each to a moment
+# no cache has seen).
+near = []
+if times:
+    for t in times[len(times) // 2::40][:30]:
+        if t == win.time_slider.current:
+            continue
+        settle = time.perf_counter() + 5
+        while win.canvas.busy and time.perf_counter() < settle:
+            app.processEvents()
+        s0 = time.perf_counter()
+        win.time_slider.set_time(t)
+        while time.perf_counter() - s0 < 10:
+            app.processEvents(wait)
+            if not win.situation_pending:
+                break
+        s1 = time.perf_counter()
+        while time.perf_counter() - s0 < 10 and not (frames and frames[-1] > s1):
+            app.processEvents(wait)
+        near.append((frames[-1] if frames else float('nan')) - s0)
 # A drag from end to end: the slider moved 180 times, every 16 ms (a mouse at 60 Hz), as the
 # event loop lets it; the map's frames shown meanwhile, and the longest waits of the event loop.
 s = win.time_slider.slider
@@ -407,6 +431,7 @@ print(json.dumps({{
     'slider_step_ms': round(statistics.median(steps) * 1000, 1) if steps else None,
     'slider_step_p90_ms': round(sorted(steps)[int(0.9 * (len(steps) - 1))] * 1000, 1) if steps else None,
     'slider_figures_ms': round(statistics.median(figures) * 1000, 1) if figures else None,
+    'slider_near_step_ms': round(statistics.median(near) * 1000, 1) if near else None,
     # VmHWM, not ru_maxrss: Linux carries a parent's ru_maxrss over into the child it execs
     'window_peak_rss_mb': round(int(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1]) / 1024),
 }}))
