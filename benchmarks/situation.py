@@ -358,48 +358,34 @@ times = win.time_slider.times
 from PySide6.QtCore import QEventLoop, QTimer
 tick = QTimer(); tick.start(20)  # wakes the wait up now and then whatever happens
 wait = QEventLoop.ProcessEventsFlag.WaitForMoreEvents
-steps, figures = [], []
+steps, figures, near = [], [], []
 frames = []
 win.canvas.rendered.connect(lambda *a: frames.append(time.perf_counter()))
+def step_to(t):  # (to the figures, to the map painted with the moment's layers and overlays) of one step
+    settle = time.perf_counter() + 5
+    while win.canvas.busy and time.perf_counter() < settle:  # each step starts from a settled window
+        app.processEvents()
+    s0 = time.perf_counter()
+    win.time_slider.set_time(t)
+    while time.perf_counter() - s0 < 10:
+        app.processEvents(wait)
+        if not win.situation_pending:
+            break
+    s1 = time.perf_counter()
+    while time.perf_counter() - s0 < 10 and not (frames and frames[-1] > s1):
+        app.processEvents(wait)
+    return s1 - s0, (frames[-1] if frames else float('nan')) - s0
 if times:
-    picks = [times[int(i * (len(times) - 1) / 29)] for i in range(30)]
-    for t in picks:
-        settle = time.perf_counter() + 5
-        while win.canvas.busy and time.perf_counter() < settle:  # each step starts from a settled window
-            app.processEvents()
-        s0 = time.perf_counter()
-        win.time_slider.set_time(t)
-        while time.perf_counter() - s0 < 10:
-            app.processEvents(wait)
-            if not win.situation_pending:
-                break
-        s1 = time.perf_counter()
-        # ... and the map painted with the moment's layers and overlays
-        while time.perf_counter() - s0 < 10 and not (frames and frames[-1] > s1):
-            app.processEvents(wait)
-        figures.append(s1 - s0)
-        steps.append((frames[-1] if frames else float('nan')) - s0)
-# Steps to nearby moments, as the keyboard's hour and report steps make them: up to 30 steps of 40
-# report times from the middle of the record (the steps above jump across the whole flood, each to a moment
-# no cache has seen).
-near = []
-if times:
+    for t in [times[int(i * (len(times) - 1) / 29)] for i in range(30)]:
+        fig, step = step_to(t)
+        figures.append(fig)
+        steps.append(step)
+    # Steps to nearby moments, as the keyboard's hour and report steps make them: up to 30 steps of
+    # 40 report times from the middle of the record (the steps above jump across the whole flood,
+    # each to a moment no cache has seen).
     for t in times[len(times) // 2::40][:30]:
-        if t == win.time_slider.current:
-            continue
-        settle = time.perf_counter() + 5
-        while win.canvas.busy and time.perf_counter() < settle:
-            app.processEvents()
-        s0 = time.perf_counter()
-        win.time_slider.set_time(t)
-        while time.perf_counter() - s0 < 10:
-            app.processEvents(wait)
-            if not win.situation_pending:
-                break
-        s1 = time.perf_counter()
-        while time.perf_counter() - s0 < 10 and not (frames and frames[-1] > s1):
-            app.processEvents(wait)
-        near.append((frames[-1] if frames else float('nan')) - s0)
+        if t != win.time_slider.current:
+            near.append(step_to(t)[1])
 # A drag from end to end: the slider moved 180 times, every 16 ms (a mouse at 60 Hz), as the
 # event loop lets it; the map's frames shown meanwhile, and the longest waits of the event loop.
 s = win.time_slider.slider

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -136,7 +137,8 @@ def test_an_answer_recorded_moves_the_recipient_to_the_answered(panel: AckPanel)
     assert panel.status.text() == "已记录应答：浚县 王庄镇 良相村"
 
 
-def test_the_dock_follows_the_slider_and_an_answer_is_one_undoable_step(qtbot, ws_path: Path, zh) -> None:
+def _opened(qtbot: Any, ws_path: Path) -> Any:
+    """The window on the workspace, answer limit 30 minutes, its figures and curves shown."""
     from floodpost.ui.mainwindow import MainWindow
 
     settings().setValue(SETTING_MINUTES, 30)
@@ -146,6 +148,11 @@ def test_the_dock_follows_the_slider_and_an_answer_is_one_undoable_step(qtbot, w
     with qtbot.waitSignal(win.canvas.rendered, timeout=20_000):
         assert win.open_workspace(ws_path)
     qtbot.waitUntil(lambda: not win.situation_pending and bool(win.time_slider.times), timeout=20_000)
+    return win
+
+
+def test_the_dock_follows_the_slider_and_an_answer_is_one_undoable_step(qtbot, ws_path: Path, zh) -> None:
+    win = _opened(qtbot, ws_path)
     assert win.ack_dock.windowTitle() == "预警叫应"
     win.ack_dock.raise_()  # its tab chosen: behind another tab the list waits
     panel = win.ack_panel
@@ -242,15 +249,7 @@ def rcp_label(panel: AckPanel, row: int) -> str:
 def test_a_list_behind_another_tab_waits_for_its_tab(qtbot, ws_path: Path, zh) -> None:
     """Qt keeps a dock behind another tab "visible": the list learns from its dock that it is behind,
     does no work at a slider step, and shows the moment when its tab is chosen."""
-    from floodpost.ui.mainwindow import MainWindow
-
-    settings().setValue(SETTING_MINUTES, 30)
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    with qtbot.waitSignal(win.canvas.rendered, timeout=20_000):
-        assert win.open_workspace(ws_path)
-    qtbot.waitUntil(lambda: not win.situation_pending and bool(win.time_slider.times), timeout=20_000)
+    win = _opened(qtbot, ws_path)
     win.dashboard_dock.raise_()
     panel = win.ack_panel
     qtbot.waitUntil(lambda: not panel.in_view(), timeout=5000)
