@@ -98,3 +98,22 @@ def test_the_brief_is_written_only_for_a_dock_in_front(qtbot, demo_path: Path) -
     with Workspace.open(demo_path) as ws:
         assert win.brief.text.toPlainText() == meeting_brief(ws, win.time_slider.current)
     win.close()
+
+
+def test_a_brief_that_cannot_be_written_is_said_in_the_dock(qtbot, zh) -> None:
+    """Written when the dock shows it (on the GUI thread), a failing brief is told there, not raised."""
+    from floodpost.ui.docks.briefdock import BriefPanel
+
+    class Broken:
+        @property
+        def brief(self) -> str:
+            raise ValueError("坏记录")
+
+    panel = BriefPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(panel.isVisible, timeout=5000)
+    panel.show_moment(Broken())
+    assert panel.text.toPlainText() == "无法生成简报：坏记录"
+    panel.show_moment(type("Fine", (), {"brief": "防汛态势简报"})())
+    assert panel.text.toPlainText() == "防汛态势简报"

@@ -241,6 +241,10 @@
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
+        <source>Cannot write the brief: %1</source>
+        <translation>无法生成简报：%1</translation>
+    </message>
+    <message>
         <source>Save the brief</source>
         <translation>保存简报</translation>
     </message>
@@ -3327,7 +3331,7 @@ What marks a row as made up (the demo&apos;s rows carry ``示意数据 illustrat
     </message>
     <message>
         <source>Legend</source>
-        <extracomment>Type sizes tried for the legend, largest first, before columns are added or the panel widened.</extracomment>
+        <extracomment>Type sizes tried for the legend, largest first, before columns are added or the panel widened. Legend settings worked out, by legend, panels, scale and device: a replay&apos;s sixty pages have one legend, and fitting it took a sixth of each page&apos;s time.</extracomment>
         <translation>图例</translation>
     </message>
 </context>
@@ -3456,7 +3460,6 @@ What marks a row as made up (the demo&apos;s rows carry ``示意数据 illustrat
     </message>
     <message>
         <source>sandbags: records disagree, %1 over-dispatched</source>
-        <extracomment>Halo pictures kept (colour, status, scale, radius, half-pixel offset): a season&apos;s forces need a few hundred.</extracomment>
         <translation>沙袋 账目不符：超调拨%1</translation>
     </message>
     <message>

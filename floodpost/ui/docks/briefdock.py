@@ -95,8 +95,12 @@ class BriefPanel(QWidget):
     def _set(self) -> None:
         if self._pending is not None:
             got = self._pending
-            self.text.setPlainText(got if isinstance(got, str) else got.brief)
             self._pending = None
+            try:
+                text = got if isinstance(got, str) else got.brief
+            except Exception as exc:  # noqa: BLE001 - a bad record must not take the window down; said here
+                text = self.tr("Cannot write the brief: %1").replace("%1", str(exc) or type(exc).__name__)
+            self.text.setPlainText(text)
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
