@@ -7,7 +7,6 @@ picture at a time T is the same everywhere. QtGui only.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -264,9 +263,9 @@ class ForcesOverlay:
 
 
     @staticmethod
-    def radius(personnel: int, scale: float = 1.0) -> float:
-        """Area grows with personnel: 100 people ≈ 10 px, 1,000 ≈ 25 px."""
-        return (5.0 + 0.6 * math.sqrt(max(personnel, 0))) * scale
+    def radius(personnel: Any, scale: float = 1.0) -> Any:
+        """Area grows with personnel: 100 people ≈ 10 px, 1,000 ≈ 25 px (of a number, or of an array)."""
+        return (5.0 + 0.6 * np.sqrt(np.maximum(personnel, 0))) * scale
 
     def plan(self, viewport: Viewport, scale: float = 1.0, page_text: PageText | None = None) -> _HalosPlan:
         """Halos lie under the labels and reserve nothing."""
@@ -310,7 +309,7 @@ class _HalosPlan:
         marks = Stamps(painter) if may_stamp(painter) else None
         drawn = 0
         # radii and culling for all at once (ForcesOverlay.radius); a season has hundreds of halos
-        rad = (5.0 + 0.6 * np.sqrt(np.maximum(np.array([i[2] for i in items], dtype=float), 0))) * scale
+        rad = ForcesOverlay.radius(np.array([i[2] for i in items], dtype=float), scale)
         seen = np.flatnonzero((px + rad >= 0) & (py + rad >= 0) & (px - rad <= viewport.width)
                               & (py - rad <= viewport.height)).tolist()
         fills: dict[str, str] = {}

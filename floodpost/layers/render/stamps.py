@@ -203,10 +203,3 @@ class Stamps:
         with self._run.lock:
             self.painter.drawPixmapFragments(ptr, len(rows), self._run.pixmap)
         self._rows.clear()
-
-
-def stamp(painter: QPainter, key: Hashable, reach: float, draw: Callable[[QPainter, float, float], None],
-          x: float, y: float) -> None:
-    """One mark stamped on its own (see :class:`Stamps` for many)."""
-    with Stamps(painter) as marks:
-        marks.add(key, reach, draw, x, y)
