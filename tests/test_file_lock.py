@@ -71,3 +71,24 @@ def test_inside_our_own_transaction_gdal_is_not_used(tmp_path: Path) -> None:
             assert ws.read_arrow("material_tally") is None
             assert "locked" in _another_program_tries_to_write(path)
         assert ws.read_arrow("material_tally").num_rows == 1
+
+
+def test_a_file_in_wal_mode_is_read_through_our_sqlite_alone(tmp_path: Path) -> None:
+    """QGIS leaves a GeoPackage it edited in WAL mode. GDAL's SQLite, closing what it takes for the
+    file's last connection, truncates the shared memory ours has mapped: the process crashed (SIGBUS)
+    at our next read. In WAL mode GDAL does not read the file; our own reads give the same rows."""
+    import sqlite3
+
+    path = tmp_path / "ws.gpkg"
+    with Workspace.create(path) as ws:
+        ws.insert("material_tally", [_row(8), _row(9)])
+        assert ws.read_arrow("material_tally").num_rows == 2
+        before = ws.read("material_tally")
+    con = sqlite3.connect(path)
+    assert con.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal"
+    con.close()
+    with Workspace.open(path) as ws:
+        assert ws.read_arrow("material_tally") is None
+        after = ws.read("material_tally")
+        assert after["quantity"].tolist() == before["quantity"].tolist()
+        assert list(after.index) == list(before.index)

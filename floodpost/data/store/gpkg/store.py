@@ -857,10 +857,7 @@ class GpkgStore(DamageLedger):
         fields = [f for f in schema.fields if f.name in set(columns)]
         if not schema.is_spatial or len(fields) != len(set(columns)) or any(f.sql_type != "TEXT" for f in fields):
             return None
-        if self._con.in_transaction:
-            # GDAL links its own copy of SQLite: closing its handle on this file would
-            # drop the locks this connection holds (POSIX locks are per process), and
-            # another process could write in the middle of our transaction.
+        if not self._gdal_may_read():
             return None
         cols = [f.name for f in fields]
         try:
@@ -906,6 +903,24 @@ class GpkgStore(DamageLedger):
         frame = pd.DataFrame({c: pd.Series(v, index=index, dtype=object) for c, v in data.items()}, index=index)
         return frame, shapes
 
+    def _gdal_may_read(self) -> bool:
+        """Whether GDAL (its own copy of SQLite) may read the file now; else ``read`` serves, through ours.
+
+        Not inside a transaction of this connection: closing GDAL's handle would drop the locks
+        this connection holds (POSIX locks are per process), and another process could write in
+        the middle of it. Not while the file is in WAL mode (as QGIS leaves a GeoPackage it
+        edited): closing what it takes for the file's last connection, GDAL's SQLite truncates
+        the shared-memory file ours has mapped, and the next read of ours crashed the process
+        (SIGBUS; one run in eight of ``test_another_programs_write_is_never_missed``).
+        """
+        if self._con.in_transaction:
+            return False
+        try:
+            mode = self._con.execute("PRAGMA journal_mode").fetchone()[0]
+        except sqlite3.Error:
+            return False
+        return str(mode).lower() != "wal"
+
     def read_arrow(self, key: str, columns: Sequence[str] | None = None) -> Any | None:
         """A whole table's columns (and ``fid``) as a pyarrow Table through GDAL's Arrow stream, or None.
 
@@ -914,7 +929,7 @@ class GpkgStore(DamageLedger):
         None inside a transaction of this connection (see :class:`FileLock`)
         or when GDAL cannot read the table: ``read`` then serves.
         """
-        if self._con.in_transaction or key not in self.keys():
+        if not self._gdal_may_read() or key not in self.keys():
             return None
         try:
             import pyogrio
