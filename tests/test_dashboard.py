@@ -242,6 +242,46 @@ def test_the_fold_is_kept_once_the_officer_pauses(qtbot, demo_path, tmp_path, mo
         win.close()
 
 
+def test_the_worker_works_ahead_in_pieces_and_a_step_goes_first(qtbot, demo_path, monkeypatch):
+    """Once the curves are drawn the worker works the fold out ahead (the meetings' totals, the warnings'
+    answers), a piece at a time: a slider step asked meanwhile is served before the pieces left."""
+    import floodpost.data.situation as situation
+    import floodpost.ui.docks.situationworker as sw
+
+    monkeypatch.setattr(sw, "WARM_AFTER_S", 0.2)
+    pieces: list[tuple[str, float]] = []
+    real = situation.warm_up
+
+    def slow(ws):
+        for _ in real(ws):
+            pieces.append(("real", time.monotonic()))
+            yield
+        for _ in range(40):
+            time.sleep(0.05)
+            pieces.append(("slow", time.monotonic()))
+            yield
+
+    monkeypatch.setattr(situation, "warm_up", slow)
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.resize(1200, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    try:
+        with qtbot.waitSignals([win.canvas.rendered, win.situationReady], timeout=20000):
+            assert win.open_workspace(demo_path)
+        qtbot.waitUntil(lambda: any(k == "slow" for k, _ in pieces), timeout=10000)
+        assert sum(k == "real" for k, _ in pieces) >= len(situation.meetings(win.workspace))
+        with qtbot.waitSignal(win.situationReady, timeout=10000):
+            win.time_slider.set_time(win.time_slider.times[3])
+        served = time.monotonic()
+        assert sum(k == "slow" for k, _ in pieces) < 40  # not after the whole of it
+        qtbot.waitUntil(lambda: sum(k == "slow" for k, _ in pieces) == 40, timeout=10000)
+        assert pieces[-1][1] > served
+    finally:
+        win.close()
+
+
 def test_meeting_lines_are_drawn_where_the_meetings_are(qtbot):
     """All of a chart's meeting lines are one item; each is drawn at its time, over the whole height."""
     import numpy as np

@@ -262,8 +262,9 @@ warning_op = st.tuples(st.just("warning"), st.sampled_from(WARNINGS), st.sampled
 ack_op = st.tuples(st.just("ack"), st.sampled_from(WARNINGS), st.sampled_from(KEYS),
                    st.sampled_from(["phone", "sms", "no_answer", "no_answer"]), when)
 read_op = st.tuples(st.just("read"))
+warm_op = st.tuples(st.just("warm"))  # the window's worker working the fold out ahead while idle
 script_st = st.lists(st.one_of(incident_op, status_op, status_op, dispatch_op, dispatch_op, dispatch_op,
-                               warning_op, ack_op, ack_op, ack_op, read_op), min_size=1, max_size=30)
+                               warning_op, ack_op, ack_op, ack_op, read_op, warm_op), min_size=1, max_size=30)
 
 
 def insert(ws: Workspace, op: tuple[Any, ...]) -> str:
@@ -306,6 +307,9 @@ def test_fold_equals_recomputation(tmp_path_factory, backend, request, script):
         for op in script:
             if op[0] == "read":
                 assert_same(location, ws, [STORED[2], STORED[-1]])
+                continue
+            if op[0] == "warm":
+                assert sum(1 for _ in situation.warm_up(ws)) >= sum(map(len, situation.engine(ws).ops.warnings.values()))
                 continue
             before = situation.engine(ws).ops
             key = insert(ws, op)

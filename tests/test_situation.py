@@ -90,6 +90,36 @@ def test_delta_and_meeting(ws_path: Path) -> None:
     assert out["since_last_meeting"]["delta"]["evacuation"]["persons"]["transferred"] == 0
 
 
+def test_the_change_since_a_meeting_worked_out_ahead_follows_the_records(ws_path: Path) -> None:
+    """The meetings' totals kept (and worked out ahead by the window's worker) are those of the records
+    now: a late report from before a meeting changes what changed since it."""
+    from floodpost.data.situation import _without_areas, since_meeting, warm_up
+    from floodpost.data.timeutil import to_storage
+
+    def change(ws: Workspace, at: str) -> tuple[str | None, dict | None]:
+        return since_meeting(ws, as_of(ws, at))
+
+    def by_hand(ws: Workspace, at: str, meeting: str) -> dict:
+        return delta(_without_areas(as_of(ws, meeting).totals()), _without_areas(as_of(ws, at).totals()))
+
+    with Workspace.open(ws_path) as ws:
+        ws.record_meeting("第1次会商", at=DAY + "09:00")
+        ws.record_meeting("第2次会商", at=DAY + "15:00")
+        assert len(list(warm_up(ws))) >= 2
+        meeting, got = change(ws, DAY + "21:00")
+        assert meeting == to_storage(DAY + "15:00")
+        assert got == by_hand(ws, DAY + "21:00", meeting)
+        assert got["evacuation"]["persons"]["transferred"] == 150  # 250 at the meeting, 400 at 21:00
+        # a report from 12:00 entered late: the 15:00 meeting's own figures change
+        ws.insert("evacuation", [evac("共渠西", "12:00", 80)])
+        meeting, got = change(ws, DAY + "21:00")
+        assert got == by_hand(ws, DAY + "21:00", meeting)
+        assert got["evacuation"]["persons"]["transferred"] == 150
+        assert as_of(ws, meeting).totals()["evacuation"]["persons"]["transferred"] == 280
+        meeting, got = change(ws, DAY + "12:00")
+        assert meeting == to_storage(DAY + "09:00") and got == by_hand(ws, DAY + "12:00", meeting)
+
+
 def test_info_json_at_two_times_only_grows_with_records(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     def info(at: str) -> dict:
         assert main(["info", str(demo_path), "--json", "--at", at]) == 0

@@ -36,6 +36,7 @@ import json
 import threading
 import weakref
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -850,6 +851,9 @@ class Engine:
         self.times = np.empty(0, dtype=np.int64)
         self._texts: list[str] | None = None
         self._totals: dict[tuple[Any, str], dict[str, Any]] = {}
+        #: the meetings' totals without the areas (``meeting_totals``), for the fold of ``token``
+        self._at_meetings: dict[str, dict[str, Any]] = {}
+        self._at_meetings_token: Any = None
         #: each timed table's report times (ms, sorted): the age of its figures at any moment
         self.key_times: dict[str, np.ndarray] = {}
         #: the curves at every report time, until the fold changes (kept on disk with it: a window
@@ -865,7 +869,8 @@ class Engine:
         self.changed = False
 
     # -- kept on disk between processes (``keep``)
-    _TRANSIENT = ("source", "lock", "token", "_totals", "_from_disk", "keeping", "_stamp", "changed")
+    _TRANSIENT = ("source", "lock", "token", "_totals", "_at_meetings", "_at_meetings_token", "_from_disk",
+                  "keeping", "_stamp", "changed")
 
     def __getstate__(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k not in self._TRANSIENT}
@@ -1094,6 +1099,36 @@ class Engine:
                 self._totals[key] = hit
             return hit
 
+    def meeting_totals(self, at: str) -> dict[str, Any]:
+        """``totals(at)`` without the areas, kept for every meeting asked while the fold holds: the base of
+        "since the meeting" at each slider step. A season has dozens of meetings, and a slider jumping
+        across it asked for a new one at nearly every step (5 ms each)."""
+        with self.lock:
+            if self._at_meetings_token != self.token:
+                self._at_meetings = {}
+                self._at_meetings_token = self.token
+            hit = self._at_meetings.get(at)
+            if hit is None:
+                hit = self._at_meetings[at] = _without_areas(self.situation(at, details=False).totals())
+            return hit
+
+    def warm(self) -> Iterator[None]:
+        """Work out ahead, one small piece per step, what slider steps would otherwise each work out
+        the first time: the meetings' totals and the warnings' answers (a fifth of a second on a
+        season, in the worker while the officer reads the map)."""
+        with self.lock:
+            meetings = self.source.meetings()
+        for at in meetings:
+            self.meeting_totals(at)
+            yield
+        with self.lock:
+            pieces = self.ops.warm()
+        while True:
+            with self.lock:  # the fold is the worker's, but a piece must not see it half caught up
+                if next(pieces, StopIteration) is StopIteration:
+                    return
+            yield
+
     def situation(self, at: str, details: bool = True) -> Situation:
         """The moment ``at`` (stored text): one binary search per area, depot item and force.
 
@@ -1241,6 +1276,11 @@ def engine(ws: Any) -> Engine:
     return eng
 
 
+def warm_up(ws: Any) -> Iterator[None]:
+    """``Engine.warm`` for ``ws``'s fold: step it while nothing else is asked for."""
+    return engine(ws).warm()
+
+
 def take_up(ws: Any) -> bool:
     """Start ``ws``'s fold from the one kept on disk (if it may be trusted) and keep it there from now on;
     :func:`keep_fold` writes it. For a window's worker: a season reopens without folding again."""
@@ -1310,8 +1350,7 @@ def since_meeting(ws: Any, sit: Situation, totals: dict[str, Any] | None = None)
     if meeting is None:
         return None, None
     now = sit.totals() if totals is None else totals
-    then = engine(ws).totals(meeting)
-    return meeting, delta(_without_areas(then), _without_areas(now))
+    return meeting, delta(engine(ws).meeting_totals(meeting), _without_areas(now))
 
 
 def _without_areas(totals: dict[str, Any]) -> dict[str, Any]:

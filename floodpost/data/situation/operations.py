@@ -40,7 +40,7 @@ import bisect
 import itertools
 import operator
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -608,23 +608,32 @@ class OperationsFold:
         sig = tuple((name, row[0], row[1]) for _, name, row in active)
         got = self._answered.get(sig)
         if got is None:
-            lists = []
-            for issued, name, row in active:
-                rows = self._issue_rows.get((name, row[0], row[1]))
-                if rows is None:  # an issue's answered as a moment lists them: once per issue, not per moment
-                    level, kind = row[2].get("level"), row[2].get("kind")
-                    _, by_answer, _ = self._issue_answers(name, row)
-                    rows = self._issue_rows[(name, row[0], row[1])] = [(first[0], name, key, {
-                        "warning": name, "recipient": key, "level": level, "kind": kind, "issued_ms": issued,
-                        "answered_ms": first[0], "ack": first[1], "attempts": len(tries), "waiting_min": 0.0,
-                        "overdue": False}) for key, first, tries in by_answer]
-                lists.append(rows)
+            lists = [self._answered_rows(name, row) for _, name, row in active]
             # each list is in order: the sort merges the runs (in C, where heapq.merge stepped in Python)
             merged = sorted(itertools.chain.from_iterable(lists), key=_ANSWER_ORDER)
             if len(self._answered) > 64:  # a slider dragged across a season: the warnings in force of many moments
                 self._answered.clear()
             got = self._answered[sig] = ([e[3] for e in merged], [e[0] for e in merged])
         return got
+
+    def _answered_rows(self, name: str, row: Any) -> list[tuple[int, str, str, dict[str, Any]]]:
+        """An issue's answered as a moment lists them: once per issue, not per moment."""
+        rows = self._issue_rows.get((name, row[0], row[1]))
+        if rows is None:
+            issued, level, kind = row[0], row[2].get("level"), row[2].get("kind")
+            _, by_answer, _ = self._issue_answers(name, row)
+            rows = self._issue_rows[(name, row[0], row[1])] = [(first[0], name, key, {
+                "warning": name, "recipient": key, "level": level, "kind": kind, "issued_ms": issued,
+                "answered_ms": first[0], "ack": first[1], "attempts": len(tries), "waiting_min": 0.0,
+                "overdue": False}) for key, first, tries in by_answer]
+        return rows
+
+    def warm(self) -> Iterator[None]:
+        """Each issue's answers worked out ahead (``Engine.warm``), one issue per step."""
+        for name, seq in list(self.warnings.items()):
+            for row in list(seq):
+                self._answered_rows(name, row)
+                yield
 
     def _recipient_entity(self, name: str, key: str) -> None:
         """A recipient's count in the sums, worked out from the warning's rows and the recipient's answers

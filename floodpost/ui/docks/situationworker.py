@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +27,10 @@ from PySide6.QtCore import QObject, Qt, Signal
 THREAD_NAME = "floodpost-situation"
 #: Seconds with nothing asked after the first curves before the fold is kept on disk.
 KEEP_AFTER_S = 2.0
+#: Seconds after the curves before the worker works ahead (the window draws them meanwhile: see
+#: ``_series_step``), and the longest it does so at a time; it looks for a request between pieces.
+WARM_AFTER_S = 0.3
+WARM_SLICE_S = 0.01
 
 
 @dataclass
@@ -96,6 +100,9 @@ class SituationWorker(QObject):
         self._busy = False
         self._kept_once = False
         self._keep_due: float | None = None  # monotonic time at which to keep the fold, once idle
+        #: the fold's pieces still to work out ahead (``situation.warm_up``), once idle; None: none due
+        self._warm: Iterator[None] | None = None
+        self._warm_due: float | None = None  # monotonic time from which to work ahead, once idle
         #: the brief's dock is shown: each moment's brief is written here (set from the GUI thread)
         self.brief_wanted = True
         self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
@@ -162,20 +169,24 @@ class SituationWorker(QObject):
                     while (self._moment is None and self._series is None and self._hydrograph is None
                            and not self._stop):
                         self._busy = False
-                        if self._keep_due is None:
+                        due = [d for d in (self._warm_due, self._keep_due) if d is not None]
+                        if not due:
                             self._cond.wait()
                             continue
-                        wait = self._keep_due - time.monotonic()
+                        wait = min(due) - time.monotonic()
                         if wait > 0:
                             self._cond.wait(wait)
                             continue
-                        break  # idle long enough: keep the fold (below), then wait again
+                        break  # idle long enough: work ahead or keep the fold (below), then wait again
                     if self._stop:
                         return
                     if self._moment is None and self._series is None and self._hydrograph is None:
-                        self._keep_due = None
                         self._busy = True
-                        job = ("keep", None)
+                        if self._warm_due is not None and self._warm_due <= time.monotonic():
+                            job = ("warm", None)
+                        else:
+                            self._keep_due = None
+                            job = ("keep", None)
                     elif self._moment is not None:
                         self._busy = True
                         job = ("moment", self._moment)
@@ -198,6 +209,9 @@ class SituationWorker(QObject):
                         continue
                 if job[0] == "keep":
                     _keep(ws)
+                    continue
+                if job[0] == "warm":
+                    self._warm_piece(ws)
                     continue
                 try:
                     if job[0] == "moment":
@@ -224,6 +238,25 @@ class SituationWorker(QObject):
                 _keep(ws)
                 ws.close()
 
+    def _asked(self) -> bool:
+        with self._cond:
+            return self._stop or not (self._moment is None and self._series is None and self._hydrograph is None)
+
+    def _warm_piece(self, ws: Any) -> None:
+        """Pieces of the fold worked out ahead for about a frame, or until something is asked for."""
+        from floodpost.data.situation import warm_up
+
+        until = time.perf_counter() + WARM_SLICE_S
+        # working ahead only saves time: on a failure a slider step works its piece out itself
+        with contextlib.suppress(Exception):
+            if self._warm is None:
+                self._warm = warm_up(ws)
+            for _ in self._warm:
+                if time.perf_counter() >= until or self._asked():
+                    return
+        with self._cond:
+            self._warm, self._warm_due = None, None
+
     def _fail(self, gen: int, exc: BaseException) -> None:
         self.failed.emit(gen, str(exc) or type(exc).__name__)
 
@@ -245,6 +278,8 @@ class SituationWorker(QObject):
                 self._series = None
         if current:  # else superseded meanwhile: a newer request starts over
             self.seriesReady.emit(gen, curves)
+            with self._cond:  # the fold as it is now, worked out ahead once the window has drawn the curves
+                self._warm, self._warm_due = None, time.monotonic() + WARM_AFTER_S
         if not self._kept_once:  # a crash later still reopens from this fold, caught up by the log
             self._kept_once = True
             # ... once the window has shown the curves and nothing was asked for a while: writing a
