@@ -265,6 +265,8 @@ class OperationsFold:
         self._keys_of: dict[str, list[str]] = {}
         #: (force, incident) -> (times, (personnel, vehicles, boats) from each time on)
         self.pair_lines: dict[tuple[str, str], tuple[list[int], list[tuple[int, int, int]]]] = {}
+        #: bumped whenever a pair's line is worked out again (``_pairs_flat`` follows it)
+        self._lines_version = 0
         self.incident_sums = _Contrib(_I_WIDTH)
         self.force_sums = _Contrib(_F_WIDTH)
         self.warning_sums = _Contrib(_W_WIDTH)
@@ -297,7 +299,7 @@ class OperationsFold:
     def __getstate__(self) -> dict[str, Any]:
         # kept on disk without what each moment looks up again (``situation.keep``)
         return {**self.__dict__, "_answers": {}, "_by_issue": {}, "_issue_rows": {}, "_answered": {}, "_states": {},
-                "_pair_order": None, "_incident_order": None}
+                "_incident_order": None, "_pairs_flat_kept": None}
 
     # ------------------------------------------------------------ putting records in
     def _put_incident(self, r: dict[str, Any]) -> None:
@@ -497,6 +499,7 @@ class OperationsFold:
     def _force_entity(self, force: str) -> None:
         """The force's sums: its pairs' lines (one per incident) added up where any of them changes."""
         events: list[tuple[int, int, int, int]] = []
+        self._lines_version = getattr(self, "_lines_version", 0) + 1
         for incident in self.force_pairs.get(force, ()):
             line = self.pair_lines[(force, incident)] = self._pair_line(force, incident)
             prev = (0, 0, 0)
@@ -698,22 +701,11 @@ class OperationsFold:
         committed: dict[str, dict[str, int]] = {}
         by_incident: dict[str, list[str]] = defaultdict(list)
         men_at: dict[str, int] = defaultdict(int)
-        # by incident, then force: the order kept while no pair is added (pairs are never taken out)
-        order = getattr(self, "_pair_order", None)
-        if order is None or order[0] != len(self.pairs):
-            order = self._pair_order = (len(self.pairs), sorted(self.pairs, key=lambda p: (p[1], p[0])))
-        lines, right = self.pair_lines, bisect.bisect_right
-        for pair in order[1]:
-            line = lines.get(pair)
-            if line is None:
-                line = lines[pair] = self._pair_line(*pair)
-            k = right(line[0], t) - 1  # pair_amounts, inline: a season's 800 pairs at every moment
-            if k < 0:
-                continue
-            p, v, b = line[1][k]
-            if not (p or v or b):
-                continue
-            force, incident = pair
+        # by incident, then force; only the pairs with something at ``t`` (pair_amounts of every pair at
+        # once: a season's 1,500 pairs, a tenth of them holding anything at a moment)
+        order, held, amounts = self._pairs_at(t)
+        for i, (p, v, b) in zip(held, amounts, strict=True):
+            force, incident = order[i]
             last = self.last_send(force, incident, t) or {}
             ops.dispatches.append({"force": force, "incident": incident, "personnel": p, "vehicles": v,
                                    "boats": b, "task": last.get("task"),
@@ -772,6 +764,47 @@ class OperationsFold:
         # in order of issue (not of entry: a fresh fold and one caught up list them alike)
         ops.warnings.sort(key=lambda w: (w["issued_ms"], str(w.get("name"))))
         return ops
+
+    def _pairs_at(self, t: int) -> tuple[list[tuple[str, str]], list[int], list[list[int]]]:
+        """The pairs by incident then force, which of them hold anything at ``t``, and what each holds."""
+        flat = self._pairs_flat()
+        order, starts, keys, amounts, span, t0 = flat
+        if not len(keys):
+            return order, [], []
+        n = len(order)
+        rel = min(max(int(t) - t0 + 1, 0), span - 1)
+        j = np.searchsorted(keys, np.arange(n, dtype=np.int64) * span + rel, side="right") - 1
+        got = amounts[np.maximum(j, 0)]
+        held = np.flatnonzero((j >= starts) & got.any(axis=1))
+        return order, held.tolist(), got[held].tolist()
+
+    def _pairs_flat(self) -> tuple[list[tuple[str, str]], np.ndarray, np.ndarray, np.ndarray, int, int]:
+        """Every pair's line in one sorted array, keyed (pair, time): one search finds each pair's amounts
+        at a moment. Made again when a pair is added or a line worked out again."""
+        stamp = (len(self.pairs), getattr(self, "_lines_version", 0))
+        got = getattr(self, "_pairs_flat_kept", None)
+        if got is not None and got[0] == stamp:
+            return got[1]
+        order = sorted(self.pairs, key=lambda p: (p[1], p[0]))
+        lines = []
+        for pair in order:
+            line = self.pair_lines.get(pair)
+            if line is None:
+                line = self.pair_lines[pair] = self._pair_line(*pair)
+            lines.append(line)
+        lens = np.fromiter((len(line[0]) for line in lines), dtype=np.int64, count=len(lines))
+        times = np.fromiter(itertools.chain.from_iterable(line[0] for line in lines), dtype=np.int64,
+                            count=int(lens.sum()))
+        amounts = np.array(list(itertools.chain.from_iterable(line[1] for line in lines)),
+                           dtype=np.int64).reshape(-1, 3)
+        starts = np.concatenate([[0], np.cumsum(lens)[:-1]]).astype(np.int64) if len(lens) else lens
+        t0 = int(times.min()) if len(times) else 0
+        span = (int(times.max()) - t0 + 2) if len(times) else 2
+        # each pair's times in its own stretch of the keys, in order: (pair, time) sorted as one array
+        keys = np.repeat(np.arange(len(order), dtype=np.int64), lens) * span + (times - t0 + 1)
+        flat = (order, starts, keys, amounts, span, t0)
+        self._pairs_flat_kept = (stamp, flat)
+        return flat
 
     def series(self, times: np.ndarray) -> dict[tuple[str, ...], np.ndarray]:
         """Curves at ``times``: incidents by status and uncontrolled, forces committed, recipients answered."""
