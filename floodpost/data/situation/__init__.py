@@ -821,25 +821,12 @@ class _Storage:
 
 
 # ---------------------------------------------------------------- the engine
-class _Tables:
-    """Tables being read (futures by key), each waited for when first looked up."""
-
-    def __init__(self, reading: dict[str, Any]) -> None:
-        self._reading = reading
-
-    def __getitem__(self, key: str) -> _Table:
-        return self._reading[key].result()
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self[key] if key in self._reading else default
-
-
-def _water_fold(stations: list[dict[str, Any]], tables: dict[str, _Table] | _Tables) -> WaterFold:
+def _water_fold(stations: list[dict[str, Any]], tables: dict[str, _Table]) -> WaterFold:
     """The gauges' fold, its readings straight from the table's columns."""
     rt = tables.get("readings") or _Table.empty()
     readings = zip(rt.values("station"), rt.ms.tolist(), rt.fid.tolist(), rt.optional("level"),
                    rt.optional("flow"), rt.optional("storage"), rt.optional("rain"), rt.values("source"), strict=True)
-    others = {k: t.rows() for k in WATER_KEYS if k not in ("readings", "stations") and (t := tables.get(k)) is not None}
+    others = {k: t.rows() for k, t in tables.items() if k in WATER_KEYS and k not in ("readings", "stations")}
     return WaterFold(stations, others, _ms, readings)
 
 
@@ -952,21 +939,17 @@ class Engine:
     def _build(self) -> None:
         src = self.source
         self.log_fid = src.log_fid()
-        # GDAL reads without Python's lock: the tables at once, each part folded as soon as its own are
-        # read (a season's material movements take a third of a second to read, the operations and the
-        # gauges twice that to fold: folded first, meanwhile)
+        # GDAL reads without Python's lock: the four tables at once
         with ThreadPoolExecutor(max_workers=len(RECORD_KEYS), thread_name_prefix="floodpost-fold") as pool:
-            reading = {k: pool.submit(src.table, k) for k in RECORD_KEYS}
-            tables = _Tables(reading)
-            self.ops = OperationsFold({k: tables[k].rows() for k in OPERATION_KEYS}, _ms)
-            self.water = _water_fold(src.stations(), tables)
-            self.forces = _Forces(tables["forces"], src.edits("forces"))
-            self.storage = _Storage(src.areas(), src.edits("storage_areas"))
-            self.evacuation = _Evacuation(tables["evacuation"])
-            self.works = _Works(tables["works"])
-            self.materials = _Materials(tables["material_tally"], src.depot_names())
-            tables = {k: f.result() for k, f in reading.items()}
+            tables = dict(zip(RECORD_KEYS, pool.map(src.table, RECORD_KEYS), strict=True))
         self.max_fids = {k: int(t.fid.max()) if len(t) else 0 for k, t in tables.items()}
+        self.evacuation = _Evacuation(tables["evacuation"])
+        self.works = _Works(tables["works"])
+        self.materials = _Materials(tables["material_tally"], src.depot_names())
+        self.forces = _Forces(tables["forces"], src.edits("forces"))
+        self.storage = _Storage(src.areas(), src.edits("storage_areas"))
+        self.ops = OperationsFold({k: tables[k].rows() for k in OPERATION_KEYS}, _ms)
+        self.water = _water_fold(src.stations(), tables)
         self.key_times = {k: np.sort(t.ms[t.ms != NO_TIME]) for k, t in tables.items()}
         times = np.unique(np.concatenate([t.ms for t in tables.values()]))
         self._set_times(times)
