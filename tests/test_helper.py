@@ -10,6 +10,7 @@ import os
 import signal
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -216,3 +217,79 @@ def test_bulk_and_shape_reads_are_the_plain_read(demo_master: Path) -> None:
             assert list(table.columns) == [c for c in plain.columns if c != "geometry"]
             assert lean.equals(want), key
             assert all(shapely.equals_exact(lean.geometries(), plain.geometry.values, 0))
+
+
+# ---------------------------------------------------------------- overlays drawn apart (a slider step)
+def _demo_scene(demo_master: Path, at: str) -> tuple[Any, Any]:
+    from floodpost.layers.scene import MapScene
+
+    ws = Workspace.open(demo_master)
+    scene = MapScene.from_workspace(ws)
+    scene.show_situation(ws, at)
+    return ws, scene
+
+
+def _frames_apart(scene: Any, vp: Viewport, helper: RenderHelper) -> tuple[QImage, QImage]:
+    """The frame drawn in one process, and the same once the helper drew its operations overlay."""
+    shared = scene.painter
+    shared.helper = None
+    want = shared.render_image(vp, scene.layers)
+    shared.helper = helper
+    before = helper.overlay_frames
+    for _ in range(40):
+        img = shared.render_image(vp, scene.layers)
+        if helper.overlay_frames > before:
+            return want, img
+        time.sleep(0.1)
+    raise AssertionError("the helper never drew the overlays")
+
+
+def test_the_helper_draws_the_operations_of_a_step_as_the_render_thread_would(qapp, demo_master, helper) -> None:
+    """A kept picture under the moment's layers leaves the helper no rows: it draws the incidents, links
+    and warned villages meanwhile, and the frame is the one a single process draws (to a rounding of the
+    blend at a few edges)."""
+    from floodpost.layers.render.operations import OperationsOverlay
+
+    ws, scene = _demo_scene(demo_master, "2021-07-22T16:00")
+    try:
+        ops = next(o for o in scene.painter.overlays if isinstance(o, OperationsOverlay))
+        assert ops.links and ops.incidents and ops.places
+        vp = Viewport.for_lonlat(scene.layers.bounds(), 1000, 700)
+        alone, shared = _frames_apart(scene, vp, helper)
+        diff = np.abs(_pixels(alone) - _pixels(shared)).max(axis=2)
+        # blended in two steps (on a clear picture, then over the map), a few edge pixels round apart
+        assert (diff > 2).sum() <= 50 and diff.max() <= 24, f"{(diff > 2).sum()} pixels differ, by up to {diff.max()}"
+        # and the comparison can fail: the same frame without the operations is far off
+        scene.painter.helper = None
+        scene.painter.overlays = [o for o in scene.painter.overlays if o is not ops]
+        assert _differ(alone, scene.painter.render_image(vp, scene.layers), threshold=2) > 0.001
+    finally:
+        ws.close()
+
+
+def test_overlays_a_stopped_helper_has_not_drawn_are_drawn_here(qapp, demo_master, helper) -> None:
+    ws, scene = _demo_scene(demo_master, "2021-07-22T16:00")
+    try:
+        vp = Viewport.for_lonlat(scene.layers.bounds(), 1000, 700)
+        alone, _ = _frames_apart(scene, vp, helper)
+        for _ in range(40):  # until it has read the layers sent meanwhile and draws every frame's overlays
+            drawn = helper.overlay_frames
+            scene.painter.render_image(vp, scene.layers)
+            if helper.overlay_frames > drawn:
+                break
+            time.sleep(0.1)
+        assert helper.overlay_frames > drawn
+        late = helper.late
+        os.kill(helper.pid, signal.SIGSTOP)
+        try:
+            t0 = time.perf_counter()
+            img = scene.painter.render_image(vp, scene.layers)
+            took = time.perf_counter() - t0
+        finally:
+            os.kill(helper.pid, signal.SIGCONT)
+        assert helper.late == late + 1
+        assert took < 2 * helper.overlay_s + 1.0  # waited about twice its last time, not the helper's timeout
+        assert _differ(alone, img, threshold=0) == 0.0  # drawn here: the single process's very pixels
+        assert helper.usable
+    finally:
+        ws.close()

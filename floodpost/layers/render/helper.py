@@ -10,15 +10,25 @@ opacity; it paints those rows with the same ``MapPainter.paint_geometry``
 into shared memory, and the render thread lays them into its own picture
 between the basemap and the labels.
 
+When the render thread keeps the picture under the moment's layers (a slider
+step), it has no rows to share; the helper then draws the overlays that do not
+wait for the label placement (``drawn_apart``: force halos, gauges,
+operations) on a clear picture of the whole view, while the render thread
+draws the moment's layers and places the labels, and lays that picture in
+before the depots' tags, the bars and the labels.
+
 If the helper has not started yet, falls behind, fails or dies, the render
-thread draws those rows itself: the picture is the same, only slower.
+thread draws those rows (or overlays) itself: the picture is the same, only slower.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
+import gc
 import logging
 import os
+import pickle
 import queue
 import socket
 import subprocess
@@ -56,13 +66,37 @@ def helper_count() -> int:
     return 1 if cores >= 2 or setting == "1" else 0
 
 
-class Job:
-    """One frame's rows handed to the helper."""
+#: Seconds to wait for the helper's overlays past the time they last took it (then drawn here).
+OVERLAY_PATIENCE = 0.03
 
-    def __init__(self, req: int, top: int, viewport: Viewport) -> None:
+
+class Job:
+    """One frame's rows (or overlays) handed to the helper."""
+
+    def __init__(self, req: int, top: int, viewport: Viewport, shm: SharedMemory | None = None,
+                 overlays: tuple[int, int] | None = None) -> None:
         self.req = req
         self.top = top  # first row the helper draws
         self.viewport = viewport  # the helper's rows as a view of their own
+        self.shm = shm  # where the helper draws: None, the rows' memory
+        self.overlays = overlays  # the painter's overlays [start:end] it draws (then it draws no rows)
+
+
+class _Shown:
+    """What an overlay reads of a map layer (shown, labelled), without the layer: sent to the helper."""
+
+    def __init__(self, visible: bool, labels: bool) -> None:
+        self.visible, self.labels = visible, labels
+
+
+def portable(overlay: Any) -> Any:
+    """The overlay as the helper can be sent it: its map layers replaced by their switches."""
+    layers = getattr(overlay, "layers", None)
+    if not layers:
+        return overlay
+    out = copy.copy(overlay)
+    out.layers = {k: _Shown(bool(la.visible), bool(la.labels)) for k, la in layers.items()}
+    return out
 
 
 class RenderHelper:
@@ -84,6 +118,7 @@ class RenderHelper:
         self._wanted: Any = None  # shared: the request the helper should finish
         self._req = 0
         self._shm: SharedMemory | None = None
+        self._overlay_shm: SharedMemory | None = None
         self._synced: dict[str, int] = {}  # versions sent
         self._prepared: dict[str, int] = {}  # versions the helper says it has prepared
         #: fraction of rows the render thread keeps, adapted to the measured times
@@ -96,6 +131,9 @@ class RenderHelper:
         self.frames = 0
         #: the first row the helper drew in the last frame given to it
         self.last_split = 0
+        #: frames whose overlays the helper drew, and the seconds they last took it
+        self.overlay_frames = 0
+        self.overlay_s = 0.0
 
     # ------------------------------------------------------------ lifecycle
     def start(self) -> bool:
@@ -149,11 +187,30 @@ class RenderHelper:
         self._broken = True
 
     def _free_shm(self) -> None:
-        if self._shm is not None:
-            self._shm.close()
-            with contextlib.suppress(FileNotFoundError):
-                self._shm.unlink()
-            self._shm = None
+        for name in ("_shm", "_overlay_shm"):
+            shm = getattr(self, name)
+            if shm is not None:
+                shm.close()
+                with contextlib.suppress(FileNotFoundError):
+                    shm.unlink()
+                setattr(self, name, None)
+
+    def _memory(self, name: str, need: int) -> SharedMemory | None:
+        """The shared picture ``name`` (``_shm``: rows, ``_overlay_shm``: overlays), at least ``need`` bytes."""
+        shm = getattr(self, name)
+        if shm is None or shm.size < need:
+            if shm is not None:
+                shm.close()
+                with contextlib.suppress(FileNotFoundError):
+                    shm.unlink()
+                setattr(self, name, None)
+            try:
+                shm = SharedMemory(create=True, size=need)
+            except OSError as exc:
+                self._fail(f"no shared memory ({exc})")
+                return None
+            setattr(self, name, shm)
+        return shm
 
     def _fail(self, why: str) -> None:
         if not self._broken:
@@ -251,14 +308,9 @@ class RenderHelper:
             return None
         top = self.split_row(viewport.height)
         sub = viewport.rows(top, viewport.height)
-        need = sub.width * sub.height * 4
-        if self._shm is None or self._shm.size < need:
-            self._free_shm()
-            try:
-                self._shm = SharedMemory(create=True, size=need)
-            except OSError as exc:
-                self._fail(f"no shared memory ({exc})")
-                return None
+        if self._memory("_shm", sub.width * sub.height * 4) is None:
+            return None
+        assert self._shm is not None
         self._req += 1
         self.last_split = top
         self._wanted[0] = self._req
@@ -267,6 +319,28 @@ class RenderHelper:
             "render", self._req, astuple(sub), astuple(viewport), layers, scale, self._shm.name,
         ))
         return job
+
+    def submit_overlays(self, viewport: Viewport, overlays: list[Any], run: tuple[int, int], scale: float
+                        ) -> Job | None:
+        """Ask for ``overlays[start:end]`` drawn on a clear picture of ``viewport``; None if the helper
+        cannot take them."""
+        overlays = overlays[run[0]:run[1]]
+        if not overlays or not self.usable or viewport.width < 1 or viewport.height < 1:
+            return None
+        if any(self._prepared.get(k) != v for k, v in self._synced.items()):
+            return None  # still reading a layer sent to it: the overlays would wait behind that
+        try:
+            payload = pickle.dumps([portable(o) for o in overlays], protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # noqa: BLE001 - an overlay that cannot travel is drawn here
+            log.warning("overlays not sent to the render helper: %s", exc)
+            return None
+        shm = self._memory("_overlay_shm", viewport.width * viewport.height * 4)
+        if shm is None:
+            return None
+        self._req += 1
+        self._wanted[0] = self._req
+        self._outbox.put(("overlays", self._req, astuple(viewport), scale, shm.name, payload))
+        return Job(self._req, 0, viewport, shm, run)
 
     def cancel(self) -> None:
         """The newest request is stale: let the helper drop it between layers."""
@@ -325,11 +399,16 @@ class RenderHelper:
                 if error not in ("cancelled", "missing"):
                     log.warning("render helper failed: %s", error)
                 return None
-            assert self._shm is not None
+            shm = job.shm or self._shm
+            assert shm is not None
             sub = job.viewport
-            img = QImage(self._shm.buf, sub.width, sub.height, sub.width * 4,
+            img = QImage(shm.buf, sub.width, sub.height, sub.width * 4,
                          QImage.Format.Format_ARGB32_Premultiplied)
-            self.frames += 1
+            if job.overlays is not None:
+                self.overlay_frames += 1
+                self.overlay_s = float(seconds)
+            else:
+                self.frames += 1
             return img, float(seconds), counts
 
     def balance(self, own_s: float, labels_s: float, helper_s: float) -> None:
@@ -369,6 +448,16 @@ def _serve(conn: Connection, wanted: np.ndarray) -> None:
     shms: dict[str, SharedMemory] = {}
 
     readers: dict[str, Any] = {}  # location -> the workspace opened read-only, kept open
+
+    def memory(name: str) -> SharedMemory:
+        shm = shms.get(name)
+        if shm is None:
+            if len(shms) >= 2:  # the rows' and the overlays' pictures; an older one was let go
+                for old in shms.values():
+                    old.close()
+                shms.clear()
+            shm = shms[name] = SharedMemory(name=name)
+        return shm
 
     def shapes(location: str, key: str) -> tuple[np.ndarray, Any]:
         ws = readers.get(location)
@@ -424,12 +513,7 @@ def _serve(conn: Connection, wanted: np.ndarray) -> None:
                     conn.send(("done", req, False, 0.0, "missing", {}))
                     continue
                 sub, full = Viewport(*sub_t), Viewport(*full_t)
-                shm = shms.get(shm_name)
-                if shm is None:
-                    for old in shms.values():
-                        old.close()
-                    shms.clear()
-                    shm = shms[shm_name] = SharedMemory(name=shm_name)
+                shm = memory(shm_name)
                 img = QImage(shm.buf, sub.width, sub.height, sub.width * 4,
                              QImage.Format.Format_ARGB32_Premultiplied)
                 img.fill(Qt.GlobalColor.transparent)
@@ -451,8 +535,25 @@ def _serve(conn: Connection, wanted: np.ndarray) -> None:
                     conn.send(("done", req, False, 0.0, "cancelled", {}))
                 else:
                     conn.send(("done", req, True, time.perf_counter() - t0, None, counts))
+            elif kind == "overlays":
+                _, req, view_t, scale, shm_name, payload = msg
+                if wanted[0] != req:
+                    conn.send(("done", req, False, 0.0, "cancelled", {}))
+                    continue
+                t0 = time.perf_counter()
+                view = Viewport(*view_t)
+                overlays = pickle.loads(payload)
+                shm = memory(shm_name)
+                img = QImage(shm.buf, view.width, view.height, view.width * 4,
+                             QImage.Format.Format_ARGB32_Premultiplied)
+                img.fill(Qt.GlobalColor.transparent)
+                p = QPainter(img)
+                hidden = painter.paint_overlays(p, view, overlays, scale)
+                p.end()
+                del img
+                conn.send(("done", req, True, time.perf_counter() - t0, None, {"hidden": hidden}))
         except Exception:  # noqa: BLE001 - reported to the render thread, which draws the rows itself
-            if kind == "render":
+            if kind in ("render", "overlays"):
                 conn.send(("done", msg[1], False, 0.0, traceback.format_exc(limit=3), {}))
             elif kind == "layer":
                 layers.pop(msg[1], None)
@@ -472,6 +573,9 @@ def main(argv: list[str]) -> None:
     # application's own reading of it; drawing rows goes on a free core anyway.
     with contextlib.suppress(OSError, AttributeError):
         os.nice(5)
+    # Fewer young collections (as the window's): each frame's overlays arrive as thousands of small
+    # objects, and a collection reaching the old ones stalled a frame by 50 ms
+    gc.set_threshold(20_000, 20, 20)
     counter = SharedMemory(name=argv[1])
     wanted = np.ndarray((1,), dtype=np.int64, buffer=counter.buf)
     try:

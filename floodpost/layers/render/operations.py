@@ -145,6 +145,11 @@ class OperationsOverlay:
     turns the incidents' labels off.
     """
 
+    #: Drawn the same whatever the label placement decides, and its ``plan`` can leave its labels
+    #: out: the render helper process may draw it while the render thread places the labels (see
+    #: :mod:`floodpost.layers.render.helper`). The season's links, outlines and rings are half a frame.
+    drawn_apart = True
+
     def __init__(self, incidents: list[IncidentMark], links: list[DispatchLink], places: list[WarnedPlace],
                  layers: Mapping[str, Any] | None = None, sections: list[np.ndarray] | None = None,
                  areas: list[tuple[str | None, bool, list[np.ndarray]]] | None = None) -> None:
@@ -220,14 +225,16 @@ class OperationsOverlay:
         layer = self.layers.get(key)
         return layer is None or bool(layer.visible and layer.labels)
 
-    def plan(self, viewport: Viewport, scale: float = 1.0, page_text: PageText | None = None) -> _OpsPlan:
-        return _OpsPlan(self, viewport, scale, page_text or PageText.for_interface())
+    def plan(self, viewport: Viewport, scale: float = 1.0, page_text: PageText | None = None,
+             labels: bool = True) -> _OpsPlan:
+        """This frame's plan; without ``labels`` it only draws (the render helper's part)."""
+        return _OpsPlan(self, viewport, scale, page_text or PageText.for_interface(), labels)
 
     def paint(self, painter: QPainter, viewport: Viewport, scale: float = 1.0) -> int:
         """Draw the overlay on its own (no labels); returns how many items were drawn."""
         from floodpost.layers.render.fonts import is_vector
 
-        return self.plan(viewport, scale).draw(painter, is_vector(painter))
+        return self.plan(viewport, scale, labels=False).draw(painter, is_vector(painter))
 
 
 def _levels(warnings: list[dict[str, Any]], where: Places) -> tuple[list[str | None], list[str | None]]:
@@ -272,9 +279,12 @@ class _OpsPlan:
 
     placements: list[Placement] = []
 
-    def __init__(self, overlay: OperationsOverlay, viewport: Viewport, scale: float, text: PageText) -> None:
+    def __init__(self, overlay: OperationsOverlay, viewport: Viewport, scale: float, text: PageText,
+                 labels: bool = True) -> None:
         self.overlay, self.viewport, self.scale, self.text = overlay, viewport, scale, text
         self.labels = []
+        if not labels:
+            return
         inc = [m for m in overlay.incidents if m.style != "closed"] if overlay._labelled("incidents") else []
         for style in ("uncontrolled", "controlled"):
             marks = [m for m in inc if m.style == style]

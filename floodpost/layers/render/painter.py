@@ -252,6 +252,17 @@ class RenderStats:
     per_layer: dict[str, int] = field(default_factory=dict)
 
 
+def _apart(overlays: Sequence[Any]) -> tuple[int, int] | None:
+    """The first run of overlays that may be drawn apart (``drawn_apart``), as (start, end); None: none."""
+    for start, overlay in enumerate(overlays):
+        if getattr(overlay, "drawn_apart", False):
+            end = start + 1
+            while end < len(overlays) and getattr(overlays[end], "drawn_apart", False):
+                end += 1
+            return start, end
+    return None
+
+
 class _LegacyPlan:
     """An overlay with only ``paint(painter, viewport, scale)``: drawn as it is, reserving nothing."""
 
@@ -376,6 +387,15 @@ class MapPainter:
             finally:
                 if job is None:
                     helper.release()
+        # no rows to share (the picture under the moment's layers is kept): the overlays drawn apart instead
+        apart = _apart(self.overlays)
+        if (job is None and helper is not None and apart is not None and page_text is None and may_stamp(painter)
+                and helper.acquire()):
+            try:
+                job = helper.submit_overlays(viewport, self.overlays, apart, scale)
+            finally:
+                if job is None:
+                    helper.release()
         try:
             got = self._paint(painter, viewport, layers, stats, label_queue, check, scale,
                               labels, background, helper, job, page_text, base)
@@ -417,7 +437,7 @@ class MapPainter:
         elif background:
             painter.fillRect(QRectF(0, 0, viewport.width, viewport.height), QColor("#eef2f5"))
         basemap_labels = list(label_queue)
-        top = viewport.height if job is None else job.top
+        top = viewport.height if job is None or job.overlays is not None else job.top  # the helper's rows below
         self._warm_lines(viewport, top, list(layers)[start:], scale)
         t_own = time.perf_counter()
         for order, layer in enumerate(layers):
@@ -441,7 +461,7 @@ class MapPainter:
         placed = self.place_labels(label_queue if labels else [], viewport, scale, reserved)
         stats.reserved = reserved
         t_labels = time.perf_counter() - t_labels
-        if job is not None:
+        if job is not None and job.overlays is None:
             # Past the time it would take to draw the helper's rows here, draw them here.
             share = job.top / viewport.height
             got = helper.wait(job, check, patience=max(0.05, t_own * (1 - share) / max(share, 0.05)))
@@ -460,7 +480,15 @@ class MapPainter:
                     stats.per_layer[key] = stats.per_layer.get(key, 0) + n
                 helper.balance(t_own, t_labels, seconds)
         vector = is_vector(painter)
-        for plan in plans:
+        apart = job.overlays if job is not None and job.overlays is not None else None
+        laid = None
+        for i, plan in enumerate(plans):
+            if apart is not None and i == apart[0]:
+                laid = self._lay_apart(painter, helper, job, check, stop)
+                if laid is not None:
+                    stats.hidden += laid
+            if laid is not None and apart is not None and apart[0] <= i < apart[1]:
+                continue  # in the helper's picture
             stats.hidden += plan.paint(painter, vector)
         if check():
             stop()
@@ -469,6 +497,35 @@ class MapPainter:
             stats.placed = placed
         painter.restore()
         return stats
+
+    @staticmethod
+    def _lay_apart(painter: QPainter, helper: Any, job: Any, check: Callable[[], bool],
+                   stop: Callable[[], None]) -> int | None:
+        """The helper's picture of the overlays drawn apart, laid in their place: their hidden count, or
+        None when it did not come in time (not waited for past twice its last time: drawn here)."""
+        from floodpost.layers.render.helper import OVERLAY_PATIENCE
+
+        got = helper.wait(job, check, patience=2 * helper.overlay_s + OVERLAY_PATIENCE)
+        if got is None:
+            if check():
+                stop()
+            return None
+        img, _seconds, counts = got
+        painter.drawImage(QPointF(0, 0), img)
+        del img
+        return int(counts.get("hidden", 0))
+
+    def paint_overlays(self, painter: QPainter, viewport: Viewport, overlays: Sequence[Any], scale: float) -> int:
+        """``overlays`` as a frame draws them (the render helper's part of a frame); returns the hidden count."""
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        hidden = 0
+        vector = is_vector(painter)
+        for overlay in overlays:  # drawn apart: their plans can leave the labels out (placed by the render thread)
+            hidden += overlay.plan(viewport, scale, None, labels=False).paint(painter, vector)
+        painter.restore()
+        return hidden
 
     def _base_plan(self, viewport: Viewport, layers: Sequence[Layer], scale: float, background: bool) -> _Base | None:
         """The kept picture under the first volatile layer if it still holds, or a plan to keep it
