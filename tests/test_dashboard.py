@@ -11,15 +11,21 @@ from floodpost.data.workspace import Workspace
 from floodpost.ui.mainwindow import MainWindow
 
 
-@pytest.fixture
-def window(qtbot, demo_path):
+def _opened(qtbot, path, size=(1200, 800)) -> MainWindow:
+    """A window shown with ``path`` open: its first frame drawn and its figures in (from the worker)."""
     win = MainWindow()
     qtbot.addWidget(win)
-    win.resize(1400, 900)
+    win.resize(*size)
     win.show()
     qtbot.waitExposed(win)
-    with qtbot.waitSignals([win.canvas.rendered, win.situationReady], timeout=10000):
-        assert win.open_workspace(demo_path)  # the figures come from the worker thread
+    with qtbot.waitSignals([win.canvas.rendered, win.situationReady], timeout=20000):
+        assert win.open_workspace(path)
+    return win
+
+
+@pytest.fixture
+def window(qtbot, demo_path):
+    win = _opened(qtbot, demo_path, (1400, 900))
     yield win
     win.close()
 
@@ -181,13 +187,7 @@ def test_a_reopened_workspace_starts_from_its_kept_fold(qtbot, demo_path, tmp_pa
     monkeypatch.setattr(situation.Engine, "_build", lambda self: (builds.append(1), real(self))[1])
 
     def opened() -> MainWindow:
-        win = MainWindow()
-        qtbot.addWidget(win)
-        win.resize(1200, 800)
-        win.show()
-        qtbot.waitExposed(win)
-        with qtbot.waitSignals([win.canvas.rendered, win.situationReady], timeout=20000):
-            assert win.open_workspace(demo_path)
+        win = _opened(qtbot, demo_path)
         qtbot.waitUntil(lambda: not win.situation_pending, timeout=20000)
         return win
 
@@ -222,14 +222,8 @@ def test_the_fold_is_kept_once_the_officer_pauses(qtbot, demo_path, tmp_path, mo
     kept: list[float] = []
     real = sw._keep
     monkeypatch.setattr(sw, "_keep", lambda ws: (kept.append(time.monotonic()), real(ws)))
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
-    qtbot.waitExposed(win)
+    win = _opened(qtbot, demo_path)
     try:
-        with qtbot.waitSignals([win.canvas.rendered, win.situationReady], timeout=20000):
-            assert win.open_workspace(demo_path)
         shown = time.monotonic()
         with qtbot.waitSignal(win.situationReady, timeout=10000):
             stepped = time.monotonic()
@@ -262,14 +256,8 @@ def test_the_worker_works_ahead_in_pieces_and_a_step_goes_first(qtbot, demo_path
             yield
 
     monkeypatch.setattr(situation, "warm_up", slow)
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
-    qtbot.waitExposed(win)
+    win = _opened(qtbot, demo_path)
     try:
-        with qtbot.waitSignals([win.canvas.rendered, win.situationReady], timeout=20000):
-            assert win.open_workspace(demo_path)
         qtbot.waitUntil(lambda: any(k == "slow" for k, _ in pieces), timeout=10000)
         assert sum(k == "real" for k, _ in pieces) >= len(situation.meetings(win.workspace))
         with qtbot.waitSignal(win.situationReady, timeout=10000):

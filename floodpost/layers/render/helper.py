@@ -187,23 +187,22 @@ class RenderHelper:
         self._broken = True
 
     def _free_shm(self) -> None:
-        for name in ("_shm", "_overlay_shm"):
-            shm = getattr(self, name)
-            if shm is not None:
-                shm.close()
-                with contextlib.suppress(FileNotFoundError):
-                    shm.unlink()
-                setattr(self, name, None)
+        self._drop("_shm")
+        self._drop("_overlay_shm")
+
+    def _drop(self, name: str) -> None:
+        shm = getattr(self, name)
+        if shm is not None:
+            shm.close()
+            with contextlib.suppress(FileNotFoundError):
+                shm.unlink()
+            setattr(self, name, None)
 
     def _memory(self, name: str, need: int) -> SharedMemory | None:
         """The shared picture ``name`` (``_shm``: rows, ``_overlay_shm``: overlays), at least ``need`` bytes."""
         shm = getattr(self, name)
         if shm is None or shm.size < need:
-            if shm is not None:
-                shm.close()
-                with contextlib.suppress(FileNotFoundError):
-                    shm.unlink()
-                setattr(self, name, None)
+            self._drop(name)
             try:
                 shm = SharedMemory(create=True, size=need)
             except OSError as exc:

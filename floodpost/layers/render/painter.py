@@ -480,16 +480,14 @@ class MapPainter:
                     stats.per_layer[key] = stats.per_layer.get(key, 0) + n
                 helper.balance(t_own, t_labels, seconds)
         vector = is_vector(painter)
-        apart = job.overlays if job is not None and job.overlays is not None else None
-        laid = None
+        apart = job.overlays if job is not None else None
+        laid = None  # the helper's picture laid in: its overlays are not drawn here
         for i, plan in enumerate(plans):
             if apart is not None and i == apart[0]:
                 laid = self._lay_apart(painter, helper, job, check, stop)
-                if laid is not None:
-                    stats.hidden += laid
-            if laid is not None and apart is not None and apart[0] <= i < apart[1]:
-                continue  # in the helper's picture
-            stats.hidden += plan.paint(painter, vector)
+                stats.hidden += laid or 0
+            if laid is None or not apart[0] <= i < apart[1]:
+                stats.hidden += plan.paint(painter, vector)
         if check():
             stop()
         if labels:
