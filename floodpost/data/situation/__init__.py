@@ -31,7 +31,6 @@ stock keep their own small sorted lists for the moment's details.
 from __future__ import annotations
 
 import bisect
-import gc
 import json
 import threading
 import weakref
@@ -48,6 +47,7 @@ import pyarrow as pa
 from floodpost.data import lazy
 from floodpost.data.schema import MATERIAL_KINDS as _MATERIAL_KIND_CHOICES
 from floodpost.data.schema import RECORD_TABLES, TIMED
+from floodpost.data.situation import collector
 from floodpost.data.situation.hydro import KEYS as WATER_KEYS
 from floodpost.data.situation.hydro import Water, WaterFold
 from floodpost.data.situation.operations import KEYS as OPERATION_KEYS
@@ -830,14 +830,6 @@ def _water_fold(stations: list[dict[str, Any]], tables: dict[str, _Table]) -> Wa
     return WaterFold(stations, others, _ms, readings)
 
 
-def _settle() -> None:
-    """A fold just built or loaded lives as long as the workspace is open: it is moved out of the cyclic
-    collector's sight. A season's fold is a few hundred thousand small objects; every full collection
-    walked them all, 100-150 ms several times a minute while the slider moved. They are still freed by
-    their reference counts when the fold is dropped (it holds no cycles of its own)."""
-    gc.freeze()
-
-
 class Engine:
     """The fold of one workspace's records, kept current by the log's new entries."""
 
@@ -892,7 +884,6 @@ class Engine:
             self._texts = None
             self._from_disk = (made_at, stamp)
             self._stamp = made_at
-            _settle()
             return True
 
     def keep(self) -> None:
@@ -937,6 +928,10 @@ class Engine:
             self.token = token
 
     def _build(self) -> None:
+        with collector.building():  # a cold open spent 90 ms in collections that freed nothing
+            self._build_all()
+
+    def _build_all(self) -> None:
         src = self.source
         self.log_fid = src.log_fid()
         # GDAL reads without Python's lock: the four tables at once
@@ -953,7 +948,6 @@ class Engine:
         self.key_times = {k: np.sort(t.ms[t.ms != NO_TIME]) for k, t in tables.items()}
         times = np.unique(np.concatenate([t.ms for t in tables.values()]))
         self._set_times(times)
-        _settle()
 
     def _catch_up(self) -> bool:
         """Apply the log's new entries; False when only a rebuild can explain the change."""
