@@ -163,6 +163,60 @@ def crossings(station: Station, levels: Iterable[tuple[int, float]]) -> list[Cro
     return out
 
 
+def _crossings(station: Station, level_ms: list[int], level_v: list[float], above: np.ndarray) -> list[Crossing]:
+    """:func:`crossings` from each level's comparison with each threshold (same events, same order)."""
+    was = np.zeros_like(above)
+    was[1:] = above[:-1]
+    out = []
+    for k, c in zip(*np.nonzero(above != was), strict=True):  # by reading, then by threshold
+        code, value = station.levels[c]
+        out.append(Crossing(station.name, code, "up" if above[k, c] else "down", level_ms[k], level_v[k], value))
+    return out
+
+
+def _sum_deltas(station: Station, ms: np.ndarray, has_level: np.ndarray, level_ms: np.ndarray,
+                level_v: np.ndarray, above: np.ndarray) -> list[tuple[int, tuple[float, ...]]]:
+    """A station's changes to the sums (``SUM_NAMES``) at its readings' times: reporting from its first
+    reading, its tier and rising fast from each level on, stale a millisecond past its interval."""
+    n = len(ms)
+    tier = above.sum(axis=1)
+    rising = np.zeros(len(level_ms), dtype=bool)
+    if len(level_ms) > 1:
+        hours = (level_ms[1:] - level_ms[:-1]) / HOUR_MS
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate = np.where(hours > 0, (level_v[1:] - level_v[:-1]) / hours, 0.0)
+        fast = rate >= station.rise_rate
+        # :func:`_rate` rounds to 1e-9 m/h: where that can tip the comparison, it decides
+        near = np.flatnonzero(np.abs(rate - station.rise_rate) < 1e-6)
+        for j in near.tolist():
+            fast[j] = _rate(int(level_ms[j]), float(level_v[j]), int(level_ms[j + 1]),
+                            float(level_v[j + 1])) >= station.rise_rate
+        rising[1:] = fast
+    last = np.cumsum(has_level) - 1  # each reading's latest level (-1: none yet)
+    known = last >= 0
+    at = np.where(known, last, 0)
+    tier_now = np.where(known, tier[at] if len(tier) else 0, 0)
+    vectors = np.zeros((n, len(SUM_NAMES)), dtype=np.float64)
+    vectors[:, 0] = 1.0
+    vectors[:, 1] = tier_now >= 1
+    vectors[:, 2] = tier_now >= 2
+    vectors[:, 3] = tier_now >= 3
+    vectors[:, 4] = known & (rising[at] if len(rising) else False)
+    stale_ms = int(station.report_hours * HOUR_MS)
+    gone = np.ones(n, dtype=bool)  # silent longer than the interval before the next reading (or none)
+    gone[:-1] = ms[1:] - ms[:-1] > stale_ms + 1
+    times = np.empty(2 * n, dtype=np.int64)  # each reading's point, then its stale point if it goes stale
+    times[0::2], times[1::2] = ms, ms + stale_ms + 1
+    points = np.repeat(vectors, 2, axis=0)
+    points[1::2, 5] = 1.0
+    keep = np.ones(2 * n, dtype=bool)
+    keep[1::2] = gone
+    times, points = times[keep], points[keep]
+    change = np.diff(points, axis=0, prepend=np.zeros((1, points.shape[1])))
+    moved = change.any(axis=1)
+    return list(zip(times[moved].tolist(), map(tuple, change[moved].tolist()), strict=True))
+
+
 @dataclass
 class _Series:
     """One station's readings, in time order, a same-time correction replacing the earlier entry."""
@@ -302,56 +356,38 @@ class WaterFold:
 
     # ------------------------------------------------------------ a station's derived steps
     def _derive(self, name: str) -> None:
+        """A station's lists for the moments, its crossings and its steps in the sums, worked out with
+        arrays: a season's 126 gauges and 50,000 readings took 0.29 s one reading at a time."""
         series = self.series[name]
         station = self.stations.get(name)
         rows = series.effective()
-        series.last_ms = [r[0] for r in rows]
+        cols = list(zip(*rows, strict=True)) if rows else [()] * 7
+        ms = np.array(cols[0], dtype=np.int64)
+        level = np.array(cols[2], dtype=np.float64)  # None reads as NaN (the figures are finite)
+        rain = np.array(cols[5], dtype=np.float64)
+        series.last_ms = list(cols[0])
         series.carried = []
         flow = storage = None
-        for r in rows:
-            flow = r[3] if r[3] is not None else flow
-            storage = r[4] if r[4] is not None else storage
+        for f, st in zip(cols[3], cols[4], strict=True):
+            flow = f if f is not None else flow
+            storage = st if st is not None else storage
             series.carried.append((flow, storage))
-        series.level_ms, series.level_v = [], []
-        series.rain_ms, series.rain_cum = [], []
-        total = 0.0
-        for r in rows:
-            if r[2] is not None:
-                series.level_ms.append(r[0])
-                series.level_v.append(r[2])
-            if r[5] is not None:
-                total += r[5]
-                series.rain_ms.append(r[0])
-                series.rain_cum.append(total)
+        has_level = ~np.isnan(level)
+        level_ms, level_v = ms[has_level], level[has_level]
+        series.level_ms, series.level_v = level_ms.tolist(), level_v.tolist()
+        has_rain = ~np.isnan(rain)
+        series.rain_ms = ms[has_rain].tolist()
+        series.rain_cum = np.cumsum(rain[has_rain]).tolist()  # in order, as a running sum: the same sums
         if station is None:  # readings of a name no station has: kept, shown as unmatched, not counted
             series.events = []
             self.sums.set(name, [])
             self.alerts.set(name, [])
             return
-        series.events = crossings(station, zip(series.level_ms, series.level_v, strict=True))
-        self.sums.set(name, self._points(station, series))
+        thresholds = np.array([v for _, v in station.levels], dtype=np.float64)
+        above = level_v[:, None] > thresholds[None, :]  # each level against each threshold
+        series.events = _crossings(station, series.level_ms, series.level_v, above)
+        self.sums.set_deltas(name, _sum_deltas(station, ms, has_level, level_ms, level_v, above))
         self._alert_steps(name, series)
-
-    def _points(self, station: Station, series: _Series) -> list[tuple[int, tuple[float, ...]]]:
-        """The station's contribution to the sums, as (time, vector) points in time order."""
-        stale_ms = int(station.report_hours * HOUR_MS)
-        level_at = dict(zip(series.level_ms, range(len(series.level_ms)), strict=True))
-        points: list[tuple[int, tuple[float, ...]]] = []
-        tier, rising = 0, False
-        times = series.last_ms
-        for i, t in enumerate(times):
-            j = level_at.get(t)
-            if j is not None:
-                tier = tier_of(station.levels, series.level_v[j])
-                rising = j > 0 and _rate(series.level_ms[j - 1], series.level_v[j - 1], t,
-                                          series.level_v[j]) >= station.rise_rate
-            vector = (1.0, float(tier >= 1), float(tier >= 2), float(tier >= 3), float(rising), 0.0)
-            points.append((t, vector))
-            nxt = times[i + 1] if i + 1 < len(times) else None
-            # silence: stale once *longer* than the interval (a millisecond past its end) until the next reading
-            if nxt is None or nxt - t > stale_ms + 1:
-                points.append((t + stale_ms + 1, (*vector[:5], 1.0)))
-        return points
 
     def _alert_steps(self, name: str, series: _Series) -> None:
         points: list[tuple[int, tuple[float, ...]]] = []
