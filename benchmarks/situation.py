@@ -198,7 +198,8 @@ def measure_operations(path: Path, runs: int) -> dict[str, Any]:
             t0 = time.perf_counter()
             tables = {k: src.table(k) for k in KEYS}
             t1 = time.perf_counter()
-            OperationsFold({k: t.rows() for k, t in tables.items()}, situation._ms)
+            OperationsFold({k: t.rows() for k, t in tables.items()}, situation._ms,
+                           {k: t.ms.tolist() for k, t in tables.items()})
             builds.append(time.perf_counter() - t1)
             reads.append(t1 - t0)
     out["ops_read_s"] = round(_median(reads), 3)

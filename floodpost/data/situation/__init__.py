@@ -943,7 +943,8 @@ class Engine:
         self.materials = _Materials(tables["material_tally"], src.depot_names())
         self.forces = _Forces(tables["forces"], src.edits("forces"))
         self.storage = _Storage(src.areas(), src.edits("storage_areas"))
-        self.ops = OperationsFold({k: tables[k].rows() for k in OPERATION_KEYS}, _ms)
+        self.ops = OperationsFold({k: tables[k].rows() for k in OPERATION_KEYS}, _ms,
+                                  {k: tables[k].ms.tolist() for k in OPERATION_KEYS})
         self.water = _water_fold(src.stations(), tables)
         self.key_times = {k: np.sort(t.ms[t.ms != NO_TIME]) for k, t in tables.items()}
         times = np.unique(np.concatenate([t.ms for t in tables.values()]))
@@ -1031,7 +1032,8 @@ class Engine:
             for k, t in tables.items():
                 self.max_fids[k] = int(t.fid.max()) if len(t) else 0
                 self.key_times[k] = np.sort(t.ms[t.ms != NO_TIME])
-            self.ops = OperationsFold({k: t.rows() for k, t in tables.items()}, _ms)
+            self.ops = OperationsFold({k: t.rows() for k, t in tables.items()}, _ms,
+                                      {k: t.ms.tolist() for k, t in tables.items()})
             self._set_times(np.union1d(self.times, np.concatenate([t.ms for t in tables.values()])))
             return
         table = src.table(key)

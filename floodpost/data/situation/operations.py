@@ -63,6 +63,7 @@ INCIDENT_FIGURES = ("threatened", "trapped", "rescued")
 _INF = float("inf")
 #: The order of a moment's answered: answer time, warning, recipient.
 _ANSWER_ORDER = operator.itemgetter(0, 1, 2)
+_TIME_FID = operator.itemgetter(0, 1)
 
 # vector layouts of the entities' contributions
 _I_WIDTH = len(STATUSES) + 1 + len(INCIDENT_FIGURES) + len(KINDS)  # one-hot status, uncontrolled, figures, kind
@@ -231,7 +232,10 @@ class Operations:
 class OperationsFold:
     """The fold of incidents, dispatches, warnings and acknowledgements; kept current record by record."""
 
-    def __init__(self, tables: dict[str, list[dict[str, Any]]], ms: Callable[[Any], int]) -> None:
+    def __init__(self, tables: dict[str, list[dict[str, Any]]], ms: Callable[[Any], int],
+                 times: dict[str, list[int]] | None = None) -> None:
+        """``times``, when given, are each table's rows' report times (ms), as the table read them: a
+        season's 35,000 rows without their times parsed again from text."""
         self._ms = ms
         #: incident fid -> (report ms, row); names -> fids
         self.incidents: dict[int, tuple[int, dict[str, Any]]] = {}
@@ -271,18 +275,20 @@ class OperationsFold:
         self.force_sums = _Contrib(_F_WIDTH)
         self.warning_sums = _Contrib(_W_WIDTH)
         self.recipient_sums = _Contrib(_R_WIDTH)
-        for r in tables.get("incidents", []):
-            self._put_incident(r)
-        for r in tables.get("incident_status", []):
-            self._put_status(r)
-        for r in tables.get("dispatches", []):
-            self._put_dispatch(r)
-        for r in tables.get("warnings", []):
-            self._put_warning(r)
-        for r in tables.get("acknowledgements", []):
-            self._put_ack(r, sort=False)
-        for seq in self.acks.values():  # one sort per recipient, not an insert per answer
-            seq.sort(key=lambda e: (e[0], e[1]))
+        def rows(key: str) -> Iterable[tuple[dict[str, Any], int]]:
+            got = tables.get(key, [])
+            given = (times or {}).get(key)
+            return zip(got, given if given is not None else [ms(r.get("reported_at")) for r in got], strict=True)
+
+        for r, t in rows("incidents"):
+            self._put_incident(r, t)
+        for r, t in rows("incident_status"):
+            self._put_status(r, t)
+        for r, t in rows("dispatches"):
+            self._put_dispatch(r, t)
+        for r, t in rows("warnings"):
+            self._put_warning(r, t)
+        self._put_acks(rows("acknowledgements"))
         for name in self.status:
             self._closings(name)
         for fid in self.incidents:
@@ -291,8 +297,8 @@ class OperationsFold:
             self._force_entity(force)
         for name in self.warnings:
             self._warning_entity(name)
-        for pair in self._recipient_pairs(self.warnings):
-            self._recipient_entity(*pair)
+        for name, keys in self._recipients(self.warnings):
+            self._recipient_entities(name, keys)
         for c in (self.incident_sums, self.force_sums, self.warning_sums, self.recipient_sums):
             c.finish()
 
@@ -302,15 +308,15 @@ class OperationsFold:
                 "_incident_order": None, "_pairs_flat_kept": None}
 
     # ------------------------------------------------------------ putting records in
-    def _put_incident(self, r: dict[str, Any]) -> None:
+    def _put_incident(self, r: dict[str, Any], t: int | None = None) -> None:
         fid = int(r["fid"])
-        self.incidents[fid] = (self._ms(r.get("reported_at")), r)
+        self.incidents[fid] = (self._ms(r.get("reported_at")) if t is None else t, r)
         self.by_name[_text(r.get("name"))].append(fid)
         self._incident_order = None
 
-    def _put_status(self, r: dict[str, Any]) -> str:
+    def _put_status(self, r: dict[str, Any], t: int | None = None) -> str:
         name = _text(r.get("incident"))
-        t, fid = self._ms(r.get("reported_at")), int(r["fid"])
+        t, fid = self._ms(r.get("reported_at")) if t is None else t, int(r["fid"])
         _insort(self.status[name], (t, fid, r))
         self._states.clear()  # the indexes of the records after it moved
         return name
@@ -321,16 +327,17 @@ class OperationsFold:
         self.closings[name] = [e[0] for k, e in enumerate(seq) if e[2].get("status") == "closed"
                                and (k + 1 == len(seq) or seq[k + 1][0] != e[0])]
 
-    def _put_dispatch(self, r: dict[str, Any]) -> str:
+    def _put_dispatch(self, r: dict[str, Any], t: int | None = None) -> str:
         force, incident = _text(r.get("force")), _text(r.get("incident"))
         sign = -1 if r.get("action") == "recall" else 1
         amounts = (sign * _int(r.get("personnel")), sign * _int(r.get("vehicles")), sign * _int(r.get("boats")))
-        _insort(self.pairs[(force, incident)], (self._ms(r.get("reported_at")), int(r["fid"]), amounts, r))
+        t = self._ms(r.get("reported_at")) if t is None else t
+        _insort(self.pairs[(force, incident)], (t, int(r["fid"]), amounts, r))
         self.force_pairs[force].add(incident)
         self.incident_forces[incident].add(force)
         return force
 
-    def _put_warning(self, r: dict[str, Any]) -> str:
+    def _put_warning(self, r: dict[str, Any], t: int | None = None) -> str:
         name = _text(r.get("name"))
         ends = r.get("ends_at")
         end_ms = float(self._ms(ends)) if ends else _INF
@@ -338,7 +345,7 @@ class OperationsFold:
         keys = self._keys_of.get(cell)
         if keys is None:
             keys = self._keys_of[cell] = rcp.split(cell)
-        row = (self._ms(r.get("reported_at")), int(r["fid"]), r, keys, end_ms, frozenset(keys))
+        row = (self._ms(r.get("reported_at")) if t is None else t, int(r["fid"]), r, keys, end_ms, frozenset(keys))
         self._forget_answers()
         _insort(self.warnings[name], row)
         return name
@@ -349,20 +356,32 @@ class OperationsFold:
         self._issue_rows.clear()
         self._answered.clear()
 
-    def _put_ack(self, r: dict[str, Any], sort: bool = True) -> tuple[str, str]:
-        raw = _text(r.get("recipient"))
+    def _put_ack(self, r: dict[str, Any]) -> tuple[str, str]:
+        pair = (_text(r.get("warning")), self._recipient_key(r.get("recipient")))
+        _insort(self.acks[pair], (self._ms(r.get("reported_at")), int(r["fid"]), r))
+        self._answers.pop(pair, None)
+        self._forget_answers()
+        return pair
+
+    def _recipient_key(self, raw: Any) -> str:
         key = self._key_of.get(raw)
         if key is None:
-            key = self._key_of[raw] = rcp.normalise(raw)
-        pair = (_text(r.get("warning")), key)
-        entry = (self._ms(r.get("reported_at")), int(r["fid"]), r)
-        if sort:
-            _insort(self.acks[pair], entry)
-            self._answers.pop(pair, None)
-            self._forget_answers()
-        else:
-            self.acks[pair].append(entry)
-        return pair
+            key = self._key_of[raw] = rcp.normalise(_text(raw))
+        return key
+
+    def _put_acks(self, rows: Iterable[tuple[dict[str, Any], int]]) -> None:
+        """Every acknowledgement at once (the build): a season's 30,000, each warning's and recipient's
+        name cleaned once, and one sort per recipient instead of an insert per answer."""
+        names: dict[Any, str] = {}
+        acks = self.acks
+        for r, t in rows:
+            raw = r.get("warning")
+            name = names.get(raw)
+            if name is None:
+                name = names[raw] = _text(raw)
+            acks[(name, self._recipient_key(r.get("recipient")))].append((t, int(r["fid"]), r))
+        for seq in acks.values():
+            seq.sort(key=_TIME_FID)
 
     def add(self, key: str, r: dict[str, Any]) -> bool:
         """One new record (or incident), its entities recomputed; False for what only a rebuild explains."""
@@ -384,11 +403,12 @@ class OperationsFold:
             name = self._put_warning(r)
             self._warning_entity(name)
             self.recipient_sums.again()
-            for pair in self._recipient_pairs({name: self.warnings[name]}):
-                self._recipient_entity(*pair)
+            for _, keys in self._recipients({name: self.warnings[name]}):
+                self._recipient_entities(name, keys)
             self.recipient_sums.restep()
         elif key == "acknowledgements":
-            self._recipient_entity(*self._put_ack(r))
+            name, key = self._put_ack(r)
+            self._recipient_entities(name, [key])
         else:
             return False
         return True
@@ -638,14 +658,15 @@ class OperationsFold:
                 self._answered_rows(name, row)
                 yield
 
-    def _recipient_entity(self, name: str, key: str) -> None:
-        """A recipient's count in the sums, worked out from the warning's rows and the recipient's answers
-        in one walk: each row holds from its issue to the next row (or its end), in which the recipient
-        is unanswered, overdue after ``ANSWER_MINUTES``, and answered from its first answer on."""
+    def _recipient_entities(self, name: str, keys: Iterable[str]) -> None:
+        """Recipients' counts in the sums, each worked out from the warning's rows and the recipient's
+        answers in one walk: each row holds from its issue to the next row (or its end), in which the
+        recipient is unanswered, overdue after ``ANSWER_MINUTES``, and answered from its first answer
+        on. The rows' spans are worked out once for all the warning's recipients (a season's warnings
+        have 20,000)."""
         seq = self.warnings.get(name, [])
-        acks = self.acks.get((name, key), ())
         late = ANSWER_MINUTES * MINUTE_MS
-        points: list[tuple[float, tuple[int, int, int, int]]] = []
+        spans: list[tuple[int, float, frozenset[str]]] = []  # (issue, end, the keys it names) of rows that hold
         n = len(seq)
         for i, e in enumerate(seq):
             start = e[0]
@@ -653,40 +674,46 @@ class OperationsFold:
             if nxt == start:
                 continue  # replaced at its own time: never holds
             stop = min(nxt, e[4])
-            if stop <= start or key not in e[5]:
-                points.append((start, _R_NONE))
-                continue
-            first = None
-            for at, _, ack in acks:
-                if at >= start and ack.get("how") != "no_answer":
-                    first = at
-                    break
-            points.append((start, _R_WAITING))
-            if (first is None or first > start + late) and start + late < stop:
-                points.append((start + late, _R_OVERDUE))
-            if first is not None and first < stop:
-                points.append((first, _R_ANSWERED))
-            if stop != _INF:
-                points.append((stop, _R_NONE))
-        deltas: list[tuple[int, tuple[float, ...]]] = []
-        prev = _R_NONE
-        last = len(points) - 1
-        for k, (t, v) in enumerate(points):
-            if k < last and points[k + 1][0] == t:
-                continue  # the last point at a time holds
-            if v != prev:
-                deltas.append((int(t), (v[0] - prev[0], v[1] - prev[1], v[2] - prev[2], v[3] - prev[3])))
-                prev = v
-        self.recipient_sums.set_deltas(("r", name, key), deltas)
+            spans.append((start, stop, e[5] if stop > start else frozenset()))
+        acks_of, put = self.acks.get, self.recipient_sums.set_deltas
+        for key in keys:
+            acks = acks_of((name, key), ())
+            points: list[tuple[float, tuple[int, int, int, int]]] = []
+            for start, stop, named in spans:
+                if key not in named:
+                    points.append((start, _R_NONE))
+                    continue
+                first = None
+                for at, _, ack in acks:
+                    if at >= start and ack.get("how") != "no_answer":
+                        first = at
+                        break
+                points.append((start, _R_WAITING))
+                if (first is None or first > start + late) and start + late < stop:
+                    points.append((start + late, _R_OVERDUE))
+                if first is not None and first < stop:
+                    points.append((first, _R_ANSWERED))
+                if stop != _INF:
+                    points.append((stop, _R_NONE))
+            deltas: list[tuple[int, tuple[float, ...]]] = []
+            prev = _R_NONE
+            last = len(points) - 1
+            for k, (t, v) in enumerate(points):
+                if k < last and points[k + 1][0] == t:
+                    continue  # the last point at a time holds
+                if v != prev:
+                    deltas.append((int(t), (v[0] - prev[0], v[1] - prev[1], v[2] - prev[2], v[3] - prev[3])))
+                    prev = v
+            put(("r", name, key), deltas)
 
     @staticmethod
-    def _recipient_pairs(warnings: dict[str, list[Any]]) -> Iterable[tuple[str, str]]:
+    def _recipients(warnings: dict[str, list[Any]]) -> Iterable[tuple[str, list[str]]]:
+        """Each warning's recipients, in the order its rows name them."""
         for name, seq in warnings.items():
             keys: dict[str, None] = {}
             for e in seq:
                 keys.update(dict.fromkeys(e[3]))
-            for key in keys:
-                yield name, key
+            yield name, list(keys)
 
     # ------------------------------------------------------------ a moment
     def sums(self, t: int) -> dict[str, np.ndarray]:
