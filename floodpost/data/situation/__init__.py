@@ -381,6 +381,21 @@ class _Table:
             out[c] = values[i]
         return out
 
+    def rows_at(self, idx: list[int]) -> list[dict[str, Any]]:
+        """The rows at ``idx`` (row order), as :meth:`row` gives them, taken from the columns as read:
+        a moment's thousand latest reports of 40,000 without every column made Python values first
+        (50 ms, the first moment after a cold open)."""
+        if self._all is not None or not idx:
+            return [self.row(i) for i in idx]
+        take = pa.array(self.order[idx], pa.int64())
+        lists: list[list[Any]] = [self.fid[idx].tolist()]
+        for c in self.columns:
+            col = self.arrow.column(c).take(take)
+            lists.append([t or None for t in _texts(_ms_column(col))] if pa.types.is_timestamp(col.type)
+                         else col.to_pylist())
+        names = ["fid", *self.columns]
+        return [dict(zip(names, values, strict=True)) for values in zip(*lists, strict=True)]
+
     def rows(self) -> list[dict[str, Any]]:
         names = ["fid", *self.columns]
         lists = [self.fid.tolist(), *(self.values(c) for c in self.columns)]
@@ -584,18 +599,26 @@ class _Evacuation:
             got = self._dicts[handle] = self.table.row(handle)
         return got
 
+    def _rows(self, handles: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        """:meth:`_row` of each area's handle, those not made yet read together."""
+        dicts = self._dicts
+        missing = [h for h in handles.values() if not isinstance(h, dict) and h not in dicts]
+        if missing:
+            dicts.update(zip(missing, self.table.rows_at(missing), strict=True))
+        return {area: h if isinstance(h, dict) else dicts[h] for area, h in handles.items()}
+
     def at(self, t: int) -> dict[str, dict[str, Any]]:
-        out = {}
+        handles = {}
         for area, times in self.area_times.items():
             i = bisect.bisect_right(times, t) - 1
             if i >= 0:
-                out[area] = self._row(self.area_rows[area][i])
-        return out
+                handles[area] = self.area_rows[area][i]
+        return self._rows(handles)
 
     def stages_at(self, t: int, rows: bool = True) -> tuple[dict[str, dict[str, Any]], dict[str, tuple[list[int], str]]]:
         """The areas' latest reports at ``t`` (left out unless ``rows``) and each one's persons by
         stage and area kind, worked out once per report rather than at every moment asked."""
-        out: dict[str, dict[str, Any]] = {}
+        handles: dict[str, Any] = {}
         stages: dict[str, tuple[list[int], str]] = {}
         facts = self._facts
         for area, times in self.area_times.items():
@@ -610,9 +633,8 @@ class _Evacuation:
                 if got is None:
                     got = facts[handle] = (self._persons[handle].tolist(), self._kinds[handle])
             stages[area] = got
-            if rows:
-                out[area] = self._row(handle)
-        return out, stages
+            handles[area] = handle
+        return (self._rows(handles) if rows else {}), stages
 
 
 def _evac_vector(r: dict[str, Any]) -> np.ndarray:
