@@ -249,3 +249,58 @@ def test_few_but_heavy_layers_open_lean(tmp_path):
         assert not LayerList.from_workspace(ws, lean_above=1000)["rivers"].lean  # the count alone decides
         layers["rivers"].reload(ws)  # after an edit: lean again, by the same rule
         assert layers["rivers"].lean
+
+
+def test_a_moments_records_are_drawn_as_the_stored_layer_filtered(app, demo_master):
+    """A slider step takes the forces and incidents up to the moment as rows of the stored layer (its
+    classes and labels worked out once): the frame, classes, labels and points are those of the
+    stored layer filtered by report time, and a change of style is seen."""
+    from floodpost.data.situation import report_times
+    from floodpost.data.workspace import Workspace
+    from floodpost.layers.render.painter import prepare_layer
+    from floodpost.layers.scene import MapScene
+
+    with Workspace.open(demo_master) as ws:
+        scene = MapScene.from_workspace(ws)
+        times = report_times(ws)
+        labelled = set()
+        for at in (times[len(times) // 3], times[-2]):
+            scene.show_situation(ws, at)
+            for key in ("forces", "incidents"):
+                layer = scene.layers.get(key)
+                stored = ws.read(key)
+                want = stored[stored["reported_at"].astype(object).map(lambda t, at=at: isinstance(t, str) and t <= at)]
+                assert layer.rows_of is not None and list(layer.frame.index) == list(want.index)
+                assert all(a.equals(b) for a, b in zip(layer.frame.geometry, want.geometry, strict=True))
+                fast = prepare_layer(layer)
+                plain = prepare_layer(Layer(key, data=layer.frame))
+                assert np.array_equal(fast.classes, plain.classes) and np.array_equal(fast.fids, plain.fids)
+                assert np.array_equal(fast.pt_x, plain.pt_x) and np.array_equal(fast.pt_y, plain.pt_y)
+                assert (fast.labels is None) == (plain.labels is None)
+                if plain.labels is not None:
+                    assert list(fast.labels.texts) == list(plain.labels.texts)
+                    labelled.add(key)
+        assert labelled  # the labels were compared
+        assert len(set(prepare_layer(scene.layers.get("forces")).classes.tolist())) > 1  # classes were too
+
+
+def test_rows_of_a_table_take_its_classes_and_labels_by_position(app, demo_master):
+    """Any rows, in any order: their classes and labels are theirs, not the table's first ones."""
+    from floodpost.data.shapes import Shapes
+    from floodpost.data.workspace import Workspace
+    from floodpost.layers.render.painter import prepare_layer
+
+    with Workspace.open(demo_master) as ws:
+        for key in ("incidents", "forces"):
+            stored = ws.read(key)
+            table = stored.drop(columns=stored.geometry.name)
+            shapes = Shapes.from_geometries(stored.geometry.to_numpy())
+            pos = np.arange(len(stored))[::-2]  # every other row, last first
+            layer = Layer(key)
+            layer.set_shapes(table.take(pos), shapes.take(pos), None, (table, pos))
+            fast, plain = prepare_layer(layer), prepare_layer(Layer(key, data=stored.iloc[pos]))
+            assert np.array_equal(fast.classes, plain.classes) and np.array_equal(fast.pt_x, plain.pt_x)
+            assert (fast.labels is None) == (plain.labels is None)
+            if plain.labels is not None:
+                assert list(fast.labels.texts) == list(plain.labels.texts)
+            assert len(set(plain.classes.tolist())) > 1 or plain.labels is not None  # something to tell apart

@@ -110,7 +110,7 @@ class MapScene:
                 else:  # the rows up to the moment, their shapes taken from the stored layer's (no frame a step)
                     table, shapes = self._full_parts(layer.key, full)
                     pos = np.flatnonzero(keep)
-                    layer.set_shapes(table.take(pos), shapes.take(pos), (workspace.location, layer.key))
+                    layer.set_shapes(table.take(pos), shapes.take(pos), (workspace.location, layer.key), (table, pos))
                 layer._shown = shown
             layer._as_of = at
         areas = self.layers.get("storage_areas")

@@ -81,6 +81,7 @@ class Layer:
         self._building = threading.Lock()
         self._source: Any = None
         self._geometry_source: tuple[str, str] | None = None
+        self._rows_of: tuple[Any, np.ndarray] | None = None
 
     @staticmethod
     def _check_opacity(value: float) -> None:
@@ -144,11 +145,22 @@ class Layer:
         """
         self._replace(frame, None, None, geometry_source)
 
-    def set_shapes(self, table: Any, shapes: Shapes, geometry_source: tuple[str, str] | None = None) -> None:
-        """Replace the data with attributes and shapes; ``frame`` is built when first asked for."""
+    def set_shapes(self, table: Any, shapes: Shapes, geometry_source: tuple[str, str] | None = None,
+                   rows_of: tuple[Any, np.ndarray] | None = None) -> None:
+        """Replace the data with attributes and shapes; ``frame`` is built when first asked for.
+
+        ``rows_of`` is (a table, positions) when ``table`` is those rows of it, as a slider step takes
+        the records up to the moment: painters may take what they worked out for that table.
+        """
         if len(table) != len(shapes):
             raise ValueError(f"{self.key}: {len(table)} rows but {len(shapes)} shapes")
         self._replace(None, table, shapes, geometry_source)
+        self._rows_of = rows_of
+
+    @property
+    def rows_of(self) -> tuple[Any, np.ndarray] | None:
+        """(the table, positions) the data is rows of (``set_shapes``); None otherwise."""
+        return self._rows_of
 
     def _replace(self, frame: Any, table: Any, shapes: Shapes | None, geometry_source: tuple[str, str] | None) -> None:
         self._source = None
@@ -156,11 +168,13 @@ class Layer:
         self._frame = frame
         self._table = table
         self._shapes = shapes
+        self._rows_of = None
         self._token = object()
         self.version += 1
 
     def set_columns(self, table: Any) -> None:
         """Replace the attributes (same rows, same order), keeping the geometry as it is."""
+        self._rows_of = None
         if self._shapes is not None and self._frame is None:
             self._table = table
         else:
