@@ -110,8 +110,9 @@ class Situation:
         sums = self.sums
         stages = sums.get("stages") if sums is not None else None
         if stages is not None:
-            # each area's latest report as the engine read it once (not 1,000 records a step)
-            by_area = {area: dict(zip(STAGES, got, strict=True)) for area, (got, _) in sorted(stages.items())}
+            # each area's latest report as the engine read it once (not 1,000 records a step), its
+            # figures by stage made once per report too: shared by the moments, read them only
+            by_area = {area: fact[2] for area, fact in sorted(stages.items())}
         else:
             for area, rec in sorted(self.evacuation.items()):
                 got = [int(rec.get(k) or 0) for k in keys]
@@ -125,7 +126,7 @@ class Situation:
         if sums is not None:
             persons, households = dict(sums["persons"]), dict(sums["households"])
             if stages is not None:
-                kinds = {k for _, k in stages.values()}
+                kinds = {fact[1] for fact in stages.values()}
             else:
                 kinds = {rec.get("area_kind") or "other" for rec in self.evacuation.values()}
             by_kind = {k: dict(sums["by_kind"][k]) for k in kinds}
@@ -553,7 +554,7 @@ class _Evacuation:
             self.area_times[area] = table.ms[idx].tolist()
             self.area_rows[area] = idx.tolist()
         self._dicts: dict[int, dict[str, Any]] = {}
-        self._facts: dict[int, tuple[list[int], str]] = {}  # row -> (persons by stage, area kind)
+        self._facts: dict[int, _Fact] = {}  # row -> (persons by stage, area kind, persons by stage name)
         #: each row's persons by stage and area kind, for the totals without a dict per row
         self._persons = v[:, :5].astype(np.int64)
         self._kinds = kinds
@@ -615,11 +616,11 @@ class _Evacuation:
                 handles[area] = self.area_rows[area][i]
         return self._rows(handles)
 
-    def stages_at(self, t: int, rows: bool = True) -> tuple[dict[str, dict[str, Any]], dict[str, tuple[list[int], str]]]:
+    def stages_at(self, t: int, rows: bool = True) -> tuple[dict[str, dict[str, Any]], dict[str, _Fact]]:
         """The areas' latest reports at ``t`` (left out unless ``rows``) and each one's persons by
         stage and area kind, worked out once per report rather than at every moment asked."""
         handles: dict[str, Any] = {}
-        stages: dict[str, tuple[list[int], str]] = {}
+        stages: dict[str, _Fact] = {}
         facts = self._facts
         for area, times in self.area_times.items():
             i = bisect.bisect_right(times, t) - 1
@@ -627,14 +628,22 @@ class _Evacuation:
                 continue
             handle = self.area_rows[area][i]
             if isinstance(handle, dict):  # a report entered since the fold was built
-                got = ([int(handle.get(f"{s}_persons") or 0) for s in STAGES], handle.get("area_kind") or "other")
+                got = _fact([int(handle.get(f"{s}_persons") or 0) for s in STAGES], handle.get("area_kind") or "other")
             else:
                 got = facts.get(handle)
                 if got is None:
-                    got = facts[handle] = (self._persons[handle].tolist(), self._kinds[handle])
+                    got = facts[handle] = _fact(self._persons[handle].tolist(), self._kinds[handle])
             stages[area] = got
             handles[area] = handle
         return (self._rows(handles) if rows else {}), stages
+
+
+#: an area's report as a moment's totals read it: persons by stage, area kind, and by stage name
+_Fact = tuple[list[int], str, dict[str, int]]
+
+
+def _fact(persons: list[int], kind: str) -> _Fact:
+    return persons, kind, dict(zip(STAGES, persons, strict=True))
 
 
 def _evac_vector(r: dict[str, Any]) -> np.ndarray:
