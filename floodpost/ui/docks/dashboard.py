@@ -282,10 +282,16 @@ class FlowLayout(QLayout):
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
         self._gap = spacing
+        self._height: tuple[int, int] | None = None  # (width, height) until an item changes
         self.setContentsMargins(QMargins(0, 0, 0, 0))
 
     def addItem(self, item: QLayoutItem) -> None:  # noqa: N802
         self._items.append(item)
+        self.invalidate()
+
+    def invalidate(self) -> None:
+        self._height = None
+        super().invalidate()
 
     def count(self) -> int:
         return len(self._items)
@@ -294,6 +300,7 @@ class FlowLayout(QLayout):
         return self._items[i] if 0 <= i < len(self._items) else None
 
     def takeAt(self, i: int) -> QLayoutItem | None:  # noqa: N802
+        self._height = None
         return self._items.pop(i) if 0 <= i < len(self._items) else None
 
     def expandingDirections(self) -> Qt.Orientation:  # noqa: N802
@@ -303,7 +310,11 @@ class FlowLayout(QLayout):
         return True
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802
-        return self._place(QRect(0, 0, width, 0), move=False)
+        # asked again and again at each figure's new text (a slider step asked 25 times), for the same
+        # width and items: worked out once until the items change (Qt invalidates the layout then)
+        if self._height is None or self._height[0] != width:
+            self._height = (width, self._place(QRect(0, 0, width, 0), move=False))
+        return self._height[1]
 
     def setGeometry(self, rect: QRect) -> None:  # noqa: N802
         super().setGeometry(rect)

@@ -339,6 +339,9 @@ class LayerPanel(QWidget):
         self.view.setModel(self.model)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setIconSize(QSize(28, 20))
+        # every row is one line with its swatch: a count changed at a slider step does not make the
+        # view ask every row's size again (270 calls into the model a step)
+        self.view.setUniformItemSizes(True)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._menu)
         self.view.doubleClicked.connect(lambda i: self.zoomToLayer.emit(self.model.layer(i.row()).key))
