@@ -84,6 +84,24 @@ def test_a_batch_of_marks_equals_the_marks_one_by_one(qapp, monkeypatch, sheet: 
         assert drawn == []
 
 
+def test_marks_stamped_to_whole_pixels_share_one_picture(qapp, monkeypatch) -> None:
+    """A halo is laid with its centre on the nearest pixel: the same as drawn there, and one picture for
+    every place of one look (four per look to half a pixel)."""
+    monkeypatch.setattr(stamps, "_sheets", stamps._Sheets())
+    places = [(50.3, 40.7), (120.5, 80.2), (200.74, 150.49), (300.0, 200.5), (-3.5, 10.5)]
+    want, p = _canvas()
+    for x, y in places:
+        _one_by_one(p, ("disc", 8.0), 10.0, _disc(8.0, "#d32f2f"), stamps._round(x), stamps._round(y))
+    p.end()
+    got, p = _canvas()
+    with stamps.Stamps(p) as batch:
+        for x, y in places:
+            batch.add(("disc", 8.0), 10.0, _disc(8.0, "#d32f2f"), x, y, whole=True)
+    p.end()
+    assert got == want
+    assert len(stamps._sheets.where) == 1
+
+
 def test_a_mark_too_big_for_the_sheet_is_drawn_in_its_place(qapp, monkeypatch) -> None:
     monkeypatch.setattr(stamps, "SHEET", 64)
     monkeypatch.setattr(stamps, "_sheets", stamps._Sheets())
