@@ -180,3 +180,26 @@ def test_a_shared_storage_area_name_shows_the_last_areas_status_as_it_was(ws_pat
         ws.update("storage_areas", last, {"status": "evacuating"})
         assert as_of(ws).storage_status == {"良相坡": "evacuating"}
         assert as_of(ws, DAY + "12:00").storage_status == {"良相坡": "ordered"}
+
+
+def test_a_moments_area_records_are_made_when_read(demo_master: Path) -> None:
+    """A moment's latest report per area is read as a mapping: a few records read alone make only
+    those (a slider step reads the storage areas' bars of a thousand areas), and reading them all
+    gives the same records as reading them one by one, in the areas' order."""
+    from floodpost.data import situation
+
+    with Workspace.open(demo_master) as ws:
+        times = situation.report_times(ws)
+        sit = as_of(ws, times[len(times) // 2])
+        fold = situation.engine(ws).evacuation
+        fold._dicts.clear()
+        areas = list(sit.evacuation)
+        assert len(areas) > 3 and len(sit.evacuation) == len(areas) and areas[0] in sit.evacuation
+        first = sit.evacuation[areas[0]]
+        assert first["area"] == areas[0] and len(fold._dicts) == 1  # only that one made
+        assert sit.evacuation.get("no such area") is None
+        alone = {a: dict(sit.evacuation[a]) for a in areas}
+        together = as_of(ws, times[len(times) // 2]).evacuation
+        fold._dicts.clear()
+        assert list(together.items()) == list(alone.items()) and together == alone
+        assert all(r["reported_at"] <= times[len(times) // 2] for r in alone.values())

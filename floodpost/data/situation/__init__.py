@@ -35,7 +35,7 @@ import json
 import threading
 import weakref
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -82,7 +82,7 @@ class Situation:
     """Everything the dashboard, overlays, brief and ``info --at`` show for one moment."""
 
     at: str  # storage form (UTC, "...Z")
-    evacuation: dict[str, dict[str, Any]] = field(default_factory=dict)  # area -> latest report
+    evacuation: Mapping[str, dict[str, Any]] = field(default_factory=dict)  # area -> latest report
     works: dict[str, float] = field(default_factory=dict)
     materials: dict[str, dict[str, float]] = field(default_factory=dict)  # kind -> item -> quantity
     stock: dict[str, dict[str, float]] = field(default_factory=dict)  # depot -> item -> on hand
@@ -616,7 +616,7 @@ class _Evacuation:
                 handles[area] = self.area_rows[area][i]
         return self._rows(handles)
 
-    def stages_at(self, t: int, rows: bool = True) -> tuple[dict[str, dict[str, Any]], dict[str, _Fact]]:
+    def stages_at(self, t: int, rows: bool = True) -> tuple[Mapping[str, dict[str, Any]], dict[str, _Fact]]:
         """The areas' latest reports at ``t`` (left out unless ``rows``) and each one's persons by
         stage and area kind, worked out once per report rather than at every moment asked."""
         handles: dict[str, Any] = {}
@@ -635,7 +635,55 @@ class _Evacuation:
                     got = facts[handle] = _fact(self._persons[handle].tolist(), self._kinds[handle])
             stages[area] = got
             handles[area] = handle
-        return (self._rows(handles) if rows else {}), stages
+        return (_AreaRows(self, handles) if rows else {}), stages
+
+
+class _AreaRows(Mapping):
+    """A moment's latest report per area, each made a record when it is read: a slider step reads a
+    handful (the storage areas' bars), the brief all of them, and a season has a thousand areas
+    (a step made 300 new records of them, 1.4 ms). Read a few, and each is read alone; read many or
+    all, and they are read together."""
+
+    __slots__ = ("_evacuation", "_handles", "_alone")
+    #: records read one at a time before the rest are read together
+    ALONE = 8
+
+    def __init__(self, evacuation: _Evacuation, handles: dict[str, Any]) -> None:
+        self._evacuation, self._handles, self._alone = evacuation, handles, 0
+
+    def __getitem__(self, area: str) -> dict[str, Any]:
+        handle = self._handles[area]
+        if isinstance(handle, dict):
+            return handle
+        evacuation = self._evacuation
+        got = evacuation._dicts.get(handle)
+        if got is None:
+            self._alone += 1
+            if self._alone > self.ALONE:
+                evacuation._rows(self._handles)
+                return evacuation._dicts[handle]
+            got = evacuation._dicts[handle] = evacuation.table.rows_at([handle])[0]
+        return got
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._handles)
+
+    def __len__(self) -> int:
+        return len(self._handles)
+
+    def __contains__(self, area: object) -> bool:
+        return area in self._handles
+
+    def items(self) -> Any:
+        self._evacuation._rows(self._handles)  # every record: read together
+        return super().items()
+
+    def values(self) -> Any:
+        self._evacuation._rows(self._handles)
+        return super().values()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({len(self)} areas)"
 
 
 #: an area's report as a moment's totals read it: persons by stage, area kind, and by stage name

@@ -69,9 +69,11 @@ class EvacuationOverlay:
         bars = []
         if not anchors:
             return cls(bars)
-        for area, rec in situation.evacuation.items():
+        evacuation = situation.evacuation
+        for area in evacuation:  # only the areas with a bar are read (a season's moment has a thousand)
             if area not in anchors:
                 continue
+            rec = evacuation[area]
             planned = int(rec.get("planned_persons") or 0)
             if planned <= 0:
                 continue
