@@ -56,6 +56,8 @@ KINDS = tuple(c.code for c in INCIDENT_KINDS)
 LEVELS = tuple(c.code for c in WARNING_LEVELS)
 #: Minutes after a warning's issue a recipient that has not answered is overdue (叫应 time limit).
 ANSWER_MINUTES = 30
+#: Sets of warnings in force whose answers in order are kept (a season has about seventy)
+ANSWERED_KEPT = 256
 MINUTE_MS = 60_000
 #: The record tables and layer this part of the fold reads.
 KEYS = ("incidents", "incident_status", "dispatches", "warnings", "acknowledgements")
@@ -636,7 +638,7 @@ class OperationsFold:
             lists = [self._answered_rows(name, row) for _, name, row in active]
             # each list is in order: the sort merges the runs (in C, where heapq.merge stepped in Python)
             merged = sorted(itertools.chain.from_iterable(lists), key=_ANSWER_ORDER)
-            if len(self._answered) > 64:  # a slider dragged across a season: the warnings in force of many moments
+            if len(self._answered) > ANSWERED_KEPT:  # warnings made anew at every call (not a fold's): bounded
                 self._answered.clear()
             got = self._answered[sig] = ([e[3] for e in merged], [e[0] for e in merged])
         return got
@@ -654,11 +656,28 @@ class OperationsFold:
         return rows
 
     def warm(self) -> Iterator[None]:
-        """Each issue's answers worked out ahead (``Engine.warm``), one issue per step."""
+        """Each issue's answers worked out ahead (``Engine.warm``), one issue per step; then the answers
+        in order of every set of warnings in force the season has (a slider moved across a season
+        met a new set at most steps: 6,000 answers merged, 1-2 ms)."""
         for name, seq in list(self.warnings.items()):
             for row in list(seq):
                 self._answered_rows(name, row)
                 yield
+        changes = sorted({e[0] for seq in self.warnings.values() for e in seq}
+                         | {int(e[4]) for seq in self.warnings.values() for e in seq if e[4] != _INF})
+        for t in changes[:ANSWERED_KEPT]:
+            self._answered_in_order(self._active(t))
+            yield
+
+    def _active(self, t: float) -> list[tuple[int, str, Any]]:
+        """The warnings in force at ``t`` as (issue time, name, row), earliest issued first."""
+        active = []
+        for name in self.warnings:
+            row = self.warning_row(name, t)
+            if row is not None:
+                active.append((row[0], name, row))
+        active.sort(key=lambda a: (a[0], a[1]))
+        return active
 
     def _recipient_entities(self, name: str, keys: Iterable[str]) -> None:
         """Recipients' counts in the sums, each worked out from the warning's rows and the recipient's
@@ -763,14 +782,9 @@ class OperationsFold:
                 "forces": sorted(by_incident.get(name, [])),
                 "personnel_on_site": men_at.get(name, 0),
             })
-        active = []
-        for name in self.warnings:
-            row = self.warning_row(name, t)
-            if row is not None:
-                active.append((row[0], name, row))
         # unanswered first, longest waiting (earliest issued) first, then by warning and recipient; then the
         # answered by answer time, warning and recipient: made in that order, not sorted at every moment
-        active.sort(key=lambda a: (a[0], a[1]))
+        active = self._active(t)
         for issued, name, row in active:
             level, kind = row[2].get("level"), row[2].get("kind")
             waited = max(0.0, (t - issued) / MINUTE_MS)
