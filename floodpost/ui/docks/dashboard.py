@@ -210,6 +210,10 @@ def _style(label: QLabel, css: str) -> None:
         label.setStyleSheet(css)
 
 
+#: Qt's QWIDGETSIZE_MAX: no largest size
+_UNBOUNDED = (1 << 24) - 1
+
+
 class _Figure(QWidget):
     """One headline: big number, small label, change since the last meeting."""
 
@@ -237,6 +241,24 @@ class _Figure(QWidget):
             w.setAlignment(Qt.AlignmentFlag.AlignLeft)
         for w in (self.caption, self.change):
             lay.addWidget(w)
+        self._held = (0, 0)
+
+    def hold(self) -> None:
+        """Keep the size the figure has needed since the last ``release``: a new number or age then lays
+        out this figure alone. Sized to each text, the figures' grid and the whole window were laid out
+        again and the figures resized at every slider step (5 ms)."""
+        hint = self.layout().sizeHint()
+        held = (max(hint.width(), self._held[0]), max(hint.height(), self._held[1]))
+        if held != self._held:
+            self._held = held
+            self.setFixedSize(*held)
+
+    def release(self) -> None:
+        """Sized to its texts again (the panel's width or font changed)."""
+        if self._held != (0, 0):
+            self._held = (0, 0)
+            self.setMinimumSize(0, 0)
+            self.setMaximumSize(_UNBOUNDED, _UNBOUNDED)
 
     def _big_font(self) -> None:
         f = QFont(self.font())
@@ -799,6 +821,8 @@ class DashboardPanel(QWidget):
         # at the live end a figure keeps ageing after its last report: measured against the wall clock
         self.show_ages(totals.get("reported", {}), at, now_storage() if not moment.when else None)
         self._reflow()  # the change lines are longer now: fewer a row if they no longer fit
+        for f in self.figures.values():
+            f.hold()
         if moment.meeting:
             self.meeting.setText(self.tr("Last consultation meeting: %1").replace("%1", format_local(moment.meeting)))
         else:
@@ -928,6 +952,9 @@ class DashboardPanel(QWidget):
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802
         super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            for f in self.figures.values():
+                f.release()
         self._reflow()
         self._fit_detail()
 
@@ -1001,6 +1028,8 @@ class DashboardPanel(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.FontChange:
+            for f in self.figures.values():
+                f.release()
             self._reflow()
             for chart in self.all_charts:
                 chart.apply_font()
