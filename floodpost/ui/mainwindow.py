@@ -41,6 +41,7 @@ from floodpost.ui.map.canvas import MapCanvas
 from floodpost.ui.map.identify import IdentifyPanel
 from floodpost.ui.map.layerpanel import LayerPanel, LegendView
 from floodpost.ui.settings import SETTINGS_APP, SETTINGS_ORG
+from floodpost.ui.steady import SteadyLabel
 from floodpost.ui.window import scale_text
 from floodpost.ui.window.editing import EditingMixin
 from floodpost.ui.window.files import FilesMixin
@@ -176,9 +177,11 @@ class MainWindow(WaterMixin, LiveMixin, SituationMixin, FilesMixin, EditingMixin
     def _status(self) -> None:
         self.coords = QLabel(self)
         self.scale = QLabel(self)
-        self.timing = QLabel(self)
+        # the drawing time changes at every frame: of a steady size, the status bar is not laid out again
+        self.timing = SteadyLabel(lambda: [self.tr("drawn in %1 ms").replace("%1", "8888")], least=120, parent=self)
         for w in (self.timing, self.scale, self.coords):
-            w.setMinimumWidth(120)
+            if w is not self.timing:
+                w.setMinimumWidth(120)
             self.statusBar().addPermanentWidget(w)
         self.access_label = QLabel(self.tr("Read-only"), self)
         self.access_label.setStyleSheet("QLabel { color: white; background: #6d4c41; padding: 1px 8px; border-radius: 3px; }")

@@ -26,7 +26,6 @@ from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSlider,
     QStyle,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from floodpost.data.timeutil import format_local, storage_ms
+from floodpost.ui.steady import SteadyLabel
 
 #: Seconds between steps while playing, by the speed the user picks.
 SPEEDS = (("×1", 1.5), ("×2", 0.75), ("×4", 0.35))
@@ -133,8 +133,10 @@ class TimeSlider(QWidget):
         self.slider.setToolTip(self.tr(
             "Drag through the flood. ←/→ an hour, Ctrl+←/→ previous/next report, "
             "PgUp/PgDn a day, Home the first report, End now. Red marks: consultation meetings."))
-        self.label = QLabel()
-        self.label.setMinimumWidth(190)
+        # as wide as the longest it says: a new time lays out the label alone, not the window
+        self.label = SteadyLabel(lambda: [self.tr("Now (all reports)"),
+                                          self.tr("As of %1").replace("%1", format_local("2000-12-28T20:00:00.000Z"))],
+                                 least=190)
         self.now = QPushButton(self.tr("Now"))
         self.now.setToolTip(self.tr("Show the situation now (End)"))
         for w in (self.play, self.speed):
