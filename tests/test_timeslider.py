@@ -112,3 +112,17 @@ def test_a_stray_report_years_later_does_not_squeeze_the_flood(qtbot):
     assert s.current == stray
     s.step_report(+1)
     assert s.current == ""
+
+
+def test_times_given_with_their_milliseconds_are_the_same_stops(qapp) -> None:
+    """The worker hands the slider the report times with their milliseconds (not read back from text):
+    the same stops either way, and milliseconds that do not match the times are not taken."""
+    times = ["2021-07-20T00:00:00.000Z", "2021-07-20T06:30:00.000Z", "2021-07-21T12:00:00.000Z"]
+    a, b, c = TimeSlider(), TimeSlider(), TimeSlider()
+    a.set_times(times)
+    b.set_times(times, [], storage_ms(times))
+    c.set_times(times, [], np.array([1, 2], dtype=np.int64))  # wrong length: read from the text
+    assert a._ms == b._ms == c._ms and a.slider.maximum() == b.slider.maximum()
+    for s in (a, b):
+        s.set_time(times[1])
+        assert s.current == times[1]

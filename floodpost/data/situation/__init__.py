@@ -1461,6 +1461,13 @@ def report_times(ws: Any) -> list[str]:
     return engine(ws).report_times()
 
 
+def report_times_ms(ws: Any) -> np.ndarray:
+    """:func:`report_times` as milliseconds (a season's 26,000 texts need not be read back)."""
+    eng = engine(ws)
+    with eng.lock:
+        return eng.times.copy()
+
+
 def hydrograph(ws: Any, station: str) -> dict[str, Any]:
     """A station's whole record for its chart (times in ms, levels, flows, storage, rain; its
     thresholds and crossing events): see :meth:`hydro.WaterFold.hydrograph`."""

@@ -155,13 +155,14 @@ class TimeSlider(QWidget):
         self._update_label()
 
     # ------------------------------------------------------------ state
-    def set_times(self, times: list[str], meetings: list[str] | None = None) -> None:
-        """The report times to step through (and meetings to mark); keeps "now", or the time shown."""
+    def set_times(self, times: list[str], meetings: list[str] | None = None, ms: np.ndarray | None = None) -> None:
+        """The report times to step through (and meetings to mark); keeps "now", or the time shown.
+        ``ms``: the same times in milliseconds, when the caller has them."""
         pending, self._pending = self._pending, ""
         shown = pending or self.current
         live = not shown or (self._live and not pending)
         self._times = list(times)
-        self._ms = storage_ms(self._times).tolist()
+        self._ms = (storage_ms(self._times) if ms is None or len(ms) != len(self._times) else ms).tolist()
         self._t0 = self._ms[0] if self._ms else 0
         self._knots = _knots(self._ms)
         last = self._position(self._ms[-1]) if self._ms else 0

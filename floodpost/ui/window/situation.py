@@ -67,8 +67,8 @@ class SituationMixin:
 
     def _on_times(self, gen: int, stops: tuple[list[str], list[str]]) -> None:
         if gen == self._series_gen and self._situation is not None:
-            times, meetings = stops
-            self.time_slider.set_times(times, meetings)
+            times, meetings, ms = stops
+            self.time_slider.set_times(times, meetings, ms)
             self.dashboard.set_meetings(meetings)
 
     def _on_moment(self, gen: int, moment: Any) -> None:
