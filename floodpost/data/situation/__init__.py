@@ -900,11 +900,33 @@ class _Storage:
 
 
 # ---------------------------------------------------------------- the engine
+def _readings_by_station(rt: _Table) -> dict[str, list[tuple[Any, ...]]]:
+    """Each station's readings (by its name as cleaned) as (ms, fid, level, flow, storage, rain, source),
+    in the table's (ms, fid) order: the names cleaned once per name, the rows grouped by one sort."""
+    from floodpost.data.situation.hydro import _text
+
+    if not len(rt):
+        return {}
+    codes, names = rt.codes("station")
+    cleaned: dict[str, int] = {}
+    slot = np.array([cleaned.setdefault(_text(v), len(cleaned)) for v in [*names, None]], dtype=np.int64)
+    station = slot[codes]  # a missing name (-1) takes the last slot: ""
+    src_codes, src_names = rt.codes("source")
+    sources = np.array([_text(v) for v in [*src_names, None]], dtype=object)[src_codes].tolist()
+    rows = list(zip(rt.ms.tolist(), rt.fid.tolist(), rt.optional("level"), rt.optional("flow"),
+                    rt.optional("storage"), rt.optional("rain"), sources, strict=True))
+    order = np.argsort(station, kind="stable")  # by station, each in the table's order
+    bounds = np.searchsorted(station[order], np.arange(len(cleaned) + 1))
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    for name, k in cleaned.items():
+        if bounds[k + 1] > bounds[k]:
+            out[name] = [rows[i] for i in order[bounds[k]:bounds[k + 1]].tolist()]
+    return out
+
+
 def _water_fold(stations: list[dict[str, Any]], tables: dict[str, _Table]) -> WaterFold:
     """The gauges' fold, its readings straight from the table's columns."""
-    rt = tables.get("readings") or _Table.empty()
-    readings = zip(rt.values("station"), rt.ms.tolist(), rt.fid.tolist(), rt.optional("level"),
-                   rt.optional("flow"), rt.optional("storage"), rt.optional("rain"), rt.values("source"), strict=True)
+    readings = _readings_by_station(tables.get("readings") or _Table.empty())
     others = {k: t.rows() for k, t in tables.items() if k in WATER_KEYS and k not in ("readings", "stations")}
     return WaterFold(stations, others, _ms, readings)
 

@@ -283,10 +283,10 @@ class WaterFold:
     """The fold of stations, readings and alert acknowledgements; kept current reading by reading."""
 
     def __init__(self, stations: list[dict[str, Any]], tables: dict[str, list[dict[str, Any]]],
-                 ms: Callable[[Any], int], readings: Iterable[tuple[Any, ...]] | None = None) -> None:
-        """``readings``, when given, replaces ``tables["readings"]``: each reading as (station, ms, fid,
-        level, flow, storage, rain, source), in (ms, fid) order, from the table's columns (a season's
-        50,000 readings without a dict each)."""
+                 ms: Callable[[Any], int], readings: dict[str, list[tuple[Any, ...]]] | None = None) -> None:
+        """``readings``, when given, replaces ``tables["readings"]``: each station's readings (by its
+        name as cleaned) as (ms, fid, level, flow, storage, rain, source) in (ms, fid) order, from the
+        table's columns (a season's 50,000 readings without a dict, or a look at their names, each)."""
         from floodpost.data.situation.operations import _Contrib
 
         self._ms = ms
@@ -303,17 +303,11 @@ class WaterFold:
         if readings is None:
             for r in tables.get("readings", []):
                 self._put_reading(r, sort=False)
+            for series in self.series.values():  # one sort per gauge, not an insert per reading
+                series.rows.sort(key=lambda e: (e[0], e[1]))
         else:
-            series_of = self.series
-            for station, *row in readings:
-                name = _text(station)
-                series = series_of.get(name)
-                if series is None:
-                    series = series_of[name] = _Series()
-                row[6] = _text(row[6])
-                series.rows.append(tuple(row))
-        for series in self.series.values():  # one sort per gauge, not an insert per reading
-            series.rows.sort(key=lambda e: (e[0], e[1]))
+            for name, rows in readings.items():
+                self.series[name] = _Series(rows=rows)
         for r in tables.get("alert_acks", []):
             self._put_ack(r)
         for name in self.series:
