@@ -74,6 +74,8 @@ FOLD_COLUMNS = {
     # incidents: what their state and the map's label need, not their shapes or reporters
     "incidents": ("name", "kind", "severity", "county", "place", "threatened", "trapped", "reported_at"),
     "readings": ("station", "level", "flow", "storage", "rain", "source", "reported_at"),
+    # answers: what the fold and the 叫应 lists read (a season's 30,000, each a record kept in the fold)
+    "acknowledgements": ("warning", "recipient", "how", "by_person", "reported_at"),
 }
 
 
