@@ -321,3 +321,23 @@ def test_meeting_lines_are_drawn_where_the_meetings_are(qtbot):
     assert len(seen) == 3 and all(abs(a - b) < day / 10 for a, b in zip(seen, meetings, strict=True))
     seen = clusters(red_columns(t0 + 2 * day, t0 + 5 * day))  # zoomed: only the meeting in view
     assert len(seen) == 1 and abs(seen[0] - meetings[1]) < day / 20
+
+
+def test_figures_keep_their_size_but_never_cut_their_text(qtbot, window, demo_path):
+    """A figure keeps the size it has needed (a new number lays out that figure alone), grows when its
+    text or style asks for more (the age in bold once overdue), and starts anew when the panel narrows."""
+    figures = window.dashboard.figures.values()
+    with Workspace.open(demo_path) as ws:
+        times = report_times(ws)
+    for t in (times[2], times[len(times) // 2], ""):
+        window.time_slider.set_time(t) if t else window.time_slider.go_now()
+        qtbot.waitUntil(lambda: not window.situation_pending, timeout=5000)
+        qtbot.wait(50)
+        for f in figures:
+            if f.isVisible():
+                hint = f.layout().sizeHint()
+                assert f.width() >= hint.width() and f.height() >= hint.height(), f.caption.text()
+                assert f.minimumSize() == f.maximumSize()  # held: a new text does not lay out the panel
+    window.dashboard.resize(window.dashboard.width() - 40, window.dashboard.height())
+    qtbot.wait(50)
+    assert all(f.minimumSize() != f.maximumSize() for f in figures)  # the panel narrowed: sized anew

@@ -249,9 +249,16 @@ class _Figure(QWidget):
         again and the figures resized at every slider step (5 ms)."""
         hint = self.layout().sizeHint()
         held = (max(hint.width(), self._held[0]), max(hint.height(), self._held[1]))
-        if held != self._held:
+        if held != self._held or self.minimumSize() != self.maximumSize():  # (shown again: Qt reset its least size)
             self._held = held
             self.setFixedSize(*held)
+
+    def event(self, event: QEvent) -> bool:
+        done = super().event(event)
+        # laid out again (a text, or a style that came into force since: the age in bold): grow to it
+        if event.type() == QEvent.Type.LayoutRequest and self._held != (0, 0):
+            self.hold()
+        return done
 
     def release(self) -> None:
         """Sized to its texts again (the panel's width or font changed)."""
