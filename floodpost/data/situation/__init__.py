@@ -313,7 +313,6 @@ class _Table:
         self.order = order
         self.columns = [c for c in table.column_names if c != fid_column]
         self._lists: dict[str, list[Any]] = {}
-        self._all: list[list[Any]] | None = None
 
     @classmethod
     def empty(cls) -> _Table:
@@ -376,20 +375,12 @@ class _Table:
         out[~np.isfinite(arr)] = None
         return out.tolist()
 
-    def row(self, i: int) -> dict[str, Any]:
-        if self._all is None:
-            self._all = [self.values(c) for c in self.columns]
-        out: dict[str, Any] = {"fid": int(self.fid[i])}
-        for c, values in zip(self.columns, self._all, strict=True):
-            out[c] = values[i]
-        return out
-
     def rows_at(self, idx: list[int]) -> list[dict[str, Any]]:
-        """The rows at ``idx`` (row order), as :meth:`row` gives them, taken from the columns as read:
+        """The rows at ``idx`` (row order), as :meth:`rows` gives them, taken from the columns as read:
         a moment's thousand latest reports of 40,000 without every column made Python values first
         (50 ms, the first moment after a cold open)."""
-        if self._all is not None or not idx:
-            return [self.row(i) for i in idx]
+        if not idx:
+            return []
         take = pa.array(self.order[idx], pa.int64())
         lists: list[list[Any]] = [self.fid[idx].tolist()]
         for c in self.columns:
@@ -599,7 +590,7 @@ class _Evacuation:
             return handle
         got = self._dicts.get(handle)
         if got is None:
-            got = self._dicts[handle] = self.table.row(handle)
+            got = self._dicts[handle] = self.table.rows_at([handle])[0]
         return got
 
     def _rows(self, handles: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -609,14 +600,6 @@ class _Evacuation:
         if missing:
             dicts.update(zip(missing, self.table.rows_at(missing), strict=True))
         return {area: h if isinstance(h, dict) else dicts[h] for area, h in handles.items()}
-
-    def at(self, t: int) -> dict[str, dict[str, Any]]:
-        handles = {}
-        for area, times in self.area_times.items():
-            i = bisect.bisect_right(times, t) - 1
-            if i >= 0:
-                handles[area] = self.area_rows[area][i]
-        return self._rows(handles)
 
     def stages_at(self, t: int, rows: bool = True) -> tuple[Mapping[str, dict[str, Any]], dict[str, _Fact]]:
         """The areas' latest reports at ``t`` (left out unless ``rows``) and each one's persons by
@@ -655,17 +638,12 @@ class _AreaRows(Mapping):
 
     def __getitem__(self, area: str) -> dict[str, Any]:
         handle = self._handles[area]
-        if isinstance(handle, dict):
-            return handle
         evacuation = self._evacuation
-        got = evacuation._dicts.get(handle)
-        if got is None:
+        if not isinstance(handle, dict) and handle not in evacuation._dicts:
             self._alone += 1
             if self._alone > self.ALONE:
                 evacuation._rows(self._handles)
-                return evacuation._dicts[handle]
-            got = evacuation._dicts[handle] = evacuation.table.rows_at([handle])[0]
-        return got
+        return evacuation._row(handle)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._handles)

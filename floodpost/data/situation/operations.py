@@ -174,7 +174,7 @@ class _Contrib:
 
 
 def _insort(seq: list[tuple[Any, ...]], item: tuple[Any, ...]) -> None:
-    bisect.insort(seq, item, key=lambda e: (e[0], e[1]))
+    bisect.insort(seq, item, key=_TIME_FID)
 
 
 def _latest(seq: list[tuple[Any, ...]], t: float) -> int:
@@ -310,16 +310,19 @@ class OperationsFold:
                 "_incident_order": None, "_pairs_flat_kept": None}
 
     # ------------------------------------------------------------ putting records in
+    def _time(self, r: dict[str, Any], t: int | None) -> int:
+        """``t``, or the record's report time read from its text (a record entered one by one)."""
+        return self._ms(r.get("reported_at")) if t is None else t
+
     def _put_incident(self, r: dict[str, Any], t: int | None = None) -> None:
         fid = int(r["fid"])
-        self.incidents[fid] = (self._ms(r.get("reported_at")) if t is None else t, r)
+        self.incidents[fid] = (self._time(r, t), r)
         self.by_name[_text(r.get("name"))].append(fid)
         self._incident_order = None
 
     def _put_status(self, r: dict[str, Any], t: int | None = None) -> str:
         name = _text(r.get("incident"))
-        t, fid = self._ms(r.get("reported_at")) if t is None else t, int(r["fid"])
-        _insort(self.status[name], (t, fid, r))
+        _insort(self.status[name], (self._time(r, t), int(r["fid"]), r))
         self._states.clear()  # the indexes of the records after it moved
         return name
 
@@ -333,8 +336,7 @@ class OperationsFold:
         force, incident = _text(r.get("force")), _text(r.get("incident"))
         sign = -1 if r.get("action") == "recall" else 1
         amounts = (sign * _int(r.get("personnel")), sign * _int(r.get("vehicles")), sign * _int(r.get("boats")))
-        t = self._ms(r.get("reported_at")) if t is None else t
-        _insort(self.pairs[(force, incident)], (t, int(r["fid"]), amounts, r))
+        _insort(self.pairs[(force, incident)], (self._time(r, t), int(r["fid"]), amounts, r))
         self.force_pairs[force].add(incident)
         self.incident_forces[incident].add(force)
         return force
@@ -347,7 +349,7 @@ class OperationsFold:
         keys = self._keys_of.get(cell)
         if keys is None:
             keys = self._keys_of[cell] = rcp.split(cell)
-        row = (self._ms(r.get("reported_at")) if t is None else t, int(r["fid"]), r, keys, end_ms, frozenset(keys))
+        row = (self._time(r, t), int(r["fid"]), r, keys, end_ms, frozenset(keys))
         self._forget_answers()
         _insort(self.warnings[name], row)
         return name

@@ -65,7 +65,7 @@ class SituationMixin:
         if not self.situation_pending:
             self.situationReady.emit()
 
-    def _on_times(self, gen: int, stops: tuple[list[str], list[str]]) -> None:
+    def _on_times(self, gen: int, stops: tuple[list[str], list[str], Any]) -> None:
         if gen == self._series_gen and self._situation is not None:
             times, meetings, ms = stops
             self.time_slider.set_times(times, meetings, ms)
