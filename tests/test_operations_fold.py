@@ -263,8 +263,12 @@ ack_op = st.tuples(st.just("ack"), st.sampled_from(WARNINGS), st.sampled_from(KE
                    st.sampled_from(["phone", "sms", "no_answer", "no_answer"]), when)
 read_op = st.tuples(st.just("read"))
 warm_op = st.tuples(st.just("warm"))  # the window's worker working the fold out ahead while idle
+# the fold built anew from the records so far (a workspace opened again), then caught up record by record:
+# what the build puts in at once (every recipient's steps as arrays) is changed one record at a time
+refold_op = st.tuples(st.just("refold"))
 script_st = st.lists(st.one_of(incident_op, status_op, status_op, dispatch_op, dispatch_op, dispatch_op,
-                               warning_op, ack_op, ack_op, ack_op, read_op, warm_op), min_size=1, max_size=30)
+                               warning_op, ack_op, ack_op, ack_op, read_op, warm_op, refold_op),
+                     min_size=1, max_size=30)
 
 
 def insert(ws: Workspace, op: tuple[Any, ...]) -> str:
@@ -311,6 +315,10 @@ def test_fold_equals_recomputation(tmp_path_factory, backend, request, script):
             if op[0] == "warm":
                 assert sum(1 for _ in situation.warm_up(ws)) >= sum(map(len, situation.engine(ws).ops.warnings.values()))
                 continue
+            if op[0] == "refold":
+                situation._ENGINES.pop(ws, None)
+                situation.engine(ws)
+                continue
             before = situation.engine(ws).ops
             key = insert(ws, op)
             assert situation.engine(ws).ops is before, key  # folded in, the operations not folded again
@@ -333,6 +341,7 @@ def test_records_one_by_one_equal_a_fresh_fold_after_each(ws_location):
         ("dispatch", "舟桥分队", INCIDENTS[1], "send", 5, None, None, TIMES[4]),  # late report, before the closing
         ("warning", WARNINGS[0], "yellow", ["淇县", "浚县"], TIMES[0], None),
         ("ack", WARNINGS[0], "浚县", "phone", TIMES[0]),
+        ("refold",),  # opened again: the recipients' steps put in at once, then changed one by one
         ("ack", WARNINGS[0], "淇县", "no_answer", TIMES[1]),
         ("ack", WARNINGS[0], "淇县", "sms", TIMES[3]),
         ("warning", WARNINGS[0], "red", ["淇县", "淇县/北阳镇"], TIMES[4], TIMES[7]),  # re-issued: answer again
@@ -347,6 +356,10 @@ def test_records_one_by_one_equal_a_fresh_fold_after_each(ws_location):
                                  "reported_at": TIMES[1], "geometry": POINT}])
         as_of(ws, STORED[0])
         for op in script:
+            if op[0] == "refold":
+                situation._ENGINES.pop(ws, None)
+                situation.engine(ws)
+                continue
             before = situation.engine(ws).ops
             key = insert(ws, op)
             assert_same(ws_location, ws)

@@ -51,7 +51,7 @@ from floodpost.data.situation import collector
 from floodpost.data.situation.hydro import KEYS as WATER_KEYS
 from floodpost.data.situation.hydro import Water, WaterFold
 from floodpost.data.situation.operations import KEYS as OPERATION_KEYS
-from floodpost.data.situation.operations import Operations, OperationsFold
+from floodpost.data.situation.operations import AckColumns, Operations, OperationsFold
 from floodpost.data.timeutil import iso_local, now_storage, to_storage
 
 pd = lazy.module("pandas")  # imported when first used: not on the way to a kept fold
@@ -335,6 +335,19 @@ class _Table:
             self._lists[column] = got
         return got
 
+    def value(self, column: str, i: int) -> Any:
+        """Row ``i``'s value of ``column``, as :meth:`values` gives it."""
+        got = self._lists.get(column)
+        if got is not None:
+            return got[i]
+        if column == "reported_at" and column in self.columns:  # the times are at hand: one row's text
+            return _texts(self.ms[i:i + 1])[0] or None
+        return self.values(column)[i]
+
+    def row(self, i: int) -> _Row:
+        """Row ``i`` as :meth:`rows` gives it, read when looked at."""
+        return _Row(self, i)
+
     def codes(self, column: str) -> tuple[np.ndarray, list[Any]]:
         """A text column as integer codes in row order (-1 for missing) and the values they stand for.
 
@@ -394,6 +407,42 @@ class _Table:
         names = ["fid", *self.columns]
         lists = [self.fid.tolist(), *(self.values(c) for c in self.columns)]
         return [dict(zip(names, values, strict=True)) for values in zip(*lists, strict=True)]
+
+
+class _Row(Mapping[str, Any]):
+    """A table's row as :meth:`_Table.rows` gives it, each value read when looked at (a fold keeps a
+    season's 30,000 answers, a moment shows a few)."""
+
+    __slots__ = ("_table", "_i")
+
+    def __init__(self, table: _Table, i: int) -> None:
+        self._table = table
+        self._i = i
+
+    def __getitem__(self, key: str) -> Any:
+        if key == "fid":
+            return int(self._table.fid[self._i])
+        if key not in self._table.columns:
+            raise KeyError(key)
+        return self._table.value(key, self._i)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(["fid", *self._table.columns])
+
+    def __len__(self) -> int:
+        return 1 + len(self._table.columns)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
+def _operations_fold(tables: dict[str, _Table]) -> OperationsFold:
+    """The operations fold of the tables as read: the answers as columns, their rows read when shown."""
+    acks = tables["acknowledgements"]
+    columns = AckColumns(acks.values("warning"), acks.values("recipient"), acks.values("how"),
+                         acks.fid.tolist(), acks.ms.tolist(), acks.row)
+    return OperationsFold({k: tables[k].rows() for k in OPERATION_KEYS if k != "acknowledgements"}, _ms,
+                          {k: tables[k].ms.tolist() for k in OPERATION_KEYS}, columns)
 
 
 def _ms_column(col: Any) -> np.ndarray:
@@ -1024,8 +1073,7 @@ class Engine:
         self.materials = _Materials(tables["material_tally"], src.depot_names())
         self.forces = _Forces(tables["forces"], src.edits("forces"))
         self.storage = _Storage(src.areas(), src.edits("storage_areas"))
-        self.ops = OperationsFold({k: tables[k].rows() for k in OPERATION_KEYS}, _ms,
-                                  {k: tables[k].ms.tolist() for k in OPERATION_KEYS})
+        self.ops = _operations_fold(tables)
         self.water = _water_fold(src.stations(), tables)
         self.key_times = {k: np.sort(t.ms[t.ms != NO_TIME]) for k, t in tables.items()}
         times = np.unique(np.concatenate([t.ms for t in tables.values()]))
@@ -1113,8 +1161,7 @@ class Engine:
             for k, t in tables.items():
                 self.max_fids[k] = int(t.fid.max()) if len(t) else 0
                 self.key_times[k] = np.sort(t.ms[t.ms != NO_TIME])
-            self.ops = OperationsFold({k: t.rows() for k, t in tables.items()}, _ms,
-                                      {k: t.ms.tolist() for k, t in tables.items()})
+            self.ops = _operations_fold(tables)
             self._set_times(np.union1d(self.times, np.concatenate([t.ms for t in tables.values()])))
             return
         table = src.table(key)

@@ -40,7 +40,7 @@ import bisect
 import itertools
 import operator
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,6 +110,50 @@ class _Contrib:
         self.entities: dict[Any, list[tuple[int, tuple[float, ...]]]] = {}
         self._pending: list[tuple[int, tuple[float, ...]]] | None = []
         self.steps = Steps.empty(width)
+        #: entities' changes put in at once as arrays (``put_packed``); ``entities`` holds those set since
+        self._packed: tuple[list[Any], np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._packed_index: dict[Any, int] | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_packed_index": None}  # made again when first needed
+
+    def put_packed(self, entities: list[Any], starts: np.ndarray, times: np.ndarray, deltas: np.ndarray,
+                   index: dict[Any, int] | None = None) -> None:
+        """Changes of many entities at once, in the build: entity ``i``'s are rows ``starts[i]`` to
+        ``starts[i + 1]`` of ``times`` and ``deltas``. Kept as arrays, taken apart for an entity only
+        when it changes (a season's 20,000 recipients made 86,000 tuples, 0.1 s of the cold open).
+        ``index``, when given, is each entity's place in ``entities``."""
+        self._packed = (entities, starts, times, np.asarray(deltas, dtype=np.float64).reshape(-1, self.width))
+        self._packed_index = index
+
+    def deltas(self, entity: Any) -> list[tuple[int, tuple[float, ...]]]:
+        """The entity's changes (time order), however they were put in."""
+        got = self.entities.get(entity)
+        if got is not None or self._packed is None:
+            return got or []
+        if self._packed_index is None:
+            self._packed_index = {e: i for i, e in enumerate(self._packed[0])}
+        i = self._packed_index.get(entity)
+        if i is None:
+            return []
+        _, starts, times, deltas = self._packed
+        lo, hi = int(starts[i]), int(starts[i + 1])
+        return [(t, tuple(d)) for t, d in zip(times[lo:hi].tolist(), deltas[lo:hi].tolist(), strict=True)]
+
+    def _packed_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """The packed changes of the entities not set since (``entities`` has theirs)."""
+        if self._packed is None:
+            return np.empty(0, dtype=np.int64), np.zeros((0, self.width))
+        names, starts, times, deltas = self._packed
+        if not self.entities:
+            return times, deltas
+        set_since = [i for i, e in enumerate(names) if e in self.entities]
+        if not set_since:
+            return times, deltas
+        keep = np.ones(len(names), dtype=bool)
+        keep[set_since] = False
+        rows = np.repeat(keep, np.diff(starts))
+        return times[rows], deltas[rows]
 
     def set(self, entity: Any, points: list[tuple[int, Any]]) -> None:
         """The entity's value from each point's time on (points in time order; zero before the first)."""
@@ -125,7 +169,7 @@ class _Contrib:
 
     def set_deltas(self, entity: Any, deltas: list[tuple[int, tuple[float, ...]]]) -> None:
         """The entity's changes (time order, none zero): what :meth:`set` works out from its points."""
-        old = self.entities.get(entity, [])
+        old = self.deltas(entity)
         if self._pending is not None:
             self._pending.extend(deltas)
         else:
@@ -139,7 +183,7 @@ class _Contrib:
                 self.steps.add(t, np.negative(d))
             for t, d in deltas[same:]:
                 self.steps.add(t, np.asarray(d, dtype=np.float64))
-        if deltas:
+        if deltas or self._packed is not None:  # (an empty list stands for a packed entity's changes gone)
             self.entities[entity] = deltas
         else:
             self.entities.pop(entity, None)
@@ -148,11 +192,14 @@ class _Contrib:
         """End of the build: the collected steps in time order, in one go."""
         pending = self._pending or []
         self._pending = None
-        if not pending:
+        packed_times, packed_deltas = self._packed_rows()
+        if not pending and not len(packed_times):
             return
-        times = np.fromiter((t for t, _ in pending), dtype=np.int64, count=len(pending))
+        times = np.concatenate([np.fromiter((t for t, _ in pending), dtype=np.int64, count=len(pending)),
+                                packed_times])
+        deltas = np.concatenate([np.array([d for _, d in pending], dtype=np.float64).reshape(len(pending), self.width),
+                                 packed_deltas])
         order = np.argsort(times, kind="stable")
-        deltas = np.array([d for _, d in pending], dtype=np.float64).reshape(len(pending), self.width)
         self.steps = self._steps_cls(times[order], deltas[order], self.width)
 
     def again(self) -> None:
@@ -171,6 +218,25 @@ class _Contrib:
 
     def sample(self, times: np.ndarray) -> np.ndarray:
         return self.steps.sample(times)
+
+
+@dataclass
+class AckColumns:
+    """The acknowledgements as columns, in (report time, fid) order, each row made only when looked at
+    (``row(i)``): a season's 30,000 answers, a few of which a moment shows, were 30,000 dicts (50 ms of
+    a cold open)."""
+
+    warning: Sequence[Any]
+    recipient: Sequence[Any]
+    how: Sequence[Any]
+    fid: Sequence[int]
+    ms: Sequence[int]
+    row: Callable[[int], Mapping[str, Any]]
+
+    @classmethod
+    def of_rows(cls, rows: list[dict[str, Any]], ms: Sequence[int]) -> AckColumns:
+        return cls([r.get("warning") for r in rows], [r.get("recipient") for r in rows],
+                   [r.get("how") for r in rows], [int(r["fid"]) for r in rows], ms, rows.__getitem__)
 
 
 def _insort(seq: list[tuple[Any, ...]], item: tuple[Any, ...]) -> None:
@@ -235,9 +301,10 @@ class OperationsFold:
     """The fold of incidents, dispatches, warnings and acknowledgements; kept current record by record."""
 
     def __init__(self, tables: dict[str, list[dict[str, Any]]], ms: Callable[[Any], int],
-                 times: dict[str, list[int]] | None = None) -> None:
+                 times: dict[str, list[int]] | None = None, acks: AckColumns | None = None) -> None:
         """``times``, when given, are each table's rows' report times (ms), as the table read them: a
-        season's 35,000 rows without their times parsed again from text."""
+        season's 35,000 rows without their times parsed again from text. ``acks``, when given, are the
+        acknowledgements (else read from ``tables``)."""
         self._ms = ms
         #: incident fid -> (report ms, row); names -> fids
         self.incidents: dict[int, tuple[int, dict[str, Any]]] = {}
@@ -290,7 +357,10 @@ class OperationsFold:
             self._put_dispatch(r, t)
         for r, t in rows("warnings"):
             self._put_warning(r, t)
-        self._put_acks(rows("acknowledgements"))
+        if acks is None:
+            got = tables.get("acknowledgements", [])
+            acks = AckColumns.of_rows(got, [t for _, t in rows("acknowledgements")])
+        answers = self._put_acks(acks)
         for name in self.status:
             self._closings(name)
         for fid in self.incidents:
@@ -299,8 +369,7 @@ class OperationsFold:
             self._force_entity(force)
         for name in self.warnings:
             self._warning_entity(name)
-        for name, keys in self._recipients(self.warnings):
-            self._recipient_entities(name, keys)
+        self._all_recipient_entities(answers)
         for c in (self.incident_sums, self.force_sums, self.warning_sums, self.recipient_sums):
             c.finish()
 
@@ -373,19 +442,25 @@ class OperationsFold:
             key = self._key_of[raw] = rcp.normalise(_text(raw))
         return key
 
-    def _put_acks(self, rows: Iterable[tuple[dict[str, Any], int]]) -> None:
+    def _put_acks(self, columns: AckColumns) -> list[tuple[tuple[str, str], int]]:
         """Every acknowledgement at once (the build): a season's 30,000, each warning's and recipient's
-        name cleaned once, and one sort per recipient instead of an insert per answer."""
+        name cleaned once, and one sort per recipient instead of an insert per answer. Gives the answers
+        ((warning, recipient), time): those other than "no answer"."""
         names: dict[Any, str] = {}
-        acks = self.acks
-        for r, t in rows:
-            raw = r.get("warning")
+        acks, row = self.acks, columns.row
+        answers = []
+        for i, (raw, who, how, fid, t) in enumerate(zip(columns.warning, columns.recipient, columns.how,
+                                                        columns.fid, columns.ms, strict=True)):
             name = names.get(raw)
             if name is None:
                 name = names[raw] = _text(raw)
-            acks[(name, self._recipient_key(r.get("recipient")))].append((t, int(r["fid"]), r))
+            pair = (name, self._recipient_key(who))
+            acks[pair].append((t, fid, row(i)))
+            if how != "no_answer":
+                answers.append((pair, t))
         for seq in acks.values():
             seq.sort(key=_TIME_FID)
+        return answers
 
     def add(self, key: str, r: dict[str, Any]) -> bool:
         """One new record (or incident), its entities recomputed; False for what only a rebuild explains."""
@@ -445,23 +520,40 @@ class OperationsFold:
                     break
         return {"status": status, "status_ms": seq[i][0] if i >= 0 else t0, **figures}
 
-    def _incident_vector(self, fid: int, t: float) -> np.ndarray:
-        v = np.zeros(_I_WIDTH)
-        s = self.incident_state(fid, t)
-        if s is None:
-            return v
-        v[STATUSES.index(s["status"])] = 1
-        v[len(STATUSES)] = 1 if s["status"] in UNCONTROLLED else 0
-        for i, f in enumerate(INCIDENT_FIGURES):
-            v[len(STATUSES) + 1 + i] = s[f]
-        kind = self.incidents[fid][1].get("kind")
-        v[len(STATUSES) + 4 + (KINDS.index(kind) if kind in KINDS else KINDS.index("other"))] = 1
-        return v
-
     def _incident_entity(self, fid: int) -> None:
+        """The incident's counts in the sums from its report and each later status time on: its states
+        worked out in one walk over its status records (``_state`` walks back from one record, for
+        each) and kept for the moments."""
         t0, row = self.incidents[fid]
-        times = sorted({t0, *(e[0] for e in self.status.get(_text(row.get("name")), []) if e[0] > t0)})
-        self.incident_sums.set(("i", fid), [(t, self._incident_vector(fid, t)) for t in times])
+        seq = self.status.get(_text(row.get("name")), [])
+        figures = {"threatened": _figure(row.get("threatened")) or 0,
+                   "trapped": _figure(row.get("trapped")) or 0, "rescued": 0}
+        states = [{"status": "reported", "status_ms": t0, **figures}]  # before any record, then after each
+        for i, (t, _, r) in enumerate(seq):
+            for f in INCIDENT_FIGURES:
+                v = _figure(r.get(f))
+                if v is not None:
+                    figures[f] = v
+            status = r.get("status")
+            states.append({"status": status if status in STATUSES else "reported", "status_ms": t, **figures})
+            self._states[(fid, i)] = states[-1]
+        self._states[(fid, -1)] = states[0]
+        kind = row.get("kind")
+        kind_at = len(STATUSES) + 4 + (KINDS.index(kind) if kind in KINDS else KINDS.index("other"))
+        points: list[tuple[int, list[float]]] = []
+        k = 0
+        for t in sorted({t0, *(e[0] for e in seq if e[0] > t0)}):
+            while k < len(seq) and seq[k][0] <= t:  # the last record at or before t holds
+                k += 1
+            s = states[k]
+            v = [0.0] * _I_WIDTH
+            v[STATUSES.index(s["status"])] = 1.0
+            v[len(STATUSES)] = 1.0 if s["status"] in UNCONTROLLED else 0.0
+            for i, f in enumerate(INCIDENT_FIGURES):
+                v[len(STATUSES) + 1 + i] = float(s[f])
+            v[kind_at] = 1.0
+            points.append((t, v))
+        self.incident_sums.set(("i", fid), points)
 
     def _since(self, incident: str, t: float) -> float | None:
         """When the incident was last closed at or before ``t`` (-inf if never); None while it is closed."""
@@ -687,17 +779,8 @@ class OperationsFold:
         recipient is unanswered, overdue after ``ANSWER_MINUTES``, and answered from its first answer
         on. The rows' spans are worked out once for all the warning's recipients (a season's warnings
         have 20,000)."""
-        seq = self.warnings.get(name, [])
         late = ANSWER_MINUTES * MINUTE_MS
-        spans: list[tuple[int, float, frozenset[str]]] = []  # (issue, end, the keys it names) of rows that hold
-        n = len(seq)
-        for i, e in enumerate(seq):
-            start = e[0]
-            nxt = seq[i + 1][0] if i + 1 < n else _INF
-            if nxt == start:
-                continue  # replaced at its own time: never holds
-            stop = min(nxt, e[4])
-            spans.append((start, stop, e[5] if stop > start else frozenset()))
+        spans = self._spans(name)
         acks_of, put = self.acks.get, self.recipient_sums.set_deltas
         for key in keys:
             acks = acks_of((name, key), ())
@@ -727,7 +810,93 @@ class OperationsFold:
                 if v != prev:
                     deltas.append((int(t), (v[0] - prev[0], v[1] - prev[1], v[2] - prev[2], v[3] - prev[3])))
                     prev = v
-            put(("r", name, key), deltas)
+            put((name, key), deltas)
+
+    def _spans(self, name: str) -> list[tuple[int, float, frozenset[str]]]:
+        """(issue, end, the keys it names) of the warning's rows that hold: each from its issue to the
+        next row or its end."""
+        seq = self.warnings.get(name, [])
+        spans: list[tuple[int, float, frozenset[str]]] = []
+        n = len(seq)
+        for i, e in enumerate(seq):
+            start = e[0]
+            nxt = seq[i + 1][0] if i + 1 < n else _INF
+            if nxt == start:
+                continue  # replaced at its own time: never holds
+            stop = min(nxt, e[4])
+            spans.append((start, stop, e[5] if stop > start else frozenset()))
+        return spans
+
+    def _all_recipient_entities(self, answers: list[tuple[tuple[str, str], int]]) -> None:
+        """:meth:`_recipient_entities` of every warning's recipients at once, with arrays (the build):
+        ``answers`` are the acknowledgements other than "no answer" as ((warning, recipient), time). The
+        same walk, each step a column: a recipient's points in each row's span (waiting from the issue,
+        overdue, answered, none at the end), the last point at a time holding, the changes between
+        them. A season's 20,000 recipients took 0.11 s one by one."""
+        late = ANSWER_MINUTES * MINUTE_MS
+        never = np.iinfo(np.int64).max  # no answer, no end
+        names: list[tuple[str, str]] = []  # the recipients (warning, recipient key), each an entity
+        index: dict[tuple[str, str], int] = {}
+        cols: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []  # entity, start, stop, named
+        for name, keys in self._recipients(self.warnings):
+            spans = self._spans(name)
+            if not keys or not spans:
+                continue
+            base = len(names)
+            local = {k: i for i, k in enumerate(keys)}
+            index.update(((name, k), base + i) for k, i in local.items())
+            names.extend((name, k) for k in keys)
+            named = np.zeros((len(keys), len(spans)), dtype=bool)  # (recipient, span): in that row's list
+            for j, (_, _, keyset) in enumerate(spans):
+                named[[local[k] for k in keyset], j] = True
+            starts = np.array([sp[0] for sp in spans], dtype=np.int64)
+            stops = np.array([never if sp[1] == _INF else int(sp[1]) for sp in spans], dtype=np.int64)
+            shape = named.shape
+            cols.append((np.repeat(np.arange(base, base + len(keys), dtype=np.int64), len(spans)),
+                         np.broadcast_to(starts, shape).ravel(), np.broadcast_to(stops, shape).ravel(),
+                         named.ravel()))
+        if not cols:
+            return
+        entity, start, stop, named = (np.concatenate(c) for c in zip(*cols, strict=True))
+        # the first answer at or after each row's issue: the answers by (recipient, time) as one sorted key
+        a_entity = np.fromiter((index.get(pair, -1) for pair, _ in answers), dtype=np.int64, count=len(answers))
+        a_time = np.fromiter((t for _, t in answers), dtype=np.int64, count=len(answers))
+        named_in = a_entity >= 0  # (an answer from someone no row names)
+        a_entity, a_time = a_entity[named_in], a_time[named_in]
+        first = np.full(len(entity), never, dtype=np.int64)
+        if len(a_entity):
+            t0 = int(min(a_time.min(), start.min()))
+            width = int(max(a_time.max(), start.max())) - t0 + 2
+            if len(names) * width >= 2 ** 62:  # times too far apart for one key: one by one
+                for name, keys in self._recipients(self.warnings):
+                    self._recipient_entities(name, keys)
+                return
+            akey = a_entity * width + (a_time - t0)
+            akey.sort()
+            pos = np.searchsorted(akey, entity * width + (start - t0), side="left")
+            found = pos < len(akey)
+            at = akey[np.minimum(pos, len(akey) - 1)]
+            found &= at // width == entity
+            first[found] = at[found] % width + t0
+        # four points per (recipient, span): waiting or none at the issue, overdue, answered, none at the end
+        due = start + late
+        t = np.stack([start, due, first, stop], axis=1).ravel()
+        v = np.stack([named.astype(np.int64), np.full(len(entity), 2), np.full(len(entity), 3),
+                      np.zeros(len(entity), dtype=np.int64)], axis=1).ravel()
+        shown = np.stack([np.ones(len(entity), dtype=bool), named & (first > due) & (due < stop),
+                          named & (first < stop), named & (stop != never)], axis=1).ravel()
+        e = np.repeat(entity, 4)[shown]
+        t, v = t[shown], v[shown]
+        holds = np.ones(len(e), dtype=bool)  # the last point at a time holds
+        holds[:-1] = (e[1:] != e[:-1]) | (t[1:] != t[:-1])
+        e, t, v = e[holds], t[holds], v[holds]
+        prev = np.zeros(len(v), dtype=np.int64)
+        prev[1:] = np.where(e[1:] == e[:-1], v[:-1], 0)
+        values = np.array([_R_NONE, _R_WAITING, _R_OVERDUE, _R_ANSWERED], dtype=np.float64)
+        d = values[v] - values[prev]
+        changed = d.any(axis=1)
+        e, t, d = e[changed], t[changed], d[changed]
+        self.recipient_sums.put_packed(names, np.searchsorted(e, np.arange(len(names) + 1)), t, d, index)
 
     @staticmethod
     def _recipients(warnings: dict[str, list[Any]]) -> Iterable[tuple[str, list[str]]]:
