@@ -8,9 +8,10 @@ plain results back through queued Qt signals: the models (layers, slider,
 dashboard) change only on the GUI thread.
 
 A newer request supersedes an older one of its kind. A moment (the figures
-at one time) is answered before the curves; the engine folds the records
-once, so the curves over a season's tens of thousands of report times come
-in one step (well under a second) after the slider's stops.
+at one time) is answered before the curves, except the first: at an opening
+the slider's stops and the curves are handed over just before it, and the
+window fills at once. The engine folds the records once, so the curves over
+a season's tens of thousands of report times come in one step.
 """
 
 from __future__ import annotations
@@ -99,6 +100,7 @@ class SituationWorker(QObject):
         self._stop = False
         self._busy = False
         self._kept_once = False
+        self._moment_given = False  # no moment handed over yet: the first comes with the curves
         self._keep_due: float | None = None  # monotonic time at which to keep the fold, once idle
         #: the fold's pieces still to work out ahead (``situation.warm_up``), once idle; None: none due
         self._warm: Iterator[None] | None = None
@@ -219,7 +221,10 @@ class SituationWorker(QObject):
                         result = compute_moment(ws, when)
                         if self.brief_wanted:  # its dock is in front: written here, not on the GUI thread
                             result.brief  # noqa: B018 - the property writes it
+                        if not self._moment_given:
+                            self._series_before_moment(ws)
                         self.momentReady.emit(gen, result)
+                        self._moment_given = True
                     elif job[0] == "hydrograph":
                         from floodpost.data.situation import hydrograph
 
@@ -237,6 +242,25 @@ class SituationWorker(QObject):
             if ws is not None:
                 _keep(ws)
                 ws.close()
+
+    def _series_before_moment(self, ws: Any) -> None:
+        """At an opening, the stops and the curves before the first moment's figures. Handed over after
+        them, the curves of a season's first open waited 0.1 s for Python's lock while the window drew
+        the situation's first map (its symbols all new); together, the window is complete sooner. Not
+        after a record entered: there the map's frame of the moment came later by as much."""
+        for _ in range(2):  # the stops, then the curves
+            with self._cond:
+                job = self._series
+            if job is None:
+                return
+            try:
+                self._series_step(ws, *job)
+            except Exception as exc:  # noqa: BLE001 - told to the window; the moment is still shown
+                self._fail(job[0], exc)
+                with self._cond:
+                    if self._series is not None and self._series[0] == job[0]:
+                        self._series = None
+                return
 
     def _asked(self) -> bool:
         with self._cond:
