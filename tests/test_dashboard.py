@@ -341,3 +341,38 @@ def test_figures_keep_their_size_but_never_cut_their_text(qtbot, window, demo_pa
     window.dashboard.resize(window.dashboard.width() - 40, window.dashboard.height())
     qtbot.wait(50)
     assert all(f.minimumSize() != f.maximumSize() for f in figures)  # the panel narrowed: sized anew
+
+
+def test_figures_never_overlap(qtbot, window):
+    """However long a number and its age get, the figures a row holds fit side by side: the grid takes
+    their sizes with the new texts, not those before (a season's 5,997/7,092 answered was drawn over
+    its neighbour)."""
+    import copy
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDockWidget
+
+    dash = window.dashboard
+    dock = dash
+    while not isinstance(dock, QDockWidget):
+        dock = dock.parentWidget()
+    qtbot.waitUntil(lambda: not window.situation_pending, timeout=5000)
+    for width in (420, 520, 640):
+        window.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
+        qtbot.wait(50)
+        for answered, total in ((None, None), (5_997, 7_092), (123_456, 234_567), (None, None)):
+            moment = copy.copy(window._shown_moment)
+            moment.totals = copy.deepcopy(moment.totals)
+            if answered is not None:
+                moment.totals["warnings"].update(answered=answered, recipients=total)
+                moment.totals["dispatch"]["personnel_committed"] = total
+            dash.show_moment(moment)
+            qtbot.wait(50)
+            shown = [f for f in dash.figures.values() if f.isVisible()]
+            if 2 * (max(max(f.layout().sizeHint().width(), f.minimumWidth()) for f in shown) + 8) > dash.width() - 8:
+                continue  # not even two fit side by side: the panel is too narrow for these numbers
+            boxes = [f.geometry().translated(f.parentWidget().mapTo(dash, f.pos()) - f.pos()) for f in shown]
+            for i, a in enumerate(boxes):
+                for j in range(i):
+                    assert not a.intersects(boxes[j]), (width, total, shown[i].caption.text(),
+                                                        shown[j].caption.text())

@@ -636,7 +636,7 @@ class DashboardPanel(QWidget):
         # New figures must never widen the dock and squeeze the map.
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.series: Timeline = Timeline([], {})
-        self._xs: list[float] = []  # the report times as epoch seconds, once per series
+        self._xs: np.ndarray | list[float] = []  # the report times as epoch seconds, once per series
         self._framing = Framing([])
         self._framed: tuple[Any, ...] | None = None  # what the charts were last framed on
         self.shown = ""
@@ -827,6 +827,10 @@ class DashboardPanel(QWidget):
         at = getattr(sit, "at", "") or ""
         # at the live end a figure keeps ageing after its last report: measured against the wall clock
         self.show_ages(totals.get("reported", {}), at, now_storage() if not moment.when else None)
+        for f in self.figures.values():
+            # the new texts' sizes now: the row of number and age kept its old size until the event
+            # loop came round, and the grid put three a row where two fit (a figure over the next)
+            f.layout().activate()
         self._reflow()  # the change lines are longer now: fewer a row if they no longer fit
         for f in self.figures.values():
             f.hold()
@@ -924,7 +928,8 @@ class DashboardPanel(QWidget):
             if cols is not None:
                 n = cols
             else:
-                cell = max(f.sizeHint().width() for f in figures) + 8
+                # (a held figure keeps the width it has needed: ``_Figure.hold``)
+                cell = max(max(f.sizeHint().width(), f.minimumWidth()) for f in figures) + 8
                 n = max((c for c in choices if c * cell <= width), default=choices[0])
             placed = (n, len(figures))
             if grid.property("placed") == placed and not force:
@@ -969,9 +974,11 @@ class DashboardPanel(QWidget):
         """The curves at every report time (a :class:`floodpost.data.situation.Timeline`)."""
         self.series = series
         ms = series.ms if len(series.ms) == len(series.times) else storage_ms(series.times)
-        xs = self._xs = (np.asarray(ms, dtype=np.float64) / 1000.0).tolist()
+        # one array for every curve: a list was made into an array by each of 23 curves (12 ms)
+        xs = self._xs = np.asarray(ms, dtype=np.float64) / 1000.0
         self._framing = Framing(xs)
         self._framed = None
+        self._frame()  # before the data: each curve thins what is in view once, not again for the frame
         for stage in STAGE_PENS:
             self.curves[f"evac:{stage}"].setData(xs, series.get("evacuation", "persons", stage))
         self.curves["mat:dispatch"].setData(xs, series.get("materials", "dispatch", "sandbag"))
@@ -987,7 +994,6 @@ class DashboardPanel(QWidget):
             self.curves[f"warn:{key}"].setData(xs, series.get("warnings", key))
         for key in WATER_PENS:
             self.curves[f"water:{key}"].setData(xs, series.get("water", key))
-        self._frame()
         self.set_busy(series=False)
 
     def _frame(self) -> None:
@@ -996,7 +1002,7 @@ class DashboardPanel(QWidget):
         Only when the frame changes: a slider step within the flood moves the
         marker and leaves the axes (and the curves drawn on them) as they are.
         """
-        if not self._xs:
+        if not len(self._xs):
             return
         lo, hi, outside, far = self._framing.frame(_epoch(self.shown) if self.shown else None)
         if self._framed == (lo, hi, outside, far) and all(self._as_framed(c) for c in self.all_charts):
