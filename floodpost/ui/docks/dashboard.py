@@ -573,39 +573,42 @@ class ChartArea(QWidget):
         self._arrange("stack")
 
     def _arrange(self, mode: str) -> None:
+        """Every chart stacked or one per tab; those left out hidden in place (``set_shown``)."""
         if mode == self.mode:
             return
         current = self.tabs.currentIndex()
-        for chart in self.charts:
+        for chart in self.all:
             chart.setParent(None)
         while self._lay.count():
             self._lay.takeAt(0)
         self.tabs.clear()
         if mode == "stack":
             self.tabs.hide()
-            for chart in self.charts:
+            for chart in self.all:
                 chart.title.show()
                 self._lay.addWidget(chart, 1)
-                chart.show()
+                chart.setVisible(chart in self.charts)
         else:
-            for chart in self.charts:
+            for i, chart in enumerate(self.all):
                 chart.title.hide()
                 self.tabs.addTab(chart, chart.title.text())
+                self.tabs.setTabVisible(i, chart in self.charts)
             self.tabs.setCurrentIndex(max(current, 0))
             self._lay.addWidget(self.tabs)
             self.tabs.show()
         self.mode = mode
 
     def set_shown(self, chart: Chart, shown: bool) -> None:
-        """Show ``chart`` or leave it out (the gauges' chart in a workspace without gauges)."""
+        """Show ``chart`` or leave it out (the gauges' chart in a workspace without gauges): hidden where
+        it is. Taking every chart out and putting them back laid out and resized each (30 ms at the
+        first moment of a workspace with gauges)."""
         if (chart in self.charts) == shown:
             return
         self.charts = [c for c in self.all if c is not chart and c in self.charts or (c is chart and shown)]
-        if not shown:
-            chart.setParent(None)
-            chart.hide()
-        mode, self.mode = self.mode, ""
-        self._arrange(mode or "stack")
+        if self.mode == "stack":
+            chart.setVisible(shown)
+        elif self.mode:
+            self.tabs.setTabVisible(self.all.index(chart), shown)
         self.fit()
 
     def fit(self) -> None:
