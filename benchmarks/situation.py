@@ -350,9 +350,12 @@ opened = time.perf_counter()
 deadline = time.perf_counter() + 120
 def filled():
     return not win.situation_pending
+show_situation = win.scene.show_situation
+def shown_on_map(*a, **k):  # the first moment put on the map
+    first.setdefault('moment', time.perf_counter())
+    return show_situation(*a, **k)
+win.scene.show_situation = shown_on_map
 def situation_drawn():  # a frame of the map drawn after the first moment was put on it
-    if 'moment' not in first and win._moment_done:
-        first['moment'] = time.perf_counter()
     return 'moment' in first and any(f > first['moment'] for f in drawn_at)
 while (not drawn_at or not filled() or not situation_drawn()) and time.perf_counter() < deadline:
     if filled() and 'dash' not in first:
