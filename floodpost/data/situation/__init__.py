@@ -265,7 +265,18 @@ class Steps:
             self.cum[pos + 1:] += delta
 
 
-def _steps_by_key(keys: list[Any], times: np.ndarray, values: np.ndarray, width: int = 1) -> dict[Any, Steps]:
+def _first_seen_codes(codes: np.ndarray, values: list[Any]) -> tuple[np.ndarray, list[Any]]:
+    """``codes`` (-1: missing) renumbered in the order their values first appear, and those values: as
+    ``pd.factorize`` gives them, from Arrow's codes without a Python object per row."""
+    seen = codes >= 0
+    used, first = np.unique(codes[seen], return_index=True)
+    in_order = used[np.argsort(first, kind="stable")]
+    renumber = np.full(len(values) + 1, -1, dtype=np.int64)  # (the last for -1)
+    renumber[in_order] = np.arange(len(in_order))
+    return renumber[codes], [values[i] for i in in_order.tolist()]
+
+
+def _steps_by_key(keys: Any, times: np.ndarray, values: np.ndarray, width: int = 1) -> dict[Any, Steps]:
     """One ``Steps`` per key, from events already in time order (the order kept per key)."""
     codes, uniques = pd.factorize(pd.Series(keys, dtype=object), sort=False)
     order = np.argsort(codes, kind="stable")
@@ -569,8 +580,9 @@ class _Evacuation:
         self.table = table
         n = len(table)
         v = np.trunc(np.column_stack([table.number(c) for c in EVAC_COLUMNS])) if n else np.zeros((0, 10))
-        codes, areas = pd.factorize(pd.Series(table.values("area"), dtype=object))
-        kinds = np.array([k or "other" for k in table.values("area_kind")], dtype=object)
+        codes, areas = _first_seen_codes(*table.codes("area"))
+        kind_codes, kind_names = table.codes("area_kind")
+        kinds = np.array([*(k or "other" for k in kind_names), "other"], dtype=object)[kind_codes]  # (-1: the last)
         # each report's predecessor for the same area (rows are in time order, ties by fid)
         order = np.argsort(codes, kind="stable")
         prev = np.full(n, -1, dtype=np.int64)
@@ -586,7 +598,7 @@ class _Evacuation:
         vals = np.concatenate([v[:, :5], -v[prev[has], :5]])
         times = np.concatenate([table.ms, table.ms[has]])
         ev = np.argsort(pos, kind="stable")
-        self.kinds = _steps_by_key(keys[ev].tolist(), times[ev], vals[ev], 5)
+        self.kinds = _steps_by_key(keys[ev], times[ev], vals[ev], 5)
         bounds = np.searchsorted(codes[order], np.arange(len(areas) + 1))
         #: per area: report times and rows (an index into the table, or a row added since)
         self.area_times: dict[str, list[int]] = {}
