@@ -437,6 +437,11 @@ class _Row(Mapping[str, Any]):
             raise KeyError(key)
         return self._table.value(key, self._i)
 
+    def get(self, key: str, default: Any = None) -> Any:  # (Mapping's goes through a KeyError)
+        if key == "fid":
+            return int(self._table.fid[self._i])
+        return self._table.value(key, self._i) if key in self._table.columns else default
+
     def __iter__(self) -> Iterator[str]:
         return iter(["fid", *self._table.columns])
 
