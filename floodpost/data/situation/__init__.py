@@ -455,8 +455,9 @@ class _Row(Mapping[str, Any]):
 def _operations_fold(tables: dict[str, _Table]) -> OperationsFold:
     """The operations fold of the tables as read: the answers as columns, their rows read when shown."""
     acks = tables["acknowledgements"]
-    columns = AckColumns(acks.values("warning"), acks.values("recipient"), acks.values("how"),
-                         acks.fid.tolist(), acks.ms.tolist(), acks.row)
+    how, ways = acks.codes("how")
+    answer = np.array([w != "no_answer" for w in ways] + [True], dtype=bool)[how]  # (-1, none given: the last)
+    columns = AckColumns(*acks.codes("warning"), *acks.codes("recipient"), answer, acks.ms, acks.fid, acks.row)
     return OperationsFold({k: tables[k].rows() for k in OPERATION_KEYS if k != "acknowledgements"}, _ms,
                           {k: tables[k].ms.tolist() for k in OPERATION_KEYS}, columns)
 

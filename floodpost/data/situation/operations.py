@@ -222,21 +222,82 @@ class _Contrib:
 
 @dataclass
 class AckColumns:
-    """The acknowledgements as columns, in (report time, fid) order, each row made only when looked at
-    (``row(i)``): a season's 30,000 answers, a few of which a moment shows, were 30,000 dicts (50 ms of
-    a cold open)."""
+    """The acknowledgements as columns, in (report time, fid) order: the warnings and recipients they
+    name as codes into their distinct values (-1: none), whether each is an answer (not "no answer"),
+    and each row made only when looked at (``row(i)``). A season's 30,000 answers, a few of which a
+    moment shows, were 30,000 dicts and as many names cleaned one by one (0.1 s of a cold open)."""
 
-    warning: Sequence[Any]
-    recipient: Sequence[Any]
-    how: Sequence[Any]
-    fid: Sequence[int]
-    ms: Sequence[int]
+    warning_codes: np.ndarray
+    warnings: list[Any]
+    recipient_codes: np.ndarray
+    recipients: list[Any]
+    answer: np.ndarray  # bool
+    ms: np.ndarray
+    fid: np.ndarray
     row: Callable[[int], Mapping[str, Any]]
 
     @classmethod
     def of_rows(cls, rows: list[dict[str, Any]], ms: Sequence[int]) -> AckColumns:
-        return cls([r.get("warning") for r in rows], [r.get("recipient") for r in rows],
-                   [r.get("how") for r in rows], [int(r["fid"]) for r in rows], ms, rows.__getitem__)
+        import pandas as pd
+
+        def codes(column: str) -> tuple[np.ndarray, list[Any]]:
+            got, values = pd.factorize(pd.Series([r.get(column) for r in rows], dtype=object))
+            return np.asarray(got, dtype=np.int64), list(values)
+
+        answer = np.array([r.get("how") != "no_answer" for r in rows], dtype=bool)
+        return cls(*codes("warning"), *codes("recipient"), answer, np.asarray(ms, dtype=np.int64).reshape(-1),
+                   np.array([int(r["fid"]) for r in rows], dtype=np.int64), rows.__getitem__)
+
+
+class _Acks(dict):  # type: ignore[type-arg]
+    """(warning, recipient) -> its acknowledgements [(ms, fid, row)] in (time, fid) order.
+
+    Those of the build are kept as sorted arrays, and a pair's list is made
+    when first asked for: a moment asks for the recipients of the warnings
+    in force, not for the season's 19,000 pairs.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._index: dict[tuple[str, str], int] = {}
+        self._packed: tuple[list[int], list[int], list[int], list[int], Callable[[int], Any]] | None = None
+
+    def pack(self, index: dict[tuple[str, str], int], bounds: np.ndarray, ms: np.ndarray, fid: np.ndarray,
+             rows: np.ndarray, row: Callable[[int], Any]) -> None:
+        """Pair ``index[pair]``'s acknowledgements are ``bounds[i]`` to ``bounds[i + 1]`` of ``ms``,
+        ``fid`` and ``rows`` (each made by ``row``)."""
+        self._index = index
+        # as lists: a pair's slices of them taken at once (numpy slices cost more than the few items)
+        self._packed = (bounds.tolist(), ms.tolist(), fid.tolist(), rows.tolist(), row)
+
+    def _unpack(self, pair: tuple[str, str]) -> list[tuple[int, int, Any]] | None:
+        i = self._index.pop(pair, None) if self._packed is not None else None
+        if i is None:
+            return None
+        bounds, ms, fid, rows, row = self._packed  # type: ignore[misc]
+        lo, hi = bounds[i], bounds[i + 1]
+        got = [(t, f, row(k)) for t, f, k in zip(ms[lo:hi], fid[lo:hi], rows[lo:hi], strict=True)]
+        dict.__setitem__(self, pair, got)
+        return got
+
+    def get(self, pair: tuple[str, str], default: Any = None) -> Any:  # type: ignore[override]
+        got = dict.get(self, pair)
+        if got is None:
+            got = self._unpack(pair)
+        return default if got is None else got
+
+    def __missing__(self, pair: tuple[str, str]) -> list[tuple[int, int, Any]]:
+        got = self._unpack(pair)
+        if got is None:
+            got = []
+            dict.__setitem__(self, pair, got)
+        return got
+
+    def __contains__(self, pair: object) -> bool:
+        return dict.__contains__(self, pair) or pair in self._index
+
+    def __reduce__(self) -> Any:  # (pickled as a dict would lose the packed arrays)
+        return (_Acks, (), self.__dict__, None, iter(dict.items(self)))
 
 
 def _insort(seq: list[tuple[Any, ...]], item: tuple[Any, ...]) -> None:
@@ -322,7 +383,7 @@ class OperationsFold:
         self.warnings: dict[str, list[tuple[int, int, dict[str, Any], list[str], float, frozenset[str]]]] = \
             defaultdict(list)
         #: (warning, recipient) -> [(ms, fid, row)] acknowledgements
-        self.acks: dict[tuple[str, str], list[tuple[int, int, dict[str, Any]]]] = defaultdict(list)
+        self.acks = _Acks()
         #: (warning, recipient) -> issue ms -> (its first answer, the unanswered calls before it): see ``_answer``
         self._answers: dict[tuple[str, str], dict[int, tuple[Any, list[int]]]] = {}
         #: (warning, issue ms, fid) -> its recipients' answers, in its order (``_issue_answers``)
@@ -442,25 +503,33 @@ class OperationsFold:
             key = self._key_of[raw] = rcp.normalise(_text(raw))
         return key
 
-    def _put_acks(self, columns: AckColumns) -> list[tuple[tuple[str, str], int]]:
-        """Every acknowledgement at once (the build): a season's 30,000, each warning's and recipient's
-        name cleaned once, and one sort per recipient instead of an insert per answer. Gives the answers
-        ((warning, recipient), time): those other than "no answer"."""
-        names: dict[Any, str] = {}
-        acks, row = self.acks, columns.row
-        answers = []
-        for i, (raw, who, how, fid, t) in enumerate(zip(columns.warning, columns.recipient, columns.how,
-                                                        columns.fid, columns.ms, strict=True)):
-            name = names.get(raw)
-            if name is None:
-                name = names[raw] = _text(raw)
-            pair = (name, self._recipient_key(who))
-            acks[pair].append((t, fid, row(i)))
-            if how != "no_answer":
-                answers.append((pair, t))
-        for seq in acks.values():
-            seq.sort(key=_TIME_FID)
-        return answers
+    def _put_acks(self, columns: AckColumns) -> tuple[Callable[[tuple[str, str]], int], np.ndarray, np.ndarray]:
+        """Every acknowledgement at once (the build): each distinct warning and recipient name cleaned
+        once, the rows grouped by pair with one sort and kept as arrays (``_Acks``). Gives the answers
+        (those other than "no answer"), for the recipients' steps: a pair's number (``number(pair)``,
+        -1 for a pair with none), and each answer's pair number and time."""
+        # the names as cleaned (-1, no name, is the last), equal ones after cleaning made one
+        names = [_text(v) for v in columns.warnings] + [_text(None)]
+        keys = [self._recipient_key(v) for v in columns.recipients] + [self._recipient_key(None)]
+        name_ids: dict[str, int] = {}
+        key_ids: dict[str, int] = {}
+        w = np.array([name_ids.setdefault(n, len(name_ids)) for n in names], dtype=np.int64)[columns.warning_codes]
+        k = np.array([key_ids.setdefault(x, len(key_ids)) for x in keys], dtype=np.int64)[columns.recipient_codes]
+        width = max(len(key_ids), 1)
+        pair = w * width + k
+        order = np.argsort(pair, kind="stable")  # the rows are in (time, fid) order: so is each pair's
+        grouped = pair[order]
+        starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if len(grouped) else grouped
+        name_of, key_of = list(name_ids), list(key_ids)
+        index = {(name_of[p // width], key_of[p % width]): i for i, p in enumerate(grouped[starts].tolist())}
+        self.acks.pack(index, np.r_[starts, len(grouped)].astype(np.int64), np.asarray(columns.ms)[order],
+                       np.asarray(columns.fid)[order], order, columns.row)
+
+        def number(p: tuple[str, str]) -> int:
+            a, b = name_ids.get(p[0]), key_ids.get(p[1])
+            return -1 if a is None or b is None else a * width + b
+
+        return number, pair[columns.answer], np.asarray(columns.ms)[columns.answer]
 
     def add(self, key: str, r: dict[str, Any]) -> bool:
         """One new record (or incident), its entities recomputed; False for what only a rebuild explains."""
@@ -827,9 +896,10 @@ class OperationsFold:
             spans.append((start, stop, e[5] if stop > start else frozenset()))
         return spans
 
-    def _all_recipient_entities(self, answers: list[tuple[tuple[str, str], int]]) -> None:
+    def _all_recipient_entities(self, answers: tuple[Callable[[tuple[str, str]], int], np.ndarray, np.ndarray]
+                                ) -> None:
         """:meth:`_recipient_entities` of every warning's recipients at once, with arrays (the build):
-        ``answers`` are the acknowledgements other than "no answer" as ((warning, recipient), time). The
+        ``answers`` are the acknowledgements other than "no answer", as ``_put_acks`` gives them. The
         same walk, each step a column: a recipient's points in each row's span (waiting from the issue,
         overdue, answered, none at the end), the last point at a time holding, the changes between
         them. A season's 20,000 recipients took 0.11 s one by one."""
@@ -859,10 +929,12 @@ class OperationsFold:
             return
         entity, start, stop, named = (np.concatenate(c) for c in zip(*cols, strict=True))
         # the first answer at or after each row's issue: the answers by (recipient, time) as one sorted key
-        a_entity = np.fromiter((index.get(pair, -1) for pair, _ in answers), dtype=np.int64, count=len(answers))
-        a_time = np.fromiter((t for _, t in answers), dtype=np.int64, count=len(answers))
-        named_in = a_entity >= 0  # (an answer from someone no row names)
-        a_entity, a_time = a_entity[named_in], a_time[named_in]
+        number, a_pair, a_time = answers
+        numbers = np.array([number(pair) for pair in names], dtype=np.int64)  # each recipient's pair, -1: none
+        by_number = np.argsort(numbers)
+        pos = np.minimum(np.searchsorted(numbers[by_number], a_pair), len(names) - 1)
+        named_in = numbers[by_number][pos] == a_pair  # (an answer from someone no row names)
+        a_entity, a_time = by_number[pos][named_in], np.asarray(a_time, dtype=np.int64)[named_in]
         first = np.full(len(entity), never, dtype=np.int64)
         if len(a_entity):
             t0 = int(min(a_time.min(), start.min()))
