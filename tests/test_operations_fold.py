@@ -373,3 +373,40 @@ def test_records_one_by_one_equal_a_fresh_fold_after_each(ws_location):
         ("淇县", False), ("淇县/北阳镇", True)]
     assert {(d["force"], d["incident"]): d["personnel"] for d in half_past_nine.dispatches} == {
         ("消防一队", INCIDENTS[0]): 10}
+
+
+# ---------------------------------------------------------------- the build's recipients, at once
+_ms_st = st.one_of(st.sampled_from(STORED), st.just("昨天下午"), st.none())  # (a time no one can read, none)
+_warning_row_st = st.tuples(st.sampled_from(WARNINGS), st.lists(st.sampled_from(KEYS), min_size=0, max_size=4),
+                            _ms_st, st.one_of(st.none(), st.sampled_from(STORED)))
+_ack_row_st = st.tuples(st.sampled_from(WARNINGS), st.sampled_from(KEYS),
+                        st.sampled_from(["phone", "sms", "no_answer", None]), _ms_st)
+
+
+@settings(max_examples=60, deadline=None)
+@given(warnings=st.lists(_warning_row_st, max_size=6), acks=st.lists(_ack_row_st, max_size=12))
+def test_recipients_at_once_equal_one_by_one(warnings, acks):
+    """The build works every recipient's steps out with arrays (``_all_recipient_entities``); each is
+    what the walk for one recipient gives (``_recipient_entities``, which an answer entered runs), also
+    for rows with a time no one can read and re-issues at one time."""
+    from floodpost.data.situation.operations import _R_WIDTH, OperationsFold, _Contrib
+
+    rows = {
+        "warnings": [{"fid": i + 1, "name": n, "level": "blue", "recipients": "；".join(k), "reported_at": at,
+                      "ends_at": ends} for i, (n, k, at, ends) in enumerate(warnings)],
+        "acknowledgements": [{"fid": i + 1, "warning": w, "recipient": k, "how": how, "reported_at": at}
+                             for i, (w, k, how, at) in enumerate(acks)],
+    }
+    # in the tables' order, (report time, fid), as the engine reads them
+    for key in rows:
+        rows[key].sort(key=lambda r: (situation._ms(r["reported_at"]), r["fid"]))
+    fold = OperationsFold(rows, situation._ms)
+    walked = _Contrib(_R_WIDTH)
+    built, fold.recipient_sums = fold.recipient_sums, walked
+    for name, keys in fold._recipients(fold.warnings):
+        fold._recipient_entities(name, keys)
+    walked.finish()
+    for entity, deltas in walked.entities.items():
+        assert built.deltas(entity) == deltas, entity
+    times = np.unique(np.concatenate([walked.steps.times, built.steps.times]))
+    assert np.array_equal(walked.sample(times), built.sample(times))
