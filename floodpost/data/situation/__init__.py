@@ -462,6 +462,13 @@ def _operations_fold(tables: dict[str, _Table]) -> OperationsFold:
                           {k: tables[k].ms.tolist() for k in OPERATION_KEYS}, columns)
 
 
+def _union_sorted(arrays: list[np.ndarray]) -> np.ndarray:
+    """The distinct values of sorted arrays (a table's report times are in order): a stable sort merges
+    the runs as they are, where ``np.unique`` sorted 250,000 times from scratch (20 ms of a cold open)."""
+    got = np.sort(np.concatenate(arrays), kind="stable") if arrays else np.empty(0, dtype=np.int64)
+    return got[np.r_[True, got[1:] != got[:-1]]] if len(got) else got
+
+
 def _ms_column(col: Any) -> np.ndarray:
     """Milliseconds of an Arrow column of times (timestamps as GDAL reads them, or stored text)."""
     if pa.types.is_timestamp(col.type):
@@ -1093,8 +1100,8 @@ class Engine:
         self.storage = _Storage(src.areas(), src.edits("storage_areas"))
         self.ops = _operations_fold(tables)
         self.water = _water_fold(src.stations(), tables)
-        self.key_times = {k: np.sort(t.ms[t.ms != NO_TIME]) for k, t in tables.items()}
-        times = np.unique(np.concatenate([t.ms for t in tables.values()]))
+        self.key_times = {k: t.ms[t.ms != NO_TIME] for k, t in tables.items()}
+        times = _union_sorted([t.ms for t in tables.values()])
         self._set_times(times)
 
     def _catch_up(self) -> bool:
@@ -1170,21 +1177,21 @@ class Engine:
             tables = {k: src.table(k) for k in WATER_KEYS if k != "stations"}
             for k, t in tables.items():
                 self.max_fids[k] = int(t.fid.max()) if len(t) else 0
-                self.key_times[k] = np.sort(t.ms[t.ms != NO_TIME])
+                self.key_times[k] = t.ms[t.ms != NO_TIME]
             self.water = _water_fold(src.stations(), tables)
-            self._set_times(np.union1d(self.times, np.concatenate([t.ms for t in tables.values()])))
+            self._set_times(_union_sorted([self.times, *(t.ms for t in tables.values())]))
             return
         if key in OPERATION_KEYS:  # small tables that refer to each other: the part folded again whole
             tables = {k: src.table(k) for k in OPERATION_KEYS}
             for k, t in tables.items():
                 self.max_fids[k] = int(t.fid.max()) if len(t) else 0
-                self.key_times[k] = np.sort(t.ms[t.ms != NO_TIME])
+                self.key_times[k] = t.ms[t.ms != NO_TIME]
             self.ops = _operations_fold(tables)
-            self._set_times(np.union1d(self.times, np.concatenate([t.ms for t in tables.values()])))
+            self._set_times(_union_sorted([self.times, *(t.ms for t in tables.values())]))
             return
         table = src.table(key)
         self.max_fids[key] = int(table.fid.max()) if len(table) else 0
-        self.key_times[key] = np.sort(table.ms[table.ms != NO_TIME])
+        self.key_times[key] = table.ms[table.ms != NO_TIME]
         if key == "evacuation":
             self.evacuation = _Evacuation(table)
         elif key == "works":
@@ -1193,7 +1200,7 @@ class Engine:
             self.materials = _Materials(table, src.depot_names())
         elif key == "forces":
             self.forces = _Forces(table, src.edits("forces"))
-        self._set_times(np.union1d(self.times, table.ms))
+        self._set_times(_union_sorted([self.times, table.ms]))
 
     def _set_times(self, times: np.ndarray) -> None:
         times = np.asarray(times, dtype=np.int64)
