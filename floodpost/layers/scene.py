@@ -170,6 +170,11 @@ class MapScene:
             sections.set_frame(full[keep], (workspace.location, "incident_sections"))
             sections._shown = shown
 
+    def read_ahead(self, workspace: Any) -> None:
+        """Read where the incidents, forces, villages and sections are before a moment is shown (kept
+        until the workspace changes): while a window waits for the worker's first moment."""
+        self._ops_places(workspace, None)
+
     def _ops_places(self, workspace: Any, situation: Any) -> Any:
         """Where the incidents, forces, villages and warned features are, read once per change of the workspace."""
         from floodpost.data import recipients as rcp

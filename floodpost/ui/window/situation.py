@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
@@ -33,12 +34,23 @@ class SituationMixin:
             connect_queued(worker.failed, self._on_situation_failed)
             worker.brief_wanted = self.brief.in_view()
             self._situation = worker
+            self.canvas.rendered.connect(self._read_places_ahead)
         self.brief.ws = ws  # the dock's Refresh asks again
         self.dashboard.move_marker(self.time_slider.current)
         self._moment_gen = self._series_gen = self._situation.refresh(self.time_slider.current)
         self._moment_done = self._series_done = False
         self.dashboard.set_busy(moment=True, series=True)
         self._ask_hydrograph()  # the station's readings may have changed
+
+    def _read_places_ahead(self, *_args: Any) -> None:
+        """After an opening's first frame, where the operations are drawn (``MapScene.read_ahead``):
+        read while the worker folds the records, not after its first moment (25 ms of a season's
+        cold open)."""
+        with contextlib.suppress(RuntimeError, TypeError):
+            self.canvas.rendered.disconnect(self._read_places_ahead)
+        if self.workspace is not None:
+            with contextlib.suppress(Exception):  # reading ahead only saves time: the moment reads again
+                self.scene.read_ahead(self.workspace)
 
     def _ask_moment(self, stored: str) -> None:
         """The figures as of ``stored`` ("" for now), from the worker."""
