@@ -344,9 +344,9 @@ def test_figures_keep_their_size_but_never_cut_their_text(qtbot, window, demo_pa
 
 
 def test_figures_never_overlap(qtbot, window):
-    """However long a number and its age get, the figures a row holds fit side by side: the grid takes
-    their sizes with the new texts, not those before (a season's 5,997/7,092 answered was drawn over
-    its neighbour)."""
+    """However long a number and its age get, the figures a row holds fit side by side: the grid counts
+    the width a figure holds from a longer number before (it fails without that; a season's
+    5,997/7,092 answered was drawn over its neighbour)."""
     import copy
 
     from PySide6.QtCore import Qt
