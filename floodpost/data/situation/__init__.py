@@ -35,7 +35,7 @@ import json
 import threading
 import weakref
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -372,6 +372,12 @@ class _Table:
         codes = np.where(np.isnan(idx), -1, idx).astype(np.int64) if idx.dtype.kind == "f" else idx.astype(np.int64)
         return codes[self.order], enc.dictionary.to_pylist()
 
+    def per_row(self, column: str, f: Callable[[Any], Any], dtype: Any = object) -> np.ndarray:
+        """``f`` of each row's value of a text column (None where missing), worked out once per distinct
+        value (:meth:`codes`): a season's 40,000 rows name a few dozen kinds or a thousand areas."""
+        codes, values = self.codes(column)
+        return np.array([f(v) for v in [*values, None]], dtype=dtype)[codes]  # (-1, missing: the last)
+
     def number(self, column: str) -> np.ndarray:
         """A column as floats, missing (and unreadable) values as 0."""
         if column not in self.columns or not len(self):
@@ -455,8 +461,7 @@ class _Row(Mapping[str, Any]):
 def _operations_fold(tables: dict[str, _Table]) -> OperationsFold:
     """The operations fold of the tables as read: the answers as columns, their rows read when shown."""
     acks = tables["acknowledgements"]
-    how, ways = acks.codes("how")
-    answer = np.array([w != "no_answer" for w in ways] + [True], dtype=bool)[how]  # (-1, none given: the last)
+    answer = acks.per_row("how", lambda how: how != "no_answer", bool)
     columns = AckColumns(*acks.codes("warning"), *acks.codes("recipient"), answer, acks.ms, acks.fid, acks.row)
     return OperationsFold({k: tables[k].rows() for k in OPERATION_KEYS if k != "acknowledgements"}, _ms,
                           {k: tables[k].ms.tolist() for k in OPERATION_KEYS}, columns)
@@ -594,8 +599,7 @@ class _Evacuation:
         n = len(table)
         v = np.trunc(np.column_stack([table.number(c) for c in EVAC_COLUMNS])) if n else np.zeros((0, 10))
         codes, areas = _first_seen_codes(*table.codes("area"))
-        kind_codes, kind_names = table.codes("area_kind")
-        kinds = np.array([*(k or "other" for k in kind_names), "other"], dtype=object)[kind_codes]  # (-1: the last)
+        kinds = table.per_row("area_kind", lambda k: k or "other")
         # each report's predecessor for the same area (rows are in time order, ties by fid)
         order = np.argsort(codes, kind="stable")
         prev = np.full(n, -1, dtype=np.int64)
@@ -961,12 +965,9 @@ def _readings_by_station(rt: _Table) -> dict[str, list[tuple[Any, ...]]]:
 
     if not len(rt):
         return {}
-    codes, names = rt.codes("station")
     cleaned: dict[str, int] = {}
-    slot = np.array([cleaned.setdefault(_text(v), len(cleaned)) for v in [*names, None]], dtype=np.int64)
-    station = slot[codes]  # a missing name (-1) takes the last slot: ""
-    src_codes, src_names = rt.codes("source")
-    sources = np.array([_text(v) for v in [*src_names, None]], dtype=object)[src_codes].tolist()
+    station = rt.per_row("station", lambda v: cleaned.setdefault(_text(v), len(cleaned)), np.int64)
+    sources = rt.per_row("source", _text).tolist()
     rows = list(zip(rt.ms.tolist(), rt.fid.tolist(), rt.optional("level"), rt.optional("flow"),
                     rt.optional("storage"), rt.optional("rain"), sources, strict=True))
     order = np.argsort(station, kind="stable")  # by station, each in the table's order
@@ -1092,7 +1093,8 @@ class Engine:
         # GDAL reads without Python's lock: the four tables at once
         with ThreadPoolExecutor(max_workers=len(RECORD_KEYS), thread_name_prefix="floodpost-fold") as pool:
             tables = dict(zip(RECORD_KEYS, pool.map(src.table, RECORD_KEYS), strict=True))
-        self.max_fids = {k: int(t.fid.max()) if len(t) else 0 for k, t in tables.items()}
+        self.max_fids, self.key_times, self.times = {}, {}, np.empty(0, dtype=np.int64)
+        self._take(tables)
         self.evacuation = _Evacuation(tables["evacuation"])
         self.works = _Works(tables["works"])
         self.materials = _Materials(tables["material_tally"], src.depot_names())
@@ -1100,9 +1102,6 @@ class Engine:
         self.storage = _Storage(src.areas(), src.edits("storage_areas"))
         self.ops = _operations_fold(tables)
         self.water = _water_fold(src.stations(), tables)
-        self.key_times = {k: t.ms[t.ms != NO_TIME] for k, t in tables.items()}
-        times = _union_sorted([t.ms for t in tables.values()])
-        self._set_times(times)
 
     def _catch_up(self) -> bool:
         """Apply the log's new entries; False when only a rebuild can explain the change."""
@@ -1175,23 +1174,16 @@ class Engine:
             return
         if key in WATER_KEYS:  # a station's levels changed, or a reading corrected: the gauges again
             tables = {k: src.table(k) for k in WATER_KEYS if k != "stations"}
-            for k, t in tables.items():
-                self.max_fids[k] = int(t.fid.max()) if len(t) else 0
-                self.key_times[k] = t.ms[t.ms != NO_TIME]
+            self._take(tables)
             self.water = _water_fold(src.stations(), tables)
-            self._set_times(_union_sorted([self.times, *(t.ms for t in tables.values())]))
             return
         if key in OPERATION_KEYS:  # small tables that refer to each other: the part folded again whole
             tables = {k: src.table(k) for k in OPERATION_KEYS}
-            for k, t in tables.items():
-                self.max_fids[k] = int(t.fid.max()) if len(t) else 0
-                self.key_times[k] = t.ms[t.ms != NO_TIME]
+            self._take(tables)
             self.ops = _operations_fold(tables)
-            self._set_times(_union_sorted([self.times, *(t.ms for t in tables.values())]))
             return
         table = src.table(key)
-        self.max_fids[key] = int(table.fid.max()) if len(table) else 0
-        self.key_times[key] = table.ms[table.ms != NO_TIME]
+        self._take({key: table})
         if key == "evacuation":
             self.evacuation = _Evacuation(table)
         elif key == "works":
@@ -1200,7 +1192,14 @@ class Engine:
             self.materials = _Materials(table, src.depot_names())
         elif key == "forces":
             self.forces = _Forces(table, src.edits("forces"))
-        self._set_times(_union_sorted([self.times, table.ms]))
+
+    def _take(self, tables: dict[str, _Table]) -> None:
+        """What the fold keeps of tables read (again): each one's last fid and report times, and the
+        report times of all."""
+        for k, t in tables.items():
+            self.max_fids[k] = int(t.fid.max()) if len(t) else 0
+            self.key_times[k] = t.ms[t.ms != NO_TIME]
+        self._set_times(_union_sorted([self.times, *(t.ms for t in tables.values())]))
 
     def _set_times(self, times: np.ndarray) -> None:
         times = np.asarray(times, dtype=np.int64)
