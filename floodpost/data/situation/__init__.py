@@ -49,7 +49,7 @@ from floodpost.data.schema import MATERIAL_KINDS as _MATERIAL_KIND_CHOICES
 from floodpost.data.schema import RECORD_TABLES, TIMED
 from floodpost.data.situation import collector
 from floodpost.data.situation.hydro import KEYS as WATER_KEYS
-from floodpost.data.situation.hydro import Water, WaterFold
+from floodpost.data.situation.hydro import Columns, Water, WaterFold
 from floodpost.data.situation.operations import KEYS as OPERATION_KEYS
 from floodpost.data.situation.operations import AckColumns, Operations, OperationsFold
 from floodpost.data.timeutil import iso_local, now_storage, to_storage
@@ -391,19 +391,18 @@ class _Table:
         arr[~np.isfinite(arr)] = 0.0
         return arr
 
-    def optional(self, column: str) -> list[float | None]:
-        """A column of numbers as Python floats, None where missing, not finite or not a number."""
+    def floats(self, column: str) -> np.ndarray:
+        """A column of numbers as floats, NaN where missing, not finite or not a number."""
         if column not in self.columns or not len(self):
-            return [None] * len(self)
+            return np.full(len(self), np.nan)
         col = self.arrow.column(column)
         if not (pa.types.is_integer(col.type) or pa.types.is_floating(col.type)):
             from floodpost.data.situation.hydro import _float
 
-            return [_float(v) for v in self.values(column)]
+            return np.array([_float(v) for v in self.values(column)], dtype=np.float64)  # None reads as NaN
         arr = col.to_numpy(zero_copy_only=False).astype(np.float64)[self.order]
-        out = arr.astype(object)
-        out[~np.isfinite(arr)] = None
-        return out.tolist()
+        arr[~np.isfinite(arr)] = np.nan
+        return arr
 
     def rows_at(self, idx: list[int]) -> list[dict[str, Any]]:
         """The rows at ``idx`` (row order), as :meth:`rows` gives them, taken from the columns as read:
@@ -958,24 +957,25 @@ class _Storage:
 
 
 # ---------------------------------------------------------------- the engine
-def _readings_by_station(rt: _Table) -> dict[str, list[tuple[Any, ...]]]:
-    """Each station's readings (by its name as cleaned) as (ms, fid, level, flow, storage, rain, source),
-    in the table's (ms, fid) order: the names cleaned once per name, the rows grouped by one sort."""
+def _readings_by_station(rt: _Table) -> dict[str, Columns]:
+    """Each station's readings (by its name as cleaned) as columns (``hydro.Columns``), in the table's
+    (ms, fid) order: the names cleaned once per name, the rows grouped by one sort."""
     from floodpost.data.situation.hydro import _text
 
     if not len(rt):
         return {}
     cleaned: dict[str, int] = {}
     station = rt.per_row("station", lambda v: cleaned.setdefault(_text(v), len(cleaned)), np.int64)
-    sources = rt.per_row("source", _text).tolist()
-    rows = list(zip(rt.ms.tolist(), rt.fid.tolist(), rt.optional("level"), rt.optional("flow"),
-                    rt.optional("storage"), rt.optional("rain"), sources, strict=True))
     order = np.argsort(station, kind="stable")  # by station, each in the table's order
-    bounds = np.searchsorted(station[order], np.arange(len(cleaned) + 1))
-    out: dict[str, list[tuple[Any, ...]]] = {}
+    bounds = np.searchsorted(station[order], np.arange(len(cleaned) + 1)).tolist()
+    ms, fid = rt.ms[order], rt.fid[order]
+    figures = [rt.floats(c)[order] for c in ("level", "flow", "storage", "rain")]
+    sources = rt.per_row("source", _text)[order].tolist()
+    out: dict[str, Columns] = {}
     for name, k in cleaned.items():
-        if bounds[k + 1] > bounds[k]:
-            out[name] = [rows[i] for i in order[bounds[k]:bounds[k + 1]].tolist()]
+        a, b = bounds[k], bounds[k + 1]
+        if b > a:
+            out[name] = (ms[a:b], fid[a:b], *(f[a:b] for f in figures), sources[a:b])
     return out
 
 
