@@ -20,6 +20,7 @@ from PySide6.QtGui import QColor, QImage
 
 from floodpost.data.schema.symbology import INCIDENT_STATUS_STYLE, WARNING_COLOURS
 from floodpost.data.workspace import Workspace
+from floodpost.layers.model.operations import village_levels
 from floodpost.layers.model.projection import to_mercator
 from floodpost.layers.model.viewport import Viewport
 from floodpost.layers.output.pagetext import PageText
@@ -27,7 +28,6 @@ from floodpost.layers.render.operations import (
     OperationsOverlay,
     age_text,
     ring_radius,
-    village_levels,
 )
 from floodpost.layers.scene import MapScene
 

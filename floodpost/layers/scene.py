@@ -172,8 +172,11 @@ class MapScene:
 
     def read_ahead(self, workspace: Any) -> None:
         """Read where the incidents, forces, villages and sections are before a moment is shown (kept
-        until the workspace changes): while a window waits for the worker's first moment."""
-        self._ops_places(workspace, None)
+        until the workspace changes), and which villages each area reaches: while a window waits for the
+        worker's first moment."""
+        from floodpost.layers.render.operations import village_reach
+
+        village_reach(self._ops_places(workspace, None))
 
     def _ops_places(self, workspace: Any, situation: Any) -> Any:
         """Where the incidents, forces, villages and warned features are, read once per change of the workspace."""

@@ -45,11 +45,10 @@ from floodpost.data.schema.symbology import (
 from floodpost.layers.model.operations import (
     LEVELS,
     STATUS_STYLE,
+    VillageReach,
     feature_levels,
     late_recipients,
-    level_rank,
     ring_radius,
-    village_levels,
 )
 from floodpost.layers.model.operations import text as _text
 from floodpost.layers.model.projection import to_mercator
@@ -237,6 +236,16 @@ class OperationsOverlay:
         return self.plan(viewport, scale, labels=False).draw(painter, is_vector(painter))
 
 
+def village_reach(where: Places) -> tuple[VillageReach, VillageReach]:
+    """The villages and the village outlines indexed by the areas that reach them, once per ``Places``
+    (the scene reads ahead: before the first moment)."""
+    got = where.__dict__.get("_village_reach")
+    if got is None:
+        got = where.__dict__["_village_reach"] = (VillageReach([(c, t, n) for _, _, c, t, n in where.villages]),
+                                                  VillageReach([(c, t, n) for c, t, n, _ in where.village_areas]))
+    return got
+
+
 def _levels(warnings: list[dict[str, Any]], where: Places) -> tuple[list[str | None], list[str | None]]:
     """Each village's (and village outline's) warning level: the highest of the warnings in force, each
     warning's reach worked out once (a season's warnings name 15,000 villages; a slider step that
@@ -253,10 +262,8 @@ def _levels(warnings: list[dict[str, Any]], where: Places) -> tuple[list[str | N
         key = (w.get("name"), w.get("fid"), w.get("issued_ms"), w.get("level"), id(recipients))
         got = cache.get(key)
         if got is None or got[2] is not recipients:
-            v = village_levels([w], [(c, t, n) for _, _, c, t, n in where.villages])
-            a = village_levels([w], [(c, t, n) for c, t, n, _ in where.village_areas])
-            got = cache[key] = (np.array([level_rank(x) for x in v], dtype=np.int8).reshape(-1),
-                                np.array([level_rank(x) for x in a], dtype=np.int8).reshape(-1), recipients)
+            villages, areas = village_reach(where)
+            got = cache[key] = (villages.ranks(w), areas.ranks(w), recipients)
         np.maximum(best_v, got[0], out=best_v)
         np.maximum(best_a, got[1], out=best_a)
     return ([LEVELS[r] if r >= 0 else None for r in best_v.tolist()],
