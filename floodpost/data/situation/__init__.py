@@ -246,11 +246,17 @@ class Steps:
     def first(self) -> int | None:
         return int(self.times[0]) if len(self.times) else None
 
-    def sample(self, times: np.ndarray) -> np.ndarray:
-        """Values at each of ``times``: one searchsorted for the whole timeline."""
+    def sample(self, times: np.ndarray, ordered: bool = False) -> np.ndarray:
+        """Values at each of ``times``; ``ordered``: ``times`` ascend (a timeline's report times)."""
         if not len(self.times):
             return np.zeros((len(times), self.width))
-        idx = np.searchsorted(self.times, times, side="right") - 1
+        if ordered and len(times) > 8 * len(self.times):
+            # each time's count of events at or before it, from where each event falls among the times:
+            # a season's 26,000 report times searched for in each of 50 curves took 12 ms
+            at = np.searchsorted(times, self.times, side="left")
+            idx = np.cumsum(np.bincount(at, minlength=len(times) + 1)[:len(times)]) - 1
+        else:
+            idx = np.searchsorted(self.times, times, side="right") - 1
         out = self.cum[np.maximum(idx, 0)]
         out[idx < 0] = 0.0
         return out
@@ -1335,27 +1341,28 @@ class Engine:
             else:
                 ts, g = list(times), np.array([_ms(t) for t in times], dtype=np.int64)
             values: dict[tuple[str, ...], np.ndarray] = {}
-            evac = self.evacuation.totals.sample(g)
+            ordered = times is None  # the fold's report times ascend
+            evac = self.evacuation.totals.sample(g, ordered)
             for i, s in enumerate(STAGES):
                 values[("evacuation", "persons", s)] = evac[:, i]
                 values[("evacuation", "households", s)] = evac[:, 5 + i]
             for kind, steps in self.evacuation.kinds.items():
-                v = steps.sample(g)
+                v = steps.sample(g, ordered)
                 for i, s in enumerate(STAGES):
                     values[("evacuation", "by_area_kind", kind, s)] = v[:, i]
-            w = self.works.steps.sample(g)
+            w = self.works.steps.sample(g, ordered)
             for i, f in enumerate(WORK_FIELDS):
                 values[("works", f)] = w[:, i]
             for (kind, item), steps in self.materials.moves.items():
-                values[("materials", kind, item)] = steps.sample(g)[:, 0]
-            f = self.forces.steps.sample(g)
+                values[("materials", kind, item)] = steps.sample(g, ordered)[:, 0]
+            f = self.forces.steps.sample(g, ordered)
             for i, k in enumerate(("teams", "personnel", "vehicles", "boats")):
                 values[("forces", k)] = f[:, i]
             for c, i in self.forces.categories.items():
                 values[("forces", "by_category", c, "teams")] = f[:, 4 + 2 * i]
                 values[("forces", "by_category", c, "personnel")] = f[:, 5 + 2 * i]
-            values.update(self.ops.series(np.asarray(g, dtype=np.int64)))
-            values.update(self.water.series_at(np.asarray(g, dtype=np.int64)))
+            values.update(self.ops.series(np.asarray(g, dtype=np.int64), ordered))
+            values.update(self.water.series_at(np.asarray(g, dtype=np.int64), ordered))
             got = Timeline(ts, values, np.asarray(g, dtype=np.int64))
             if times is None:
                 self._series_kept = got

@@ -555,13 +555,13 @@ class WaterFold:
         """Station names readings give that no station has (an import's report, the identify panel)."""
         return sorted(n for n in self.series if n not in self.stations)
 
-    def series_at(self, times: np.ndarray) -> dict[tuple[str, ...], np.ndarray]:
-        """Curves at ``times``: stations over each tier, rising, stale; alerts waiting."""
+    def series_at(self, times: np.ndarray, ordered: bool = False) -> dict[tuple[str, ...], np.ndarray]:
+        """Curves at ``times`` (``ordered``: ascending): stations over each tier, rising, stale; alerts waiting."""
         out: dict[tuple[str, ...], np.ndarray] = {}
-        s = self.sums.sample(times)
+        s = self.sums.sample(times, ordered)
         for i, k in enumerate(SUM_NAMES):
             out[("water", k)] = s[:, i]
-        out[("water", "alerts_unacknowledged")] = self.alerts.sample(times)[:, 0]
+        out[("water", "alerts_unacknowledged")] = self.alerts.sample(times, ordered)[:, 0]
         return out
 
 

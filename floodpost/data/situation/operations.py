@@ -216,8 +216,8 @@ class _Contrib:
     def at(self, t: int) -> np.ndarray:
         return self.steps.at(t)
 
-    def sample(self, times: np.ndarray) -> np.ndarray:
-        return self.steps.sample(times)
+    def sample(self, times: np.ndarray, ordered: bool = False) -> np.ndarray:
+        return self.steps.sample(times, ordered)
 
 
 @dataclass
@@ -1106,21 +1106,22 @@ class OperationsFold:
         self._pairs_flat_kept = (stamp, flat)
         return flat
 
-    def series(self, times: np.ndarray) -> dict[tuple[str, ...], np.ndarray]:
-        """Curves at ``times``: incidents by status and uncontrolled, forces committed, recipients answered."""
+    def series(self, times: np.ndarray, ordered: bool = False) -> dict[tuple[str, ...], np.ndarray]:
+        """Curves at ``times`` (``ordered``: ascending): incidents by status and uncontrolled, forces
+        committed, recipients answered."""
         out: dict[tuple[str, ...], np.ndarray] = {}
-        inc = self.incident_sums.sample(times)
+        inc = self.incident_sums.sample(times, ordered)
         for i, s in enumerate(STATUSES):
             out[("incidents", "by_status", s)] = inc[:, i]
         out[("incidents", "uncontrolled")] = inc[:, len(STATUSES)]
         for i, f in enumerate(INCIDENT_FIGURES):
             out[("incidents", f)] = inc[:, len(STATUSES) + 1 + i]
-        f = self.force_sums.sample(times)
+        f = self.force_sums.sample(times, ordered)
         for i, k in enumerate(("personnel_committed", "vehicles_committed", "boats_committed", "teams_committed")):
             out[("dispatch", k)] = f[:, i]
-        w = self.warning_sums.sample(times)
+        w = self.warning_sums.sample(times, ordered)
         out[("warnings", "active")] = w[:, 0]
-        r = self.recipient_sums.sample(times)
+        r = self.recipient_sums.sample(times, ordered)
         for i, k in enumerate(("recipients", "answered", "unanswered", "overdue")):
             out[("warnings", k)] = r[:, i]
         return out
