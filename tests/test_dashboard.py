@@ -236,6 +236,19 @@ def test_the_fold_is_kept_once_the_officer_pauses(qtbot, demo_path, tmp_path, mo
         win.close()
 
 
+def test_a_stopped_workers_results_never_match_the_next_ones(qapp, demo_path):
+    """A result a worker queued before it was stopped (a reopening) carries a generation the next worker
+    never asks for: each worker counted from 1, so a late moment of the old workspace could pass."""
+    from floodpost.ui.docks.situationworker import SituationWorker
+
+    gens = []
+    for _ in range(2):
+        worker = SituationWorker(lambda: Workspace.open(demo_path))
+        gens.append(worker.refresh(""))
+        worker.stop()
+    assert gens[1] > gens[0]
+
+
 def test_the_worker_works_ahead_in_pieces_and_a_step_goes_first(qtbot, demo_path, monkeypatch):
     """Once the curves are drawn the worker works the fold out ahead (the meetings' totals, the warnings'
     answers), a piece at a time: a slider step asked meanwhile is served before the pieces left."""

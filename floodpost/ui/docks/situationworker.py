@@ -17,6 +17,7 @@ a season's tens of thousands of report times come in one step.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,6 +27,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 
 THREAD_NAME = "floodpost-situation"
+#: Generations of all workers: a result of a worker stopped (its signal already queued) never
+#: matches a request of the one after it.
+_GENERATIONS = itertools.count(1)
 #: Seconds with nothing asked after the first curves before the fold is kept on disk.
 KEEP_AFTER_S = 2.0
 #: Seconds after the curves before the worker works ahead (the window draws them meanwhile: see
@@ -93,7 +97,7 @@ class SituationWorker(QObject):
         super().__init__(parent)
         self._open_reader = open_reader
         self._cond = threading.Condition()
-        self._generation = 0
+        self._generation = 0  # the latest request's
         self._moment: tuple[int, str] | None = None
         self._series: tuple[int, list[str] | None] | None = None  # None: read the times first
         self._hydrograph: tuple[int, str] | None = None
@@ -114,7 +118,7 @@ class SituationWorker(QObject):
     def refresh(self, when: str) -> int:
         """Times, the moment ``when`` and the curves, after opening or a change; returns its generation."""
         with self._cond:
-            self._generation += 1
+            self._generation = next(_GENERATIONS)
             self._moment = (self._generation, when)
             self._series = (self._generation, None)
             self._put_off_keeping()
@@ -124,7 +128,7 @@ class SituationWorker(QObject):
     def moment(self, when: str) -> int:
         """The figures as of ``when`` only (a slider move); returns its generation."""
         with self._cond:
-            self._generation += 1
+            self._generation = next(_GENERATIONS)
             self._moment = (self._generation, when)
             self._put_off_keeping()
             self._cond.notify()
@@ -133,7 +137,7 @@ class SituationWorker(QObject):
     def hydrograph(self, station: str) -> int:
         """One station's chart (a hydrograph opened, or its station's readings changed); its generation."""
         with self._cond:
-            self._generation += 1
+            self._generation = next(_GENERATIONS)
             self._hydrograph = (self._generation, station)
             self._put_off_keeping()
             self._cond.notify()
