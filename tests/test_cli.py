@@ -185,3 +185,18 @@ def test_info_text_operations(tmp_path, capsys):
                                   "boats_committed": 10, "teams_available": 0, "personnel_available": 200}
     assert {k: totals["warnings"][k] for k in ("active", "recipients", "answered", "overdue")} == {
         "active": 2, "recipients": 5, "answered": 3, "overdue": 2}
+
+
+def test_info_json_is_the_same_in_every_process(demo_path, tmp_path):
+    """``info --json`` prints the same text whatever Python's string hashing: the evacuation's area
+    kinds were gathered in a set and printed in a new order by each process."""
+    outs = set()
+    for seed in ("1", "2", "3", "4"):
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONHASHSEED=seed,
+                   FLOODPOST_CACHE_DIR=str(tmp_path / f"cache{seed}"))
+        r = subprocess.run([sys.executable, "-m", "floodpost", "info", str(demo_path), "--json", "--at",
+                            "2021-07-22T12:00"], capture_output=True, text=True, env=env, timeout=120)
+        assert r.returncode == 0, r.stderr
+        assert len(json.loads(r.stdout)["totals"]["evacuation"]["by_area_kind"]) >= 3
+        outs.add(r.stdout)
+    assert len(outs) == 1

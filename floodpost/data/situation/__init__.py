@@ -149,7 +149,8 @@ class Situation:
                 "persons": persons,
                 "households": households,
                 "by_area": by_area,
-                "by_area_kind": dict(by_kind),
+                # by name: the kinds were a set, so ``info --json`` listed them in a new order each run
+                "by_area_kind": {k: by_kind[k] for k in sorted(by_kind)},
             },
             "forces": forces,
             "materials": {k: dict(sorted(v.items())) for k, v in self.materials.items()},
