@@ -315,7 +315,7 @@ class WaterFold:
     """The fold of stations, readings and alert acknowledgements; kept current reading by reading."""
 
     def __init__(self, stations: list[dict[str, Any]], tables: dict[str, list[dict[str, Any]]],
-                 ms: Callable[[Any], int], readings: dict[str, list[tuple[Any, ...]]] | None = None) -> None:
+                 ms: Callable[[Any], int], readings: dict[str, Columns] | None = None) -> None:
         """``readings``, when given, replaces ``tables["readings"]``: each station's readings (by its
         name as cleaned) as :data:`Columns`, from the table's columns (a season's 50,000 readings
         without a dict, or a look at their names, each)."""

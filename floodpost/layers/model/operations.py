@@ -48,8 +48,8 @@ def village_levels(warnings: list[dict[str, Any]], villages: list[tuple[Any, Any
 
 class VillageReach:
     """The villages of a list indexed once by the areas that reach them (their county, township and
-    themselves), so a warning's reach is one lookup per recipient rather than per village: a season's
-    first moment looked each of 1,000 villages up for each warning in force (20 ms of the GUI thread)."""
+    themselves), so a warning's reach is one lookup per recipient rather than a look at every village
+    for each warning in force (a season's first moment: 5.6 ms, now 1.3)."""
 
     def __init__(self, villages: Sequence[tuple[Any, Any, Any]]) -> None:
         at: dict[tuple[str, ...], list[int]] = defaultdict(list)
