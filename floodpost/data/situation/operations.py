@@ -260,21 +260,26 @@ class _Acks(dict):  # type: ignore[type-arg]
     def __init__(self) -> None:
         super().__init__()
         self._index: dict[tuple[str, str], int] = {}
-        self._packed: tuple[list[int], list[int], list[int], list[int], Callable[[int], Any], list[bool]] | None = None
+        self._packed: tuple[list[int], list[int], list[int], list[int], Callable[[int], Any], list[bool],
+                            list[int]] | None = None
 
     def pack(self, index: dict[tuple[str, str], int], bounds: np.ndarray, ms: np.ndarray, fid: np.ndarray,
              rows: np.ndarray, row: Callable[[int], Any], answer: np.ndarray) -> None:
         """Pair ``index[pair]``'s acknowledgements are ``bounds[i]`` to ``bounds[i + 1]`` of ``ms``,
         ``fid``, ``rows`` (each made by ``row``) and ``answer`` (not "no answer")."""
         self._index = index
+        # each acknowledgement's next answer at or after it (its own index if an answer; len: none after)
+        n = len(answer)
+        after = np.minimum.accumulate(np.where(answer, np.arange(n), n)[::-1])[::-1]
         # as lists: a pair's slices of them taken at once (numpy slices cost more than the few items)
-        self._packed = (bounds.tolist(), ms.tolist(), fid.tolist(), rows.tolist(), row, answer.tolist())
+        self._packed = (bounds.tolist(), ms.tolist(), fid.tolist(), rows.tolist(), row, answer.tolist(),
+                        after.tolist())
 
     def _unpack(self, pair: tuple[str, str]) -> list[tuple[int, int, Any]] | None:
         i = self._index.pop(pair, None) if self._packed is not None else None
         if i is None:
             return None
-        bounds, ms, fid, rows, row, _ = self._packed  # type: ignore[misc]
+        bounds, ms, fid, rows, row, _, _ = self._packed  # type: ignore[misc]
         lo, hi = bounds[i], bounds[i + 1]
         got = [(t, f, row(k)) for t, f, k in zip(ms[lo:hi], fid[lo:hi], rows[lo:hi], strict=True)]
         dict.__setitem__(self, pair, got)
@@ -283,19 +288,33 @@ class _Acks(dict):  # type: ignore[type-arg]
     def first_answer(self, pair: tuple[str, str], issued: int) -> tuple[tuple[int, Any] | None, list[int]]:
         """The first answer at or after ``issued`` (time, row) and the "no answer" times before it: of a
         pair still packed, without making its list (a moment's 7,000 recipients made 30 ms of them)."""
-        seq = dict.get(self, pair)
+        return self.first_answers(pair[0], [pair[1]], issued)[0]
+
+    def first_answers(self, name: str, keys: list[str], issued: int
+                      ) -> list[tuple[tuple[int, Any] | None, list[int]]]:
+        """:meth:`first_answer` of each recipient of ``keys`` to an issue of warning ``name``: of a pair
+        still packed, a bisection to the issue and a look at the next answer after it."""
+        out: list[tuple[tuple[int, Any] | None, list[int]]] = []
+        if self._packed is None:
+            return [self._first_in_list(dict.get(self, (name, key)), issued) for key in keys]
+        bounds, ms, _, rows, row, _, after = self._packed
+        index = self._index
+        for key in keys:
+            pair = (name, key)
+            i = index.get(pair)
+            if i is not None:
+                hi = bounds[i + 1]
+                s = bisect.bisect_left(ms, issued, bounds[i], hi)  # (time, fid) order: the first at or after
+                j = after[s] if s < hi else hi
+                out.append(((ms[j], row(rows[j])), ms[s:j]) if j < hi else (None, ms[s:hi]))
+            else:
+                out.append(self._first_in_list(dict.get(self, pair), issued))
+        return out
+
+    @staticmethod
+    def _first_in_list(seq: list[tuple[int, int, Any]] | None, issued: int
+                       ) -> tuple[tuple[int, Any] | None, list[int]]:
         tries: list[int] = []
-        if seq is None and self._packed is not None and pair in self._index:
-            bounds, ms, _, rows, row, answer = self._packed
-            i = self._index[pair]
-            for j in range(bounds[i], bounds[i + 1]):
-                at = ms[j]
-                if at < issued:
-                    continue
-                if answer[j]:
-                    return (at, row(rows[j])), tries
-                tries.append(at)
-            return None, tries
         for at, _, ack in seq or ():
             if at < issued:
                 continue
@@ -795,11 +814,11 @@ class OperationsFold:
         as a prefix and finds the rest with one comparison (not a walk over 10,000 recipients)."""
         got = self._by_issue.get((name, row[0], row[1]))
         if got is None:
+            keys = sorted(set(row[3]))
             by_key = []
-            for key in sorted(set(row[3])):
-                self._answer(name, key, row[0], _INF)
-                first, tries = self._answers[(name, key)][row[0]]
-                by_key.append((key, first, tries))
+            for key, found in zip(keys, self.acks.first_answers(name, keys, row[0]), strict=True):
+                self._answers.setdefault((name, key), {})[row[0]] = found  # as ``_answer`` keeps them
+                by_key.append((key, *found))
             by_answer = sorted((e for e in by_key if e[1] is not None), key=lambda e: (e[1][0], e[0]))
             first_ms = np.array([_INF if e[1] is None else e[1][0] for e in by_key], dtype=np.float64)
             got = (by_key, by_answer, [e[1][0] for e in by_answer], first_ms)
