@@ -113,3 +113,29 @@ def test_a_stale_edit_is_refused_with_the_current_row(ws_location, backend):
         assert err.value.current is None
         if backend == "gpkg":  # a file pushes nothing; a server's notifications: tests/test_postgis_store.py
             assert a.watch_fd() is None and a.drain_notifications() == []
+
+
+def test_many_rows_added_by_another_program_get_random_uuids_at_once(demo_path: Path) -> None:
+    """A season's records written by another program are given their uuids by SQLite in one statement
+    per table (each a random version 4 UUID), their index built again after, and stay unique."""
+    import uuid
+
+    n = gpkgstore._REINDEX_ROWS + 2000
+    con = sqlite3.connect(demo_path)
+    con.executemany("INSERT INTO works (place, reported_at) VALUES (?, '2021-07-22T02:00:00.000Z')",
+                    [(f"外来{i}",) for i in range(n)])
+    con.commit()
+    con.close()
+    with Workspace.open(demo_path) as ws:
+        ids = ws.identity("works")
+        assert len(ids) == ws.count("works") >= n
+        parsed = [uuid.UUID(u) for u in ids["uuid"]]
+        assert all(p.version == 4 and p.variant == uuid.RFC_4122 and str(p) == u
+                   for p, u in zip(parsed, ids["uuid"], strict=True))
+        assert ids["uuid"].is_unique
+        log = ws.log_entries()
+        assert f"{n} 条记录补上 uuid" in log.iloc[-1]["summary"]
+    con = sqlite3.connect(demo_path)
+    assert con.execute("SELECT sql FROM sqlite_master WHERE name = 'works_uuid'").fetchone()[0].startswith(
+        "CREATE UNIQUE INDEX")
+    con.close()
