@@ -630,6 +630,20 @@ def build_season(path: Path, seed: int = DEFAULT_SEED, scale: float = 1.0, verbo
     return path
 
 
+def as_written_elsewhere(path: Path) -> int:
+    """Take every row's uuid out again, as a program other than FloodPost (GDAL, a county's script) leaves
+    the rows it writes; the next open gives them theirs. Returns how many rows."""
+    con = sqlite3.connect(path)
+    gpkg.register_functions(con)  # the GeoPackage's triggers name its SQL functions
+    rows = 0
+    for (key,) in con.execute("SELECT table_name FROM gpkg_contents").fetchall():
+        if "uuid" in {r[1] for r in con.execute(f'PRAGMA table_info("{key}")')}:
+            rows += con.execute(f'UPDATE "{key}" SET uuid = NULL').rowcount
+    con.commit()
+    con.close()
+    return rows
+
+
 def ensure_season(path: Path = DEFAULT_PATH, seed: int = DEFAULT_SEED, scale: float = 1.0) -> Path:
     """The season workspace, built once per (path, seed, scale)."""
     stamp = path.with_suffix(".built")

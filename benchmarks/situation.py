@@ -33,6 +33,9 @@ season:
   which folds every record, the others a second window taking its fold up): the window opening
   the workspace, to its first painted map and to its dashboard filled,
 * ``open_situation_frame_s`` (likewise): to the first map drawn with the situation on it,
+* ``open_written_elsewhere_s``: ``Workspace.open`` of a copy whose rows have no uuid, as a program
+  other than FloodPost writes them (``open_written_elsewhere_rows``), which that open gives them once;
+  ``open_again_s`` the next open,
 * ``peak_rss_mb`` of this process (both workspaces' folds, the season's several times over),
   ``window_peak_rss_mb`` of the window's process.
 
@@ -89,7 +92,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from gen_season import DEFAULT_PATH, ensure_season  # noqa: E402
+from gen_season import DEFAULT_PATH, as_written_elsewhere, ensure_season  # noqa: E402
 
 from floodpost.data import situation  # noqa: E402
 from floodpost.data.demo import build_demo  # noqa: E402
@@ -305,6 +308,23 @@ def measure_water(path: Path, runs: int) -> dict[str, Any]:
     return out
 
 
+def measure_first_open(path: Path, tmp: Path) -> dict[str, Any]:
+    """The first open of the workspace as another program wrote it: every row without its uuid, which
+    the open gives it (once; the window waits for it)."""
+    copy = tmp / f"elsewhere-{path.name}"
+    shutil.copy(path, copy)
+    rows = as_written_elsewhere(copy)
+    t0 = time.perf_counter()
+    Workspace.open(copy).close()
+    took = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    Workspace.open(copy).close()
+    again = time.perf_counter() - t0
+    copy.unlink()
+    return {"open_written_elsewhere_s": round(took, 3), "open_written_elsewhere_rows": rows,
+            "open_again_s": round(again, 3)}
+
+
 def measure_info(path: Path, ats: list[str], cache: Path) -> dict[str, float]:
     """``info --json --at`` as whole processes: the first with no fold kept on disk (it folds every record
     and keeps the fold), then one at each of ``ats`` taking that fold up. Sources are byte-compiled first,
@@ -477,6 +497,7 @@ def main(argv: list[str] | None = None) -> int:
             fig.update(measure_operations(path, args.runs))
             fig.update(measure_water(path, args.runs))
             fig.update(measure_info(path, INFO_ATS, tmp / "cache"))
+            fig.update(measure_first_open(path, tmp))
             if not args.no_gui:
                 # the first window folds every record and keeps the fold; the second takes it up
                 cold = measure_gui(path, tmp / "gui-cache") or {}
