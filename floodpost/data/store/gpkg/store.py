@@ -1667,14 +1667,13 @@ def _add_identity(c: sqlite3.Connection) -> str | None:
             c.execute(f'ALTER TABLE "{key}" ADD COLUMN {_IDENTITY_SQL[col]}')
         if new:
             added.append(key)
-        c.execute(f'CREATE UNIQUE INDEX IF NOT EXISTS "{key}_uuid" ON "{key}" (uuid)')
         missing = c.execute(f'SELECT count(*) FROM "{key}" WHERE uuid IS NULL').fetchone()[0]
+        if missing > _REINDEX_ROWS:
+            c.execute(f'DROP INDEX IF EXISTS "{key}_uuid"')
         if missing:
-            if missing > _REINDEX_ROWS:
-                c.execute(f'DROP INDEX "{key}_uuid"')
             c.execute(f'UPDATE "{key}" SET uuid = {_NEW_UUID_SQL} WHERE uuid IS NULL')
-            c.execute(f'CREATE UNIQUE INDEX IF NOT EXISTS "{key}_uuid" ON "{key}" (uuid)')
             filled += missing
+        c.execute(f'CREATE UNIQUE INDEX IF NOT EXISTS "{key}_uuid" ON "{key}" (uuid)')
     if not added and not filled:
         return None
     parts = []
