@@ -1641,6 +1641,8 @@ def _create_table(c: sqlite3.Connection, schema: TableSchema) -> None:
 _IDENTITY_SQL = {"uuid": "uuid TEXT", "row_version": "row_version INTEGER NOT NULL DEFAULT 1"}
 #: A random (version 4) UUID as text, made by SQLite for each row it fills: a season's 400,000 rows
 #: written by another program took 3.9 s to fill one uuid4() and one UPDATE at a time, on opening.
+#: Each part has its own randomblob(): a subquery making one blob to cut up is evaluated once for
+#: the whole statement, and every row would get the same uuid.
 _NEW_UUID_SQL = ("lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2)"
                  " || '-' || substr('89ab', 1 + (random() & 3), 1) || substr(hex(randomblob(2)), 2)"
                  " || '-' || hex(randomblob(6)))")
