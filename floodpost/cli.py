@@ -168,13 +168,17 @@ IMPORT_KEYS = IMPORTABLE
 
 
 # ------------------------------------------------------------------ commands
-def _open(location: str) -> Any:
-    """Open a workspace by its location: a GeoPackage path or a shared one (passed on unchanged)."""
+def _open(location: str, reading: bool = False) -> Any:
+    """Open a workspace by its location: a GeoPackage path or a shared one (passed on unchanged).
+
+    ``reading``: a command that only reads leaves the rows another program wrote without their uuids
+    (the next command that writes, or the window, gives them theirs): 1.8 s of a season's first
+    ``info`` otherwise."""
     from floodpost.data.workspace import Workspace, is_shared_location
 
     if not is_shared_location(location) and not Path(location).exists():
         raise CommandError(f"{location}: no such workspace")
-    ws = Workspace.open(location)
+    ws = Workspace.open(location, uuids_later=reading)
     shown = _shown(location)  # the file as given, a server's location without password
     # a damaged feature or cell is left out and named; the command goes on with the rest
     ws.on_damage = lambda d: print(f"floodpost: warning: {shown}: {d}", file=sys.stderr)
@@ -213,7 +217,7 @@ def _info(ws: Any, at: str | None = None, check_all: bool = False) -> dict[str, 
 def cmd_info(args: argparse.Namespace) -> int:
     from floodpost.data.schema import ALL
 
-    with _open(args.workspace) as ws:
+    with _open(args.workspace, reading=True) as ws:
         info = _info(ws, args.at, args.check)
     if "path" in info:
         info["path"] = _shown(info["path"])
@@ -328,7 +332,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
 
     try:
         # atomic: Qt's PDF writer reports no errors, so a full disk must not end in "wrote"
-        with _open(args.workspace) as ws, atomic_output(out) as tmp:
+        with _open(args.workspace, reading=True) as ws, atomic_output(out) as tmp:
             composed = bool(args.title or args.press or args.preset or out.suffix.lower() == ".pdf")
             if composed:
                 from floodpost.layers.scene import compose_snapshot
@@ -451,7 +455,7 @@ def cmd_web(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.suffix.lower() not in (".html", ".htm"):
         raise CommandError(f"{out}: web writes .html files")
-    with _open(args.workspace) as ws:
+    with _open(args.workspace, reading=True) as ws:
         build_web_map(ws, out, press=args.press)
     print(f"wrote {out}" + (" (press: no names or phone numbers)" if args.press else ""))
     return 0
@@ -470,7 +474,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
             parse_time(args.at)
         except ValueError as exc:
             raise CommandError(f"--at: {exc}") from None
-    with _open(args.workspace) as ws:
+    with _open(args.workspace, reading=True) as ws:
         text = meeting_brief(ws, args.at, press=args.press)
     save_brief(text, out)
     print(f"wrote {out}" + (" (press)" if args.press else ""))

@@ -139,3 +139,50 @@ def test_many_rows_added_by_another_program_get_random_uuids_at_once(demo_path: 
     assert con.execute("SELECT sql FROM sqlite_master WHERE name = 'works_uuid'").fetchone()[0].startswith(
         "CREATE UNIQUE INDEX")
     con.close()
+
+
+def _written_elsewhere(path: Path, n: int = 50) -> None:
+    con = sqlite3.connect(path)
+    con.executemany("INSERT INTO works (place, reported_at) VALUES (?, '2021-07-22T02:00:00.000Z')",
+                    [(f"外来{i}",) for i in range(n)])
+    con.commit()
+    con.close()
+
+
+def test_an_open_with_uuids_later_leaves_them_for_the_next(demo_path: Path) -> None:
+    """``uuids_later`` (the window, its readers) opens at once; the next plain open gives the rows theirs."""
+    _written_elsewhere(demo_path)
+    with Workspace.open(demo_path, uuids_later=True) as ws:
+        assert ws.lacks_uuids()
+        assert ws.identity("works")["uuid"].isna().sum() == 50
+        with ws.reader() as reader:  # a worker thread's connection does not fill them either
+            assert reader.lacks_uuids()
+    with Workspace.open(demo_path) as ws:
+        assert not ws.lacks_uuids()
+        assert ws.identity("works")["uuid"].notna().all()
+
+
+def test_the_window_gives_the_rows_their_uuids_after_showing_the_workspace(qtbot, demo_path: Path) -> None:
+    """A workspace another program wrote opens without waiting for its rows' uuids; once its situation
+    is shown they are given theirs in the background, and the window goes on as before."""
+    from floodpost.ui.mainwindow import MainWindow
+
+    _written_elsewhere(demo_path)
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    try:
+        assert win.open_workspace(demo_path)
+        with Workspace.open(demo_path, uuids_later=True) as ws:
+            assert ws.lacks_uuids()  # not yet: the window opened without them
+        with qtbot.waitSignal(win.uuidsFilled, timeout=20000):
+            pass
+        with Workspace.open(demo_path, uuids_later=True) as ws:
+            assert not ws.lacks_uuids()
+            assert "50 条记录补上 uuid" in ws.log_entries().iloc[-1]["summary"]
+        qtbot.waitUntil(lambda: not win.situation_pending, timeout=20000)
+        with qtbot.waitSignal(win.situationReady, timeout=20000):
+            win.time_slider.set_time(win.time_slider.times[3])
+        assert win.workspace.identity("works")["uuid"].notna().all()
+    finally:
+        win.close()

@@ -29,8 +29,8 @@ def double(monkeypatch):
     """The window's workspace opens as a NotifyingStore; the test keeps it to play the server."""
     made: list[NotifyingStore] = []
 
-    def fake_open(location, read_only=False):
-        store = NotifyingStore(REAL_OPEN(location, read_only=read_only))
+    def fake_open(location, read_only=False, **kw):
+        store = NotifyingStore(REAL_OPEN(location, read_only=read_only, **kw))
         made.append(store)
         return store
 
@@ -247,8 +247,8 @@ def test_a_viewer_cannot_edit_and_is_told_why(qtbot, demo_path, double, monkeypa
 
     real = mainwindow.Workspace.open
 
-    def viewer(location, read_only=False):
-        store = real(location, read_only=read_only)
+    def viewer(location, read_only=False, **kw):
+        store = real(location, read_only=read_only, **kw)
         store.writable = False
         return store
 

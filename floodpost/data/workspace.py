@@ -39,14 +39,16 @@ class Workspace:
 
     @staticmethod
     def open(location: str | os.PathLike[str], read_only: bool = False,
-             replica_dir: str | os.PathLike[str] | None = None) -> Store:
+             replica_dir: str | os.PathLike[str] | None = None, uuids_later: bool = False) -> Store:
         """Open the workspace at ``location``, migrating an older schema (unless ``read_only``).
 
         ``replica_dir``: for a shared workspace, the folder of its local replica and outbox, so the
         window keeps working when the server cannot be reached (the store then has ``poll()``,
         ``connection_state()``, ``conflicts()``, ``resolve()``: see ``floodpost.data.store.replica``).
+        ``uuids_later``: a file's rows written by another program get their uuids at a later open,
+        not this one (the window opens at once and gives them theirs in the background).
         """
-        return open_store(location, read_only=read_only, replica_dir=replica_dir)
+        return open_store(location, read_only=read_only, replica_dir=replica_dir, uuids_later=uuids_later)
 
     @staticmethod
     def create(location: str | os.PathLike[str], overwrite: bool = False) -> Store:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +62,8 @@ class MainWindow(WaterMixin, LiveMixin, SituationMixin, FilesMixin, EditingMixin
     situationReady = Signal()
     # Another workstation's changes are on the screen (a floodpost.data.changes.Changes).
     liveChanged = Signal(object)
+    # The rows another program wrote were given their uuids in the background (``_fill_uuids``).
+    uuidsFilled = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,6 +71,11 @@ class MainWindow(WaterMixin, LiveMixin, SituationMixin, FilesMixin, EditingMixin
         #: the window's layout before meeting view (restored when it ends); None outside it
         self._meeting_state: tuple[Any, bool, Any] | None = None
         self._situation: SituationWorker | None = None
+        #: the workspace opened lacks some rows' uuids, given once its situation is shown (``_fill_uuids``)
+        self._uuids_due = False
+        self._uuid_thread: threading.Thread | None = None
+        self.situationReady.connect(self._fill_uuids)
+        self.uuidsFilled.connect(self._live_own_write, Qt.ConnectionType.QueuedConnection)
         self._moment_gen = self._series_gen = 0
         self._moment_done = self._series_done = True
         self.scene = MapScene(LayerList(), MapPainter(default_basemap()))
@@ -386,6 +395,8 @@ class MainWindow(WaterMixin, LiveMixin, SituationMixin, FilesMixin, EditingMixin
         self._move_start = None
         self._set_scene(scene)
         self._live_start(seen)
+        lacks = getattr(ws, "lacks_uuids", None)
+        self._uuids_due = lacks is not None and lacks()
         self.setWindowTitle(f"FloodPost — {display_name(ws.location)}")
         self.statusBar().showMessage(self.tr("Opened %1").replace("%1", strip_password(str(path))), 5000)
         self._apply_access()  # after "Opened": a viewer reads why nothing can be edited
@@ -394,6 +405,24 @@ class MainWindow(WaterMixin, LiveMixin, SituationMixin, FilesMixin, EditingMixin
             self._show_damage(ws)
         return True
 
+    def _fill_uuids(self) -> None:
+        """Give the rows another program wrote their uuids, after the window has shown the workspace: an
+        open of the file in a thread of its own does it, in one transaction (a season's 450,000 rows:
+        1.8 s, which the window's open no longer waits for). If it cannot, the next open tries again."""
+        ws = self.workspace
+        if ws is None or not self._uuids_due or (self._uuid_thread is not None and self._uuid_thread.is_alive()):
+            return
+        self._uuids_due = False
+        location = ws.location
+
+        def run() -> None:
+            with contextlib.suppress(Exception):  # left for the next open: nothing is lost meanwhile
+                Workspace.open(location).close()
+            self.uuidsFilled.emit()  # queued to the window: its own write, no catch-up
+
+        self._uuid_thread = threading.Thread(target=run, name="floodpost-uuids", daemon=True)
+        self._uuid_thread.start()
+
     # Where the local replicas of shared workspaces are kept (None: the app's data folder / replicas).
     replica_dir: str | Path | None = None
 
@@ -401,7 +430,8 @@ class MainWindow(WaterMixin, LiveMixin, SituationMixin, FilesMixin, EditingMixin
         """The store for ``path``: a shared workspace with a local replica in the data folder (the window keeps
         working through an outage; CLI commands go to the server directly), behind the poll lock."""
         if not is_shared_location(str(path)):
-            return Workspace.open(path)
+            # rows another program wrote get their uuids once the workspace is shown (``_fill_uuids``)
+            return Workspace.open(path, uuids_later=True)
         folder = self.replica_dir
         if folder is None:
             folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)) / "replicas"
@@ -569,6 +599,8 @@ class MainWindow(WaterMixin, LiveMixin, SituationMixin, FilesMixin, EditingMixin
         s.setValue("state", self.saveState())
         self._stop_situation()
         self._live_stop()
+        if self._uuid_thread is not None:
+            self._uuid_thread.join(timeout=30)  # its transaction finishes rather than rolls back at exit
         self.layer_panel.detach()
         self.meeting_legend.detach()
         if self.log_panel.exporting:

@@ -211,18 +211,22 @@ def _backend(location: str | os.PathLike[str]) -> Any:
 
 
 def open_store(location: str | os.PathLike[str], *, read_only: bool = False,
-               replica_dir: str | os.PathLike[str] | None = None) -> Store:
+               replica_dir: str | os.PathLike[str] | None = None, uuids_later: bool = False) -> Store:
     """Open the workspace at ``location`` (a GeoPackage path or a database), migrating an older one.
 
     ``read_only`` opens it for reading only (a second process that must never
     write or migrate it, such as the render helper). ``replica_dir`` (a
     shared workspace, not read-only): keep a local replica there and keep
     working through an outage (:class:`~floodpost.data.store.replica.ReplicatedStore`).
+    ``uuids_later`` (a GeoPackage): rows another program wrote keep no uuid until
+    an open without it (see ``GpkgStore.open``).
     """
     if replica_dir is not None and not read_only and is_shared_location(location):
         from floodpost.data.store.replica import ReplicatedStore
 
         return ReplicatedStore.open(location, replica_dir)
+    if uuids_later and not is_shared_location(location):
+        return _backend(location).open(location, read_only=read_only, uuids_later=True)
     return _backend(location).open(location, read_only=read_only)
 
 

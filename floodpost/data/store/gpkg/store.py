@@ -219,6 +219,8 @@ class GpkgStore(DamageLedger):
         self._init_damage()
         #: Opened with ``read_only`` (the render helper): nothing may be written.
         self.read_only = False
+        #: Opened with ``uuids_later``: rows lacking a uuid are left so (see :meth:`open`).
+        self._uuids_later = False
 
     # ------------------------------------------------------------ lifecycle
     @staticmethod
@@ -266,7 +268,7 @@ class GpkgStore(DamageLedger):
         return ws
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], read_only: bool = False) -> GpkgStore:
+    def open(cls, path: str | os.PathLike[str], read_only: bool = False, uuids_later: bool = False) -> GpkgStore:
         """Open an existing workspace, migrating an older schema in one transaction.
 
         Every way a file can fail to be a usable workspace is a
@@ -274,6 +276,11 @@ class GpkgStore(DamageLedger):
         another program, not a GeoPackage, a table gone, a version not ours.
         A read-only file of an older schema opens as it is (nothing can be
         written to it anyway).
+
+        ``uuids_later``: rows another program wrote without a uuid keep none for
+        now (:meth:`lacks_uuids`; the next open without it gives them theirs): a
+        season written by GDAL or a county's script spent 1.8 s on that first,
+        before its map could be shown.
         """
         p = Path(path)
         if not p.is_file():
@@ -294,6 +301,7 @@ class GpkgStore(DamageLedger):
                     "create one and import its layers with 'floodpost import'"
                 )
             ws = cls(p, con, functions)
+            ws._uuids_later = uuids_later
             version = ws._stored_version()
             if version > SCHEMA_VERSION:
                 raise WorkspaceError(
@@ -354,6 +362,10 @@ class GpkgStore(DamageLedger):
                     {"schema_version": version}, {"schema_version": SCHEMA_VERSION, "changes": what},
                 )
 
+    def lacks_uuids(self) -> bool:
+        """Whether some row has no uuid yet (written by another program, opened with ``uuids_later``)."""
+        return _lacks_identity(self._con)
+
     @property
     def location(self) -> str:
         """The file, as :func:`~floodpost.data.store.open_store` takes it again."""
@@ -364,8 +376,9 @@ class GpkgStore(DamageLedger):
         return self.path.name
 
     def reader(self) -> GpkgStore:
-        """The same file on a connection of its own (a worker thread reads while the window writes)."""
-        return GpkgStore.open(self.path)
+        """The same file on a connection of its own (a worker thread reads while the window writes); it
+        leaves rows without a uuid as they are (``uuids_later``): a reader has no use for them."""
+        return GpkgStore.open(self.path, uuids_later=True)
 
     def max_fid(self, key: str) -> int:
         """The highest fid of a layer or table (0 when empty): an index lookup."""
@@ -654,7 +667,7 @@ class GpkgStore(DamageLedger):
             return True
         if any(not gpkg.has_rtree(self._con, key) for key, s in LAYERS.items() if s.is_spatial):
             return True
-        if self._missing_indexes(self._con) or _lacks_identity(self._con):
+        if self._missing_indexes(self._con) or _lacks_identity(self._con, rows=not self._uuids_later):
             return True
         return bool(qgis_styles.missing(self._con))
 
@@ -683,7 +696,7 @@ class GpkgStore(DamageLedger):
                         c.execute(f'ALTER TABLE "{key}" ADD COLUMN "{f.name}" {f.sql_type}')
                 if new:
                     added.append(f"{key} 增加字段 {', '.join(new)}")
-        identity = _add_identity(c)
+        identity = _add_identity(c, fill=not self._uuids_later)
         if identity:
             added.append(identity)
         indexed = []
@@ -1651,8 +1664,8 @@ _NEW_UUID_SQL = ("lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' 
 _REINDEX_ROWS = 10_000
 
 
-def _add_identity(c: sqlite3.Connection) -> str | None:
-    """Give every table its ``uuid`` (and ``row_version``) columns and every row without a uuid one.
+def _add_identity(c: sqlite3.Connection, fill: bool = True) -> str | None:
+    """Give every table its ``uuid`` (and ``row_version``) columns and (``fill``) every row without a uuid one.
 
     Schema 2 → 3 does it for a whole workspace; each later open does it for
     rows another program (QGIS, GDAL) added without one. A unique index keeps
@@ -1669,7 +1682,7 @@ def _add_identity(c: sqlite3.Connection) -> str | None:
             c.execute(f'ALTER TABLE "{key}" ADD COLUMN {_IDENTITY_SQL[col]}')
         if new:
             added.append(key)
-        missing = c.execute(f'SELECT count(*) FROM "{key}" WHERE uuid IS NULL').fetchone()[0]
+        missing = c.execute(f'SELECT count(*) FROM "{key}" WHERE uuid IS NULL').fetchone()[0] if fill else 0
         if missing > _REINDEX_ROWS:
             c.execute(f'DROP INDEX IF EXISTS "{key}_uuid"')
         if missing:
@@ -1686,15 +1699,15 @@ def _add_identity(c: sqlite3.Connection) -> str | None:
     return "，".join(parts)
 
 
-def _lacks_identity(c: sqlite3.Connection) -> bool:
-    """Whether some table lacks the identity columns or some row its uuid (an index lookup per table)."""
+def _lacks_identity(c: sqlite3.Connection, rows: bool = True) -> bool:
+    """Whether some table lacks the identity columns or (``rows``) some row its uuid (an index lookup per table)."""
     for key in ALL:
         cols = {r[1] for r in c.execute(f'PRAGMA table_info("{key}")')}
         if not cols:
             continue
         if set(identity_columns(key)) - cols:
             return True
-        if c.execute(f'SELECT 1 FROM "{key}" WHERE uuid IS NULL LIMIT 1').fetchone():
+        if rows and c.execute(f'SELECT 1 FROM "{key}" WHERE uuid IS NULL LIMIT 1').fetchone():
             return True
     return False
 
