@@ -260,8 +260,7 @@ class _Acks(dict):  # type: ignore[type-arg]
     def __init__(self) -> None:
         super().__init__()
         self._index: dict[tuple[str, str], int] = {}
-        self._packed: tuple[list[int], list[int], list[int], list[int], Callable[[int], Any], list[bool],
-                            list[int]] | None = None
+        self._packed: tuple[list[int], list[int], list[int], list[int], Callable[[int], Any], list[int]] | None = None
 
     def pack(self, index: dict[tuple[str, str], int], bounds: np.ndarray, ms: np.ndarray, fid: np.ndarray,
              rows: np.ndarray, row: Callable[[int], Any], answer: np.ndarray) -> None:
@@ -272,14 +271,13 @@ class _Acks(dict):  # type: ignore[type-arg]
         n = len(answer)
         after = np.minimum.accumulate(np.where(answer, np.arange(n), n)[::-1])[::-1]
         # as lists: a pair's slices of them taken at once (numpy slices cost more than the few items)
-        self._packed = (bounds.tolist(), ms.tolist(), fid.tolist(), rows.tolist(), row, answer.tolist(),
-                        after.tolist())
+        self._packed = (bounds.tolist(), ms.tolist(), fid.tolist(), rows.tolist(), row, after.tolist())
 
     def _unpack(self, pair: tuple[str, str]) -> list[tuple[int, int, Any]] | None:
         i = self._index.pop(pair, None) if self._packed is not None else None
         if i is None:
             return None
-        bounds, ms, fid, rows, row, _, _ = self._packed  # type: ignore[misc]
+        bounds, ms, fid, rows, row, _ = self._packed  # type: ignore[misc]
         lo, hi = bounds[i], bounds[i + 1]
         got = [(t, f, row(k)) for t, f, k in zip(ms[lo:hi], fid[lo:hi], rows[lo:hi], strict=True)]
         dict.__setitem__(self, pair, got)
@@ -297,7 +295,7 @@ class _Acks(dict):  # type: ignore[type-arg]
         out: list[tuple[tuple[int, Any] | None, list[int]]] = []
         if self._packed is None:
             return [self._first_in_list(dict.get(self, (name, key)), issued) for key in keys]
-        bounds, ms, _, rows, row, _, after = self._packed
+        bounds, ms, _, rows, row, after = self._packed
         index = self._index
         for key in keys:
             pair = (name, key)
